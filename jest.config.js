@@ -1,0 +1,29 @@
+// Jest runs the TypeScript sources as native ES modules (the @actions/* packages are ESM-only).
+// ts-jest only transpiles here; `npm run typecheck` type-checks the tests.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }]
+}
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // Sources import siblings as `./x.js` (NodeNext); map them back to the `.ts` files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  transform
+}
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/__tests__/bundle/']
+    },
+    {
+      ...common,
+      displayName: 'bundle',
+      testMatch: ['<rootDir>/__tests__/bundle/**/*.test.ts']
+    }
+  ]
+}

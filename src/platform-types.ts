@@ -1,0 +1,166 @@
+// Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
+// Only the fields the action reads are listed; the Platform may send more, and unknown enum
+// values (a status or severity added after this was written) must be tolerated, so enums are
+// typed as `Known | string`.
+
+export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'] as const
+export const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'] as const
+export type KnownSyncRunStatus =
+  (typeof TERMINAL_RUN_STATUSES)[number] | (typeof ACTIVE_RUN_STATUSES)[number]
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- keeps literal autocompletion
+export type SyncRunStatus = KnownSyncRunStatus | (string & {})
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type SyncRunStatusReason =
+  'error' | 'oom_killed' | 'partial_success' | 'ingestion_failed' | (string & {})
+
+/** `SyncRun` (POST/GET .../runs). */
+export interface SyncRun {
+  id: string
+  sync_name: string
+  status: SyncRunStatus
+  status_reason?: SyncRunStatusReason | null
+  created_at: string
+  completed_at?: string | null
+  total_rows?: number | null
+  warnings?: number | null
+  errors?: number | null
+  migration?: boolean
+  ingested?: boolean | null
+}
+
+/** `SyncRunDetails` (GET .../runs/{id}). */
+export interface SyncRunDetails extends SyncRun {
+  cpu_seconds?: number | null
+  memory_byte_seconds?: number | null
+  network_egress_bytes?: number | null
+}
+
+/** `ListMetadata`. */
+export interface ListMetadata {
+  page_size: number
+  total_count?: number
+  last_page?: number
+  time_ms?: number
+}
+
+export interface Page<T> {
+  items: T[]
+  metadata: ListMetadata
+}
+
+/** `ListSync` (GET /syncs), only the name is used (for "did you mean"). */
+export interface ListSync {
+  name: string
+  display_name?: string
+}
+
+/** `SyncRunTableStat`. */
+export interface SyncRunTableStat {
+  service_name: string
+  name: string
+  started_at: string
+  completed_at?: string | null
+  resources?: number | null
+  errors?: number | null
+  panics?: number | null
+  runtime_seconds?: number | null
+}
+
+/** `SyncRunStats`. */
+export interface SyncRunStats {
+  started_at: string
+  last_completed_at?: string | null
+  completed_tables: number
+  resources: number
+  errors: number
+  panics: number
+}
+
+/** `TableData`: the shape of logs/query and query execution results. */
+export interface TableData {
+  query?: string
+  columns: { name: string; type: string }[]
+  rows: unknown[][]
+}
+
+export interface TableDataPage {
+  data: TableData
+  metadata: ListMetadata
+}
+
+export const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
+export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number]
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type PolicySeverity = KnownSeverity | (string & {})
+export const KNOWN_DOMAINS = [
+  'finops',
+  'security',
+  'compliance',
+  'governance',
+  'operations'
+] as const
+export type KnownDomain = (typeof KNOWN_DOMAINS)[number]
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type PolicyDomain = KnownDomain | (string & {})
+
+/** `PolicyGroup`. */
+export interface PolicyGroup {
+  id: string
+  name: string
+  description?: string
+  created_at?: string
+  updated_at?: string
+}
+
+/** `PolicyGroupWithCounts` (GET /policy-groups). */
+export interface PolicyGroupWithCounts extends PolicyGroup {
+  policy_count?: number
+}
+
+/** `Policy` (GET /policies). */
+export interface Policy {
+  id: string
+  name: string
+  domain: PolicyDomain
+  severity: PolicySeverity
+  description?: string
+  status: 'active' | 'paused' | (string & {})
+  query_id: string
+  violation_count?: number | null
+  run_at?: string | null
+  policy_groups?: PolicyGroup[]
+}
+
+/** `PolicyViolation` (GET /policies/{id}/violations). */
+export interface PolicyViolation {
+  cloud?: string
+  resource_type_label?: string
+  _cq_account_name?: string
+  account_id?: string
+  name?: string
+  region?: string
+  _cq_platform_id?: string
+  tags?: string[]
+}
+
+/** `PolicyEvaluationLog` (GET /policies/{id}/violations-history). */
+export interface PolicyEvaluationLog {
+  id: string
+  policy_id: string
+  violation_count: number
+  run_at: string
+}
+
+/** `ViolationsHistory` (GET /policies/violations-history). */
+export interface ViolationsHistory {
+  items: { date: string; violation_count: number }[]
+  metadata: { interval: string; start_date: string; end_date: string }
+}
+
+/** `BasicError` / `FieldError`: the body of every error response. */
+export interface PlatformErrorBody {
+  message?: string
+  status?: number
+  errors?: string[]
+  field_errors?: Record<string, string>
+}
