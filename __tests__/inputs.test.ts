@@ -1,0 +1,171 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  InputError,
+  isCleartextRemote,
+  list,
+  parseInputs,
+  parsePlatformUrl
+} from '../src/inputs.js'
+
+const KEY = 'cqk_secret_value_123'
+
+function reader(values: Record<string, string>): (name: string) => string {
+  const all: Record<string, string> = {
+    'platform-url': 'https://cloudquery.example.com',
+    'api-key': KEY,
+    'sync-name': 'aws-prod',
+    ...values
+  }
+  return (name) => all[name] ?? ''
+}
+
+function errorOf(values: Record<string, string>): string {
+  try {
+    parseInputs(reader(values), { RUNNER_TEMP: '/runner/temp' })
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseInputs', () => {
+  it('applies the documented defaults', () => {
+    const config = parseInputs(reader({}), { RUNNER_TEMP: '/runner/temp' })
+    expect(config.apiBaseUrl).toBe('https://cloudquery.example.com/api')
+    expect(config.sync).toEqual({
+      name: 'aws-prod',
+      runId: undefined,
+      ifRunning: 'attach',
+      wait: true,
+      timeoutMs: 3_600_000,
+      pollIntervalMs: 15_000,
+      cancelOnTimeout: true,
+      logs: 'on-failure',
+      maxErrors: undefined
+    })
+    expect(config.policies).toMatchObject({
+      groups: [],
+      policies: [],
+      severities: [],
+      domains: [],
+      thresholds: { critical: 0, high: 0, medium: undefined, low: undefined, total: undefined },
+      gateOn: 'all',
+      evaluation: 'auto',
+      evaluationTimeoutMs: 600_000,
+      samples: 5
+    })
+    expect(config.report).toEqual({
+      softFail: false,
+      jobSummary: true,
+      annotations: true,
+      reportFile: '/runner/temp/cloudquery-platform-report.json',
+      prComment: 'off',
+      githubToken: '',
+      commentTag: ''
+    })
+  })
+
+  it('runs the policy stage alone when no sync is named', () => {
+    const config = parseInputs(reader({ 'sync-name': '' }), {})
+    expect(config.sync).toBeUndefined()
+    expect(config.policies).toBeDefined()
+  })
+
+  it('reads lists, severities and domains', () => {
+    const config = parseInputs(
+      reader({
+        'policy-groups': 'CIS AWS\nSOC 2, CIS AWS',
+        severities: 'High, critical',
+        domains: 'security\nfinops'
+      }),
+      {}
+    )
+    expect(config.policies?.groups).toEqual(['CIS AWS', 'SOC 2'])
+    expect(config.policies?.severities).toEqual(['high', 'critical'])
+    expect(config.policies?.domains).toEqual(['security', 'finops'])
+  })
+
+  it.each([
+    [{ 'platform-url': '' }, /"platform-url" is required/],
+    [
+      { 'platform-url': 'cloudquery.example.com' },
+      /"platform-url" is "cloudquery.example.com".*absolute http\(s\) URL/
+    ],
+    [{ 'platform-url': 'ftp://x.example.com' }, /"platform-url".*http:\/\/ or https:\/\//],
+    [{ 'api-key': '' }, /"api-key" is required/],
+    [{ 'sync-name': 'aws prod' }, /"sync-name" is "aws prod".*letters, digits/],
+    [{ 'sync-run-id': 'abc' }, /"sync-run-id" is "abc".*UUID/],
+    [
+      { 'sync-name': '', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },
+      /"sync-run-id" needs "sync-name"/
+    ],
+    [{ 'if-running': 'queue' }, /"if-running" is "queue".*"attach", "start", "fail"/],
+    [{ wait: 'yes' }, /"wait" is "yes".*"true" or "false"/],
+    [{ timeout: '5 minutes' }, /"timeout" is "5 minutes".*"90s", "45m", "1h30m"/],
+    [{ timeout: '0' }, /"timeout" is "0".*positive duration/],
+    [{ 'poll-interval': '0s' }, /"poll-interval" is "0s".*positive duration/],
+    [{ 'cancel-on-timeout': 'maybe' }, /"cancel-on-timeout" is "maybe"/],
+    [{ 'sync-logs': 'sometimes' }, /"sync-logs" is "sometimes".*"on-failure", "always", "never"/],
+    [{ 'max-sync-errors': '-1' }, /"max-sync-errors" is "-1".*whole number/],
+    [{ 'evaluate-policies': 'nope' }, /"evaluate-policies" is "nope"/],
+    [{ severities: 'high, severe' }, /"severities" is "high, severe".*unknown: severe/],
+    [{ domains: 'security, money' }, /"domains".*unknown: money/],
+    [{ 'max-critical-violations': 'none' }, /"max-critical-violations" is "none".*whole number/],
+    [{ 'max-high-violations': '1.5' }, /"max-high-violations" is "1.5"/],
+    [{ 'max-medium-violations': 'x' }, /"max-medium-violations"/],
+    [{ 'max-low-violations': '-3' }, /"max-low-violations"/],
+    [{ 'max-violations': '1e3' }, /"max-violations"/],
+    [{ 'gate-on': 'changed' }, /"gate-on" is "changed".*"all", "new"/],
+    [
+      { 'policy-evaluation': 'now' },
+      /"policy-evaluation" is "now".*"auto", "wait", "execute", "latest"/
+    ],
+    [{ 'evaluation-timeout': 'soon' }, /"evaluation-timeout" is "soon"/],
+    [{ 'violation-samples': '1000' }, /"violation-samples" is "1000".*0 to 100/],
+    [{ 'soft-fail': 'y' }, /"soft-fail" is "y"/],
+    [{ 'job-summary': '1' }, /"job-summary" is "1"/],
+    [{ annotations: 'on' }, /"annotations" is "on"/],
+    [{ 'pr-comment': 'sometimes' }, /"pr-comment" is "sometimes".*"off", "always", "on-failure"/],
+    [{ 'sync-name': '', 'evaluate-policies': 'false' }, /Nothing to do/]
+  ])('rejects %j', (values, message) => {
+    expect(errorOf(values)).toMatch(message)
+  })
+
+  it('never repeats the key in an error', () => {
+    const message = errorOf({ 'platform-url': `https://x.example.com/?token=${KEY}` })
+    expect(message).not.toContain(KEY)
+    expect(message).toMatch(/"platform-url".*without credentials, query string or fragment/)
+  })
+})
+
+describe('parsePlatformUrl', () => {
+  it.each([
+    ['https://cq.example.com', 'https://cq.example.com/api'],
+    ['https://cq.example.com/', 'https://cq.example.com/api'],
+    ['https://cq.example.com/api', 'https://cq.example.com/api'],
+    ['https://cq.example.com/api/', 'https://cq.example.com/api'],
+    ['https://example.com/cloudquery/', 'https://example.com/cloudquery/api'],
+    ['http://127.0.0.1:8787', 'http://127.0.0.1:8787/api']
+  ])('normalises %s', (input, expected) => {
+    expect(parsePlatformUrl(input)).toBe(expected)
+  })
+})
+
+describe('isCleartextRemote', () => {
+  it.each([
+    ['http://cq.example.com/api', true],
+    ['https://cq.example.com/api', false],
+    ['http://127.0.0.1:8080/api', false],
+    ['http://localhost:8080/api', false],
+    ['http://[::1]:8080/api', false]
+  ])('%s → %s', (url, expected) => {
+    expect(isCleartextRemote(url)).toBe(expected)
+  })
+})
+
+describe('list', () => {
+  it('splits on newlines and commas, trims, drops blanks and duplicates', () => {
+    expect(list(' a ,b\n\n c,a ')).toEqual(['a', 'b', 'c'])
+  })
+})

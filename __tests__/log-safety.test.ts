@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals'
+import { createRedactor, neutralizeCommands, oneLine, safeLogText } from '../src/log-safety.js'
+
+describe('safeLogText', () => {
+  it.each([
+    '::add-mask::x',
+    '::set-output name=result::pass',
+    '::stop-commands::t',
+    '  ::error::indented',
+    '##[set-output name=result;]pass',
+    '::warning file=a::b'
+  ])('keeps %p from acting as a workflow command', (line) => {
+    const safe = safeLogText(line)
+    expect(safe.trim().startsWith('::')).toBe(false)
+    expect(safe.trim().startsWith('##[')).toBe(false)
+    expect(safe.replace(/\u200b/g, '')).toBe(line)
+  })
+
+  it('neutralizes every line of a multi-line text', () => {
+    const safe = safeLogText('name\n::error::injected\r\n::add-mask::x')
+    expect(safe.split('\n').every((line) => !line.startsWith('::'))).toBe(true)
+  })
+
+  it('leaves ordinary text alone', () => {
+    expect(neutralizeCommands('a::b ## [c]')).toBe('a::b ## [c]')
+    expect(neutralizeCommands(':: no')).toBe(':\u200b: no')
+  })
+})
+
+describe('oneLine', () => {
+  it('folds line breaks and drops control characters', () => {
+    expect(oneLine('a\nb\r\nc\u0007d\te')).toBe('a ⏎ b ⏎ cd e')
+  })
+
+  it('cuts long text', () => {
+    expect(oneLine('x'.repeat(20), 10)).toBe(`${'x'.repeat(9)}…`)
+  })
+
+  it('keeps a %0A escape as text', () => {
+    expect(oneLine('a%0A::error::b')).toBe('a%0A::error::b')
+  })
+})
+
+describe('createRedactor', () => {
+  const redact = createRedactor(['s3cr3t/key+1'])
+
+  it('replaces the secret in plain, URL-encoded and JSON-escaped forms', () => {
+    expect(redact('key s3cr3t/key+1 here')).toBe('key *** here')
+    expect(redact(`?k=${encodeURIComponent('s3cr3t/key+1')}`)).toBe('?k=***')
+  })
+
+  it('ignores empty or tiny secrets rather than mangling every text', () => {
+    expect(createRedactor(['', 'ab'])('abc')).toBe('abc')
+  })
+})

@@ -1,0 +1,39 @@
+// The action's log. Every line goes through the same guard: the key is redacted and no line can
+// act as a workflow command, whichever stage wrote it and whatever Platform text it quotes.
+
+import * as core from '@actions/core'
+import { safeLogText, type Redactor } from './log-safety.js'
+
+export interface Logger {
+  info: (message: string) => void
+  warning: (message: string) => void
+  debug: (message: string) => void
+  /** A collapsed block of lines in the log. */
+  group: (title: string, lines: readonly string[]) => void
+}
+
+export function createCoreLogger(redact: Redactor): Logger {
+  const clean = (text: string): string => safeLogText(redact(text))
+  return {
+    info: (message) => core.info(clean(message)),
+    warning: (message) => core.warning(redact(message)),
+    debug: (message) => core.debug(redact(message)),
+    group: (title, lines) => {
+      core.startGroup(redact(title))
+      for (const line of lines) core.info(clean(line))
+      core.endGroup()
+    }
+  }
+}
+
+/** A logger that keeps what it is told, for tests and for quiet runs. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (message) => lines.push(message),
+    warning: (message) => lines.push(`warning: ${message}`),
+    debug: (message) => lines.push(`debug: ${message}`),
+    group: (title, body) => lines.push(`group: ${title}`, ...body)
+  }
+}
