@@ -1,0 +1,327 @@
+import { describe, expect, it } from '@jest/globals'
+import type { SyncConfig } from '../src/inputs.js'
+import { createMemoryLogger } from '../src/logger.js'
+import { PlatformError } from '../src/platform.js'
+import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../src/sync.js'
+import type { Scenario } from '../simulator/scenario.js'
+import type { Simulator } from '../simulator/server.js'
+import { withSimulator } from './helpers/platform.js'
+import { scaledClock } from './helpers/scaled-clock.js'
+
+const SYNC: SyncConfig = {
+  name: 'aws-prod',
+  ifRunning: 'attach',
+  wait: true,
+  timeoutMs: 600_000,
+  pollIntervalMs: 15_000,
+  cancelOnTimeout: true,
+  logs: 'on-failure'
+}
+
+const FAST_RUN = { pendingMs: 50, startDelayMs: 50, durationMs: 600, ingestionDelayMs: 100 }
+
+interface Result {
+  outcome: SyncOutcome
+  tracker: RunTracker
+  sim: Simulator
+  log: string[]
+}
+
+async function sync(scenario: Scenario, config: Partial<SyncConfig> = {}): Promise<Result> {
+  return withSimulator(
+    { ...scenario, run: { ...FAST_RUN, ...scenario.run } },
+    async (sim, client) => {
+      const log = createMemoryLogger()
+      const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
+      const outcome = await runSyncStage(
+        { ...SYNC, ...config },
+        { client, clock: scaledClock(20), log },
+        tracker
+      )
+      return { outcome, tracker, sim, log: log.lines }
+    }
+  )
+}
+
+describe('sync stage against the simulator', () => {
+  it('starts a run and follows it to completion and ingestion', async () => {
+    const { outcome, sim, log } = await sync({})
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.startedByAction).toBe(true)
+    expect(outcome.run).toMatchObject({ status: 'completed', ingested: true, total_rows: 12_480 })
+    expect(outcome.durationSeconds).toBeGreaterThanOrEqual(0)
+    expect(sim.runsStarted()).toBe(1)
+    expect(log.some((line) => line.startsWith('Started run'))).toBe(true)
+    expect(log.some((line) => line.includes('completed, ingesting data'))).toBe(true)
+  })
+
+  it('attaches to an active run instead of starting another', async () => {
+    const { outcome, sim, tracker } = await sync({ activeRun: { ageMs: 100, durationMs: 800 } })
+    expect(sim.runsStarted()).toBe(0)
+    expect(outcome.startedByAction).toBe(false)
+    expect(tracker.startedByAction).toBe(false)
+    expect(outcome.run?.status).toBe('completed')
+  })
+
+  it('refuses with if-running: fail, starting nothing', async () => {
+    const { outcome, sim } = await sync(
+      { activeRun: { ageMs: 100, durationMs: 5000 } },
+      { ifRunning: 'fail' }
+    )
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.reasons[0]).toMatch(/already has an active run .* "if-running" is "fail"/)
+    expect(sim.runsStarted()).toBe(0)
+  })
+
+  it('starts another with if-running: start', async () => {
+    const { sim } = await sync(
+      { activeRun: { ageMs: 100, durationMs: 5000 } },
+      { ifRunning: 'start' }
+    )
+    expect(sim.runsStarted()).toBe(1)
+  })
+
+  it('follows the active run when the Platform refuses a second one (422)', async () => {
+    const { outcome, sim, log } = await sync(
+      { activeRun: { ageMs: 100, durationMs: 800 }, whileActive: 'reject' },
+      { ifRunning: 'start' }
+    )
+    expect(sim.runsStarted()).toBe(0)
+    expect(outcome.startedByAction).toBe(false)
+    expect(outcome.verdict).toBe('pass')
+    expect(log.some((line) => line.includes('refused to start another run'))).toBe(true)
+  })
+
+  it('follows the run named by sync-run-id', async () => {
+    await withSimulator({ run: FAST_RUN }, async (sim, client) => {
+      const started = await client.createRun('aws-prod')
+      const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
+      const outcome = await runSyncStage(
+        { ...SYNC, runId: started.id },
+        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        tracker
+      )
+      expect(outcome.run?.id).toBe(started.id)
+      expect(outcome.startedByAction).toBe(false)
+      expect(sim.runsStarted()).toBe(1)
+    })
+  })
+
+  it('starts and returns at once with wait: false', async () => {
+    const { outcome, sim } = await sync({}, { wait: false })
+    expect(outcome.waited).toBe(false)
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.run?.status).toBe('created')
+    expect(sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}')).toHaveLength(0)
+  })
+
+  it('fails a run killed for memory, in plain words, and prints its logs', async () => {
+    const { outcome, log } = await sync({
+      run: { finalStatus: 'failed', statusReason: 'oom_killed', logLines: ['fetching', 'killed'] }
+    })
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.reasons[0]).toMatch(/ran out of memory and was killed \(oom_killed\)/)
+    expect(outcome.logLines.join('\n')).toContain('killed')
+    expect(log.some((line) => line.startsWith('group: Logs of run'))).toBe(true)
+  })
+
+  it('passes partial success with a warning, unless max-sync-errors is exceeded', async () => {
+    const partial = { run: { statusReason: 'partial_success' as const, errors: 42 } }
+    const passed = await sync(partial)
+    expect(passed.outcome.verdict).toBe('pass')
+    expect(passed.outcome.warnings[0]).toMatch(/partial success: 42 error/)
+    const failed = await sync(partial, { maxErrors: 10 })
+    expect(failed.outcome.verdict).toBe('fail')
+    expect(failed.outcome.reasons[0]).toMatch(
+      /42 error\(s\); at most 10 allowed \(max-sync-errors\)/
+    )
+  })
+
+  it('fails when ingestion fails', async () => {
+    const { outcome } = await sync({ run: { statusReason: 'ingestion_failed' } })
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.reasons[0]).toMatch(/could not be ingested/)
+  })
+
+  it('cancels a run it started when the wait times out', async () => {
+    const { outcome, sim } = await sync({ run: { durationMs: 60_000 } }, { timeoutMs: 10_000 })
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.cancelledByAction).toBe(true)
+    expect(outcome.reasons[0]).toMatch(/Timed out after .* waiting for run/)
+    expect(sim.requestsTo('PATCH', '/syncs/{sync_name}/runs/{sync_run_id}')).toHaveLength(1)
+    expect(sim.runs[sim.runs.length - 1].status).toBe('cancelled')
+  })
+
+  it('never cancels a run it only attached to', async () => {
+    const { outcome, sim } = await sync(
+      { activeRun: { ageMs: 100, durationMs: 60_000 } },
+      { timeoutMs: 10_000 }
+    )
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.cancelledByAction).toBe(false)
+    expect(sim.requestsTo('PATCH', '/syncs/{sync_name}/runs/{sync_run_id}')).toHaveLength(0)
+  })
+
+  it('keeps waiting through a status it does not know, and names it', async () => {
+    const { outcome, log } = await sync({
+      run: {
+        statusSequence: [
+          { status: 'created', ms: 50 },
+          { status: 'queued_for_retry', ms: 300 },
+          { status: 'started', ms: 300 }
+        ]
+      }
+    })
+    expect(outcome.verdict).toBe('pass')
+    expect(log.filter((line) => line.includes('"queued_for_retry"'))).toHaveLength(1)
+  })
+
+  it('lists the tables with errors, most first', async () => {
+    const { outcome } = await sync({
+      run: {
+        tables: [
+          { name: 'aws_s3_buckets', resources: 10, errors: 2 },
+          { name: 'aws_ec2_instances', resources: 10, errors: 0 },
+          { name: 'aws_iam_users', resources: 10, errors: 9 }
+        ]
+      }
+    })
+    expect(outcome.tablesWithErrors.map((table) => table.name)).toEqual([
+      'aws_iam_users',
+      'aws_s3_buckets'
+    ])
+  })
+
+  it('notices the end through the live stream with few status checks', async () => {
+    const { outcome, sim } = await sync({ run: { durationMs: 3000 } })
+    expect(outcome.verdict).toBe('pass')
+    expect(
+      sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}/logs/live').length
+    ).toBeGreaterThan(0)
+    expect(outcome.statusChecks).toBeLessThan(20)
+  })
+})
+
+describe('sync stage errors', () => {
+  it('names the closest syncs when the sync does not exist', async () => {
+    const error = await sync(
+      { syncs: ['aws-prod', 'aws-dev', 'gcp-prod'] },
+      { name: 'aws-prd' }
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PlatformError)
+    expect((error as Error).message).toMatch(
+      /Sync "aws-prd" was not found .*Did you mean "aws-prod"/
+    )
+  })
+
+  it('explains a rejected key', async () => {
+    const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client) =>
+      runSyncStage(
+        SYNC,
+        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        {
+          syncName: 'aws-prod',
+          startedByAction: false
+        }
+      ).catch((e: unknown) => e)
+    )
+    expect((error as PlatformError).status).toBe(401)
+    expect((error as Error).message).toMatch(
+      /API key was rejected: it is wrong, expired or revoked/
+    )
+  })
+
+  it('explains a key whose role cannot start runs', async () => {
+    const error = await sync({ forbidden: ['POST /syncs/{sync_name}/runs'] }).catch(
+      (e: unknown) => e
+    )
+    expect((error as PlatformError).status).toBe(403)
+    expect((error as Error).message).toMatch(/role lacks permission.*"ci" role/)
+  })
+})
+
+describe('judgeRun', () => {
+  const verdict = (run: Parameters<typeof judgeRun>[0], maxErrors?: number) => {
+    const outcome = {
+      verdict: 'pass' as 'pass' | 'fail',
+      reasons: [] as string[],
+      warnings: [] as string[]
+    }
+    judgeRun(run, { name: 'aws-prod', maxErrors }, outcome)
+    return outcome
+  }
+  const base = { id: 'r1', sync_name: 'aws-prod', created_at: '2026-11-27T10:00:00Z', errors: 0 }
+
+  it.each([
+    [{ status: 'completed' }, 'pass'],
+    [{ status: 'completed', status_reason: 'partial_success' }, 'pass'],
+    [{ status: 'completed', status_reason: 'ingestion_failed' }, 'fail'],
+    [{ status: 'failed', status_reason: 'error' }, 'fail'],
+    [{ status: 'failed', status_reason: 'oom_killed' }, 'fail'],
+    [{ status: 'cancelled' }, 'fail']
+  ])('%j → %s', (fields, expected) => {
+    expect(verdict({ ...base, ...fields }).verdict).toBe(expected)
+  })
+
+  it('counts null errors as none', () => {
+    expect(verdict({ ...base, status: 'completed', errors: null }, 0).verdict).toBe('pass')
+  })
+})
+
+describe('sync stage under injected faults', () => {
+  const POST_RUNS = { method: 'POST', path: '/syncs/{sync_name}/runs' }
+  const GET_RUN = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
+  const LIST_RUNS = { method: 'GET', path: '/syncs/{sync_name}/runs' }
+
+  it.each([
+    ['a 503 on the POST', [{ match: POST_RUNS, kind: '503' as const }]],
+    [
+      'a reset after the run was created',
+      [{ match: POST_RUNS, kind: 'reset-after-create' as const }]
+    ],
+    ['a reset of the POST before it was handled', [{ match: POST_RUNS, kind: 'reset' as const }]],
+    [
+      '429s with Retry-After in seconds',
+      [{ match: GET_RUN, kind: '429' as const, count: 2, retryAfter: 1 }]
+    ],
+    [
+      '429s with an HTTP-date Retry-After',
+      [{ match: GET_RUN, kind: '429' as const, retryAfter: 'http-date' as const }]
+    ],
+    ["a proxy's 502 HTML page", [{ match: GET_RUN, kind: '502-html' as const, count: 2 }]],
+    ['a connection reset while polling', [{ match: GET_RUN, kind: 'reset' as const, count: 2 }]],
+    ['malformed JSON', [{ match: GET_RUN, kind: 'malformed-json' as const }]],
+    ['a body cut short', [{ match: GET_RUN, kind: 'truncated' as const }]],
+    [
+      'an answer slower than the request timeout',
+      [{ match: GET_RUN, kind: 'slow' as const, delayMs: 3000 }]
+    ],
+    ['a 503 listing runs', [{ match: LIST_RUNS, kind: '503' as const }]],
+    [
+      'a dropped live log stream',
+      [
+        {
+          match: { path: '/syncs/{sync_name}/runs/{sync_run_id}/logs/live' },
+          kind: 'reset' as const,
+          count: 'always' as const
+        }
+      ]
+    ]
+  ])('%s still gives the clean result with exactly one run', async (_name, faults) => {
+    const { outcome, sim } = await sync({ faults })
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.run).toMatchObject({ status: 'completed', ingested: true })
+    expect(sim.runsStarted()).toBe(1)
+    expect(sim.requests.filter((request) => request.fault).length).toBeGreaterThan(0)
+  })
+
+  it('gives up when retries run out, naming the endpoint, status and server message', async () => {
+    const error = await sync({
+      faults: [{ match: GET_RUN, kind: '503', count: 'always' }]
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PlatformError)
+    expect((error as Error).message).toMatch(
+      /GET \/syncs\/aws-prod\/runs\/[0-9a-f-]+ failed with HTTP 503.*gave up after 5 attempts/
+    )
+  })
+})
