@@ -5,7 +5,9 @@ describe('backoffDelay', () => {
   const policy = { baseMs: 500, capMs: 10_000 }
 
   it('doubles the ceiling each attempt up to the cap', () => {
-    const ceilings = [0, 1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, policy, () => 0.999999))
+    const ceilings = [0, 1, 2, 3, 4, 5, 6].map((attempt) =>
+      backoffDelay(attempt, policy, () => 0.999999)
+    )
     expect(ceilings).toEqual([499, 999, 1999, 3999, 7999, 9999, 9999])
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  envInputReader,
   InputError,
   isCleartextRemote,
   list,
@@ -9,14 +10,14 @@ import {
 
 const KEY = 'cqk_secret_value_123'
 
-function reader(values: Record<string, string>): (name: string) => string {
+function reader(values: Record<string, string>): (name: string) => string | undefined {
   const all: Record<string, string> = {
     'platform-url': 'https://cloudquery.example.com',
     'api-key': KEY,
     'sync-name': 'aws-prod',
     ...values
   }
-  return (name) => all[name] ?? ''
+  return (name) => all[name]
 }
 
 function errorOf(values: Record<string, string>): string {
@@ -64,6 +65,19 @@ describe('parseInputs', () => {
       githubToken: '',
       commentTag: ''
     })
+  })
+
+  it('reads an empty critical or high threshold as no limit, and an absent one as 0', () => {
+    const config = parseInputs(reader({ 'max-critical-violations': '' }), {})
+    expect(config.policies?.thresholds.critical).toBeUndefined()
+    expect(config.policies?.thresholds.high).toBe(0)
+  })
+
+  it('reads inputs from INPUT_ variables with hyphens kept', () => {
+    const read = envInputReader({ 'INPUT_SYNC-NAME': 'aws-prod', 'INPUT_MAX-VIOLATIONS': '' })
+    expect(read('sync-name')).toBe('aws-prod')
+    expect(read('max-violations')).toBe('')
+    expect(read('policies')).toBeUndefined()
   })
 
   it('runs the policy stage alone when no sync is named', () => {

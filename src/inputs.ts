@@ -66,7 +66,17 @@ export class InputError extends Error {
   }
 }
 
-export type InputReader = (name: string) => string
+/**
+ * Reads one input; `undefined` when the input was not given at all. The runner gives every input
+ * that action.yml declares (with its default), so an empty string there means the workflow set it
+ * empty on purpose — which, for the thresholds, means "no limit".
+ */
+export type InputReader = (name: string) => string | undefined
+
+/** Reads inputs the way the runner passes them: `INPUT_<NAME>`, hyphens kept. */
+export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
+  return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]
+}
 
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -74,7 +84,8 @@ const MAX_SAMPLES = 100
 
 /** Parses every input; throws an InputError naming the first bad one. */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): ActionConfig {
-  const input = (name: string): string => read(name).trim()
+  const input = (name: string): string => (read(name) ?? '').trim()
+  const given = (name: string): boolean => read(name) !== undefined
   const apiKey = input('api-key')
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: the CloudQuery Platform API key.')
@@ -124,8 +135,12 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
         severities: listOf(input, 'severities', KNOWN_SEVERITIES),
         domains: listOf(input, 'domains', KNOWN_DOMAINS),
         thresholds: {
-          critical: count(input, 'max-critical-violations', '0'),
-          high: count(input, 'max-high-violations', '0'),
+          critical: count(
+            input,
+            'max-critical-violations',
+            given('max-critical-violations') ? '' : '0'
+          ),
+          high: count(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
           medium: count(input, 'max-medium-violations', ''),
           low: count(input, 'max-low-violations', ''),
           total: count(input, 'max-violations', '')
@@ -255,7 +270,9 @@ function count(read: Read, name: string, fallback: string, max?: number): number
   if (value === '') return undefined
   if (!/^\d+$/.test(value) || (max !== undefined && Number(value) > max)) {
     const accepted =
-      max === undefined ? 'a whole number ≥ 0, or empty for no limit' : `a whole number from 0 to ${max}`
+      max === undefined
+        ? 'a whole number ≥ 0, or empty for no limit'
+        : `a whole number from 0 to ${max}`
     throw invalid(name, value, accepted)
   }
   return Number(value)
