@@ -1,0 +1,294 @@
+// Typed sample outcomes for the report tests: a sync run in each state it can end in, policy
+// results with a real gate verdict, and a RunReport assembled from them.
+
+import { emptyCounts, evaluateGate, SEVERITY_ORDER } from '../../src/gate.js'
+import type { GateOn, Thresholds } from '../../src/inputs.js'
+import type { KnownSeverity, SyncRunDetails } from '../../src/platform-types.js'
+import type { PolicyOutcome, PolicyResult } from '../../src/policies.js'
+import { buildResult, type RunReport } from '../../src/report/model.js'
+import type { SyncOutcome } from '../../src/sync.js'
+
+export const API_KEY = 'cqk_live_Sup3r_S3cret_key'
+export const RUN_ID = '5e3c6a2b-9f0d-4c1e-8a7b-2d4f6e8a0c1b'
+export const SYNC_NAME = 'aws-prod'
+export const STARTED_AT = '2026-11-27T10:00:00.000Z'
+export const FINISHED_AT = '2026-11-27T10:07:30.000Z'
+export const WORKFLOW_RUN_URL = 'https://github.com/acme/infra/actions/runs/123456789'
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  critical: 0,
+  high: 0,
+  medium: undefined,
+  low: undefined,
+  total: undefined
+}
+
+export function syncRun(overrides: Partial<SyncRunDetails> = {}): SyncRunDetails {
+  return {
+    id: RUN_ID,
+    sync_name: SYNC_NAME,
+    status: 'completed',
+    status_reason: null,
+    created_at: '2026-11-27T10:00:05Z',
+    completed_at: '2026-11-27T10:05:17Z',
+    total_rows: 1_234_567,
+    errors: 0,
+    warnings: 2,
+    ingested: true,
+    cpu_seconds: 812.4,
+    memory_byte_seconds: 3 * 1024 ** 3 * 60,
+    network_egress_bytes: 5.5 * 1024 ** 2,
+    ...overrides
+  }
+}
+
+export function syncOutcome(overrides: Partial<SyncOutcome> = {}): SyncOutcome {
+  return {
+    syncName: SYNC_NAME,
+    run: syncRun(),
+    startedByAction: true,
+    waited: true,
+    verdict: 'pass',
+    reasons: [],
+    warnings: [],
+    timedOut: false,
+    cancelledByAction: false,
+    waitedMs: 312_000,
+    durationSeconds: 312,
+    tablesWithErrors: [],
+    logLines: [],
+    statusChecks: 20,
+    ...overrides
+  }
+}
+
+export const completedSync = (): SyncOutcome => syncOutcome()
+
+export const failedSync = (): SyncOutcome =>
+  syncOutcome({
+    run: syncRun({ status: 'failed', status_reason: 'oom_killed', errors: 17, ingested: false }),
+    verdict: 'fail',
+    reasons: [
+      `Run ${RUN_ID} of sync "${SYNC_NAME}" failed: it ran out of memory and was killed (oom_killed).`
+    ],
+    tablesWithErrors: [
+      {
+        service_name: 'aws',
+        name: 'aws_ec2_instances',
+        started_at: '2026-11-27T10:01:00Z',
+        errors: 12,
+        resources: 400,
+        panics: 0
+      },
+      {
+        service_name: 'aws',
+        name: 'aws_s3_buckets',
+        started_at: '2026-11-27T10:01:00Z',
+        errors: 5,
+        resources: 80,
+        panics: 1
+      }
+    ]
+  })
+
+export const partialSync = (): SyncOutcome =>
+  syncOutcome({
+    run: syncRun({ status_reason: 'partial_success', errors: 3 }),
+    warnings: [
+      `Run ${RUN_ID} of sync "${SYNC_NAME}" completed with partial success: 3 error(s) and 2 warning(s); some tables may be incomplete.`
+    ]
+  })
+
+export const notAwaitedSync = (): SyncOutcome =>
+  syncOutcome({
+    run: syncRun({
+      status: 'created',
+      completed_at: null,
+      total_rows: 0,
+      warnings: 0,
+      ingested: false,
+      cpu_seconds: null,
+      memory_byte_seconds: null,
+      network_egress_bytes: null
+    }),
+    waited: false,
+    waitedMs: 0,
+    durationSeconds: undefined,
+    statusChecks: 0
+  })
+
+export const timedOutSync = (): SyncOutcome =>
+  syncOutcome({
+    run: syncRun({ status: 'cancelled', completed_at: '2026-11-27T11:00:06Z', ingested: false }),
+    verdict: 'fail',
+    timedOut: true,
+    cancelledByAction: true,
+    waitedMs: 3_600_000,
+    durationSeconds: 3601,
+    reasons: [
+      `Timed out after 1h waiting for run ${RUN_ID} of sync "${SYNC_NAME}" (status "started") — waited for it to finish.`
+    ]
+  })
+
+export function policy(overrides: Partial<PolicyResult> & { name: string }): PolicyResult {
+  const violations = overrides.violations ?? 0
+  return {
+    id: `pol-${overrides.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    severity: 'high',
+    domain: 'security',
+    queryId: 'query-1',
+    groups: ['group-1'],
+    violations,
+    previousViolations: violations,
+    baseline: violations,
+    newViolations: 0,
+    evaluatedAt: '2026-11-27T10:06:00Z',
+    source: 'evaluation',
+    stale: false,
+    samples: [],
+    ...overrides
+  }
+}
+
+export interface OutcomeOptions {
+  thresholds?: Thresholds
+  gateOn?: GateOn
+  trend?: PolicyOutcome['trend']
+  warnings?: string[]
+}
+
+/** Policy results with the counts and the gate verdict they really add up to. */
+export function policyOutcome(
+  policies: PolicyResult[],
+  options: OutcomeOptions = {}
+): PolicyOutcome {
+  const violations = emptyCounts()
+  const newViolations = emptyCounts()
+  let unknownSeverityViolations = 0
+  let newUnknownSeverityViolations = 0
+  for (const result of policies) {
+    if ((SEVERITY_ORDER as readonly string[]).includes(result.severity)) {
+      violations[result.severity as KnownSeverity] += result.violations ?? 0
+      newViolations[result.severity as KnownSeverity] += result.newViolations ?? 0
+    } else {
+      unknownSeverityViolations += result.violations ?? 0
+      newUnknownSeverityViolations += result.newViolations ?? 0
+    }
+  }
+  const gate = evaluateGate({
+    violations,
+    newViolations,
+    unknownSeverityViolations,
+    newUnknownSeverityViolations,
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    gateOn: options.gateOn ?? 'all',
+    stalePolicies: policies.filter((result) => result.stale).length
+  })
+  return {
+    mode: 'wait',
+    freshAfter: '2026-11-27T10:05:17Z',
+    groups: [],
+    policies,
+    violations,
+    newViolations,
+    unknownSeverityViolations,
+    newUnknownSeverityViolations,
+    gate,
+    trend: options.trend ?? [],
+    warnings: options.warnings ?? [],
+    evaluationWaitMs: 45_000
+  }
+}
+
+export const TREND: PolicyOutcome['trend'] = [
+  { date: '2026-11-21', violations: 12 },
+  { date: '2026-11-22', violations: 15 },
+  { date: '2026-11-23', violations: 15 },
+  { date: '2026-11-24', violations: 20 },
+  { date: '2026-11-25', violations: 31 },
+  { date: '2026-11-26', violations: 27 },
+  { date: '2026-11-27', violations: 18 }
+]
+
+/** Passes the default thresholds: only medium and low violations. */
+export const passingPolicies = (): PolicyOutcome =>
+  policyOutcome(
+    [
+      policy({ name: 'Unencrypted EBS volumes', severity: 'medium', violations: 4 }),
+      policy({ name: 'Untagged resources', severity: 'low', domain: 'governance', violations: 9 }),
+      policy({ name: 'Root account MFA', severity: 'critical', violations: 0 })
+    ],
+    { trend: TREND }
+  )
+
+/** Breaches the critical and high thresholds, with samples and one stale policy. */
+export const failingPolicies = (): PolicyOutcome =>
+  policyOutcome(
+    [
+      policy({
+        name: 'Public S3 buckets',
+        severity: 'critical',
+        violations: 3,
+        previousViolations: 1,
+        newViolations: 2,
+        baseline: 1,
+        samples: [
+          {
+            name: 'acme-public-assets',
+            resource_type_label: 'S3 Bucket',
+            _cq_account_name: 'prod',
+            region: 'us-east-1'
+          },
+          {
+            name: 'acme-logs',
+            resource_type_label: 'S3 Bucket',
+            account_id: '123456789012',
+            region: 'eu-west-1'
+          }
+        ]
+      }),
+      policy({ name: 'Open security groups', severity: 'high', violations: 5 }),
+      policy({
+        name: 'Old access keys',
+        severity: 'medium',
+        violations: 2,
+        stale: true,
+        source: 'stale',
+        evaluatedAt: '2026-11-26T08:00:00Z'
+      }),
+      policy({ name: 'Untagged resources', severity: 'low', domain: 'governance', violations: 7 })
+    ],
+    { trend: TREND }
+  )
+
+/** `count` violating policies of one severity, named `Policy 01`… and most violating first. */
+export function manyPolicies(count: number, severity = 'high'): PolicyResult[] {
+  return Array.from({ length: count }, (_, index) =>
+    policy({
+      name: `Policy ${String(index + 1).padStart(2, '0')}`,
+      severity,
+      violations: count - index
+    })
+  )
+}
+
+/** A report as main.ts assembles it; `result` follows from the rest unless given. */
+export function runReport(overrides: Partial<RunReport> = {}): RunReport {
+  const report: RunReport = {
+    schemaVersion: 1,
+    actionVersion: '1.0.0',
+    result: 'pass',
+    softFail: false,
+    platformUrl: 'https://cloudquery.example.com/api',
+    startedAt: STARTED_AT,
+    finishedAt: FINISHED_AT,
+    syncName: SYNC_NAME,
+    errors: [],
+    cancelled: false,
+    thresholds: DEFAULT_THRESHOLDS,
+    gateOn: 'all',
+    evaluationMode: 'auto',
+    ...overrides
+  }
+  return { ...report, result: overrides.result ?? buildResult(report) }
+}

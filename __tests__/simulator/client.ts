@@ -1,0 +1,51 @@
+// A minimal client for the simulator tests: global fetch with the test key and parsed bodies.
+
+import type { Simulator } from '../../simulator/server.js'
+
+export interface ApiResponse {
+  status: number
+  headers: Headers
+  text: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary JSON
+  body: any
+}
+
+export interface CallOptions {
+  body?: unknown
+  apiKey?: string | null
+  signal?: AbortSignal
+}
+
+export function client(sim: Simulator) {
+  return async (method: string, path: string, opts: CallOptions = {}): Promise<ApiResponse> => {
+    const apiKey = opts.apiKey === undefined ? sim.scenario.apiKey : opts.apiKey
+    const headers: Record<string, string> =
+      apiKey === null ? {} : { authorization: `Bearer ${apiKey}` }
+    if (opts.body !== undefined) headers['content-type'] = 'application/json'
+    const res = await fetch(`${sim.url}/api${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal
+    })
+    const text = await res.text()
+    const json = (res.headers.get('content-type') ?? '').includes('json') && text !== ''
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: json ? JSON.parse(text) : undefined
+    }
+  }
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Timings short enough for tests, long enough to observe each phase. */
+export const FAST_RUN = {
+  pendingMs: 60,
+  startDelayMs: 60,
+  durationMs: 300,
+  ingestionDelayMs: 60
+}

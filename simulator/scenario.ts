@@ -1,0 +1,433 @@
+// What the simulated Platform looks like and how it behaves. A `Scenario` is what tests and the CLI
+// write (every field optional); `resolveScenario` fills the defaults so the server only ever reads a
+// `ResolvedScenario`.
+
+export type TerminalRunStatus = 'completed' | 'failed' | 'cancelled'
+export type RunStatusReason = 'error' | 'oom_killed' | 'partial_success' | 'ingestion_failed'
+
+export interface LogLine {
+  level: string
+  message: string
+}
+
+export interface TableSpec {
+  name: string
+  serviceName?: string
+  resources: number
+  errors?: number
+  panics?: number
+}
+
+/** One step of a run's life: the run reports `status` for `ms` milliseconds. */
+export interface StatusPhase {
+  status: string
+  ms: number
+}
+
+export interface RunSpec {
+  /** Time spent in `created` before the run turns `pending`. */
+  pendingMs: number
+  /** Time spent in `pending` before the run turns `started`. */
+  startDelayMs: number
+  /** Time spent in `started` before the run reaches `finalStatus`. */
+  durationMs: number
+  finalStatus: TerminalRunStatus
+  statusReason: RunStatusReason | null
+  totalRows: number
+  errors: number
+  warnings: number
+  /** Delay between completion and `ingested: true`; ingestion never happens for `ingestion_failed`. */
+  ingestionDelayMs: number
+  /** Resource usage reported by GET .../runs/{id} once the run is terminal; null omits the field. */
+  cpuSeconds: number | null
+  memoryByteSeconds: number | null
+  networkEgressBytes: number | null
+  migration: boolean
+  /** Lines the run logs, spread evenly over `durationMs`; null generates lines from the tables. */
+  logLines: (string | LogLine)[] | null
+  /** Per-table statistics at the end of the run; null generates tables from the sync's source. */
+  tables: TableSpec[] | null
+  /**
+   * Replaces the created/pending/started phases, e.g. to report statuses this action has never
+   * heard of (`queued_for_retry`). `finalStatus` follows the last phase.
+   */
+  statusSequence: StatusPhase[] | null
+  /** Hostile data: fields of SyncRun/SyncRunDetails sent as null, left out, or added. */
+  nullFields: string[]
+  omitFields: string[]
+  extraFields: Record<string, unknown>
+}
+
+export interface SyncSpec {
+  name: string
+  displayName?: string
+  source?: string
+  destinations?: string[]
+  disabled?: boolean
+}
+
+/** A terminal run that already exists when the simulator starts. */
+export interface PreviousRunSpec {
+  /** Defaults to the first sync. */
+  syncName?: string
+  /** Any string, so hostile history (unknown statuses) can be expressed. Default `completed`. */
+  status?: string
+  statusReason?: RunStatusReason | null
+  /** created_at → completed_at. */
+  durationMs: number
+  /** How long before the simulator started the run was created. */
+  ageMs: number
+  totalRows?: number
+  errors?: number
+  warnings?: number
+  ingested?: boolean
+}
+
+/** A run that is already underway when the simulator starts; it then lives like any other run. */
+export type ActiveRunSpec = Partial<RunSpec> & {
+  /** Defaults to the first sync. */
+  syncName?: string
+  /** How long before the simulator started the run was created. Default 0. */
+  ageMs?: number
+}
+
+export interface EvaluationHistoryEntry {
+  run_at: string
+  violation_count: number
+}
+
+export interface PolicySpec {
+  id?: string
+  name: string
+  domain?: string
+  severity?: string
+  status?: 'active' | 'paused'
+  description?: string
+  /** Names or ids of groups from `Scenario.groups`. */
+  groups?: string[]
+  /** The count the Platform reports before the simulator evaluates the policy. */
+  violationCount?: number | null
+  /** The count every evaluation after an ingested run produces. Default: `violationCount` (or 0). */
+  countAfterSync?: number | null
+  /** Last evaluation before the simulator started; default six hours earlier. */
+  runAt?: string | null
+  /** Prior evaluations; default one entry at `runAt` with `violationCount`. */
+  history?: EvaluationHistoryEntry[]
+  /** Cloud of the violating resources (`aws`, `gcp`, `azure`). */
+  cloud?: string
+  queryId?: string
+  query?: string
+}
+
+export interface PolicyGenSpec {
+  count: number
+  /** How many of the generated policies have violations. */
+  violating: number
+  /** Violations spread over the violating policies. */
+  totalViolations: number
+  seed: number
+  /** Counts after a sync is evaluated; default unchanged. */
+  afterSync: { violating: number; totalViolations: number } | null
+  /** Every n-th generated policy is paused (0: none). */
+  pausedEvery: number
+}
+
+export interface GroupSpec {
+  id?: string
+  name: string
+  description?: string
+}
+
+export interface EvaluationSpec {
+  /**
+   * `after-ingest`: every active policy is re-evaluated once a run is ingested; `never`: policies
+   * stay stale (executing a policy's query still reads the freshly ingested data).
+   */
+  mode: 'after-ingest' | 'never'
+  delayAfterIngestMs: number
+}
+
+export type FaultKind =
+  | '429'
+  | '503'
+  | '502-html'
+  | 'reset'
+  | 'malformed-json'
+  | 'truncated'
+  | 'slow'
+  | 'reset-after-create'
+
+export interface Fault {
+  /**
+   * `path` is a spec path template (`/syncs/{sync_name}/runs`) or a regular expression source
+   * tested against the path below `/api`. Both fields are optional: an empty match hits everything.
+   */
+  match: { method?: string; path?: string }
+  kind: FaultKind
+  /** How many matching requests the fault hits; default 1. */
+  count?: number | 'always'
+  /** Matching requests to let through before the fault starts hitting. */
+  after?: number
+  /** For 429/503: Retry-After in seconds, or an HTTP-date one second ahead. */
+  retryAfter?: number | 'http-date'
+  /** For `slow`, and before any other kind: how long to hold the request first. */
+  delayMs?: number
+}
+
+export type WhileActive = 'create' | 'reject'
+export type LiveLogsMode = 'close-at-end' | 'stall' | 'drop' | 'unsupported'
+export type LiveLogsBeforeStart = 'hold' | 'no-content'
+
+export interface ResolvedScenario {
+  apiKey: string
+  /** Seed of every generated ID. */
+  seed: number
+  teamName: string
+  syncs: Required<SyncSpec>[]
+  run: RunSpec
+  activeRun: ActiveRunSpec | null
+  previousRuns: PreviousRunSpec[]
+  whileActive: WhileActive
+  liveLogs: LiveLogsMode
+  /**
+   * The spec documents 204 from logs/live for a run that has not started; `hold` keeps the stream
+   * open until the run starts instead.
+   */
+  liveLogsBeforeStart: LiveLogsBeforeStart
+  /** Operations answering 403: a path template (any method) or `METHOD /template`. */
+  forbidden: string[]
+  /** Explicit policies; when absent, `policyGen` generates them. */
+  policies: PolicySpec[] | null
+  policyGen: PolicyGenSpec
+  groups: GroupSpec[]
+  evaluation: EvaluationSpec
+  faults: Fault[]
+}
+
+/** What callers write: everything optional, nested objects partial. */
+export interface Scenario {
+  apiKey?: string
+  seed?: number
+  teamName?: string
+  syncs?: (string | SyncSpec)[]
+  run?: Partial<RunSpec>
+  activeRun?: ActiveRunSpec | null
+  /** A number generates that many completed runs per sync. */
+  previousRuns?: number | PreviousRunSpec[]
+  whileActive?: WhileActive
+  liveLogs?: LiveLogsMode
+  liveLogsBeforeStart?: LiveLogsBeforeStart
+  forbidden?: string[]
+  policies?: PolicySpec[] | null
+  policyGen?: Partial<PolicyGenSpec>
+  groups?: GroupSpec[]
+  evaluation?: Partial<EvaluationSpec>
+  faults?: Fault[]
+}
+
+export const DEFAULT_RUN: RunSpec = {
+  pendingMs: 100,
+  startDelayMs: 100,
+  durationMs: 2000,
+  finalStatus: 'completed',
+  statusReason: null,
+  totalRows: 12_480,
+  errors: 0,
+  warnings: 3,
+  ingestionDelayMs: 200,
+  cpuSeconds: 41.5,
+  memoryByteSeconds: 3.2e11,
+  networkEgressBytes: 18_350_000,
+  migration: false,
+  logLines: null,
+  tables: null,
+  statusSequence: null,
+  nullFields: [],
+  omitFields: [],
+  extraFields: {}
+}
+
+const DEFAULT_GROUPS: GroupSpec[] = [
+  { name: 'CIS AWS Foundations', description: 'CIS Amazon Web Services Foundations Benchmark' },
+  { name: 'Cost hygiene', description: 'Resources that cost money without doing work' },
+  { name: 'Operational excellence', description: 'Tagging, backups and lifecycle rules' }
+]
+
+const HOUR = 3_600_000
+const ACRONYMS = new Set(['aws', 'gcp', 'k8s'])
+
+function resolveSync(sync: string | SyncSpec): Required<SyncSpec> {
+  const spec = typeof sync === 'string' ? { name: sync } : sync
+  const source = spec.source ?? spec.name.split(/[-_]/)[0]
+  return {
+    name: spec.name,
+    displayName:
+      spec.displayName ??
+      spec.name
+        .split(/[-_]/)
+        .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+        .join(' '),
+    source,
+    destinations: spec.destinations ?? ['postgresql'],
+    disabled: spec.disabled ?? false
+  }
+}
+
+function generatedPreviousRuns(
+  perSync: number,
+  syncs: Required<SyncSpec>[],
+  run: RunSpec
+): PreviousRunSpec[] {
+  // Durations vary around the configured run so a client's "expected duration" estimate is close
+  // to, but not exactly, what the next run takes.
+  const total = run.pendingMs + run.startDelayMs + run.durationMs
+  const factors = [0.9, 1.1, 1, 0.95, 1.05]
+  return syncs.flatMap((sync) =>
+    Array.from({ length: perSync }, (_, k) => ({
+      syncName: sync.name,
+      durationMs: Math.round(total * factors[k % factors.length]),
+      ageMs: (k + 1) * 6 * HOUR,
+      totalRows: run.totalRows,
+      warnings: run.warnings
+    }))
+  )
+}
+
+export function resolveScenario(input: Scenario = {}): ResolvedScenario {
+  const syncs = (input.syncs ?? ['aws-prod', 'aws-dev', 'gcp-prod']).map(resolveSync)
+  if (syncs.length === 0) throw new Error('scenario: at least one sync is required')
+  const run = { ...DEFAULT_RUN, ...input.run }
+  const previousRuns =
+    typeof input.previousRuns === 'number' || input.previousRuns === undefined
+      ? generatedPreviousRuns(input.previousRuns ?? 3, syncs, run)
+      : input.previousRuns
+  return {
+    apiKey: input.apiKey ?? 'test-api-key',
+    seed: input.seed ?? 1,
+    teamName: input.teamName ?? 'simulated-team',
+    syncs,
+    run,
+    activeRun: input.activeRun ?? null,
+    previousRuns,
+    whileActive: input.whileActive ?? 'create',
+    liveLogs: input.liveLogs ?? 'close-at-end',
+    liveLogsBeforeStart: input.liveLogsBeforeStart ?? 'hold',
+    forbidden: input.forbidden ?? [],
+    policies: input.policies ?? null,
+    policyGen: {
+      count: 20,
+      violating: 5,
+      totalViolations: 37,
+      seed: input.seed ?? 1,
+      afterSync: null,
+      pausedEvery: 0,
+      ...input.policyGen
+    },
+    groups: input.groups ?? DEFAULT_GROUPS,
+    evaluation: { mode: 'after-ingest', delayAfterIngestMs: 200, ...input.evaluation },
+    faults: input.faults ?? []
+  }
+}
+
+/** Named scenarios for the CLI, the demo and the workflow. */
+export const PRESETS: Record<string, Scenario> = {
+  default: {},
+  /** Slow enough to watch: logs stream for ten seconds, then two new critical violations appear. */
+  demo: {
+    run: { pendingMs: 500, startDelayMs: 1000, durationMs: 10_000, ingestionDelayMs: 1500 },
+    evaluation: { delayAfterIngestMs: 1500 },
+    policies: [
+      {
+        name: 'S3 buckets without default encryption',
+        severity: 'critical',
+        domain: 'security',
+        groups: ['CIS AWS Foundations'],
+        violationCount: 1,
+        countAfterSync: 3
+      },
+      {
+        name: 'IAM users without MFA',
+        severity: 'high',
+        domain: 'security',
+        groups: ['CIS AWS Foundations'],
+        violationCount: 4,
+        countAfterSync: 2
+      },
+      {
+        name: 'Unattached EBS volumes',
+        severity: 'medium',
+        domain: 'finops',
+        groups: ['Cost hygiene'],
+        violationCount: 12,
+        countAfterSync: 12
+      },
+      {
+        name: 'EC2 instances without owner tag',
+        severity: 'low',
+        domain: 'governance',
+        groups: ['Operational excellence'],
+        violationCount: 30,
+        countAfterSync: 27
+      },
+      {
+        name: 'RDS snapshots older than 90 days',
+        severity: 'low',
+        domain: 'operations',
+        status: 'paused',
+        violationCount: 8
+      }
+    ]
+  },
+  clean: {
+    policyGen: { violating: 0, totalViolations: 0 }
+  },
+  failed: {
+    run: { finalStatus: 'failed', statusReason: 'error', errors: 17 }
+  },
+  'oom-killed': {
+    run: { finalStatus: 'failed', statusReason: 'oom_killed' }
+  },
+  'partial-success': {
+    run: { finalStatus: 'completed', statusReason: 'partial_success', errors: 42 }
+  },
+  'ingestion-failed': {
+    run: { finalStatus: 'completed', statusReason: 'ingestion_failed' }
+  },
+  busy: {
+    activeRun: { ageMs: 1000, durationMs: 4000 },
+    whileActive: 'reject'
+  },
+  'stale-policies': {
+    evaluation: { mode: 'never' }
+  },
+  flaky: {
+    faults: [
+      { match: { method: 'POST', path: '/syncs/{sync_name}/runs' }, kind: '503' },
+      { match: { path: '/syncs/{sync_name}/runs/{sync_run_id}' }, kind: '429', count: 2 },
+      { match: { path: '/syncs/{sync_name}/runs/{sync_run_id}/logs/live' }, kind: 'reset' },
+      { match: { path: '/policies' }, kind: '502-html', after: 1 }
+    ]
+  },
+  large: {
+    policyGen: { count: 10_000, violating: 2_500, totalViolations: 200_000 }
+  },
+  hostile: {
+    run: {
+      statusSequence: [
+        { status: 'created', ms: 100 },
+        { status: 'queued_for_retry', ms: 300 },
+        { status: 'started', ms: 1500 }
+      ],
+      extraFields: { sync_run_priority: 'low', workers: [] }
+    }
+  }
+}
+
+/** A preset by name, or a clear error listing the known ones. */
+export function preset(name: string): Scenario {
+  const found = PRESETS[name]
+  if (!found) {
+    throw new Error(`unknown scenario "${name}"; known: ${Object.keys(PRESETS).join(', ')}`)
+  }
+  return found
+}
