@@ -164,8 +164,6 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   }
 
   const reportFile = input('report-file')
-  const runnerTemp =
-    env.RUNNER_TEMP && env.RUNNER_TEMP !== '' ? env.RUNNER_TEMP : (env.TMPDIR ?? '/tmp')
   return {
     apiBaseUrl,
     apiKey,
@@ -175,12 +173,18 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       softFail: boolean(input, 'soft-fail', false),
       jobSummary: boolean(input, 'job-summary', true),
       annotations: boolean(input, 'annotations', true),
-      reportFile: reportFile === '' ? `${runnerTemp}/cloudquery-platform-report.json` : reportFile,
+      reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
       prComment: choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
       githubToken: input('github-token'),
       commentTag: input('comment-tag')
     }
   }
+}
+
+/** `$RUNNER_TEMP/cloudquery-platform-report.json`: where the report goes unless told otherwise. */
+export function defaultReportFile(env: NodeJS.ProcessEnv): string {
+  const dir = env.RUNNER_TEMP || env.TMPDIR || '/tmp'
+  return `${dir}/cloudquery-platform-report.json`
 }
 
 /** Accepts the deployment's URL with or without a trailing `/api` or `/`. */

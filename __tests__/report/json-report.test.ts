@@ -1,0 +1,244 @@
+import { describe, expect, it } from '@jest/globals'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRedactor } from '../../src/log-safety.js'
+import { toJsonReport, writeJsonReport } from '../../src/report/json-report.js'
+import type { RunReport } from '../../src/report/model.js'
+import {
+  API_KEY,
+  completedSync,
+  failedSync,
+  failingPolicies,
+  notAwaitedSync,
+  passingPolicies,
+  policy,
+  policyOutcome,
+  RUN_ID,
+  runReport,
+  syncOutcome,
+  syncRun,
+  timedOutSync
+} from '../__fixtures__/report.js'
+
+const redact = createRedactor([API_KEY])
+const schema = JSON.parse(
+  await readFile(new URL('../../docs/report-schema.json', import.meta.url), 'utf8')
+) as object
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema)
+
+const STATES: Record<string, RunReport> = {
+  'both stages, failing': runReport({ sync: completedSync(), policies: failingPolicies() }),
+  'both stages, passing': runReport({ sync: completedSync(), policies: passingPolicies() }),
+  'only a sync': runReport({ sync: completedSync(), thresholds: undefined }),
+  'only policies': runReport({ syncName: undefined, policies: passingPolicies() }),
+  'sync failed, policies skipped': runReport({
+    sync: failedSync(),
+    policiesSkipped: 'the sync run failed'
+  }),
+  'error before any run': runReport({ errors: [{ stage: 'sync', message: 'not found' }] }),
+  'invalid inputs': runReport({
+    platformUrl: undefined,
+    syncName: undefined,
+    thresholds: undefined,
+    finishedAt: '',
+    errors: [{ stage: 'inputs', message: 'Input "timeout" is bad.' }]
+  }),
+  'wait: false': runReport({ sync: notAwaitedSync() }),
+  'timed out': runReport({ sync: timedOutSync() }),
+  cancelled: runReport({ sync: notAwaitedSync(), cancelled: true }),
+  'odd data from the Platform': runReport({
+    sync: syncOutcome({
+      run: syncRun({
+        status: 'paused_by_admin',
+        total_rows: null,
+        errors: 'many' as unknown as number,
+        ingested: null
+      })
+    }),
+    policies: policyOutcome([
+      policy({ name: 'No count', severity: 'urgent', violations: undefined }),
+      policy({ name: 'Odd', severity: 'high', violations: 2, evaluatedAt: undefined })
+    ])
+  })
+}
+
+describe('toJsonReport', () => {
+  it.each(Object.entries(STATES))('matches docs/report-schema.json: %s', (_, report) => {
+    const json = toJsonReport(report, redact)
+    expect(validate(json) ? [] : validate.errors).toEqual([])
+  })
+
+  it('is held to the schema exactly: a property it does not describe fails', () => {
+    const json = toJsonReport(runReport({ sync: completedSync() }), redact)
+    expect(validate({ ...json, extra: true })).toBe(false)
+    expect(validate({ ...json, sync: { ...json.sync, extra: true } })).toBe(false)
+  })
+
+  it('holds both stages', () => {
+    const json = toJsonReport(
+      runReport({ sync: completedSync(), policies: failingPolicies() }),
+      redact
+    )
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      actionVersion: '1.0.0',
+      result: 'fail',
+      reasons: [
+        '3 critical violations; at most 0 allowed (max-critical-violations)',
+        '5 high violations; at most 0 allowed (max-high-violations)',
+        expect.stringContaining('1 policy not re-evaluated since the sync run')
+      ],
+      softFail: false,
+      cancelled: false,
+      platformUrl: 'https://cloudquery.example.com/api',
+      syncName: 'aws-prod',
+      policiesSkipped: null,
+      errors: []
+    })
+    expect(json.sync).toMatchObject({
+      run: {
+        id: RUN_ID,
+        status: 'completed',
+        statusReason: null,
+        totalRows: 1234567,
+        errors: 0,
+        warnings: 2,
+        ingested: true
+      },
+      startedByAction: true,
+      waited: true,
+      waitedSeconds: 312,
+      durationSeconds: 312,
+      timedOut: false,
+      cancelledByAction: false,
+      verdict: 'pass'
+    })
+    expect(json.policies).toMatchObject({
+      mode: 'wait',
+      gateOn: 'all',
+      verdict: 'fail',
+      thresholds: { critical: 0, high: 0, medium: null, low: null, total: null },
+      violations: { critical: 3, high: 5, medium: 2, low: 7, unknownSeverity: 0, total: 17 },
+      newViolations: { critical: 2, total: 2 },
+      selectedPolicies: 4,
+      violatingPolicies: 4,
+      stalePolicies: 1,
+      evaluationWaitSeconds: 45
+    })
+    expect(json.policies?.policies[0]).toEqual({
+      id: 'pol-public-s3-buckets',
+      name: 'Public S3 buckets',
+      severity: 'critical',
+      domain: 'security',
+      queryId: 'query-1',
+      groups: ['group-1'],
+      violations: 3,
+      previousViolations: 1,
+      baseline: 1,
+      newViolations: 2,
+      evaluatedAt: '2026-11-27T10:06:00Z',
+      source: 'evaluation',
+      stale: false,
+      samples: [
+        {
+          name: 'acme-public-assets',
+          resourceType: 'S3 Bucket',
+          account: 'prod',
+          region: 'us-east-1',
+          cloud: null,
+          platformId: null
+        },
+        {
+          name: 'acme-logs',
+          resourceType: 'S3 Bucket',
+          account: '123456789012',
+          region: 'eu-west-1',
+          cloud: null,
+          platformId: null
+        }
+      ]
+    })
+    expect(json.policies?.trend).toHaveLength(7)
+  })
+
+  it('keeps odd Platform values within the schema', () => {
+    const json = toJsonReport(STATES['odd data from the Platform'], redact)
+    expect(json.sync?.run?.errors).toBeNull()
+    expect(json.sync?.run?.status).toBe('paused_by_admin')
+    expect(json.policies?.violations.unknownSeverity).toBe(0)
+    expect(json.policies?.policies.map((result) => result.violations)).toEqual([null, 2])
+  })
+
+  it('says why the policy stage did not run', () => {
+    const json = toJsonReport(STATES['sync failed, policies skipped'], redact)
+    expect(json.policies).toBeNull()
+    expect(json.policiesSkipped).toBe('the sync run failed')
+    expect(json.sync?.tablesWithErrors[0]).toEqual({
+      table: 'aws_ec2_instances',
+      service: 'aws',
+      errors: 12,
+      resources: 400,
+      panics: 0
+    })
+  })
+
+  it('redacts the key wherever it appears', () => {
+    const leaky = `echo ${API_KEY}`
+    const json = toJsonReport(
+      runReport({
+        sync: { ...failedSync(), reasons: [leaky] },
+        policies: policyOutcome([policy({ name: leaky, samples: [{ name: leaky }] })]),
+        errors: [{ stage: 'sync', message: leaky }]
+      }),
+      redact
+    )
+    expect(JSON.stringify(json)).not.toContain(API_KEY)
+    expect(json.errors[0].message).toBe('echo ***')
+    expect(json.policies?.policies[0].samples[0].name).toBe('echo ***')
+  })
+})
+
+describe('writeJsonReport', () => {
+  it('creates the directories and leaves only the finished file behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'report-'))
+    try {
+      const path = join(dir, 'nested', 'deeper', 'report.json')
+      const report = runReport({ sync: completedSync(), policies: failingPolicies() })
+      await writeJsonReport(path, report, redact)
+      const written = JSON.parse(await readFile(path, 'utf8')) as unknown
+      expect(written).toEqual(toJsonReport(report, redact))
+      expect(validate(written)).toBe(true)
+      expect(await readdir(join(dir, 'nested', 'deeper'))).toEqual(['report.json'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('replaces an earlier report in one step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'report-'))
+    try {
+      const path = join(dir, 'report.json')
+      await writeFile(path, 'old')
+      await writeJsonReport(path, runReport(), redact)
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ result: 'pass' })
+      expect(await readdir(dir)).toEqual(['report.json'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('fails without leaving a temporary file when the target cannot be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'report-'))
+    try {
+      // The target is a non-empty directory, so the rename fails after the temporary file was written.
+      const path = join(dir, 'taken')
+      await mkdir(join(path, 'child'), { recursive: true })
+      await expect(writeJsonReport(path, runReport(), redact)).rejects.toThrow()
+      expect(await readdir(dir)).toEqual(['taken'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

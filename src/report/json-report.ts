@@ -1,0 +1,305 @@
+// The JSON report (`report-file`): everything both stages learned, for later steps and other tools.
+// Its shape is a contract, described by docs/report-schema.json: every field is always present
+// (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
+
+import { randomBytes } from 'node:crypto'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { SEVERITY_ORDER, type SeverityCounts } from '../gate.js'
+import type { Redactor } from '../log-safety.js'
+import type { PolicyViolation, SyncRunTableStat } from '../platform-types.js'
+import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies.js'
+import type { SyncOutcome } from '../sync.js'
+import {
+  failureReasons,
+  stalePolicies,
+  violatingPolicies,
+  violationTotals,
+  type RunReport,
+  type StageError
+} from './model.js'
+import { redacted } from './redact.js'
+
+export interface JsonReport {
+  schemaVersion: 1
+  actionVersion: string
+  /** The verdict over both stages. */
+  result: 'pass' | 'fail'
+  /** Why `result` is `fail`, most fundamental first; empty on a pass. */
+  reasons: string[]
+  softFail: boolean
+  /** The workflow was cancelled before the action finished; the report holds what was known. */
+  cancelled: boolean
+  /** The API base URL (`…/api`); null when the inputs could not be read. */
+  platformUrl: string | null
+  /** When the action started and finished (ISO 8601). */
+  startedAt: string
+  finishedAt: string | null
+  syncName: string | null
+  /** Null without a sync stage, or when it ended before it knew anything. */
+  sync: JsonSync | null
+  /** Null when the policy stage did not run; `policiesSkipped` then says why, when known. */
+  policies: JsonPolicies | null
+  policiesSkipped: string | null
+  errors: StageError[]
+}
+
+export interface JsonSync {
+  /** The Platform's run, as last seen; null when no run was started or found. */
+  run: JsonSyncRun | null
+  /** True: this action started the run. False: it attached to (or was told to follow) one. */
+  startedByAction: boolean
+  /** False with `wait: false`: the run was started and left running. */
+  waited: boolean
+  waitedSeconds: number
+  /** From the run's creation to its completion. */
+  durationSeconds: number | null
+  timedOut: boolean
+  /** The action cancelled the run (on timeout). */
+  cancelledByAction: boolean
+  verdict: 'pass' | 'fail'
+  reasons: string[]
+  warnings: string[]
+  /** Most errors first, at most 10. */
+  tablesWithErrors: JsonTableStat[]
+}
+
+export interface JsonSyncRun {
+  id: string
+  status: string
+  statusReason: string | null
+  createdAt: string | null
+  completedAt: string | null
+  ingested: boolean | null
+  totalRows: number | null
+  errors: number | null
+  warnings: number | null
+  cpuSeconds: number | null
+  memoryByteSeconds: number | null
+  networkEgressBytes: number | null
+}
+
+export interface JsonTableStat {
+  table: string
+  service: string | null
+  errors: number | null
+  resources: number | null
+  panics: number | null
+}
+
+export interface JsonPolicies {
+  /** The evaluation mode applied (`auto` resolves to what actually happened). */
+  mode: string
+  /** `all` or `new`. */
+  gateOn: string | null
+  /** Results had to be newer than this (the run's completion); null in policies-only mode. */
+  freshAfter: string | null
+  verdict: 'pass' | 'fail'
+  reasons: string[]
+  /** Most violations allowed; null: no limit. */
+  thresholds: JsonSeverityValues<number | null>
+  violations: JsonSeverityValues<number> & { unknownSeverity: number }
+  newViolations: JsonSeverityValues<number> & { unknownSeverity: number }
+  selectedPolicies: number
+  violatingPolicies: number
+  stalePolicies: number
+  /** Every selected policy, most severe and most violating first. */
+  policies: JsonPolicy[]
+  /** Daily totals, oldest first. */
+  trend: { date: string; violations: number | null }[]
+  warnings: string[]
+  evaluationWaitSeconds: number
+}
+
+export type JsonSeverityValues<T> = Record<(typeof SEVERITY_ORDER)[number] | 'total', T>
+
+export interface JsonPolicy {
+  id: string
+  name: string
+  severity: string
+  domain: string
+  queryId: string | null
+  groups: string[]
+  /** Current violations; null when the Platform gave no count. */
+  violations: number | null
+  /** The count of the evaluation before this one. */
+  previousViolations: number | null
+  /** The count in the last evaluation before the run (`gate-on: new`); null: none. */
+  baseline: number | null
+  newViolations: number | null
+  /** When the count was produced (the policy's `run_at`, or when its query was executed). */
+  evaluatedAt: string | null
+  source: ResultSource
+  stale: boolean
+  samples: JsonSample[]
+}
+
+export interface JsonSample {
+  name: string | null
+  resourceType: string | null
+  account: string | null
+  region: string | null
+  cloud: string | null
+  platformId: string | null
+}
+
+export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
+  return redacted(report, redact, (safe) => ({
+    schemaVersion: 1,
+    actionVersion: safe.actionVersion,
+    result: safe.result,
+    reasons: failureReasons(safe),
+    softFail: safe.softFail,
+    cancelled: safe.cancelled,
+    platformUrl: text(safe.platformUrl),
+    startedAt: safe.startedAt,
+    finishedAt: text(safe.finishedAt),
+    syncName: text(safe.sync?.syncName ?? safe.syncName),
+    sync: safe.sync ? jsonSync(safe.sync) : null,
+    policies: safe.policies ? jsonPolicies(safe.policies, safe) : null,
+    policiesSkipped: text(safe.policiesSkipped),
+    errors: safe.errors.map(({ stage, message }) => ({ stage, message }))
+  }))
+}
+
+/** Writes the report where a reader never sees half of it: to a temporary file, then renamed. */
+export async function writeJsonReport(
+  path: string,
+  report: RunReport,
+  redact: Redactor
+): Promise<void> {
+  const json = redact(`${JSON.stringify(toJsonReport(report, redact), null, 2)}\n`)
+  await mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, json, { encoding: 'utf8', mode: 0o644 })
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
+
+function jsonSync(sync: SyncOutcome): JsonSync {
+  const { run } = sync
+  return {
+    run: run
+      ? {
+          id: String(run.id),
+          status: String(run.status),
+          statusReason: text(run.status_reason),
+          createdAt: text(run.created_at),
+          completedAt: text(run.completed_at),
+          ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
+          totalRows: count(run.total_rows),
+          errors: count(run.errors),
+          warnings: count(run.warnings),
+          cpuSeconds: count(run.cpu_seconds),
+          memoryByteSeconds: count(run.memory_byte_seconds),
+          networkEgressBytes: count(run.network_egress_bytes)
+        }
+      : null,
+    startedByAction: sync.startedByAction,
+    waited: sync.waited,
+    waitedSeconds: Math.round(sync.waitedMs / 1000),
+    durationSeconds: count(sync.durationSeconds),
+    timedOut: sync.timedOut,
+    cancelledByAction: sync.cancelledByAction,
+    verdict: sync.verdict,
+    reasons: sync.reasons,
+    warnings: sync.warnings,
+    tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat)
+  }
+}
+
+function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
+  return {
+    table: String(stat.name),
+    service: text(stat.service_name),
+    errors: count(stat.errors),
+    resources: count(stat.resources),
+    panics: count(stat.panics)
+  }
+}
+
+function jsonPolicies(outcome: PolicyOutcome, report: RunReport): JsonPolicies {
+  const totals = violationTotals(outcome)
+  const perSeverity = (counts: SeverityCounts, unknown: number, total: number) => ({
+    critical: counts.critical,
+    high: counts.high,
+    medium: counts.medium,
+    low: counts.low,
+    unknownSeverity: unknown,
+    total
+  })
+  const thresholds = Object.fromEntries(
+    outcome.gate.rows.map((row) => [row.severity, row.allowed ?? null])
+  ) as JsonSeverityValues<number | null>
+  return {
+    mode: outcome.mode,
+    gateOn: text(report.gateOn),
+    freshAfter: text(outcome.freshAfter),
+    verdict: outcome.gate.verdict,
+    reasons: outcome.gate.reasons,
+    thresholds,
+    violations: perSeverity(
+      outcome.violations,
+      outcome.unknownSeverityViolations,
+      totals.violations
+    ),
+    newViolations: perSeverity(
+      outcome.newViolations,
+      outcome.newUnknownSeverityViolations,
+      totals.newViolations
+    ),
+    selectedPolicies: outcome.policies.length,
+    violatingPolicies: violatingPolicies(outcome).length,
+    stalePolicies: stalePolicies(outcome).length,
+    policies: outcome.policies.map(jsonPolicy),
+    trend: outcome.trend.map((point) => ({
+      date: String(point.date),
+      violations: count(point.violations)
+    })),
+    warnings: outcome.warnings,
+    evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
+  }
+}
+
+function jsonPolicy(policy: PolicyResult): JsonPolicy {
+  return {
+    id: String(policy.id),
+    name: String(policy.name),
+    severity: String(policy.severity),
+    domain: String(policy.domain),
+    queryId: text(policy.queryId),
+    groups: policy.groups.map(String),
+    violations: count(policy.violations),
+    previousViolations: count(policy.previousViolations),
+    baseline: count(policy.baseline),
+    newViolations: count(policy.newViolations),
+    evaluatedAt: text(policy.evaluatedAt),
+    source: policy.source,
+    stale: policy.stale,
+    samples: policy.samples.map(jsonSample)
+  }
+}
+
+function jsonSample(sample: PolicyViolation): JsonSample {
+  return {
+    name: text(sample.name),
+    resourceType: text(sample.resource_type_label),
+    account: text(sample._cq_account_name ?? sample.account_id),
+    region: text(sample.region),
+    cloud: text(sample.cloud),
+    platformId: text(sample._cq_platform_id)
+  }
+}
+
+/** Odd data from the Platform (a number where text was expected, `null`) keeps the schema. */
+function text(value: unknown): string | null {
+  return value == null || value === '' ? null : String(value)
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
