@@ -2,6 +2,8 @@
 // must never become a workflow command or leak the API key. Everything untrusted that reaches the
 // log passes through here.
 
+// Control characters are exactly what this pattern is for.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g
 const LINE_BREAKS = /\r\n|\r|\n/g
 

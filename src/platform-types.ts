@@ -7,9 +7,7 @@ export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'] as con
 export const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'] as const
 export type KnownSyncRunStatus =
   (typeof TERMINAL_RUN_STATUSES)[number] | (typeof ACTIVE_RUN_STATUSES)[number]
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- keeps literal autocompletion
 export type SyncRunStatus = KnownSyncRunStatus | (string & {})
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type SyncRunStatusReason =
   'error' | 'oom_killed' | 'partial_success' | 'ingestion_failed' | (string & {})
 
@@ -90,7 +88,6 @@ export interface TableDataPage {
 
 export const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
 export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number]
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type PolicySeverity = KnownSeverity | (string & {})
 export const KNOWN_DOMAINS = [
   'finops',
@@ -100,7 +97,6 @@ export const KNOWN_DOMAINS = [
   'operations'
 ] as const
 export type KnownDomain = (typeof KNOWN_DOMAINS)[number]
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type PolicyDomain = KnownDomain | (string & {})
 
 /** `PolicyGroup`. */

@@ -1,0 +1,73 @@
+// The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
+// before it could cancel the run it started. It reads what the main step saved with saveState and
+// cancels that run if it is still active. A run the action merely attached to is never touched.
+
+import * as core from '@actions/core'
+import { parsePlatformUrl } from './inputs.js'
+import { createCoreLogger } from './logger.js'
+import { createRedactor } from './log-safety.js'
+import { PlatformClient } from './platform.js'
+import { isTerminal, type RunTracker } from './sync.js'
+
+const STATE = {
+  syncName: 'sync-name',
+  runId: 'sync-run-id',
+  startedByAction: 'started-by-action',
+  finished: 'finished',
+  isPost: 'is-post'
+} as const
+
+/** Records the run for the post step; `finished` once the main step has dealt with it. */
+export function saveRunState(tracker: RunTracker, finished = false): void {
+  if (!tracker.runId) return
+  core.saveState(STATE.syncName, tracker.syncName)
+  core.saveState(STATE.runId, tracker.runId)
+  core.saveState(STATE.startedByAction, String(tracker.startedByAction))
+  if (finished) core.saveState(STATE.finished, 'true')
+}
+
+/** State saved by the main step is visible only to the post step, which tells the two apart. */
+export function isPostStep(): boolean {
+  return core.getState(STATE.isPost) === 'true'
+}
+
+export function markMainStep(): void {
+  core.saveState(STATE.isPost, 'true')
+}
+
+export async function runPost(): Promise<void> {
+  const runId = core.getState(STATE.runId)
+  const syncName = core.getState(STATE.syncName)
+  if (
+    runId === '' ||
+    core.getState(STATE.startedByAction) !== 'true' ||
+    core.getState(STATE.finished) === 'true'
+  ) {
+    core.info('Post step: no run started by this action is left to clean up.')
+    return
+  }
+  const apiKey = core.getInput('api-key')
+  if (apiKey !== '') core.setSecret(apiKey)
+  const log = createCoreLogger(createRedactor([apiKey]))
+  const client = new PlatformClient({
+    apiBaseUrl: parsePlatformUrl(core.getInput('platform-url').trim()),
+    apiKey: apiKey.trim(),
+    requestTimeoutMs: 10_000,
+    maxAttempts: 3
+  })
+  try {
+    const run = await client.getRun(syncName, runId)
+    if (isTerminal(run.status)) {
+      log.info(`Post step: run ${runId} of sync "${syncName}" already ended (${run.status}).`)
+      return
+    }
+    await client.cancelRun(syncName, runId)
+    log.info(`Post step: cancelled run ${runId} of sync "${syncName}", which this action started.`)
+  } catch (error) {
+    log.warning(
+      `Post step: could not cancel run ${runId}: ${error instanceof Error ? error.message : String(error)}`
+    )
+  } finally {
+    client.dispose()
+  }
+}
