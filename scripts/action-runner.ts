@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-export const BUNDLE = join(ROOT, 'dist', 'index.js')
+/** The committed bundle, unless ACTION_BUNDLE points at another build (e.g. one in a temp dir). */
+export const BUNDLE = process.env.ACTION_BUNDLE ?? join(ROOT, 'dist', 'index.js')
 
 export interface ActionRunOptions {
   inputs: Record<string, string>
