@@ -84,7 +84,7 @@ describe('evaluateGate', () => {
     const verdict = evaluateGate(input({ stalePolicies: 2 }))
     expect(verdict.verdict).toBe('fail')
     expect(verdict.reasons).toEqual([
-      '2 policies not re-evaluated since the sync run; their results are stale, so the gate cannot vouch for them'
+      '2 policies with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them'
     ])
   })
 })

@@ -121,7 +121,7 @@ describe('policy-evaluation: wait', () => {
       expect(outcome.evaluationWaitMs).toBe(60_000)
       expect(outcome.gate.verdict).toBe('fail')
       expect(outcome.gate.reasons).toContain(
-        '5 policies not re-evaluated since the sync run; their results are stale, so the gate cannot vouch for them'
+        '5 policies with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them'
       )
       // One request per look while nothing is fresh, at a rising interval.
       const polls = sim.requestsTo('GET', '/policies').length - 1

@@ -80,7 +80,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     )
   if (input.stalePolicies > 0) {
     reasons.push(
-      `${plural(input.stalePolicies, 'policy', 'policies')} not re-evaluated since the sync run; their results are stale, so the gate cannot vouch for them`
+      `${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`
     )
   }
   return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows }

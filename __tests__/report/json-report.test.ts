@@ -88,7 +88,7 @@ describe('toJsonReport', () => {
       reasons: [
         '3 critical violations; at most 0 allowed (max-critical-violations)',
         '5 high violations; at most 0 allowed (max-high-violations)',
-        expect.stringContaining('1 policy not re-evaluated since the sync run')
+        expect.stringContaining('1 policy with no fresh result')
       ],
       softFail: false,
       cancelled: false,
