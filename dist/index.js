@@ -28876,7 +28876,7 @@ function evaluateGate(input) {
         ? `${plural(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
         : `${plural(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`);
     if (input.stalePolicies > 0) {
-        reasons.push(`${plural(input.stalePolicies, 'policy', 'policies')} not re-evaluated since the sync run; their results are stale, so the gate cannot vouch for them`);
+        reasons.push(`${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
     }
     return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows };
 }
