@@ -130,7 +130,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       }
     }
   } finally {
-    client.dispose()
+    // After a signal the handler is still using the client to cancel the run, and exits itself.
+    if (!abort.signal.aborted) client.dispose()
   }
   if (abort.signal.aborted) return
   removeSignalHandlers()

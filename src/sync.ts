@@ -431,6 +431,7 @@ export async function cancelStartedRun(
   log: Logger
 ): Promise<SyncRun | undefined> {
   if (!tracker.runId || !tracker.startedByAction) return undefined
+  if (tracker.run && isTerminal(tracker.run.status)) return undefined
   try {
     const run = await client.cancelRun(tracker.syncName, tracker.runId)
     log.info(
