@@ -13,7 +13,13 @@ import {
 import { createCoreLogger } from './logger.js'
 import { createRedactor, type Redactor } from './log-safety.js'
 import { PlatformClient } from './platform.js'
-import { cancelStartedRun, runSyncStage, type RunTracker, type SyncOutcome } from './sync.js'
+import {
+  cancelStartedRun,
+  initialOutcome,
+  runSyncStage,
+  type RunTracker,
+  type SyncOutcome
+} from './sync.js'
 import { runPolicyStage } from './policies.js'
 import { systemClock, type Clock } from './poll.js'
 import { publishReport, type ReportContext } from './report/publish.js'
@@ -175,22 +181,9 @@ function policySkipReason(
   return undefined
 }
 
+/** A stage that threw, or was interrupted, still reports the run it knew about. */
 function partialSyncOutcome(tracker: RunTracker): SyncOutcome {
-  return {
-    syncName: tracker.syncName,
-    run: tracker.run,
-    startedByAction: tracker.startedByAction,
-    waited: false,
-    verdict: 'fail',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
-    waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
-    statusChecks: 0
-  }
+  return { ...initialOutcome(tracker), verdict: 'fail' }
 }
 
 /** One line for the step's failure: the annotations and the summary carry the details. */

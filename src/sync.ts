@@ -89,20 +89,7 @@ export async function runSyncStage(
   tracker: RunTracker
 ): Promise<SyncOutcome> {
   const { client, log } = deps
-  const outcome: SyncOutcome = {
-    syncName: config.name,
-    startedByAction: false,
-    waited: false,
-    verdict: 'pass',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
-    waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
-    statusChecks: 0
-  }
+  const outcome = { ...initialOutcome(tracker), syncName: config.name }
 
   const resolved = await resolveRun(config, deps)
   if ('refusal' in resolved) {
@@ -133,6 +120,25 @@ export async function runSyncStage(
   judgeRun(final, config, outcome)
   outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log)
   return outcome
+}
+
+/** What the stage knows before (or without) following the run: the verdict waits for the run. */
+export function initialOutcome(tracker: RunTracker): SyncOutcome {
+  return {
+    syncName: tracker.syncName,
+    run: tracker.run,
+    startedByAction: tracker.startedByAction,
+    waited: false,
+    verdict: 'pass',
+    reasons: [],
+    warnings: [],
+    timedOut: false,
+    cancelledByAction: false,
+    waitedMs: 0,
+    tablesWithErrors: [],
+    logLines: [],
+    statusChecks: 0
+  }
 }
 
 type Resolution =
