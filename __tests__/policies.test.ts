@@ -323,7 +323,9 @@ describe('policy stage: odd data', () => {
         expect(fresh.newViolations).toBeUndefined()
         expect(outcome.violations.high).toBe(4)
         expect(outcome.gate.verdict).toBe('fail')
-        expect(outcome.gate.reasons).toEqual([expect.stringMatching(/^1 policy not re-evaluated/)])
+        expect(outcome.gate.reasons).toEqual([
+          expect.stringMatching(/^1 policy with no fresh result/)
+        ])
         expect(outcome.warnings).toEqual([
           'No violation count (never evaluated?) for 1 policy, so treated as stale: "Brand new policy".'
         ])

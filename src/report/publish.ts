@@ -10,6 +10,7 @@ import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
 import { writeJsonReport } from './json-report.js'
 import { buildResult, type ReportContext, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
+import { publishComment } from './pr-comment.js'
 import { renderSummary } from './summary.js'
 
 export type { ReportContext } from './model.js'
@@ -19,8 +20,9 @@ export interface PublishDeps {
   log: Logger
 }
 
-/** Where and what to publish; when the inputs could not be read, the defaults. */
-export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'>
+/** Where and what to publish; when the inputs could not be read, the defaults (no PR comment). */
+export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'> &
+  Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag'>>
 
 /** Sets `report.result` and publishes the report, each part even when another fails. */
 export async function publishReport(
@@ -62,6 +64,12 @@ export async function publishReport(
     for (const { level, title, message } of planAnnotations(report, redact, limits)) {
       core[level](message, { title })
     }
+  }
+
+  // Last, and best effort: a comment that cannot be posted is a warning, never a verdict.
+  if (settings.prComment !== undefined && settings.prComment !== 'off') {
+    const { prComment, githubToken = '', commentTag = '' } = settings
+    await publishComment(report, context, { prComment, githubToken, commentTag }, { redact, log })
   }
 }
 

@@ -157,7 +157,7 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
   )
 }
 
-function renderRunStatus(sync: SyncOutcome, run: SyncRunDetails): Markdown {
+export function renderRunStatus(sync: SyncOutcome, run: SyncRunDetails): Markdown {
   const reason = run.status_reason ? markup` (${codeSpan(run.status_reason)})` : markup``
   const origin = sync.startedByAction
     ? markup`started by this action`
