@@ -3,7 +3,12 @@
 // (seed, policy, index), so 200,000 of them cost nothing until asked for.
 
 import { hash32, pick, prng, uuidFrom, uuidOf } from './random.js'
-import type { EvaluationHistoryEntry, PolicySpec, ResolvedScenario } from './scenario.js'
+import type {
+  EvaluationHistoryEntry,
+  PolicySpec,
+  ResolvedScenario,
+  ResourceOverride
+} from './scenario.js'
 
 export interface CatalogGroup {
   id: string
@@ -39,6 +44,8 @@ export interface CatalogPolicy {
   initialRunAt: string | null
   history: EvaluationHistoryEntry[]
   kind: ResourceKind
+  /** Explicit fields of the first violating resources. */
+  resources?: ResourceOverride[]
 }
 
 export interface Catalog {
@@ -233,7 +240,8 @@ function explicitPolicy(
     countAfterSync: spec.countAfterSync === undefined ? (initialCount ?? 0) : spec.countAfterSync,
     initialRunAt,
     history,
-    kind
+    kind,
+    resources: spec.resources
   }
 }
 
@@ -349,6 +357,7 @@ export function violationAt(
 ): ViolatingResource {
   const rand = prng(hash32(catalog.seed, policy.id, index))
   const { cloud, table, label } = policy.kind
+  const override = policy.resources?.[index] ?? {}
   const account = Math.floor(rand() * ACCOUNTS.length)
   const accountId =
     cloud === 'aws'
@@ -356,7 +365,7 @@ export function violationAt(
       : cloud === 'gcp'
         ? `${ACCOUNTS[account]}-${hash32(catalog.seed, 'project', account) % 100_000}`
         : uuidOf(catalog.seed, 'subscription', account)
-  return {
+  const resource: ViolatingResource = {
     cloud,
     resource_type_label: label,
     _cq_account_name: ACCOUNTS[account],
@@ -365,6 +374,14 @@ export function violationAt(
     region: pick(rand, REGIONS[cloud] ?? REGIONS.aws),
     _cq_platform_id: `${table}_${uuidFrom(rand)}`,
     tags: TAGS.filter(() => rand() < 0.4)
+  }
+  return {
+    ...resource,
+    resource_type_label: override.resourceTypeLabel ?? resource.resource_type_label,
+    _cq_account_name: override.accountName ?? resource._cq_account_name,
+    name: override.name ?? resource.name,
+    region: override.region ?? resource.region,
+    tags: override.tags ?? resource.tags
   }
 }
 

@@ -117,6 +117,17 @@ export interface PolicySpec {
   cloud?: string
   queryId?: string
   query?: string
+  /** Fields of the first violating resources (index 0, 1, …), e.g. hostile names or tags. */
+  resources?: ResourceOverride[]
+}
+
+/** What a scenario may set on a generated violating resource. */
+export interface ResourceOverride {
+  name?: string
+  tags?: string[]
+  region?: string
+  accountName?: string
+  resourceTypeLabel?: string
 }
 
 export interface PolicyGenSpec {
@@ -172,6 +183,8 @@ export interface Fault {
   retryAfter?: number | 'http-date'
   /** For `slow`, and before any other kind: how long to hold the request first. */
   delayMs?: number
+  /** For 429/503: the `message` of the error body, instead of the usual one. */
+  message?: string
 }
 
 export type WhileActive = 'create' | 'reject'
@@ -202,6 +215,11 @@ export interface ResolvedScenario {
   groups: GroupSpec[]
   evaluation: EvaluationSpec
   faults: Fault[]
+  /**
+   * Hostile: error bodies quote the request's `Authorization` header back, as careless servers
+   * do, so tests can prove the client never repeats the key.
+   */
+  echoKeyInErrors: boolean
 }
 
 /** What callers write: everything optional, nested objects partial. */
@@ -223,6 +241,7 @@ export interface Scenario {
   groups?: GroupSpec[]
   evaluation?: Partial<EvaluationSpec>
   faults?: Fault[]
+  echoKeyInErrors?: boolean
 }
 
 export const DEFAULT_RUN: RunSpec = {
@@ -325,7 +344,8 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
     },
     groups: input.groups ?? DEFAULT_GROUPS,
     evaluation: { mode: 'after-ingest', delayAfterIngestMs: 200, ...input.evaluation },
-    faults: input.faults ?? []
+    faults: input.faults ?? [],
+    echoKeyInErrors: input.echoKeyInErrors ?? false
   }
 }
 

@@ -364,7 +364,7 @@ class SimulatorServer implements Simulator {
             res,
             rec,
             429,
-            { message: 'rate limit exceeded', status: 429 },
+            { message: fault.message ?? 'rate limit exceeded', status: 429 },
             retryAfterHeader({ retryAfter: 1, ...fault })
           )
         case '503':
@@ -372,7 +372,7 @@ class SimulatorServer implements Simulator {
             res,
             rec,
             503,
-            { message: 'service unavailable', status: 503 },
+            { message: fault.message ?? 'service unavailable', status: 503 },
             retryAfterHeader(fault)
           )
         case '502-html':
@@ -391,6 +391,10 @@ class SimulatorServer implements Simulator {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err
       reply = { status: err.status, json: err.toJSON() }
+      if (this.platform.scenario.echoKeyInErrors) {
+        const sent = req.headers.authorization ?? '(none)'
+        reply.json = { ...err.toJSON(), message: `${err.message} (Authorization: ${sent})` }
+      }
     }
     if (fault?.kind === 'reset-after-create') return this.destroy(res, rec)
     if (reply.liveLog) return this.streamLiveLog(res, rec, reply.liveLog)

@@ -84,6 +84,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const client = new PlatformClient({
     apiBaseUrl: config.apiBaseUrl,
     apiKey: config.apiKey,
+    requestTimeoutMs: requestTimeoutOverride(env),
     debug: (message) => core.debug(redact(message))
   })
   const abort = new AbortController()
@@ -106,17 +107,31 @@ export async function run(options: RunOptions = {}): Promise<void> {
           log.warning(`Received ${signal}: the workflow was cancelled or timed out.`)
           abort.abort()
           report.cancelled = true
-          await withTimeout(cancelStartedRun(client, tracker, log), CANCEL_DEADLINE_MS)
-          if (report.sync === undefined && tracker.runId) report.sync = partialSyncOutcome(tracker)
+          const cancelled = await withTimeout(
+            (async () => {
+              if (!tracker.runId) await tracker.pendingStart
+              return cancelStartedRun(client, tracker, log)
+            })(),
+            CANCEL_DEADLINE_MS
+          )
+          // The report shows the run as the cancel left it, not as the last poll saw it.
+          if (cancelled && tracker.run) tracker.run = { ...tracker.run, ...cancelled }
+          if (report.sync === undefined && tracker.runId) {
+            report.sync = { ...partialSyncOutcome(tracker), cancelledByAction: !!cancelled }
+          }
           await withTimeout(publish(), CANCEL_DEADLINE_MS)
         })
 
   try {
     if (config.sync) {
-      report.sync = await runStage(report, 'sync', redact, () =>
+      const sync = await runStage(report, 'sync', redact, () =>
         runSyncStage(config.sync!, { client, clock, log, signal: abort.signal }, tracker)
       )
-      if (!report.sync && tracker.runId) report.sync = partialSyncOutcome(tracker)
+      // After a signal the handler owns report.sync and may be publishing it at this moment: an
+      // outcome assigned now would make the JSON report and the summary disagree.
+      if (!abort.signal.aborted) {
+        report.sync = sync ?? (tracker.runId ? partialSyncOutcome(tracker) : undefined)
+      }
     }
     if (config.policies && !abort.signal.aborted) {
       const reason = policySkipReason(config, report.sync, report.errors.length > 0)
@@ -223,6 +238,15 @@ function onTermination(handler: (signal: NodeJS.Signals) => Promise<void>): () =
     process.off('SIGINT', listener)
     process.off('SIGTERM', listener)
   }
+}
+
+/**
+ * Test hook, not an input: `CQ_REQUEST_TIMEOUT_MS` shortens the per-request deadline (30 s) so the
+ * bundle tests can prove that an answer slower than it is retried (see CONTRIBUTING.md).
+ */
+function requestTimeoutOverride(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.CQ_REQUEST_TIMEOUT_MS?.trim()
+  return value && /^[1-9]\d*$/.test(value) ? Number(value) : undefined
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

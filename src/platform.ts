@@ -43,7 +43,8 @@ export interface PlatformClientOptions {
   debug?: (message: string) => void
 }
 
-export type PlatformErrorKind = 'http' | 'network' | 'timeout' | 'invalid-response'
+/** `tls`: the Platform's certificate was rejected; retrying cannot change that. */
+export type PlatformErrorKind = 'http' | 'network' | 'timeout' | 'invalid-response' | 'tls'
 
 /** Any failure to get a usable answer from the Platform. */
 export class PlatformError extends Error {
@@ -62,6 +63,7 @@ export class PlatformError extends Error {
 
   /** The request may have reached the Platform and done its work (matters for POST). */
   get outcomeUnknown(): boolean {
+    if (this.kind === 'tls') return false
     return this.kind !== 'http' || (this.status !== undefined && this.status >= 500)
   }
 }
@@ -88,7 +90,8 @@ interface RawAnswer {
 
 export class PlatformClient {
   private readonly http: HttpClient
-  private readonly requestTimeoutMs: number
+  /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
+  readonly requestTimeoutMs: number
   private readonly maxAttempts: number
   private readonly retryBudgetMs: number
   private readonly backoff: BackoffPolicy
@@ -203,7 +206,12 @@ export class PlatformClient {
         throw this.transportError(endpoint, error, 1)
       })
     const status = response.message.statusCode ?? 0
-    if (status === 200) return response.message
+    if (status === 200) {
+      // A run can log nothing for minutes: the reader's own idle timer judges a stall, not the
+      // per-request socket timeout.
+      response.message.socket?.setTimeout(0)
+      return response.message
+    }
     const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '')
     if (status === 204) return undefined
     throw this.httpError(endpoint, status, body, 1)
@@ -296,8 +304,14 @@ export class PlatformClient {
       const outcome = await this.attempt<T>(spec, attempt)
       if ('value' in outcome) return outcome.value
       const { failure, retryAfterMs } = outcome
-      const retryable = failure.kind !== 'http' || RETRYABLE_STATUSES.has(failure.status ?? 0)
-      if (!spec.retry || !retryable || attempt >= this.maxAttempts)
+      const retryable =
+        failure.kind === 'http'
+          ? RETRYABLE_STATUSES.has(failure.status ?? 0)
+          : failure.kind !== 'tls'
+      // A 429 was turned away before it did anything, so even a request that must not run twice
+      // (starting a run) is safe to repeat once the Platform says when.
+      const refused = failure.kind === 'http' && failure.status === 429
+      if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
         throw withAttempts(failure, attempt)
       const delay = Math.min(
         retryAfterMs ?? backoffDelay(attempt - 1, this.backoff, this.random),
@@ -400,9 +414,11 @@ export class PlatformClient {
   private transportError(endpoint: string, error: unknown, attempts: number): PlatformError {
     if (error instanceof PlatformError) return error
     const cause = error instanceof Error ? error.message : String(error)
-    const kind: PlatformErrorKind = /timeout/i.test(cause) ? 'timeout' : 'network'
+    const hint = certificateHint(error)
+    const kind: PlatformErrorKind =
+      hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network'
     return new PlatformError(
-      this.redact(`${endpoint} could not reach the Platform: ${oneLine(cause, 200)}`),
+      this.redact(`${endpoint} could not reach the Platform: ${oneLine(cause, 200)}${hint}`),
       kind,
       endpoint,
       undefined,
@@ -431,21 +447,47 @@ export function hintFor(status: number): string {
       return 'The API key was rejected: it is wrong, expired or revoked. Create a new key in the Platform (Settings → API keys) and update the secret passed as "api-key".'
     case 403:
       return 'The API key\'s role lacks permission for this request: starting and cancelling sync runs needs a key with the "ci" role (or admin); reading policies needs a role that can read policies (a read-only role suffices).'
-    case 429:
-      return 'The Platform is rate-limiting this key; the action retried and gave up.'
-    case 502:
-    case 503:
-    case 504:
-      return 'The Platform (or a proxy in front of it) was unavailable; the action retried and gave up.'
     default:
       return ''
   }
 }
 
+/** Why retrying did not help, said only once the retries have run out. */
+function exhaustedHint(error: PlatformError): string {
+  if (error.status === 429) return ' The Platform is rate-limiting this key.'
+  if (error.status === 502 || error.status === 503 || error.status === 504) {
+    return ' The Platform (or a proxy in front of it) was unavailable.'
+  }
+  return ''
+}
+
+/** Node's codes for a certificate chain that does not lead to a CA the runner trusts. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT'
+])
+
+/** What to do about a TLS certificate the runner rejected; OpenSSL's own words say little. */
+function certificateHint(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  if (typeof code !== 'string') return ''
+  if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+    return ` (${code}): the Platform's TLS certificate is not signed by a CA this runner trusts. If the Platform uses a self-signed certificate or an internal CA, set the NODE_EXTRA_CA_CERTS environment variable of the step to a PEM file with that CA's certificate.`
+  }
+  if (code === 'CERT_HAS_EXPIRED') return ` (${code}): the Platform's TLS certificate has expired.`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return ` (${code}): the Platform's TLS certificate is not issued for the host in "platform-url"; use a host name the certificate names.`
+  }
+  return ''
+}
+
 function withAttempts(error: PlatformError, attempts: number): PlatformError {
   if (attempts <= 1) return error
   return new PlatformError(
-    `${error.message} (gave up after ${attempts} attempts)`,
+    `${error.message} (gave up after ${attempts} attempts).${exhaustedHint(error)}`,
     error.kind,
     error.endpoint,
     error.status,

@@ -106,10 +106,6 @@ export class LiveLogFollower {
     this.stream?.destroy()
   }
 
-  get open(): boolean {
-    return this.stream !== undefined && !this.ended
-  }
-
   private read(stream: IncomingMessage): void {
     let partial = ''
     let idle: NodeJS.Timeout | undefined
@@ -181,8 +177,9 @@ export class LiveLogs {
     }
   ) {}
 
+  /** Open, or being opened: either way its end will wake the poll loop. */
   get open(): boolean {
-    return this.follower?.open ?? false
+    return this.follower !== undefined && this.follower.endReason === undefined
   }
 
   /** Opens the stream if it is not open and the run's status gives a reason to try again. */

@@ -27,6 +27,8 @@ export interface RunTracker {
   startedByAction: boolean
   /** The run's latest known state. */
   run?: SyncRunDetails
+  /** The POST that starts the run, while it is under way (it fills runId when it succeeds). */
+  pendingStart?: Promise<unknown>
   /** Called once the run is known, so its identity survives a killed process. */
   onRunKnown?: (tracker: RunTracker) => void
 }
@@ -66,6 +68,8 @@ export interface SyncStageDeps {
 const PROGRESS_EVERY_MS = 30_000
 const RUN_HISTORY_SIZE = 20
 const START_ATTEMPTS = 3
+/** After a POST timed out, the run list is read this often before a new POST. */
+const LATE_CREATE_LOOKS = 6
 const MAX_TABLES = 10
 
 export function isTerminal(status: string): boolean {
@@ -91,7 +95,7 @@ export async function runSyncStage(
   const { client, log } = deps
   const outcome = { ...initialOutcome(tracker), syncName: config.name }
 
-  const resolved = await resolveRun(config, deps)
+  const resolved = await resolveRun(config, deps, tracker)
   if ('refusal' in resolved) {
     outcome.verdict = 'fail'
     outcome.reasons.push(resolved.refusal)
@@ -145,7 +149,11 @@ type Resolution =
   { run: SyncRunDetails; started: boolean; history: SyncRun[] } | { refusal: string }
 
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
-async function resolveRun(config: SyncConfig, deps: SyncStageDeps): Promise<Resolution> {
+async function resolveRun(
+  config: SyncConfig,
+  deps: SyncStageDeps,
+  tracker: RunTracker
+): Promise<Resolution> {
   const { client, log } = deps
   const history = await listRunsOrExplain(client, config.name)
   if (config.runId) {
@@ -170,7 +178,7 @@ async function resolveRun(config: SyncConfig, deps: SyncStageDeps): Promise<Reso
     const decision = onActiveRun(config, active, log)
     if (decision !== 'start') return 'refusal' in decision ? decision : { ...decision, history }
   }
-  const run = await startRun(config, deps, history)
+  const run = await startRun(config, deps, history, tracker)
   if ('refusal' in run) return run
   return { ...run, history }
 }
@@ -207,14 +215,21 @@ function onActiveRun(
 async function startRun(
   config: SyncConfig,
   deps: SyncStageDeps,
-  history: SyncRun[]
+  history: SyncRun[],
+  tracker: RunTracker
 ): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
   const { client, log, clock } = deps
-  const known = new Set(history.map((run) => run.id))
   let lastError: PlatformError | undefined
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      const run = await client.createRun(config.name)
+      const creating = client.createRun(config.name)
+      // A cancelled workflow must be able to cancel a run whose POST is still under way.
+      tracker.pendingStart = creating.then(
+        (created) =>
+          Object.assign(tracker, { runId: created.id, run: created, startedByAction: true }),
+        () => undefined
+      )
+      const run = await creating
       log.info(`Started run ${run.id} of sync "${config.name}".`)
       return { run, started: true }
     } catch (error) {
@@ -226,8 +241,7 @@ async function startRun(
       log.warning(
         `Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`
       )
-      const runs = await client.listRuns(config.name, RUN_HISTORY_SIZE)
-      const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history))
+      const created = await findCreatedRun(client, config.name, history, clock, error.kind)
       if (created) {
         log.info(`Run ${created.id} was created by the failed request; following it.`)
         return { run: created, started: true }
@@ -236,6 +250,28 @@ async function startRun(
     }
   }
   throw lastError ?? new Error('starting the run failed')
+}
+
+/**
+ * Looks for the run a failed POST may have created: one that was not in `history`. A POST that
+ * timed out may still be at work on the Platform, so then the listing is repeated for a while
+ * (a little longer than the request itself was given) before the caller may try again.
+ */
+async function findCreatedRun(
+  client: PlatformClient,
+  syncName: string,
+  history: SyncRun[],
+  clock: Clock,
+  failure: PlatformError['kind']
+): Promise<SyncRun | undefined> {
+  const known = new Set(history.map((run) => run.id))
+  const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1
+  for (let look = 1; ; look++) {
+    const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE)
+    const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history))
+    if (created || look >= looks) return created
+    await clock.sleep(Math.max(500, client.requestTimeoutMs / 5))
+  }
 }
 
 function isNewerThanAll(run: SyncRun, history: SyncRun[]): boolean {
@@ -337,14 +373,20 @@ async function waitForRun(
   const run = tracker.run as SyncRunDetails
   const expectedMs = expectedDuration(history)
   const waker = new Waker()
+  let seenStatus = run.status
   const stream = new LiveLogs(client, config.name, run.id, {
     print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
     onEnd: (reason) => {
       log.debug(`Live log stream: ${reason}.`)
+      // The spec answers 204 while a run has not started: that says nothing about its end.
+      if (reason === 'unavailable' && (seenStatus === 'created' || seenStatus === 'pending')) return
       waker.wake()
     }
   })
   stream.follow(run.status)
+  // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
+  // first status request waits for the schedule.
+  let known: SyncRunDetails | undefined = run
 
   let lastStatus = ''
   let lastProgressAt = clock.now()
@@ -358,11 +400,20 @@ async function waitForRun(
     waker,
     signal: deps.signal,
     timeoutMs: config.timeoutMs,
-    check: () => client.getRun(config.name, run.id),
+    check: async () => {
+      if (known) {
+        const value = known
+        known = undefined
+        return value
+      }
+      const value = await client.getRun(config.name, run.id)
+      outcome.statusChecks++
+      return value
+    },
     isDone: isFinished,
     onValue: (current, elapsedMs) => {
       tracker.run = current
-      outcome.statusChecks++
+      seenStatus = current.status
       const status = statusLabel(current)
       if (status !== lastStatus) {
         log.info(`Run ${current.id}: ${status} (${formatDuration(elapsedMs)} elapsed).`)
@@ -400,7 +451,7 @@ async function waitForRun(
   stream.stop()
   outcome.waitedMs = result.elapsedMs
 
-  const final = 'value' in result ? result.value : result.last
+  let final = 'value' in result ? result.value : result.last
   if (result.kind === 'timeout') {
     outcome.timedOut = true
     outcome.verdict = 'fail'
@@ -411,7 +462,8 @@ async function waitForRun(
     if (config.cancelOnTimeout && tracker.startedByAction && !isTerminal(final.status)) {
       const cancelled = await cancelStartedRun(client, tracker, log)
       outcome.cancelledByAction = cancelled !== undefined
-      if (cancelled) return { ...final, ...cancelled }
+      // Not returned at once: a timed-out run's logs are printed below like a failed run's.
+      if (cancelled) final = { ...final, ...cancelled }
     } else if (!tracker.startedByAction && !isTerminal(final.status)) {
       log.info(`Run ${final.id} was not started by this action, so it is left running.`)
     }

@@ -1,0 +1,253 @@
+// The bundle test (issue 2): the committed dist/index.js, spawned as the runner spawns it, against
+// the Platform simulator. It checks what a workflow sees (exit code, outputs, summary, report) and
+// what the Platform saw (the simulator's request log).
+
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
+import {
+  assertBundleExists,
+  FAST,
+  OUTPUT_NAMES,
+  PACKAGE,
+  reportOf,
+  requestLog,
+  runAll,
+  runBundle,
+  workflowCommands,
+  type BundleRun
+} from '../helpers/bundle.js'
+
+const POLICIES: PolicySpec[] = [
+  { name: 'Public S3 buckets', severity: 'critical', violationCount: 0, countAfterSync: 0 },
+  { name: 'IAM users without MFA', severity: 'high', violationCount: 0, countAfterSync: 0 },
+  { name: 'Unattached EBS volumes', severity: 'medium', violationCount: 2, countAfterSync: 3 },
+  { name: 'EC2 instances without owner tag', severity: 'low', violationCount: 4, countAfterSync: 4 }
+]
+/** The sync adds two critical violations, which `max-critical-violations: 0` does not allow. */
+const BREACHING = POLICIES.map((p) => (p.severity === 'critical' ? { ...p, countAfterSync: 2 } : p))
+
+const passing: Scenario = { ...FAST, policies: POLICIES }
+const breaching: Scenario = { ...FAST, policies: BREACHING }
+const RUNS = '/syncs/{sync_name}/runs'
+const RUN = '/syncs/{sync_name}/runs/{sync_run_id}'
+const WORKFLOW_RUN_URL = 'https://github.com/octo-org/infra/actions/runs/4242'
+
+let runs: Record<
+  | 'success'
+  | 'gate'
+  | 'softFail'
+  | 'policiesOnly'
+  | 'noWait'
+  | 'badTimeout'
+  | 'badChoice'
+  | 'oomKilled'
+  | 'timeout',
+  BundleRun
+>
+
+beforeAll(async () => {
+  assertBundleExists()
+  runs = await runAll({
+    success: () => runBundle(passing),
+    gate: () => runBundle(breaching),
+    softFail: () => runBundle(breaching, { 'soft-fail': 'true' }),
+    policiesOnly: () => runBundle(passing, { 'sync-name': '' }),
+    noWait: () =>
+      runBundle({ ...passing, run: { ...FAST.run, durationMs: 30_000 } }, { wait: 'false' }),
+    badTimeout: () => runBundle(passing, { timeout: 'soon' }),
+    badChoice: () => runBundle(passing, { 'if-running': 'sometimes' }),
+    oomKilled: () =>
+      runBundle({
+        ...passing,
+        run: { ...FAST.run, finalStatus: 'failed', statusReason: 'oom_killed' }
+      }),
+    timeout: () =>
+      runBundle({ ...passing, run: { ...FAST.run, durationMs: 60_000 } }, { timeout: '3s' })
+  })
+}, 60_000)
+
+/** Lines of the `::error::` commands, decoded. */
+function errors(run: BundleRun): string[] {
+  return workflowCommands(run.stdout)
+    .filter((c) => c.name === 'error')
+    .map((c) => c.data)
+}
+
+describe('the bundle, spawned as the runner spawns it', () => {
+  it('starts, follows and passes a sync with its policies', () => {
+    const run = runs.success
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' })
+    const runId = run.sim.runs.find((r) => r.origin === 'created')?.id
+    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
+    expect(run.outputs).toEqual({
+      'sync-run-id': runId,
+      'sync-run-status': 'completed',
+      'sync-run-status-reason': '',
+      'sync-total-rows': '12480',
+      'sync-errors': '0',
+      'sync-warnings': '3',
+      'sync-duration-seconds': expect.stringMatching(/^\d+$/),
+      result: 'pass',
+      'report-file': run.reportFile,
+      violations: '7',
+      'critical-violations': '0',
+      'high-violations': '0',
+      'medium-violations': '3',
+      'low-violations': '4',
+      'new-violations': '1',
+      'violating-policies': '2',
+      'stale-policies': '0'
+    })
+    expect(run.summary).toContain('## ✅ CloudQuery Platform: passed')
+    expect(run.summary).toContain(`<code>${runId}</code>`)
+    expect(run.summary).toContain('Sync run of <code>aws-prod</code>')
+    expect(run.summary).toContain('12,480')
+    expect(run.summary).toMatch(/Policy gate/)
+    expect(run.summary).toContain('Unattached EBS volumes')
+    expect(run.summary).toContain(`(${WORKFLOW_RUN_URL})`)
+    expect(reportOf(run)).toMatchObject({
+      schemaVersion: 1,
+      actionVersion: PACKAGE.version,
+      result: 'pass',
+      cancelled: false,
+      syncName: 'aws-prod',
+      sync: { run: { id: runId, status: 'completed' }, startedByAction: true, verdict: 'pass' }
+    })
+  })
+
+  it('sends exactly one POST, and every request with the key and a User-Agent naming the action', () => {
+    const { sim } = runs.success
+    expect(sim.requests.filter((r) => r.method === 'POST').map((r) => r.pathTemplate)).toEqual([
+      RUNS
+    ])
+    expect(sim.runsStarted()).toBe(1)
+    const userAgent = new RegExp(`^${PACKAGE.name}/${PACKAGE.version.replace(/\./g, '\\.')}\\b`)
+    for (const request of sim.requests) {
+      expect({
+        request: `${request.method} ${request.path}`,
+        auth: request.headers.authorization
+      }).toEqual({ request: `${request.method} ${request.path}`, auth: 'Bearer test-api-key' })
+      expect(request.headers['user-agent']).toMatch(userAgent)
+    }
+    // Started, followed to its end, and the policies read once they were fresh.
+    const templates = sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)
+    expect(templates.slice(0, 3)).toEqual([`GET ${RUNS}`, `POST ${RUNS}`, `GET ${RUN}`])
+    expect(templates).toContain('GET /policies')
+    expect(sim.requests.every((r) => r.status !== undefined && r.status < 300)).toBe(true)
+  })
+
+  it('fails the step when the gate fails, with the summary and outputs still written', () => {
+    const run = runs.gate
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({
+      result: 'fail',
+      'sync-run-status': 'completed',
+      'critical-violations': '2',
+      violations: '9'
+    })
+    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
+    expect(run.summary).toContain('## ❌ CloudQuery Platform: failed')
+    expect(run.summary).toContain('Public S3 buckets')
+    expect(errors(run).join('\n')).toMatch(/2 critical violations; at most 0 allowed/)
+    expect(reportOf(run)).toMatchObject({ result: 'fail', softFail: false })
+  })
+
+  it('passes the step with soft-fail, but reports the result as fail', () => {
+    const run = runs.softFail
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ result: 'fail', 'critical-violations': '2' })
+    expect(run.summary).toContain('CloudQuery Platform: failed')
+    expect(reportOf(run)).toMatchObject({ result: 'fail', softFail: true })
+    const warnings = workflowCommands(run.stdout).filter((c) => c.name === 'warning')
+    expect(warnings.map((c) => c.data).join('\n')).toMatch(/"soft-fail" is true/)
+  })
+
+  it('gates on the policies alone when no sync is named', () => {
+    const run = runs.policiesOnly
+    expect(run.exitCode).toBe(0)
+    expect(run.sim.requests.filter((r) => r.path.startsWith('/api/syncs'))).toEqual([])
+    expect(run.sim.runsStarted()).toBe(0)
+    expect(run.outputs).toMatchObject({
+      result: 'pass',
+      'sync-run-id': '',
+      'sync-run-status': '',
+      violations: '6',
+      'medium-violations': '2',
+      'low-violations': '4'
+    })
+    expect(reportOf(run)).toMatchObject({ sync: null, policies: { mode: 'latest' } })
+  })
+
+  it('starts the run and leaves it running with wait: false', () => {
+    const run = runs.noWait
+    expect(run.exitCode).toBe(0)
+    const started = run.sim.runs.find((r) => r.origin === 'created')
+    expect(started).toMatchObject({ cancelledAt: null })
+    expect(run.outputs).toMatchObject({
+      result: 'pass',
+      'sync-run-id': started?.id,
+      'sync-run-status': expect.stringMatching(/^(created|pending|started)$/)
+    })
+    // No polling, no policy stage: the run's data is not in the results yet.
+    expect(run.sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)).toEqual([
+      `GET ${RUNS}`,
+      `POST ${RUNS}`
+    ])
+    expect(reportOf(run)).toMatchObject({
+      sync: { waited: false },
+      policiesSkipped: expect.stringMatching(/wait: false/)
+    })
+  })
+
+  it.each([
+    ['badTimeout', 'timeout', 'soon'],
+    ['badChoice', 'if-running', 'sometimes']
+  ] as const)('fails on a bad input (%s) before any request, naming it', (name, input, value) => {
+    const run = runs[name]
+    expect(run.exitCode).toBe(1)
+    expect(run.sim.requests).toEqual([])
+    const message = errors(run).join('\n')
+    expect(message).toContain(`"${input}"`)
+    expect(message).toContain(`"${value}"`)
+    expect(message).toMatch(/expected/)
+    expect(run.summary).toContain(`"${input}"`)
+    expect(reportOf(run)).toMatchObject({ result: 'fail', errors: [{ stage: 'inputs' }] })
+  })
+
+  it('fails on an oom_killed run and prints its logs in a collapsed group', () => {
+    const run = runs.oomKilled
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({
+      result: 'fail',
+      'sync-run-status': 'failed',
+      'sync-run-status-reason': 'oom_killed'
+    })
+    const lines = run.stdout.split('\n')
+    const start = lines.findIndex((l) => l.startsWith('::group::Logs of run '))
+    const end = lines.indexOf('::endgroup::', start)
+    expect({ start, end }).toEqual({ start: expect.any(Number), end: expect.any(Number) })
+    expect(start).toBeGreaterThanOrEqual(0)
+    const group = lines.slice(start + 1, end)
+    expect(group.length).toBeGreaterThan(2)
+    expect(group.at(-1)).toMatch(/ERR.*Sync failed: the sync ran out of memory/)
+    expect(errors(run).join('\n')).toMatch(/ran out of memory and was killed \(oom_killed\)/)
+    expect(run.summary).toContain('<code>failed</code> (<code>oom\\_killed</code>)')
+    expect(run.sim.requests.some((r) => r.pathTemplate === '/policies')).toBe(false)
+  })
+
+  it('on timeout cancels the run it started, prints its logs, and fails naming the run', () => {
+    const run = runs.timeout
+    expect(run.exitCode).toBe(1)
+    const started = run.sim.runs.find((r) => r.origin === 'created')
+    expect(started?.cancelledAt).not.toBeNull()
+    const patches = run.sim.requestsTo('PATCH', RUN)
+    expect(patches.map((r) => r.body)).toEqual([{ status: 'cancelled' }])
+    expect(errors(run).join('\n')).toMatch(
+      new RegExp(`Timed out after 3\\.\\ds waiting for run ${started?.id}`)
+    )
+    expect(run.stdout).toMatch(/^::group::Logs of run /m)
+    expect(run.outputs).toMatchObject({ result: 'fail', 'sync-run-status': 'cancelled' })
+    expect(reportOf(run)).toMatchObject({ sync: { timedOut: true, cancelledByAction: true } })
+    expect(requestLog(run.sim)).toMatch(/logs\/query/)
+  })
+})

@@ -1,0 +1,196 @@
+// The action against the Platform's contract: the bundle runs through the scenarios that make it
+// use every operation it knows (and every parameter it sends), and every request it made is
+// checked against ../shared/platform-openapi.json (or $PLATFORM_OPENAPI_SPEC) with a JSON-schema
+// validator: method, path template, path and query parameters (names and values) and body.
+//
+// The requests are the action's and must be fully valid. The responses are the simulator's: they
+// are checked too, so that a test passing here means something, but a status the spec does not
+// declare (the simulator answers 404 for a POST to an unknown sync, 422 to a second run while one
+// is active, and the spec lists neither) is a gap in the spec, not in the action: such responses
+// are reported on the console and do not fail the test. Any other response problem does.
+
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { fileURLToPath } from 'node:url'
+import {
+  findSpec,
+  loadSpec,
+  specLocation,
+  validateRequest,
+  validateResponse,
+  type ContractSpec
+} from '../../simulator/contract.js'
+import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
+import {
+  assertBundleExists,
+  FAST,
+  FAST_RUN,
+  requestLog,
+  runAll,
+  runBundle,
+  type BundleRun
+} from '../helpers/bundle.js'
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const specPath = findSpec(repoRoot)
+if (!specPath) {
+  console.warn(
+    `SKIPPED bundle contract tests: no Platform OpenAPI spec at ${specLocation(repoRoot)}; ` +
+      'set PLATFORM_OPENAPI_SPEC to its path to run them.'
+  )
+}
+const describeContract = specPath ? describe : describe.skip
+
+/** Every operation PlatformClient can call (src/platform.ts); the scenarios must use them all. */
+const CLIENT_OPERATIONS = [
+  'GET /syncs',
+  'GET /syncs/{sync_name}/runs',
+  'POST /syncs/{sync_name}/runs',
+  'GET /syncs/{sync_name}/runs/{sync_run_id}',
+  'PATCH /syncs/{sync_name}/runs/{sync_run_id}',
+  'GET /syncs/{sync_name}/runs/{sync_run_id}/logs/query',
+  'GET /syncs/{sync_name}/runs/{sync_run_id}/logs/live',
+  'GET /syncs/{sync_name}/runs/{sync_run_id}/tables',
+  'GET /policies',
+  'GET /policy-groups',
+  'GET /policies/{policy_id}/violations',
+  'GET /policies/{policy_id}/violations-history',
+  'GET /policies/violations-history',
+  'POST /queries/{query_id}/execute'
+]
+
+const POLICIES: PolicySpec[] = [
+  {
+    name: 'Public S3 buckets',
+    severity: 'critical',
+    domain: 'security',
+    groups: ['CIS AWS Foundations'],
+    violationCount: 1,
+    countAfterSync: 3
+  },
+  { name: 'Old access keys', severity: 'high', domain: 'security', violationCount: 2 },
+  { name: 'Idle volumes', severity: 'low', domain: 'finops', violationCount: 5, countAfterSync: 4 },
+  { name: 'Never evaluated', severity: 'medium', violationCount: null, runAt: null }
+]
+const base: Scenario = { ...FAST, policies: POLICIES }
+/**
+ * Already underway when the action starts, and still active however slowly a busy machine starts
+ * it; the action follows it for `FOLLOW` only (what matters here is what it sends).
+ */
+const ACTIVE = { ...FAST_RUN, durationMs: 60_000 }
+const FOLLOW = { timeout: '2s' }
+
+const SCENARIOS: Record<string, () => Promise<BundleRun>> = {
+  'success, live logs, group, severity and domain filters': () =>
+    runBundle(base, {
+      'sync-logs': 'always',
+      'policy-groups': 'CIS AWS Foundations',
+      severities: 'critical, high, medium, low',
+      domains: 'security\nfinops',
+      'max-critical-violations': '',
+      'max-high-violations': ''
+    }),
+  'failed run with logs': () =>
+    runBundle({ ...base, run: { ...FAST_RUN, finalStatus: 'failed', statusReason: 'error' } }),
+  'gate-on new, one domain': () => runBundle(base, { 'gate-on': 'new', domains: 'security' }),
+  'policy-evaluation execute': () =>
+    runBundle({ ...base, evaluation: { mode: 'never' } }, { 'policy-evaluation': 'execute' }),
+  'policy-evaluation wait for slow evaluations': () =>
+    runBundle(
+      { ...base, evaluation: { delayAfterIngestMs: 1_500 } },
+      { 'policy-evaluation': 'wait', 'evaluation-timeout': '20s' }
+    ),
+  'timeout and cancel': () =>
+    runBundle({ ...base, run: { ...FAST_RUN, durationMs: 60_000 } }, { timeout: '3s' }),
+  'if-running attach': () => runBundle({ ...base, activeRun: ACTIVE }, FOLLOW),
+  'if-running start': () => runBundle({ ...base, activeRun: ACTIVE }, { 'if-running': 'start' }),
+  'if-running start, refused with 422': () =>
+    runBundle(
+      { ...base, activeRun: ACTIVE, whileActive: 'reject' },
+      { ...FOLLOW, 'if-running': 'start', 'evaluate-policies': 'false' }
+    ),
+  'if-running fail': () => runBundle({ ...base, activeRun: ACTIVE }, { 'if-running': 'fail' }),
+  'sync-run-id': () =>
+    runBundle({ ...base, activeRun: ACTIVE }, FOLLOW, {
+      before: (sim) => ({
+        inputs: { 'sync-run-id': sim.runs.find((r) => r.origin === 'active')?.id ?? '' }
+      })
+    }),
+  'sync not found, with suggestions': () => runBundle(base, { 'sync-name': 'aws-prdo' }),
+  'wait: false': () => runBundle(base, { wait: 'false' }),
+  'policies only': () => runBundle(base, { 'sync-name': '' })
+}
+
+describeContract('the action against the Platform OpenAPI spec', () => {
+  let spec: ContractSpec
+  let runs: Record<string, BundleRun>
+
+  beforeAll(async () => {
+    assertBundleExists()
+    spec = loadSpec(specPath as string)
+    runs = await runAll(SCENARIOS)
+    // Statuses the spec does not declare, answered by the simulator: reported, not failed.
+    const undeclared = Object.entries(runs).flatMap(([name, run]) =>
+      run.sim.requests.flatMap((r) =>
+        validateResponse(spec, r)
+          .errors.filter((e) => / is not declared /.test(e))
+          .map((e) => `${name}: ${e}`)
+      )
+    )
+    if (undeclared.length > 0) {
+      console.info(
+        `Responses with a status the spec does not declare (a gap in the spec):\n${[...new Set(undeclared)].join('\n')}`
+      )
+    }
+  }, 90_000)
+
+  it.each(Object.keys(SCENARIOS))('%s: every request the action made is valid', (name) => {
+    const { sim } = runs[name]
+    const problems = sim.requests.flatMap((r) =>
+      validateRequest(spec, r).errors.map((e) => `#${r.seq} ${r.method} ${r.path}: ${e}`)
+    )
+    expect({ problems, requests: problems.length > 0 ? requestLog(sim) : '' }).toEqual({
+      problems: [],
+      requests: ''
+    })
+  })
+
+  it.each(Object.keys(SCENARIOS))('%s: every answer the action read is valid', (name) => {
+    const { sim } = runs[name]
+    const problems = sim.requests.flatMap((r) =>
+      validateResponse(spec, r)
+        .errors.filter((e) => !/ is not declared /.test(e))
+        .map((e) => `#${r.seq} ${r.method} ${r.path} → ${r.status}: ${e}`)
+    )
+    expect(problems).toEqual([])
+  })
+
+  it('uses every operation of the client across the scenarios, and no other', () => {
+    const used = new Set(
+      Object.values(runs).flatMap((run) =>
+        run.sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)
+      )
+    )
+    expect([...used].sort()).toEqual([...CLIENT_OPERATIONS].sort())
+  })
+
+  it('reached what each scenario was written for', () => {
+    const sent = (name: string, operation: string): boolean =>
+      runs[name].sim.requests.some((r) => `${r.method} ${r.pathTemplate}` === operation)
+    expect(sent('failed run with logs', CLIENT_OPERATIONS[5])).toBe(true)
+    expect(sent('timeout and cancel', CLIENT_OPERATIONS[4])).toBe(true)
+    expect(sent('policy-evaluation execute', CLIENT_OPERATIONS[13])).toBe(true)
+    expect(sent('sync not found, with suggestions', CLIENT_OPERATIONS[0])).toBe(true)
+    expect(runs['if-running start, refused with 422'].sim.requests.map((r) => r.status)).toContain(
+      422
+    )
+    expect(runs['if-running fail'].sim.runsStarted()).toBe(0)
+    expect(runs['if-running attach'].sim.runsStarted()).toBe(0)
+    expect(runs['if-running start'].sim.runsStarted()).toBe(1)
+    expect(runs['sync-run-id'].sim.runsStarted()).toBe(0)
+    const lastRunAt = runs['policy-evaluation wait for slow evaluations'].sim.requests.filter(
+      (r) => r.pathTemplate === '/policies' && r.query.sort_by?.[0] === 'last_run_at'
+    )
+    expect(lastRunAt.length).toBeGreaterThan(0)
+    expect(runs['sync not found, with suggestions'].stdout).toMatch(/Did you mean "aws-prod"/)
+  })
+})

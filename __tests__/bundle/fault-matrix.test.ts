@@ -1,0 +1,327 @@
+// The whole action (sync stage, then policy stage) as the runner starts it, against the simulator
+// under each fault alone and under a mix of them. Each faulted run must reach the clean run's
+// verdict and outputs, start exactly one run, and stay within a stated number of requests; when
+// retries run out, the error must say where and why, and the reports must keep what was learned.
+//
+// The cases run concurrently (each with its own simulator and action process): most of their time
+// is spent waiting for retries and for the run, not computing.
+
+import { describe, expect, it } from '@jest/globals'
+import type { Fault } from '../../simulator/scenario.js'
+import { requestLog, runBundle, type BundleRun } from '../helpers/bundle.js'
+import { comparableOutputs, GATE_SCENARIO, visibleLog } from '../helpers/gate-run.js'
+
+type Match = Fault['match']
+
+const LIST_RUNS: Match = { method: 'GET', path: '/syncs/{sync_name}/runs' }
+const START_RUN: Match = { method: 'POST', path: '/syncs/{sync_name}/runs' }
+const GET_RUN: Match = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
+const RUN_TABLES: Match = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}/tables' }
+const LIVE_LOGS: Match = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}/logs/live' }
+const POLICIES: Match = { method: 'GET', path: '/policies' }
+const POLICY_HISTORY: Match = { method: 'GET', path: '/policies/{policy_id}/violations-history' }
+const VIOLATIONS: Match = { method: 'GET', path: '/policies/{policy_id}/violations' }
+const TREND: Match = { method: 'GET', path: '/policies/violations-history' }
+
+/** Every idempotent request of both stages (the live log stream has its own test). */
+const GETS = [LIST_RUNS, GET_RUN, RUN_TABLES, POLICIES, POLICY_HISTORY, VIOLATIONS, TREND]
+
+/** The per-request deadline the slow cases set through the CQ_REQUEST_TIMEOUT_MS test hook. */
+const REQUEST_TIMEOUT_MS = 1500
+const SLOW = { kind: 'slow', delayMs: 2 * REQUEST_TIMEOUT_MS } as const
+const SHORT_DEADLINE = { CQ_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) }
+
+/**
+ * Status checks follow the clock, and retry waits shift them: a faulted run may look at the run's
+ * status this many more times than the clean one did.
+ */
+const STATUS_SLACK = 2
+
+interface FaultCase {
+  name: string
+  faults: Fault[]
+  env?: Record<string, string>
+  /**
+   * Extra requests besides one per fault hit: a listing after each start whose outcome is unknown
+   * (to find a run the failed POST may have created), reopened live log streams.
+   */
+  followUps: number
+  /** A debug or log line showing the fault was met and handled as intended. */
+  evidence: RegExp
+}
+
+/** Each fault hits once; the bound is one retry per hit, the follow-ups, and the status slack. */
+function bound(c: FaultCase): number {
+  return hits(c) + c.followUps + STATUS_SLACK
+}
+
+function hits(c: FaultCase): number {
+  return c.faults.reduce((sum, f) => sum + (typeof f.count === 'number' ? f.count : 1), 0)
+}
+
+function everywhere(fault: Omit<Fault, 'match'>, matches: Match[]): Fault[] {
+  return matches.map((match) => ({ ...fault, match }))
+}
+
+const CASES: FaultCase[] = [
+  {
+    name: '429 with Retry-After in seconds',
+    faults: everywhere({ kind: '429', retryAfter: 1 }, [START_RUN, ...GETS]),
+    // A 429 is retried by the client itself: the Platform refused the POST, so no listing.
+    followUps: 0,
+    // The first retry of each waits the second the Platform asked for, not a back-off.
+    evidence: /429: rate limit exceeded\b.*; retry 1 of 4 in 1000 ms/
+  },
+  {
+    name: '429 with an HTTP-date Retry-After',
+    faults: everywhere({ kind: '429', retryAfter: 'http-date' }, [START_RUN, ...GETS]),
+    followUps: 0,
+    evidence: /429: rate limit exceeded\b.*; retry 1 of 4 in (9\d\d|1\d{3}|2000) ms/
+  },
+  {
+    name: '503',
+    faults: everywhere({ kind: '503' }, [START_RUN, ...GETS]),
+    followUps: 1,
+    evidence: /HTTP 503: service unavailable\b.*; retry 1 of 4/
+  },
+  {
+    name: "a proxy's 502 HTML page",
+    faults: everywhere({ kind: '502-html' }, [START_RUN, ...GETS]),
+    followUps: 1,
+    evidence: /failed with HTTP 502; retry 1 of 4/
+  },
+  {
+    name: 'a connection reset',
+    faults: everywhere({ kind: 'reset' }, [START_RUN, ...GETS]),
+    followUps: 1,
+    evidence: /could not reach the Platform: (socket hang up|read ECONNRESET); retry 1 of 4/
+  },
+  {
+    name: 'malformed JSON',
+    faults: everywhere({ kind: 'malformed-json' }, [START_RUN, ...GETS]),
+    followUps: 1,
+    evidence: /answered 200 with a body that is not valid JSON.*; retry 1 of 4/
+  },
+  {
+    name: 'a body cut short',
+    faults: everywhere({ kind: 'truncated' }, [START_RUN, ...GETS]),
+    followUps: 1,
+    evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
+  },
+  {
+    name: `an answer slower than the ${REQUEST_TIMEOUT_MS} ms request deadline`,
+    faults: everywhere(SLOW, GETS),
+    env: SHORT_DEADLINE,
+    followUps: 0,
+    evidence: /no answer within 1\.5s \(timeout\); retry 1 of 4/
+  },
+  {
+    // The server creates the run only after the action gave up on the POST: the action keeps
+    // looking for it (for about its request deadline) instead of starting a second one.
+    name: `a start request answered after its ${REQUEST_TIMEOUT_MS} ms deadline`,
+    faults: [{ match: START_RUN, ...SLOW }],
+    env: SHORT_DEADLINE,
+    followUps: 6,
+    evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
+  },
+  {
+    name: 'a reset after the run was created',
+    faults: [{ match: START_RUN, kind: 'reset-after-create' }],
+    followUps: 1,
+    evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
+  },
+  {
+    name: 'a mix of all of them',
+    faults: [
+      { match: LIST_RUNS, kind: '429', retryAfter: 1 },
+      // The first start fails with a 503, the second creates the run and then loses the answer.
+      { match: START_RUN, kind: '503' },
+      { match: START_RUN, kind: 'reset-after-create' },
+      // Quick to retry, so the live log stream still opens while the run is going.
+      { match: GET_RUN, kind: 'reset' },
+      { match: LIVE_LOGS, kind: 'reset' },
+      { match: RUN_TABLES, ...SLOW },
+      { match: POLICIES, kind: '429', retryAfter: 'http-date' },
+      { match: POLICY_HISTORY, kind: 'malformed-json' },
+      { match: VIOLATIONS, kind: 'truncated' },
+      { match: TREND, kind: '502-html' }
+    ],
+    env: SHORT_DEADLINE,
+    // Two listings (one per failed start), and up to two reopenings of the live log stream.
+    followUps: 4,
+    evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
+  }
+]
+
+interface Outcome {
+  run: BundleRun
+  requests: number
+  faulted: number
+  runsStarted: number
+}
+
+async function runUnder(faults: Fault[], env?: Record<string, string>): Promise<Outcome> {
+  const run = await runBundle({ ...GATE_SCENARIO, faults }, {}, { env, timeoutMs: 60_000 })
+  return {
+    run,
+    requests: run.sim.requests.length,
+    faulted: run.sim.requests.filter((r) => r.fault !== undefined).length,
+    runsStarted: run.sim.runsStarted()
+  }
+}
+
+let cleanRun: Promise<Outcome> | undefined
+/** The clean run, once, whichever case asks first. */
+function clean(): Promise<Outcome> {
+  cleanRun ??= runUnder([])
+  return cleanRun
+}
+
+/** Fails with what the simulator saw and what the action printed, unless `ok`. */
+function explain(o: Outcome, what: string, ok: boolean): void {
+  if (!ok) throw new Error(`${what}\n${trace(o)}`)
+}
+
+/** Explains a failed expectation with the requests the simulator saw and the action's log. */
+function trace(o: Outcome): string {
+  return `${requestLog(o.run.sim)}\n--- log ---\n${visibleLog(o.run.stdout)}\n${o.run.stderr}`
+}
+
+describe('fault matrix: the whole action under each fault, and under a mix', () => {
+  it.concurrent(
+    'clean run: passes the gate, starts one run',
+    async () => {
+      const c = await clean()
+      expect({ exit: c.run.exitCode, runs: c.runsStarted }).toEqual({ exit: 0, runs: 1 })
+      expect(c.run.outputs.result).toBe('pass')
+      // Both stages did their work (the verdict rests on fresh counts and real violations).
+      expect(c.run.outputs['sync-run-status']).toBe('completed')
+      expect(c.run.outputs['stale-policies']).toBe('0')
+      expect(Number(c.run.outputs.violations)).toBeGreaterThan(0)
+      console.log(`fault matrix: the clean run made ${c.requests} requests`)
+    },
+    60_000
+  )
+
+  for (const c of CASES) {
+    it.concurrent(
+      `${c.name}: same verdict and outputs as the clean run, 1 run started, ≤ clean + ${bound(c)} requests`,
+      async () => {
+        const [baseline, faulted] = await Promise.all([clean(), runUnder(c.faults, c.env)])
+        explain(
+          faulted,
+          `exit code ${faulted.run.exitCode}`,
+          faulted.run.exitCode === baseline.run.exitCode
+        )
+        // Every fault really hit: a fault that matched nothing would prove nothing.
+        explain(
+          faulted,
+          `faulted requests: ${faulted.faulted}, expected ${hits(c)}`,
+          faulted.faulted === hits(c)
+        )
+        expect(comparableOutputs(faulted.run.outputs)).toEqual(
+          comparableOutputs(baseline.run.outputs)
+        )
+        explain(faulted, `${faulted.runsStarted} runs started`, faulted.runsStarted === 1)
+        explain(
+          faulted,
+          `nothing in the log matches ${c.evidence}`,
+          c.evidence.test(faulted.run.stdout)
+        )
+        const limit = baseline.requests + bound(c)
+        explain(
+          faulted,
+          `${faulted.requests} requests; the clean run made ${baseline.requests}, so at most ${limit}`,
+          faulted.requests <= limit
+        )
+        const report = JSON.parse(faulted.run.report) as { result: string; errors: unknown[] }
+        expect(report.result).toBe('pass')
+        expect(report.errors).toEqual([])
+      },
+      60_000
+    )
+  }
+})
+
+describe('fault matrix: when retries run out', () => {
+  it.concurrent(
+    'a 503 that never ends on GET /policies: the error names the endpoint, status and message; summary and report keep the sync run',
+    async () => {
+      const o = await runUnder([{ match: POLICIES, kind: '503', count: 'always' }])
+      const result = o.run
+      const runId = result.outputs['sync-run-id']
+      expect(result.exitCode).toBe(1)
+      expect(o.runsStarted).toBe(1)
+      expect(runId).toMatch(/^[0-9a-f-]{36}$/)
+      // Five tries (the client's limit), then the stage gives up.
+      expect(o.run.sim.requestsTo('GET', '/policies')).toHaveLength(5)
+
+      const message = /::error title=Policy stage error::(.*)/.exec(result.stdout)?.[1] ?? ''
+      expect(message).toMatch(/^GET \/policies failed with HTTP 503: service unavailable\b/)
+      expect(message).toContain('gave up after 5 attempts')
+
+      expect(result.outputs).toMatchObject({
+        result: 'fail',
+        'sync-run-status': 'completed',
+        violations: ''
+      })
+      expect(result.summary).toContain(runId)
+      expect(result.summary).toContain('GET /policies failed with HTTP 503: service unavailable')
+      const report = JSON.parse(result.report) as {
+        result: string
+        sync: { run: { id: string; status: string }; verdict: string }
+        policies: unknown
+        errors: { stage: string; message: string }[]
+      }
+      expect(report.result).toBe('fail')
+      expect(report.sync.run).toMatchObject({ id: runId, status: 'completed' })
+      expect(report.sync.verdict).toBe('pass')
+      expect(report.policies).toBeNull()
+      expect(report.errors).toEqual([
+        {
+          stage: 'policies',
+          message: expect.stringMatching(
+            /^GET \/policies failed with HTTP 503: service unavailable/
+          )
+        }
+      ])
+    },
+    60_000
+  )
+
+  it.concurrent(
+    'a 503 that never ends on the run status: the error names the run endpoint; summary and report keep the started run',
+    async () => {
+      const o = await runUnder([{ match: GET_RUN, kind: '503', count: 'always' }])
+      const result = o.run
+      expect(result.exitCode).toBe(1)
+      expect(o.runsStarted).toBe(1)
+      const runId = o.run.sim.runs.find((run) => run.origin === 'created')?.id ?? 'none'
+      expect(o.run.sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}')).toHaveLength(5)
+
+      const message = /::error title=Sync stage error::(.*)/.exec(result.stdout)?.[1] ?? ''
+      expect(message).toMatch(
+        new RegExp(
+          `^GET /syncs/aws-prod/runs/${runId} failed with HTTP 503: service unavailable\\b`
+        )
+      )
+      expect(message).toContain('gave up after 5 attempts')
+      expect(visibleLog(result.stdout)).toContain(
+        'Policy stage skipped: the sync stage did not finish.'
+      )
+
+      expect(result.outputs).toMatchObject({ result: 'fail', 'sync-run-id': runId })
+      expect(result.summary).toContain(runId)
+      const report = JSON.parse(result.report) as {
+        sync: { run: { id: string }; startedByAction: boolean }
+        policiesSkipped: string
+        errors: { stage: string; message: string }[]
+      }
+      expect(report.sync.run.id).toBe(runId)
+      expect(report.sync.startedByAction).toBe(true)
+      expect(report.policiesSkipped).toMatch(/sync stage did not finish/)
+      expect(report.errors.map((e) => e.stage)).toEqual(['sync'])
+    },
+    60_000
+  )
+})
