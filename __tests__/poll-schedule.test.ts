@@ -35,11 +35,18 @@ describe('nextPollDelay', () => {
   })
 
   it('polls quickly while the data is ingested', () => {
-    expect(nextPollDelay({ ...base, elapsedMs: 600_000, awaitingIngestion: true })).toBe(500)
+    expect(nextPollDelay({ ...base, elapsedMs: 600_000, awaitingIngestion: true })).toBe(1000)
+    expect(
+      nextPollDelay({ ...base, elapsedMs: 600_000, awaitingIngestion: true, maxIntervalMs: 1000 })
+    ).toBe(1000)
   })
 
-  it('stays sparse while the live stream will signal the end', () => {
+  it('stays sparse while the live stream will signal the end, from the start', () => {
     expect(nextPollDelay({ ...base, elapsedMs: 120_000, streamOpen: true })).toBe(15_000)
+    expect(nextPollDelay({ ...base, elapsedMs: 0, streamOpen: true })).toBe(15_000)
+    expect(nextPollDelay({ ...base, elapsedMs: 0, streamOpen: true, maxIntervalMs: 5000 })).toBe(
+      5000
+    )
   })
 
   it('does not sleep past the window before the predicted end', () => {

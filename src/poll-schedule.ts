@@ -20,20 +20,26 @@ export interface ScheduleInput {
 }
 
 export const MIN_POLL_MS = 1000
-const INGESTION_POLL_MS = 500
+/**
+ * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
+ * of a look each half second.
+ */
+const INGESTION_POLL_MS = 1000
 /** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
 const NEAR_END_SHARE = 0.1
 
 export function nextPollDelay(input: ScheduleInput): number {
   const max = Math.max(MIN_POLL_MS, input.maxIntervalMs)
   if (input.awaitingIngestion) return Math.min(INGESTION_POLL_MS, max)
+  // The stream's end (however it ends) wakes the loop at once, so a status check is only the
+  // safety net for a Platform that leaves the stream open after the run.
+  if (input.streamOpen) return max
   // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
   const ramp = clamp(
     MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)),
     MIN_POLL_MS,
     max
   )
-  if (input.streamOpen) return Math.max(ramp, Math.min(max, ramp * 2))
   const expected = input.expectedDurationMs
   const age = input.runAgeMs ?? input.elapsedMs
   if (expected === undefined || expected <= 0) return ramp
