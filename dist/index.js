@@ -32414,13 +32414,14 @@ function clamp(value, min, max) {
 /* harmony export */   g3: () => (/* binding */ pollUntil),
 /* harmony export */   ml: () => (/* binding */ systemClock)
 /* harmony export */ });
+/* unused harmony export abortableSleep */
 // A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
 // so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
 // rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
 // current sleep short so that the next check happens at once.
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
+/** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve) => {
         if (signal?.aborted)
             return resolve();
         const done = () => {
@@ -32430,8 +32431,9 @@ const systemClock = {
         };
         const timer = setTimeout(done, ms);
         signal?.addEventListener('abort', done, { once: true });
-    })
-};
+    });
+}
+const systemClock = { now: () => Date.now(), sleep: abortableSleep };
 /** Cuts the poll loop's current (or next) sleep short. */
 class Waker {
     controller = new AbortController();

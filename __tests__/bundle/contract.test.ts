@@ -9,16 +9,14 @@
 // is active, and the spec lists neither) is a gap in the spec, not in the action: such responses
 // are reported on the console and do not fail the test. Any other response problem does.
 
-import { beforeAll, describe, expect, it } from '@jest/globals'
-import { fileURLToPath } from 'node:url'
+import { beforeAll, expect, it } from '@jest/globals'
 import {
-  findSpec,
   loadSpec,
-  specLocation,
   validateRequest,
   validateResponse,
   type ContractSpec
 } from '../../simulator/contract.js'
+import { contractSpec } from '../helpers/spec.js'
 import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
@@ -30,15 +28,7 @@ import {
   type BundleRun
 } from '../helpers/bundle.js'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const specPath = findSpec(repoRoot)
-if (!specPath) {
-  console.warn(
-    `SKIPPED bundle contract tests: no Platform OpenAPI spec at ${specLocation(repoRoot)}; ` +
-      'set PLATFORM_OPENAPI_SPEC to its path to run them.'
-  )
-}
-const describeContract = specPath ? describe : describe.skip
+const { specPath, describeContract } = contractSpec('bundle contract tests')
 
 /** Every operation PlatformClient can call (src/platform.ts); the scenarios must use them all. */
 const CLIENT_OPERATIONS = [

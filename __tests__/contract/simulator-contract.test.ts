@@ -1,29 +1,19 @@
 // Drives every simulator operation (successes and errors) and checks each exchange against the
 // Platform's published OpenAPI spec, so the simulator cannot drift from the real API.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import {
   contractViolations,
-  findSpec,
   loadSpec,
-  specLocation,
   validateRequest,
   validateResponse,
   type ContractSpec
 } from '../../simulator/contract.js'
+import { contractSpec } from '../helpers/spec.js'
 import { Platform } from '../../simulator/platform.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const specPath = findSpec(repoRoot)
-if (!specPath) {
-  console.warn(
-    `SKIPPED contract tests: no Platform OpenAPI spec at ${specLocation(repoRoot)}; ` +
-      'set PLATFORM_OPENAPI_SPEC to its path to run them.'
-  )
-}
-const describeContract = specPath ? describe : describe.skip
+const { specPath, describeContract } = contractSpec('contract tests')
 
 const UNKNOWN_UUID = '5b0c1b8e-6c1a-4c53-9d1e-0d5f6f0e7a11'
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

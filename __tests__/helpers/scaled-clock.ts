@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/poll.js'
+import { abortableSleep, type Clock } from '../../src/poll.js'
 
 /**
  * Real time, sped up: every sleep lasts `1/scale` of what it asks for, and `now()` runs `scale`
@@ -9,16 +9,6 @@ export function scaledClock(scale: number): Clock {
   const origin = Date.now()
   return {
     now: () => origin + (Date.now() - origin) * scale,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        if (signal?.aborted) return resolve()
-        const done = (): void => {
-          clearTimeout(timer)
-          signal?.removeEventListener('abort', done)
-          resolve()
-        }
-        const timer = setTimeout(done, ms / scale)
-        signal?.addEventListener('abort', done, { once: true })
-      })
+    sleep: (ms, signal) => abortableSleep(ms / scale, signal)
   }
 }
