@@ -349,6 +349,49 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
   }
 }
 
+/** The demo's policies: a few of each severity, one paused, in the default groups. */
+export const DEMO_POLICIES: PolicySpec[] = [
+  {
+    name: 'S3 buckets without default encryption',
+    severity: 'critical',
+    domain: 'security',
+    groups: ['CIS AWS Foundations'],
+    violationCount: 1,
+    countAfterSync: 3
+  },
+  {
+    name: 'IAM users without MFA',
+    severity: 'high',
+    domain: 'security',
+    groups: ['CIS AWS Foundations'],
+    violationCount: 4,
+    countAfterSync: 2
+  },
+  {
+    name: 'Unattached EBS volumes',
+    severity: 'medium',
+    domain: 'finops',
+    groups: ['Cost hygiene'],
+    violationCount: 12,
+    countAfterSync: 12
+  },
+  {
+    name: 'EC2 instances without owner tag',
+    severity: 'low',
+    domain: 'governance',
+    groups: ['Operational excellence'],
+    violationCount: 30,
+    countAfterSync: 27
+  },
+  {
+    name: 'RDS snapshots older than 90 days',
+    severity: 'low',
+    domain: 'operations',
+    status: 'paused',
+    violationCount: 8
+  }
+]
+
 /** Named scenarios for the CLI, the demo and the workflow. */
 export const PRESETS: Record<string, Scenario> = {
   default: {},
@@ -356,47 +399,7 @@ export const PRESETS: Record<string, Scenario> = {
   demo: {
     run: { pendingMs: 500, startDelayMs: 1000, durationMs: 10_000, ingestionDelayMs: 1500 },
     evaluation: { delayAfterIngestMs: 1500 },
-    policies: [
-      {
-        name: 'S3 buckets without default encryption',
-        severity: 'critical',
-        domain: 'security',
-        groups: ['CIS AWS Foundations'],
-        violationCount: 1,
-        countAfterSync: 3
-      },
-      {
-        name: 'IAM users without MFA',
-        severity: 'high',
-        domain: 'security',
-        groups: ['CIS AWS Foundations'],
-        violationCount: 4,
-        countAfterSync: 2
-      },
-      {
-        name: 'Unattached EBS volumes',
-        severity: 'medium',
-        domain: 'finops',
-        groups: ['Cost hygiene'],
-        violationCount: 12,
-        countAfterSync: 12
-      },
-      {
-        name: 'EC2 instances without owner tag',
-        severity: 'low',
-        domain: 'governance',
-        groups: ['Operational excellence'],
-        violationCount: 30,
-        countAfterSync: 27
-      },
-      {
-        name: 'RDS snapshots older than 90 days',
-        severity: 'low',
-        domain: 'operations',
-        status: 'paused',
-        violationCount: 8
-      }
-    ]
+    policies: DEMO_POLICIES
   },
   clean: {
     policyGen: { violating: 0, totalViolations: 0 }

@@ -4,45 +4,18 @@ import type { PlatformClient } from '../../src/platform.js'
 import { runPolicyStage, type PolicyOutcome, type PolicyStageContext } from '../../src/policies.js'
 import type { Clock } from '../../src/poll.js'
 import type { Simulator } from '../../simulator/server.js'
-import type { PolicySpec } from '../../simulator/scenario.js'
+import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
 import { FakeClock } from './fake-clock.js'
 
 export const DAY = 86_400_000
 
+const [encryption, mfa, volumes, ownerTag, snapshots] = DEMO_POLICIES
 /** Five active policies (one per severity, one clean) and a paused one, in the default groups. */
 export const POLICIES: PolicySpec[] = [
-  {
-    name: 'S3 buckets without default encryption',
-    severity: 'critical',
-    domain: 'security',
-    groups: ['CIS AWS Foundations'],
-    violationCount: 1,
-    countAfterSync: 3
-  },
-  {
-    name: 'IAM users without MFA',
-    severity: 'high',
-    domain: 'security',
-    groups: ['CIS AWS Foundations'],
-    violationCount: 4,
-    countAfterSync: 2
-  },
-  {
-    name: 'Unattached EBS volumes',
-    severity: 'medium',
-    domain: 'finops',
-    groups: ['Cost hygiene'],
-    violationCount: 12,
-    countAfterSync: 12
-  },
-  {
-    name: 'EC2 instances without owner tag',
-    severity: 'low',
-    domain: 'governance',
-    groups: ['Operational excellence', 'Cost hygiene'],
-    violationCount: 30,
-    countAfterSync: 27
-  },
+  encryption,
+  mfa,
+  volumes,
+  { ...ownerTag, groups: ['Operational excellence', 'Cost hygiene'] },
   {
     name: 'Security groups open to 0.0.0.0/0 on port 22',
     severity: 'critical',
@@ -51,13 +24,7 @@ export const POLICIES: PolicySpec[] = [
     violationCount: 0,
     countAfterSync: 0
   },
-  {
-    name: 'RDS snapshots older than 90 days',
-    severity: 'low',
-    domain: 'operations',
-    status: 'paused',
-    violationCount: 8
-  }
+  snapshots
 ]
 
 export function policyConfig(overrides: Partial<PolicyConfig> = {}): PolicyConfig {
