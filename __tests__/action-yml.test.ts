@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { parseInputs } from '../src/inputs.js'
+import { parseInputs } from '../src/inputs/parse.js'
 import { OUTPUT_NAMES } from '../src/report/outputs.js'
 import { ACTION_VERSION } from '../src/version.js'
 

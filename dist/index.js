@@ -29211,94 +29211,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2431:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   VU: () => (/* binding */ DEFAULT_BACKOFF),
-/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
-/* harmony export */ });
-// Retry timing for the Platform client: exponential back-off with full jitter, and the server's
-// own `Retry-After` when it gives one. Pure, so the schedule tests without a clock.
-const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
-/**
- * Full jitter (a uniformly random delay in [0, min(cap, base * 2^attempt)]) spreads the retries of
- * many runners that failed together, so they do not return to the Platform in one burst.
- */
-function backoffDelay(attempt, policy = DEFAULT_BACKOFF, random = Math.random) {
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
-    return Math.floor(random() * ceiling);
-}
-/**
- * Reads `Retry-After` (delta-seconds or an HTTP-date) as milliseconds from `nowMs`;
- * `undefined` when absent or unreadable.
- */
-function parseRetryAfter(header, nowMs) {
-    if (header === undefined)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const date = Date.parse(value);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowMs);
-}
-
-
-/***/ }),
-
-/***/ 7607:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-// Durations as workflows write them: `90s`, `45m`, `1h30m`, `2h`, or bare seconds (`300`).
-const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-/** Parses a duration into milliseconds; `undefined` when the text is not a duration. */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const match = DURATION_PATTERN.exec(value);
-    if (!match || (!match[1] && !match[2] && !match[3]))
-        return undefined;
-    const [hours, minutes, seconds] = [match[1], match[2], match[3]].map((part) => Number(part ?? 0));
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000;
-}
-/** Renders milliseconds the way a person reads them: `1h 2m 3s`, `45s`, `0.8s`. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return 'unknown';
-    if (ms < 10_000 && ms % 1000 !== 0)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    const parts = [];
-    if (hours)
-        parts.push(`${hours}h`);
-    if (minutes)
-        parts.push(`${minutes}m`);
-    if (seconds || parts.length === 0)
-        parts.push(`${seconds}s`);
-    return parts.join(' ');
-}
-
-
-/***/ }),
-
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9533);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5291);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29317,7 +29234,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 3718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29329,8 +29246,8 @@ __webpack_async_result__();
 /* harmony export */   tT: () => (/* binding */ envInputReader)
 /* harmony export */ });
 /* unused harmony export list */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6812);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
+/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9674);
 // Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
@@ -29481,7 +29398,7 @@ function boolean(read, name, fallback) {
 }
 function duration(read, name, fallback) {
     const value = valueOr(read, name, fallback);
-    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
+    const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
     if (ms === undefined || ms <= 0) {
         throw invalid(name, value, 'a positive duration such as "90s", "45m", "1h30m", or a number of seconds');
     }
@@ -29520,7 +29437,90 @@ function listOf(read, name, allowed) {
 
 /***/ }),
 
-/***/ 8224:
+/***/ 2567:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   VU: () => (/* binding */ DEFAULT_BACKOFF),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+// Retry timing for the Platform client: exponential back-off with full jitter, and the server's
+// own `Retry-After` when it gives one. Pure, so the schedule tests without a clock.
+const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
+/**
+ * Full jitter (a uniformly random delay in [0, min(cap, base * 2^attempt)]) spreads the retries of
+ * many runners that failed together, so they do not return to the Platform in one burst.
+ */
+function backoffDelay(attempt, policy = DEFAULT_BACKOFF, random = Math.random) {
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
+    return Math.floor(random() * ceiling);
+}
+/**
+ * Reads `Retry-After` (delta-seconds or an HTTP-date) as milliseconds from `nowMs`;
+ * `undefined` when absent or unreadable.
+ */
+function parseRetryAfter(header, nowMs) {
+    if (header === undefined)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+// Durations as workflows write them: `90s`, `45m`, `1h30m`, `2h`, or bare seconds (`300`).
+const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/** Parses a duration into milliseconds; `undefined` when the text is not a duration. */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const match = DURATION_PATTERN.exec(value);
+    if (!match || (!match[1] && !match[2] && !match[3]))
+        return undefined;
+    const [hours, minutes, seconds] = [match[1], match[2], match[3]].map((part) => Number(part ?? 0));
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+/** Renders milliseconds the way a person reads them: `1h 2m 3s`, `45s`, `0.8s`. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return 'unknown';
+    if (ms < 10_000 && ms % 1000 !== 0)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    const parts = [];
+    if (hours)
+        parts.push(`${hours}h`);
+    if (minutes)
+        parts.push(`${minutes}m`);
+    if (seconds || parts.length === 0)
+        parts.push(`${seconds}s`);
+    return parts.join(' ');
+}
+
+
+/***/ }),
+
+/***/ 9160:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29582,7 +29582,7 @@ function createRedactor(secrets) {
 
 /***/ }),
 
-/***/ 6999:
+/***/ 2415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29590,7 +29590,7 @@ function createRedactor(secrets) {
 /* harmony export */ });
 /* unused harmony export createMemoryLogger */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8224);
+/* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9160);
 // The action's log. Every line goes through the same guard: the key is redacted and no line can
 // act as a workflow command, whichever stage wrote it and whatever Platform text it quotes.
 
@@ -29624,7 +29624,155 @@ function createMemoryLogger() {
 
 /***/ }),
 
-/***/ 9533:
+/***/ 7894:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PJ: () => (/* binding */ expectedDuration),
+/* harmony export */   qC: () => (/* binding */ nextPollDelay)
+/* harmony export */ });
+/* unused harmony export MIN_POLL_MS */
+// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
+// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
+// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
+// is being ingested. When the live log stream is open its end signals the run's end, so status
+// checks can stay sparse.
+const MIN_POLL_MS = 1000;
+/**
+ * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
+ * of a look each half second.
+ */
+const INGESTION_POLL_MS = 1000;
+/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
+const NEAR_END_SHARE = 0.1;
+function nextPollDelay(input) {
+    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
+    if (input.awaitingIngestion)
+        return Math.min(INGESTION_POLL_MS, max);
+    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
+    // safety net for a Platform that leaves the stream open after the run.
+    if (input.streamOpen)
+        return max;
+    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
+    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
+    const expected = input.expectedDurationMs;
+    const age = input.runAgeMs ?? input.elapsedMs;
+    if (expected === undefined || expected <= 0)
+        return ramp;
+    const remaining = expected - age;
+    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
+    if (remaining > window) {
+        // Sparse in the middle, but never sleep past the start of the near-end window.
+        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
+    }
+    // About six looks spread over the window either side of the predicted end.
+    if (remaining > -window)
+        return clamp(window / 6, MIN_POLL_MS, max);
+    // Overdue: back off again, in proportion to how late the run is.
+    return clamp(-remaining / 4, MIN_POLL_MS, max);
+}
+/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
+function expectedDuration(runs) {
+    const durations = runs
+        .filter((run) => run.status === 'completed' && run.completed_at)
+        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
+        .filter((ms) => Number.isFinite(ms) && ms > 0)
+        .sort((a, b) => a - b);
+    if (durations.length === 0)
+        return undefined;
+    const middle = Math.floor(durations.length / 2);
+    return durations.length % 2 === 1
+        ? durations[middle]
+        : (durations[middle - 1] + durations[middle]) / 2;
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
+}
+
+
+/***/ }),
+
+/***/ 3962:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b5: () => (/* binding */ Waker),
+/* harmony export */   g3: () => (/* binding */ pollUntil),
+/* harmony export */   ml: () => (/* binding */ systemClock)
+/* harmony export */ });
+/* unused harmony export abortableSleep */
+// A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
+// so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
+// rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
+// current sleep short so that the next check happens at once.
+/** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+const systemClock = { now: () => Date.now(), sleep: abortableSleep };
+/** Cuts the poll loop's current (or next) sleep short. */
+class Waker {
+    controller = new AbortController();
+    pending = false;
+    wake() {
+        this.pending = true;
+        this.controller.abort();
+    }
+    /** The signal for one sleep; already aborted when a wake came between sleeps. */
+    nextSignal() {
+        if (this.pending) {
+            this.pending = false;
+            return AbortSignal.abort();
+        }
+        if (this.controller.signal.aborted)
+            this.controller = new AbortController();
+        return this.controller.signal;
+    }
+    /** Consumes a wake that cut a sleep short, so it does not also skip the following one. */
+    settle() {
+        this.pending = false;
+    }
+}
+async function pollUntil(options) {
+    const { clock, waker } = options;
+    const startedAt = clock.now();
+    for (let checks = 1;; checks++) {
+        const value = await options.check();
+        const elapsedMs = clock.now() - startedAt;
+        options.onValue?.(value, elapsedMs);
+        if (options.isDone(value))
+            return { kind: 'done', value, elapsedMs, checks };
+        if (options.signal?.aborted)
+            return { kind: 'aborted', last: value, elapsedMs, checks };
+        const remaining = options.timeoutMs - elapsedMs;
+        if (remaining <= 0)
+            return { kind: 'timeout', last: value, elapsedMs, checks };
+        const delay = Math.max(0, Math.min(options.nextDelay(value, elapsedMs), remaining));
+        await clock.sleep(delay, anySignal(waker?.nextSignal(), options.signal));
+        waker?.settle();
+    }
+}
+function anySignal(...signals) {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length <= 1)
+        return present[0];
+    return AbortSignal.any(present);
+}
+
+
+/***/ }),
+
+/***/ 5291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29635,17 +29783,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/logger.ts
-var logger = __nccwpck_require__(6999);
-// EXTERNAL MODULE: ./src/log-safety.ts
-var log_safety = __nccwpck_require__(8224);
-// EXTERNAL MODULE: ./src/platform.ts
-var platform = __nccwpck_require__(3728);
-// EXTERNAL MODULE: ./src/sync.ts + 1 modules
-var src_sync = __nccwpck_require__(1046);
-;// CONCATENATED MODULE: ./src/concurrency.ts
+// EXTERNAL MODULE: ./src/inputs/parse.ts
+var parse = __nccwpck_require__(3718);
+// EXTERNAL MODULE: ./src/lib/logger.ts
+var logger = __nccwpck_require__(2415);
+// EXTERNAL MODULE: ./src/lib/log-safety.ts
+var log_safety = __nccwpck_require__(9160);
+// EXTERNAL MODULE: ./src/platform/client.ts
+var platform_client = __nccwpck_require__(1480);
+// EXTERNAL MODULE: ./src/sync/stage.ts + 1 modules
+var stage = __nccwpck_require__(9918);
+;// CONCATENATED MODULE: ./src/lib/concurrency.ts
 // Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
 // enough that a Platform with thousands of policies is not hit by thousands of requests at once.
 /**
@@ -29673,15 +29821,15 @@ async function mapWithConcurrency(items, limit, fn) {
     return results;
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var src_duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/platform-types.ts
-var platform_types = __nccwpck_require__(6812);
-;// CONCATENATED MODULE: ./src/gate.ts
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/platform/types.ts
+var types = __nccwpck_require__(9674);
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
 // Stage 5: the gate. A pure function from violation counts and the workflow's thresholds to a
 // verdict with its reasons, so every rule is tested without HTTP.
 
-const SEVERITY_ORDER = [...platform_types/* KNOWN_SEVERITIES */.W$].reverse();
+const SEVERITY_ORDER = [...types/* KNOWN_SEVERITIES */.W$].reverse();
 function emptyCounts() {
     return { critical: 0, high: 0, medium: 0, low: 0 };
 }
@@ -29728,11 +29876,11 @@ function plural(count, singular, pluralForm = `${singular}s`) {
     return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
-// EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(9810);
-// EXTERNAL MODULE: ./src/poll-schedule.ts
-var poll_schedule = __nccwpck_require__(558);
-;// CONCATENATED MODULE: ./src/policies.ts
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __nccwpck_require__(3962);
+// EXTERNAL MODULE: ./src/lib/poll-schedule.ts
+var poll_schedule = __nccwpck_require__(7894);
+;// CONCATENATED MODULE: ./src/policies/stage.ts
 // Stage 4: the policy results. Select the policies the workflow names, make sure each one's result
 // is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
 // previous evaluation), gather samples and the trend, then hand the counts to the gate.
@@ -29905,7 +30053,7 @@ async function resolveGroups(client, wanted) {
             found.set(group.id, group);
     }
     if (missing.length > 0) {
-        throw new inputs/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${items.length === 0
+        throw new parse/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${items.length === 0
             ? 'There are no policy groups.'
             : `Policy groups: ${quoteList(items.map((g) => g.name))}.`}`);
     }
@@ -29997,7 +30145,7 @@ function selectPolicies(listed, config) {
             ? ' matching the other filters (policy-groups, severities, domains)'
             : '';
         const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new inputs/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${names.length === 0
+        throw new parse/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${names.length === 0
             ? `There are no active policies${narrowed}.`
             : `Active policies${narrowed}: ${quoteList(names)}.`}`);
     }
@@ -30073,7 +30221,7 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
     let waiting = pending();
     if (waiting === 0)
         return 0;
-    log.info(`Waiting up to ${(0,src_duration/* formatDuration */.a)(plan.timeoutMs)} for ${plural(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
+    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(plan.timeoutMs)} for ${plural(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
     let progressAt = clock.now();
     // The selection's listing was the first look, so the first check only counts.
     let looked = false;
@@ -30101,7 +30249,7 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
             streamOpen: false
         })
     });
-    const waited = (0,src_duration/* formatDuration */.a)(result.elapsedMs);
+    const waited = (0,lib_duration/* formatDuration */.a)(result.elapsedMs);
     if (waiting === 0)
         log.info(`Every selected policy was evaluated after the run (waited ${waited}).`);
     else
@@ -30130,7 +30278,7 @@ async function executeQueries(items, deps) {
         const answer = await client.executeQuery(t.result.queryId, 1);
         const count = answer.metadata?.total_count;
         if (typeof count !== 'number') {
-            throw new platform/* PlatformError */.Wk('the answer has no metadata.total_count', 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
+            throw new platform_client/* PlatformError */.Wk('the answer has no metadata.total_count', 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
         }
         t.result.violations = count;
         t.result.source = 'executed';
@@ -30274,7 +30422,7 @@ async function forEachPolicy(items, fn, limit = DETAIL_CONCURRENCY) {
             await fn(t);
         }
         catch (error) {
-            if (!(error instanceof platform/* PlatformError */.Wk))
+            if (!(error instanceof platform_client/* PlatformError */.Wk))
                 throw error;
             failures.push(`"${(0,log_safety/* oneLine */.TN)(t.result.name, 80)}": ${error.message}`);
         }
@@ -31040,10 +31188,10 @@ function runStatusIcon(run) {
         return markup `❌`;
     if (run.status === 'cancelled')
         return markup `🚫`;
-    return (0,src_sync/* isActive */.$m)(run.status) ? markup `⏳` : markup `❔`;
+    return (0,stage/* isActive */.$m)(run.status) ? markup `⏳` : markup `❔`;
 }
 function renderRunFigures(sync, run) {
-    const duration = sync.durationSeconds === undefined ? undefined : (0,src_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
+    const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
     const cpu = formatCount(run.cpu_seconds, 1);
     const figures = [
         [markup `Started`, escapeCell(formatTimestamp(run.created_at))],
@@ -31074,12 +31222,12 @@ function renderRunNotes(report, sync, run) {
     if (sync.timedOut) {
         const after = sync.cancelledByAction
             ? markup ` This action cancelled the run.`
-            : (0,src_sync/* isTerminal */.Hd)(run.status)
+            : (0,stage/* isTerminal */.Hd)(run.status)
                 ? markup ``
                 : markup ` The run was left running.`;
-        notes.push(markup `⏱️ Timed out after ${escapeText((0,src_duration/* formatDuration */.a)(sync.waitedMs))}.${after}`);
+        notes.push(markup `⏱️ Timed out after ${escapeText((0,lib_duration/* formatDuration */.a)(sync.waitedMs))}.${after}`);
     }
-    if (report.cancelled && !(0,src_sync/* isTerminal */.Hd)(run.status)) {
+    if (report.cancelled && !(0,stage/* isTerminal */.Hd)(run.status)) {
         notes.push(markup `🚫 The workflow was cancelled while the action was following this run; the status shown is the last one seen.`);
     }
     return notes.length > 0 ? bulletList(notes) : undefined;
@@ -31414,7 +31562,7 @@ function renderSyncLine(report) {
     if (run.total_rows != null)
         figures.push(markup `${rows} rows`);
     if (sync.durationSeconds !== undefined) {
-        figures.push(escapeText((0,src_duration/* formatDuration */.a)(sync.durationSeconds * 1000)));
+        figures.push(escapeText((0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000)));
     }
     const tail = figures.length > 0 ? markup ` · ${joinInline(figures, markup ` · `)}` : markup ``;
     return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${tail}`;
@@ -31669,7 +31817,7 @@ async function run(options = {}) {
     const env = options.env ?? process.env;
     const clock = options.clock ?? poll/* systemClock */.ml;
     // Masked before anything else can print it, even a parse error.
-    const rawKey = (0,inputs/* envInputReader */.tT)(env)('api-key') ?? '';
+    const rawKey = (0,parse/* envInputReader */.tT)(env)('api-key') ?? '';
     if (rawKey !== '')
         core.setSecret(rawKey);
     const redact = (0,log_safety/* createRedactor */.lY)([rawKey, rawKey.trim()]);
@@ -31687,12 +31835,12 @@ async function run(options = {}) {
     const context = reportContext(env);
     let config;
     try {
-        config = (0,inputs/* parseInputs */.TL)((0,inputs/* envInputReader */.tT)(env), env);
+        config = (0,parse/* parseInputs */.TL)((0,parse/* envInputReader */.tT)(env), env);
     }
     catch (error) {
         report.errors.push(stageError('inputs', error, redact));
         report.finishedAt = new Date().toISOString();
-        const reportFile = (0,inputs/* envInputReader */.tT)(env)('report-file')?.trim() || (0,inputs/* defaultReportFile */.Ik)(env);
+        const reportFile = (0,parse/* envInputReader */.tT)(env)('report-file')?.trim() || (0,parse/* defaultReportFile */.Ik)(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
         await publishReport(report, context, settings, { redact, log });
         core.setFailed(redact(main_messageOf(error)));
@@ -31704,10 +31852,10 @@ async function run(options = {}) {
     report.thresholds = config.policies?.thresholds;
     report.gateOn = config.policies?.gateOn;
     report.evaluationMode = config.policies?.evaluation;
-    if ((0,inputs/* isCleartextRemote */.ld)(config.apiBaseUrl)) {
+    if ((0,parse/* isCleartextRemote */.ld)(config.apiBaseUrl)) {
         log.warning(`"platform-url" uses plain http:// to a remote host: the API key travels in clear text. Use https://.`);
     }
-    const client = new platform/* PlatformClient */.Ht({
+    const client = new platform_client/* PlatformClient */.Ht({
         apiBaseUrl: config.apiBaseUrl,
         apiKey: config.apiKey,
         requestTimeoutMs: requestTimeoutOverride(env),
@@ -31736,7 +31884,7 @@ async function run(options = {}) {
             const cancelled = await withTimeout((async () => {
                 if (!tracker.runId)
                     await tracker.pendingStart;
-                return (0,src_sync/* cancelStartedRun */.b1)(client, tracker, log);
+                return (0,stage/* cancelStartedRun */.b1)(client, tracker, log);
             })(), CANCEL_DEADLINE_MS);
             // The report shows the run as the cancel left it, not as the last poll saw it.
             if (cancelled && tracker.run)
@@ -31748,7 +31896,7 @@ async function run(options = {}) {
         });
     try {
         if (config.sync) {
-            const sync = await runStage(report, 'sync', redact, () => (0,src_sync/* runSyncStage */.Pt)(config.sync, { client, clock, log, signal: abort.signal }, tracker));
+            const sync = await runStage(report, 'sync', redact, () => (0,stage/* runSyncStage */.Pt)(config.sync, { client, clock, log, signal: abort.signal }, tracker));
             // After a signal the handler owns report.sync and may be publishing it at this moment: an
             // outcome assigned now would make the JSON report and the summary disagree.
             if (!abort.signal.aborted) {
@@ -31808,7 +31956,7 @@ function policySkipReason(config, sync, earlierError) {
 }
 /** A stage that threw, or was interrupted, still reports the run it knew about. */
 function partialSyncOutcome(tracker) {
-    return { ...(0,src_sync/* initialOutcome */.XZ)(tracker), verdict: 'fail' };
+    return { ...(0,stage/* initialOutcome */.XZ)(tracker), verdict: 'fail' };
 }
 /** One line for the step's failure: the annotations and the summary carry the details. */
 function failureMessage(report) {
@@ -31863,34 +32011,7 @@ function withTimeout(promise, ms) {
 
 /***/ }),
 
-/***/ 6812:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ay: () => (/* binding */ TERMINAL_RUN_STATUSES),
-/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS),
-/* harmony export */   W$: () => (/* binding */ KNOWN_SEVERITIES),
-/* harmony export */   Y3: () => (/* binding */ ACTIVE_RUN_STATUSES)
-/* harmony export */ });
-// Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
-// Only the fields the action reads are listed; the Platform may send more, and unknown enum
-// values (a status or severity added after this was written) must be tolerated, so enums are
-// typed as `Known | string`.
-const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'];
-const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'];
-const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'];
-const KNOWN_DOMAINS = [
-    'finops',
-    'security',
-    'compliance',
-    'governance',
-    'operations'
-];
-
-
-/***/ }),
-
-/***/ 3728:
+/***/ 1480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31899,8 +32020,8 @@ const KNOWN_DOMAINS = [
 /* harmony export */ });
 /* unused harmony exports hintFor, readBody */
 /* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4942);
-/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2431);
-/* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8224);
+/* harmony import */ var _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2567);
+/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9160);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
 // Stage 2: the CloudQuery Platform REST client. It is the only module that speaks HTTP to the
 // Platform: bearer auth, a User-Agent, a deadline on every request, retries of idempotent requests
@@ -31957,11 +32078,11 @@ class PlatformClient {
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.maxAttempts = options.maxAttempts ?? 5;
         this.retryBudgetMs = options.retryBudgetMs ?? 90_000;
-        this.backoff = options.backoff ?? _backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_BACKOFF */ .VU;
+        this.backoff = options.backoff ?? _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_BACKOFF */ .VU;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
-        this.redact = (0,_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .createRedactor */ .lY)([options.apiKey]);
+        this.redact = (0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .createRedactor */ .lY)([options.apiKey]);
         const debug = options.debug ?? (() => undefined);
         this.debug = (message) => debug(this.redact(message));
         this.http = new _actions_http_client__WEBPACK_IMPORTED_MODULE_0__/* .HttpClient */ .Qq(_version_js__WEBPACK_IMPORTED_MODULE_3__/* .USER_AGENT */ ._, [], {
@@ -32128,7 +32249,7 @@ class PlatformClient {
             const refused = failure.kind === 'http' && failure.status === 429;
             if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
                 throw withAttempts(failure, attempt);
-            const delay = Math.min(retryAfterMs ?? (0,_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
+            const delay = Math.min(retryAfterMs ?? (0,_lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
             if (slept + delay > this.retryBudgetMs)
                 throw withAttempts(failure, attempt);
             this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`);
@@ -32149,7 +32270,7 @@ class PlatformClient {
         if (answer.status < 200 || answer.status >= 300) {
             return {
                 failure: this.httpError(endpoint, answer.status, answer.body, attempt),
-                retryAfterMs: (0,_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(header(answer.headers['retry-after']), this.now())
+                retryAfterMs: (0,_lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(header(answer.headers['retry-after']), this.now())
             };
         }
         if (spec.accept?.includes(answer.status))
@@ -32196,7 +32317,7 @@ class PlatformClient {
     }
     httpError(endpoint, status, body, attempts) {
         const serverMessage = serverMessageOf(body);
-        const said = serverMessage === undefined ? '' : `: ${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(this.redact(serverMessage), 300)}`;
+        const said = serverMessage === undefined ? '' : `: ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(this.redact(serverMessage), 300)}`;
         const hint = hintFor(status);
         return new PlatformError(this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`), 'http', endpoint, status, serverMessage === undefined ? undefined : this.redact(serverMessage), attempts);
     }
@@ -32206,7 +32327,7 @@ class PlatformClient {
         const cause = error instanceof Error ? error.message : String(error);
         const hint = certificateHint(error);
         const kind = hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network';
-        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
+        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
     }
 }
 /** What a user can do about an HTTP status, in their words. */
@@ -32284,7 +32405,7 @@ function serverMessageOf(body) {
 }
 function describeBody(answer) {
     const type = header(answer.headers['content-type']);
-    return type ? ` (Content-Type ${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(type, 80)})` : '';
+    return type ? ` (Content-Type ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(type, 80)})` : '';
 }
 /** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
 function readBody(message, timeoutMs) {
@@ -32338,150 +32459,29 @@ function withDeadline(promise, ms, discard) {
 
 /***/ }),
 
-/***/ 558:
+/***/ 9674:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PJ: () => (/* binding */ expectedDuration),
-/* harmony export */   qC: () => (/* binding */ nextPollDelay)
+/* harmony export */   Ay: () => (/* binding */ TERMINAL_RUN_STATUSES),
+/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS),
+/* harmony export */   W$: () => (/* binding */ KNOWN_SEVERITIES),
+/* harmony export */   Y3: () => (/* binding */ ACTIVE_RUN_STATUSES)
 /* harmony export */ });
-/* unused harmony export MIN_POLL_MS */
-// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
-// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
-// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
-// is being ingested. When the live log stream is open its end signals the run's end, so status
-// checks can stay sparse.
-const MIN_POLL_MS = 1000;
-/**
- * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
- * of a look each half second.
- */
-const INGESTION_POLL_MS = 1000;
-/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
-const NEAR_END_SHARE = 0.1;
-function nextPollDelay(input) {
-    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
-    if (input.awaitingIngestion)
-        return Math.min(INGESTION_POLL_MS, max);
-    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
-    // safety net for a Platform that leaves the stream open after the run.
-    if (input.streamOpen)
-        return max;
-    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
-    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
-    const expected = input.expectedDurationMs;
-    const age = input.runAgeMs ?? input.elapsedMs;
-    if (expected === undefined || expected <= 0)
-        return ramp;
-    const remaining = expected - age;
-    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
-    if (remaining > window) {
-        // Sparse in the middle, but never sleep past the start of the near-end window.
-        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
-    }
-    // About six looks spread over the window either side of the predicted end.
-    if (remaining > -window)
-        return clamp(window / 6, MIN_POLL_MS, max);
-    // Overdue: back off again, in proportion to how late the run is.
-    return clamp(-remaining / 4, MIN_POLL_MS, max);
-}
-/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
-function expectedDuration(runs) {
-    const durations = runs
-        .filter((run) => run.status === 'completed' && run.completed_at)
-        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
-        .filter((ms) => Number.isFinite(ms) && ms > 0)
-        .sort((a, b) => a - b);
-    if (durations.length === 0)
-        return undefined;
-    const middle = Math.floor(durations.length / 2);
-    return durations.length % 2 === 1
-        ? durations[middle]
-        : (durations[middle - 1] + durations[middle]) / 2;
-}
-function clamp(value, min, max) {
-    return Math.min(max, Math.max(min, value));
-}
-
-
-/***/ }),
-
-/***/ 9810:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b5: () => (/* binding */ Waker),
-/* harmony export */   g3: () => (/* binding */ pollUntil),
-/* harmony export */   ml: () => (/* binding */ systemClock)
-/* harmony export */ });
-/* unused harmony export abortableSleep */
-// A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
-// so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
-// rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
-// current sleep short so that the next check happens at once.
-/** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
-function abortableSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-const systemClock = { now: () => Date.now(), sleep: abortableSleep };
-/** Cuts the poll loop's current (or next) sleep short. */
-class Waker {
-    controller = new AbortController();
-    pending = false;
-    wake() {
-        this.pending = true;
-        this.controller.abort();
-    }
-    /** The signal for one sleep; already aborted when a wake came between sleeps. */
-    nextSignal() {
-        if (this.pending) {
-            this.pending = false;
-            return AbortSignal.abort();
-        }
-        if (this.controller.signal.aborted)
-            this.controller = new AbortController();
-        return this.controller.signal;
-    }
-    /** Consumes a wake that cut a sleep short, so it does not also skip the following one. */
-    settle() {
-        this.pending = false;
-    }
-}
-async function pollUntil(options) {
-    const { clock, waker } = options;
-    const startedAt = clock.now();
-    for (let checks = 1;; checks++) {
-        const value = await options.check();
-        const elapsedMs = clock.now() - startedAt;
-        options.onValue?.(value, elapsedMs);
-        if (options.isDone(value))
-            return { kind: 'done', value, elapsedMs, checks };
-        if (options.signal?.aborted)
-            return { kind: 'aborted', last: value, elapsedMs, checks };
-        const remaining = options.timeoutMs - elapsedMs;
-        if (remaining <= 0)
-            return { kind: 'timeout', last: value, elapsedMs, checks };
-        const delay = Math.max(0, Math.min(options.nextDelay(value, elapsedMs), remaining));
-        await clock.sleep(delay, anySignal(waker?.nextSignal(), options.signal));
-        waker?.settle();
-    }
-}
-function anySignal(...signals) {
-    const present = signals.filter((signal) => signal !== undefined);
-    if (present.length <= 1)
-        return present[0];
-    return AbortSignal.any(present);
-}
+// Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
+// Only the fields the action reads are listed; the Platform may send more, and unknown enum
+// values (a status or severity added after this was written) must be tolerated, so enums are
+// typed as `Known | string`.
+const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'];
+const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'];
+const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const KNOWN_DOMAINS = [
+    'finops',
+    'security',
+    'compliance',
+    'governance',
+    'operations'
+];
 
 
 /***/ }),
@@ -32496,11 +32496,11 @@ function anySignal(...signals) {
 /* harmony export */   pq: () => (/* binding */ isPostStep)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6999);
-/* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8224);
-/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3728);
-/* harmony import */ var _sync_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1046);
+/* harmony import */ var _inputs_parse_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3718);
+/* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
+/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9160);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1480);
+/* harmony import */ var _sync_stage_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9918);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
 // cancels that run if it is still active. A run the action merely attached to is never touched.
@@ -32546,16 +32546,16 @@ async function runPost() {
     const apiKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('api-key');
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
-    const log = (0,_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_log_safety_js__WEBPACK_IMPORTED_MODULE_5__/* .createRedactor */ .lY)([apiKey]));
-    const client = new _platform_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .Ht({
-        apiBaseUrl: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .mA)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
+    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__/* .createRedactor */ .lY)([apiKey]));
+    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .Ht({
+        apiBaseUrl: (0,_inputs_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .mA)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,
         maxAttempts: 3
     });
     try {
         const run = await client.getRun(syncName, runId);
-        if ((0,_sync_js__WEBPACK_IMPORTED_MODULE_4__/* .isTerminal */ .Hd)(run.status)) {
+        if ((0,_sync_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .isTerminal */ .Hd)(run.status)) {
             log.info(`Post step: run ${runId} of sync "${syncName}" already ended (${run.status}).`);
             return;
         }
@@ -32573,7 +32573,7 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 1046:
+/***/ 9918:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32588,17 +32588,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: editDistance, isFinished, judgeRun, runDurationSeconds, syncNotFound
 
-// EXTERNAL MODULE: ./src/platform.ts
-var platform = __nccwpck_require__(3728);
-// EXTERNAL MODULE: ./src/platform-types.ts
-var platform_types = __nccwpck_require__(6812);
-// EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(9810);
-// EXTERNAL MODULE: ./src/poll-schedule.ts
-var poll_schedule = __nccwpck_require__(558);
-// EXTERNAL MODULE: ./src/log-safety.ts
-var log_safety = __nccwpck_require__(8224);
-;// CONCATENATED MODULE: ./src/sync-logs.ts
+// EXTERNAL MODULE: ./src/platform/client.ts
+var platform_client = __nccwpck_require__(1480);
+// EXTERNAL MODULE: ./src/platform/types.ts
+var types = __nccwpck_require__(9674);
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __nccwpck_require__(3962);
+// EXTERNAL MODULE: ./src/lib/poll-schedule.ts
+var poll_schedule = __nccwpck_require__(7894);
+// EXTERNAL MODULE: ./src/lib/log-safety.ts
+var log_safety = __nccwpck_require__(9160);
+;// CONCATENATED MODULE: ./src/sync/logs.ts
 // A sync run's log lines: the stored ones (logs/query) for a failed run, and the live stream
 // (logs/live) while waiting. The stream is best-effort: the run's status stays the source of truth,
 // and a stalled or dropped stream ends quietly.
@@ -32783,11 +32783,11 @@ class LiveLogs {
     }
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/backoff.ts
-var backoff = __nccwpck_require__(2431);
-;// CONCATENATED MODULE: ./src/sync.ts
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/backoff.ts
+var backoff = __nccwpck_require__(2567);
+;// CONCATENATED MODULE: ./src/sync/stage.ts
 // Stage 3: the sync run. Start a run of the named sync (or adopt one), follow it to its end and its
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
 // `if-running: fail`) are results; only a Platform that cannot be talked to throws.
@@ -32806,10 +32806,10 @@ const START_ATTEMPTS = 3;
 const LATE_CREATE_LOOKS = 6;
 const MAX_TABLES = 10;
 function isTerminal(status) {
-    return platform_types/* TERMINAL_RUN_STATUSES */.Ay.includes(status);
+    return types/* TERMINAL_RUN_STATUSES */.Ay.includes(status);
 }
 function isActive(status) {
-    return platform_types/* ACTIVE_RUN_STATUSES */.Y3.includes(status);
+    return types/* ACTIVE_RUN_STATUSES */.Y3.includes(status);
 }
 /** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
 function isFinished(run) {
@@ -32875,8 +32875,8 @@ async function resolveRun(config, deps, tracker) {
     const history = await listRunsOrExplain(client, config.name);
     if (config.runId) {
         const run = await client.getRun(config.name, config.runId).catch((error) => {
-            if (error instanceof platform/* PlatformError */.Wk && error.status === 404) {
-                throw new platform/* PlatformError */.Wk(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
+            if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404) {
+                throw new platform_client/* PlatformError */.Wk(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
             }
             throw error;
         });
@@ -32927,7 +32927,7 @@ async function startRun(config, deps, history, tracker) {
             return { run, started: true };
         }
         catch (error) {
-            if (!(error instanceof platform/* PlatformError */.Wk))
+            if (!(error instanceof platform_client/* PlatformError */.Wk))
                 throw error;
             lastError = error;
             if (error.status === 404)
@@ -32986,7 +32986,7 @@ async function listRunsOrExplain(client, syncName) {
         return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items;
     }
     catch (error) {
-        if (error instanceof platform/* PlatformError */.Wk && error.status === 404)
+        if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404)
             throw await syncNotFound(client, syncName, error);
         throw error;
     }
@@ -32997,7 +32997,7 @@ async function syncNotFound(client, syncName, error) {
     const hint = suggestions.length > 0
         ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`).join(', ')}?`
         : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.';
-    return new platform/* PlatformError */.Wk(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
+    return new platform_client/* PlatformError */.Wk(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
 }
 async function closestSyncNames(client, syncName) {
     // The filter matches parts of names, so ask with pieces of the name as well as the whole.

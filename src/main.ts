@@ -9,19 +9,19 @@ import {
   isCleartextRemote,
   parseInputs,
   type ActionConfig
-} from './inputs.js'
-import { createCoreLogger } from './logger.js'
-import { createRedactor, type Redactor } from './log-safety.js'
-import { PlatformClient } from './platform.js'
+} from './inputs/parse.js'
+import { createCoreLogger } from './lib/logger.js'
+import { createRedactor, type Redactor } from './lib/log-safety.js'
+import { PlatformClient } from './platform/client.js'
 import {
   cancelStartedRun,
   initialOutcome,
   runSyncStage,
   type RunTracker,
   type SyncOutcome
-} from './sync.js'
-import { runPolicyStage } from './policies.js'
-import { systemClock, type Clock } from './poll.js'
+} from './sync/stage.js'
+import { runPolicyStage } from './policies/stage.js'
+import { systemClock, type Clock } from './lib/poll.js'
 import { publishReport, type ReportContext } from './report/publish.js'
 import { failureReasons, type RunReport, type StageError } from './report/model.js'
 import { ACTION_VERSION } from './version.js'

@@ -3,11 +3,11 @@
 // cancels that run if it is still active. A run the action merely attached to is never touched.
 
 import * as core from '@actions/core'
-import { parsePlatformUrl } from './inputs.js'
-import { createCoreLogger } from './logger.js'
-import { createRedactor } from './log-safety.js'
-import { PlatformClient } from './platform.js'
-import { isTerminal, type RunTracker } from './sync.js'
+import { parsePlatformUrl } from './inputs/parse.js'
+import { createCoreLogger } from './lib/logger.js'
+import { createRedactor } from './lib/log-safety.js'
+import { PlatformClient } from './platform/client.js'
+import { isTerminal, type RunTracker } from './sync/stage.js'
 
 const STATE = {
   syncName: 'sync-name',

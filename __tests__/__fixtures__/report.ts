@@ -1,12 +1,12 @@
 // Typed sample outcomes for the report tests: a sync run in each state it can end in, policy
 // results with a real gate verdict, and a RunReport assembled from them.
 
-import { emptyCounts, evaluateGate, SEVERITY_ORDER } from '../../src/gate.js'
-import type { GateOn, Thresholds } from '../../src/inputs.js'
-import type { KnownSeverity, SyncRunDetails } from '../../src/platform-types.js'
-import type { PolicyOutcome, PolicyResult } from '../../src/policies.js'
+import { emptyCounts, evaluateGate, SEVERITY_ORDER } from '../../src/verdict/gate.js'
+import type { GateOn, Thresholds } from '../../src/inputs/parse.js'
+import type { KnownSeverity, SyncRunDetails } from '../../src/platform/types.js'
+import type { PolicyOutcome, PolicyResult } from '../../src/policies/stage.js'
 import { buildResult, type RunReport } from '../../src/report/model.js'
-import type { SyncOutcome } from '../../src/sync.js'
+import type { SyncOutcome } from '../../src/sync/stage.js'
 
 export const API_KEY = 'cqk_live_Sup3r_S3cret_key'
 export const RUN_ID = '5e3c6a2b-9f0d-4c1e-8a7b-2d4f6e8a0c1b'

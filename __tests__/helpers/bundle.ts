@@ -14,7 +14,7 @@ import {
   type ActionRunOptions,
   type ActionRunResult
 } from '../../scripts/action-runner.js'
-import { mapWithConcurrency } from '../../src/concurrency.js'
+import { mapWithConcurrency } from '../../src/lib/concurrency.js'
 import type { RunSpec, Scenario } from '../../simulator/scenario.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 

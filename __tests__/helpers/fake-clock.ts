@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/poll.js'
+import type { Clock } from '../../src/lib/poll.js'
 
 /**
  * A clock whose sleeps return at once and move time forward, so an hour of polling runs in

@@ -1,4 +1,4 @@
-import { PlatformClient, type PlatformClientOptions } from '../../src/platform.js'
+import { PlatformClient, type PlatformClientOptions } from '../../src/platform/client.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
 

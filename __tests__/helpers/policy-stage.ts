@@ -1,8 +1,12 @@
-import type { PolicyConfig } from '../../src/inputs.js'
-import { createMemoryLogger } from '../../src/logger.js'
-import type { PlatformClient } from '../../src/platform.js'
-import { runPolicyStage, type PolicyOutcome, type PolicyStageContext } from '../../src/policies.js'
-import type { Clock } from '../../src/poll.js'
+import type { PolicyConfig } from '../../src/inputs/parse.js'
+import { createMemoryLogger } from '../../src/lib/logger.js'
+import type { PlatformClient } from '../../src/platform/client.js'
+import {
+  runPolicyStage,
+  type PolicyOutcome,
+  type PolicyStageContext
+} from '../../src/policies/stage.js'
+import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
 import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
 import { FakeClock } from './fake-clock.js'

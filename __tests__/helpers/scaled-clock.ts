@@ -1,4 +1,4 @@
-import { abortableSleep, type Clock } from '../../src/poll.js'
+import { abortableSleep, type Clock } from '../../src/lib/poll.js'
 
 /**
  * Real time, sped up: every sleep lasts `1/scale` of what it asks for, and `now()` runs `scale`

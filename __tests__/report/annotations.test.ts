@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor } from '../../src/log-safety.js'
+import { createRedactor } from '../../src/lib/log-safety.js'
 import { ANNOTATION_LIMIT, planAnnotations, type Annotation } from '../../src/report/annotations.js'
 import {
   API_KEY,

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRedactor } from '../../src/log-safety.js'
+import { createRedactor } from '../../src/lib/log-safety.js'
 import { toJsonReport, writeJsonReport } from '../../src/report/json-report.js'
 import type { RunReport } from '../../src/report/model.js'
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor } from '../../src/log-safety.js'
+import { createRedactor } from '../../src/lib/log-safety.js'
 import { OUTPUT_NAMES, outputsOf } from '../../src/report/outputs.js'
 import {
   API_KEY,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor } from '../../src/log-safety.js'
-import type { PolicyResult } from '../../src/policies.js'
+import { createRedactor } from '../../src/lib/log-safety.js'
+import type { PolicyResult } from '../../src/policies/stage.js'
 import { renderSummary, sparkline, SUMMARY_MAX_BYTES } from '../../src/report/summary.js'
 import type { RunReport } from '../../src/report/model.js'
 import {

@@ -2,9 +2,9 @@
 // the rest silently, so every candidate carries a rank, the most important are kept, and whatever
 // does not fit is merged into one last annotation instead of vanishing.
 
-import { plural } from '../gate.js'
-import { oneLine, type Redactor } from '../log-safety.js'
-import type { PolicyOutcome, PolicyResult } from '../policies.js'
+import { plural } from '../verdict/gate.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/stage.js'
 import { formatTimestamp } from './format.js'
 import {
   severityRank,

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { SEVERITY_ORDER, type SeverityCounts } from '../gate.js'
-import type { Redactor } from '../log-safety.js'
-import type { PolicyViolation, SyncRunTableStat } from '../platform-types.js'
-import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies.js'
-import type { SyncOutcome } from '../sync.js'
+import { SEVERITY_ORDER, type SeverityCounts } from '../verdict/gate.js'
+import type { Redactor } from '../lib/log-safety.js'
+import type { PolicyViolation, SyncRunTableStat } from '../platform/types.js'
+import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies/stage.js'
+import type { SyncOutcome } from '../sync/stage.js'
 import {
   failureReasons,
   stalePolicies,

@@ -2,11 +2,11 @@
 // outputs, JSON file, PR comment) is rendered from, plus the facts they all derive from it. Keeping
 // the derivations here means the summary, the outputs and the JSON report can never disagree.
 
-import { SEVERITY_ORDER } from '../gate.js'
-import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs.js'
-import type { KnownSeverity } from '../platform-types.js'
-import type { PolicyOutcome, PolicyResult } from '../policies.js'
-import type { SyncOutcome } from '../sync.js'
+import { SEVERITY_ORDER } from '../verdict/gate.js'
+import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/parse.js'
+import type { KnownSeverity } from '../platform/types.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/stage.js'
+import type { SyncOutcome } from '../sync/stage.js'
 
 export type ReportStage = 'inputs' | 'sync' | 'policies' | 'report'
 

@@ -1,8 +1,8 @@
 // The step's outputs: every name from action.yml, always set, empty where the value is unknown, so
 // a later step can test `steps.<id>.outputs.<name> != ''` instead of guessing.
 
-import { SEVERITY_ORDER } from '../gate.js'
-import type { Redactor } from '../log-safety.js'
+import { SEVERITY_ORDER } from '../verdict/gate.js'
+import type { Redactor } from '../lib/log-safety.js'
 import { stalePolicies, violatingPolicies, violationTotals, type RunReport } from './model.js'
 import { redacted } from './redact.js'
 

@@ -6,10 +6,10 @@
 
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { formatDuration } from '../duration.js'
-import type { PrCommentMode, ReportConfig } from '../inputs.js'
-import type { Logger } from '../logger.js'
-import { createRedactor, type Redactor } from '../log-safety.js'
+import { formatDuration } from '../lib/duration.js'
+import type { PrCommentMode, ReportConfig } from '../inputs/parse.js'
+import type { Logger } from '../lib/logger.js'
+import { createRedactor, type Redactor } from '../lib/log-safety.js'
 import {
   blocks,
   bulletList,

@@ -3,9 +3,9 @@
 // and a writer that fails costs only its own output.
 
 import * as core from '@actions/core'
-import type { ReportConfig } from '../inputs.js'
-import type { Logger } from '../logger.js'
-import type { Redactor } from '../log-safety.js'
+import type { ReportConfig } from '../inputs/parse.js'
+import type { Logger } from '../lib/logger.js'
+import type { Redactor } from '../lib/log-safety.js'
 import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
 import { writeJsonReport } from './json-report.js'
 import { buildResult, type ReportContext, type RunReport } from './model.js'

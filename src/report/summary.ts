@@ -3,12 +3,12 @@
 // compact form from the same pieces. Every list is capped, so however much the Platform returns
 // the summary stays under GitHub's limit of 1 MiB per step.
 
-import { formatDuration } from '../duration.js'
-import { plural } from '../gate.js'
-import type { Redactor } from '../log-safety.js'
-import type { SyncRunDetails, SyncRunTableStat } from '../platform-types.js'
-import type { PolicyOutcome, PolicyResult } from '../policies.js'
-import { isActive, isTerminal, type SyncOutcome } from '../sync.js'
+import { formatDuration } from '../lib/duration.js'
+import { plural } from '../verdict/gate.js'
+import type { Redactor } from '../lib/log-safety.js'
+import type { SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/stage.js'
+import { isActive, isTerminal, type SyncOutcome } from '../sync/stage.js'
 import {
   formatByteSeconds,
   formatBytes,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor, neutralizeCommands, oneLine, safeLogText } from '../src/log-safety.js'
+import {
+  createRedactor,
+  neutralizeCommands,
+  oneLine,
+  safeLogText
+} from '../../src/lib/log-safety.js'
 
 describe('safeLogText', () => {
   it.each([

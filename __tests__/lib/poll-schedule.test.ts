@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { expectedDuration, nextPollDelay, type ScheduleInput } from '../src/poll-schedule.js'
+import { expectedDuration, nextPollDelay, type ScheduleInput } from '../../src/lib/poll-schedule.js'
 
 const base: ScheduleInput = {
   elapsedMs: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelay, parseRetryAfter } from '../src/backoff.js'
+import { backoffDelay, parseRetryAfter } from '../../src/lib/backoff.js'
 
 describe('backoffDelay', () => {
   const policy = { baseMs: 500, capMs: 10_000 }

@@ -2,22 +2,22 @@
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
 // `if-running: fail`) are results; only a Platform that cannot be talked to throws.
 
-import type { SyncConfig } from './inputs.js'
-import type { Logger } from './logger.js'
-import { PlatformError, type PlatformClient } from './platform.js'
+import type { SyncConfig } from '../inputs/parse.js'
+import type { Logger } from '../lib/logger.js'
+import { PlatformError, type PlatformClient } from '../platform/client.js'
 import {
   ACTIVE_RUN_STATUSES,
   TERMINAL_RUN_STATUSES,
   type SyncRun,
   type SyncRunDetails,
   type SyncRunTableStat
-} from './platform-types.js'
-import { pollUntil, Waker, type Clock } from './poll.js'
-import { expectedDuration, nextPollDelay } from './poll-schedule.js'
-import { fetchRunLogs, LiveLogs } from './sync-logs.js'
-import { formatDuration } from './duration.js'
-import { oneLine } from './log-safety.js'
-import { backoffDelay } from './backoff.js'
+} from '../platform/types.js'
+import { pollUntil, Waker, type Clock } from '../lib/poll.js'
+import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
+import { fetchRunLogs, LiveLogs } from './logs.js'
+import { formatDuration } from '../lib/duration.js'
+import { oneLine } from '../lib/log-safety.js'
+import { backoffDelay } from '../lib/backoff.js'
 
 /** What is known about the run at any moment: read by cancellation and the post step. */
 export interface RunTracker {

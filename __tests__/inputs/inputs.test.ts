@@ -6,7 +6,7 @@ import {
   list,
   parseInputs,
   parsePlatformUrl
-} from '../src/inputs.js'
+} from '../../src/inputs/parse.js'
 
 const KEY = 'cqk_secret_value_123'
 

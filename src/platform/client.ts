@@ -5,8 +5,13 @@
 
 import type { IncomingMessage } from 'node:http'
 import { HttpClient } from '@actions/http-client'
-import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffPolicy } from './backoff.js'
-import { createRedactor, oneLine, type Redactor } from './log-safety.js'
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  parseRetryAfter,
+  type BackoffPolicy
+} from '../lib/backoff.js'
+import { createRedactor, oneLine, type Redactor } from '../lib/log-safety.js'
 import type {
   ListSync,
   Page,
@@ -20,8 +25,8 @@ import type {
   SyncRunTableStat,
   TableDataPage,
   ViolationsHistory
-} from './platform-types.js'
-import { USER_AGENT } from './version.js'
+} from './types.js'
+import { USER_AGENT } from '../version.js'
 
 export type Sleep = (ms: number) => Promise<void>
 

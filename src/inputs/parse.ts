@@ -1,8 +1,8 @@
 // Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
-import { parseDuration } from './duration.js'
-import { KNOWN_DOMAINS, KNOWN_SEVERITIES, type KnownSeverity } from './platform-types.js'
+import { parseDuration } from '../lib/duration.js'
+import { KNOWN_DOMAINS, KNOWN_SEVERITIES, type KnownSeverity } from '../platform/types.js'
 
 export type IfRunning = 'attach' | 'start' | 'fail'
 export type SyncLogsMode = 'on-failure' | 'always' | 'never'

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import type { SyncConfig } from '../src/inputs.js'
-import { createMemoryLogger } from '../src/logger.js'
-import { PlatformError } from '../src/platform.js'
-import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../src/sync.js'
-import type { Scenario } from '../simulator/scenario.js'
-import type { Simulator } from '../simulator/server.js'
-import { withSimulator } from './helpers/platform.js'
-import { scaledClock } from './helpers/scaled-clock.js'
+import type { SyncConfig } from '../../src/inputs/parse.js'
+import { createMemoryLogger } from '../../src/lib/logger.js'
+import { PlatformError } from '../../src/platform/client.js'
+import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../../src/sync/stage.js'
+import type { Scenario } from '../../simulator/scenario.js'
+import type { Simulator } from '../../simulator/server.js'
+import { withSimulator } from '../helpers/platform.js'
+import { scaledClock } from '../helpers/scaled-clock.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',

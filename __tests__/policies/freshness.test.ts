@@ -2,10 +2,10 @@
 // over real HTTP. A scenario's `activeRun` stands for the sync run the sync stage followed.
 
 import { describe, expect, it } from '@jest/globals'
-import { AUTO_PATIENCE_MS } from '../src/policies.js'
-import type { ActiveRunSpec, Scenario } from '../simulator/scenario.js'
-import { FakeClock } from './helpers/fake-clock.js'
-import { withSimulator } from './helpers/platform.js'
+import { AUTO_PATIENCE_MS } from '../../src/policies/stage.js'
+import type { ActiveRunSpec, Scenario } from '../../simulator/scenario.js'
+import { FakeClock } from '../helpers/fake-clock.js'
+import { withSimulator } from '../helpers/platform.js'
 import {
   activeRunCompletedAt,
   byName,
@@ -13,8 +13,8 @@ import {
   policyConfig,
   POLICIES,
   runStage
-} from './helpers/policy-stage.js'
-import { scaledClock } from './helpers/scaled-clock.js'
+} from '../helpers/policy-stage.js'
+import { scaledClock } from '../helpers/scaled-clock.js'
 
 /** Completed 500 ms before the simulator started, ingested 100 ms later. */
 const RECENT_RUN: ActiveRunSpec = {

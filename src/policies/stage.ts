@@ -7,8 +7,8 @@
 // policies, and per-policy requests (execute, history, samples) go only to the policies that need
 // them, with bounded concurrency.
 
-import { mapWithConcurrency } from './concurrency.js'
-import { formatDuration } from './duration.js'
+import { mapWithConcurrency } from '../lib/concurrency.js'
+import { formatDuration } from '../lib/duration.js'
 import {
   emptyCounts,
   evaluateGate,
@@ -16,19 +16,25 @@ import {
   SEVERITY_ORDER,
   type GateVerdict,
   type SeverityCounts
-} from './gate.js'
-import { InputError, type PolicyConfig, type PolicyEvaluationMode } from './inputs.js'
-import { oneLine } from './log-safety.js'
-import type { Logger } from './logger.js'
+} from '../verdict/gate.js'
+import { InputError, type PolicyConfig, type PolicyEvaluationMode } from '../inputs/parse.js'
+import { oneLine } from '../lib/log-safety.js'
+import type { Logger } from '../lib/logger.js'
 import {
   PlatformError,
   type PlatformClient,
   type PolicyListFilters,
   type PolicySort
-} from './platform.js'
-import type { KnownSeverity, Page, Policy, PolicyGroup, PolicyViolation } from './platform-types.js'
-import { pollUntil, type Clock } from './poll.js'
-import { nextPollDelay } from './poll-schedule.js'
+} from '../platform/client.js'
+import type {
+  KnownSeverity,
+  Page,
+  Policy,
+  PolicyGroup,
+  PolicyViolation
+} from '../platform/types.js'
+import { pollUntil, type Clock } from '../lib/poll.js'
+import { nextPollDelay } from '../lib/poll-schedule.js'
 
 /** Where a policy's count came from. */
 export type ResultSource =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mapWithConcurrency } from '../src/concurrency.js'
+import { mapWithConcurrency } from '../../src/lib/concurrency.js'
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 

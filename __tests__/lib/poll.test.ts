@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { pollUntil, systemClock, Waker } from '../src/poll.js'
-import { FakeClock } from './helpers/fake-clock.js'
+import { pollUntil, systemClock, Waker } from '../../src/lib/poll.js'
+import { FakeClock } from '../helpers/fake-clock.js'
 
 describe('pollUntil', () => {
   it('returns the value that is done, with the checks it took', async () => {

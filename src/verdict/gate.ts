@@ -1,8 +1,8 @@
 // Stage 5: the gate. A pure function from violation counts and the workflow's thresholds to a
 // verdict with its reasons, so every rule is tested without HTTP.
 
-import type { GateOn, Thresholds } from './inputs.js'
-import { KNOWN_SEVERITIES, type KnownSeverity } from './platform-types.js'
+import type { GateOn, Thresholds } from '../inputs/parse.js'
+import { KNOWN_SEVERITIES, type KnownSeverity } from '../platform/types.js'
 
 export type SeverityCounts = Record<KnownSeverity, number>
 

@@ -3,9 +3,9 @@
 // and a stalled or dropped stream ends quietly.
 
 import type { IncomingMessage } from 'node:http'
-import type { PlatformClient } from './platform.js'
-import type { TableData } from './platform-types.js'
-import { oneLine } from './log-safety.js'
+import type { PlatformClient } from '../platform/client.js'
+import type { TableData } from '../platform/types.js'
+import { oneLine } from '../lib/log-safety.js'
 
 export const MAX_LOG_LINES = 500
 const LOG_PAGE_SIZE = 500
