@@ -1167,7 +1167,7 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
+  redirect: __nccwpck_require__(9133),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
@@ -11142,7 +11142,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5291);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1514);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29234,129 +29234,51 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3718:
+/***/ 2567:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ik: () => (/* binding */ defaultReportFile),
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   ld: () => (/* binding */ isCleartextRemote),
-/* harmony export */   mA: () => (/* binding */ parsePlatformUrl),
-/* harmony export */   tT: () => (/* binding */ envInputReader)
+/* harmony export */   d: () => (/* binding */ InputError)
 /* harmony export */ });
-/* unused harmony export list */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
-/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9674);
-// Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
-// talks to the network, so every bad value fails before the first request.
-
-
+// The action's configuration, typed: what the inputs are parsed into and every stage reads.
 class InputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InputError';
     }
 }
-/** Reads inputs the way the runner passes them: `INPUT_<NAME>`, hyphens kept. */
-function envInputReader(env) {
-    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-}
-const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_SAMPLES = 100;
-/** Parses every input; throws an InputError naming the first bad one. */
-function parseInputs(read, env = process.env) {
-    const input = (name) => (read(name) ?? '').trim();
-    const given = (name) => read(name) !== undefined;
-    const apiKey = input('api-key');
-    if (apiKey === '')
-        throw new InputError('Input "api-key" is required: the CloudQuery Platform API key.');
-    const apiBaseUrl = parsePlatformUrl(input('platform-url'));
-    const syncName = input('sync-name');
-    const syncRunId = input('sync-run-id');
-    if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
-        throw invalid('sync-name', syncName, 'letters, digits, "-" and "_" only (the sync\'s name, not its display name)');
-    }
-    if (syncRunId !== '' && syncName === '') {
-        throw new InputError('Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.');
-    }
-    if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
-        throw invalid('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab');
-    }
-    const sync = syncName === ''
-        ? undefined
-        : {
-            name: syncName,
-            runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
-            ifRunning: choice(input, 'if-running', ['attach', 'start', 'fail'], 'attach'),
-            wait: boolean(input, 'wait', true),
-            timeoutMs: duration(input, 'timeout', '60m'),
-            pollIntervalMs: duration(input, 'poll-interval', '15s'),
-            cancelOnTimeout: boolean(input, 'cancel-on-timeout', true),
-            logs: choice(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
-            maxErrors: count(input, 'max-sync-errors', '')
-        };
-    const policies = boolean(input, 'evaluate-policies', true)
-        ? {
-            groups: list(input('policy-groups')),
-            policies: list(input('policies')),
-            severities: listOf(input, 'severities', _platform_types_js__WEBPACK_IMPORTED_MODULE_0__/* .KNOWN_SEVERITIES */ .W$),
-            domains: listOf(input, 'domains', _platform_types_js__WEBPACK_IMPORTED_MODULE_0__/* .KNOWN_DOMAINS */ .KR),
-            thresholds: {
-                critical: count(input, 'max-critical-violations', given('max-critical-violations') ? '' : '0'),
-                high: count(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
-                medium: count(input, 'max-medium-violations', ''),
-                low: count(input, 'max-low-violations', ''),
-                total: count(input, 'max-violations', '')
-            },
-            gateOn: choice(input, 'gate-on', ['all', 'new'], 'all'),
-            evaluation: choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
-            evaluationTimeoutMs: duration(input, 'evaluation-timeout', '10m'),
-            samples: count(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
-        }
-        : undefined;
-    if (!sync && !policies) {
-        throw new InputError('Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.');
-    }
-    const reportFile = input('report-file');
-    return {
-        apiBaseUrl,
-        apiKey,
-        sync,
-        policies,
-        report: {
-            softFail: boolean(input, 'soft-fail', false),
-            jobSummary: boolean(input, 'job-summary', true),
-            annotations: boolean(input, 'annotations', true),
-            reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
-            prComment: choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
-            githubToken: input('github-token'),
-            commentTag: input('comment-tag')
-        }
-    };
-}
-/** `$RUNNER_TEMP/cloudquery-platform-report.json`: where the report goes unless told otherwise. */
-function defaultReportFile(env) {
-    const dir = env.RUNNER_TEMP || env.TMPDIR || '/tmp';
-    return `${dir}/cloudquery-platform-report.json`;
-}
+
+
+/***/ }),
+
+/***/ 6658:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ isCleartextRemote),
+/* harmony export */   m: () => (/* binding */ parsePlatformUrl)
+/* harmony export */ });
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2567);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8463);
+// The Platform's URL: accepted with or without `/api`, never with credentials in it.
+
+
 /** Accepts the deployment's URL with or without a trailing `/api` or `/`. */
 function parsePlatformUrl(value) {
     if (value === '')
-        throw new InputError('Input "platform-url" is required: the URL of your CloudQuery Platform deployment, e.g. https://cloudquery.example.com');
+        throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d('Input "platform-url" is required: the URL of your CloudQuery Platform deployment, e.g. https://cloudquery.example.com');
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw invalid('platform-url', value, 'an absolute http(s) URL, e.g. https://cloudquery.example.com');
+        throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', value, 'an absolute http(s) URL, e.g. https://cloudquery.example.com');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw invalid('platform-url', value, 'an http:// or https:// URL');
+        throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', value, 'an http:// or https:// URL');
     }
     if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw invalid('platform-url', redactUrl(url), 'a URL without credentials, query string or fragment; pass the key in "api-key"');
+        throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', redactUrl(url), 'a URL without credentials, query string or fragment; pass the key in "api-key"');
     }
     const path = url.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
     return `${url.origin}${path}/api`;
@@ -29372,8 +29294,31 @@ function isCleartextRemote(apiBaseUrl) {
 function redactUrl(url) {
     return `${url.protocol}//${url.host}${url.pathname}${url.search || url.hash ? ' (query string and fragment not shown)' : ''}`;
 }
+
+
+/***/ }),
+
+/***/ 8463:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gq: () => (/* binding */ invalid),
+/* harmony export */   U9: () => (/* binding */ count),
+/* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   c3: () => (/* binding */ listOf),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   zM: () => (/* binding */ boolean)
+/* harmony export */ });
+/* unused harmony export valueOr */
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2567);
+// Readers of one input value each: a choice, a boolean, a duration, a count, a list. A bad value is
+// an InputError that names the input, quotes the value and says what is accepted.
+
+
 function invalid(name, value, accepted) {
-    return new InputError(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`);
+    return new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`);
 }
 function valueOr(read, name, fallback) {
     const value = read(name);
@@ -29437,7 +29382,7 @@ function listOf(read, name, allowed) {
 
 /***/ }),
 
-/***/ 2567:
+/***/ 4948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29624,83 +29569,155 @@ function createMemoryLogger() {
 
 /***/ }),
 
-/***/ 7894:
+/***/ 1514:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PJ: () => (/* binding */ expectedDuration),
-/* harmony export */   qC: () => (/* binding */ nextPollDelay)
-/* harmony export */ });
-/* unused harmony export MIN_POLL_MS */
-// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
-// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
-// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
-// is being ingested. When the live log stream is open its end signals the run's end, so status
-// checks can stay sparse.
-const MIN_POLL_MS = 1000;
-/**
- * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
- * of a look each half second.
- */
-const INGESTION_POLL_MS = 1000;
-/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
-const NEAR_END_SHARE = 0.1;
-function nextPollDelay(input) {
-    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
-    if (input.awaitingIngestion)
-        return Math.min(INGESTION_POLL_MS, max);
-    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
-    // safety net for a Platform that leaves the stream open after the run.
-    if (input.streamOpen)
-        return max;
-    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
-    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
-    const expected = input.expectedDurationMs;
-    const age = input.runAgeMs ?? input.elapsedMs;
-    if (expected === undefined || expected <= 0)
-        return ramp;
-    const remaining = expected - age;
-    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
-    if (remaining > window) {
-        // Sparse in the middle, but never sleep past the start of the near-end window.
-        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+;// CONCATENATED MODULE: ./src/lib/severity.ts
+// Severities, in one place: which ones the action knows, their order, and how counts per severity
+// add up. The Platform may send a severity the action does not know yet; such a one sorts after
+// `low` and counts only toward totals.
+const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'];
+/** Most severe first. */
+const SEVERITY_ORDER = [...KNOWN_SEVERITIES].reverse();
+function emptyCounts() {
+    return { critical: 0, high: 0, medium: 0, low: 0 };
+}
+/** Sum over the known severities. */
+function sumCounts(counts) {
+    return SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0);
+}
+/** Rank for sorting: known severities most severe first, then any severity the action does not know. */
+function severityRank(severity) {
+    const index = SEVERITY_ORDER.indexOf(severity);
+    return index === -1 ? SEVERITY_ORDER.length : index;
+}
+function isKnownSeverity(severity) {
+    return severityRank(severity) < SEVERITY_ORDER.length;
+}
+/** Most severe first (unknown severities after low), then most violating, then by name. */
+function byImportance(a, b) {
+    return (severityRank(a.severity) - severityRank(b.severity) ||
+        (b.violations ?? 0) - (a.violations ?? 0) ||
+        a.name.localeCompare(b.name));
+}
+
+// EXTERNAL MODULE: ./src/platform/types.ts
+var types = __nccwpck_require__(9674);
+// EXTERNAL MODULE: ./src/inputs/config.ts
+var inputs_config = __nccwpck_require__(2567);
+// EXTERNAL MODULE: ./src/inputs/platform-url.ts
+var platform_url = __nccwpck_require__(6658);
+// EXTERNAL MODULE: ./src/inputs/values.ts
+var values = __nccwpck_require__(8463);
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
+// talks to the network, so every bad value fails before the first request.
+
+
+
+
+
+/** Reads inputs the way the runner passes them: `INPUT_<NAME>`, hyphens kept. */
+function envInputReader(env) {
+    return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+}
+const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_SAMPLES = 100;
+/** Parses every input; throws an InputError naming the first bad one. */
+function parseInputs(read, env = process.env) {
+    const input = (name) => (read(name) ?? '').trim();
+    const apiKey = input('api-key');
+    if (apiKey === '')
+        throw new inputs_config/* InputError */.d('Input "api-key" is required: the CloudQuery Platform API key.');
+    const apiBaseUrl = (0,platform_url/* parsePlatformUrl */.m)(input('platform-url'));
+    const sync = parseSyncConfig(input);
+    const policies = (0,values/* boolean */.zM)(input, 'evaluate-policies', true)
+        ? parsePolicyConfig(input, (name) => read(name) !== undefined)
+        : undefined;
+    if (!sync && !policies) {
+        throw new inputs_config/* InputError */.d('Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.');
     }
-    // About six looks spread over the window either side of the predicted end.
-    if (remaining > -window)
-        return clamp(window / 6, MIN_POLL_MS, max);
-    // Overdue: back off again, in proportion to how late the run is.
-    return clamp(-remaining / 4, MIN_POLL_MS, max);
+    return { apiBaseUrl, apiKey, sync, policies, report: parseReportConfig(input, env) };
 }
-/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
-function expectedDuration(runs) {
-    const durations = runs
-        .filter((run) => run.status === 'completed' && run.completed_at)
-        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
-        .filter((ms) => Number.isFinite(ms) && ms > 0)
-        .sort((a, b) => a - b);
-    if (durations.length === 0)
+/** No sync stage when the workflow names no sync (a policies-only gate). */
+function parseSyncConfig(input) {
+    const syncName = input('sync-name');
+    const syncRunId = input('sync-run-id');
+    if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
+        throw (0,values/* invalid */.Gq)('sync-name', syncName, 'letters, digits, "-" and "_" only (the sync\'s name, not its display name)');
+    }
+    if (syncRunId !== '' && syncName === '') {
+        throw new inputs_config/* InputError */.d('Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.');
+    }
+    if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
+        throw (0,values/* invalid */.Gq)('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab');
+    }
+    if (syncName === '')
         return undefined;
-    const middle = Math.floor(durations.length / 2);
-    return durations.length % 2 === 1
-        ? durations[middle]
-        : (durations[middle - 1] + durations[middle]) / 2;
+    return {
+        name: syncName,
+        runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
+        ifRunning: (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail'], 'attach'),
+        wait: (0,values/* boolean */.zM)(input, 'wait', true),
+        timeoutMs: (0,values/* duration */.p0)(input, 'timeout', '60m'),
+        pollIntervalMs: (0,values/* duration */.p0)(input, 'poll-interval', '15s'),
+        cancelOnTimeout: (0,values/* boolean */.zM)(input, 'cancel-on-timeout', true),
+        logs: (0,values/* choice */.Yq)(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
+        maxErrors: (0,values/* count */.U9)(input, 'max-sync-errors', '')
+    };
 }
-function clamp(value, min, max) {
-    return Math.min(max, Math.max(min, value));
+/** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
+function parsePolicyConfig(input, given) {
+    return {
+        groups: (0,values/* list */.p_)(input('policy-groups')),
+        policies: (0,values/* list */.p_)(input('policies')),
+        severities: (0,values/* listOf */.c3)(input, 'severities', KNOWN_SEVERITIES),
+        domains: (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR),
+        thresholds: {
+            critical: (0,values/* count */.U9)(input, 'max-critical-violations', given('max-critical-violations') ? '' : '0'),
+            high: (0,values/* count */.U9)(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
+            medium: (0,values/* count */.U9)(input, 'max-medium-violations', ''),
+            low: (0,values/* count */.U9)(input, 'max-low-violations', ''),
+            total: (0,values/* count */.U9)(input, 'max-violations', '')
+        },
+        gateOn: (0,values/* choice */.Yq)(input, 'gate-on', ['all', 'new'], 'all'),
+        evaluation: (0,values/* choice */.Yq)(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
+        evaluationTimeoutMs: (0,values/* duration */.p0)(input, 'evaluation-timeout', '10m'),
+        samples: (0,values/* count */.U9)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
+    };
+}
+function parseReportConfig(input, env) {
+    const reportFile = input('report-file');
+    return {
+        softFail: (0,values/* boolean */.zM)(input, 'soft-fail', false),
+        jobSummary: (0,values/* boolean */.zM)(input, 'job-summary', true),
+        annotations: (0,values/* boolean */.zM)(input, 'annotations', true),
+        reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
+        prComment: (0,values/* choice */.Yq)(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
+        githubToken: input('github-token'),
+        commentTag: input('comment-tag')
+    };
+}
+/** `$RUNNER_TEMP/cloudquery-platform-report.json`: where the report goes unless told otherwise. */
+function defaultReportFile(env) {
+    const dir = env.RUNNER_TEMP || env.TMPDIR || '/tmp';
+    return `${dir}/cloudquery-platform-report.json`;
 }
 
-
-/***/ }),
-
-/***/ 3962:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b5: () => (/* binding */ Waker),
-/* harmony export */   g3: () => (/* binding */ pollUntil),
-/* harmony export */   ml: () => (/* binding */ systemClock)
-/* harmony export */ });
-/* unused harmony export abortableSleep */
+// EXTERNAL MODULE: ./src/lib/logger.ts
+var logger = __nccwpck_require__(2415);
+// EXTERNAL MODULE: ./src/lib/log-safety.ts
+var log_safety = __nccwpck_require__(9160);
+;// CONCATENATED MODULE: ./src/lib/poll.ts
 // A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
 // so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
 // rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
@@ -29769,30 +29786,26 @@ function anySignal(...signals) {
     return AbortSignal.any(present);
 }
 
+;// CONCATENATED MODULE: ./src/lib/text.ts
+// Plain-text helpers shared by the log lines, error messages and reports.
 
-/***/ }),
+/** `plural(1, 'policy', 'policies')` → `1 policy`; `plural(2, 'run')` → `2 runs`. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
+function quoteList(names, shown = 20, nameLength = 80) {
+    const quoted = names.slice(0, shown).map((name) => `"${(0,log_safety/* oneLine */.TN)(name, nameLength)}"`);
+    const more = names.length - quoted.length;
+    return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ');
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
-/***/ 5291:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/inputs/parse.ts
-var parse = __nccwpck_require__(3718);
-// EXTERNAL MODULE: ./src/lib/logger.ts
-var logger = __nccwpck_require__(2415);
-// EXTERNAL MODULE: ./src/lib/log-safety.ts
-var log_safety = __nccwpck_require__(9160);
 // EXTERNAL MODULE: ./src/platform/client.ts
 var platform_client = __nccwpck_require__(1480);
-// EXTERNAL MODULE: ./src/sync/stage.ts + 1 modules
-var stage = __nccwpck_require__(9918);
 ;// CONCATENATED MODULE: ./src/lib/concurrency.ts
 // Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
 // enough that a Platform with thousands of policies is not hit by thousands of requests at once.
@@ -29821,244 +29834,181 @@ async function mapWithConcurrency(items, limit, fn) {
     return results;
 }
 
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
-// EXTERNAL MODULE: ./src/platform/types.ts
-var types = __nccwpck_require__(9674);
-;// CONCATENATED MODULE: ./src/verdict/gate.ts
-// Stage 5: the gate. A pure function from violation counts and the workflow's thresholds to a
-// verdict with its reasons, so every rule is tested without HTTP.
-
-const SEVERITY_ORDER = [...types/* KNOWN_SEVERITIES */.W$].reverse();
-function emptyCounts() {
-    return { critical: 0, high: 0, medium: 0, low: 0 };
-}
-function evaluateGate(input) {
-    const countNew = input.gateOn === 'new';
-    const word = countNew ? 'new ' : '';
-    const rows = SEVERITY_ORDER.map((severity) => {
-        const counted = countNew ? input.newViolations[severity] : input.violations[severity];
-        const allowed = input.thresholds[severity];
-        return {
-            severity,
-            violations: input.violations[severity],
-            newViolations: input.newViolations[severity],
-            allowed,
-            counted,
-            breached: allowed !== undefined && counted > allowed
-        };
-    });
-    const total = sum(input.violations) + input.unknownSeverityViolations;
-    const newTotal = sum(input.newViolations) + input.newUnknownSeverityViolations;
-    const totalCounted = countNew ? newTotal : total;
-    rows.push({
-        severity: 'total',
-        violations: total,
-        newViolations: newTotal,
-        allowed: input.thresholds.total,
-        counted: totalCounted,
-        breached: input.thresholds.total !== undefined && totalCounted > input.thresholds.total
-    });
-    const reasons = rows
-        .filter((row) => row.breached)
-        .map((row) => row.severity === 'total'
-        ? `${plural(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
-        : `${plural(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`);
-    if (input.stalePolicies > 0) {
-        reasons.push(`${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
-    }
-    return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows };
-}
-function sum(counts) {
-    return SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0);
-}
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
-// EXTERNAL MODULE: ./src/lib/poll.ts
-var poll = __nccwpck_require__(3962);
-// EXTERNAL MODULE: ./src/lib/poll-schedule.ts
-var poll_schedule = __nccwpck_require__(7894);
-;// CONCATENATED MODULE: ./src/policies/stage.ts
-// Stage 4: the policy results. Select the policies the workflow names, make sure each one's result
-// is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
-// previous evaluation), gather samples and the trend, then hand the counts to the gate.
-//
-// Request cost is kept independent of the number of policies wherever the API allows it: the
-// selection is one listing (1,000 policies a page), waiting re-reads only the freshly evaluated
-// policies, and per-policy requests (execute, history, samples) go only to the policies that need
-// them, with bounded concurrency.
-
-
-
-
-
-
-
-
-const PAGE_SIZE = 1000;
-/** Pages of one listing in flight at once. */
-const PAGE_CONCURRENCY = 4;
-/** Saved queries run at once: each one is real work for the Platform's database. */
-const EXECUTE_CONCURRENCY = 8;
-/** History and sample requests in flight at once. */
-const DETAIL_CONCURRENCY = 6;
-/** The summary lists at most this many violating policies, so only they get samples. */
-const DETAILED_POLICIES = 50;
-/**
- * With `gate-on: all`, the previous count of at most this many violating policies (the most severe)
- * is looked up for the change column when the stage did not see it on its way. Each lookup is a
- * request, and issue 6 allows 30 before samples at 10,000 policies.
- */
-const CHANGE_LOOKUPS = 10;
+;// CONCATENATED MODULE: ./src/policies/baseline.ts
+// The previous evaluation of each policy: the count that new violations are measured from (with a
+// run, the last evaluation at or before it) and the change shown in the reports.
 /**
  * The history answers newest first, up to `end_time`: with a run the first entry is the baseline,
  * without one the second (the first is the latest evaluation itself).
  */
 const HISTORY_PAGE_SIZE = 2;
-const EVALUATION_POLL_MAX_MS = 15_000;
 /**
- * `auto` stops waiting once no selected policy has been re-evaluated for this long: a Platform that
- * evaluates after ingestion shows progress well within it, and executing the rest beats waiting out
- * `evaluation-timeout` on one that never will.
+ * The evaluation a policy's new violations count from, when the stage has already seen it (null:
+ * there is none); undefined when it must be looked up. With a run it is the last evaluation at or
+ * before the run; without, the evaluation before the reported result.
  */
-const AUTO_PATIENCE_MS = 90_000;
-const TREND_DAYS = 7;
-const DAY_MS = 86_400_000;
-/** Names quoted in an error before "and N more". */
-const LISTED_NAMES = 20;
-async function runPolicyStage(config, deps, context) {
-    const { client, clock, log } = deps;
-    const freshAfter = context.runCompletedAt;
-    const mode = effectiveMode(config.evaluation, freshAfter !== undefined);
-    const warnings = [];
-    const groups = await resolveGroups(client, config.groups);
-    const filters = {
-        severities: config.severities,
-        // The API takes a single domain. Several are filtered here from one listing rather than
-        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
-        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
-        // one walk instead of one per domain.
-        domain: config.domains.length === 1 ? config.domains[0] : undefined,
-        policyGroupIds: groups.map((group) => group.id)
-    };
-    const selected = selectPolicies(await listPolicies(client, filters), config);
-    const selection = describeSelection(config);
-    log.info(`Selected ${plural(selected.length, 'active policy', 'active policies')}${selection}; policy evaluation: ${mode}.`);
-    if (selected.length === 0) {
-        warnings.push(`No active policy matches the selection${selection}, so the gate has nothing to judge.`);
-    }
-    const tracked = selected.map((policy) => track(policy, freshAfter));
-    const isCurrent = (t) => hasCurrentResult(t, mode, freshAfter);
-    let evaluationWaitMs = 0;
-    if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
-        const byId = new Map(tracked.map((t) => [t.result.id, t]));
-        evaluationWaitMs = await awaitEvaluations(tracked, isCurrent, () => readFreshEvaluations(client, filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
-    }
-    // A cancelled workflow starts no more queries.
-    const toExecute = deps.signal?.aborted
-        ? []
-        : mode === 'execute'
-            ? tracked
-            : mode === 'auto'
-                ? tracked.filter((t) => !isCurrent(t))
-                : [];
-    if (toExecute.length > 0) {
-        const failures = await executeQueries(toExecute, deps);
-        warnings.push(...failureWarning('Could not execute the saved query', failures));
-    }
-    for (const t of tracked.filter((t) => !isCurrent(t))) {
-        t.result.source = 'stale';
-        t.result.stale = true;
-    }
-    tracked.sort((a, b) => byImportance(a.result, b.result));
-    const unresolved = [];
-    for (const t of tracked) {
-        const known = knownBaseline(t, freshAfter);
-        if (known !== undefined)
-            applyBaseline(t.result, known);
-        else if (t.result.violations === 0)
-            t.result.newViolations = 0;
-        else if (t.result.violations !== undefined)
-            unresolved.push(t);
-    }
-    const lookUp = async (t) => applyBaseline(t.result, await lookUpBaseline(client, t, freshAfter));
-    if (config.gateOn === 'new') {
-        // The gate depends on every baseline, so a failure here fails the stage.
-        await mapWithConcurrency(unresolved, DETAIL_CONCURRENCY, lookUp);
-    }
-    else {
-        const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), lookUp);
-        warnings.push(...failureWarning('Could not read the previous evaluation', failures));
-    }
-    if (config.samples > 0) {
-        const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0);
-        const failures = await forEachPolicy(violating.slice(0, DETAILED_POLICIES), async (t) => {
-            const page = await client.listPolicyViolations(t.result.id, config.samples);
-            t.result.samples = page.items.slice(0, config.samples);
-        });
-        warnings.push(...failureWarning('Could not read sample violations', failures));
-    }
-    const policies = tracked.map((t) => t.result);
-    const counts = tally(policies);
-    warnings.push(...unknownSeverityWarning(policies), ...missingCountWarning(policies));
-    const gate = evaluateGate({
-        ...counts,
-        thresholds: config.thresholds,
-        gateOn: config.gateOn,
-        stalePolicies: policies.filter((p) => p.stale).length
-    });
-    let trend = [];
-    try {
-        trend = await readTrend(client, filters, config.domains, clock.now());
-    }
-    catch (error) {
-        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    log.info(summaryLine(policies, counts));
-    return {
-        mode,
-        freshAfter,
-        groups,
-        policies,
-        ...counts,
-        newViolationsPartial: policies.some((p) => p.violations !== undefined && p.newViolations === undefined),
-        gate,
-        trend,
-        trendNote: config.policies.length > 0
-            ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
-            : undefined,
-        warnings,
-        evaluationWaitMs
-    };
+function knownBaseline(t, freshAfter) {
+    if (freshAfter !== undefined)
+        return t.preRun;
+    if (t.result.source === 'executed')
+        return t.latest ?? null;
+    return t.latest === undefined ? null : undefined;
 }
-/** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
-function effectiveMode(mode, hasRun) {
-    return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
+async function lookUpBaseline(client, t, freshAfter) {
+    const bound = freshAfter ?? t.latest?.runAt;
+    if (bound === undefined)
+        return null;
+    const limit = Date.parse(bound);
+    const inRange = (at) => (freshAfter !== undefined ? at <= limit : at < limit);
+    const history = await client.listPolicyEvaluations(t.result.id, { endTime: bound }, HISTORY_PAGE_SIZE);
+    let best = null;
+    for (const entry of history.items) {
+        const at = Date.parse(entry.run_at);
+        if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
+            best = { count: entry.violation_count ?? undefined, runAt: entry.run_at };
+        }
+    }
+    return best;
 }
-// Selection
-async function resolveGroups(client, wanted) {
-    if (wanted.length === 0)
+function applyBaseline(result, baseline) {
+    result.baseline = baseline?.count;
+    if (result.violations !== undefined) {
+        result.newViolations = Math.max(0, result.violations - (result.baseline ?? 0));
+    }
+    if (!result.stale)
+        result.previousViolations = result.baseline;
+}
+
+;// CONCATENATED MODULE: ./src/policies/counting.ts
+// Counting: violations per severity over the selected policies, the warnings about counts the gate
+// cannot use as they are, and the stage's one-line summary for the log.
+
+
+
+function tally(policies) {
+    const counts = {
+        violations: emptyCounts(),
+        newViolations: emptyCounts(),
+        unknownSeverityViolations: 0,
+        newUnknownSeverityViolations: 0
+    };
+    for (const p of policies) {
+        if (isKnownSeverity(p.severity)) {
+            counts.violations[p.severity] += p.violations ?? 0;
+            counts.newViolations[p.severity] += p.newViolations ?? 0;
+        }
+        else {
+            counts.unknownSeverityViolations += p.violations ?? 0;
+            counts.newUnknownSeverityViolations += p.newViolations ?? 0;
+        }
+    }
+    return counts;
+}
+function unknownSeverityWarning(policies) {
+    const bySeverity = new Map();
+    for (const p of policies) {
+        if (isKnownSeverity(p.severity))
+            continue;
+        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
+        entry.policies++;
+        entry.violations += p.violations ?? 0;
+        bySeverity.set(p.severity, entry);
+    }
+    if (bySeverity.size === 0)
         return [];
-    const { items } = await client.listPolicyGroups();
-    const found = new Map();
-    const missing = [];
-    for (const name of wanted) {
-        const key = name.toLowerCase();
-        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
-        if (matches.length === 0)
-            missing.push(name);
-        for (const group of matches)
-            found.set(group.id, group);
-    }
-    if (missing.length > 0) {
-        throw new parse/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${items.length === 0
-            ? 'There are no policy groups.'
-            : `Policy groups: ${quoteList(items.map((g) => g.name))}.`}`);
-    }
-    return [...found.values()];
+    const details = [...bySeverity]
+        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${plural(entry.policies, 'policy', 'policies')}, ${plural(entry.violations, 'violation')}`)
+        .join('; ');
+    return [
+        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
+    ];
 }
+function missingCountWarning(policies) {
+    const missing = policies.filter((p) => p.violations === undefined);
+    if (missing.length === 0)
+        return [];
+    return [
+        `No violation count (never evaluated?) for ${plural(missing.length, 'policy', 'policies')}, so treated as stale: ${quoteList(missing.map((p) => p.name))}.`
+    ];
+}
+function summaryLine(policies, counts) {
+    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
+    if (counts.unknownSeverityViolations > 0) {
+        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
+    }
+    const total = sumCounts(counts.violations) + counts.unknownSeverityViolations;
+    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
+    const stale = policies.filter((p) => p.stale).length;
+    return `Policies: ${plural(total, 'violation')} (${bySeverity.join(', ')}) in ${plural(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
+}
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/lib/poll-schedule.ts
+// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
+// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
+// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
+// is being ingested. When the live log stream is open its end signals the run's end, so status
+// checks can stay sparse.
+const MIN_POLL_MS = 1000;
+/**
+ * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
+ * of a look each half second.
+ */
+const INGESTION_POLL_MS = 1000;
+/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
+const NEAR_END_SHARE = 0.1;
+function nextPollDelay(input) {
+    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
+    if (input.awaitingIngestion)
+        return Math.min(INGESTION_POLL_MS, max);
+    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
+    // safety net for a Platform that leaves the stream open after the run.
+    if (input.streamOpen)
+        return max;
+    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
+    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
+    const expected = input.expectedDurationMs;
+    const age = input.runAgeMs ?? input.elapsedMs;
+    if (expected === undefined || expected <= 0)
+        return ramp;
+    const remaining = expected - age;
+    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
+    if (remaining > window) {
+        // Sparse in the middle, but never sleep past the start of the near-end window.
+        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
+    }
+    // About six looks spread over the window either side of the predicted end.
+    if (remaining > -window)
+        return clamp(window / 6, MIN_POLL_MS, max);
+    // Overdue: back off again, in proportion to how late the run is.
+    return clamp(-remaining / 4, MIN_POLL_MS, max);
+}
+/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
+function expectedDuration(runs) {
+    const durations = runs
+        .filter((run) => run.status === 'completed' && run.completed_at)
+        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
+        .filter((ms) => Number.isFinite(ms) && ms > 0)
+        .sort((a, b) => a - b);
+    if (durations.length === 0)
+        return undefined;
+    const middle = Math.floor(durations.length / 2);
+    return durations.length % 2 === 1
+        ? durations[middle]
+        : (durations[middle - 1] + durations[middle]) / 2;
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
+}
+
+;// CONCATENATED MODULE: ./src/policies/listing.ts
+// Listing policies: page 1, then the rest concurrently, each policy kept slim. Used both to select
+// the policies and, while waiting, to re-read the freshly evaluated ones.
+
+const PAGE_SIZE = 1000;
+/** Pages of one listing in flight at once. */
+const PAGE_CONCURRENCY = 4;
 /**
  * Every active policy matching `filters`: page 1, then the rest concurrently once page 1 says how
  * many there are. `enough` ends the walk early; pages already in flight still count.
@@ -30132,42 +30082,51 @@ function distinct(pages) {
 function evaluatedAt(policy) {
     return policy.run_at ? Date.parse(policy.run_at) : -Infinity;
 }
-function selectPolicies(listed, config) {
-    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
-    if (config.policies.length === 0)
-        return inDomains;
-    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
-    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
-    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
-    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
-    if (missing.length > 0) {
-        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
-            ? ' matching the other filters (policy-groups, severities, domains)'
-            : '';
-        const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new parse/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${names.length === 0
-            ? `There are no active policies${narrowed}.`
-            : `Active policies${narrowed}: ${quoteList(names)}.`}`);
-    }
-    return chosen;
+
+;// CONCATENATED MODULE: ./src/policies/per-policy.ts
+// Per-policy requests (execute, history, samples) with bounded concurrency, where one policy's
+// failure costs only that policy and ends up in one aggregated warning.
+
+
+
+
+/** History and sample requests in flight at once. */
+const DETAIL_CONCURRENCY = 6;
+/**
+ * Runs `fn` for each policy with bounded concurrency. A Platform error only skips that policy and
+ * is returned, as text, for one aggregated warning; anything else is a bug and propagates.
+ */
+async function forEachPolicy(items, nameOf, fn, limit = DETAIL_CONCURRENCY) {
+    const failures = [];
+    await mapWithConcurrency(items, limit, async (item) => {
+        try {
+            await fn(item);
+        }
+        catch (error) {
+            if (!(error instanceof platform_client/* PlatformError */.Wk))
+                throw error;
+            failures.push(`"${(0,log_safety/* oneLine */.TN)(nameOf(item), 80)}": ${error.message}`);
+        }
+    });
+    return failures;
 }
-function describeSelection(config) {
-    const parts = [
-        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
-        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
-        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
-        config.policies.length > 0
-            ? plural(config.policies.length, 'named policy', 'named policies')
-            : ''
-    ].filter((part) => part !== '');
-    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
+/** One warning for the policies a request failed for: the first three, and how many more. */
+function failureWarning(what, failures) {
+    if (failures.length === 0)
+        return [];
+    const shown = failures.slice(0, 3).join('; ');
+    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+    return [`${what} of ${plural(failures.length, 'policy', 'policies')}: ${shown}${more}`];
 }
-function quoteList(names) {
-    const shown = names.slice(0, LISTED_NAMES).map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 80)}"`);
-    const more = names.length - shown.length;
-    return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+
+;// CONCATENATED MODULE: ./src/policies/tracked.ts
+// What the stage knows of each selected policy while it works: its result so far, the Platform's
+// latest evaluation, and (with a run) the last evaluation from before the run. A result is current
+// when it can be vouched for under the evaluation mode.
+/** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
+function effectiveMode(mode, hasRun) {
+    return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
 }
-// Freshness
 function track(policy, freshAfter) {
     const tracked = { result: resultFrom(policy) };
     observe(tracked, policy, freshAfter);
@@ -30214,6 +30173,27 @@ function hasCurrentResult(t, mode, freshAfter) {
         return true;
     return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter);
 }
+
+;// CONCATENATED MODULE: ./src/policies/freshness.ts
+// Freshness: wait until every selected policy has been evaluated after the run, re-reading only the
+// freshly evaluated ones, and execute the saved queries of those that were not.
+
+
+
+
+
+
+
+
+/** Saved queries run at once: each one is real work for the Platform's database. */
+const EXECUTE_CONCURRENCY = 8;
+const EVALUATION_POLL_MAX_MS = 15_000;
+/**
+ * `auto` stops waiting once no selected policy has been re-evaluated for this long: a Platform that
+ * evaluates after ingestion shows progress well within it, and executing the rest beats waiting out
+ * `evaluation-timeout` on one that never will.
+ */
+const AUTO_PATIENCE_MS = 90_000;
 /** Polls until every selected policy is current; returns the time waited. */
 async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
     const { clock, log } = deps;
@@ -30225,7 +30205,7 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
     let progressAt = clock.now();
     // The selection's listing was the first look, so the first check only counts.
     let looked = false;
-    const result = await (0,poll/* pollUntil */.g3)({
+    const result = await pollUntil({
         clock,
         signal: deps.signal,
         timeoutMs: plan.timeoutMs,
@@ -30242,7 +30222,7 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
             return left;
         },
         isDone: (left) => left === 0 || (plan.patient && clock.now() - progressAt >= AUTO_PATIENCE_MS),
-        nextDelay: (_left, elapsedMs) => (0,poll_schedule/* nextPollDelay */.qC)({
+        nextDelay: (_left, elapsedMs) => nextPollDelay({
             elapsedMs,
             maxIntervalMs: EVALUATION_POLL_MAX_MS,
             awaitingIngestion: false,
@@ -30274,7 +30254,7 @@ async function readFreshEvaluations(client, filters, byId, freshAfter) {
 async function executeQueries(items, deps) {
     const { client, clock, log } = deps;
     log.info(`Executing the saved queries of ${plural(items.length, 'policy', 'policies')}.`);
-    return forEachPolicy(items, async (t) => {
+    return forEachPolicy(items, (t) => t.result.name, async (t) => {
         const answer = await client.executeQuery(t.result.queryId, 1);
         const count = answer.metadata?.total_count;
         if (typeof count !== 'number') {
@@ -30285,110 +30265,69 @@ async function executeQueries(items, deps) {
         t.result.evaluatedAt = new Date(clock.now()).toISOString();
     }, EXECUTE_CONCURRENCY);
 }
-// New violations
-/**
- * The evaluation a policy's new violations count from, when the stage has already seen it (null:
- * there is none); undefined when it must be looked up. With a run it is the last evaluation at or
- * before the run; without, the evaluation before the reported result.
- */
-function knownBaseline(t, freshAfter) {
-    if (freshAfter !== undefined)
-        return t.preRun;
-    if (t.result.source === 'executed')
-        return t.latest ?? null;
-    return t.latest === undefined ? null : undefined;
-}
-async function lookUpBaseline(client, t, freshAfter) {
-    const bound = freshAfter ?? t.latest?.runAt;
-    if (bound === undefined)
-        return null;
-    const limit = Date.parse(bound);
-    const inRange = (at) => (freshAfter !== undefined ? at <= limit : at < limit);
-    const history = await client.listPolicyEvaluations(t.result.id, { endTime: bound }, HISTORY_PAGE_SIZE);
-    let best = null;
-    for (const entry of history.items) {
-        const at = Date.parse(entry.run_at);
-        if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
-            best = { count: entry.violation_count ?? undefined, runAt: entry.run_at };
-        }
-    }
-    return best;
-}
-function applyBaseline(result, baseline) {
-    result.baseline = baseline?.count;
-    if (result.violations !== undefined) {
-        result.newViolations = Math.max(0, result.violations - (result.baseline ?? 0));
-    }
-    if (!result.stale)
-        result.previousViolations = result.baseline;
-}
-// Counting and reporting
-const SEVERITY_RANK = new Map(SEVERITY_ORDER.map((severity, i) => [severity, i]));
-function isKnownSeverity(severity) {
-    return SEVERITY_RANK.has(severity);
-}
-/** Most severe (unknown severities after low), then most violating, then by name. */
-function byImportance(a, b) {
-    const rank = (p) => SEVERITY_RANK.get(p.severity) ?? SEVERITY_ORDER.length;
-    return (rank(a) - rank(b) || (b.violations ?? 0) - (a.violations ?? 0) || a.name.localeCompare(b.name));
-}
-function tally(policies) {
-    const counts = {
-        violations: emptyCounts(),
-        newViolations: emptyCounts(),
-        unknownSeverityViolations: 0,
-        newUnknownSeverityViolations: 0
-    };
-    for (const p of policies) {
-        if (isKnownSeverity(p.severity)) {
-            counts.violations[p.severity] += p.violations ?? 0;
-            counts.newViolations[p.severity] += p.newViolations ?? 0;
-        }
-        else {
-            counts.unknownSeverityViolations += p.violations ?? 0;
-            counts.newUnknownSeverityViolations += p.newViolations ?? 0;
-        }
-    }
-    return counts;
-}
-function unknownSeverityWarning(policies) {
-    const bySeverity = new Map();
-    for (const p of policies) {
-        if (isKnownSeverity(p.severity))
-            continue;
-        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
-        entry.policies++;
-        entry.violations += p.violations ?? 0;
-        bySeverity.set(p.severity, entry);
-    }
-    if (bySeverity.size === 0)
+
+;// CONCATENATED MODULE: ./src/policies/select.ts
+// Selection: the policy groups and policies the workflow names, resolved against what the Platform
+// has. A name that matches nothing is an input error that lists what exists.
+
+
+
+async function resolveGroups(client, wanted) {
+    if (wanted.length === 0)
         return [];
-    const details = [...bySeverity]
-        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${plural(entry.policies, 'policy', 'policies')}, ${plural(entry.violations, 'violation')}`)
-        .join('; ');
-    return [
-        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
-    ];
-}
-function missingCountWarning(policies) {
-    const missing = policies.filter((p) => p.violations === undefined);
-    if (missing.length === 0)
-        return [];
-    return [
-        `No violation count (never evaluated?) for ${plural(missing.length, 'policy', 'policies')}, so treated as stale: ${quoteList(missing.map((p) => p.name))}.`
-    ];
-}
-function summaryLine(policies, counts) {
-    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
-    if (counts.unknownSeverityViolations > 0) {
-        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
+    const { items } = await client.listPolicyGroups();
+    const found = new Map();
+    const missing = [];
+    for (const name of wanted) {
+        const key = name.toLowerCase();
+        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
+        if (matches.length === 0)
+            missing.push(name);
+        for (const group of matches)
+            found.set(group.id, group);
     }
-    const total = SEVERITY_ORDER.reduce((sum, s) => sum + counts.violations[s], 0) +
-        counts.unknownSeverityViolations;
-    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
-    const stale = policies.filter((p) => p.stale).length;
-    return `Policies: ${plural(total, 'violation')} (${bySeverity.join(', ')}) in ${plural(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
+    if (missing.length > 0) {
+        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${items.length === 0
+            ? 'There are no policy groups.'
+            : `Policy groups: ${quoteList(items.map((g) => g.name))}.`}`);
+    }
+    return [...found.values()];
 }
+function selectPolicies(listed, config) {
+    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
+    if (config.policies.length === 0)
+        return inDomains;
+    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
+    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
+    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
+    if (missing.length > 0) {
+        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
+            ? ' matching the other filters (policy-groups, severities, domains)'
+            : '';
+        const names = [...new Set(inDomains.map((p) => p.name))].sort();
+        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${names.length === 0
+            ? `There are no active policies${narrowed}.`
+            : `Active policies${narrowed}: ${quoteList(names)}.`}`);
+    }
+    return chosen;
+}
+function describeSelection(config) {
+    const parts = [
+        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
+        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
+        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
+        config.policies.length > 0
+            ? plural(config.policies.length, 'named policy', 'named policies')
+            : ''
+    ].filter((part) => part !== '');
+    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
+}
+
+;// CONCATENATED MODULE: ./src/policies/trend.ts
+// The violation trend of the last days, as the Platform's violations history gives it.
+const TREND_DAYS = 7;
+const DAY_MS = 86_400_000;
 async function readTrend(client, filters, domains, now) {
     const range = {
         startDate: isoDate(now - (TREND_DAYS - 1) * DAY_MS),
@@ -30410,33 +30349,164 @@ async function readTrend(client, filters, domains, now) {
 function isoDate(ms) {
     return new Date(ms).toISOString().slice(0, 10);
 }
-// Per-policy requests
+
+;// CONCATENATED MODULE: ./src/policies/stage.ts
+// Stage 4: the policy results. Select the policies the workflow names, make sure each one's result
+// is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
+// previous evaluation), and gather samples and the trend. Judging the counts is the verdict step's.
+//
+// Request cost is kept independent of the number of policies wherever the API allows it: the
+// selection is one listing (1,000 policies a page), waiting re-reads only the freshly evaluated
+// policies, and per-policy requests (execute, history, samples) go only to the policies that need
+// them, with bounded concurrency.
+
+
+
+
+
+
+
+
+
+
+
+/** The summary lists at most this many violating policies, so only they get samples. */
+const DETAILED_POLICIES = 50;
 /**
- * Runs `fn` for each policy with bounded concurrency. A Platform error only skips that policy and
- * is returned, as text, for one aggregated warning; anything else is a bug and propagates.
+ * With `gate-on: all`, the previous count of at most this many violating policies (the most severe)
+ * is looked up for the change column when the stage did not see it on its way: each lookup is a
+ * request, and the stage keeps under 30 requests before samples at 10,000 policies.
  */
-async function forEachPolicy(items, fn, limit = DETAIL_CONCURRENCY) {
-    const failures = [];
-    await mapWithConcurrency(items, limit, async (t) => {
-        try {
-            await fn(t);
-        }
-        catch (error) {
-            if (!(error instanceof platform_client/* PlatformError */.Wk))
-                throw error;
-            failures.push(`"${(0,log_safety/* oneLine */.TN)(t.result.name, 80)}": ${error.message}`);
-        }
-    });
-    return failures;
-}
-function failureWarning(what, failures) {
-    if (failures.length === 0)
+const CHANGE_LOOKUPS = 10;
+async function runPolicyStage(config, deps, context) {
+    const warnings = [];
+    const groups = await resolveGroups(deps.client, config.groups);
+    const selection = await stage_select(config, deps, groups, context.runCompletedAt, warnings);
+    const evaluationWaitMs = await makeCurrent(selection, deps, warnings);
+    const { tracked } = selection;
+    tracked.sort((a, b) => byImportance(a.result, b.result));
+    await readBaselines(selection, deps, warnings);
+    if (config.samples > 0)
+        await readSamples(tracked, config.samples, deps, warnings);
+    const policies = tracked.map((t) => t.result);
+    const counts = tally(policies);
+    warnings.push(...unknownSeverityWarning(policies), ...missingCountWarning(policies));
+    const trend = await readTrend(deps.client, selection.filters, config.domains, deps.clock.now()).catch((error) => {
+        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${messageOf(error)}`);
         return [];
-    const shown = failures.slice(0, 3).join('; ');
-    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-    return [`${what} of ${plural(failures.length, 'policy', 'policies')}: ${shown}${more}`];
+    });
+    deps.log.info(summaryLine(policies, counts));
+    return {
+        mode: selection.mode,
+        freshAfter: selection.freshAfter,
+        groups,
+        policies,
+        ...counts,
+        newViolationsPartial: policies.some((p) => p.violations !== undefined && p.newViolations === undefined),
+        trend,
+        trendNote: config.policies.length > 0
+            ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
+            : undefined,
+        warnings,
+        evaluationWaitMs
+    };
+}
+/** Lists the policies the workflow selected and starts tracking each one. */
+async function stage_select(config, { client, log }, groups, freshAfter, warnings) {
+    const mode = effectiveMode(config.evaluation, freshAfter !== undefined);
+    const filters = {
+        severities: config.severities,
+        // The API takes a single domain. Several are filtered here from one listing rather than
+        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
+        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
+        // one walk instead of one per domain.
+        domain: config.domains.length === 1 ? config.domains[0] : undefined,
+        policyGroupIds: groups.map((group) => group.id)
+    };
+    const selected = selectPolicies(await listPolicies(client, filters), config);
+    const described = describeSelection(config);
+    log.info(`Selected ${plural(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
+    if (selected.length === 0) {
+        warnings.push(`No active policy matches the selection${described}, so the gate has nothing to judge.`);
+    }
+    return {
+        config,
+        mode,
+        freshAfter,
+        filters,
+        tracked: selected.map((policy) => track(policy, freshAfter)),
+        isCurrent: (t) => hasCurrentResult(t, mode, freshAfter)
+    };
+}
+/**
+ * Waits for fresh evaluations and executes what the mode says, then marks what is still not current
+ * as stale: its count is from before the run and never passes for a fresh one. Returns the time
+ * spent waiting.
+ */
+async function makeCurrent(selection, deps, warnings) {
+    const { config, mode, freshAfter, tracked, isCurrent } = selection;
+    let evaluationWaitMs = 0;
+    if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
+        const byId = new Map(tracked.map((t) => [t.result.id, t]));
+        evaluationWaitMs = await awaitEvaluations(tracked, isCurrent, () => readFreshEvaluations(deps.client, selection.filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
+    }
+    // A cancelled workflow starts no more queries.
+    const toExecute = deps.signal?.aborted
+        ? []
+        : mode === 'execute'
+            ? tracked
+            : mode === 'auto'
+                ? tracked.filter((t) => !isCurrent(t))
+                : [];
+    if (toExecute.length > 0) {
+        const failures = await executeQueries(toExecute, deps);
+        warnings.push(...failureWarning('Could not execute the saved query', failures));
+    }
+    for (const t of tracked.filter((t) => !isCurrent(t))) {
+        t.result.source = 'stale';
+        t.result.stale = true;
+    }
+    return evaluationWaitMs;
+}
+/**
+ * The previous evaluation of each policy. With `gate-on: new` the gate depends on every one, so a
+ * failed lookup fails the stage; otherwise only the most severe are looked up, for information.
+ */
+async function readBaselines({ config, freshAfter, tracked }, { client }, warnings) {
+    const unresolved = [];
+    for (const t of tracked) {
+        const known = knownBaseline(t, freshAfter);
+        if (known !== undefined)
+            applyBaseline(t.result, known);
+        else if (t.result.violations === 0)
+            t.result.newViolations = 0;
+        else if (t.result.violations !== undefined)
+            unresolved.push(t);
+    }
+    const lookUp = async (t) => applyBaseline(t.result, await lookUpBaseline(client, t, freshAfter));
+    if (config.gateOn === 'new') {
+        await mapWithConcurrency(unresolved, DETAIL_CONCURRENCY, lookUp);
+    }
+    else {
+        const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), nameOf, lookUp);
+        warnings.push(...failureWarning('Could not read the previous evaluation', failures));
+    }
+}
+/** Sample violating resources of the policies the reports list. */
+async function readSamples(tracked, samples, { client }, warnings) {
+    const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0);
+    const failures = await forEachPolicy(violating.slice(0, DETAILED_POLICIES), nameOf, async (t) => {
+        const page = await client.listPolicyViolations(t.result.id, samples);
+        t.result.samples = page.items.slice(0, samples);
+    });
+    warnings.push(...failureWarning('Could not read sample violations', failures));
+}
+function nameOf(t) {
+    return t.result.name;
 }
 
+// EXTERNAL MODULE: ./src/post.ts
+var post = __nccwpck_require__(6661);
 ;// CONCATENATED MODULE: ./src/report/format.ts
 // Numbers, sizes and times as a person reads them. Plain text: callers escape it for Markdown.
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
@@ -30487,35 +30557,63 @@ function formatChange(current, previous) {
     return `${change > 0 ? '+' : '−'}${formatCount(Math.abs(change))}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/model.ts
-// What one run of the action learned, in one object that every report (job summary, annotations,
-// outputs, JSON file, PR comment) is rendered from, plus the facts they all derive from it. Keeping
-// the derivations here means the summary, the outputs and the JSON report can never disagree.
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
+// The gate: a pure function from violation counts and the workflow's thresholds to a verdict with
+// its reasons, so every rule is tested without HTTP.
 
-/** Why the result is `fail`, most fundamental first; empty when it passes. */
-function failureReasons(report) {
-    const reasons = [];
-    if (report.cancelled) {
-        reasons.push('The workflow was cancelled before the action finished.');
+
+function evaluateGate(input) {
+    const countNew = input.gateOn === 'new';
+    const rows = SEVERITY_ORDER.map((severity) => gateRow(severity, input.violations[severity], input.newViolations[severity]));
+    rows.push(gateRow('total', sumCounts(input.violations) + input.unknownSeverityViolations, sumCounts(input.newViolations) + input.newUnknownSeverityViolations));
+    const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew));
+    if (input.stalePolicies > 0) {
+        reasons.push(`${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
     }
-    for (const error of report.errors)
+    return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows };
+    function gateRow(severity, violations, newViolations) {
+        const counted = countNew ? newViolations : violations;
+        const allowed = input.thresholds[severity];
+        const breached = allowed !== undefined && counted > allowed;
+        return { severity, violations, newViolations, allowed, counted, breached };
+    }
+}
+function breachReason(row, countNew) {
+    const word = countNew ? 'new ' : '';
+    return row.severity === 'total'
+        ? `${plural(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
+        : `${plural(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/decide.ts
+// The verdict: one pure step after the stages. It takes what each stage found (or the error that
+// stopped it) and the workflow's thresholds, and says pass or fail with every reason, most
+// fundamental first. Nothing else decides the result: publishing only renders it.
+
+function decide(input) {
+    const { sync, policies } = input;
+    const gate = policies && input.gate
+        ? evaluateGate({
+            ...policies,
+            ...input.gate,
+            stalePolicies: policies.policies.filter((policy) => policy.stale).length
+        })
+        : undefined;
+    const reasons = [];
+    if (input.cancelled)
+        reasons.push('The workflow was cancelled before the action finished.');
+    for (const error of input.errors)
         reasons.push(`${stageLabel(error.stage)}: ${error.message}`);
-    const { sync, policies } = report;
     if (sync?.verdict === 'fail') {
         // A stage that threw, or was cut short by the cancellation, is already explained.
-        const explained = sync.reasons.length > 0 || hasError(report, 'sync') || report.cancelled;
+        const explained = sync.reasons.length > 0 ||
+            input.errors.some((error) => error.stage === 'sync') ||
+            input.cancelled;
         reasons.push(...(explained ? sync.reasons : ['The sync stage failed.']));
     }
-    if (policies?.gate.verdict === 'fail') {
-        reasons.push(...(policies.gate.reasons.length > 0 ? policies.gate.reasons : ['The gate failed.']));
-    }
-    return reasons;
-}
-function buildResult(report) {
-    return failureReasons(report).length > 0 ? 'fail' : 'pass';
-}
-function hasError(report, stage) {
-    return report.errors.some((error) => error.stage === stage);
+    if (gate?.verdict === 'fail')
+        reasons.push(...gate.reasons);
+    return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate };
 }
 function stageLabel(stage) {
     switch (stage) {
@@ -30529,31 +30627,28 @@ function stageLabel(stage) {
             return 'Report';
     }
 }
-/** Rank for sorting: known severities most severe first, then any severity the action does not know. */
-function severityRank(severity) {
-    const index = SEVERITY_ORDER.indexOf(severity);
-    return index === -1 ? SEVERITY_ORDER.length : index;
-}
-function model_isKnownSeverity(severity) {
-    return severityRank(severity) < SEVERITY_ORDER.length;
+
+;// CONCATENATED MODULE: ./src/report/model.ts
+// What one run of the action learned, and the verdict on it, in one object that every report (job
+// summary, annotations, outputs, JSON file, PR comment) is rendered from, plus the views they all
+// derive from it. Keeping the views here means the reports can never disagree.
+
+
+function hasError(report, stage) {
+    return report.errors.some((error) => error.stage === stage);
 }
 /** Policies with at least one current violation, most severe and most violating first. */
 function violatingPolicies(outcome) {
-    return outcome.policies
-        .filter((policy) => (policy.violations ?? 0) > 0)
-        .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) ||
-        (b.violations ?? 0) - (a.violations ?? 0) ||
-        a.name.localeCompare(b.name));
+    return outcome.policies.filter((policy) => (policy.violations ?? 0) > 0).sort(byImportance);
 }
 function stalePolicies(outcome) {
     return outcome.policies.filter((policy) => policy.stale);
 }
 /** Totals over every selected policy, those of unknown severity included. */
 function violationTotals(outcome) {
-    const add = (counts) => SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0);
     return {
-        violations: add(outcome.violations) + outcome.unknownSeverityViolations,
-        newViolations: add(outcome.newViolations) + outcome.newUnknownSeverityViolations
+        violations: sumCounts(outcome.violations) + outcome.unknownSeverityViolations,
+        newViolations: sumCounts(outcome.newViolations) + outcome.newUnknownSeverityViolations
     };
 }
 
@@ -30585,6 +30680,7 @@ function redacted(input, redact, build) {
 // Error, warning and notice annotations. GitHub shows at most 10 of each level per step and drops
 // the rest silently, so every candidate carries a rank, the most important are kept, and whatever
 // does not fit is merged into one last annotation instead of vanishing.
+
 
 
 
@@ -30649,12 +30745,13 @@ function runCandidates(report) {
 }
 function policyCandidates(report) {
     const outcome = report.policies;
-    if (!outcome)
+    const gate = report.verdict.gate;
+    if (!outcome || !gate)
         return [];
     const countNew = report.gateOn === 'new';
     const word = countNew ? 'new ' : '';
     const counted = (policy) => (countNew ? policy.newViolations : policy.violations) ?? 0;
-    const breachedRows = outcome.gate.rows.filter((row) => row.breached);
+    const breachedRows = gate.rows.filter((row) => row.breached);
     const breached = new Set(breachedRows.map((row) => row.severity));
     const violating = violatingPolicies(outcome);
     const isBreaching = (policy) => counted(policy) > 0 && (breached.has('total') || breached.has(policy.severity));
@@ -30665,7 +30762,7 @@ function policyCandidates(report) {
         const what = total ? `${word}violations in all` : `${word}${row.severity} violations`;
         return candidate('error', RANK.threshold + severityRank(row.severity), `Too many ${what}`, `${row.counted} ${what}; at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.severity}-violations`}). ${namesWithCounts(contributors, counted)}`, `${row.counted} ${what} (at most ${row.allowed})`);
     });
-    found.push(...staleCandidates(outcome));
+    found.push(...staleCandidates(outcome, gate));
     for (const policy of breaching) {
         const newPart = countNew ? ` (${policy.newViolations ?? 0} new)` : '';
         const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time';
@@ -30681,14 +30778,14 @@ function policyCandidates(report) {
     }
     return found;
 }
-function staleCandidates(outcome) {
+function staleCandidates(outcome, gate) {
     const stale = stalePolicies(outcome);
     if (stale.length === 0)
         return [];
     // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
-    const level = outcome.gate.verdict === 'fail' ? 'error' : 'warning';
+    const level = gate.verdict === 'fail' ? 'error' : 'warning';
     return [
-        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${listNames(stale.map((policy) => policy.name))}.`)
+        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${quoteList(stale.map((policy) => policy.name), NAMES_LISTED, 100)}.`)
     ];
 }
 /** `critical 3, low 2`: violations per severity, most severe first. */
@@ -30705,12 +30802,7 @@ function bySeverity(policies) {
 function namesWithCounts(policies, count) {
     if (policies.length === 0)
         return '';
-    return `Policies: ${listNames(policies.map((policy) => `${policy.name} (${count(policy)})`))}.`;
-}
-function listNames(names) {
-    const shown = names.slice(0, NAMES_LISTED).map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`);
-    const more = names.length - shown.length;
-    return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+    return `Policies: ${quoteList(policies.map((policy) => `${policy.name} (${count(policy)})`), NAMES_LISTED, 100)}.`;
 }
 /** The `limit` most important, the last of them standing for all that did not fit. */
 function fit(candidates, level, limit) {
@@ -30751,8 +30843,8 @@ function toJsonReport(report, redact) {
     return redacted(report, redact, (safe) => ({
         schemaVersion: 1,
         actionVersion: safe.actionVersion,
-        result: safe.result,
-        reasons: failureReasons(safe),
+        result: safe.verdict.result,
+        reasons: safe.verdict.reasons,
         softFail: safe.softFail,
         cancelled: safe.cancelled,
         platformUrl: json_report_text(safe.platformUrl),
@@ -30760,7 +30852,9 @@ function toJsonReport(report, redact) {
         finishedAt: json_report_text(safe.finishedAt),
         syncName: json_report_text(safe.sync?.syncName ?? safe.syncName),
         sync: safe.sync ? jsonSync(safe.sync) : null,
-        policies: safe.policies ? jsonPolicies(safe.policies, safe) : null,
+        policies: safe.policies && safe.verdict.gate
+            ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
+            : null,
         policiesSkipped: json_report_text(safe.policiesSkipped),
         errors: safe.errors.map(({ stage, message }) => ({ stage, message }))
     }));
@@ -30819,7 +30913,7 @@ function jsonTableStat(stat) {
         panics: count(stat.panics)
     };
 }
-function jsonPolicies(outcome, report) {
+function jsonPolicies(outcome, gate, report) {
     const totals = violationTotals(outcome);
     const perSeverity = (counts, unknown, total) => ({
         critical: counts.critical,
@@ -30829,13 +30923,13 @@ function jsonPolicies(outcome, report) {
         unknownSeverity: unknown,
         total
     });
-    const thresholds = Object.fromEntries(outcome.gate.rows.map((row) => [row.severity, row.allowed ?? null]));
+    const thresholds = Object.fromEntries(gate.rows.map((row) => [row.severity, row.allowed ?? null]));
     return {
         mode: outcome.mode,
         gateOn: json_report_text(report.gateOn),
         freshAfter: json_report_text(outcome.freshAfter),
-        verdict: outcome.gate.verdict,
-        reasons: outcome.gate.reasons,
+        verdict: gate.verdict,
+        reasons: gate.reasons,
         thresholds,
         violations: perSeverity(outcome.violations, outcome.unknownSeverityViolations, totals.violations),
         newViolations: perSeverity(outcome.newViolations, outcome.newUnknownSeverityViolations, totals.newViolations),
@@ -30918,7 +31012,7 @@ function outputsOf(report, redact, reportFile = '') {
         const known = {
             ...syncOutputs(safe),
             ...policyOutputs(safe),
-            result: safe.result,
+            result: safe.verdict.result,
             'report-file': reportFile
         };
         return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, known[name] ?? '']));
@@ -31100,6 +31194,7 @@ function safeHref(url) {
 
 
 
+
 /** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const VIOLATING_POLICY_LIMIT = 50;
@@ -31115,7 +31210,9 @@ function renderSummary(report, options) {
 }
 function composeSummary(report, context) {
     const { policies } = report;
-    const head = blocks(renderBanner(report), renderSyncSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies && renderThresholdsTable(policies, report.gateOn), policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn));
+    const head = blocks(renderBanner(report), renderSyncSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
+        report.verdict.gate &&
+        renderThresholdsTable(policies, report.verdict.gate, report.gateOn), policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn));
     const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
     // Samples are the only part without a natural bound, so they get whatever room is left.
     const room = SUMMARY_MAX_BYTES - byteLength(head) - byteLength(tail) - 4;
@@ -31124,10 +31221,10 @@ function composeSummary(report, context) {
 }
 // --- Banner ---------------------------------------------------------------------------------
 function renderBanner(report) {
-    if (report.result === 'pass') {
+    if (report.verdict.result === 'pass') {
         return blocks(markup `## ✅ CloudQuery Platform: passed`, passLine(report));
     }
-    const reasons = failureReasons(report);
+    const { reasons } = report.verdict;
     const more = reasons.length > 1 ? markup ` _(and ${reasons.length - 1} more, below)_` : markup ``;
     return blocks(markup `## ❌ CloudQuery Platform: failed`, reasons.length > 0 ? markup `**Why:** ${escapeText(reasons[0], 300)}${more}` : undefined, report.softFail
         ? markup `**Soft fail:** ${codeSpan('soft-fail')} is on, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
@@ -31188,7 +31285,7 @@ function runStatusIcon(run) {
         return markup `❌`;
     if (run.status === 'cancelled')
         return markup `🚫`;
-    return (0,stage/* isActive */.$m)(run.status) ? markup `⏳` : markup `❔`;
+    return (0,types/* isActive */.$m)(run.status) ? markup `⏳` : markup `❔`;
 }
 function renderRunFigures(sync, run) {
     const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
@@ -31222,12 +31319,12 @@ function renderRunNotes(report, sync, run) {
     if (sync.timedOut) {
         const after = sync.cancelledByAction
             ? markup ` This action cancelled the run.`
-            : (0,stage/* isTerminal */.Hd)(run.status)
+            : (0,types/* isTerminal */.Hd)(run.status)
                 ? markup ``
                 : markup ` The run was left running.`;
         notes.push(markup `⏱️ Timed out after ${escapeText((0,lib_duration/* formatDuration */.a)(sync.waitedMs))}.${after}`);
     }
-    if (report.cancelled && !(0,stage/* isTerminal */.Hd)(run.status)) {
+    if (report.cancelled && !(0,types/* isTerminal */.Hd)(run.status)) {
         notes.push(markup `🚫 The workflow was cancelled while the action was following this run; the status shown is the last one seen.`);
     }
     return notes.length > 0 ? bulletList(notes) : undefined;
@@ -31271,10 +31368,10 @@ function renderPolicyNotEvaluated(report) {
                 : 'an earlier stage did not finish');
     return blocks(markup `### 🛡️ Policy gate`, markup `Not evaluated: ${escapeText(reason, 300)}.`);
 }
-function renderThresholdsTable(outcome, gateOn) {
+function renderThresholdsTable(outcome, gate, gateOn) {
     // The column the gate judges (all or new violations) is in bold.
     const count = (judged, value) => judged ? markup `**${escapeCell(value)}**` : escapeCell(value);
-    const rows = outcome.gate.rows.map((row) => {
+    const rows = gate.rows.map((row) => {
         const status = row.breached
             ? markup `❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
             : row.allowed === undefined
@@ -31433,7 +31530,7 @@ function renderMessages(reasons, warnings) {
     return items.length > 0 ? bulletList(items.slice(0, MESSAGE_LIMIT)) : undefined;
 }
 function severityLabel(severity) {
-    if (!model_isKnownSeverity(severity))
+    if (!isKnownSeverity(severity))
         return markup `❔ ${escapeText(severity, 40)}`;
     const icon = { critical: markup `🔴`, high: markup `🟠`, medium: markup `🟡`, low: markup `🔵` }[severity];
     return markup `${icon} ${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`;
@@ -31524,16 +31621,18 @@ function renderComment(report, context, options) {
 function composeComment(report, context, tag, detail, nowPassing) {
     const { policies } = report;
     const violating = policies ? violatingPolicies(policies).length : 0;
-    return blocks(renderBanner(report), nowPassing && report.result === 'pass'
+    return blocks(renderBanner(report), nowPassing && report.verdict.result === 'pass'
         ? markup `_An earlier run of this gate on this pull request failed; this run passes._`
-        : undefined, renderGateLine(report, tag), renderSyncLine(report), policies ? renderThresholdsTable(policies, report.gateOn) : pr_comment_renderPolicyNotEvaluated(report), policies && detail.policies > 0
+        : undefined, renderGateLine(report, tag), renderSyncLine(report), policies && report.verdict.gate
+        ? renderThresholdsTable(policies, report.verdict.gate, report.gateOn)
+        : pr_comment_renderPolicyNotEvaluated(report), policies && detail.policies > 0
         ? renderViolatingPolicies(policies, detail.policies, report.gateOn)
         : policies && violating > 0
             ? markup `_${escapeText(`${violating} violating policies`)}: see the job summary._`
             : undefined, renderReasons(report, detail.reasons), renderDetailsLink(context), renderFooter(report, context));
 }
 function composeMinimal(report, context) {
-    const verdict = report.result === 'pass'
+    const verdict = report.verdict.result === 'pass'
         ? markup `## ✅ CloudQuery Platform: passed`
         : markup `## ❌ CloudQuery Platform: failed`;
     return blocks(verdict, context.workflowRunUrl
@@ -31569,14 +31668,14 @@ function renderSyncLine(report) {
 }
 function pr_comment_renderPolicyNotEvaluated(report) {
     // A passing banner already says why; a failing one leads with the failure instead.
-    if (report.thresholds === undefined || report.result === 'pass')
+    if (report.thresholds === undefined || report.verdict.result === 'pass')
         return undefined;
     const reason = report.policiesSkipped ?? 'an earlier stage did not finish';
     return markup `**Policy gate:** not evaluated: ${escapeText(reason, REASON_LENGTH)}.`;
 }
 /** Every failure reason (the banner shows the first), collapsed. */
 function renderReasons(report, limit) {
-    const reasons = failureReasons(report);
+    const { reasons } = report.verdict;
     if (reasons.length <= 1 || limit === 0)
         return undefined;
     const shown = reasons.slice(0, limit);
@@ -31629,7 +31728,7 @@ async function publishComment(report, context, settings, { redact, log, env = pr
         github = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     }
     catch (error) {
-        return fail(`Could not post the pull-request comment: the GitHub client did not load (${messageOf(error)}).`);
+        return fail(`Could not post the pull-request comment: the GitHub client did not load (${pr_comment_messageOf(error)}).`);
     }
     let target;
     try {
@@ -31666,7 +31765,7 @@ async function publishComment(report, context, settings, { redact, log, env = pr
             if (existing !== undefined)
                 break;
         }
-        const failing = report.result === 'fail';
+        const failing = report.verdict.result === 'fail';
         if (mode === 'on-failure' && !failing && existing === undefined) {
             return skip('the gate passed, "pr-comment" is "on-failure", and there is no earlier comment');
         }
@@ -31733,14 +31832,15 @@ function commentFailureMessage(error, apiUrl, target) {
             return `${lead} GitHub answered ${status} (${detail}) for ${where || 'the pull request'} at ${apiUrl}.`;
     }
 }
-function messageOf(error) {
+function pr_comment_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
-// Stage 6: publishing. The one impure part of reporting: it settles the result, then writes the
-// JSON report, the outputs, the job summary and the annotations. Each writer takes the redactor,
-// and a writer that fails costs only its own output.
+// Publishing: the one impure part of reporting. It writes the JSON report, the outputs, the job
+// summary, the annotations and the PR comment from a report whose verdict is already decided. A
+// part that cannot be written costs only itself, is shown in the parts that follow, and is returned
+// so that the caller can act on it; the verdict is never changed here.
 
 
 
@@ -31748,57 +31848,762 @@ function messageOf(error) {
 
 
 
-/** Sets `report.result` and publishes the report, each part even when another fails. */
+/** Publishes every part, each even when another fails; returns what could not be written. */
 async function publishReport(report, context, settings, { redact, log }) {
-    report.result = buildResult(report);
+    const problems = [];
+    const unwritten = (what, error) => {
+        problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) });
+    };
     let reportFile = '';
     try {
         await writeJsonReport(settings.reportFile, report, redact);
         reportFile = settings.reportFile;
     }
     catch (error) {
-        report.errors.push({
-            stage: 'report',
-            message: redact(`Could not write the JSON report to "${settings.reportFile}": ${publish_messageOf(error)}`)
-        });
-        report.result = buildResult(report);
+        unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error);
     }
-    for (const [name, value] of Object.entries(outputsOf(report, redact, reportFile))) {
+    // The summary and annotations show what could not be written, beside the stages' errors.
+    const shown = { ...report, errors: [...report.errors, ...problems] };
+    for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
         core.setOutput(name, value);
     }
     if (settings.jobSummary) {
         try {
-            await core.summary.addRaw(renderSummary(report, { redact, context }), true).write();
+            await core.summary.addRaw(renderSummary(shown, { redact, context }), true).write();
         }
         catch (error) {
-            log.warning(`Could not write the job summary: ${publish_messageOf(error)}`);
+            log.warning(`Could not write the job summary: ${messageOf(error)}`);
         }
     }
     if (settings.annotations) {
         // The step's own failure message (core.setFailed) or soft-fail warning takes one more.
         const limits = { error: ANNOTATION_LIMIT - 1, warning: ANNOTATION_LIMIT - 1 };
-        for (const { level, title, message } of planAnnotations(report, redact, limits)) {
+        for (const { level, title, message } of planAnnotations(shown, redact, limits)) {
             core[level](message, { title });
         }
     }
     // Last, and best effort: a comment that cannot be posted is a warning, never a verdict.
     if (settings.prComment !== undefined && settings.prComment !== 'off') {
         const { prComment, githubToken = '', commentTag = '' } = settings;
-        await publishComment(report, context, { prComment, githubToken, commentTag }, { redact, log });
+        await publishComment(shown, context, { prComment, githubToken, commentTag }, { redact, log });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/sync/outcome.ts
+// What the sync stage found about the run, as a value: the verdict step judges it and the report
+// renders it.
+/** What is known before (or without) following the run to its end: the verdict waits for the run. */
+function outcomeSoFar(tracker) {
+    return {
+        syncName: tracker.syncName,
+        run: tracker.run,
+        startedByAction: tracker.startedByAction,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
+function interruptedOutcome(tracker) {
+    return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/sync/run-status.ts
+// What a run's status means: active, ended, finished (data ingested), failed, and the stage's
+// verdict on a finished run. Pure, so each rule is tested without HTTP.
+
+
+/** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
+function isFinished(run) {
+    if (!(0,types/* isTerminal */.Hd)(run.status))
+        return false;
+    if (run.status !== 'completed')
+        return true;
+    return run.ingested === true || run.status_reason === 'ingestion_failed';
+}
+function runFailed(run) {
+    return (run.status === 'failed' ||
+        run.status === 'cancelled' ||
+        run.status_reason === 'ingestion_failed' ||
+        run.status_reason === 'oom_killed');
+}
+/** The stage's verdict on a finished run. */
+function judgeRun(run, config, outcome) {
+    const fail = (reason) => {
+        outcome.verdict = 'fail';
+        outcome.reasons.push(reason);
+    };
+    const id = `Run ${run.id} of sync "${config.name}"`;
+    const errors = run.errors ?? 0;
+    switch (run.status) {
+        case 'completed':
+            if (run.status_reason === 'ingestion_failed') {
+                fail(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
+            }
+            else if (run.status_reason === 'partial_success') {
+                outcome.warnings.push(`${id} completed with partial success: ${errors} error(s) and ${run.warnings ?? 0} warning(s); some tables may be incomplete.`);
+            }
+            break;
+        case 'failed':
+            fail(run.status_reason === 'oom_killed'
+                ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
+                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${errors} error(s). See its logs below.`);
+            break;
+        case 'cancelled':
+            fail(`${id} was cancelled before it finished.`);
+            break;
+    }
+    if (config.maxErrors !== undefined && errors > config.maxErrors) {
+        fail(`${id} had ${errors} error(s); at most ${config.maxErrors} allowed (max-sync-errors).`);
     }
 }
-function publish_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+function statusLabel(run) {
+    if (run.status === 'completed' && !isFinished(run))
+        return 'completed, ingesting data';
+    return run.status_reason ? `${run.status} (${run.status_reason})` : run.status;
+}
+function progressLine(run) {
+    return `${run.total_rows ?? 0} rows, ${run.errors ?? 0} errors, ${run.warnings ?? 0} warnings`;
+}
+function runAge(run, now) {
+    const created = Date.parse(run.created_at);
+    return Number.isFinite(created) ? Math.max(0, now - created) : undefined;
+}
+function runDurationSeconds(run) {
+    if (!run.completed_at)
+        return undefined;
+    const ms = Date.parse(run.completed_at) - Date.parse(run.created_at);
+    return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined;
+}
+
+// EXTERNAL MODULE: ./src/lib/backoff.ts
+var backoff = __nccwpck_require__(4948);
+;// CONCATENATED MODULE: ./src/sync/not-found.ts
+// A sync the Platform does not know (404), explained with the closest names it does know.
+
+
+/** A 404 for a sync, with the closest names the Platform has. */
+async function syncNotFound(client, syncName, error) {
+    const suggestions = await closestSyncNames(client, syncName).catch(() => []);
+    const hint = suggestions.length > 0
+        ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`).join(', ')}?`
+        : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.';
+    return new platform_client/* PlatformError */.Wk(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
+}
+async function closestSyncNames(client, syncName) {
+    // The filter matches parts of names, so ask with pieces of the name as well as the whole.
+    const pieces = [
+        ...new Set([syncName, ...syncName.split(/[-_]/).filter((piece) => piece.length >= 3)])
+    ].slice(0, 4);
+    const pages = await Promise.all(pieces.map((piece) => client.listSyncs(piece).catch(() => ({ items: [] }))));
+    const names = [...new Set(pages.flatMap((page) => page.items.map((sync) => sync.name)))];
+    return names
+        .map((name) => ({ name, distance: editDistance(name.toLowerCase(), syncName.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+        .slice(0, 3)
+        .map((entry) => entry.name);
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/** Polls the run (woken early by the end of its live log stream) until it is finished or time runs out. */
+
+;// CONCATENATED MODULE: ./src/sync/start.ts
+// Finding the run to follow: the one named by `sync-run-id`, an active one (`if-running`), or a new
+// one, started exactly once even when the answer to the start request is lost.
+
+
+
+
+const RUN_HISTORY_SIZE = 20;
+const START_ATTEMPTS = 3;
+/** After a POST timed out, the run list is read this often before a new POST. */
+const LATE_CREATE_LOOKS = 6;
+/** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
+async function resolveRun(config, deps, tracker) {
+    const { client, log } = deps;
+    const history = await listRunsOrExplain(client, config.name);
+    if (config.runId) {
+        const run = await client.getRun(config.name, config.runId).catch((error) => {
+            if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404) {
+                throw new platform_client/* PlatformError */.Wk(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
+            }
+            throw error;
+        });
+        log.info(`Following run ${run.id} of sync "${config.name}" (status "${run.status}").`);
+        return { run, started: false, history };
+    }
+    const active = history.find((run) => (0,types/* isActive */.$m)(run.status));
+    if (active) {
+        const decision = onActiveRun(config, active, log);
+        if (decision !== 'start')
+            return 'refusal' in decision ? decision : { ...decision, history };
+    }
+    const run = await startRun(config, deps, history, tracker);
+    if ('refusal' in run)
+        return run;
+    return { ...run, history };
+}
+function onActiveRun(config, active, log) {
+    const since = active.created_at ? ` since ${active.created_at}` : '';
+    switch (config.ifRunning) {
+        case 'fail':
+            return {
+                refusal: `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}), and "if-running" is "fail".`
+            };
+        case 'attach':
+            log.info(`Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}); following it (if-running: attach).`);
+            return { run: active, started: false };
+        case 'start':
+            log.info(`Sync "${config.name}" has an active run ${active.id}; starting another (if-running: start).`);
+            return 'start';
+    }
+}
+/**
+ * Starts a run exactly once. A POST that failed in a way that leaves its effect unknown (network
+ * error, 5xx) may still have created the run, so before trying again look for a run that appeared
+ * since: one that was not there before the POST.
+ */
+async function startRun(config, deps, history, tracker) {
+    const { client, log, clock } = deps;
+    let lastError;
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        try {
+            const creating = client.createRun(config.name);
+            tracker.startPending(creating);
+            const run = await creating;
+            log.info(`Started run ${run.id} of sync "${config.name}".`);
+            return { run, started: true };
+        }
+        catch (error) {
+            if (!(error instanceof platform_client/* PlatformError */.Wk))
+                throw error;
+            lastError = error;
+            if (error.status === 404)
+                throw await syncNotFound(client, config.name, error);
+            if (error.status === 422)
+                return onStartRefused(config, deps, error);
+            if (!error.outcomeUnknown)
+                throw error;
+            log.warning(`Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`);
+            const created = await findCreatedRun(client, config.name, history, clock, error.kind);
+            if (created) {
+                log.info(`Run ${created.id} was created by the failed request; following it.`);
+                return { run: created, started: true };
+            }
+            await clock.sleep((0,backoff/* backoffDelay */.EY)(attempt));
+        }
+    }
+    throw lastError ?? new Error('starting the run failed');
+}
+/**
+ * Looks for the run a failed POST may have created: one that was not in `history`. A POST that
+ * timed out may still be at work on the Platform, so then the listing is repeated for a while
+ * (a little longer than the request itself was given) before the caller may try again.
+ */
+async function findCreatedRun(client, syncName, history, clock, failure) {
+    const known = new Set(history.map((run) => run.id));
+    const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1;
+    for (let look = 1;; look++) {
+        const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE);
+        const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history));
+        if (created || look >= looks)
+            return created;
+        await clock.sleep(Math.max(500, client.requestTimeoutMs / 5));
+    }
+}
+function isNewerThanAll(run, history) {
+    const created = Date.parse(run.created_at);
+    return history.every((known) => Date.parse(known.created_at) <= created);
+}
+/** The spec does not say what a POST does while a run is active; a 422 is read as that. */
+async function onStartRefused(config, deps, error) {
+    const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE);
+    const active = runs.items.find((run) => (0,types/* isActive */.$m)(run.status));
+    if (!active)
+        throw error;
+    if (config.ifRunning === 'fail') {
+        return {
+            refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
+        };
+    }
+    deps.log.warning(`The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`);
+    return { run: active, started: false };
+}
+async function listRunsOrExplain(client, syncName) {
+    try {
+        return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items;
+    }
+    catch (error) {
+        if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404)
+            throw await syncNotFound(client, syncName, error);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sync/logs.ts
+// A sync run's log lines: the stored ones (logs/query) for a failed run, and the live stream
+// (logs/live) while waiting. The stream is best-effort: the run's status stays the source of truth,
+// and a stalled or dropped stream ends quietly.
+
+const MAX_LOG_LINES = 500;
+const LOG_PAGE_SIZE = 500;
+/** A live stream silent this long is taken as stalled; status polling carries on regardless. */
+const LIVE_LOG_IDLE_MS = 120_000;
+/** The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log. */
+async function fetchRunLogs(client, syncName, runId, maxLines = MAX_LOG_LINES) {
+    const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE);
+    if (!first)
+        return [];
+    const lastPage = first.metadata.last_page ?? 1;
+    if (lastPage <= 1)
+        return tail(formatLogRows(first.data), maxLines);
+    // Only the pages that hold the last lines are needed: the final page may be short.
+    const pages = await Promise.all([lastPage - 1, lastPage].map((page) => client.queryLogs(syncName, runId, page, LOG_PAGE_SIZE)));
+    const lines = pages.flatMap((page) => (page ? formatLogRows(page.data) : []));
+    return tail(lines, maxLines);
+}
+/** Renders log rows as `time level message`, whatever order the columns come in. */
+function formatLogRows(data) {
+    const names = data.columns.map((column) => column.name.toLowerCase());
+    const find = (...candidates) => names.findIndex((name) => candidates.includes(name));
+    const time = find('timestamp', 'time', 'ts', 'created_at');
+    const level = find('level', 'severity');
+    const message = find('message', 'msg', 'text', 'line');
+    return data.rows.map((row) => {
+        if (message < 0)
+            return (0,log_safety/* oneLine */.TN)(row.map(cellText).join(' '), 2000);
+        const parts = [
+            time >= 0 ? cellText(row[time]) : '',
+            level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
+            cellText(row[message])
+        ];
+        return (0,log_safety/* oneLine */.TN)(parts.filter((part) => part !== '').join(' '), 2000);
+    });
+}
+function cellText(value) {
+    if (value === null || value === undefined)
+        return '';
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+function tail(items, count) {
+    return items.length > count ? items.slice(items.length - count) : items;
+}
+/**
+ * Follows one logs/live response. It never throws: every way the stream can end (including a
+ * 204 or an error before it opened) is reported through onEnd, once.
+ */
+class LiveLogFollower {
+    options;
+    endReason;
+    stream;
+    stopped = false;
+    ended = false;
+    constructor(options) {
+        this.options = options;
+    }
+    async start(client, syncName, runId) {
+        let stream;
+        try {
+            stream = await client.openLiveLogs(syncName, runId);
+        }
+        catch {
+            this.finish('unavailable');
+            return;
+        }
+        if (!stream)
+            return this.finish('unavailable');
+        if (this.stopped) {
+            stream.destroy();
+            return;
+        }
+        this.stream = stream;
+        this.read(stream);
+    }
+    /** Closes the stream (the run ended, or the action is leaving). */
+    stop() {
+        this.stopped = true;
+        this.ended = true;
+        this.stream?.destroy();
+    }
+    read(stream) {
+        let partial = '';
+        let idle;
+        const armIdleTimer = () => {
+            clearTimeout(idle);
+            idle = setTimeout(() => {
+                stream.destroy();
+                this.finish('stalled');
+            }, this.options.idleTimeoutMs);
+        };
+        armIdleTimer();
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk) => {
+            armIdleTimer();
+            const lines = (partial + chunk).split(/\r?\n/);
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                this.line(line);
+        });
+        stream.on('end', () => {
+            clearTimeout(idle);
+            if (partial !== '')
+                this.line(partial);
+            this.finish(stream.complete ? 'ended' : 'dropped');
+        });
+        stream.on('error', () => {
+            clearTimeout(idle);
+            this.finish('dropped');
+        });
+        stream.on('close', () => {
+            clearTimeout(idle);
+            this.finish(stream.complete ? 'ended' : 'dropped');
+        });
+    }
+    line(raw) {
+        if (raw.trim() === '' || this.stopped)
+            return;
+        this.options.onLine((0,log_safety/* oneLine */.TN)(raw, 2000));
+    }
+    finish(reason) {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.endReason = reason;
+        this.options.onEnd(reason);
+    }
+}
+const MAX_STREAM_OPENS = 3;
+/**
+ * The live log stream over a whole wait. The spec answers 204 before a run has started, and a
+ * stream can drop, so it is (re)opened when the run's status moves on, a few times at most; a
+ * stream that stalled is not reopened. The last lines are kept, so a failed run's logs are at hand
+ * even when the stored logs cannot be read.
+ */
+class LiveLogs {
+    client;
+    syncName;
+    runId;
+    options;
+    recentLines = [];
+    follower;
+    opens = 0;
+    statusAtOpen;
+    constructor(client, syncName, runId, options) {
+        this.client = client;
+        this.syncName = syncName;
+        this.runId = runId;
+        this.options = options;
+    }
+    /** Open, or being opened: either way its end will wake the poll loop. */
+    get open() {
+        return this.follower !== undefined && this.follower.endReason === undefined;
+    }
+    /** Opens the stream if it is not open and the run's status gives a reason to try again. */
+    follow(status) {
+        if (this.follower && this.follower.endReason === undefined)
+            return;
+        if (this.follower?.endReason === 'stalled' || this.opens >= MAX_STREAM_OPENS)
+            return;
+        if (status === 'created' || status === this.statusAtOpen)
+            return;
+        this.opens++;
+        this.statusAtOpen = status;
+        this.follower = new LiveLogFollower({
+            idleTimeoutMs: this.options.idleTimeoutMs ?? LIVE_LOG_IDLE_MS,
+            onLine: (line) => {
+                this.recentLines.push(line);
+                if (this.recentLines.length > MAX_LOG_LINES)
+                    this.recentLines.shift();
+                this.options.print?.(line);
+            },
+            onEnd: this.options.onEnd
+        });
+        void this.follower.start(this.client, this.syncName, this.runId);
+    }
+    stop() {
+        this.follower?.stop();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sync/tracker.ts
+// What is known about the run at any moment, for whoever must act on it before the stage returns:
+// the signal handler that cancels it and the post step that cleans up after a killed process. Its
+// state is read-only from outside and changes only through the named methods below.
+
+
+class RunTracker {
+    syncName;
+    onRunKnown;
+    known;
+    starting;
+    /** `onRunKnown` runs whenever the run becomes known, so its identity survives a killed process. */
+    constructor(syncName, onRunKnown = () => undefined) {
+        this.syncName = syncName;
+        this.onRunKnown = onRunKnown;
+    }
+    get runId() {
+        return this.known?.run.id;
+    }
+    /** The run's latest known state. */
+    get run() {
+        return this.known?.run;
+    }
+    /** This action created the run (so it may cancel it); false when it attached to one. */
+    get startedByAction() {
+        return this.known?.startedByAction ?? false;
+    }
+    /** Settles once a start request under way has answered (or at once when there is none). */
+    async startSettled() {
+        await this.starting;
+    }
+    /** The run to follow is known: started by this action, or attached to. */
+    runKnown(run, startedByAction) {
+        this.known = { run, startedByAction };
+        this.onRunKnown(this);
+    }
+    /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
+    startPending(creating) {
+        this.starting = creating.then((created) => this.runKnown(created, true), () => undefined);
+    }
+    /** A newer state of the run was read (a status check, or the answer to a cancel). */
+    statusSeen(run) {
+        if (this.known)
+            this.known = { ...this.known, run: { ...this.known.run, ...run } };
+    }
+}
+/**
+ * Cancels the run this action started (never one it attached to, nor one that already ended);
+ * returns its new state, or undefined when there was nothing to cancel or the cancel failed.
+ */
+async function cancelStartedRun(client, tracker, log) {
+    if (!tracker.runId || !tracker.startedByAction)
+        return undefined;
+    if (tracker.run && (0,types/* isTerminal */.Hd)(tracker.run.status))
+        return undefined;
+    try {
+        const run = await client.cancelRun(tracker.syncName, tracker.runId);
+        tracker.statusSeen(run);
+        log.info(`Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`);
+        return run;
+    }
+    catch (error) {
+        log.warning(`Could not cancel run ${tracker.runId}: ${messageOf(error)}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sync/wait.ts
+// Following the run to its end: an adaptive poll of its status, woken early by the end of its live
+// log stream, a progress line now and then, and on timeout the cancel of a run this action started.
+
+
+
+
+
+
+
+
+
+const PROGRESS_EVERY_MS = 30_000;
+/** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
+async function waitForRun(config, deps, tracker, history, outcome) {
+    const { client, clock, log } = deps;
+    const run = tracker.run;
+    const expectedMs = expectedDuration(history);
+    const waker = new Waker();
+    const stream = openLiveLogs(config, deps, tracker, waker);
+    // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
+    // first status request waits for the schedule.
+    let known = run;
+    const ageAtStart = runAge(run, clock.now());
+    const report = progressReporter(log, clock);
+    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : ''}.`);
+    const result = await pollUntil({
+        clock,
+        waker,
+        signal: deps.signal,
+        timeoutMs: config.timeoutMs,
+        check: async () => {
+            const value = known ?? (await client.getRun(config.name, run.id));
+            if (!known)
+                outcome.statusChecks++;
+            known = undefined;
+            return value;
+        },
+        isDone: isFinished,
+        onValue: (current, elapsedMs) => {
+            tracker.statusSeen(current);
+            report(current, elapsedMs);
+            if ((0,types/* isTerminal */.Hd)(current.status))
+                stream.stop();
+            else
+                stream.follow(current.status);
+        },
+        nextDelay: (current, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+            expectedDurationMs: expectedMs,
+            maxIntervalMs: config.pollIntervalMs,
+            awaitingIngestion: (0,types/* isTerminal */.Hd)(current.status),
+            streamOpen: stream.open
+        })
+    });
+    stream.stop();
+    outcome.waitedMs = result.elapsedMs;
+    let final = 'value' in result ? result.value : result.last;
+    if (result.kind === 'timeout')
+        final = await onTimeout(result, config, deps, tracker, outcome);
+    // With `always` the lines were printed as they came; `on-failure` prints them only now.
+    if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
+        outcome.logLines = await failureLogs(config, deps, final, stream);
+        log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines);
+    }
+    return final;
+}
+/** The live log stream, whose end wakes the poll loop for an immediate status check. */
+function openLiveLogs(config, { client, log }, tracker, waker) {
+    const run = tracker.run;
+    const stream = new LiveLogs(client, config.name, run.id, {
+        print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
+        onEnd: (reason) => {
+            log.debug(`Live log stream: ${reason}.`);
+            // The spec answers 204 while a run has not started: that says nothing about its end.
+            const status = tracker.run?.status;
+            if (reason === 'unavailable' && (status === 'created' || status === 'pending'))
+                return;
+            waker.wake();
+        }
+    });
+    stream.follow(run.status);
+    return stream;
+}
+/** Logs each change of status, a progress line while none comes, and statuses it does not know. */
+function progressReporter(log, clock) {
+    let lastStatus = '';
+    let lastProgressAt = clock.now();
+    const unknownStatuses = new Set();
+    return (current, elapsedMs) => {
+        const status = statusLabel(current);
+        if (status !== lastStatus) {
+            log.info(`Run ${current.id}: ${status} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
+            lastStatus = status;
+            lastProgressAt = clock.now();
+        }
+        else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+            log.info(`Run ${current.id}: still ${status}; ${progressLine(current)}; ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
+            lastProgressAt = clock.now();
+        }
+        const known = (0,types/* isTerminal */.Hd)(current.status) || (0,types/* isActive */.$m)(current.status);
+        if (!known && !unknownStatuses.has(current.status)) {
+            unknownStatuses.add(current.status);
+            log.warning(`Run ${current.id} reports status "${(0,log_safety/* oneLine */.TN)(current.status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
+        }
+    };
+}
+/** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
+async function onTimeout(result, config, { client, log }, tracker, outcome) {
+    const last = result.last;
+    outcome.timedOut = true;
+    outcome.verdict = 'fail';
+    const what = (0,types/* isTerminal */.Hd)(last.status) ? 'its data to be ingested' : 'it to finish';
+    outcome.reasons.push(`Timed out after ${(0,lib_duration/* formatDuration */.a)(result.elapsedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`);
+    if ((0,types/* isTerminal */.Hd)(last.status))
+        return last;
+    if (!tracker.startedByAction) {
+        log.info(`Run ${last.id} was not started by this action, so it is left running.`);
+        return last;
+    }
+    if (!config.cancelOnTimeout)
+        return last;
+    const cancelled = await cancelStartedRun(client, tracker, log);
+    outcome.cancelledByAction = cancelled !== undefined;
+    return cancelled ? { ...last, ...cancelled } : last;
+}
+/** The run's stored logs; the streamed lines when those cannot be read. */
+async function failureLogs(config, { client, log }, run, stream) {
+    const lines = await fetchRunLogs(client, config.name, run.id).catch((error) => {
+        log.warning(`Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`);
+        return stream.recentLines;
+    });
+    return lines.length > 0 ? lines : stream.recentLines;
+}
+
+;// CONCATENATED MODULE: ./src/sync/stage.ts
+// Stage 3: the sync run. Start a run of the named sync (or adopt one), follow it to its end and its
+// data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
+// `if-running: fail`) are results; only a Platform that cannot be talked to throws.
+
+
+
+
+
+const MAX_TABLES = 10;
+async function runSyncStage(config, deps, tracker) {
+    const { client, log } = deps;
+    const outcome = outcomeSoFar(tracker);
+    const resolved = await resolveRun(config, deps, tracker);
+    if ('refusal' in resolved) {
+        outcome.verdict = 'fail';
+        outcome.reasons.push(resolved.refusal);
+        return outcome;
+    }
+    const { run, history } = resolved;
+    tracker.runKnown(run, resolved.started);
+    outcome.run = run;
+    outcome.startedByAction = resolved.started;
+    if (!config.wait) {
+        log.info(`Not waiting for run ${run.id} (wait: false); its status is "${run.status}".`);
+        return outcome;
+    }
+    const final = await waitForRun(config, deps, tracker, history, outcome);
+    outcome.run = final;
+    outcome.waited = true;
+    outcome.durationSeconds = runDurationSeconds(final);
+    if (outcome.timedOut || !isFinished(final))
+        return outcome;
+    judgeRun(final, config, outcome);
+    outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log);
+    return outcome;
+}
+async function fetchTablesWithErrors(client, syncName, runId, log) {
+    try {
+        const page = await client.listRunTables(syncName, runId, MAX_TABLES);
+        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES);
+    }
+    catch (error) {
+        log.warning(`Could not read the run's table statistics: ${messageOf(error)}`);
+        return [];
+    }
 }
 
 // EXTERNAL MODULE: ./src/version.ts
 var version = __nccwpck_require__(311);
-// EXTERNAL MODULE: ./src/post.ts
-var post = __nccwpck_require__(6661);
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's main step. It only wires the stages together — inputs → platform client → sync →
-// policies → gate → report — and makes sure that whatever happens (a failed stage, a cancelled
+// The action's main step. It only wires the steps together — inputs → platform client → sync →
+// policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
+
+
+
+
+
 
 
 
@@ -31813,108 +32618,56 @@ var post = __nccwpck_require__(6661);
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000;
-async function run(options = {}) {
-    const env = options.env ?? process.env;
-    const clock = options.clock ?? poll/* systemClock */.ml;
+async function run(env = process.env) {
     // Masked before anything else can print it, even a parse error.
-    const rawKey = (0,parse/* envInputReader */.tT)(env)('api-key') ?? '';
+    const rawKey = envInputReader(env)('api-key') ?? '';
     if (rawKey !== '')
         core.setSecret(rawKey);
     const redact = (0,log_safety/* createRedactor */.lY)([rawKey, rawKey.trim()]);
     const log = (0,logger/* createCoreLogger */.G)(redact);
-    const report = {
-        schemaVersion: 1,
-        actionVersion: version/* ACTION_VERSION */.Y,
-        result: 'pass',
-        softFail: false,
-        startedAt: new Date().toISOString(),
-        finishedAt: '',
-        errors: [],
-        cancelled: false
-    };
+    const findings = { startedAt: new Date().toISOString(), errors: [], cancelled: false };
     const context = reportContext(env);
     let config;
     try {
-        config = (0,parse/* parseInputs */.TL)((0,parse/* envInputReader */.tT)(env), env);
+        config = parseInputs(envInputReader(env), env);
     }
     catch (error) {
-        report.errors.push(stageError('inputs', error, redact));
-        report.finishedAt = new Date().toISOString();
-        const reportFile = (0,parse/* envInputReader */.tT)(env)('report-file')?.trim() || (0,parse/* defaultReportFile */.Ik)(env);
+        findings.errors.push(stageError('inputs', error, redact));
+        const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
-        await publishReport(report, context, settings, { redact, log });
-        core.setFailed(redact(main_messageOf(error)));
+        await publishReport(buildReport(findings), context, settings, { redact, log });
+        core.setFailed(redact(messageOf(error)));
         return;
     }
-    report.platformUrl = config.apiBaseUrl;
-    report.softFail = config.report.softFail;
-    report.syncName = config.sync?.name;
-    report.thresholds = config.policies?.thresholds;
-    report.gateOn = config.policies?.gateOn;
-    report.evaluationMode = config.policies?.evaluation;
-    if ((0,parse/* isCleartextRemote */.ld)(config.apiBaseUrl)) {
+    if ((0,platform_url/* isCleartextRemote */.l)(config.apiBaseUrl)) {
         log.warning(`"platform-url" uses plain http:// to a remote host: the API key travels in clear text. Use https://.`);
     }
+    let published;
+    // Once: by the end of the run, or by the signal handler before it.
+    const publish = () => (published ??= publishFindings(findings, config, context, { redact, log }));
+    await runStages(config, findings, { env, redact, log, publish });
+}
+async function runStages(config, findings, wiring) {
+    const { redact, log } = wiring;
     const client = new platform_client/* PlatformClient */.Ht({
         apiBaseUrl: config.apiBaseUrl,
         apiKey: config.apiKey,
-        requestTimeoutMs: requestTimeoutOverride(env),
+        requestTimeoutMs: requestTimeoutOverride(wiring.env),
         debug: (message) => core.debug(redact(message))
     });
     const abort = new AbortController();
-    const tracker = {
-        syncName: config.sync?.name ?? '',
-        startedByAction: false,
-        onRunKnown: (known) => (0,post/* saveRunState */.iZ)(known)
-    };
-    let published = false;
-    const publish = async () => {
-        if (published)
-            return;
-        published = true;
-        report.finishedAt = new Date().toISOString();
-        await publishReport(report, context, config.report, { redact, log });
-    };
-    const removeSignalHandlers = options.handleSignals === false
-        ? () => undefined
-        : onTermination(async (signal) => {
-            log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
-            abort.abort();
-            report.cancelled = true;
-            const cancelled = await withTimeout((async () => {
-                if (!tracker.runId)
-                    await tracker.pendingStart;
-                return (0,stage/* cancelStartedRun */.b1)(client, tracker, log);
-            })(), CANCEL_DEADLINE_MS);
-            // The report shows the run as the cancel left it, not as the last poll saw it.
-            if (cancelled && tracker.run)
-                tracker.run = { ...tracker.run, ...cancelled };
-            if (report.sync === undefined && tracker.runId) {
-                report.sync = { ...partialSyncOutcome(tracker), cancelledByAction: !!cancelled };
-            }
-            await withTimeout(publish(), CANCEL_DEADLINE_MS);
-        });
+    const deps = { client, clock: systemClock, log, signal: abort.signal };
+    const tracker = new RunTracker(config.sync?.name ?? '', (known) => (0,post/* saveRunState */.iZ)(known));
+    const removeSignalHandlers = onTermination(async (signal) => {
+        log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
+        abort.abort();
+        await cancelOnSignal(findings, deps, tracker, wiring);
+    });
     try {
-        if (config.sync) {
-            const sync = await runStage(report, 'sync', redact, () => (0,stage/* runSyncStage */.Pt)(config.sync, { client, clock, log, signal: abort.signal }, tracker));
-            // After a signal the handler owns report.sync and may be publishing it at this moment: an
-            // outcome assigned now would make the JSON report and the summary disagree.
-            if (!abort.signal.aborted) {
-                report.sync = sync ?? (tracker.runId ? partialSyncOutcome(tracker) : undefined);
-            }
-        }
-        if (config.policies && !abort.signal.aborted) {
-            const reason = policySkipReason(config, report.sync, report.errors.length > 0);
-            if (reason) {
-                log.info(`Policy stage skipped: ${reason}.`);
-                report.policiesSkipped = reason;
-            }
-            else {
-                report.policies = await runStage(report, 'policies', redact, () => runPolicyStage(config.policies, { client, clock, log, signal: abort.signal }, {
-                    runCompletedAt: report.sync?.run?.completed_at ?? undefined
-                }));
-            }
-        }
+        if (config.sync)
+            await syncStage(config, findings, deps, tracker, redact);
+        if (config.policies && !abort.signal.aborted)
+            await policyStage(config, findings, deps, redact);
     }
     finally {
         // After a signal the handler is still using the client to cancel the run, and exits itself.
@@ -31925,28 +32678,66 @@ async function run(options = {}) {
         return;
     removeSignalHandlers();
     (0,post/* saveRunState */.iZ)(tracker, true);
-    await publish();
-    if (report.result === 'fail' && !config.report.softFail) {
-        core.setFailed(redact(failureMessage(report)));
+    const { verdict, problems } = await wiring.publish();
+    // A report file that later steps cannot read fails the step too, though not the verdict.
+    const reasons = [
+        ...verdict.reasons,
+        ...problems.map((p) => `${stageLabel(p.stage)}: ${p.message}`)
+    ];
+    if (reasons.length === 0)
+        return;
+    const message = redact(failureMessage(reasons));
+    if (config.report.softFail) {
+        log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
     }
-    else if (report.result === 'fail') {
-        log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${redact(failureMessage(report))}`);
+    else {
+        core.setFailed(message);
     }
 }
-async function runStage(report, stage, redact, body) {
+async function syncStage(config, findings, deps, tracker, redact) {
+    const sync = await stage(findings, 'sync', redact, () => runSyncStage(config.sync, deps, tracker));
+    // After a signal the handler owns findings.sync and may be publishing it at this moment: an
+    // outcome assigned now would make the JSON report and the summary disagree.
+    if (!deps.signal?.aborted)
+        findings.sync = sync ?? interruptedOutcome(tracker);
+}
+async function policyStage(config, findings, deps, redact) {
+    const reason = policySkipReason(config, findings);
+    if (reason) {
+        deps.log.info(`Policy stage skipped: ${reason}.`);
+        findings.policiesSkipped = reason;
+        return;
+    }
+    const runCompletedAt = findings.sync?.run?.completed_at ?? undefined;
+    findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt }));
+}
+/** Cancels the run this action started and publishes what is known, each within the deadline. */
+async function cancelOnSignal(findings, deps, tracker, wiring) {
+    findings.cancelled = true;
+    const cancelled = await withTimeout((async () => {
+        await tracker.startSettled();
+        return cancelStartedRun(deps.client, tracker, deps.log);
+    })(), CANCEL_DEADLINE_MS);
+    if (findings.sync === undefined && tracker.runId) {
+        findings.sync = { ...interruptedOutcome(tracker), cancelledByAction: !!cancelled };
+    }
+    await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
+}
+async function stage(findings, name, redact, body) {
     try {
         return await body();
     }
     catch (error) {
-        report.errors.push(stageError(stage, error, redact));
+        findings.errors.push(stageError(name, error, redact));
         return undefined;
     }
 }
 /** Policy results mean nothing for a run that failed or was not awaited. */
-function policySkipReason(config, sync, earlierError) {
+function policySkipReason(config, findings) {
+    const { sync } = findings;
     if (!config.sync)
         return undefined;
-    if (earlierError || !sync)
+    if (findings.errors.length > 0 || !sync)
         return 'the sync stage did not finish';
     if (!sync.waited)
         return 'the run was not awaited (wait: false), so its data is not in the results yet';
@@ -31954,21 +32745,44 @@ function policySkipReason(config, sync, earlierError) {
         return 'the sync run failed, so the policy results would not reflect it';
     return undefined;
 }
-/** A stage that threw, or was interrupted, still reports the run it knew about. */
-function partialSyncOutcome(tracker) {
-    return { ...(0,stage/* initialOutcome */.XZ)(tracker), verdict: 'fail' };
+async function publishFindings(findings, config, context, deps) {
+    const report = buildReport(findings, config);
+    const problems = await publishReport(report, context, config.report, deps);
+    return { verdict: report.verdict, problems };
+}
+function buildReport(findings, config) {
+    const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings;
+    const gate = config?.policies && {
+        thresholds: config.policies.thresholds,
+        gateOn: config.policies.gateOn
+    };
+    return {
+        schemaVersion: 1,
+        actionVersion: version/* ACTION_VERSION */.Y,
+        verdict: decide({ cancelled, errors, sync, policies, gate }),
+        softFail: config?.report.softFail ?? false,
+        platformUrl: config?.apiBaseUrl,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        sync,
+        policies,
+        policiesSkipped,
+        syncName: config?.sync?.name,
+        errors: [...errors],
+        cancelled,
+        thresholds: config?.policies?.thresholds,
+        gateOn: config?.policies?.gateOn,
+        evaluationMode: config?.policies?.evaluation
+    };
 }
 /** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(report) {
-    const reasons = failureReasons(report);
-    const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more reason(s))` : '';
-    return `CloudQuery Platform gate failed: ${reasons[0] ?? 'see the job summary'}${more}. See the job summary for details.`;
+function failureMessage(reasons) {
+    const [first, ...rest] = reasons;
+    const more = rest.length > 0 ? ` (and ${rest.length} more reason(s))` : '';
+    return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`;
 }
 function stageError(stage, error, redact) {
-    return { stage, message: redact(main_messageOf(error)) };
-}
-function main_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+    return { stage, message: redact(messageOf(error)) };
 }
 function reportContext(env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
@@ -32020,7 +32834,7 @@ function withTimeout(promise, ms) {
 /* harmony export */ });
 /* unused harmony exports hintFor, readBody */
 /* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4942);
-/* harmony import */ var _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2567);
+/* harmony import */ var _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4948);
 /* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9160);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
 // Stage 2: the CloudQuery Platform REST client. It is the only module that speaks HTTP to the
@@ -32463,18 +33277,25 @@ function withDeadline(promise, ms, discard) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ay: () => (/* binding */ TERMINAL_RUN_STATUSES),
-/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS),
-/* harmony export */   W$: () => (/* binding */ KNOWN_SEVERITIES),
-/* harmony export */   Y3: () => (/* binding */ ACTIVE_RUN_STATUSES)
+/* harmony export */   $m: () => (/* binding */ isActive),
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS)
 /* harmony export */ });
+/* unused harmony exports TERMINAL_RUN_STATUSES, ACTIVE_RUN_STATUSES */
 // Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
 // Only the fields the action reads are listed; the Platform may send more, and unknown enum
 // values (a status or severity added after this was written) must be tolerated, so enums are
 // typed as `Known | string`.
 const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'];
 const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'];
-const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'];
+/** The run has ended (it may still be ingesting its data). */
+function isTerminal(status) {
+    return TERMINAL_RUN_STATUSES.includes(status);
+}
+/** The run has not ended yet (a status the action does not know is neither). */
+function isActive(status) {
+    return ACTIVE_RUN_STATUSES.includes(status);
+}
 const KNOWN_DOMAINS = [
     'finops',
     'security',
@@ -32496,11 +33317,11 @@ const KNOWN_DOMAINS = [
 /* harmony export */   pq: () => (/* binding */ isPostStep)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _inputs_parse_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3718);
+/* harmony import */ var _inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6658);
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
-/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9160);
+/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9160);
 /* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1480);
-/* harmony import */ var _sync_stage_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9918);
+/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
 // cancels that run if it is still active. A run the action merely attached to is never touched.
@@ -32546,16 +33367,16 @@ async function runPost() {
     const apiKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('api-key');
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
-    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__/* .createRedactor */ .lY)([apiKey]));
+    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__/* .createRedactor */ .lY)([apiKey]));
     const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .Ht({
-        apiBaseUrl: (0,_inputs_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .mA)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
+        apiBaseUrl: (0,_inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .m)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,
         maxAttempts: 3
     });
     try {
         const run = await client.getRun(syncName, runId);
-        if ((0,_sync_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .isTerminal */ .Hd)(run.status)) {
+        if ((0,_platform_types_js__WEBPACK_IMPORTED_MODULE_5__/* .isTerminal */ .Hd)(run.status)) {
             log.info(`Post step: run ${runId} of sync "${syncName}" already ended (${run.status}).`);
             return;
         }
@@ -32568,646 +33389,6 @@ async function runPost() {
     finally {
         client.dispose();
     }
-}
-
-
-/***/ }),
-
-/***/ 9918:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  b1: () => (/* binding */ cancelStartedRun),
-  XZ: () => (/* binding */ initialOutcome),
-  $m: () => (/* binding */ isActive),
-  Hd: () => (/* binding */ isTerminal),
-  Pt: () => (/* binding */ runSyncStage)
-});
-
-// UNUSED EXPORTS: editDistance, isFinished, judgeRun, runDurationSeconds, syncNotFound
-
-// EXTERNAL MODULE: ./src/platform/client.ts
-var platform_client = __nccwpck_require__(1480);
-// EXTERNAL MODULE: ./src/platform/types.ts
-var types = __nccwpck_require__(9674);
-// EXTERNAL MODULE: ./src/lib/poll.ts
-var poll = __nccwpck_require__(3962);
-// EXTERNAL MODULE: ./src/lib/poll-schedule.ts
-var poll_schedule = __nccwpck_require__(7894);
-// EXTERNAL MODULE: ./src/lib/log-safety.ts
-var log_safety = __nccwpck_require__(9160);
-;// CONCATENATED MODULE: ./src/sync/logs.ts
-// A sync run's log lines: the stored ones (logs/query) for a failed run, and the live stream
-// (logs/live) while waiting. The stream is best-effort: the run's status stays the source of truth,
-// and a stalled or dropped stream ends quietly.
-
-const MAX_LOG_LINES = 500;
-const LOG_PAGE_SIZE = 500;
-/** A live stream silent this long is taken as stalled; status polling carries on regardless. */
-const LIVE_LOG_IDLE_MS = 120_000;
-/** The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log. */
-async function fetchRunLogs(client, syncName, runId, maxLines = MAX_LOG_LINES) {
-    const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE);
-    if (!first)
-        return [];
-    const lastPage = first.metadata.last_page ?? 1;
-    if (lastPage <= 1)
-        return tail(formatLogRows(first.data), maxLines);
-    // Only the pages that hold the last lines are needed: the final page may be short.
-    const pages = await Promise.all([lastPage - 1, lastPage].map((page) => client.queryLogs(syncName, runId, page, LOG_PAGE_SIZE)));
-    const lines = pages.flatMap((page) => (page ? formatLogRows(page.data) : []));
-    return tail(lines, maxLines);
-}
-/** Renders log rows as `time level message`, whatever order the columns come in. */
-function formatLogRows(data) {
-    const names = data.columns.map((column) => column.name.toLowerCase());
-    const find = (...candidates) => names.findIndex((name) => candidates.includes(name));
-    const time = find('timestamp', 'time', 'ts', 'created_at');
-    const level = find('level', 'severity');
-    const message = find('message', 'msg', 'text', 'line');
-    return data.rows.map((row) => {
-        if (message < 0)
-            return (0,log_safety/* oneLine */.TN)(row.map(cellText).join(' '), 2000);
-        const parts = [
-            time >= 0 ? cellText(row[time]) : '',
-            level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
-            cellText(row[message])
-        ];
-        return (0,log_safety/* oneLine */.TN)(parts.filter((part) => part !== '').join(' '), 2000);
-    });
-}
-function cellText(value) {
-    if (value === null || value === undefined)
-        return '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-function tail(items, count) {
-    return items.length > count ? items.slice(items.length - count) : items;
-}
-/**
- * Follows one logs/live response. It never throws: every way the stream can end (including a
- * 204 or an error before it opened) is reported through onEnd, once.
- */
-class LiveLogFollower {
-    options;
-    endReason;
-    stream;
-    stopped = false;
-    ended = false;
-    constructor(options) {
-        this.options = options;
-    }
-    async start(client, syncName, runId) {
-        let stream;
-        try {
-            stream = await client.openLiveLogs(syncName, runId);
-        }
-        catch {
-            this.finish('unavailable');
-            return;
-        }
-        if (!stream)
-            return this.finish('unavailable');
-        if (this.stopped) {
-            stream.destroy();
-            return;
-        }
-        this.stream = stream;
-        this.read(stream);
-    }
-    /** Closes the stream (the run ended, or the action is leaving). */
-    stop() {
-        this.stopped = true;
-        this.ended = true;
-        this.stream?.destroy();
-    }
-    read(stream) {
-        let partial = '';
-        let idle;
-        const armIdleTimer = () => {
-            clearTimeout(idle);
-            idle = setTimeout(() => {
-                stream.destroy();
-                this.finish('stalled');
-            }, this.options.idleTimeoutMs);
-        };
-        armIdleTimer();
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk) => {
-            armIdleTimer();
-            const lines = (partial + chunk).split(/\r?\n/);
-            partial = lines.pop() ?? '';
-            for (const line of lines)
-                this.line(line);
-        });
-        stream.on('end', () => {
-            clearTimeout(idle);
-            if (partial !== '')
-                this.line(partial);
-            this.finish(stream.complete ? 'ended' : 'dropped');
-        });
-        stream.on('error', () => {
-            clearTimeout(idle);
-            this.finish('dropped');
-        });
-        stream.on('close', () => {
-            clearTimeout(idle);
-            this.finish(stream.complete ? 'ended' : 'dropped');
-        });
-    }
-    line(raw) {
-        if (raw.trim() === '' || this.stopped)
-            return;
-        this.options.onLine((0,log_safety/* oneLine */.TN)(raw, 2000));
-    }
-    finish(reason) {
-        if (this.ended)
-            return;
-        this.ended = true;
-        this.endReason = reason;
-        this.options.onEnd(reason);
-    }
-}
-const MAX_STREAM_OPENS = 3;
-/**
- * The live log stream over a whole wait. The spec answers 204 before a run has started, and a
- * stream can drop, so it is (re)opened when the run's status moves on, a few times at most; a
- * stream that stalled is not reopened. The last lines are kept, so a failed run's logs are at hand
- * even when the stored logs cannot be read.
- */
-class LiveLogs {
-    client;
-    syncName;
-    runId;
-    options;
-    recentLines = [];
-    follower;
-    opens = 0;
-    statusAtOpen;
-    constructor(client, syncName, runId, options) {
-        this.client = client;
-        this.syncName = syncName;
-        this.runId = runId;
-        this.options = options;
-    }
-    /** Open, or being opened: either way its end will wake the poll loop. */
-    get open() {
-        return this.follower !== undefined && this.follower.endReason === undefined;
-    }
-    /** Opens the stream if it is not open and the run's status gives a reason to try again. */
-    follow(status) {
-        if (this.follower && this.follower.endReason === undefined)
-            return;
-        if (this.follower?.endReason === 'stalled' || this.opens >= MAX_STREAM_OPENS)
-            return;
-        if (status === 'created' || status === this.statusAtOpen)
-            return;
-        this.opens++;
-        this.statusAtOpen = status;
-        this.follower = new LiveLogFollower({
-            idleTimeoutMs: this.options.idleTimeoutMs ?? LIVE_LOG_IDLE_MS,
-            onLine: (line) => {
-                this.recentLines.push(line);
-                if (this.recentLines.length > MAX_LOG_LINES)
-                    this.recentLines.shift();
-                this.options.print?.(line);
-            },
-            onEnd: this.options.onEnd
-        });
-        void this.follower.start(this.client, this.syncName, this.runId);
-    }
-    stop() {
-        this.follower?.stop();
-    }
-}
-
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-// EXTERNAL MODULE: ./src/lib/backoff.ts
-var backoff = __nccwpck_require__(2567);
-;// CONCATENATED MODULE: ./src/sync/stage.ts
-// Stage 3: the sync run. Start a run of the named sync (or adopt one), follow it to its end and its
-// data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
-// `if-running: fail`) are results; only a Platform that cannot be talked to throws.
-
-
-
-
-
-
-
-
-const PROGRESS_EVERY_MS = 30_000;
-const RUN_HISTORY_SIZE = 20;
-const START_ATTEMPTS = 3;
-/** After a POST timed out, the run list is read this often before a new POST. */
-const LATE_CREATE_LOOKS = 6;
-const MAX_TABLES = 10;
-function isTerminal(status) {
-    return types/* TERMINAL_RUN_STATUSES */.Ay.includes(status);
-}
-function isActive(status) {
-    return types/* ACTIVE_RUN_STATUSES */.Y3.includes(status);
-}
-/** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
-function isFinished(run) {
-    if (!isTerminal(run.status))
-        return false;
-    if (run.status !== 'completed')
-        return true;
-    return run.ingested === true || run.status_reason === 'ingestion_failed';
-}
-async function runSyncStage(config, deps, tracker) {
-    const { client, log } = deps;
-    const outcome = { ...initialOutcome(tracker), syncName: config.name };
-    const resolved = await resolveRun(config, deps, tracker);
-    if ('refusal' in resolved) {
-        outcome.verdict = 'fail';
-        outcome.reasons.push(resolved.refusal);
-        return outcome;
-    }
-    const { run, history } = resolved;
-    tracker.runId = run.id;
-    tracker.run = run;
-    tracker.startedByAction = resolved.started;
-    tracker.onRunKnown?.(tracker);
-    outcome.run = run;
-    outcome.startedByAction = resolved.started;
-    if (!config.wait) {
-        log.info(`Not waiting for run ${run.id} (wait: false); its status is "${run.status}".`);
-        return outcome;
-    }
-    const final = await waitForRun(config, deps, tracker, history, outcome);
-    outcome.run = final;
-    outcome.waited = true;
-    outcome.durationSeconds = runDurationSeconds(final);
-    if (outcome.timedOut)
-        return outcome;
-    if (!isFinished(final))
-        return outcome;
-    judgeRun(final, config, outcome);
-    outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log);
-    return outcome;
-}
-/** What the stage knows before (or without) following the run: the verdict waits for the run. */
-function initialOutcome(tracker) {
-    return {
-        syncName: tracker.syncName,
-        run: tracker.run,
-        startedByAction: tracker.startedByAction,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
-    };
-}
-/** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
-async function resolveRun(config, deps, tracker) {
-    const { client, log } = deps;
-    const history = await listRunsOrExplain(client, config.name);
-    if (config.runId) {
-        const run = await client.getRun(config.name, config.runId).catch((error) => {
-            if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404) {
-                throw new platform_client/* PlatformError */.Wk(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
-            }
-            throw error;
-        });
-        log.info(`Following run ${run.id} of sync "${config.name}" (status "${run.status}").`);
-        return { run, started: false, history };
-    }
-    const active = history.find((run) => isActive(run.status));
-    if (active) {
-        const decision = onActiveRun(config, active, log);
-        if (decision !== 'start')
-            return 'refusal' in decision ? decision : { ...decision, history };
-    }
-    const run = await startRun(config, deps, history, tracker);
-    if ('refusal' in run)
-        return run;
-    return { ...run, history };
-}
-function onActiveRun(config, active, log) {
-    const since = active.created_at ? ` since ${active.created_at}` : '';
-    switch (config.ifRunning) {
-        case 'fail':
-            return {
-                refusal: `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}), and "if-running" is "fail".`
-            };
-        case 'attach':
-            log.info(`Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}); following it (if-running: attach).`);
-            return { run: active, started: false };
-        case 'start':
-            log.info(`Sync "${config.name}" has an active run ${active.id}; starting another (if-running: start).`);
-            return 'start';
-    }
-}
-/**
- * Starts a run exactly once. A POST that failed in a way that leaves its effect unknown (network
- * error, 5xx) may still have created the run, so before trying again look for a run that appeared
- * since: one that was not there before the POST.
- */
-async function startRun(config, deps, history, tracker) {
-    const { client, log, clock } = deps;
-    let lastError;
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-        try {
-            const creating = client.createRun(config.name);
-            // A cancelled workflow must be able to cancel a run whose POST is still under way.
-            tracker.pendingStart = creating.then((created) => Object.assign(tracker, { runId: created.id, run: created, startedByAction: true }), () => undefined);
-            const run = await creating;
-            log.info(`Started run ${run.id} of sync "${config.name}".`);
-            return { run, started: true };
-        }
-        catch (error) {
-            if (!(error instanceof platform_client/* PlatformError */.Wk))
-                throw error;
-            lastError = error;
-            if (error.status === 404)
-                throw await syncNotFound(client, config.name, error);
-            if (error.status === 422)
-                return onStartRefused(config, deps, error);
-            if (!error.outcomeUnknown)
-                throw error;
-            log.warning(`Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`);
-            const created = await findCreatedRun(client, config.name, history, clock, error.kind);
-            if (created) {
-                log.info(`Run ${created.id} was created by the failed request; following it.`);
-                return { run: created, started: true };
-            }
-            await clock.sleep((0,backoff/* backoffDelay */.EY)(attempt));
-        }
-    }
-    throw lastError ?? new Error('starting the run failed');
-}
-/**
- * Looks for the run a failed POST may have created: one that was not in `history`. A POST that
- * timed out may still be at work on the Platform, so then the listing is repeated for a while
- * (a little longer than the request itself was given) before the caller may try again.
- */
-async function findCreatedRun(client, syncName, history, clock, failure) {
-    const known = new Set(history.map((run) => run.id));
-    const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1;
-    for (let look = 1;; look++) {
-        const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE);
-        const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history));
-        if (created || look >= looks)
-            return created;
-        await clock.sleep(Math.max(500, client.requestTimeoutMs / 5));
-    }
-}
-function isNewerThanAll(run, history) {
-    const created = Date.parse(run.created_at);
-    return history.every((known) => Date.parse(known.created_at) <= created);
-}
-/** The spec does not say what a POST does while a run is active; a 422 is read as that. */
-async function onStartRefused(config, deps, error) {
-    const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE);
-    const active = runs.items.find((run) => isActive(run.status));
-    if (!active)
-        throw error;
-    if (config.ifRunning === 'fail') {
-        return {
-            refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
-        };
-    }
-    deps.log.warning(`The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`);
-    return { run: active, started: false };
-}
-async function listRunsOrExplain(client, syncName) {
-    try {
-        return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items;
-    }
-    catch (error) {
-        if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404)
-            throw await syncNotFound(client, syncName, error);
-        throw error;
-    }
-}
-/** A 404 for a sync, with the closest names the Platform has. */
-async function syncNotFound(client, syncName, error) {
-    const suggestions = await closestSyncNames(client, syncName).catch(() => []);
-    const hint = suggestions.length > 0
-        ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`).join(', ')}?`
-        : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.';
-    return new platform_client/* PlatformError */.Wk(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
-}
-async function closestSyncNames(client, syncName) {
-    // The filter matches parts of names, so ask with pieces of the name as well as the whole.
-    const pieces = [
-        ...new Set([syncName, ...syncName.split(/[-_]/).filter((piece) => piece.length >= 3)])
-    ].slice(0, 4);
-    const pages = await Promise.all(pieces.map((piece) => client.listSyncs(piece).catch(() => ({ items: [] }))));
-    const names = [...new Set(pages.flatMap((page) => page.items.map((sync) => sync.name)))];
-    return names
-        .map((name) => ({ name, distance: editDistance(name.toLowerCase(), syncName.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-        .slice(0, 3)
-        .map((entry) => entry.name);
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-/** Polls the run (woken early by the end of its live log stream) until it is finished or time runs out. */
-async function waitForRun(config, deps, tracker, history, outcome) {
-    const { client, clock, log } = deps;
-    const run = tracker.run;
-    const expectedMs = (0,poll_schedule/* expectedDuration */.PJ)(history);
-    const waker = new poll/* Waker */.b5();
-    let seenStatus = run.status;
-    const stream = new LiveLogs(client, config.name, run.id, {
-        print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
-        onEnd: (reason) => {
-            log.debug(`Live log stream: ${reason}.`);
-            // The spec answers 204 while a run has not started: that says nothing about its end.
-            if (reason === 'unavailable' && (seenStatus === 'created' || seenStatus === 'pending'))
-                return;
-            waker.wake();
-        }
-    });
-    stream.follow(run.status);
-    // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
-    // first status request waits for the schedule.
-    let known = run;
-    let lastStatus = '';
-    let lastProgressAt = clock.now();
-    const ageAtStart = runAge(run, clock.now());
-    const unknownStatuses = new Set();
-    log.info(`Waiting up to ${(0,duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${(0,duration/* formatDuration */.a)(expectedMs)})` : ''}.`);
-    const result = await (0,poll/* pollUntil */.g3)({
-        clock,
-        waker,
-        signal: deps.signal,
-        timeoutMs: config.timeoutMs,
-        check: async () => {
-            if (known) {
-                const value = known;
-                known = undefined;
-                return value;
-            }
-            const value = await client.getRun(config.name, run.id);
-            outcome.statusChecks++;
-            return value;
-        },
-        isDone: isFinished,
-        onValue: (current, elapsedMs) => {
-            tracker.run = current;
-            seenStatus = current.status;
-            const status = statusLabel(current);
-            if (status !== lastStatus) {
-                log.info(`Run ${current.id}: ${status} (${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
-                lastStatus = status;
-                lastProgressAt = clock.now();
-            }
-            else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
-                log.info(`Run ${current.id}: still ${status}; ${progressLine(current)}; ${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
-                lastProgressAt = clock.now();
-            }
-            if (!isTerminal(current.status) &&
-                !isActive(current.status) &&
-                !unknownStatuses.has(current.status)) {
-                unknownStatuses.add(current.status);
-                log.warning(`Run ${current.id} reports status "${(0,log_safety/* oneLine */.TN)(current.status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
-            }
-            if (isTerminal(current.status))
-                stream.stop();
-            else
-                stream.follow(current.status);
-        },
-        nextDelay: (current, elapsedMs) => (0,poll_schedule/* nextPollDelay */.qC)({
-            elapsedMs,
-            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-            expectedDurationMs: expectedMs,
-            maxIntervalMs: config.pollIntervalMs,
-            awaitingIngestion: isTerminal(current.status),
-            streamOpen: stream.open
-        })
-    });
-    stream.stop();
-    outcome.waitedMs = result.elapsedMs;
-    let final = 'value' in result ? result.value : result.last;
-    if (result.kind === 'timeout') {
-        outcome.timedOut = true;
-        outcome.verdict = 'fail';
-        const what = isTerminal(final.status) ? 'its data to be ingested' : 'it to finish';
-        outcome.reasons.push(`Timed out after ${(0,duration/* formatDuration */.a)(result.elapsedMs)} waiting for run ${final.id} of sync "${config.name}" (status "${final.status}") — waited for ${what}.`);
-        if (config.cancelOnTimeout && tracker.startedByAction && !isTerminal(final.status)) {
-            const cancelled = await cancelStartedRun(client, tracker, log);
-            outcome.cancelledByAction = cancelled !== undefined;
-            // Not returned at once: a timed-out run's logs are printed below like a failed run's.
-            if (cancelled)
-                final = { ...final, ...cancelled };
-        }
-        else if (!tracker.startedByAction && !isTerminal(final.status)) {
-            log.info(`Run ${final.id} was not started by this action, so it is left running.`);
-        }
-    }
-    // With `always` the lines were printed as they came; `on-failure` prints them only now.
-    if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
-        outcome.logLines = await fetchRunLogs(client, config.name, final.id).catch((error) => {
-            log.warning(`Could not read the run's stored logs (${error instanceof Error ? error.message : String(error)}); showing the streamed lines.`);
-            return stream.recentLines;
-        });
-        if (outcome.logLines.length === 0)
-            outcome.logLines = stream.recentLines;
-        log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines);
-    }
-    return final;
-}
-/** Cancels the run this action started; returns its new state, or undefined when that failed. */
-async function cancelStartedRun(client, tracker, log) {
-    if (!tracker.runId || !tracker.startedByAction)
-        return undefined;
-    if (tracker.run && isTerminal(tracker.run.status))
-        return undefined;
-    try {
-        const run = await client.cancelRun(tracker.syncName, tracker.runId);
-        log.info(`Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`);
-        return run;
-    }
-    catch (error) {
-        log.warning(`Could not cancel run ${tracker.runId}: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-    }
-}
-function runFailed(run) {
-    return (run.status === 'failed' ||
-        run.status === 'cancelled' ||
-        run.status_reason === 'ingestion_failed' ||
-        run.status_reason === 'oom_killed');
-}
-/** The stage's verdict on a finished run. */
-function judgeRun(run, config, outcome) {
-    const fail = (reason) => {
-        outcome.verdict = 'fail';
-        outcome.reasons.push(reason);
-    };
-    const id = `Run ${run.id} of sync "${config.name}"`;
-    const errors = run.errors ?? 0;
-    switch (run.status) {
-        case 'completed':
-            if (run.status_reason === 'ingestion_failed') {
-                fail(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
-            }
-            else if (run.status_reason === 'partial_success') {
-                outcome.warnings.push(`${id} completed with partial success: ${errors} error(s) and ${run.warnings ?? 0} warning(s); some tables may be incomplete.`);
-            }
-            break;
-        case 'failed':
-            fail(run.status_reason === 'oom_killed'
-                ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${errors} error(s). See its logs below.`);
-            break;
-        case 'cancelled':
-            fail(`${id} was cancelled before it finished.`);
-            break;
-    }
-    if (config.maxErrors !== undefined && errors > config.maxErrors) {
-        fail(`${id} had ${errors} error(s); at most ${config.maxErrors} allowed (max-sync-errors).`);
-    }
-}
-async function fetchTablesWithErrors(client, syncName, runId, log) {
-    try {
-        const page = await client.listRunTables(syncName, runId, MAX_TABLES);
-        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES);
-    }
-    catch (error) {
-        log.warning(`Could not read the run's table statistics: ${error instanceof Error ? error.message : String(error)}`);
-        return [];
-    }
-}
-function statusLabel(run) {
-    if (run.status === 'completed' && !isFinished(run))
-        return 'completed, ingesting data';
-    return run.status_reason ? `${run.status} (${run.status_reason})` : run.status;
-}
-function progressLine(run) {
-    return `${run.total_rows ?? 0} rows, ${run.errors ?? 0} errors, ${run.warnings ?? 0} warnings`;
-}
-function runAge(run, now) {
-    const created = Date.parse(run.created_at);
-    return Number.isFinite(created) ? Math.max(0, now - created) : undefined;
-}
-function runDurationSeconds(run) {
-    if (!run.completed_at)
-        return undefined;
-    const ms = Date.parse(run.completed_at) - Date.parse(run.created_at);
-    return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined;
 }
 
 

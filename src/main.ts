@@ -1,155 +1,105 @@
-// The action's main step. It only wires the stages together — inputs → platform client → sync →
-// policies → gate → report — and makes sure that whatever happens (a failed stage, a cancelled
+// The action's main step. It only wires the steps together — inputs → platform client → sync →
+// policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
 
 import * as core from '@actions/core'
-import {
-  defaultReportFile,
-  envInputReader,
-  isCleartextRemote,
-  parseInputs,
-  type ActionConfig
-} from './inputs/parse.js'
-import { createCoreLogger } from './lib/logger.js'
+import type { ActionConfig } from './inputs/config.js'
+import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
+import { isCleartextRemote } from './inputs/platform-url.js'
+import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor, type Redactor } from './lib/log-safety.js'
+import { systemClock } from './lib/poll.js'
+import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
-import {
-  cancelStartedRun,
-  initialOutcome,
-  runSyncStage,
-  type RunTracker,
-  type SyncOutcome
-} from './sync/stage.js'
+import type { StageDeps } from './platform/deps.js'
 import { runPolicyStage } from './policies/stage.js'
-import { systemClock, type Clock } from './lib/poll.js'
-import { publishReport, type ReportContext } from './report/publish.js'
-import { failureReasons, type RunReport, type StageError } from './report/model.js'
-import { ACTION_VERSION } from './version.js'
 import { saveRunState } from './post.js'
-
-export interface RunOptions {
-  env?: NodeJS.ProcessEnv
-  clock?: Clock
-  /** Installs the SIGINT/SIGTERM handlers (off in tests that call run() in-process). */
-  handleSignals?: boolean
-}
+import { publishReport } from './report/publish.js'
+import { stageLabel, type ReportContext, type ReportError, type RunReport } from './report/model.js'
+import { interruptedOutcome, type SyncOutcome } from './sync/outcome.js'
+import { runSyncStage } from './sync/stage.js'
+import { cancelStartedRun, RunTracker } from './sync/tracker.js'
+import { decide, type StageError, type StageName, type Verdict } from './verdict/decide.js'
+import { ACTION_VERSION } from './version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000
 
-export async function run(options: RunOptions = {}): Promise<void> {
-  const env = options.env ?? process.env
-  const clock = options.clock ?? systemClock
+/** What the stages found so far; the verdict and the report are made from it at any moment. */
+interface Findings {
+  startedAt: string
+  errors: StageError[]
+  cancelled: boolean
+  sync?: SyncOutcome
+  policies?: RunReport['policies']
+  policiesSkipped?: string
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Masked before anything else can print it, even a parse error.
   const rawKey = envInputReader(env)('api-key') ?? ''
   if (rawKey !== '') core.setSecret(rawKey)
   const redact = createRedactor([rawKey, rawKey.trim()])
   const log = createCoreLogger(redact)
-  const report: RunReport = {
-    schemaVersion: 1,
-    actionVersion: ACTION_VERSION,
-    result: 'pass',
-    softFail: false,
-    startedAt: new Date().toISOString(),
-    finishedAt: '',
-    errors: [],
-    cancelled: false
-  }
+  const findings: Findings = { startedAt: new Date().toISOString(), errors: [], cancelled: false }
   const context = reportContext(env)
 
   let config: ActionConfig
   try {
     config = parseInputs(envInputReader(env), env)
   } catch (error) {
-    report.errors.push(stageError('inputs', error, redact))
-    report.finishedAt = new Date().toISOString()
+    findings.errors.push(stageError('inputs', error, redact))
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
-    await publishReport(report, context, settings, { redact, log })
+    await publishReport(buildReport(findings), context, settings, { redact, log })
     core.setFailed(redact(messageOf(error)))
     return
   }
-  report.platformUrl = config.apiBaseUrl
-  report.softFail = config.report.softFail
-  report.syncName = config.sync?.name
-  report.thresholds = config.policies?.thresholds
-  report.gateOn = config.policies?.gateOn
-  report.evaluationMode = config.policies?.evaluation
   if (isCleartextRemote(config.apiBaseUrl)) {
     log.warning(
       `"platform-url" uses plain http:// to a remote host: the API key travels in clear text. Use https://.`
     )
   }
+  let published: Promise<Outcome> | undefined
+  // Once: by the end of the run, or by the signal handler before it.
+  const publish = (): Promise<Outcome> =>
+    (published ??= publishFindings(findings, config, context, { redact, log }))
+  await runStages(config, findings, { env, redact, log, publish })
+}
 
+interface Wiring {
+  env: NodeJS.ProcessEnv
+  redact: Redactor
+  log: Logger
+  /** Decides the verdict on the findings so far and publishes the report (once). */
+  publish: () => Promise<Outcome>
+}
+
+/** The verdict, and the parts of the report that could not be written. */
+interface Outcome {
+  verdict: Verdict
+  problems: ReportError[]
+}
+
+async function runStages(config: ActionConfig, findings: Findings, wiring: Wiring): Promise<void> {
+  const { redact, log } = wiring
   const client = new PlatformClient({
     apiBaseUrl: config.apiBaseUrl,
     apiKey: config.apiKey,
-    requestTimeoutMs: requestTimeoutOverride(env),
+    requestTimeoutMs: requestTimeoutOverride(wiring.env),
     debug: (message) => core.debug(redact(message))
   })
   const abort = new AbortController()
-  const tracker: RunTracker = {
-    syncName: config.sync?.name ?? '',
-    startedByAction: false,
-    onRunKnown: (known) => saveRunState(known)
-  }
-  let published = false
-  const publish = async (): Promise<void> => {
-    if (published) return
-    published = true
-    report.finishedAt = new Date().toISOString()
-    await publishReport(report, context, config.report, { redact, log })
-  }
-  const removeSignalHandlers =
-    options.handleSignals === false
-      ? () => undefined
-      : onTermination(async (signal) => {
-          log.warning(`Received ${signal}: the workflow was cancelled or timed out.`)
-          abort.abort()
-          report.cancelled = true
-          const cancelled = await withTimeout(
-            (async () => {
-              if (!tracker.runId) await tracker.pendingStart
-              return cancelStartedRun(client, tracker, log)
-            })(),
-            CANCEL_DEADLINE_MS
-          )
-          // The report shows the run as the cancel left it, not as the last poll saw it.
-          if (cancelled && tracker.run) tracker.run = { ...tracker.run, ...cancelled }
-          if (report.sync === undefined && tracker.runId) {
-            report.sync = { ...partialSyncOutcome(tracker), cancelledByAction: !!cancelled }
-          }
-          await withTimeout(publish(), CANCEL_DEADLINE_MS)
-        })
-
+  const deps: StageDeps = { client, clock: systemClock, log, signal: abort.signal }
+  const tracker = new RunTracker(config.sync?.name ?? '', (known) => saveRunState(known))
+  const removeSignalHandlers = onTermination(async (signal) => {
+    log.warning(`Received ${signal}: the workflow was cancelled or timed out.`)
+    abort.abort()
+    await cancelOnSignal(findings, deps, tracker, wiring)
+  })
   try {
-    if (config.sync) {
-      const sync = await runStage(report, 'sync', redact, () =>
-        runSyncStage(config.sync!, { client, clock, log, signal: abort.signal }, tracker)
-      )
-      // After a signal the handler owns report.sync and may be publishing it at this moment: an
-      // outcome assigned now would make the JSON report and the summary disagree.
-      if (!abort.signal.aborted) {
-        report.sync = sync ?? (tracker.runId ? partialSyncOutcome(tracker) : undefined)
-      }
-    }
-    if (config.policies && !abort.signal.aborted) {
-      const reason = policySkipReason(config, report.sync, report.errors.length > 0)
-      if (reason) {
-        log.info(`Policy stage skipped: ${reason}.`)
-        report.policiesSkipped = reason
-      } else {
-        report.policies = await runStage(report, 'policies', redact, () =>
-          runPolicyStage(
-            config.policies!,
-            { client, clock, log, signal: abort.signal },
-            {
-              runCompletedAt: report.sync?.run?.completed_at ?? undefined
-            }
-          )
-        )
-      }
-    }
+    if (config.sync) await syncStage(config, findings, deps, tracker, redact)
+    if (config.policies && !abort.signal.aborted) await policyStage(config, findings, deps, redact)
   } finally {
     // After a signal the handler is still using the client to cancel the run, and exits itself.
     if (!abort.signal.aborted) client.dispose()
@@ -157,38 +107,94 @@ export async function run(options: RunOptions = {}): Promise<void> {
   if (abort.signal.aborted) return
   removeSignalHandlers()
   saveRunState(tracker, true)
-  await publish()
-  if (report.result === 'fail' && !config.report.softFail) {
-    core.setFailed(redact(failureMessage(report)))
-  } else if (report.result === 'fail') {
-    log.warning(
-      `The gate failed, but "soft-fail" is true, so the step passes: ${redact(failureMessage(report))}`
-    )
+  const { verdict, problems } = await wiring.publish()
+  // A report file that later steps cannot read fails the step too, though not the verdict.
+  const reasons = [
+    ...verdict.reasons,
+    ...problems.map((p) => `${stageLabel(p.stage)}: ${p.message}`)
+  ]
+  if (reasons.length === 0) return
+  const message = redact(failureMessage(reasons))
+  if (config.report.softFail) {
+    log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
+  } else {
+    core.setFailed(message)
   }
 }
 
-async function runStage<T>(
-  report: RunReport,
-  stage: StageError['stage'],
+async function syncStage(
+  config: ActionConfig,
+  findings: Findings,
+  deps: StageDeps,
+  tracker: RunTracker,
+  redact: Redactor
+): Promise<void> {
+  const sync = await stage(findings, 'sync', redact, () =>
+    runSyncStage(config.sync!, deps, tracker)
+  )
+  // After a signal the handler owns findings.sync and may be publishing it at this moment: an
+  // outcome assigned now would make the JSON report and the summary disagree.
+  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker)
+}
+
+async function policyStage(
+  config: ActionConfig,
+  findings: Findings,
+  deps: StageDeps,
+  redact: Redactor
+): Promise<void> {
+  const reason = policySkipReason(config, findings)
+  if (reason) {
+    deps.log.info(`Policy stage skipped: ${reason}.`)
+    findings.policiesSkipped = reason
+    return
+  }
+  const runCompletedAt = findings.sync?.run?.completed_at ?? undefined
+  findings.policies = await stage(findings, 'policies', redact, () =>
+    runPolicyStage(config.policies!, deps, { runCompletedAt })
+  )
+}
+
+/** Cancels the run this action started and publishes what is known, each within the deadline. */
+async function cancelOnSignal(
+  findings: Findings,
+  deps: StageDeps,
+  tracker: RunTracker,
+  wiring: Wiring
+): Promise<void> {
+  findings.cancelled = true
+  const cancelled = await withTimeout(
+    (async () => {
+      await tracker.startSettled()
+      return cancelStartedRun(deps.client, tracker, deps.log)
+    })(),
+    CANCEL_DEADLINE_MS
+  )
+  if (findings.sync === undefined && tracker.runId) {
+    findings.sync = { ...interruptedOutcome(tracker)!, cancelledByAction: !!cancelled }
+  }
+  await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
+}
+
+async function stage<T>(
+  findings: Findings,
+  name: StageName,
   redact: Redactor,
   body: () => Promise<T>
 ): Promise<T | undefined> {
   try {
     return await body()
   } catch (error) {
-    report.errors.push(stageError(stage, error, redact))
+    findings.errors.push(stageError(name, error, redact))
     return undefined
   }
 }
 
 /** Policy results mean nothing for a run that failed or was not awaited. */
-function policySkipReason(
-  config: ActionConfig,
-  sync: SyncOutcome | undefined,
-  earlierError: boolean
-): string | undefined {
+function policySkipReason(config: ActionConfig, findings: Findings): string | undefined {
+  const { sync } = findings
   if (!config.sync) return undefined
-  if (earlierError || !sync) return 'the sync stage did not finish'
+  if (findings.errors.length > 0 || !sync) return 'the sync stage did not finish'
   if (!sync.waited)
     return 'the run was not awaited (wait: false), so its data is not in the results yet'
   if (sync.verdict === 'fail')
@@ -196,24 +202,52 @@ function policySkipReason(
   return undefined
 }
 
-/** A stage that threw, or was interrupted, still reports the run it knew about. */
-function partialSyncOutcome(tracker: RunTracker): SyncOutcome {
-  return { ...initialOutcome(tracker), verdict: 'fail' }
+async function publishFindings(
+  findings: Findings,
+  config: ActionConfig,
+  context: ReportContext,
+  deps: { redact: Redactor; log: Logger }
+): Promise<Outcome> {
+  const report = buildReport(findings, config)
+  const problems = await publishReport(report, context, config.report, deps)
+  return { verdict: report.verdict, problems }
+}
+
+function buildReport(findings: Findings, config?: ActionConfig): RunReport {
+  const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings
+  const gate = config?.policies && {
+    thresholds: config.policies.thresholds,
+    gateOn: config.policies.gateOn
+  }
+  return {
+    schemaVersion: 1,
+    actionVersion: ACTION_VERSION,
+    verdict: decide({ cancelled, errors, sync, policies, gate }),
+    softFail: config?.report.softFail ?? false,
+    platformUrl: config?.apiBaseUrl,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    sync,
+    policies,
+    policiesSkipped,
+    syncName: config?.sync?.name,
+    errors: [...errors],
+    cancelled,
+    thresholds: config?.policies?.thresholds,
+    gateOn: config?.policies?.gateOn,
+    evaluationMode: config?.policies?.evaluation
+  }
 }
 
 /** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(report: RunReport): string {
-  const reasons = failureReasons(report)
-  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more reason(s))` : ''
-  return `CloudQuery Platform gate failed: ${reasons[0] ?? 'see the job summary'}${more}. See the job summary for details.`
+function failureMessage(reasons: string[]): string {
+  const [first, ...rest] = reasons
+  const more = rest.length > 0 ? ` (and ${rest.length} more reason(s))` : ''
+  return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`
 }
 
-function stageError(stage: StageError['stage'], error: unknown, redact: Redactor): StageError {
+function stageError(stage: StageName, error: unknown, redact: Redactor): StageError {
   return { stage, message: redact(messageOf(error)) }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function reportContext(env: NodeJS.ProcessEnv): ReportContext {

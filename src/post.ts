@@ -3,11 +3,12 @@
 // cancels that run if it is still active. A run the action merely attached to is never touched.
 
 import * as core from '@actions/core'
-import { parsePlatformUrl } from './inputs/parse.js'
+import { parsePlatformUrl } from './inputs/platform-url.js'
 import { createCoreLogger } from './lib/logger.js'
 import { createRedactor } from './lib/log-safety.js'
 import { PlatformClient } from './platform/client.js'
-import { isTerminal, type RunTracker } from './sync/stage.js'
+import { isTerminal } from './platform/types.js'
+import type { RunTracker } from './sync/tracker.js'
 
 const STATE = {
   syncName: 'sync-name',

@@ -1,12 +1,13 @@
 // Typed sample outcomes for the report tests: a sync run in each state it can end in, policy
 // results with a real gate verdict, and a RunReport assembled from them.
 
-import { emptyCounts, evaluateGate, SEVERITY_ORDER } from '../../src/verdict/gate.js'
-import type { GateOn, Thresholds } from '../../src/inputs/parse.js'
-import type { KnownSeverity, SyncRunDetails } from '../../src/platform/types.js'
-import type { PolicyOutcome, PolicyResult } from '../../src/policies/stage.js'
-import { buildResult, type RunReport } from '../../src/report/model.js'
-import type { SyncOutcome } from '../../src/sync/stage.js'
+import type { Thresholds } from '../../src/inputs/config.js'
+import { emptyCounts, SEVERITY_ORDER, type KnownSeverity } from '../../src/lib/severity.js'
+import type { SyncRunDetails } from '../../src/platform/types.js'
+import type { PolicyOutcome, PolicyResult } from '../../src/policies/outcome.js'
+import type { RunReport } from '../../src/report/model.js'
+import type { SyncOutcome } from '../../src/sync/outcome.js'
+import { decide, type StageError, type Verdict } from '../../src/verdict/decide.js'
 
 export const API_KEY = 'cqk_live_Sup3r_S3cret_key'
 export const RUN_ID = '5e3c6a2b-9f0d-4c1e-8a7b-2d4f6e8a0c1b'
@@ -151,8 +152,6 @@ export function policy(overrides: Partial<PolicyResult> & { name: string }): Pol
 }
 
 export interface OutcomeOptions {
-  thresholds?: Thresholds
-  gateOn?: GateOn
   trend?: PolicyOutcome['trend']
   warnings?: string[]
 }
@@ -175,15 +174,6 @@ export function policyOutcome(
       newUnknownSeverityViolations += result.newViolations ?? 0
     }
   }
-  const gate = evaluateGate({
-    violations,
-    newViolations,
-    unknownSeverityViolations,
-    newUnknownSeverityViolations,
-    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
-    gateOn: options.gateOn ?? 'all',
-    stalePolicies: policies.filter((result) => result.stale).length
-  })
   return {
     mode: 'wait',
     freshAfter: '2026-11-27T10:05:17Z',
@@ -193,7 +183,6 @@ export function policyOutcome(
     newViolations,
     unknownSeverityViolations,
     newUnknownSeverityViolations,
-    gate,
     trend: options.trend ?? [],
     warnings: options.warnings ?? [],
     evaluationWaitMs: 45_000
@@ -272,12 +261,14 @@ export function manyPolicies(count: number, severity = 'high'): PolicyResult[] {
   )
 }
 
-/** A report as main.ts assembles it; `result` follows from the rest unless given. */
-export function runReport(overrides: Partial<RunReport> = {}): RunReport {
-  const report: RunReport = {
+/** A report as main.ts assembles it: the verdict step's `decide` judges it unless told otherwise. */
+export function runReport(
+  overrides: Partial<Omit<RunReport, 'verdict'>> & { verdict?: Partial<Verdict> } = {}
+): RunReport {
+  const { verdict, ...rest } = overrides
+  const report: Omit<RunReport, 'verdict'> = {
     schemaVersion: 1,
     actionVersion: '1.0.0',
-    result: 'pass',
     softFail: false,
     platformUrl: 'https://cloudquery.example.com/api',
     startedAt: STARTED_AT,
@@ -288,7 +279,15 @@ export function runReport(overrides: Partial<RunReport> = {}): RunReport {
     thresholds: DEFAULT_THRESHOLDS,
     gateOn: 'all',
     evaluationMode: 'auto',
-    ...overrides
+    ...rest
   }
-  return { ...report, result: overrides.result ?? buildResult(report) }
+  const { thresholds, gateOn, cancelled, sync, policies } = report
+  const decided = decide({
+    cancelled,
+    errors: report.errors.filter((error) => error.stage !== 'report') as StageError[],
+    sync,
+    policies,
+    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all' }
+  })
+  return { ...report, verdict: { ...decided, ...verdict } }
 }

@@ -1,11 +1,10 @@
-import type { PolicyConfig } from '../../src/inputs/parse.js'
+import type { PolicyConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import type { PlatformClient } from '../../src/platform/client.js'
-import {
-  runPolicyStage,
-  type PolicyOutcome,
-  type PolicyStageContext
-} from '../../src/policies/stage.js'
+import type { PolicyOutcome } from '../../src/policies/outcome.js'
+import { runPolicyStage, type PolicyStageContext } from '../../src/policies/stage.js'
+import { decide } from '../../src/verdict/decide.js'
+import type { GateVerdict } from '../../src/verdict/gate.js'
 import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
 import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
@@ -51,10 +50,17 @@ export async function runStage(
   config: PolicyConfig,
   context: PolicyStageContext = {},
   clock: Clock = new FakeClock(Date.now())
-): Promise<PolicyOutcome & { log: string[] }> {
+): Promise<PolicyOutcome & { gate: GateVerdict; log: string[] }> {
   const log = createMemoryLogger()
   const outcome = await runPolicyStage(config, { client, clock, log }, context)
-  return { ...outcome, log: log.lines }
+  // The stage's counts, judged by the verdict step as main.run() does.
+  const { gate } = decide({
+    cancelled: false,
+    errors: [],
+    policies: outcome,
+    gate: { thresholds: config.thresholds, gateOn: config.gateOn }
+  })
+  return { ...outcome, gate: gate!, log: log.lines }
 }
 
 /** The completion time of the scenario's `activeRun`, as the sync stage would pass it on. */

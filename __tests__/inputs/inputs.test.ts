@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  envInputReader,
-  InputError,
-  isCleartextRemote,
-  list,
-  parseInputs,
-  parsePlatformUrl
-} from '../../src/inputs/parse.js'
+import { InputError } from '../../src/inputs/config.js'
+import { envInputReader, parseInputs } from '../../src/inputs/parse.js'
+import { isCleartextRemote, parsePlatformUrl } from '../../src/inputs/platform-url.js'
+import { list } from '../../src/inputs/values.js'
 
 const KEY = 'cqk_secret_value_123'
 

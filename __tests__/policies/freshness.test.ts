@@ -2,7 +2,7 @@
 // over real HTTP. A scenario's `activeRun` stands for the sync run the sync stage followed.
 
 import { describe, expect, it } from '@jest/globals'
-import { AUTO_PATIENCE_MS } from '../../src/policies/stage.js'
+import { AUTO_PATIENCE_MS } from '../../src/policies/freshness.js'
 import type { ActiveRunSpec, Scenario } from '../../simulator/scenario.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { withSimulator } from '../helpers/platform.js'

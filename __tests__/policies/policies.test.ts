@@ -2,8 +2,8 @@
 // HTTP, in policies-only mode (no run, so the latest evaluations are taken as they are).
 
 import { describe, expect, it } from '@jest/globals'
-import { InputError, type Thresholds } from '../../src/inputs/parse.js'
-import type { KnownSeverity } from '../../src/platform/types.js'
+import { InputError, type Thresholds } from '../../src/inputs/config.js'
+import type { KnownSeverity } from '../../src/lib/severity.js'
 import { DETAILED_POLICIES } from '../../src/policies/stage.js'
 import { withSimulator } from '../helpers/platform.js'
 import { byName, DAY, policyConfig, POLICIES, runStage } from '../helpers/policy-stage.js'

@@ -63,7 +63,7 @@ describe('planAnnotations', () => {
   })
 
   it('under gate-on: new, judges and names new violations only', () => {
-    const outcome = policyOutcome(failingPolicies().policies, { gateOn: 'new' })
+    const outcome = policyOutcome(failingPolicies().policies)
     const annotations = planAnnotations(
       runReport({ policies: outcome, gateOn: 'new', syncName: undefined }),
       redact
@@ -86,10 +86,9 @@ describe('planAnnotations', () => {
   })
 
   it('a total threshold makes every violating policy a breaching one', () => {
-    const outcome = policyOutcome(passingPolicies().policies, {
-      thresholds: { ...DEFAULT_THRESHOLDS, total: 10 }
-    })
-    const annotations = planAnnotations(runReport({ policies: outcome }), redact)
+    const thresholds = { ...DEFAULT_THRESHOLDS, total: 10 }
+    const outcome = policyOutcome(passingPolicies().policies)
+    const annotations = planAnnotations(runReport({ policies: outcome, thresholds }), redact)
     expect(ofLevel(annotations, 'error').map((error) => error.title)).toEqual([
       'Too many violations in all',
       'Policy violated: Unencrypted EBS volumes',
@@ -104,10 +103,10 @@ describe('planAnnotations', () => {
       ...manyPolicies(10, 'high').map((result) => ({ ...result, name: `High ${result.name}` })),
       ...manyPolicies(10, 'critical').map((result) => ({ ...result, name: `Crit ${result.name}` }))
     ]
-    const outcome = policyOutcome(policies, {
-      thresholds: { critical: 0, high: 0, medium: 0, low: 0, total: undefined }
-    })
-    const errors = ofLevel(planAnnotations(runReport({ policies: outcome }), redact), 'error')
+    const thresholds = { critical: 0, high: 0, medium: 0, low: 0, total: undefined }
+    const outcome = policyOutcome(policies)
+    const report = runReport({ policies: outcome, thresholds })
+    const errors = ofLevel(planAnnotations(report, redact), 'error')
     expect(errors).toHaveLength(ANNOTATION_LIMIT)
     expect(errors.slice(0, 3).map((error) => error.title)).toEqual([
       'Too many critical violations',
@@ -193,8 +192,12 @@ describe('planAnnotations', () => {
     const outcome = policyOutcome([
       policy({ name: 'Old', severity: 'low', stale: true, violations: 1 })
     ])
-    const passed = { ...outcome, gate: { ...outcome.gate, verdict: 'pass' as const, reasons: [] } }
-    const warnings = ofLevel(planAnnotations(runReport({ policies: passed }), redact), 'warning')
+    const report = runReport({ policies: outcome })
+    const passed = {
+      ...report,
+      verdict: { ...report.verdict, gate: { ...report.verdict.gate!, verdict: 'pass' as const } }
+    }
+    const warnings = ofLevel(planAnnotations(passed, redact), 'warning')
     expect(warnings.map((warning) => warning.title)).toContain('Stale policy results')
   })
 

@@ -6,62 +6,9 @@ import {
   formatCount,
   formatTimestamp
 } from '../../src/report/format.js'
-import {
-  buildResult,
-  failureReasons,
-  severityRank,
-  violatingPolicies,
-  violationTotals
-} from '../../src/report/model.js'
-import {
-  completedSync,
-  failedSync,
-  failingPolicies,
-  notAwaitedSync,
-  passingPolicies,
-  policy,
-  policyOutcome,
-  runReport,
-  syncOutcome
-} from '../__fixtures__/report.js'
-
-describe('buildResult and failureReasons', () => {
-  it('passes when every stage passed', () => {
-    const report = runReport({ sync: completedSync(), policies: passingPolicies() })
-    expect(failureReasons(report)).toEqual([])
-    expect(buildResult(report)).toBe('pass')
-  })
-
-  it('passes a run left running (wait: false)', () => {
-    expect(buildResult(runReport({ sync: notAwaitedSync() }))).toBe('pass')
-  })
-
-  it('fails on a cancelled workflow, a stage error, a failed run or gate, most fundamental first', () => {
-    const report = runReport({
-      cancelled: true,
-      errors: [{ stage: 'report', message: 'disk full' }],
-      sync: failedSync(),
-      policies: failingPolicies()
-    })
-    const reasons = failureReasons(report)
-    expect(reasons[0]).toBe('The workflow was cancelled before the action finished.')
-    expect(reasons[1]).toBe('Report: disk full')
-    expect(reasons[2]).toContain('ran out of memory')
-    expect(reasons[3]).toBe('3 critical violations; at most 0 allowed (max-critical-violations)')
-    expect(buildResult(report)).toBe('fail')
-  })
-
-  it('names a failed sync stage even when it gave no reason', () => {
-    const report = runReport({ sync: syncOutcome({ verdict: 'fail', run: undefined }) })
-    expect(failureReasons(report)).toEqual(['The sync stage failed.'])
-    // The stage's error already says why.
-    const withError = { ...report, errors: [{ stage: 'sync' as const, message: 'HTTP 503' }] }
-    expect(failureReasons(withError)).toEqual(['Sync stage: HTTP 503'])
-    expect(failureReasons({ ...report, cancelled: true })).toEqual([
-      'The workflow was cancelled before the action finished.'
-    ])
-  })
-})
+import { severityRank } from '../../src/lib/severity.js'
+import { violatingPolicies, violationTotals } from '../../src/report/model.js'
+import { policy, policyOutcome } from '../__fixtures__/report.js'
 
 describe('violatingPolicies', () => {
   it('orders by severity (unknown last), then violations, then name', () => {

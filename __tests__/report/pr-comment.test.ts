@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRedactor } from '../../src/lib/log-safety.js'
-import type { PolicyResult } from '../../src/policies/stage.js'
+import type { PolicyResult } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
 import {
   COMMENT_BUDGET_BYTES,

@@ -5,11 +5,12 @@ import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseInputs, type ActionConfig } from '../../src/inputs/parse.js'
+import type { ActionConfig } from '../../src/inputs/config.js'
+import { parseInputs } from '../../src/inputs/parse.js'
 import { createRedactor } from '../../src/lib/log-safety.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { publishReport } from '../../src/report/publish.js'
-import type { RunReport } from '../../src/report/model.js'
+import type { ReportError, RunReport } from '../../src/report/model.js'
 import {
   API_KEY,
   completedSync,
@@ -45,6 +46,8 @@ interface Published {
   summary: string
   stdout: string
   log: string[]
+  /** What publishReport returned: the parts it could not write. */
+  problems: ReportError[]
 }
 
 async function publish(report: RunReport, actionConfig?: ActionConfig): Promise<Published> {
@@ -54,13 +57,14 @@ async function publish(report: RunReport, actionConfig?: ActionConfig): Promise<
     return true
   })
   const log = createMemoryLogger()
+  let problems: ReportError[] = []
   try {
     const settings = actionConfig?.report ?? {
       reportFile: join(dir, 'default-report.json'),
       jobSummary: true,
       annotations: true
     }
-    await publishReport(report, { workflowRunUrl: WORKFLOW_RUN_URL }, settings, {
+    problems = await publishReport(report, { workflowRunUrl: WORKFLOW_RUN_URL }, settings, {
       redact,
       log
     })
@@ -76,6 +80,7 @@ async function publish(report: RunReport, actionConfig?: ActionConfig): Promise<
     outputs,
     summary: await readFile(summaryFile, 'utf8'),
     stdout: written.join(''),
+    problems,
     log: log.lines
   }
 }
@@ -90,12 +95,12 @@ afterAll(async () => {
 })
 
 describe('publishReport', () => {
-  it('settles the result and writes the report, outputs, summary and annotations', async () => {
+  it('writes the decided verdict to the report, outputs, summary and annotations', async () => {
     const actionConfig = config()
-    const report = runReport({ sync: completedSync(), policies: failingPolicies(), result: 'pass' })
+    const report = runReport({ sync: completedSync(), policies: failingPolicies() })
     const published = await publish(report, actionConfig)
 
-    expect(report.result).toBe('fail')
+    expect(published.problems).toEqual([])
     const file = actionConfig.report.reportFile
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ result: 'fail' })
     expect(published.outputs).toMatchObject({
@@ -118,18 +123,19 @@ describe('publishReport', () => {
     expect(published.stdout.match(/^::error /gm)).toHaveLength(9)
   })
 
-  it('a report file that cannot be written is an error of the report stage', async () => {
+  it('a report file that cannot be written is returned and shown, and leaves the verdict alone', async () => {
     await writeFile(join(dir, 'a-file'), '')
     const report = runReport({ policies: passingPolicies() })
     const published = await publish(
       report,
       config({ 'report-file': join(dir, 'a-file', 'report.json') })
     )
-    expect(report.errors).toEqual([
+    expect(published.problems).toEqual([
       { stage: 'report', message: expect.stringContaining('Could not write the JSON report to') }
     ])
-    expect(report.result).toBe('fail')
-    expect(published.outputs['report-file']).toBe('')
+    expect(report.errors).toEqual([])
+    expect(report.verdict.result).toBe('pass')
+    expect(published.outputs).toMatchObject({ result: 'pass', 'report-file': '' })
     expect(published.summary).toContain('- **Report:** Could not write the JSON report')
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRedactor } from '../../src/lib/log-safety.js'
-import type { PolicyResult } from '../../src/policies/stage.js'
+import type { PolicyResult } from '../../src/policies/outcome.js'
 import { renderSummary, sparkline, SUMMARY_MAX_BYTES } from '../../src/report/summary.js'
 import type { RunReport } from '../../src/report/model.js'
 import {
@@ -174,7 +174,7 @@ describe('renderSummary: a failing gate', () => {
   })
 
   it('marks the judged column for gate-on: new', () => {
-    const outcome = policyOutcome(failingPolicies().policies, { gateOn: 'new' })
+    const outcome = policyOutcome(failingPolicies().policies)
     const fresh = render(runReport({ sync: completedSync(), policies: outcome, gateOn: 'new' }))
     expect(fresh).toContain('Gate on **new** violations')
     expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import type { SyncConfig } from '../../src/inputs/parse.js'
+import type { SyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { PlatformError } from '../../src/platform/client.js'
-import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../../src/sync/stage.js'
+import type { SyncOutcome } from '../../src/sync/outcome.js'
+import { judgeRun } from '../../src/sync/run-status.js'
+import { runSyncStage } from '../../src/sync/stage.js'
+import { RunTracker } from '../../src/sync/tracker.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
 import { withSimulator } from '../helpers/platform.js'
@@ -32,7 +35,7 @@ async function sync(scenario: Scenario, config: Partial<SyncConfig> = {}): Promi
     { ...scenario, run: { ...FAST_RUN, ...scenario.run } },
     async (sim, client) => {
       const log = createMemoryLogger()
-      const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
+      const tracker = new RunTracker('aws-prod')
       const outcome = await runSyncStage(
         { ...SYNC, ...config },
         { client, clock: scaledClock(20), log },
@@ -95,7 +98,7 @@ describe('sync stage against the simulator', () => {
   it('follows the run named by sync-run-id', async () => {
     await withSimulator({ run: FAST_RUN }, async (sim, client) => {
       const started = await client.createRun('aws-prod')
-      const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
+      const tracker = new RunTracker('aws-prod')
       const outcome = await runSyncStage(
         { ...SYNC, runId: started.id },
         { client, clock: scaledClock(20), log: createMemoryLogger() },
@@ -219,10 +222,7 @@ describe('sync stage errors', () => {
       runSyncStage(
         SYNC,
         { client, clock: scaledClock(20), log: createMemoryLogger() },
-        {
-          syncName: 'aws-prod',
-          startedByAction: false
-        }
+        new RunTracker('aws-prod')
       ).catch((e: unknown) => e)
     )
     expect((error as PlatformError).status).toBe(401)

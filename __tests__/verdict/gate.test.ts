@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { emptyCounts, evaluateGate, type GateInput } from '../../src/verdict/gate.js'
-import type { KnownSeverity } from '../../src/platform/types.js'
+import { emptyCounts, type KnownSeverity } from '../../src/lib/severity.js'
+import { evaluateGate, type GateInput } from '../../src/verdict/gate.js'
 
 const NO_LIMITS = {
   critical: undefined,

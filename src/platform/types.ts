@@ -3,11 +3,23 @@
 // values (a status or severity added after this was written) must be tolerated, so enums are
 // typed as `Known | string`.
 
+import type { KnownSeverity } from '../lib/severity.js'
+
 export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'] as const
 export const ACTIVE_RUN_STATUSES = ['created', 'pending', 'started'] as const
 export type KnownSyncRunStatus =
   (typeof TERMINAL_RUN_STATUSES)[number] | (typeof ACTIVE_RUN_STATUSES)[number]
 export type SyncRunStatus = KnownSyncRunStatus | (string & {})
+
+/** The run has ended (it may still be ingesting its data). */
+export function isTerminal(status: string): boolean {
+  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status)
+}
+
+/** The run has not ended yet (a status the action does not know is neither). */
+export function isActive(status: string): boolean {
+  return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status)
+}
 export type SyncRunStatusReason =
   'error' | 'oom_killed' | 'partial_success' | 'ingestion_failed' | (string & {})
 
@@ -86,8 +98,6 @@ export interface TableDataPage {
   metadata: ListMetadata
 }
 
-export const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
-export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number]
 export type PolicySeverity = KnownSeverity | (string & {})
 export const KNOWN_DOMAINS = [
   'finops',

@@ -2,17 +2,13 @@
 // the rest silently, so every candidate carries a rank, the most important are kept, and whatever
 // does not fit is merged into one last annotation instead of vanishing.
 
-import { plural } from '../verdict/gate.js'
+import { severityRank } from '../lib/severity.js'
+import { plural, quoteList } from '../lib/text.js'
+import type { GateVerdict } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
-import type { PolicyOutcome, PolicyResult } from '../policies/stage.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import { formatTimestamp } from './format.js'
-import {
-  severityRank,
-  stageLabel,
-  stalePolicies,
-  violatingPolicies,
-  type RunReport
-} from './model.js'
+import { stageLabel, stalePolicies, violatingPolicies, type RunReport } from './model.js'
 import { redacted } from './redact.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
@@ -129,12 +125,13 @@ function runCandidates(report: RunReport): Candidate[] {
 
 function policyCandidates(report: RunReport): Candidate[] {
   const outcome = report.policies
-  if (!outcome) return []
+  const gate = report.verdict.gate
+  if (!outcome || !gate) return []
   const countNew = report.gateOn === 'new'
   const word = countNew ? 'new ' : ''
   const counted = (policy: PolicyResult): number =>
     (countNew ? policy.newViolations : policy.violations) ?? 0
-  const breachedRows = outcome.gate.rows.filter((row) => row.breached)
+  const breachedRows = gate.rows.filter((row) => row.breached)
   const breached = new Set<string>(breachedRows.map((row) => row.severity))
   const violating = violatingPolicies(outcome)
   const isBreaching = (policy: PolicyResult): boolean =>
@@ -153,7 +150,7 @@ function policyCandidates(report: RunReport): Candidate[] {
       `${row.counted} ${what} (at most ${row.allowed})`
     )
   })
-  found.push(...staleCandidates(outcome))
+  found.push(...staleCandidates(outcome, gate))
   for (const policy of breaching) {
     const newPart = countNew ? ` (${policy.newViolations ?? 0} new)` : ''
     const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time'
@@ -186,17 +183,21 @@ function policyCandidates(report: RunReport): Candidate[] {
   return found
 }
 
-function staleCandidates(outcome: PolicyOutcome): Candidate[] {
+function staleCandidates(outcome: PolicyOutcome, gate: GateVerdict): Candidate[] {
   const stale = stalePolicies(outcome)
   if (stale.length === 0) return []
   // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
-  const level = outcome.gate.verdict === 'fail' ? 'error' : 'warning'
+  const level = gate.verdict === 'fail' ? 'error' : 'warning'
   return [
     candidate(
       level,
       level === 'error' ? RANK.stale : RANK.policyWarning,
       'Stale policy results',
-      `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${listNames(stale.map((policy) => policy.name))}.`
+      `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${quoteList(
+        stale.map((policy) => policy.name),
+        NAMES_LISTED,
+        100
+      )}.`
     )
   ]
 }
@@ -218,13 +219,11 @@ function namesWithCounts(
   count: (policy: PolicyResult) => number
 ): string {
   if (policies.length === 0) return ''
-  return `Policies: ${listNames(policies.map((policy) => `${policy.name} (${count(policy)})`))}.`
-}
-
-function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_LISTED).map((name) => `"${oneLine(name, 100)}"`)
-  const more = names.length - shown.length
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')
+  return `Policies: ${quoteList(
+    policies.map((policy) => `${policy.name} (${count(policy)})`),
+    NAMES_LISTED,
+    100
+  )}.`
 }
 
 /** The `limit` most important, the last of them standing for all that did not fit. */

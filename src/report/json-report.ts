@@ -5,20 +5,20 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { SEVERITY_ORDER, type SeverityCounts } from '../verdict/gate.js'
+import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
 import type { PolicyViolation, SyncRunTableStat } from '../platform/types.js'
-import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies/stage.js'
-import type { SyncOutcome } from '../sync/stage.js'
+import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies/outcome.js'
+import type { SyncOutcome } from '../sync/outcome.js'
 import {
-  failureReasons,
   stalePolicies,
   violatingPolicies,
   violationTotals,
   type RunReport,
-  type StageError
+  type ReportError
 } from './model.js'
 import { redacted } from './redact.js'
+import type { GateVerdict } from '../verdict/gate.js'
 
 export interface JsonReport {
   schemaVersion: 1
@@ -41,7 +41,7 @@ export interface JsonReport {
   /** Null when the policy stage did not run; `policiesSkipped` then says why, when known. */
   policies: JsonPolicies | null
   policiesSkipped: string | null
-  errors: StageError[]
+  errors: ReportError[]
 }
 
 export interface JsonSync {
@@ -147,8 +147,8 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
   return redacted(report, redact, (safe) => ({
     schemaVersion: 1,
     actionVersion: safe.actionVersion,
-    result: safe.result,
-    reasons: failureReasons(safe),
+    result: safe.verdict.result,
+    reasons: safe.verdict.reasons,
     softFail: safe.softFail,
     cancelled: safe.cancelled,
     platformUrl: text(safe.platformUrl),
@@ -156,7 +156,10 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     finishedAt: text(safe.finishedAt),
     syncName: text(safe.sync?.syncName ?? safe.syncName),
     sync: safe.sync ? jsonSync(safe.sync) : null,
-    policies: safe.policies ? jsonPolicies(safe.policies, safe) : null,
+    policies:
+      safe.policies && safe.verdict.gate
+        ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
+        : null,
     policiesSkipped: text(safe.policiesSkipped),
     errors: safe.errors.map(({ stage, message }) => ({ stage, message }))
   }))
@@ -222,7 +225,7 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
   }
 }
 
-function jsonPolicies(outcome: PolicyOutcome, report: RunReport): JsonPolicies {
+function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunReport): JsonPolicies {
   const totals = violationTotals(outcome)
   const perSeverity = (counts: SeverityCounts, unknown: number, total: number) => ({
     critical: counts.critical,
@@ -233,14 +236,14 @@ function jsonPolicies(outcome: PolicyOutcome, report: RunReport): JsonPolicies {
     total
   })
   const thresholds = Object.fromEntries(
-    outcome.gate.rows.map((row) => [row.severity, row.allowed ?? null])
+    gate.rows.map((row) => [row.severity, row.allowed ?? null])
   ) as JsonSeverityValues<number | null>
   return {
     mode: outcome.mode,
     gateOn: text(report.gateOn),
     freshAfter: text(outcome.freshAfter),
-    verdict: outcome.gate.verdict,
-    reasons: outcome.gate.reasons,
+    verdict: gate.verdict,
+    reasons: gate.reasons,
     thresholds,
     violations: perSeverity(
       outcome.violations,

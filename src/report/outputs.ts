@@ -1,7 +1,7 @@
 // The step's outputs: every name from action.yml, always set, empty where the value is unknown, so
 // a later step can test `steps.<id>.outputs.<name> != ''` instead of guessing.
 
-import { SEVERITY_ORDER } from '../verdict/gate.js'
+import { SEVERITY_ORDER } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
 import { stalePolicies, violatingPolicies, violationTotals, type RunReport } from './model.js'
 import { redacted } from './redact.js'
@@ -40,7 +40,7 @@ export function outputsOf(
     const known: Outputs = {
       ...syncOutputs(safe),
       ...policyOutputs(safe),
-      result: safe.result,
+      result: safe.verdict.result,
       'report-file': reportFile
     }
     return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, known[name] ?? ''])) as Record<

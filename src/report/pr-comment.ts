@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { formatDuration } from '../lib/duration.js'
-import type { PrCommentMode, ReportConfig } from '../inputs/parse.js'
+import type { PrCommentMode, ReportConfig } from '../inputs/config.js'
 import type { Logger } from '../lib/logger.js'
 import { createRedactor, type Redactor } from '../lib/log-safety.js'
 import {
@@ -22,7 +22,7 @@ import {
   markup,
   type Markdown
 } from './markdown.js'
-import { failureReasons, violatingPolicies, type ReportContext, type RunReport } from './model.js'
+import { violatingPolicies, type ReportContext, type RunReport } from './model.js'
 import { redactDeep } from './redact.js'
 import {
   renderBanner,
@@ -134,12 +134,14 @@ function composeComment(
   const violating = policies ? violatingPolicies(policies).length : 0
   return blocks(
     renderBanner(report),
-    nowPassing && report.result === 'pass'
+    nowPassing && report.verdict.result === 'pass'
       ? markup`_An earlier run of this gate on this pull request failed; this run passes._`
       : undefined,
     renderGateLine(report, tag),
     renderSyncLine(report),
-    policies ? renderThresholdsTable(policies, report.gateOn) : renderPolicyNotEvaluated(report),
+    policies && report.verdict.gate
+      ? renderThresholdsTable(policies, report.verdict.gate, report.gateOn)
+      : renderPolicyNotEvaluated(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(policies, detail.policies, report.gateOn)
       : policies && violating > 0
@@ -153,7 +155,7 @@ function composeComment(
 
 function composeMinimal(report: RunReport, context: ReportContext): Markdown {
   const verdict =
-    report.result === 'pass'
+    report.verdict.result === 'pass'
       ? markup`## ✅ CloudQuery Platform: passed`
       : markup`## ❌ CloudQuery Platform: failed`
   return blocks(
@@ -192,14 +194,14 @@ function renderSyncLine(report: RunReport): Markdown | undefined {
 
 function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
   // A passing banner already says why; a failing one leads with the failure instead.
-  if (report.thresholds === undefined || report.result === 'pass') return undefined
+  if (report.thresholds === undefined || report.verdict.result === 'pass') return undefined
   const reason = report.policiesSkipped ?? 'an earlier stage did not finish'
   return markup`**Policy gate:** not evaluated: ${escapeText(reason, REASON_LENGTH)}.`
 }
 
 /** Every failure reason (the banner shows the first), collapsed. */
 function renderReasons(report: RunReport, limit: number): Markdown | undefined {
-  const reasons = failureReasons(report)
+  const { reasons } = report.verdict
   if (reasons.length <= 1 || limit === 0) return undefined
   const shown = reasons.slice(0, limit)
   const more = reasons.length - shown.length
@@ -333,7 +335,7 @@ export async function publishComment(
       if (existing !== undefined) break
     }
 
-    const failing = report.result === 'fail'
+    const failing = report.verdict.result === 'fail'
     if (mode === 'on-failure' && !failing && existing === undefined) {
       return skip('the gate passed, "pr-comment" is "on-failure", and there is no earlier comment')
     }

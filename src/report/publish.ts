@@ -1,19 +1,19 @@
-// Stage 6: publishing. The one impure part of reporting: it settles the result, then writes the
-// JSON report, the outputs, the job summary and the annotations. Each writer takes the redactor,
-// and a writer that fails costs only its own output.
+// Publishing: the one impure part of reporting. It writes the JSON report, the outputs, the job
+// summary, the annotations and the PR comment from a report whose verdict is already decided. A
+// part that cannot be written costs only itself, is shown in the parts that follow, and is returned
+// so that the caller can act on it; the verdict is never changed here.
 
 import * as core from '@actions/core'
-import type { ReportConfig } from '../inputs/parse.js'
+import type { ReportConfig } from '../inputs/config.js'
 import type { Logger } from '../lib/logger.js'
 import type { Redactor } from '../lib/log-safety.js'
+import { messageOf } from '../lib/text.js'
 import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
 import { writeJsonReport } from './json-report.js'
-import { buildResult, type ReportContext, type RunReport } from './model.js'
+import type { ReportContext, ReportError, RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
 import { publishComment } from './pr-comment.js'
 import { renderSummary } from './summary.js'
-
-export type { ReportContext } from './model.js'
 
 export interface PublishDeps {
   redact: Redactor
@@ -24,35 +24,34 @@ export interface PublishDeps {
 export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'> &
   Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag'>>
 
-/** Sets `report.result` and publishes the report, each part even when another fails. */
+/** Publishes every part, each even when another fails; returns what could not be written. */
 export async function publishReport(
   report: RunReport,
   context: ReportContext,
   settings: PublishSettings,
   { redact, log }: PublishDeps
-): Promise<void> {
-  report.result = buildResult(report)
+): Promise<ReportError[]> {
+  const problems: ReportError[] = []
+  const unwritten = (what: string, error: unknown): void => {
+    problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) })
+  }
   let reportFile = ''
   try {
     await writeJsonReport(settings.reportFile, report, redact)
     reportFile = settings.reportFile
   } catch (error) {
-    report.errors.push({
-      stage: 'report',
-      message: redact(
-        `Could not write the JSON report to "${settings.reportFile}": ${messageOf(error)}`
-      )
-    })
-    report.result = buildResult(report)
+    unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error)
   }
+  // The summary and annotations show what could not be written, beside the stages' errors.
+  const shown: RunReport = { ...report, errors: [...report.errors, ...problems] }
 
-  for (const [name, value] of Object.entries(outputsOf(report, redact, reportFile))) {
+  for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
     core.setOutput(name, value)
   }
 
   if (settings.jobSummary) {
     try {
-      await core.summary.addRaw(renderSummary(report, { redact, context }), true).write()
+      await core.summary.addRaw(renderSummary(shown, { redact, context }), true).write()
     } catch (error) {
       log.warning(`Could not write the job summary: ${messageOf(error)}`)
     }
@@ -61,7 +60,7 @@ export async function publishReport(
   if (settings.annotations) {
     // The step's own failure message (core.setFailed) or soft-fail warning takes one more.
     const limits = { error: ANNOTATION_LIMIT - 1, warning: ANNOTATION_LIMIT - 1 }
-    for (const { level, title, message } of planAnnotations(report, redact, limits)) {
+    for (const { level, title, message } of planAnnotations(shown, redact, limits)) {
       core[level](message, { title })
     }
   }
@@ -69,10 +68,7 @@ export async function publishReport(
   // Last, and best effort: a comment that cannot be posted is a warning, never a verdict.
   if (settings.prComment !== undefined && settings.prComment !== 'off') {
     const { prComment, githubToken = '', commentTag = '' } = settings
-    await publishComment(report, context, { prComment, githubToken, commentTag }, { redact, log })
+    await publishComment(shown, context, { prComment, githubToken, commentTag }, { redact, log })
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return problems
 }

@@ -4,11 +4,18 @@
 // the summary stays under GitHub's limit of 1 MiB per step.
 
 import { formatDuration } from '../lib/duration.js'
-import { plural } from '../verdict/gate.js'
+import { isKnownSeverity } from '../lib/severity.js'
+import { plural } from '../lib/text.js'
+import type { GateVerdict } from '../verdict/gate.js'
 import type { Redactor } from '../lib/log-safety.js'
-import type { SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
-import type { PolicyOutcome, PolicyResult } from '../policies/stage.js'
-import { isActive, isTerminal, type SyncOutcome } from '../sync/stage.js'
+import {
+  isActive,
+  isTerminal,
+  type SyncRunDetails,
+  type SyncRunTableStat
+} from '../platform/types.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
+import type { SyncOutcome } from '../sync/outcome.js'
 import {
   formatByteSeconds,
   formatBytes,
@@ -30,9 +37,7 @@ import {
   type Markdown
 } from './markdown.js'
 import {
-  failureReasons,
   hasError,
-  isKnownSeverity,
   stageLabel,
   stalePolicies,
   violatingPolicies,
@@ -68,7 +73,9 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
     renderBanner(report),
     renderSyncSection(report),
     policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report),
-    policies && renderThresholdsTable(policies, report.gateOn),
+    policies &&
+      report.verdict.gate &&
+      renderThresholdsTable(policies, report.verdict.gate, report.gateOn),
     policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn)
   )
   const tail = blocks(
@@ -88,10 +95,10 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
 // --- Banner ---------------------------------------------------------------------------------
 
 export function renderBanner(report: RunReport): Markdown {
-  if (report.result === 'pass') {
+  if (report.verdict.result === 'pass') {
     return blocks(markup`## ✅ CloudQuery Platform: passed`, passLine(report))
   }
-  const reasons = failureReasons(report)
+  const { reasons } = report.verdict
   const more = reasons.length > 1 ? markup` _(and ${reasons.length - 1} more, below)_` : markup``
   return blocks(
     markup`## ❌ CloudQuery Platform: failed`,
@@ -285,11 +292,15 @@ function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
   return blocks(markup`### 🛡️ Policy gate`, markup`Not evaluated: ${escapeText(reason, 300)}.`)
 }
 
-export function renderThresholdsTable(outcome: PolicyOutcome, gateOn?: string): Markdown {
+export function renderThresholdsTable(
+  outcome: PolicyOutcome,
+  gate: GateVerdict,
+  gateOn?: string
+): Markdown {
   // The column the gate judges (all or new violations) is in bold.
   const count = (judged: boolean, value: number): Markdown =>
     judged ? markup`**${escapeCell(value)}**` : escapeCell(value)
-  const rows = outcome.gate.rows.map((row) => {
+  const rows = gate.rows.map((row) => {
     const status = row.breached
       ? markup`❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
       : row.allowed === undefined

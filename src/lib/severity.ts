@@ -1,0 +1,45 @@
+// Severities, in one place: which ones the action knows, their order, and how counts per severity
+// add up. The Platform may send a severity the action does not know yet; such a one sorts after
+// `low` and counts only toward totals.
+
+export const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
+export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number]
+
+/** Most severe first. */
+export const SEVERITY_ORDER: readonly KnownSeverity[] = [...KNOWN_SEVERITIES].reverse()
+
+export type SeverityCounts = Record<KnownSeverity, number>
+
+export function emptyCounts(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0 }
+}
+
+/** Sum over the known severities. */
+export function sumCounts(counts: SeverityCounts): number {
+  return SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0)
+}
+
+/** Rank for sorting: known severities most severe first, then any severity the action does not know. */
+export function severityRank(severity: string): number {
+  const index = SEVERITY_ORDER.indexOf(severity as KnownSeverity)
+  return index === -1 ? SEVERITY_ORDER.length : index
+}
+
+export function isKnownSeverity(severity: string): severity is KnownSeverity {
+  return severityRank(severity) < SEVERITY_ORDER.length
+}
+
+interface RankedPolicy {
+  name: string
+  severity: string
+  violations?: number
+}
+
+/** Most severe first (unknown severities after low), then most violating, then by name. */
+export function byImportance(a: RankedPolicy, b: RankedPolicy): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    (b.violations ?? 0) - (a.violations ?? 0) ||
+    a.name.localeCompare(b.name)
+  )
+}

@@ -1,0 +1,20 @@
+// Plain-text helpers shared by the log lines, error messages and reports.
+
+import { oneLine } from './log-safety.js'
+
+/** `plural(1, 'policy', 'policies')` → `1 policy`; `plural(2, 'run')` → `2 runs`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`
+}
+
+/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
+export function quoteList(names: readonly string[], shown = 20, nameLength = 80): string {
+  const quoted = names.slice(0, shown).map((name) => `"${oneLine(name, nameLength)}"`)
+  const more = names.length - quoted.length
+  return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ')
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,14 @@
+// What every stage is given: the Platform client, the clock it waits by, the log, and the signal of
+// a cancelled workflow. Passed in, so that tests hand a stage a simulator's client and a virtual clock.
+
+import type { Clock } from '../lib/poll.js'
+import type { Logger } from '../lib/logger.js'
+import type { PlatformClient } from './client.js'
+
+export interface StageDeps {
+  client: PlatformClient
+  clock: Clock
+  log: Logger
+  /** Aborted when the workflow is cancelled: the stage stops waiting and starts nothing new. */
+  signal?: AbortSignal
+}

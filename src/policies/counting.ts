@@ -1,0 +1,79 @@
+// Counting: violations per severity over the selected policies, the warnings about counts the gate
+// cannot use as they are, and the stage's one-line summary for the log.
+
+import { oneLine } from '../lib/log-safety.js'
+import {
+  emptyCounts,
+  isKnownSeverity,
+  SEVERITY_ORDER,
+  sumCounts,
+  type SeverityCounts
+} from '../lib/severity.js'
+import { plural, quoteList } from '../lib/text.js'
+import type { PolicyResult } from './outcome.js'
+
+export interface Tally {
+  violations: SeverityCounts
+  newViolations: SeverityCounts
+  unknownSeverityViolations: number
+  newUnknownSeverityViolations: number
+}
+
+export function tally(policies: PolicyResult[]): Tally {
+  const counts: Tally = {
+    violations: emptyCounts(),
+    newViolations: emptyCounts(),
+    unknownSeverityViolations: 0,
+    newUnknownSeverityViolations: 0
+  }
+  for (const p of policies) {
+    if (isKnownSeverity(p.severity)) {
+      counts.violations[p.severity] += p.violations ?? 0
+      counts.newViolations[p.severity] += p.newViolations ?? 0
+    } else {
+      counts.unknownSeverityViolations += p.violations ?? 0
+      counts.newUnknownSeverityViolations += p.newViolations ?? 0
+    }
+  }
+  return counts
+}
+
+export function unknownSeverityWarning(policies: PolicyResult[]): string[] {
+  const bySeverity = new Map<string, { policies: number; violations: number }>()
+  for (const p of policies) {
+    if (isKnownSeverity(p.severity)) continue
+    const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 }
+    entry.policies++
+    entry.violations += p.violations ?? 0
+    bySeverity.set(p.severity, entry)
+  }
+  if (bySeverity.size === 0) return []
+  const details = [...bySeverity]
+    .map(
+      ([severity, entry]) =>
+        `"${oneLine(String(severity), 40)}": ${plural(entry.policies, 'policy', 'policies')}, ${plural(entry.violations, 'violation')}`
+    )
+    .join('; ')
+  return [
+    `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
+  ]
+}
+
+export function missingCountWarning(policies: PolicyResult[]): string[] {
+  const missing = policies.filter((p) => p.violations === undefined)
+  if (missing.length === 0) return []
+  return [
+    `No violation count (never evaluated?) for ${plural(missing.length, 'policy', 'policies')}, so treated as stale: ${quoteList(missing.map((p) => p.name))}.`
+  ]
+}
+
+export function summaryLine(policies: PolicyResult[], counts: Tally): string {
+  const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`)
+  if (counts.unknownSeverityViolations > 0) {
+    bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`)
+  }
+  const total = sumCounts(counts.violations) + counts.unknownSeverityViolations
+  const violating = policies.filter((p) => (p.violations ?? 0) > 0).length
+  const stale = policies.filter((p) => p.stale).length
+  return `Policies: ${plural(total, 'violation')} (${bySeverity.join(', ')}) in ${plural(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`
+}

@@ -1,0 +1,72 @@
+// What the policy stage found: every selected policy's result and the counts over them. The verdict
+// step judges these counts; the report renders them.
+
+import type { PolicyEvaluationMode } from '../inputs/config.js'
+import type { SeverityCounts } from '../lib/severity.js'
+import type { PolicyGroup, PolicyViolation } from '../platform/types.js'
+
+/** Where a policy's count came from. */
+export type ResultSource =
+  /** The Platform evaluated it after the run (or, with no run, whenever it last did). */
+  | 'evaluation'
+  /** Its saved query was executed by this action. */
+  | 'executed'
+  /** Neither: the count is the one from before the run. */
+  | 'stale'
+
+export interface PolicyResult {
+  id: string
+  name: string
+  /** As the Platform says; may be a severity this action does not know. */
+  severity: string
+  domain: string
+  queryId: string
+  groups: string[]
+  /** Current violation count; `undefined` only when the Platform gave none at all. */
+  violations?: number
+  /**
+   * Count of the evaluation before this one, for "change since the previous evaluation" (with a
+   * run: the last evaluation before it, i.e. the baseline). Undefined when unknown: it is only
+   * looked up for the most severe violating policies, and never shown for stale ones.
+   */
+  previousViolations?: number
+  /** For `gate-on: new`: the count in the last evaluation before the run (undefined: none). */
+  baseline?: number
+  /**
+   * max(0, violations - baseline); all violations when there is no baseline. Undefined when the
+   * baseline was not looked up (`gate-on: all` spends no request on it; see newViolationsPartial).
+   */
+  newViolations?: number
+  /** When the count was produced (the evaluation's run_at, or the time of execution). */
+  evaluatedAt?: string
+  source: ResultSource
+  stale: boolean
+  /** Sample violating resources (only for violating policies). */
+  samples: PolicyViolation[]
+}
+
+export interface PolicyOutcome {
+  /** Evaluation mode actually applied (`latest` in policies-only mode under `auto`). */
+  mode: PolicyEvaluationMode
+  /** The run's completion time that results must be newer than; absent in policies-only mode. */
+  freshAfter?: string
+  groups: PolicyGroup[]
+  /** Every selected policy, most severe and most violating first. */
+  policies: PolicyResult[]
+  violations: SeverityCounts
+  newViolations: SeverityCounts
+  unknownSeverityViolations: number
+  newUnknownSeverityViolations: number
+  /**
+   * True when some counted policy's baseline was not looked up (only with `gate-on: all`), so the
+   * new-violation figures are a lower bound.
+   */
+  newViolationsPartial?: boolean
+  /** Daily violation totals for the last 7 days, oldest first (empty when unavailable). */
+  trend: { date: string; violations: number }[]
+  /** Set when the trend covers more policies than the selection (the API cannot filter by policy). */
+  trendNote?: string
+  warnings: string[]
+  /** Time spent waiting for fresh evaluations. */
+  evaluationWaitMs: number
+}

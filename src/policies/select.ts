@@ -1,0 +1,74 @@
+// Selection: the policy groups and policies the workflow names, resolved against what the Platform
+// has. A name that matches nothing is an input error that lists what exists.
+
+import type { PolicyConfig } from '../inputs/config.js'
+import { InputError } from '../inputs/config.js'
+import { oneLine } from '../lib/log-safety.js'
+import { plural, quoteList } from '../lib/text.js'
+import type { PlatformClient } from '../platform/client.js'
+import type { Policy, PolicyGroup } from '../platform/types.js'
+
+export async function resolveGroups(
+  client: PlatformClient,
+  wanted: string[]
+): Promise<PolicyGroup[]> {
+  if (wanted.length === 0) return []
+  const { items } = await client.listPolicyGroups()
+  const found = new Map<string, PolicyGroup>()
+  const missing: string[] = []
+  for (const name of wanted) {
+    const key = name.toLowerCase()
+    const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key)
+    if (matches.length === 0) missing.push(name)
+    for (const group of matches) found.set(group.id, group)
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${
+        items.length === 0
+          ? 'There are no policy groups.'
+          : `Policy groups: ${quoteList(items.map((g) => g.name))}.`
+      }`
+    )
+  }
+  return [...found.values()]
+}
+
+export function selectPolicies(listed: Policy[], config: PolicyConfig): Policy[] {
+  const inDomains =
+    config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed
+  if (config.policies.length === 0) return inDomains
+  const wanted = new Set(config.policies.map((name) => name.toLowerCase()))
+  const chosen = inDomains.filter(
+    (p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase())
+  )
+  const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]))
+  const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()))
+  if (missing.length > 0) {
+    const narrowed =
+      config.groups.length + config.severities.length + config.domains.length > 0
+        ? ' matching the other filters (policy-groups, severities, domains)'
+        : ''
+    const names = [...new Set(inDomains.map((p) => p.name))].sort()
+    throw new InputError(
+      `Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${
+        names.length === 0
+          ? `There are no active policies${narrowed}.`
+          : `Active policies${narrowed}: ${quoteList(names)}.`
+      }`
+    )
+  }
+  return chosen
+}
+
+export function describeSelection(config: PolicyConfig): string {
+  const parts = [
+    config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
+    config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
+    config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
+    config.policies.length > 0
+      ? plural(config.policies.length, 'named policy', 'named policies')
+      : ''
+  ].filter((part) => part !== '')
+  return parts.length === 0 ? '' : ` (${oneLine(parts.join('; '), 300)})`
+}

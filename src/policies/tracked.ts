@@ -1,0 +1,78 @@
+// What the stage knows of each selected policy while it works: its result so far, the Platform's
+// latest evaluation, and (with a run) the last evaluation from before the run. A result is current
+// when it can be vouched for under the evaluation mode.
+
+import type { PolicyEvaluationMode } from '../inputs/config.js'
+import type { Policy } from '../platform/types.js'
+import type { PolicyResult } from './outcome.js'
+
+/** One evaluation of a policy, as a listing or its history showed it. */
+export interface Evaluation {
+  count?: number
+  runAt: string
+}
+
+export interface Tracked {
+  result: PolicyResult
+  /** The Platform's latest evaluation as last listed; undefined: never evaluated. */
+  latest?: Evaluation
+  /**
+   * With a run: the last evaluation at or before it, once a listing showed it (null: the listing
+   * showed no evaluation at all, so there is none).
+   */
+  preRun?: Evaluation | null
+}
+
+/** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
+export function effectiveMode(mode: PolicyEvaluationMode, hasRun: boolean): PolicyEvaluationMode {
+  return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode
+}
+
+export function track(policy: Policy, freshAfter?: string): Tracked {
+  const tracked: Tracked = { result: resultFrom(policy) }
+  observe(tracked, policy, freshAfter)
+  return tracked
+}
+
+/** Takes in a listing's view of a policy. */
+export function observe(tracked: Tracked, policy: Policy, freshAfter?: string): void {
+  tracked.result = resultFrom(policy)
+  tracked.latest = policy.run_at
+    ? { count: policy.violation_count ?? undefined, runAt: policy.run_at }
+    : undefined
+  if (freshAfter === undefined) return
+  if (tracked.latest === undefined) tracked.preRun ??= null
+  else if (!isAfter(tracked.latest.runAt, freshAfter)) tracked.preRun = tracked.latest
+}
+
+export function resultFrom(policy: Policy): PolicyResult {
+  return {
+    id: policy.id,
+    name: policy.name,
+    severity: policy.severity,
+    domain: policy.domain,
+    queryId: policy.query_id,
+    groups: policy.policy_groups?.map((group) => group.name) ?? [],
+    violations: policy.violation_count ?? undefined,
+    evaluatedAt: policy.run_at ?? undefined,
+    source: 'evaluation',
+    stale: false,
+    samples: []
+  }
+}
+
+export function isAfter(time: string, reference: string): boolean {
+  return Date.parse(time) > Date.parse(reference)
+}
+
+/** Whether the policy's count can be vouched for under the mode (executed, or evaluated in time). */
+export function hasCurrentResult(
+  t: Tracked,
+  mode: PolicyEvaluationMode,
+  freshAfter?: string
+): boolean {
+  if (t.result.source === 'executed') return true
+  if (t.result.violations === undefined) return false
+  if (mode === 'latest') return true
+  return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter)
+}

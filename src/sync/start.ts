@@ -1,0 +1,176 @@
+// Finding the run to follow: the one named by `sync-run-id`, an active one (`if-running`), or a new
+// one, started exactly once even when the answer to the start request is lost.
+
+import type { SyncConfig } from '../inputs/config.js'
+import { backoffDelay } from '../lib/backoff.js'
+import type { Clock } from '../lib/poll.js'
+import type { Logger } from '../lib/logger.js'
+import { PlatformError, type PlatformClient } from '../platform/client.js'
+import type { StageDeps } from '../platform/deps.js'
+import { isActive, type SyncRun, type SyncRunDetails } from '../platform/types.js'
+import { syncNotFound } from './not-found.js'
+import type { RunTracker } from './tracker.js'
+
+const RUN_HISTORY_SIZE = 20
+const START_ATTEMPTS = 3
+/** After a POST timed out, the run list is read this often before a new POST. */
+const LATE_CREATE_LOOKS = 6
+
+export type Resolution =
+  { run: SyncRunDetails; started: boolean; history: SyncRun[] } | { refusal: string }
+
+/** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
+export async function resolveRun(
+  config: SyncConfig,
+  deps: StageDeps,
+  tracker: RunTracker
+): Promise<Resolution> {
+  const { client, log } = deps
+  const history = await listRunsOrExplain(client, config.name)
+  if (config.runId) {
+    const run = await client.getRun(config.name, config.runId).catch((error: unknown) => {
+      if (error instanceof PlatformError && error.status === 404) {
+        throw new PlatformError(
+          `Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`,
+          'http',
+          error.endpoint,
+          404,
+          error.serverMessage
+        )
+      }
+      throw error
+    })
+    log.info(`Following run ${run.id} of sync "${config.name}" (status "${run.status}").`)
+    return { run, started: false, history }
+  }
+
+  const active = history.find((run) => isActive(run.status))
+  if (active) {
+    const decision = onActiveRun(config, active, log)
+    if (decision !== 'start') return 'refusal' in decision ? decision : { ...decision, history }
+  }
+  const run = await startRun(config, deps, history, tracker)
+  if ('refusal' in run) return run
+  return { ...run, history }
+}
+
+function onActiveRun(
+  config: SyncConfig,
+  active: SyncRun,
+  log: Logger
+): { run: SyncRun; started: false } | { refusal: string } | 'start' {
+  const since = active.created_at ? ` since ${active.created_at}` : ''
+  switch (config.ifRunning) {
+    case 'fail':
+      return {
+        refusal: `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}), and "if-running" is "fail".`
+      }
+    case 'attach':
+      log.info(
+        `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}); following it (if-running: attach).`
+      )
+      return { run: active, started: false }
+    case 'start':
+      log.info(
+        `Sync "${config.name}" has an active run ${active.id}; starting another (if-running: start).`
+      )
+      return 'start'
+  }
+}
+
+/**
+ * Starts a run exactly once. A POST that failed in a way that leaves its effect unknown (network
+ * error, 5xx) may still have created the run, so before trying again look for a run that appeared
+ * since: one that was not there before the POST.
+ */
+async function startRun(
+  config: SyncConfig,
+  deps: StageDeps,
+  history: SyncRun[],
+  tracker: RunTracker
+): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
+  const { client, log, clock } = deps
+  let lastError: PlatformError | undefined
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      const creating = client.createRun(config.name)
+      tracker.startPending(creating)
+      const run = await creating
+      log.info(`Started run ${run.id} of sync "${config.name}".`)
+      return { run, started: true }
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error
+      lastError = error
+      if (error.status === 404) throw await syncNotFound(client, config.name, error)
+      if (error.status === 422) return onStartRefused(config, deps, error)
+      if (!error.outcomeUnknown) throw error
+      log.warning(
+        `Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`
+      )
+      const created = await findCreatedRun(client, config.name, history, clock, error.kind)
+      if (created) {
+        log.info(`Run ${created.id} was created by the failed request; following it.`)
+        return { run: created, started: true }
+      }
+      await clock.sleep(backoffDelay(attempt))
+    }
+  }
+  throw lastError ?? new Error('starting the run failed')
+}
+
+/**
+ * Looks for the run a failed POST may have created: one that was not in `history`. A POST that
+ * timed out may still be at work on the Platform, so then the listing is repeated for a while
+ * (a little longer than the request itself was given) before the caller may try again.
+ */
+async function findCreatedRun(
+  client: PlatformClient,
+  syncName: string,
+  history: SyncRun[],
+  clock: Clock,
+  failure: PlatformError['kind']
+): Promise<SyncRun | undefined> {
+  const known = new Set(history.map((run) => run.id))
+  const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1
+  for (let look = 1; ; look++) {
+    const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE)
+    const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history))
+    if (created || look >= looks) return created
+    await clock.sleep(Math.max(500, client.requestTimeoutMs / 5))
+  }
+}
+
+function isNewerThanAll(run: SyncRun, history: SyncRun[]): boolean {
+  const created = Date.parse(run.created_at)
+  return history.every((known) => Date.parse(known.created_at) <= created)
+}
+
+/** The spec does not say what a POST does while a run is active; a 422 is read as that. */
+async function onStartRefused(
+  config: SyncConfig,
+  deps: StageDeps,
+  error: PlatformError
+): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
+  const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE)
+  const active = runs.items.find((run) => isActive(run.status))
+  if (!active) throw error
+  if (config.ifRunning === 'fail') {
+    return {
+      refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
+    }
+  }
+  deps.log.warning(
+    `The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`
+  )
+  return { run: active, started: false }
+}
+
+async function listRunsOrExplain(client: PlatformClient, syncName: string): Promise<SyncRun[]> {
+  try {
+    return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items
+  } catch (error) {
+    if (error instanceof PlatformError && error.status === 404)
+      throw await syncNotFound(client, syncName, error)
+    throw error
+  }
+}

@@ -1,0 +1,173 @@
+// Following the run to its end: an adaptive poll of its status, woken early by the end of its live
+// log stream, a progress line now and then, and on timeout the cancel of a run this action started.
+
+import type { SyncConfig } from '../inputs/config.js'
+import { formatDuration } from '../lib/duration.js'
+import { oneLine } from '../lib/log-safety.js'
+import type { Logger } from '../lib/logger.js'
+import { pollUntil, Waker, type Clock, type PollResult } from '../lib/poll.js'
+import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
+import { messageOf } from '../lib/text.js'
+import type { StageDeps } from '../platform/deps.js'
+import { isActive, isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
+import { fetchRunLogs, LiveLogs } from './logs.js'
+import type { SyncOutcome } from './outcome.js'
+import { isFinished, progressLine, runAge, runFailed, statusLabel } from './run-status.js'
+import { cancelStartedRun, type RunTracker } from './tracker.js'
+
+const PROGRESS_EVERY_MS = 30_000
+
+/** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
+export async function waitForRun(
+  config: SyncConfig,
+  deps: StageDeps,
+  tracker: RunTracker,
+  history: SyncRun[],
+  outcome: SyncOutcome
+): Promise<SyncRunDetails> {
+  const { client, clock, log } = deps
+  const run = tracker.run as SyncRunDetails
+  const expectedMs = expectedDuration(history)
+  const waker = new Waker()
+  const stream = openLiveLogs(config, deps, tracker, waker)
+  // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
+  // first status request waits for the schedule.
+  let known: SyncRunDetails | undefined = run
+  const ageAtStart = runAge(run, clock.now())
+  const report = progressReporter(log, clock)
+  log.info(
+    `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''}.`
+  )
+  const result = await pollUntil<SyncRunDetails>({
+    clock,
+    waker,
+    signal: deps.signal,
+    timeoutMs: config.timeoutMs,
+    check: async () => {
+      const value = known ?? (await client.getRun(config.name, run.id))
+      if (!known) outcome.statusChecks++
+      known = undefined
+      return value
+    },
+    isDone: isFinished,
+    onValue: (current, elapsedMs) => {
+      tracker.statusSeen(current)
+      report(current, elapsedMs)
+      if (isTerminal(current.status)) stream.stop()
+      else stream.follow(current.status)
+    },
+    nextDelay: (current, elapsedMs) =>
+      nextPollDelay({
+        elapsedMs,
+        runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+        expectedDurationMs: expectedMs,
+        maxIntervalMs: config.pollIntervalMs,
+        awaitingIngestion: isTerminal(current.status),
+        streamOpen: stream.open
+      })
+  })
+  stream.stop()
+  outcome.waitedMs = result.elapsedMs
+  let final = 'value' in result ? result.value : result.last
+  if (result.kind === 'timeout') final = await onTimeout(result, config, deps, tracker, outcome)
+  // With `always` the lines were printed as they came; `on-failure` prints them only now.
+  if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
+    outcome.logLines = await failureLogs(config, deps, final, stream)
+    log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines)
+  }
+  return final
+}
+
+/** The live log stream, whose end wakes the poll loop for an immediate status check. */
+function openLiveLogs(
+  config: SyncConfig,
+  { client, log }: StageDeps,
+  tracker: RunTracker,
+  waker: Waker
+): LiveLogs {
+  const run = tracker.run as SyncRunDetails
+  const stream = new LiveLogs(client, config.name, run.id, {
+    print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
+    onEnd: (reason) => {
+      log.debug(`Live log stream: ${reason}.`)
+      // The spec answers 204 while a run has not started: that says nothing about its end.
+      const status = tracker.run?.status
+      if (reason === 'unavailable' && (status === 'created' || status === 'pending')) return
+      waker.wake()
+    }
+  })
+  stream.follow(run.status)
+  return stream
+}
+
+/** Logs each change of status, a progress line while none comes, and statuses it does not know. */
+function progressReporter(
+  log: Logger,
+  clock: Clock
+): (run: SyncRunDetails, elapsedMs: number) => void {
+  let lastStatus = ''
+  let lastProgressAt = clock.now()
+  const unknownStatuses = new Set<string>()
+  return (current, elapsedMs) => {
+    const status = statusLabel(current)
+    if (status !== lastStatus) {
+      log.info(`Run ${current.id}: ${status} (${formatDuration(elapsedMs)} elapsed).`)
+      lastStatus = status
+      lastProgressAt = clock.now()
+    } else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+      log.info(
+        `Run ${current.id}: still ${status}; ${progressLine(current)}; ${formatDuration(elapsedMs)} elapsed.`
+      )
+      lastProgressAt = clock.now()
+    }
+    const known = isTerminal(current.status) || isActive(current.status)
+    if (!known && !unknownStatuses.has(current.status)) {
+      unknownStatuses.add(current.status)
+      log.warning(
+        `Run ${current.id} reports status "${oneLine(current.status, 60)}", which this action does not know; waiting until it ends or the timeout.`
+      )
+    }
+  }
+}
+
+/** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
+async function onTimeout(
+  result: Extract<PollResult<SyncRunDetails>, { kind: 'timeout' }>,
+  config: SyncConfig,
+  { client, log }: StageDeps,
+  tracker: RunTracker,
+  outcome: SyncOutcome
+): Promise<SyncRunDetails> {
+  const last = result.last
+  outcome.timedOut = true
+  outcome.verdict = 'fail'
+  const what = isTerminal(last.status) ? 'its data to be ingested' : 'it to finish'
+  outcome.reasons.push(
+    `Timed out after ${formatDuration(result.elapsedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`
+  )
+  if (isTerminal(last.status)) return last
+  if (!tracker.startedByAction) {
+    log.info(`Run ${last.id} was not started by this action, so it is left running.`)
+    return last
+  }
+  if (!config.cancelOnTimeout) return last
+  const cancelled = await cancelStartedRun(client, tracker, log)
+  outcome.cancelledByAction = cancelled !== undefined
+  return cancelled ? { ...last, ...cancelled } : last
+}
+
+/** The run's stored logs; the streamed lines when those cannot be read. */
+async function failureLogs(
+  config: SyncConfig,
+  { client, log }: StageDeps,
+  run: SyncRun,
+  stream: LiveLogs
+): Promise<string[]> {
+  const lines = await fetchRunLogs(client, config.name, run.id).catch((error: unknown) => {
+    log.warning(
+      `Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`
+    )
+    return stream.recentLines
+  })
+  return lines.length > 0 ? lines : stream.recentLines
+}

@@ -1,0 +1,73 @@
+// The verdict: one pure step after the stages. It takes what each stage found (or the error that
+// stopped it) and the workflow's thresholds, and says pass or fail with every reason, most
+// fundamental first. Nothing else decides the result: publishing only renders it.
+
+import type { GateOn, Thresholds } from '../inputs/config.js'
+import type { PolicyOutcome } from '../policies/outcome.js'
+import type { SyncOutcome } from '../sync/outcome.js'
+import { evaluateGate, type GateVerdict } from './gate.js'
+
+export type StageName = 'inputs' | 'sync' | 'policies'
+
+export interface StageError {
+  stage: StageName
+  /** Already redacted. */
+  message: string
+}
+
+export interface VerdictInput {
+  /** The workflow was cancelled (SIGINT/SIGTERM) before the action finished. */
+  cancelled: boolean
+  /** Stages that threw: a Platform that could not be talked to, or bad inputs. */
+  errors: readonly StageError[]
+  sync?: SyncOutcome
+  policies?: PolicyOutcome
+  /** The gate's settings; present when the policy stage is configured. */
+  gate?: { thresholds: Thresholds; gateOn: GateOn }
+}
+
+export interface Verdict {
+  result: 'pass' | 'fail'
+  /** Why the result is `fail`, most fundamental first; empty on a pass. */
+  reasons: string[]
+  /** The gate over the policy counts; absent when the policy stage has no outcome. */
+  gate?: GateVerdict
+}
+
+export function decide(input: VerdictInput): Verdict {
+  const { sync, policies } = input
+  const gate =
+    policies && input.gate
+      ? evaluateGate({
+          ...policies,
+          ...input.gate,
+          stalePolicies: policies.policies.filter((policy) => policy.stale).length
+        })
+      : undefined
+  const reasons: string[] = []
+  if (input.cancelled) reasons.push('The workflow was cancelled before the action finished.')
+  for (const error of input.errors) reasons.push(`${stageLabel(error.stage)}: ${error.message}`)
+  if (sync?.verdict === 'fail') {
+    // A stage that threw, or was cut short by the cancellation, is already explained.
+    const explained =
+      sync.reasons.length > 0 ||
+      input.errors.some((error) => error.stage === 'sync') ||
+      input.cancelled
+    reasons.push(...(explained ? sync.reasons : ['The sync stage failed.']))
+  }
+  if (gate?.verdict === 'fail') reasons.push(...gate.reasons)
+  return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate }
+}
+
+export function stageLabel(stage: StageName | 'report'): string {
+  switch (stage) {
+    case 'inputs':
+      return 'Inputs'
+    case 'sync':
+      return 'Sync stage'
+    case 'policies':
+      return 'Policy stage'
+    case 'report':
+      return 'Report'
+  }
+}
