@@ -1167,7 +1167,7 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(9133),
+  redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
@@ -11142,7 +11142,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 9133:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1514);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2608);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29569,7 +29569,116 @@ function createMemoryLogger() {
 
 /***/ }),
 
-/***/ 1514:
+/***/ 5439:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  b5: () => (/* binding */ Waker),
+  Mf: () => (/* binding */ abortableSleep),
+  g3: () => (/* binding */ pollUntil),
+  ml: () => (/* binding */ systemClock)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/lib/poll.ts
+// A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
+// so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
+// rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
+// current sleep short so that the next check happens at once.
+
+/** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
+async function abortableSleep(ms, signal) {
+    await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch((error) => {
+        if (!signal?.aborted)
+            throw error;
+    });
+}
+const systemClock = { now: () => Date.now(), sleep: abortableSleep };
+/** Cuts the poll loop's current (or next) sleep short. */
+class Waker {
+    controller = new AbortController();
+    pending = false;
+    wake() {
+        this.pending = true;
+        this.controller.abort();
+    }
+    /** The signal for one sleep; already aborted when a wake came between sleeps. */
+    nextSignal() {
+        if (this.pending) {
+            this.pending = false;
+            return AbortSignal.abort();
+        }
+        if (this.controller.signal.aborted)
+            this.controller = new AbortController();
+        return this.controller.signal;
+    }
+    /** Consumes a wake that cut a sleep short, so it does not also skip the following one. */
+    settle() {
+        this.pending = false;
+    }
+}
+async function pollUntil(options) {
+    const { clock, waker } = options;
+    const startedAt = clock.now();
+    for (let checks = 1;; checks++) {
+        const value = await options.check();
+        const elapsedMs = clock.now() - startedAt;
+        options.onValue?.(value, elapsedMs);
+        if (options.isDone(value))
+            return { kind: 'done', value, elapsedMs, checks };
+        if (options.signal?.aborted)
+            return { kind: 'aborted', last: value, elapsedMs, checks };
+        const remaining = options.timeoutMs - elapsedMs;
+        if (remaining <= 0)
+            return { kind: 'timeout', last: value, elapsedMs, checks };
+        const delay = Math.max(0, Math.min(options.nextDelay(value, elapsedMs), remaining));
+        await clock.sleep(delay, anySignal(waker?.nextSignal(), options.signal));
+        waker?.settle();
+    }
+}
+function anySignal(...signals) {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length <= 1)
+        return present[0];
+    return AbortSignal.any(present);
+}
+
+
+/***/ }),
+
+/***/ 9112:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JN: () => (/* binding */ quoteList),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   bD: () => (/* binding */ messageOf)
+/* harmony export */ });
+/* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9160);
+// Plain-text helpers shared by the log lines, error messages and reports.
+
+/** `plural(1, 'policy', 'policies')` → `1 policy`; `plural(2, 'run')` → `2 runs`. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
+function quoteList(names, shown = 20, nameLength = 80) {
+    const quoted = names.slice(0, shown).map((name) => `"${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(name, nameLength)}"`);
+    const more = names.length - quoted.length;
+    return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ');
+}
+/** The message of anything thrown. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29717,95 +29826,12 @@ function defaultReportFile(env) {
 var logger = __nccwpck_require__(2415);
 // EXTERNAL MODULE: ./src/lib/log-safety.ts
 var log_safety = __nccwpck_require__(9160);
-;// CONCATENATED MODULE: ./src/lib/poll.ts
-// A generic poll loop (after Codex-/await-remote-run): it takes its clock and sleep from the caller,
-// so tests run a 60-minute wait in milliseconds, and it reports timeouts and aborts as results
-// rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
-// current sleep short so that the next check happens at once.
-/** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
-function abortableSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-const systemClock = { now: () => Date.now(), sleep: abortableSleep };
-/** Cuts the poll loop's current (or next) sleep short. */
-class Waker {
-    controller = new AbortController();
-    pending = false;
-    wake() {
-        this.pending = true;
-        this.controller.abort();
-    }
-    /** The signal for one sleep; already aborted when a wake came between sleeps. */
-    nextSignal() {
-        if (this.pending) {
-            this.pending = false;
-            return AbortSignal.abort();
-        }
-        if (this.controller.signal.aborted)
-            this.controller = new AbortController();
-        return this.controller.signal;
-    }
-    /** Consumes a wake that cut a sleep short, so it does not also skip the following one. */
-    settle() {
-        this.pending = false;
-    }
-}
-async function pollUntil(options) {
-    const { clock, waker } = options;
-    const startedAt = clock.now();
-    for (let checks = 1;; checks++) {
-        const value = await options.check();
-        const elapsedMs = clock.now() - startedAt;
-        options.onValue?.(value, elapsedMs);
-        if (options.isDone(value))
-            return { kind: 'done', value, elapsedMs, checks };
-        if (options.signal?.aborted)
-            return { kind: 'aborted', last: value, elapsedMs, checks };
-        const remaining = options.timeoutMs - elapsedMs;
-        if (remaining <= 0)
-            return { kind: 'timeout', last: value, elapsedMs, checks };
-        const delay = Math.max(0, Math.min(options.nextDelay(value, elapsedMs), remaining));
-        await clock.sleep(delay, anySignal(waker?.nextSignal(), options.signal));
-        waker?.settle();
-    }
-}
-function anySignal(...signals) {
-    const present = signals.filter((signal) => signal !== undefined);
-    if (present.length <= 1)
-        return present[0];
-    return AbortSignal.any(present);
-}
-
-;// CONCATENATED MODULE: ./src/lib/text.ts
-// Plain-text helpers shared by the log lines, error messages and reports.
-
-/** `plural(1, 'policy', 'policies')` → `1 policy`; `plural(2, 'run')` → `2 runs`. */
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
-function quoteList(names, shown = 20, nameLength = 80) {
-    const quoted = names.slice(0, shown).map((name) => `"${(0,log_safety/* oneLine */.TN)(name, nameLength)}"`);
-    const more = names.length - quoted.length;
-    return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ');
-}
-/** The message of anything thrown. */
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-// EXTERNAL MODULE: ./src/platform/client.ts
-var platform_client = __nccwpck_require__(1480);
+// EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
+var poll = __nccwpck_require__(5439);
+// EXTERNAL MODULE: ./src/lib/text.ts
+var lib_text = __nccwpck_require__(9112);
+// EXTERNAL MODULE: ./src/platform/client.ts + 3 modules
+var platform_client = __nccwpck_require__(389);
 ;// CONCATENATED MODULE: ./src/lib/concurrency.ts
 // Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
 // enough that a Platform with thousands of policies is not hit by thousands of requests at once.
@@ -29917,7 +29943,7 @@ function unknownSeverityWarning(policies) {
     if (bySeverity.size === 0)
         return [];
     const details = [...bySeverity]
-        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${plural(entry.policies, 'policy', 'policies')}, ${plural(entry.violations, 'violation')}`)
+        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${(0,lib_text/* plural */.LS)(entry.policies, 'policy', 'policies')}, ${(0,lib_text/* plural */.LS)(entry.violations, 'violation')}`)
         .join('; ');
     return [
         `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
@@ -29928,7 +29954,7 @@ function missingCountWarning(policies) {
     if (missing.length === 0)
         return [];
     return [
-        `No violation count (never evaluated?) for ${plural(missing.length, 'policy', 'policies')}, so treated as stale: ${quoteList(missing.map((p) => p.name))}.`
+        `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
     ];
 }
 function summaryLine(policies, counts) {
@@ -29939,7 +29965,7 @@ function summaryLine(policies, counts) {
     const total = sumCounts(counts.violations) + counts.unknownSeverityViolations;
     const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
     const stale = policies.filter((p) => p.stale).length;
-    return `Policies: ${plural(total, 'violation')} (${bySeverity.join(', ')}) in ${plural(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
+    return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
 }
 
 // EXTERNAL MODULE: ./src/lib/duration.ts
@@ -30103,7 +30129,7 @@ async function forEachPolicy(items, nameOf, fn, limit = DETAIL_CONCURRENCY) {
             await fn(item);
         }
         catch (error) {
-            if (!(error instanceof platform_client/* PlatformError */.Wk))
+            if (!(error instanceof platform_client/* PlatformError */.W))
                 throw error;
             failures.push(`"${(0,log_safety/* oneLine */.TN)(nameOf(item), 80)}": ${error.message}`);
         }
@@ -30116,7 +30142,7 @@ function failureWarning(what, failures) {
         return [];
     const shown = failures.slice(0, 3).join('; ');
     const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-    return [`${what} of ${plural(failures.length, 'policy', 'policies')}: ${shown}${more}`];
+    return [`${what} of ${(0,lib_text/* plural */.LS)(failures.length, 'policy', 'policies')}: ${shown}${more}`];
 }
 
 ;// CONCATENATED MODULE: ./src/policies/tracked.ts
@@ -30201,11 +30227,11 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
     let waiting = pending();
     if (waiting === 0)
         return 0;
-    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(plan.timeoutMs)} for ${plural(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
+    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(plan.timeoutMs)} for ${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
     let progressAt = clock.now();
     // The selection's listing was the first look, so the first check only counts.
     let looked = false;
-    const result = await pollUntil({
+    const result = await (0,poll/* pollUntil */.g3)({
         clock,
         signal: deps.signal,
         timeoutMs: plan.timeoutMs,
@@ -30233,7 +30259,7 @@ async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
     if (waiting === 0)
         log.info(`Every selected policy was evaluated after the run (waited ${waited}).`);
     else
-        log.info(`${plural(waiting, 'policy', 'policies')} not evaluated after the run within ${waited}${plan.patient ? '; executing their saved queries instead' : ''}.`);
+        log.info(`${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} not evaluated after the run within ${waited}${plan.patient ? '; executing their saved queries instead' : ''}.`);
     return result.elapsedMs;
 }
 /**
@@ -30253,12 +30279,12 @@ async function readFreshEvaluations(client, filters, byId, freshAfter) {
 }
 async function executeQueries(items, deps) {
     const { client, clock, log } = deps;
-    log.info(`Executing the saved queries of ${plural(items.length, 'policy', 'policies')}.`);
+    log.info(`Executing the saved queries of ${(0,lib_text/* plural */.LS)(items.length, 'policy', 'policies')}.`);
     return forEachPolicy(items, (t) => t.result.name, async (t) => {
         const answer = await client.executeQuery(t.result.queryId, 1);
         const count = answer.metadata?.total_count;
         if (typeof count !== 'number') {
-            throw new platform_client/* PlatformError */.Wk('the answer has no metadata.total_count', 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
+            throw new platform_client/* PlatformError */.W('the answer has no metadata.total_count', 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
         }
         t.result.violations = count;
         t.result.source = 'executed';
@@ -30287,9 +30313,9 @@ async function resolveGroups(client, wanted) {
             found.set(group.id, group);
     }
     if (missing.length > 0) {
-        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${items.length === 0
+        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
             ? 'There are no policy groups.'
-            : `Policy groups: ${quoteList(items.map((g) => g.name))}.`}`);
+            : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => g.name))}.`}`);
     }
     return [...found.values()];
 }
@@ -30306,9 +30332,9 @@ function selectPolicies(listed, config) {
             ? ' matching the other filters (policy-groups, severities, domains)'
             : '';
         const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${names.length === 0
+        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
             ? `There are no active policies${narrowed}.`
-            : `Active policies${narrowed}: ${quoteList(names)}.`}`);
+            : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
     }
     return chosen;
 }
@@ -30318,7 +30344,7 @@ function describeSelection(config) {
         config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
         config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
         config.policies.length > 0
-            ? plural(config.policies.length, 'named policy', 'named policies')
+            ? (0,lib_text/* plural */.LS)(config.policies.length, 'named policy', 'named policies')
             : ''
     ].filter((part) => part !== '');
     return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
@@ -30392,7 +30418,7 @@ async function runPolicyStage(config, deps, context) {
     const counts = tally(policies);
     warnings.push(...unknownSeverityWarning(policies), ...missingCountWarning(policies));
     const trend = await readTrend(deps.client, selection.filters, config.domains, deps.clock.now()).catch((error) => {
-        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${messageOf(error)}`);
+        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${(0,lib_text/* messageOf */.bD)(error)}`);
         return [];
     });
     deps.log.info(summaryLine(policies, counts));
@@ -30425,7 +30451,7 @@ async function stage_select(config, { client, log }, groups, freshAfter, warning
     };
     const selected = selectPolicies(await listPolicies(client, filters), config);
     const described = describeSelection(config);
-    log.info(`Selected ${plural(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
+    log.info(`Selected ${(0,lib_text/* plural */.LS)(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
     if (selected.length === 0) {
         warnings.push(`No active policy matches the selection${described}, so the gate has nothing to judge.`);
     }
@@ -30568,7 +30594,7 @@ function evaluateGate(input) {
     rows.push(gateRow('total', sumCounts(input.violations) + input.unknownSeverityViolations, sumCounts(input.newViolations) + input.newUnknownSeverityViolations));
     const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew));
     if (input.stalePolicies > 0) {
-        reasons.push(`${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
+        reasons.push(`${(0,lib_text/* plural */.LS)(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
     }
     return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows };
     function gateRow(severity, violations, newViolations) {
@@ -30581,8 +30607,8 @@ function evaluateGate(input) {
 function breachReason(row, countNew) {
     const word = countNew ? 'new ' : '';
     return row.severity === 'total'
-        ? `${plural(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
-        : `${plural(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`;
+        ? `${(0,lib_text/* plural */.LS)(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
+        : `${(0,lib_text/* plural */.LS)(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`;
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/decide.ts
@@ -30766,12 +30792,12 @@ function policyCandidates(report) {
     for (const policy of breaching) {
         const newPart = countNew ? ` (${policy.newViolations ?? 0} new)` : '';
         const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time';
-        found.push(candidate('error', RANK.policy + severityRank(policy.severity), `Policy violated: ${policy.name}`, `${policy.severity} ${policy.domain} policy with ${plural(policy.violations ?? 0, 'violation')}${newPart}${policy.stale ? ' (stale result)' : ''}; evaluated at ${when}.`, `${policy.name} (${policy.severity}, ${counted(policy)})`));
+        found.push(candidate('error', RANK.policy + severityRank(policy.severity), `Policy violated: ${policy.name}`, `${policy.severity} ${policy.domain} policy with ${(0,lib_text/* plural */.LS)(policy.violations ?? 0, 'violation')}${newPart}${policy.stale ? ' (stale result)' : ''}; evaluated at ${when}.`, `${policy.name} (${policy.severity}, ${counted(policy)})`));
     }
     const within = violating.filter((policy) => !isBreaching(policy));
     if (within.length > 0) {
         const sum = within.reduce((total, policy) => total + (policy.violations ?? 0), 0);
-        found.push(candidate('warning', RANK.withinThresholds, 'Violations within the thresholds', `${plural(sum, 'violation')} in ${plural(within.length, 'policy', 'policies')} did not fail the gate (${bySeverity(within)}). ${namesWithCounts(within, (policy) => policy.violations ?? 0)}`));
+        found.push(candidate('warning', RANK.withinThresholds, 'Violations within the thresholds', `${(0,lib_text/* plural */.LS)(sum, 'violation')} in ${(0,lib_text/* plural */.LS)(within.length, 'policy', 'policies')} did not fail the gate (${bySeverity(within)}). ${namesWithCounts(within, (policy) => policy.violations ?? 0)}`));
     }
     for (const warning of outcome.warnings) {
         found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning));
@@ -30785,7 +30811,7 @@ function staleCandidates(outcome, gate) {
     // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
     const level = gate.verdict === 'fail' ? 'error' : 'warning';
     return [
-        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${plural(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${quoteList(stale.map((policy) => policy.name), NAMES_LISTED, 100)}.`)
+        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), NAMES_LISTED, 100)}.`)
     ];
 }
 /** `critical 3, low 2`: violations per severity, most severe first. */
@@ -30802,7 +30828,7 @@ function bySeverity(policies) {
 function namesWithCounts(policies, count) {
     if (policies.length === 0)
         return '';
-    return `Policies: ${quoteList(policies.map((policy) => `${policy.name} (${count(policy)})`), NAMES_LISTED, 100)}.`;
+    return `Policies: ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => `${policy.name} (${count(policy)})`), NAMES_LISTED, 100)}.`;
 }
 /** The `limit` most important, the last of them standing for all that did not fit. */
 function fit(candidates, level, limit) {
@@ -30818,7 +30844,7 @@ function fit(candidates, level, limit) {
         ...kept.map(strip),
         {
             level,
-            title: `${plural(rest.length, `more ${level}`)} (see the job summary)`,
+            title: `${(0,lib_text/* plural */.LS)(rest.length, `more ${level}`)} (see the job summary)`,
             message: (0,log_safety/* oneLine */.TN)(`Merged into one to stay within GitHub's per-step limit: ${rest.map((item) => item.brief).join('; ')}`, MESSAGE_LENGTH)
         }
     ];
@@ -31182,78 +31208,41 @@ function safeHref(url) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary: a verdict banner, the sync run, the policy gate, the errors and a footer. Each
-// section is its own exported function of a (redacted) report, so the PR comment can assemble a
-// compact form from the same pieces. Every list is capped, so however much the Platform returns
-// the summary stays under GitHub's limit of 1 MiB per step.
+;// CONCATENATED MODULE: ./src/report/summary-pieces.ts
+// Pieces the job summary's sections share: the caps that keep it under GitHub's limit, failure
+// and warning lists, and severity labels.
 
 
-
-
-
-
-
-
-/** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
-const SUMMARY_MAX_BYTES = 1_000_000;
-const VIOLATING_POLICY_LIMIT = 50;
-const STALE_POLICY_LIMIT = 50;
-const MESSAGE_LIMIT = 20;
-const TABLE_LIMIT = 10;
-const TREND_LIMIT = 14;
 const NAME_LENGTH = 120;
-const summary_MESSAGE_LENGTH = 1000;
-const SPARK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-function renderSummary(report, options) {
-    return redacted(report, options.redact, (safe) => composeSummary(safe, options.context ?? {}));
+const summary_pieces_MESSAGE_LENGTH = 1000;
+const MESSAGE_LIMIT = 20;
+/** Failure reasons and warnings, one per line. */
+function renderMessages(reasons, warnings) {
+    const items = [
+        ...reasons.map((reason) => markup `❌ ${escapeText(reason, summary_pieces_MESSAGE_LENGTH)}`),
+        ...warnings.map((warning) => markup `⚠️ ${escapeText(warning, summary_pieces_MESSAGE_LENGTH)}`)
+    ];
+    return items.length > 0 ? bulletList(items.slice(0, MESSAGE_LIMIT)) : undefined;
 }
-function composeSummary(report, context) {
-    const { policies } = report;
-    const head = blocks(renderBanner(report), renderSyncSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
-        report.verdict.gate &&
-        renderThresholdsTable(policies, report.verdict.gate, report.gateOn), policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn));
-    const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
-    // Samples are the only part without a natural bound, so they get whatever room is left.
-    const room = SUMMARY_MAX_BYTES - byteLength(head) - byteLength(tail) - 4;
-    const samples = policies && renderSamples(violatingPolicies(policies).slice(0, VIOLATING_POLICY_LIMIT), room);
-    return blocks(head, samples, tail);
+function severityLabel(severity) {
+    if (!isKnownSeverity(severity))
+        return markup `❔ ${escapeText(severity, 40)}`;
+    const icon = { critical: markup `🔴`, high: markup `🟠`, medium: markup `🟡`, low: markup `🔵` }[severity];
+    return markup `${icon} ${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`;
 }
-// --- Banner ---------------------------------------------------------------------------------
-function renderBanner(report) {
-    if (report.verdict.result === 'pass') {
-        return blocks(markup `## ✅ CloudQuery Platform: passed`, passLine(report));
-    }
-    const { reasons } = report.verdict;
-    const more = reasons.length > 1 ? markup ` _(and ${reasons.length - 1} more, below)_` : markup ``;
-    return blocks(markup `## ❌ CloudQuery Platform: failed`, reasons.length > 0 ? markup `**Why:** ${escapeText(reasons[0], 300)}${more}` : undefined, report.softFail
-        ? markup `**Soft fail:** ${codeSpan('soft-fail')} is on, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
-        : undefined);
+function byteLength(text) {
+    return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
 }
-function passLine(report) {
-    const parts = [];
-    const { sync, policies } = report;
-    if (sync?.run && !sync.waited) {
-        parts.push(markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`);
-    }
-    else if (sync?.run) {
-        parts.push(markup `Sync ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`);
-    }
-    if (policies) {
-        const selected = escapeText(plural(policies.policies.length, 'policy', 'policies'));
-        const { violations } = violationTotals(policies);
-        parts.push(policies.policies.length === 0
-            ? markup `No policies were selected.`
-            : violations === 0
-                ? markup `No violations in ${selected}.`
-                : markup `${escapeText(plural(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}, all within the thresholds.`);
-    }
-    else if (report.policiesSkipped) {
-        parts.push(markup `Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`);
-    }
-    return joinInline(parts, markup ` `);
-}
-// --- Sync run -------------------------------------------------------------------------------
+
+;// CONCATENATED MODULE: ./src/report/summary-sync.ts
+// The job summary's sync run section: status, figures, notes and the tables with errors.
+
+
+
+
+
+
+const TABLE_LIMIT = 10;
 function renderSyncSection(report) {
     const { sync } = report;
     const name = sync?.syncName ?? report.syncName;
@@ -31343,14 +31332,26 @@ function renderTablesWithErrors(tables) {
         ? markup `_…and ${tables.length - shown.length} more tables with errors._`
         : undefined);
 }
-// --- Policy gate ----------------------------------------------------------------------------
+
+;// CONCATENATED MODULE: ./src/report/summary-policies.ts
+// The job summary's policy gate section: the overview, the thresholds table, the violating
+// policies with their samples, the stale policies and the trend. The PR comment reuses them.
+
+
+
+
+
+const VIOLATING_POLICY_LIMIT = 50;
+const STALE_POLICY_LIMIT = 50;
+const TREND_LIMIT = 14;
+const SPARK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 function renderPolicyOverview(report, outcome) {
     const stale = stalePolicies(outcome).length;
     const gate = report.gateOn === 'new'
         ? markup `Gate on **new** violations (added since each policy's last evaluation before the run)`
         : markup `Gate on **all** current violations`;
     const figures = [
-        escapeText(plural(outcome.policies.length, 'policy', 'policies')),
+        escapeText((0,lib_text/* plural */.LS)(outcome.policies.length, 'policy', 'policies')),
         markup `${violatingPolicies(outcome).length} violating`,
         ...(stale > 0 ? [markup `${stale} stale`] : [])
     ];
@@ -31412,7 +31413,7 @@ function renderViolatingPolicies(outcome, limit, gateOn) {
             escapeCell(policy.domain, 40),
             markup `${escapeCell(policy.violations)}${newCount}`,
             escapeCell(formatChange(policy.violations, policy.previousViolations)),
-            summary_evaluatedAt(policy)
+            summary_policies_evaluatedAt(policy)
         ];
     });
     return blocks(markup `#### Violating policies (${violating.length})`, table([
@@ -31426,7 +31427,7 @@ function renderViolatingPolicies(outcome, limit, gateOn) {
         ? markup `_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
         : undefined);
 }
-function summary_evaluatedAt(policy) {
+function summary_policies_evaluatedAt(policy) {
     const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40);
     if (policy.stale)
         return markup `${when} ⚠️ stale`;
@@ -31438,7 +31439,7 @@ function renderSamples(policies, maxBytes) {
     if (withSamples.length === 0)
         return undefined;
     const heading = markup `#### Sample violating resources`;
-    const omittedNote = (count) => markup `_Samples of ${escapeText(plural(count, 'more policy', 'more policies'))} are left out to keep the summary within GitHub's size limit._`;
+    const omittedNote = (count) => markup `_Samples of ${escapeText((0,lib_text/* plural */.LS)(count, 'more policy', 'more policies'))} are left out to keep the summary within GitHub's size limit._`;
     // Room for the heading and the note, measured at their longest.
     let room = maxBytes - byteLength(heading) - byteLength(omittedNote(withSamples.length)) - 4;
     const shown = [];
@@ -31500,12 +31501,76 @@ function sparkline(values) {
     })
         .join('');
 }
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary: a verdict banner, the sync run, the policy gate, the errors and a footer. Each
+// section is its own exported function of a (redacted) report, so the PR comment can assemble a
+// compact form from the same pieces. Every list is capped, so however much the Platform returns
+// the summary stays under GitHub's limit of 1 MiB per step.
+
+
+
+
+
+
+
+
+/** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
+const SUMMARY_MAX_BYTES = 1_000_000;
+function renderSummary(report, options) {
+    return redacted(report, options.redact, (safe) => composeSummary(safe, options.context ?? {}));
+}
+function composeSummary(report, context) {
+    const { policies } = report;
+    const head = blocks(renderBanner(report), renderSyncSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
+        report.verdict.gate &&
+        renderThresholdsTable(policies, report.verdict.gate, report.gateOn), policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn));
+    const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
+    // Samples are the only part without a natural bound, so they get whatever room is left.
+    const room = SUMMARY_MAX_BYTES - byteLength(head) - byteLength(tail) - 4;
+    const samples = policies && renderSamples(violatingPolicies(policies).slice(0, VIOLATING_POLICY_LIMIT), room);
+    return blocks(head, samples, tail);
+}
+// --- Banner ---------------------------------------------------------------------------------
+function renderBanner(report) {
+    if (report.verdict.result === 'pass') {
+        return blocks(markup `## ✅ CloudQuery Platform: passed`, passLine(report));
+    }
+    const { reasons } = report.verdict;
+    const more = reasons.length > 1 ? markup ` _(and ${reasons.length - 1} more, below)_` : markup ``;
+    return blocks(markup `## ❌ CloudQuery Platform: failed`, reasons.length > 0 ? markup `**Why:** ${escapeText(reasons[0], 300)}${more}` : undefined, report.softFail
+        ? markup `**Soft fail:** ${codeSpan('soft-fail')} is on, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
+        : undefined);
+}
+function passLine(report) {
+    const parts = [];
+    const { sync, policies } = report;
+    if (sync?.run && !sync.waited) {
+        parts.push(markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`);
+    }
+    else if (sync?.run) {
+        parts.push(markup `Sync ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`);
+    }
+    if (policies) {
+        const selected = escapeText((0,lib_text/* plural */.LS)(policies.policies.length, 'policy', 'policies'));
+        const { violations } = violationTotals(policies);
+        parts.push(policies.policies.length === 0
+            ? markup `No policies were selected.`
+            : violations === 0
+                ? markup `No violations in ${selected}.`
+                : markup `${escapeText((0,lib_text/* plural */.LS)(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}, all within the thresholds.`);
+    }
+    else if (report.policiesSkipped) {
+        parts.push(markup `Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`);
+    }
+    return joinInline(parts, markup ` `);
+}
 // --- Errors and footer ----------------------------------------------------------------------
 function renderErrors(report) {
     if (report.errors.length === 0)
         return undefined;
     const shown = report.errors.slice(0, MESSAGE_LIMIT);
-    return blocks(markup `### Errors`, bulletList(shown.map((error) => markup `**${escapeText(stageLabel(error.stage))}:** ${escapeText(error.message, summary_MESSAGE_LENGTH)}`)), report.errors.length > shown.length
+    return blocks(markup `### Errors`, bulletList(shown.map((error) => markup `**${escapeText(stageLabel(error.stage))}:** ${escapeText(error.message, summary_pieces_MESSAGE_LENGTH)}`)), report.errors.length > shown.length
         ? markup `_…and ${report.errors.length - shown.length} more errors._`
         : undefined);
 }
@@ -31520,31 +31585,11 @@ function renderFooter(report, context) {
         parts.push(markup `finished ${escapeText(finished)}`);
     return blocks(markup `---`, markup `<sub>${joinInline(parts, markup ` · `)}</sub>`);
 }
-// --- Shared pieces --------------------------------------------------------------------------
-/** Failure reasons and warnings, one per line. */
-function renderMessages(reasons, warnings) {
-    const items = [
-        ...reasons.map((reason) => markup `❌ ${escapeText(reason, summary_MESSAGE_LENGTH)}`),
-        ...warnings.map((warning) => markup `⚠️ ${escapeText(warning, summary_MESSAGE_LENGTH)}`)
-    ];
-    return items.length > 0 ? bulletList(items.slice(0, MESSAGE_LIMIT)) : undefined;
-}
-function severityLabel(severity) {
-    if (!isKnownSeverity(severity))
-        return markup `❔ ${escapeText(severity, 40)}`;
-    const icon = { critical: markup `🔴`, high: markup `🟠`, medium: markup `🟡`, low: markup `🔵` }[severity];
-    return markup `${icon} ${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`;
-}
-function byteLength(text) {
-    return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
-}
 
-;// CONCATENATED MODULE: ./src/report/pr-comment.ts
-// The sticky pull-request comment: a compact form of the job summary, posted where reviewers look.
-// `renderComment` is pure; `publishComment` finds the action's earlier comment by its hidden marker
-// and updates it in place, or creates one. Commenting is best effort: any failure is a warning and
-// never changes the gate's verdict. The GitHub client is loaded only when a comment is needed, so
-// the runs that do not comment neither pay for loading it nor read the event payload.
+;// CONCATENATED MODULE: ./src/report/pr-comment-body.ts
+// The sticky pull-request comment's text: a compact form of the job summary, with a hidden marker
+// that lets the next run find and update it. Pure: the GitHub calls are in pr-comment.ts.
+
 
 
 
@@ -31561,8 +31606,6 @@ const COMMENT_POLICY_LIMIT = 10;
 const MARKER_PREFIX = 'cloudquery-platform-action';
 const MARKER_PART_LENGTH = 100;
 const REASON_LENGTH = 300;
-const REQUEST_TIMEOUT_MS = 30_000;
-const PR_EVENTS = ['pull_request', 'pull_request_target'];
 const DETAIL_LEVELS = [
     { policies: COMMENT_POLICY_LIMIT, reasons: 10 },
     { policies: 5, reasons: 3 },
@@ -31605,18 +31648,18 @@ function isOwnComment(body, marker) {
 /** The comment's body: the marker, then the verdict and the gate in brief, within GitHub's limit. */
 function renderComment(report, context, options) {
     const marker = commentMarker(report, options.tag ?? '', options.redact);
-    const budget = COMMENT_BUDGET_BYTES - pr_comment_byteLength(marker) - 1;
+    const budget = COMMENT_BUDGET_BYTES - byteLength(marker) - 1;
     // Redacted once, before building (escaping can split a secret); each rendering again after.
     const safe = redactDeep({ report, context, tag: options.tag ?? '' }, options.redact);
     const nowPassing = options.nowPassing === true;
     for (const detail of DETAIL_LEVELS) {
         const body = options.redact(composeComment(safe.report, safe.context, safe.tag, detail, nowPassing));
-        if (pr_comment_byteLength(body) <= budget)
+        if (byteLength(body) <= budget)
             return `${marker}\n${body}`;
     }
     // Only a hostile context gets here (every part above is capped); the verdict alone always fits.
     const minimal = options.redact(composeMinimal(safe.report, safe.context));
-    return `${marker}\n${pr_comment_byteLength(minimal) <= budget ? minimal : composeMinimal(report, {})}`;
+    return `${marker}\n${byteLength(minimal) <= budget ? minimal : composeMinimal(report, {})}`;
 }
 function composeComment(report, context, tag, detail, nowPassing) {
     const { policies } = report;
@@ -31625,7 +31668,7 @@ function composeComment(report, context, tag, detail, nowPassing) {
         ? markup `_An earlier run of this gate on this pull request failed; this run passes._`
         : undefined, renderGateLine(report, tag), renderSyncLine(report), policies && report.verdict.gate
         ? renderThresholdsTable(policies, report.verdict.gate, report.gateOn)
-        : pr_comment_renderPolicyNotEvaluated(report), policies && detail.policies > 0
+        : pr_comment_body_renderPolicyNotEvaluated(report), policies && detail.policies > 0
         ? renderViolatingPolicies(policies, detail.policies, report.gateOn)
         : policies && violating > 0
             ? markup `_${escapeText(`${violating} violating policies`)}: see the job summary._`
@@ -31666,7 +31709,7 @@ function renderSyncLine(report) {
     const tail = figures.length > 0 ? markup ` · ${joinInline(figures, markup ` · `)}` : markup ``;
     return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${tail}`;
 }
-function pr_comment_renderPolicyNotEvaluated(report) {
+function pr_comment_body_renderPolicyNotEvaluated(report) {
     // A passing banner already says why; a failing one leads with the failure instead.
     if (report.thresholds === undefined || report.verdict.result === 'pass')
         return undefined;
@@ -31687,9 +31730,19 @@ function renderDetailsLink(context) {
         return undefined;
     return markup `📄 Full report: the job summary of ${markdown_link('this workflow run', context.workflowRunUrl)}.`;
 }
-function pr_comment_byteLength(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
+
+;// CONCATENATED MODULE: ./src/report/pr-comment.ts
+// Posting the sticky pull-request comment (its text is rendered by pr-comment-body.ts):
+// `publishComment` finds the action's earlier comment by its hidden marker and updates it in place,
+// or creates one. Commenting is best effort: any failure is a warning and
+// never changes the gate's verdict. The GitHub client is loaded only when a comment is needed, so
+// the runs that do not comment neither pay for loading it nor read the event payload.
+
+
+
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const PR_EVENTS = ['pull_request', 'pull_request_target'];
 /**
  * Creates or updates the gate's sticky comment on the pull request that triggered the workflow.
  * Never throws: a comment that cannot be posted is a warning explaining why.
@@ -31728,7 +31781,7 @@ async function publishComment(report, context, settings, { redact, log, env = pr
         github = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     }
     catch (error) {
-        return fail(`Could not post the pull-request comment: the GitHub client did not load (${pr_comment_messageOf(error)}).`);
+        return fail(`Could not post the pull-request comment: the GitHub client did not load (${(0,lib_text/* messageOf */.bD)(error)}).`);
     }
     let target;
     try {
@@ -31736,35 +31789,8 @@ async function publishComment(report, context, settings, { redact, log, env = pr
         if (target === undefined) {
             return fail(`Could not post the pull-request comment: the "${event}" event's payload (GITHUB_EVENT_PATH) names no pull request.`);
         }
-        const { owner, repo, number } = target;
-        const octokit = github.getOctokit(token, {
-            // The client's default is read from GITHUB_API_URL when it loads; passing it is explicit.
-            baseUrl: apiUrl,
-            log: {
-                debug: (message) => log.debug(safe(message)),
-                info: (message) => log.debug(safe(message)),
-                warn: (message) => log.debug(safe(message)),
-                error: (message) => log.debug(safe(message))
-            }
-        });
-        // No request may hang the step: each (every page included) gets its own deadline.
-        octokit.hook.wrap('request', (request, options) => request({
-            ...options,
-            request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
-        }));
-        const marker = commentMarker(report, settings.commentTag, safe);
-        let existing;
-        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-            owner,
-            repo,
-            issue_number: number,
-            per_page: 100
-        });
-        for await (const { data } of pages) {
-            existing = data.find((comment) => isOwnComment(comment.body, marker))?.id;
-            if (existing !== undefined)
-                break;
-        }
+        const octokit = createOctokit(github, token, apiUrl, (message) => log.debug(safe(message)));
+        const existing = await findOwnComment(octokit, target, commentMarker(report, settings.commentTag, safe));
         const failing = report.verdict.result === 'fail';
         if (mode === 'on-failure' && !failing && existing === undefined) {
             return skip('the gate passed, "pr-comment" is "on-failure", and there is no earlier comment');
@@ -31774,28 +31800,60 @@ async function publishComment(report, context, settings, { redact, log, env = pr
             tag: settings.commentTag,
             nowPassing: mode === 'on-failure' && !failing
         });
-        if (existing !== undefined) {
-            const { data } = await octokit.rest.issues.updateComment({
-                owner,
-                repo,
-                comment_id: existing,
-                body
-            });
-            log.info(safe(`Updated the comment on pull request #${number}: ${data.html_url}`));
-            return { action: 'updated', commentId: existing };
-        }
-        const { data } = await octokit.rest.issues.createComment({
-            owner,
-            repo,
-            issue_number: number,
-            body
-        });
-        log.info(safe(`Commented on pull request #${number}: ${data.html_url}`));
-        return { action: 'created', commentId: data.id };
+        return await upsertComment(octokit, target, existing, body, (message) => log.info(safe(message)));
     }
     catch (error) {
         return fail(commentFailureMessage(error, apiUrl, target));
     }
+}
+function createOctokit(github, token, apiUrl, debug) {
+    const octokit = github.getOctokit(token, {
+        // The client's default is read from GITHUB_API_URL when it loads; passing it is explicit.
+        baseUrl: apiUrl,
+        log: { debug, info: debug, warn: debug, error: debug }
+    });
+    // No request may hang the step: each (every page included) gets its own deadline.
+    octokit.hook.wrap('request', (request, options) => request({
+        ...options,
+        request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
+    }));
+    return octokit;
+}
+/** The id of this gate's earlier comment on the pull request, found by its marker. */
+async function findOwnComment(octokit, { owner, repo, number }, marker) {
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100
+    });
+    for await (const { data } of pages) {
+        const found = data.find((comment) => isOwnComment(comment.body, marker));
+        if (found)
+            return found.id;
+    }
+    return undefined;
+}
+/** Updates the earlier comment in place, or creates the first one. */
+async function upsertComment(octokit, { owner, repo, number }, existing, body, info) {
+    if (existing !== undefined) {
+        const { data } = await octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: existing,
+            body
+        });
+        info(`Updated the comment on pull request #${number}: ${data.html_url}`);
+        return { action: 'updated', commentId: existing };
+    }
+    const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: number,
+        body
+    });
+    info(`Commented on pull request #${number}: ${data.html_url}`);
+    return { action: 'created', commentId: data.id };
 }
 function pullRequestOf(context) {
     const pr = (context.payload.pull_request ?? {});
@@ -31832,9 +31890,6 @@ function commentFailureMessage(error, apiUrl, target) {
             return `${lead} GitHub answered ${status} (${detail}) for ${where || 'the pull request'} at ${apiUrl}.`;
     }
 }
-function pr_comment_messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 // Publishing: the one impure part of reporting. It writes the JSON report, the outputs, the job
@@ -31852,7 +31907,7 @@ function pr_comment_messageOf(error) {
 async function publishReport(report, context, settings, { redact, log }) {
     const problems = [];
     const unwritten = (what, error) => {
-        problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) });
+        problems.push({ stage: 'report', message: redact(`${what}: ${(0,lib_text/* messageOf */.bD)(error)}`) });
     };
     let reportFile = '';
     try {
@@ -31872,7 +31927,7 @@ async function publishReport(report, context, settings, { redact, log }) {
             await core.summary.addRaw(renderSummary(shown, { redact, context }), true).write();
         }
         catch (error) {
-            log.warning(`Could not write the job summary: ${messageOf(error)}`);
+            log.warning(`Could not write the job summary: ${(0,lib_text/* messageOf */.bD)(error)}`);
         }
     }
     if (settings.annotations) {
@@ -31996,7 +32051,7 @@ async function syncNotFound(client, syncName, error) {
     const hint = suggestions.length > 0
         ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`).join(', ')}?`
         : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.';
-    return new platform_client/* PlatformError */.Wk(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
+    return new platform_client/* PlatformError */.W(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
 }
 async function closestSyncNames(client, syncName) {
     // The filter matches parts of names, so ask with pieces of the name as well as the whole.
@@ -32041,8 +32096,8 @@ async function resolveRun(config, deps, tracker) {
     const history = await listRunsOrExplain(client, config.name);
     if (config.runId) {
         const run = await client.getRun(config.name, config.runId).catch((error) => {
-            if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404) {
-                throw new platform_client/* PlatformError */.Wk(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
+            if (error instanceof platform_client/* PlatformError */.W && error.status === 404) {
+                throw new platform_client/* PlatformError */.W(`Run ${config.runId} of sync "${config.name}" was not found (404). Check "sync-run-id": it must be a run of this sync.`, 'http', error.endpoint, 404, error.serverMessage);
             }
             throw error;
         });
@@ -32092,7 +32147,7 @@ async function startRun(config, deps, history, tracker) {
             return { run, started: true };
         }
         catch (error) {
-            if (!(error instanceof platform_client/* PlatformError */.Wk))
+            if (!(error instanceof platform_client/* PlatformError */.W))
                 throw error;
             lastError = error;
             if (error.status === 404)
@@ -32151,7 +32206,7 @@ async function listRunsOrExplain(client, syncName) {
         return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items;
     }
     catch (error) {
-        if (error instanceof platform_client/* PlatformError */.Wk && error.status === 404)
+        if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
             throw await syncNotFound(client, syncName, error);
         throw error;
     }
@@ -32404,7 +32459,7 @@ async function cancelStartedRun(client, tracker, log) {
         return run;
     }
     catch (error) {
-        log.warning(`Could not cancel run ${tracker.runId}: ${messageOf(error)}`);
+        log.warning(`Could not cancel run ${tracker.runId}: ${(0,lib_text/* messageOf */.bD)(error)}`);
         return undefined;
     }
 }
@@ -32427,7 +32482,7 @@ async function waitForRun(config, deps, tracker, history, outcome) {
     const { client, clock, log } = deps;
     const run = tracker.run;
     const expectedMs = expectedDuration(history);
-    const waker = new Waker();
+    const waker = new poll/* Waker */.b5();
     const stream = openLiveLogs(config, deps, tracker, waker);
     // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
     // first status request waits for the schedule.
@@ -32435,7 +32490,7 @@ async function waitForRun(config, deps, tracker, history, outcome) {
     const ageAtStart = runAge(run, clock.now());
     const report = progressReporter(log, clock);
     log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : ''}.`);
-    const result = await pollUntil({
+    const result = await (0,poll/* pollUntil */.g3)({
         clock,
         waker,
         signal: deps.signal,
@@ -32539,7 +32594,7 @@ async function onTimeout(result, config, { client, log }, tracker, outcome) {
 /** The run's stored logs; the streamed lines when those cannot be read. */
 async function failureLogs(config, { client, log }, run, stream) {
     const lines = await fetchRunLogs(client, config.name, run.id).catch((error) => {
-        log.warning(`Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`);
+        log.warning(`Could not read the run's stored logs (${(0,lib_text/* messageOf */.bD)(error)}); showing the streamed lines.`);
         return stream.recentLines;
     });
     return lines.length > 0 ? lines : stream.recentLines;
@@ -32588,7 +32643,7 @@ async function fetchTablesWithErrors(client, syncName, runId, log) {
         return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES);
     }
     catch (error) {
-        log.warning(`Could not read the run's table statistics: ${messageOf(error)}`);
+        log.warning(`Could not read the run's table statistics: ${(0,lib_text/* messageOf */.bD)(error)}`);
         return [];
     }
 }
@@ -32636,7 +32691,7 @@ async function run(env = process.env) {
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
         await publishReport(buildReport(findings), context, settings, { redact, log });
-        core.setFailed(redact(messageOf(error)));
+        core.setFailed(redact((0,lib_text/* messageOf */.bD)(error)));
         return;
     }
     if ((0,platform_url/* isCleartextRemote */.l)(config.apiBaseUrl)) {
@@ -32649,14 +32704,14 @@ async function run(env = process.env) {
 }
 async function runStages(config, findings, wiring) {
     const { redact, log } = wiring;
-    const client = new platform_client/* PlatformClient */.Ht({
+    const client = new platform_client/* PlatformClient */.H({
         apiBaseUrl: config.apiBaseUrl,
         apiKey: config.apiKey,
         requestTimeoutMs: requestTimeoutOverride(wiring.env),
         debug: (message) => core.debug(redact(message))
     });
     const abort = new AbortController();
-    const deps = { client, clock: systemClock, log, signal: abort.signal };
+    const deps = { client, clock: poll/* systemClock */.ml, log, signal: abort.signal };
     const tracker = new RunTracker(config.sync?.name ?? '', (known) => (0,post/* saveRunState */.iZ)(known));
     const removeSignalHandlers = onTermination(async (signal) => {
         log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
@@ -32782,7 +32837,7 @@ function failureMessage(reasons) {
     return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`;
 }
 function stageError(stage, error, redact) {
-    return { stage, message: redact(messageOf(error)) };
+    return { stage, message: redact((0,lib_text/* messageOf */.bD)(error)) };
 }
 function reportContext(env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
@@ -32825,26 +32880,31 @@ function withTimeout(promise, ms) {
 
 /***/ }),
 
-/***/ 1480:
+/***/ 389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ht: () => (/* binding */ PlatformClient),
-/* harmony export */   Wk: () => (/* binding */ PlatformError)
-/* harmony export */ });
-/* unused harmony exports hintFor, readBody */
-/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4942);
-/* harmony import */ var _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4948);
-/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9160);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(311);
-// Stage 2: the CloudQuery Platform REST client. It is the only module that speaks HTTP to the
-// Platform: bearer auth, a User-Agent, a deadline on every request, retries of idempotent requests
-// with jittered back-off and Retry-After, and one error type that says what went wrong and what a
-// user can do about it.
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ PlatformClient),
+  W: () => (/* reexport */ PlatformError)
+});
 
-
-
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./src/lib/backoff.ts
+var backoff = __nccwpck_require__(4948);
+// EXTERNAL MODULE: ./src/lib/log-safety.ts
+var log_safety = __nccwpck_require__(9160);
+// EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
+var poll = __nccwpck_require__(5439);
+// EXTERNAL MODULE: ./src/lib/text.ts
+var lib_text = __nccwpck_require__(9112);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
+;// CONCATENATED MODULE: ./src/platform/errors.ts
+// One error type for any failure to get a usable answer from the Platform: it names the request,
+// the status and the server's own words, and says what a user can do about it.
 /** Any failure to get a usable answer from the Platform. */
 class PlatformError extends Error {
     kind;
@@ -32870,9 +32930,141 @@ class PlatformError extends Error {
         return this.kind !== 'http' || (this.status !== undefined && this.status >= 500);
     }
 }
+/** What a user can do about an HTTP status, in their words. */
+function hintFor(status) {
+    switch (status) {
+        case 401:
+            return 'The API key was rejected: it is wrong, expired or revoked. Create a new key in the Platform (Settings → API keys) and update the secret passed as "api-key".';
+        case 403:
+            return 'The API key\'s role lacks permission for this request: starting and cancelling sync runs needs a key with the "ci" role (or admin); reading policies needs a role that can read policies (a read-only role suffices).';
+        default:
+            return '';
+    }
+}
+/** Why retrying did not help, said only once the retries have run out. */
+function exhaustedHint(error) {
+    if (error.status === 429)
+        return ' The Platform is rate-limiting this key.';
+    if (error.status === 502 || error.status === 503 || error.status === 504) {
+        return ' The Platform (or a proxy in front of it) was unavailable.';
+    }
+    return '';
+}
+/** Node's codes for a certificate chain that does not lead to a CA the runner trusts. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT'
+]);
+/** What to do about a TLS certificate the runner rejected; OpenSSL's own words say little. */
+function certificateHint(error) {
+    const code = error?.code;
+    if (typeof code !== 'string')
+        return '';
+    if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+        return ` (${code}): the Platform's TLS certificate is not signed by a CA this runner trusts. If the Platform uses a self-signed certificate or an internal CA, set the NODE_EXTRA_CA_CERTS environment variable of the step to a PEM file with that CA's certificate.`;
+    }
+    if (code === 'CERT_HAS_EXPIRED')
+        return ` (${code}): the Platform's TLS certificate has expired.`;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        return ` (${code}): the Platform's TLS certificate is not issued for the host in "platform-url"; use a host name the certificate names.`;
+    }
+    return '';
+}
+function withAttempts(error, attempts) {
+    if (attempts <= 1)
+        return error;
+    return new PlatformError(`${error.message} (gave up after ${attempts} attempts).${exhaustedHint(error)}`, error.kind, error.endpoint, error.status, error.serverMessage, attempts);
+}
+function serverMessageOf(body) {
+    try {
+        const parsed = JSON.parse(body);
+        if (parsed && typeof parsed.message === 'string' && parsed.message !== '') {
+            const details = [
+                ...(parsed.errors ?? []),
+                ...Object.entries(parsed.field_errors ?? {}).map(([k, v]) => `${k}: ${v}`)
+            ];
+            return details.length > 0 ? `${parsed.message} (${details.join('; ')})` : parsed.message;
+        }
+    }
+    catch {
+        // Not JSON: a proxy's HTML page says nothing useful beyond its status.
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/platform/http.ts
+// Reading an answer with a deadline: a peer that resets, stalls or cuts the body short fails the
+// request instead of hanging it.
+function header(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
+function readBody(message, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        const timer = setTimeout(() => {
+            message.destroy();
+            reject(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
+        }, timeoutMs);
+        const settle = (error) => {
+            clearTimeout(timer);
+            if (error)
+                reject(error);
+            else
+                resolve(Buffer.concat(chunks).toString('utf8'));
+        };
+        message.on('data', (chunk) => chunks.push(chunk));
+        message.on('end', () => message.complete ? settle() : settle(new Error('the answer was cut short')));
+        message.on('aborted', () => settle(new Error('the answer was cut short')));
+        message.on('error', (error) => settle(error));
+        message.on('close', () => {
+            if (!message.complete)
+                settle(new Error('the connection closed before the answer was complete'));
+        });
+    });
+}
+/**
+ * Rejects when `promise` has not settled within `ms`; an answer that arrives later is handed to
+ * `discard` so that its socket does not stay open unread.
+ */
+function withDeadline(promise, ms, discard) {
+    return new Promise((resolve, reject) => {
+        let expired = false;
+        const timer = setTimeout(() => {
+            expired = true;
+            reject(new Error(`no answer within ${ms / 1000}s (timeout)`));
+        }, ms);
+        promise.then((value) => {
+            clearTimeout(timer);
+            if (expired)
+                discard(value);
+            else
+                resolve(value);
+        }, (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/platform/transport.ts
+// The HTTP transport under the Platform client: bearer auth, a User-Agent, a deadline on every
+// request (headers and body), retries of idempotent requests with jittered back-off and
+// Retry-After, and errors that name the request and never carry the key.
+
+
+
+
+
+
+
+
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 60_000;
-class PlatformClient {
+class Transport {
     options;
     http;
     /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
@@ -32892,14 +33084,14 @@ class PlatformClient {
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.maxAttempts = options.maxAttempts ?? 5;
         this.retryBudgetMs = options.retryBudgetMs ?? 90_000;
-        this.backoff = options.backoff ?? _lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_BACKOFF */ .VU;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.backoff = options.backoff ?? backoff/* DEFAULT_BACKOFF */.VU;
+        this.sleep = options.sleep ?? poll/* abortableSleep */.Mf;
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
-        this.redact = (0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .createRedactor */ .lY)([options.apiKey]);
+        this.redact = (0,log_safety/* createRedactor */.lY)([options.apiKey]);
         const debug = options.debug ?? (() => undefined);
         this.debug = (message) => debug(this.redact(message));
-        this.http = new _actions_http_client__WEBPACK_IMPORTED_MODULE_0__/* .HttpClient */ .Qq(_version_js__WEBPACK_IMPORTED_MODULE_3__/* .USER_AGENT */ ._, [], {
+        this.http = new lib/* HttpClient */.Qq(version/* USER_AGENT */._, [], {
             allowRetries: false,
             allowRedirects: false,
             keepAlive: true,
@@ -32910,6 +33102,154 @@ class PlatformClient {
     /** Frees the keep-alive sockets so the process can exit. */
     dispose() {
         this.http.dispose();
+    }
+    /**
+     * Opens a streamed GET (the live log). The caller reads the body and must destroy it when done;
+     * a stream is best-effort, so it is not retried. `undefined` when the answer is 204.
+     */
+    async openStream(path) {
+        const endpoint = `GET ${path}`;
+        this.requestCount++;
+        const response = await this.http
+            .request('GET', this.url(path), null, { Accept: 'text/plain' })
+            .catch((error) => {
+            throw this.transportError(endpoint, error, 1);
+        });
+        const status = response.message.statusCode ?? 0;
+        if (status === 200) {
+            // A stream can be silent for minutes: the reader's own idle timer judges a stall, not the
+            // per-request socket timeout.
+            response.message.socket?.setTimeout(0);
+            return response.message;
+        }
+        const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '');
+        if (status === 204)
+            return undefined;
+        throw this.httpError(endpoint, status, body, 1);
+    }
+    async json(spec) {
+        let slept = 0;
+        for (let attempt = 1;; attempt++) {
+            const outcome = await this.attempt(spec, attempt);
+            if ('value' in outcome)
+                return outcome.value;
+            const { failure, retryAfterMs } = outcome;
+            const retryable = failure.kind === 'http'
+                ? RETRYABLE_STATUSES.has(failure.status ?? 0)
+                : failure.kind !== 'tls';
+            // A 429 was turned away before it did anything, so even a request that must not run twice
+            // (starting a run) is safe to repeat once the Platform says when.
+            const refused = failure.kind === 'http' && failure.status === 429;
+            if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
+                throw withAttempts(failure, attempt);
+            const delay = Math.min(retryAfterMs ?? (0,backoff/* backoffDelay */.EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
+            if (slept + delay > this.retryBudgetMs)
+                throw withAttempts(failure, attempt);
+            this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`);
+            slept += delay;
+            await this.sleep(delay);
+        }
+    }
+    /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
+    async attempt(spec, attempt) {
+        const endpoint = `${spec.method} ${spec.path}`;
+        let answer;
+        try {
+            answer = await this.send(spec);
+        }
+        catch (error) {
+            return { failure: this.transportError(endpoint, error, attempt) };
+        }
+        if (answer.status < 200 || answer.status >= 300) {
+            return {
+                failure: this.httpError(endpoint, answer.status, answer.body, attempt),
+                retryAfterMs: (0,backoff/* parseRetryAfter */.mu)(header(answer.headers['retry-after']), this.now())
+            };
+        }
+        if (spec.accept?.includes(answer.status))
+            return { value: undefined };
+        try {
+            return { value: JSON.parse(answer.body) };
+        }
+        catch {
+            const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`;
+            return {
+                failure: new PlatformError(message, 'invalid-response', endpoint, answer.status, undefined, attempt)
+            };
+        }
+    }
+    async send(spec) {
+        const url = this.url(spec.path, spec.query);
+        this.requestCount++;
+        this.debug(`→ ${spec.method} ${url.slice(this.options.apiBaseUrl.length)}`);
+        const body = spec.body === undefined ? null : JSON.stringify(spec.body);
+        const headers = body === null ? {} : { 'Content-Type': 'application/json' };
+        const started = this.now();
+        const response = await withDeadline(this.http.request(spec.method, url, body, headers), this.requestTimeoutMs, (late) => late.message.destroy());
+        const remaining = Math.max(1, this.requestTimeoutMs - (this.now() - started));
+        const text = await readBody(response.message, remaining);
+        return {
+            status: response.message.statusCode ?? 0,
+            headers: response.message.headers,
+            body: text
+        };
+    }
+    url(path, query) {
+        const params = new URLSearchParams();
+        for (const [name, value] of Object.entries(query ?? {})) {
+            if (value === undefined || value === '')
+                continue;
+            if (Array.isArray(value))
+                for (const item of value)
+                    params.append(name, item);
+            else
+                params.append(name, String(value));
+        }
+        const search = params.toString();
+        return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`;
+    }
+    httpError(endpoint, status, body, attempts) {
+        const serverMessage = serverMessageOf(body);
+        const said = serverMessage === undefined ? '' : `: ${(0,log_safety/* oneLine */.TN)(this.redact(serverMessage), 300)}`;
+        const hint = hintFor(status);
+        return new PlatformError(this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`), 'http', endpoint, status, serverMessage === undefined ? undefined : this.redact(serverMessage), attempts);
+    }
+    transportError(endpoint, error, attempts) {
+        if (error instanceof PlatformError)
+            return error;
+        const cause = (0,lib_text/* messageOf */.bD)(error);
+        const hint = certificateHint(error);
+        const kind = hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network';
+        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,log_safety/* oneLine */.TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
+    }
+}
+function describeBody(answer) {
+    const type = header(answer.headers['content-type']);
+    return type ? ` (Content-Type ${(0,log_safety/* oneLine */.TN)(type, 80)})` : '';
+}
+
+;// CONCATENATED MODULE: ./src/platform/client.ts
+// The CloudQuery Platform REST client: one method per API operation the action uses, each as the
+// OpenAPI spec defines it (path, query, method), over a transport that retries what is safe to
+// retry. It is the only module that speaks HTTP to the Platform.
+
+
+class PlatformClient {
+    transport;
+    constructor(options) {
+        this.transport = new Transport(options);
+    }
+    /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
+    get requestTimeoutMs() {
+        return this.transport.requestTimeoutMs;
+    }
+    /** Requests sent, retries included; the benchmark and tests read it. */
+    get requestCount() {
+        return this.transport.requestCount;
+    }
+    /** Frees the keep-alive sockets so the process can exit. */
+    dispose() {
+        this.transport.dispose();
     }
     // Syncs and runs
     listSyncs(filter, perPage = 20) {
@@ -32962,30 +33302,9 @@ class PlatformClient {
             accept: [204]
         });
     }
-    /**
-     * Opens the live log stream. The caller reads the body and must destroy it when done; the
-     * stream is best-effort, so it is not retried.
-     */
-    async openLiveLogs(syncName, runId) {
-        const path = `${runPath(syncName, runId)}/logs/live`;
-        const endpoint = `GET ${path}`;
-        this.requestCount++;
-        const response = await this.http
-            .request('GET', this.url(path), null, { Accept: 'text/plain' })
-            .catch((error) => {
-            throw this.transportError(endpoint, error, 1);
-        });
-        const status = response.message.statusCode ?? 0;
-        if (status === 200) {
-            // A run can log nothing for minutes: the reader's own idle timer judges a stall, not the
-            // per-request socket timeout.
-            response.message.socket?.setTimeout(0);
-            return response.message;
-        }
-        const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '');
-        if (status === 204)
-            return undefined;
-        throw this.httpError(endpoint, status, body, 1);
+    /** The live log stream (best-effort, not retried); `undefined` while there is none (204). */
+    openLiveLogs(syncName, runId) {
+        return this.transport.openStream(`${runPath(syncName, runId)}/logs/live`);
     }
     // Policies
     listPolicies(filters, page, perPage, sort = { by: 'created_at', dir: 'asc' }) {
@@ -33047,227 +33366,15 @@ class PlatformClient {
             retry: true
         });
     }
-    // Transport
-    async json(spec) {
-        let slept = 0;
-        for (let attempt = 1;; attempt++) {
-            const outcome = await this.attempt(spec, attempt);
-            if ('value' in outcome)
-                return outcome.value;
-            const { failure, retryAfterMs } = outcome;
-            const retryable = failure.kind === 'http'
-                ? RETRYABLE_STATUSES.has(failure.status ?? 0)
-                : failure.kind !== 'tls';
-            // A 429 was turned away before it did anything, so even a request that must not run twice
-            // (starting a run) is safe to repeat once the Platform says when.
-            const refused = failure.kind === 'http' && failure.status === 429;
-            if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
-                throw withAttempts(failure, attempt);
-            const delay = Math.min(retryAfterMs ?? (0,_lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
-            if (slept + delay > this.retryBudgetMs)
-                throw withAttempts(failure, attempt);
-            this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`);
-            slept += delay;
-            await this.sleep(delay);
-        }
+    json(spec) {
+        return this.transport.json(spec);
     }
-    /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
-    async attempt(spec, attempt) {
-        const endpoint = `${spec.method} ${spec.path}`;
-        let answer;
-        try {
-            answer = await this.send(spec);
-        }
-        catch (error) {
-            return { failure: this.transportError(endpoint, error, attempt) };
-        }
-        if (answer.status < 200 || answer.status >= 300) {
-            return {
-                failure: this.httpError(endpoint, answer.status, answer.body, attempt),
-                retryAfterMs: (0,_lib_backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(header(answer.headers['retry-after']), this.now())
-            };
-        }
-        if (spec.accept?.includes(answer.status))
-            return { value: undefined };
-        try {
-            return { value: JSON.parse(answer.body) };
-        }
-        catch {
-            const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`;
-            return {
-                failure: new PlatformError(message, 'invalid-response', endpoint, answer.status, undefined, attempt)
-            };
-        }
-    }
-    async send(spec) {
-        const url = this.url(spec.path, spec.query);
-        this.requestCount++;
-        this.debug(`→ ${spec.method} ${url.slice(this.options.apiBaseUrl.length)}`);
-        const body = spec.body === undefined ? null : JSON.stringify(spec.body);
-        const headers = body === null ? {} : { 'Content-Type': 'application/json' };
-        const started = this.now();
-        const response = await withDeadline(this.http.request(spec.method, url, body, headers), this.requestTimeoutMs, (late) => late.message.destroy());
-        const remaining = Math.max(1, this.requestTimeoutMs - (this.now() - started));
-        const text = await readBody(response.message, remaining);
-        return {
-            status: response.message.statusCode ?? 0,
-            headers: response.message.headers,
-            body: text
-        };
-    }
-    url(path, query) {
-        const params = new URLSearchParams();
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined || value === '')
-                continue;
-            if (Array.isArray(value))
-                for (const item of value)
-                    params.append(name, item);
-            else
-                params.append(name, String(value));
-        }
-        const search = params.toString();
-        return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`;
-    }
-    httpError(endpoint, status, body, attempts) {
-        const serverMessage = serverMessageOf(body);
-        const said = serverMessage === undefined ? '' : `: ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(this.redact(serverMessage), 300)}`;
-        const hint = hintFor(status);
-        return new PlatformError(this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`), 'http', endpoint, status, serverMessage === undefined ? undefined : this.redact(serverMessage), attempts);
-    }
-    transportError(endpoint, error, attempts) {
-        if (error instanceof PlatformError)
-            return error;
-        const cause = error instanceof Error ? error.message : String(error);
-        const hint = certificateHint(error);
-        const kind = hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network';
-        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
-    }
-}
-/** What a user can do about an HTTP status, in their words. */
-function hintFor(status) {
-    switch (status) {
-        case 401:
-            return 'The API key was rejected: it is wrong, expired or revoked. Create a new key in the Platform (Settings → API keys) and update the secret passed as "api-key".';
-        case 403:
-            return 'The API key\'s role lacks permission for this request: starting and cancelling sync runs needs a key with the "ci" role (or admin); reading policies needs a role that can read policies (a read-only role suffices).';
-        default:
-            return '';
-    }
-}
-/** Why retrying did not help, said only once the retries have run out. */
-function exhaustedHint(error) {
-    if (error.status === 429)
-        return ' The Platform is rate-limiting this key.';
-    if (error.status === 502 || error.status === 503 || error.status === 504) {
-        return ' The Platform (or a proxy in front of it) was unavailable.';
-    }
-    return '';
-}
-/** Node's codes for a certificate chain that does not lead to a CA the runner trusts. */
-const UNTRUSTED_CERTIFICATE_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT'
-]);
-/** What to do about a TLS certificate the runner rejected; OpenSSL's own words say little. */
-function certificateHint(error) {
-    const code = error?.code;
-    if (typeof code !== 'string')
-        return '';
-    if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
-        return ` (${code}): the Platform's TLS certificate is not signed by a CA this runner trusts. If the Platform uses a self-signed certificate or an internal CA, set the NODE_EXTRA_CA_CERTS environment variable of the step to a PEM file with that CA's certificate.`;
-    }
-    if (code === 'CERT_HAS_EXPIRED')
-        return ` (${code}): the Platform's TLS certificate has expired.`;
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-        return ` (${code}): the Platform's TLS certificate is not issued for the host in "platform-url"; use a host name the certificate names.`;
-    }
-    return '';
-}
-function withAttempts(error, attempts) {
-    if (attempts <= 1)
-        return error;
-    return new PlatformError(`${error.message} (gave up after ${attempts} attempts).${exhaustedHint(error)}`, error.kind, error.endpoint, error.status, error.serverMessage, attempts);
 }
 function runPath(syncName, runId) {
     return `/syncs/${enc(syncName)}/runs/${enc(runId)}`;
 }
 function enc(segment) {
     return encodeURIComponent(segment);
-}
-function header(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-function serverMessageOf(body) {
-    try {
-        const parsed = JSON.parse(body);
-        if (parsed && typeof parsed.message === 'string' && parsed.message !== '') {
-            const details = [
-                ...(parsed.errors ?? []),
-                ...Object.entries(parsed.field_errors ?? {}).map(([k, v]) => `${k}: ${v}`)
-            ];
-            return details.length > 0 ? `${parsed.message} (${details.join('; ')})` : parsed.message;
-        }
-    }
-    catch {
-        // Not JSON: a proxy's HTML page says nothing useful beyond its status.
-    }
-    return undefined;
-}
-function describeBody(answer) {
-    const type = header(answer.headers['content-type']);
-    return type ? ` (Content-Type ${(0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(type, 80)})` : '';
-}
-/** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
-function readBody(message, timeoutMs) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        const timer = setTimeout(() => {
-            message.destroy();
-            reject(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
-        }, timeoutMs);
-        const settle = (error) => {
-            clearTimeout(timer);
-            if (error)
-                reject(error);
-            else
-                resolve(Buffer.concat(chunks).toString('utf8'));
-        };
-        message.on('data', (chunk) => chunks.push(chunk));
-        message.on('end', () => message.complete ? settle() : settle(new Error('the answer was cut short')));
-        message.on('aborted', () => settle(new Error('the answer was cut short')));
-        message.on('error', (error) => settle(error));
-        message.on('close', () => {
-            if (!message.complete)
-                settle(new Error('the connection closed before the answer was complete'));
-        });
-    });
-}
-/**
- * Rejects when `promise` has not settled within `ms`; an answer that arrives later is handed to
- * `discard` so that its socket does not stay open unread.
- */
-function withDeadline(promise, ms, discard) {
-    return new Promise((resolve, reject) => {
-        let expired = false;
-        const timer = setTimeout(() => {
-            expired = true;
-            reject(new Error(`no answer within ${ms / 1000}s (timeout)`));
-        }, ms);
-        promise.then((value) => {
-            clearTimeout(timer);
-            if (expired)
-                discard(value);
-            else
-                resolve(value);
-        }, (error) => {
-            clearTimeout(timer);
-            reject(error);
-        });
-    });
 }
 
 
@@ -33320,7 +33427,7 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6658);
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
 /* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9160);
-/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1480);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(389);
 /* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
@@ -33368,7 +33475,7 @@ async function runPost() {
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
     const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__/* .createRedactor */ .lY)([apiKey]));
-    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .Ht({
+    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .H({
         apiBaseUrl: (0,_inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .m)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,

@@ -1,4 +1,4 @@
-// The bundle test (issue 2): the committed dist/index.js, spawned as the runner spawns it, against
+// The bundle test: the committed dist/index.js, spawned as the runner spawns it, against
 // the Platform simulator. It checks what a workflow sees (exit code, outputs, summary, report) and
 // what the Platform saw (the simulator's request log).
 

@@ -1,4 +1,4 @@
-// Cancellation (issue 4), proved on the real process: a spawned `node dist/index.js` is sent SIGINT
+// Cancellation, proved on the real process: a spawned `node dist/index.js` is sent SIGINT
 // or SIGTERM, as the runner does when a workflow is cancelled or a step times out, and the post
 // step (the same bundle, given the state the main step saved) is run the way the runner runs it.
 

@@ -30,7 +30,7 @@ import {
 
 const { specPath, describeContract } = contractSpec('bundle contract tests')
 
-/** Every operation PlatformClient can call (src/platform.ts); the scenarios must use them all. */
+/** Every operation PlatformClient can call (src/platform/client.ts); the scenarios must use them all. */
 const CLIENT_OPERATIONS = [
   'GET /syncs',
   'GET /syncs/{sync_name}/runs',

@@ -1,4 +1,4 @@
-// Hostile and odd data from the Platform (issue 4), through the real bundle. Text the Platform
+// Hostile and odd data from the Platform, through the real bundle. Text the Platform
 // sends (policy names and descriptions, severities, resource names and tags, table names, log lines,
 // run statuses, sync names, error messages) carries workflow commands, HTML, Markdown and mentions;
 // the action's real stdout must hold no command but its own, its outputs must be the ones it

@@ -10,7 +10,7 @@ import { requestLog, runBundle, type BundleRun } from '../helpers/bundle.js'
 import { GATE_SCENARIO, visibleLog } from '../helpers/gate-run.js'
 
 const RUN_MS = 4000
-/** Far below the 120 s idle timeout of src/sync-logs.ts and the client's 30 s socket timeout. */
+/** Far below the 120 s idle timeout of src/sync/logs.ts and the client's 30 s socket timeout. */
 const MAX_AFTER_RUN_END_MS = 8000
 
 const RUN = '/syncs/{sync_name}/runs/{sync_run_id}'

@@ -1,4 +1,4 @@
-// The API key never leaks (issue 4): the bundle runs with debug logging on (RUNNER_DEBUG=1) under
+// The API key never leaks: the bundle runs with debug logging on (RUNNER_DEBUG=1) under
 // every fault the simulator can inject, alone and mixed, against a server that quotes the key back
 // in its error bodies, and with the key pasted into `platform-url`. The key's value must not show
 // up in stdout (but for the `::add-mask::` command that registers it), stderr, the job summary, the

@@ -2,15 +2,15 @@ import { describe, expect, it } from '@jest/globals'
 import { createRedactor } from '../../src/lib/log-safety.js'
 import type { PolicyResult } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
+import { commentFailureMessage } from '../../src/report/pr-comment.js'
 import {
   COMMENT_BUDGET_BYTES,
   COMMENT_MAX_CHARS,
-  commentFailureMessage,
   commentMarker,
   isOwnComment,
   markerPart,
   renderComment
-} from '../../src/report/pr-comment.js'
+} from '../../src/report/pr-comment-body.js'
 import {
   API_KEY,
   completedSync,

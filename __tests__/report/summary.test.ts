@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRedactor } from '../../src/lib/log-safety.js'
 import type { PolicyResult } from '../../src/policies/outcome.js'
-import { renderSummary, sparkline, SUMMARY_MAX_BYTES } from '../../src/report/summary.js'
+import { renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/summary.js'
+import { sparkline } from '../../src/report/summary-policies.js'
 import type { RunReport } from '../../src/report/model.js'
 import {
   API_KEY,

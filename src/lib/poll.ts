@@ -3,6 +3,8 @@
 // rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
 // current sleep short so that the next check happens at once.
 
+import { setTimeout as delay } from 'node:timers/promises'
+
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
 export interface Clock {
@@ -12,16 +14,9 @@ export interface Clock {
 }
 
 /** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve()
-    const done = (): void => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal?.aborted) throw error
   })
 }
 

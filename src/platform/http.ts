@@ -1,0 +1,63 @@
+// Reading an answer with a deadline: a peer that resets, stalls or cuts the body short fails the
+// request instead of hanging it.
+
+import type { IncomingMessage } from 'node:http'
+
+export function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
+export function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const timer = setTimeout(() => {
+      message.destroy()
+      reject(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`))
+    }, timeoutMs)
+    const settle = (error?: Error): void => {
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    message.on('data', (chunk: Buffer) => chunks.push(chunk))
+    message.on('end', () =>
+      message.complete ? settle() : settle(new Error('the answer was cut short'))
+    )
+    message.on('aborted', () => settle(new Error('the answer was cut short')))
+    message.on('error', (error) => settle(error))
+    message.on('close', () => {
+      if (!message.complete)
+        settle(new Error('the connection closed before the answer was complete'))
+    })
+  })
+}
+
+/**
+ * Rejects when `promise` has not settled within `ms`; an answer that arrives later is handed to
+ * `discard` so that its socket does not stay open unread.
+ */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  discard: (late: T) => void
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      reject(new Error(`no answer within ${ms / 1000}s (timeout)`))
+    }, ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        if (expired) discard(value)
+        else resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      }
+    )
+  })
+}

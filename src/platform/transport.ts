@@ -1,0 +1,262 @@
+// The HTTP transport under the Platform client: bearer auth, a User-Agent, a deadline on every
+// request (headers and body), retries of idempotent requests with jittered back-off and
+// Retry-After, and errors that name the request and never carry the key.
+
+import type { IncomingMessage } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  parseRetryAfter,
+  type BackoffPolicy
+} from '../lib/backoff.js'
+import { createRedactor, oneLine, type Redactor } from '../lib/log-safety.js'
+import { abortableSleep, type Sleep } from '../lib/poll.js'
+import { messageOf } from '../lib/text.js'
+import { USER_AGENT } from '../version.js'
+import {
+  certificateHint,
+  hintFor,
+  PlatformError,
+  serverMessageOf,
+  withAttempts,
+  type PlatformErrorKind
+} from './errors.js'
+import { header, readBody, withDeadline } from './http.js'
+
+export interface TransportOptions {
+  /** Ends in `/api`, no trailing slash. */
+  apiBaseUrl: string
+  apiKey: string
+  /** Longest wait for one answer, headers and body together. */
+  requestTimeoutMs?: number
+  /** Most tries of one idempotent request. */
+  maxAttempts?: number
+  /** Most time spent sleeping between retries of one request. */
+  retryBudgetMs?: number
+  backoff?: BackoffPolicy
+  sleep?: Sleep
+  now?: () => number
+  random?: () => number
+  /** Debug lines (already free of the key). */
+  debug?: (message: string) => void
+}
+
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
+const MAX_RETRY_AFTER_MS = 60_000
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH'
+  path: string
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>
+  body?: unknown
+  /** Only idempotent requests are retried here; POST callers decide for themselves. */
+  retry: boolean
+  /** Statuses that are an answer, not an error (e.g. 204 for "no logs"). */
+  accept?: number[]
+}
+
+interface RawAnswer {
+  status: number
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+export class Transport {
+  private readonly http: HttpClient
+  /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
+  readonly requestTimeoutMs: number
+  private readonly maxAttempts: number
+  private readonly retryBudgetMs: number
+  private readonly backoff: BackoffPolicy
+  private readonly sleep: Sleep
+  private readonly now: () => number
+  private readonly random: () => number
+  private readonly debug: (message: string) => void
+  private readonly redact: Redactor
+  /** Requests sent, retries included; the benchmark and tests read it. */
+  requestCount = 0
+
+  constructor(private readonly options: TransportOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.maxAttempts = options.maxAttempts ?? 5
+    this.retryBudgetMs = options.retryBudgetMs ?? 90_000
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF
+    this.sleep = options.sleep ?? abortableSleep
+    this.now = options.now ?? Date.now
+    this.random = options.random ?? Math.random
+    this.redact = createRedactor([options.apiKey])
+    const debug = options.debug ?? (() => undefined)
+    this.debug = (message) => debug(this.redact(message))
+    this.http = new HttpClient(USER_AGENT, [], {
+      allowRetries: false,
+      allowRedirects: false,
+      keepAlive: true,
+      socketTimeout: this.requestTimeoutMs,
+      headers: { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json' }
+    })
+  }
+
+  /** Frees the keep-alive sockets so the process can exit. */
+  dispose(): void {
+    this.http.dispose()
+  }
+
+  /**
+   * Opens a streamed GET (the live log). The caller reads the body and must destroy it when done;
+   * a stream is best-effort, so it is not retried. `undefined` when the answer is 204.
+   */
+  async openStream(path: string): Promise<IncomingMessage | undefined> {
+    const endpoint = `GET ${path}`
+    this.requestCount++
+    const response = await this.http
+      .request('GET', this.url(path), null, { Accept: 'text/plain' })
+      .catch((error: unknown) => {
+        throw this.transportError(endpoint, error, 1)
+      })
+    const status = response.message.statusCode ?? 0
+    if (status === 200) {
+      // A stream can be silent for minutes: the reader's own idle timer judges a stall, not the
+      // per-request socket timeout.
+      response.message.socket?.setTimeout(0)
+      return response.message
+    }
+    const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '')
+    if (status === 204) return undefined
+    throw this.httpError(endpoint, status, body, 1)
+  }
+
+  async json<T>(spec: RequestSpec): Promise<T> {
+    let slept = 0
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt<T>(spec, attempt)
+      if ('value' in outcome) return outcome.value
+      const { failure, retryAfterMs } = outcome
+      const retryable =
+        failure.kind === 'http'
+          ? RETRYABLE_STATUSES.has(failure.status ?? 0)
+          : failure.kind !== 'tls'
+      // A 429 was turned away before it did anything, so even a request that must not run twice
+      // (starting a run) is safe to repeat once the Platform says when.
+      const refused = failure.kind === 'http' && failure.status === 429
+      if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
+        throw withAttempts(failure, attempt)
+      const delay = Math.min(
+        retryAfterMs ?? backoffDelay(attempt - 1, this.backoff, this.random),
+        MAX_RETRY_AFTER_MS
+      )
+      if (slept + delay > this.retryBudgetMs) throw withAttempts(failure, attempt)
+      this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`)
+      slept += delay
+      await this.sleep(delay)
+    }
+  }
+
+  /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
+  private async attempt<T>(
+    spec: RequestSpec,
+    attempt: number
+  ): Promise<{ value: T } | { failure: PlatformError; retryAfterMs?: number }> {
+    const endpoint = `${spec.method} ${spec.path}`
+    let answer: RawAnswer
+    try {
+      answer = await this.send(spec)
+    } catch (error) {
+      return { failure: this.transportError(endpoint, error, attempt) }
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      return {
+        failure: this.httpError(endpoint, answer.status, answer.body, attempt),
+        retryAfterMs: parseRetryAfter(header(answer.headers['retry-after']), this.now())
+      }
+    }
+    if (spec.accept?.includes(answer.status)) return { value: undefined as T }
+    try {
+      return { value: JSON.parse(answer.body) as T }
+    } catch {
+      const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`
+      return {
+        failure: new PlatformError(
+          message,
+          'invalid-response',
+          endpoint,
+          answer.status,
+          undefined,
+          attempt
+        )
+      }
+    }
+  }
+
+  private async send(spec: RequestSpec): Promise<RawAnswer> {
+    const url = this.url(spec.path, spec.query)
+    this.requestCount++
+    this.debug(`→ ${spec.method} ${url.slice(this.options.apiBaseUrl.length)}`)
+    const body = spec.body === undefined ? null : JSON.stringify(spec.body)
+    const headers = body === null ? {} : { 'Content-Type': 'application/json' }
+    const started = this.now()
+    const response = await withDeadline(
+      this.http.request(spec.method, url, body, headers),
+      this.requestTimeoutMs,
+      (late) => late.message.destroy()
+    )
+    const remaining = Math.max(1, this.requestTimeoutMs - (this.now() - started))
+    const text = await readBody(response.message, remaining)
+    return {
+      status: response.message.statusCode ?? 0,
+      headers: response.message.headers,
+      body: text
+    }
+  }
+
+  private url(path: string, query?: RequestSpec['query']): string {
+    const params = new URLSearchParams()
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === '') continue
+      if (Array.isArray(value)) for (const item of value) params.append(name, item)
+      else params.append(name, String(value))
+    }
+    const search = params.toString()
+    return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`
+  }
+
+  private httpError(
+    endpoint: string,
+    status: number,
+    body: string,
+    attempts: number
+  ): PlatformError {
+    const serverMessage = serverMessageOf(body)
+    const said = serverMessage === undefined ? '' : `: ${oneLine(this.redact(serverMessage), 300)}`
+    const hint = hintFor(status)
+    return new PlatformError(
+      this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`),
+      'http',
+      endpoint,
+      status,
+      serverMessage === undefined ? undefined : this.redact(serverMessage),
+      attempts
+    )
+  }
+
+  private transportError(endpoint: string, error: unknown, attempts: number): PlatformError {
+    if (error instanceof PlatformError) return error
+    const cause = messageOf(error)
+    const hint = certificateHint(error)
+    const kind: PlatformErrorKind =
+      hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network'
+    return new PlatformError(
+      this.redact(`${endpoint} could not reach the Platform: ${oneLine(cause, 200)}${hint}`),
+      kind,
+      endpoint,
+      undefined,
+      undefined,
+      attempts
+    )
+  }
+}
+
+function describeBody(answer: RawAnswer): string {
+  const type = header(answer.headers['content-type'])
+  return type ? ` (Content-Type ${oneLine(type, 80)})` : ''
+}

@@ -1,0 +1,239 @@
+// The job summary's policy gate section: the overview, the thresholds table, the violating
+// policies with their samples, the stale policies and the trend. The PR comment reuses them.
+
+import { plural } from '../lib/text.js'
+import type { GateVerdict } from '../verdict/gate.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
+import { formatChange, formatTimestamp } from './format.js'
+import {
+  blocks,
+  bulletList,
+  codeSpan,
+  details,
+  escapeCell,
+  escapeText,
+  joinInline,
+  markup,
+  table,
+  type Markdown
+} from './markdown.js'
+import { hasError, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import { severityLabel, byteLength, NAME_LENGTH } from './summary-pieces.js'
+
+export const VIOLATING_POLICY_LIMIT = 50
+const STALE_POLICY_LIMIT = 50
+const TREND_LIMIT = 14
+const SPARK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
+
+export function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome): Markdown {
+  const stale = stalePolicies(outcome).length
+  const gate =
+    report.gateOn === 'new'
+      ? markup`Gate on **new** violations (added since each policy's last evaluation before the run)`
+      : markup`Gate on **all** current violations`
+  const figures = [
+    escapeText(plural(outcome.policies.length, 'policy', 'policies')),
+    markup`${violatingPolicies(outcome).length} violating`,
+    ...(stale > 0 ? [markup`${stale} stale`] : [])
+  ]
+  return blocks(
+    markup`### 🛡️ Policy gate`,
+    markup`${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup`, `)}`
+  )
+}
+
+export function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
+  // No thresholds: the policy stage was not configured, or the inputs could not be read at all.
+  if (report.thresholds === undefined) return undefined
+  const reason =
+    report.policiesSkipped ??
+    (report.cancelled
+      ? 'the workflow was cancelled first'
+      : hasError(report, 'policies')
+        ? 'the policy stage failed (see the errors below)'
+        : 'an earlier stage did not finish')
+  return blocks(markup`### 🛡️ Policy gate`, markup`Not evaluated: ${escapeText(reason, 300)}.`)
+}
+
+export function renderThresholdsTable(
+  outcome: PolicyOutcome,
+  gate: GateVerdict,
+  gateOn?: string
+): Markdown {
+  // The column the gate judges (all or new violations) is in bold.
+  const count = (judged: boolean, value: number): Markdown =>
+    judged ? markup`**${escapeCell(value)}**` : escapeCell(value)
+  const rows = gate.rows.map((row) => {
+    const status = row.breached
+      ? markup`❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
+      : row.allowed === undefined
+        ? markup`➖ no limit`
+        : markup`✅ within`
+    return [
+      row.severity === 'total' ? markup`**Total**` : severityLabel(row.severity),
+      count(gateOn !== 'new', row.violations),
+      count(gateOn === 'new', row.newViolations),
+      escapeCell(row.allowed),
+      status
+    ]
+  })
+  if (outcome.unknownSeverityViolations > 0 || outcome.newUnknownSeverityViolations > 0) {
+    // Severities the action does not know are not gated on their own, but count in the total.
+    rows.splice(rows.length - 1, 0, [
+      markup`❔ Other severities`,
+      escapeCell(outcome.unknownSeverityViolations),
+      escapeCell(outcome.newUnknownSeverityViolations),
+      escapeCell(undefined),
+      markup`counted in the total`
+    ])
+  }
+  return table(
+    [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
+    rows,
+    ['left', 'right', 'right', 'right', 'left']
+  )
+}
+
+export function renderViolatingPolicies(
+  outcome: PolicyOutcome,
+  limit: number,
+  gateOn?: string
+): Markdown {
+  const violating = violatingPolicies(outcome)
+  if (violating.length === 0) return markup`No selected policy has violations.`
+  const shown = violating.slice(0, limit)
+  const rows = shown.map((policy) => {
+    const newCount =
+      gateOn === 'new' && policy.newViolations !== undefined
+        ? markup` (${escapeCell(policy.newViolations)} new)`
+        : markup``
+    return [
+      severityLabel(policy.severity),
+      escapeCell(policy.name, NAME_LENGTH),
+      escapeCell(policy.domain, 40),
+      markup`${escapeCell(policy.violations)}${newCount}`,
+      escapeCell(formatChange(policy.violations, policy.previousViolations)),
+      evaluatedAt(policy)
+    ]
+  })
+  return blocks(
+    markup`#### Violating policies (${violating.length})`,
+    table(
+      [
+        markup`Severity`,
+        markup`Policy`,
+        markup`Domain`,
+        markup`Violations`,
+        markup`Change`,
+        markup`Evaluated at`
+      ],
+      rows,
+      ['left', 'left', 'left', 'right', 'right', 'left']
+    ),
+    violating.length > shown.length
+      ? markup`_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
+      : undefined
+  )
+}
+
+function evaluatedAt(policy: PolicyResult): Markdown {
+  const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40)
+  if (policy.stale) return markup`${when} ⚠️ stale`
+  return policy.source === 'executed' ? markup`${when} (query executed)` : when
+}
+
+/** Sample resources of each policy in a collapsed block, as many as fit in `maxBytes`. */
+export function renderSamples(
+  policies: readonly PolicyResult[],
+  maxBytes: number
+): Markdown | undefined {
+  const withSamples = policies.filter((policy) => policy.samples.length > 0)
+  if (withSamples.length === 0) return undefined
+  const heading = markup`#### Sample violating resources`
+  const omittedNote = (count: number): Markdown =>
+    markup`_Samples of ${escapeText(plural(count, 'more policy', 'more policies'))} are left out to keep the summary within GitHub's size limit._`
+  // Room for the heading and the note, measured at their longest.
+  let room = maxBytes - byteLength(heading) - byteLength(omittedNote(withSamples.length)) - 4
+  const shown: Markdown[] = []
+  for (const policy of withSamples) {
+    const block = renderPolicySamples(policy)
+    const size = byteLength(block) + 2
+    if (size > room) break
+    shown.push(block)
+    room -= size
+  }
+  const omitted = withSamples.length - shown.length
+  return blocks(heading, ...shown, omitted > 0 ? omittedNote(omitted) : undefined)
+}
+
+function renderPolicySamples(policy: PolicyResult): Markdown {
+  const total = policy.violations === undefined ? '' : ` of ${policy.violations}`
+  return details(
+    `${policy.severity} · ${policy.name} — ${policy.samples.length}${total} resources`,
+    table(
+      [markup`Resource`, markup`Type`, markup`Account`, markup`Region`],
+      policy.samples.map((sample) => [
+        escapeCell(sample.name ?? sample._cq_platform_id, NAME_LENGTH),
+        escapeCell(sample.resource_type_label, 60),
+        escapeCell(sample._cq_account_name ?? sample.account_id, 60),
+        escapeCell(sample.region, 40)
+      ])
+    )
+  )
+}
+
+export function renderStalePolicies(outcome: PolicyOutcome): Markdown | undefined {
+  const stale = stalePolicies(outcome)
+  if (stale.length === 0) return undefined
+  const shown = stale.slice(0, STALE_POLICY_LIMIT)
+  return blocks(
+    markup`#### ⚠️ Stale policies (${stale.length})`,
+    markup`Not evaluated after the sync run, so their counts may be out of date and the gate cannot vouch for them:`,
+    bulletList(
+      shown.map(
+        (policy) =>
+          markup`${escapeText(policy.name, NAME_LENGTH)} (${escapeText(policy.severity, 40)}) — last evaluated ${escapeText(formatTimestamp(policy.evaluatedAt) ?? 'never', 40)}`
+      )
+    ),
+    stale.length > shown.length
+      ? markup`_…and ${stale.length - shown.length} more stale policies._`
+      : undefined
+  )
+}
+
+export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
+  const trend = outcome.trend.slice(-TREND_LIMIT)
+  if (trend.length === 0) return undefined
+  const values = trend.map((point) => point.violations)
+  const known = values.filter((value) => Number.isFinite(value))
+  const first = known[0]
+  const last = known[known.length - 1]
+  const range =
+    known.length >= 2
+      ? markup` ${escapeCell(first)} → ${escapeCell(last)} (${escapeText(formatChange(last, first))})`
+      : markup``
+  const [firstDate, ...otherDates] = trend.map((point) => escapeCell(point.date, 20))
+  return blocks(
+    markup`#### Violations over the last ${trend.length} days`,
+    markup`${codeSpan(sparkline(values))}${range}`,
+    table(
+      [firstDate, ...otherDates],
+      [trend.map((point) => escapeCell(point.violations))],
+      trend.map(() => 'right')
+    )
+  )
+}
+
+/** Values as a line of block characters, lowest to highest; a missing value is a `·`. */
+export function sparkline(values: readonly number[]): string {
+  const known = values.filter((value) => Number.isFinite(value))
+  const min = Math.min(...known)
+  const max = Math.max(...known)
+  return values
+    .map((value) => {
+      if (!Number.isFinite(value)) return '·'
+      if (max === min) return max === 0 ? SPARK_LEVELS[0] : SPARK_LEVELS[3]
+      return SPARK_LEVELS[Math.round(((value - min) / (max - min)) * (SPARK_LEVELS.length - 1))]
+    })
+    .join('')
+}
