@@ -11,7 +11,16 @@ import {
   type SyncConfig
 } from './config.js'
 import { parsePlatformUrl } from './platform-url.js'
-import { boolean, choice, count, duration, invalid, list, listOf, type Read } from './values.js'
+import {
+  boolean,
+  choice,
+  duration,
+  invalid,
+  list,
+  listOf,
+  wholeNumber,
+  type Read
+} from './values.js'
 
 /**
  * Reads one input; `undefined` when the input was not given at all. The runner gives every input
@@ -81,7 +90,7 @@ function parseSyncConfig(input: Read): SyncConfig | undefined {
     pollIntervalMs: duration(input, 'poll-interval', '15s'),
     cancelOnTimeout: boolean(input, 'cancel-on-timeout', true),
     logs: choice(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
-    maxErrors: count(input, 'max-sync-errors', '')
+    maxErrors: wholeNumber(input, 'max-sync-errors', '')
   }
 }
 
@@ -93,20 +102,20 @@ function parsePolicyConfig(input: Read, given: (name: string) => boolean): Polic
     severities: listOf(input, 'severities', KNOWN_SEVERITIES),
     domains: listOf(input, 'domains', KNOWN_DOMAINS),
     thresholds: {
-      critical: count(
+      critical: wholeNumber(
         input,
         'max-critical-violations',
         given('max-critical-violations') ? '' : '0'
       ),
-      high: count(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
-      medium: count(input, 'max-medium-violations', ''),
-      low: count(input, 'max-low-violations', ''),
-      total: count(input, 'max-violations', '')
+      high: wholeNumber(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
+      medium: wholeNumber(input, 'max-medium-violations', ''),
+      low: wholeNumber(input, 'max-low-violations', ''),
+      total: wholeNumber(input, 'max-violations', '')
     },
     gateOn: choice(input, 'gate-on', ['all', 'new'], 'all'),
     evaluation: choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
     evaluationTimeoutMs: duration(input, 'evaluation-timeout', '10m'),
-    samples: count(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
+    samples: wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
   }
 }
 

@@ -49,7 +49,7 @@ export function duration(read: Read, name: string, fallback: string): number {
 }
 
 /** A whole number ≥ 0; empty (after the default) means no limit. */
-export function count(
+export function wholeNumber(
   read: Read,
   name: string,
   fallback: string,

@@ -194,18 +194,18 @@ function jsonSync(sync: SyncOutcome): JsonSync {
           createdAt: text(run.created_at),
           completedAt: text(run.completed_at),
           ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-          totalRows: count(run.total_rows),
-          errors: count(run.errors),
-          warnings: count(run.warnings),
-          cpuSeconds: count(run.cpu_seconds),
-          memoryByteSeconds: count(run.memory_byte_seconds),
-          networkEgressBytes: count(run.network_egress_bytes)
+          totalRows: finiteOrNull(run.total_rows),
+          errors: finiteOrNull(run.errors),
+          warnings: finiteOrNull(run.warnings),
+          cpuSeconds: finiteOrNull(run.cpu_seconds),
+          memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
+          networkEgressBytes: finiteOrNull(run.network_egress_bytes)
         }
       : null,
     startedByAction: sync.startedByAction,
     waited: sync.waited,
     waitedSeconds: Math.round(sync.waitedMs / 1000),
-    durationSeconds: count(sync.durationSeconds),
+    durationSeconds: finiteOrNull(sync.durationSeconds),
     timedOut: sync.timedOut,
     cancelledByAction: sync.cancelledByAction,
     verdict: sync.verdict,
@@ -219,9 +219,9 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
   return {
     table: String(stat.name),
     service: text(stat.service_name),
-    errors: count(stat.errors),
-    resources: count(stat.resources),
-    panics: count(stat.panics)
+    errors: finiteOrNull(stat.errors),
+    resources: finiteOrNull(stat.resources),
+    panics: finiteOrNull(stat.panics)
   }
 }
 
@@ -261,7 +261,7 @@ function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunRepo
     policies: outcome.policies.map(jsonPolicy),
     trend: outcome.trend.map((point) => ({
       date: String(point.date),
-      violations: count(point.violations)
+      violations: finiteOrNull(point.violations)
     })),
     warnings: outcome.warnings,
     evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
@@ -276,10 +276,10 @@ function jsonPolicy(policy: PolicyResult): JsonPolicy {
     domain: String(policy.domain),
     queryId: text(policy.queryId),
     groups: policy.groups.map(String),
-    violations: count(policy.violations),
-    previousViolations: count(policy.previousViolations),
-    baseline: count(policy.baseline),
-    newViolations: count(policy.newViolations),
+    violations: finiteOrNull(policy.violations),
+    previousViolations: finiteOrNull(policy.previousViolations),
+    baseline: finiteOrNull(policy.baseline),
+    newViolations: finiteOrNull(policy.newViolations),
     evaluatedAt: text(policy.evaluatedAt),
     source: policy.source,
     stale: policy.stale,
@@ -303,6 +303,6 @@ function text(value: unknown): string | null {
   return value == null || value === '' ? null : String(value)
 }
 
-function count(value: unknown): number | null {
+function finiteOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null
 }

@@ -56,10 +56,10 @@ function syncOutputs(report: RunReport): Outputs {
     'sync-run-id': token(run?.id),
     'sync-run-status': token(run?.status),
     'sync-run-status-reason': token(run?.status_reason),
-    'sync-total-rows': count(run?.total_rows),
-    'sync-errors': count(run?.errors),
-    'sync-warnings': count(run?.warnings),
-    'sync-duration-seconds': count(report.sync?.durationSeconds)
+    'sync-total-rows': numberOutput(run?.total_rows),
+    'sync-errors': numberOutput(run?.errors),
+    'sync-warnings': numberOutput(run?.warnings),
+    'sync-duration-seconds': numberOutput(report.sync?.durationSeconds)
   }
 }
 
@@ -68,18 +68,18 @@ function policyOutputs(report: RunReport): Outputs {
   if (!outcome) return {}
   const totals = violationTotals(outcome)
   const outputs: Outputs = {
-    violations: count(totals.violations),
-    'new-violations': count(totals.newViolations),
-    'violating-policies': count(violatingPolicies(outcome).length),
-    'stale-policies': count(stalePolicies(outcome).length)
+    violations: numberOutput(totals.violations),
+    'new-violations': numberOutput(totals.newViolations),
+    'violating-policies': numberOutput(violatingPolicies(outcome).length),
+    'stale-policies': numberOutput(stalePolicies(outcome).length)
   }
   for (const severity of SEVERITY_ORDER) {
-    outputs[`${severity}-violations`] = count(outcome.violations[severity])
+    outputs[`${severity}-violations`] = numberOutput(outcome.violations[severity])
   }
   return outputs
 }
 
-function count(value: number | null | undefined): string {
+function numberOutput(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : ''
 }
 
