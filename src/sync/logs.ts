@@ -52,7 +52,7 @@ export function formatLogRows(data: TableData): string[] {
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return ''
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 export function tail<T>(items: T[], count: number): T[] {
@@ -198,6 +198,8 @@ export class LiveLogs {
       },
       onEnd: this.options.onEnd
     })
+    // Not awaited: the stream is read alongside the poll loop, and start() never rejects (every
+    // end, an error included, is reported through onEnd).
     void this.follower.start(this.client, this.syncName, this.runId)
   }
 
