@@ -446,7 +446,7 @@ export interface PolicySort {
 }
 
 /** What a user can do about an HTTP status, in their words. */
-export function hintFor(status: number): string {
+function hintFor(status: number): string {
   switch (status) {
     case 401:
       return 'The API key was rejected: it is wrong, expired or revoked. Create a new key in the Platform (Settings → API keys) and update the secret passed as "api-key".'
@@ -535,7 +535,7 @@ function describeBody(answer: RawAnswer): string {
 }
 
 /** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
-export function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
+function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     const timer = setTimeout(() => {

@@ -44,7 +44,7 @@ import { redacted } from './redact.js'
 
 /** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
 export const SUMMARY_MAX_BYTES = 1_000_000
-export const VIOLATING_POLICY_LIMIT = 50
+const VIOLATING_POLICY_LIMIT = 50
 const STALE_POLICY_LIMIT = 50
 const MESSAGE_LIMIT = 20
 const TABLE_LIMIT = 10
@@ -132,7 +132,7 @@ function passLine(report: RunReport): Markdown {
 
 // --- Sync run -------------------------------------------------------------------------------
 
-export function renderSyncSection(report: RunReport): Markdown | undefined {
+function renderSyncSection(report: RunReport): Markdown | undefined {
   const { sync } = report
   const name = sync?.syncName ?? report.syncName
   if (name === undefined) return undefined
@@ -231,7 +231,7 @@ function renderRunNotes(
   return notes.length > 0 ? bulletList(notes) : undefined
 }
 
-export function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown | undefined {
+function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown | undefined {
   if (tables.length === 0) return undefined
   const shown = [...tables].sort((a, b) => (b.errors ?? 0) - (a.errors ?? 0)).slice(0, TABLE_LIMIT)
   return blocks(
@@ -255,7 +255,7 @@ export function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Mar
 
 // --- Policy gate ----------------------------------------------------------------------------
 
-export function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome): Markdown {
+function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome): Markdown {
   const stale = stalePolicies(outcome).length
   const gate =
     report.gateOn === 'new'
@@ -369,10 +369,7 @@ function evaluatedAt(policy: PolicyResult): Markdown {
 }
 
 /** Sample resources of each policy in a collapsed block, as many as fit in `maxBytes`. */
-export function renderSamples(
-  policies: readonly PolicyResult[],
-  maxBytes: number
-): Markdown | undefined {
+function renderSamples(policies: readonly PolicyResult[], maxBytes: number): Markdown | undefined {
   const withSamples = policies.filter((policy) => policy.samples.length > 0)
   if (withSamples.length === 0) return undefined
   const heading = markup`#### Sample violating resources`
@@ -408,7 +405,7 @@ function renderPolicySamples(policy: PolicyResult): Markdown {
   )
 }
 
-export function renderStalePolicies(outcome: PolicyOutcome): Markdown | undefined {
+function renderStalePolicies(outcome: PolicyOutcome): Markdown | undefined {
   const stale = stalePolicies(outcome)
   if (stale.length === 0) return undefined
   const shown = stale.slice(0, STALE_POLICY_LIMIT)
@@ -427,7 +424,7 @@ export function renderStalePolicies(outcome: PolicyOutcome): Markdown | undefine
   )
 }
 
-export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
+function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
   const trend = outcome.trend.slice(-TREND_LIMIT)
   if (trend.length === 0) return undefined
   const values = trend.map((point) => point.violations)
@@ -466,7 +463,7 @@ export function sparkline(values: readonly number[]): string {
 
 // --- Errors and footer ----------------------------------------------------------------------
 
-export function renderErrors(report: RunReport): Markdown | undefined {
+function renderErrors(report: RunReport): Markdown | undefined {
   if (report.errors.length === 0) return undefined
   const shown = report.errors.slice(0, MESSAGE_LIMIT)
   return blocks(

@@ -7,7 +7,7 @@ import type { PlatformClient } from '../platform/client.js'
 import type { TableData } from '../platform/types.js'
 import { oneLine } from '../lib/log-safety.js'
 
-export const MAX_LOG_LINES = 500
+const MAX_LOG_LINES = 500
 const LOG_PAGE_SIZE = 500
 /** A live stream silent this long is taken as stalled; status polling carries on regardless. */
 const LIVE_LOG_IDLE_MS = 120_000
@@ -32,7 +32,7 @@ export async function fetchRunLogs(
 }
 
 /** Renders log rows as `time level message`, whatever order the columns come in. */
-export function formatLogRows(data: TableData): string[] {
+function formatLogRows(data: TableData): string[] {
   const names = data.columns.map((column) => column.name.toLowerCase())
   const find = (...candidates: string[]): number =>
     names.findIndex((name) => candidates.includes(name))
@@ -55,7 +55,7 @@ function cellText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
-export function tail<T>(items: T[], count: number): T[] {
+function tail<T>(items: T[], count: number): T[] {
   return items.length > count ? items.slice(items.length - count) : items
 }
 

@@ -81,7 +81,7 @@ export function isActive(status: string): boolean {
 }
 
 /** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
-export function isFinished(run: SyncRun): boolean {
+function isFinished(run: SyncRun): boolean {
   if (!isTerminal(run.status)) return false
   if (run.status !== 'completed') return true
   return run.ingested === true || run.status_reason === 'ingestion_failed'
@@ -310,7 +310,7 @@ async function listRunsOrExplain(client: PlatformClient, syncName: string): Prom
 }
 
 /** A 404 for a sync, with the closest names the Platform has. */
-export async function syncNotFound(
+async function syncNotFound(
   client: PlatformClient,
   syncName: string,
   error: PlatformError
@@ -345,7 +345,7 @@ async function closestSyncNames(client: PlatformClient, syncName: string): Promi
     .map((entry) => entry.name)
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
@@ -584,7 +584,7 @@ function runAge(run: SyncRun, now: number): number | undefined {
   return Number.isFinite(created) ? Math.max(0, now - created) : undefined
 }
 
-export function runDurationSeconds(run: SyncRun): number | undefined {
+function runDurationSeconds(run: SyncRun): number | undefined {
   if (!run.completed_at) return undefined
   const ms = Date.parse(run.completed_at) - Date.parse(run.created_at)
   return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined
