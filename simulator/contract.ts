@@ -160,7 +160,7 @@ export class ContractSpec {
       ...((op.parameters as Json[]) ?? [])
     ]) {
       const param = this.deref(p)
-      byKey.set(`${param.in}:${param.name}`, param)
+      byKey.set(`${param.in as string}:${param.name as string}`, param)
     }
     return {
       key: `${method.toUpperCase()} ${match.template}`,
@@ -185,9 +185,9 @@ export class ContractSpec {
     }
 
     for (const p of parameters.filter((p) => p.in === 'path')) {
-      const validate = this.compile(`param ${key} path ${p.name}`, p.schema as Json)
+      const validate = this.compile(`param ${key} path ${p.name as string}`, p.schema as Json)
       const value = coerce(pathParams[p.name as string], this.typeOf(p.schema as Json))
-      if (!validate(value)) fail(`path parameter ${p.name}`, validate.errors, value)
+      if (!validate(value)) fail(`path parameter ${p.name as string}`, validate.errors, value)
     }
 
     const query = exchange.query ?? {}
@@ -228,7 +228,7 @@ export class ContractSpec {
     for (const p of parameters.filter(
       (p) => p.required && p.in === 'query' && !((p.name as string) in query)
     )) {
-      errors.push(`${key}: required query parameter "${p.name}" is missing`)
+      errors.push(`${key}: required query parameter "${p.name as string}" is missing`)
     }
 
     this.checkAuth(key, op, exchange, errors)
@@ -358,7 +358,7 @@ export class ContractSpec {
     let current = node
     for (let hops = 0; typeof current.$ref === 'string'; hops++) {
       if (hops > 20) throw new Error(`$ref cycle at ${String(node.$ref)}`)
-      const path = (current.$ref as string).replace(/^#\//, '').split('/')
+      const path = current.$ref.replace(/^#\//, '').split('/')
       current = path.reduce<Json>((obj, part) => obj[part] as Json, this.spec)
     }
     return current

@@ -244,7 +244,7 @@ export interface Scenario {
   echoKeyInErrors?: boolean
 }
 
-export const DEFAULT_RUN: RunSpec = {
+const DEFAULT_RUN: RunSpec = {
   pendingMs: 100,
   startDelayMs: 100,
   durationMs: 2000,

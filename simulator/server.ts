@@ -26,7 +26,7 @@ import {
 } from './runs.js'
 import type { Fault, FaultKind, ResolvedScenario, Scenario } from './scenario.js'
 
-export const API_BASE = '/api'
+const API_BASE = '/api'
 
 export interface RecordedRequest {
   /** Arrival order, from 0. */

@@ -264,6 +264,7 @@ function onTermination(handler: (signal: NodeJS.Signals) => Promise<void>): () =
   const listener = (signal: NodeJS.Signals): void => {
     if (handling) return
     handling = true
+    // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
     void handler(signal).finally(() => process.exit(1))
   }
   process.on('SIGINT', listener)

@@ -117,6 +117,7 @@ describe('escapeText', () => {
     expect(escapeText(undefined)).toBe('')
     expect(escapeText(null)).toBe('')
     expect(escapeText(42)).toBe('42')
+    expect(escapeText({ name: 'x' })).toBe('{"name":"x"}')
   })
 })
 

@@ -10,7 +10,7 @@ export function invalid(name: string, value: string, accepted: string): InputErr
 
 export type Read = (name: string) => string
 
-export function valueOr(read: Read, name: string, fallback: string): string {
+function valueOr(read: Read, name: string, fallback: string): string {
   const value = read(name)
   return value === '' ? fallback : value
 }

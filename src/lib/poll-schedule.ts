@@ -19,7 +19,7 @@ export interface ScheduleInput {
   streamOpen: boolean
 }
 
-export const MIN_POLL_MS = 1000
+const MIN_POLL_MS = 1000
 /**
  * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
  * of a look each half second.

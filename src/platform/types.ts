@@ -76,16 +76,6 @@ export interface SyncRunTableStat {
   runtime_seconds?: number | null
 }
 
-/** `SyncRunStats`. */
-export interface SyncRunStats {
-  started_at: string
-  last_completed_at?: string | null
-  completed_tables: number
-  resources: number
-  errors: number
-  panics: number
-}
-
 /** `TableData`: the shape of logs/query and query execution results. */
 export interface TableData {
   query?: string

@@ -45,7 +45,7 @@ export function observe(tracked: Tracked, policy: Policy, freshAfter?: string): 
   else if (!isAfter(tracked.latest.runAt, freshAfter)) tracked.preRun = tracked.latest
 }
 
-export function resultFrom(policy: Policy): PolicyResult {
+function resultFrom(policy: Policy): PolicyResult {
   return {
     id: policy.id,
     name: policy.name,

@@ -298,9 +298,13 @@ function jsonSample(sample: PolicyViolation): JsonSample {
   }
 }
 
-/** Odd data from the Platform (a number where text was expected, `null`) keeps the schema. */
+/**
+ * Odd data from the Platform (a number or an object where text was expected, `null`) keeps the
+ * schema; an object is written as JSON, not as "[object Object]".
+ */
 function text(value: unknown): string | null {
-  return value == null || value === '' ? null : String(value)
+  if (value == null || value === '') return null
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 function finiteOrNull(value: unknown): number | null {

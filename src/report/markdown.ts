@@ -119,7 +119,11 @@ export function joinInline(parts: readonly Markdown[], separator: Markdown): Mar
 }
 
 function plain(text: unknown, maxLength: number): string {
-  return oneLine(String(text ?? '').replace(BIDI_CONTROLS, ''), maxLength).trim()
+  // Anything but a string (a number, or an object from odd Platform data) is shown as JSON, so an
+  // object reads as its content rather than "[object Object]".
+  const value = text ?? ''
+  const string = typeof value === 'string' ? value : JSON.stringify(value)
+  return oneLine(string.replace(BIDI_CONTROLS, ''), maxLength).trim()
 }
 
 function escapeHtml(text: string): string {

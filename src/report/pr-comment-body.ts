@@ -27,8 +27,8 @@ import { byteLength } from './summary-pieces.js'
 export const COMMENT_MAX_CHARS = 65_536
 /** What the comment is kept within, in UTF-8 bytes (never fewer than characters), with room to spare. */
 export const COMMENT_BUDGET_BYTES = 60_000
-export const COMMENT_POLICY_LIMIT = 10
-export const MARKER_PREFIX = 'cloudquery-platform-action'
+const COMMENT_POLICY_LIMIT = 10
+const MARKER_PREFIX = 'cloudquery-platform-action'
 const MARKER_PART_LENGTH = 100
 const REASON_LENGTH = 300
 

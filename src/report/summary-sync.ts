@@ -123,7 +123,7 @@ function renderRunNotes(
   return notes.length > 0 ? bulletList(notes) : undefined
 }
 
-export function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown | undefined {
+function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown | undefined {
   if (tables.length === 0) return undefined
   const shown = [...tables].sort((a, b) => (b.errors ?? 0) - (a.errors ?? 0)).slice(0, TABLE_LIMIT)
   return blocks(

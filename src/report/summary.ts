@@ -122,7 +122,7 @@ function passLine(report: RunReport): Markdown {
 
 // --- Errors and footer ----------------------------------------------------------------------
 
-export function renderErrors(report: RunReport): Markdown | undefined {
+function renderErrors(report: RunReport): Markdown | undefined {
   if (report.errors.length === 0) return undefined
   const shown = report.errors.slice(0, MESSAGE_LIMIT)
   return blocks(

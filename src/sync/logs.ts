@@ -7,7 +7,7 @@ import type { PlatformClient } from '../platform/client.js'
 import type { TableData } from '../platform/types.js'
 import { oneLine } from '../lib/log-safety.js'
 
-export const MAX_LOG_LINES = 500
+const MAX_LOG_LINES = 500
 const LOG_PAGE_SIZE = 500
 /** A live stream silent this long is taken as stalled; status polling carries on regardless. */
 const LIVE_LOG_IDLE_MS = 120_000
@@ -32,7 +32,7 @@ export async function fetchRunLogs(
 }
 
 /** Renders log rows as `time level message`, whatever order the columns come in. */
-export function formatLogRows(data: TableData): string[] {
+function formatLogRows(data: TableData): string[] {
   const names = data.columns.map((column) => column.name.toLowerCase())
   const find = (...candidates: string[]): number =>
     names.findIndex((name) => candidates.includes(name))
@@ -52,10 +52,10 @@ export function formatLogRows(data: TableData): string[] {
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return ''
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
-export function tail<T>(items: T[], count: number): T[] {
+function tail<T>(items: T[], count: number): T[] {
   return items.length > count ? items.slice(items.length - count) : items
 }
 
@@ -198,6 +198,8 @@ export class LiveLogs {
       },
       onEnd: this.options.onEnd
     })
+    // Not awaited: the stream is read alongside the poll loop, and start() never rejects (every
+    // end, an error included, is reported through onEnd).
     void this.follower.start(this.client, this.syncName, this.runId)
   }
 

@@ -39,7 +39,7 @@ async function closestSyncNames(client: PlatformClient, syncName: string): Promi
     .map((entry) => entry.name)
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
