@@ -1,4 +1,4 @@
-// What the benchmark measures and how often, and the targets the README promises; one place to tune.
+// Every count, duration and target of the benchmark, so that a run is tuned in one place.
 
 import type { Scenario } from '../../simulator/scenario.js'
 

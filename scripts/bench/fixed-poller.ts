@@ -1,4 +1,4 @@
-// The baseline the action is compared with: a fixed-interval poller, as peer actions have.
+// The baseline: a fixed-interval poller like peer actions', to show what the adaptive poll saves.
 
 import { BASELINE_AGENT } from './config.js'
 import { progress, sleep } from './measure.js'

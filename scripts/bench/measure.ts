@@ -1,4 +1,4 @@
-// What every measurement case shares: progress on stderr, timed stdout lines, medians and units.
+// Helpers the measurement cases share; progress goes to stderr so that stdout holds only the table.
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms))

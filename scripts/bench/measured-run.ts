@@ -1,4 +1,4 @@
-// Runs the bundle as the runner would, but under GNU time, for the kernel's own peak RSS figure.
+// Runs the bundle under GNU time, because only the kernel knows the process's true peak RSS.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// Simulators in a child process, so that serving 10,000 policies stays off the timing event loop.
+// Simulators in a child process, so that serving 10,000 policies stays off the measuring loop.
 
 import { fork, type ChildProcess } from 'node:child_process'
 import type { Scenario } from '../../simulator/scenario.js'

@@ -1,4 +1,4 @@
-// Section 3: start-up, from spawning the bundle to the simulator receiving its first request.
+// Section 3: start-up to the first request, the fixed cost that every workflow run pays.
 
 import { runAction } from '../action-runner.js'
 import { STARTUP_REPS } from './config.js'

@@ -1,4 +1,4 @@
-// Section 1: how soon the action notices a run's end, and how many status requests it spends waiting.
+// Section 1: how soon the action notices a run's end, and what its waiting costs in requests.
 
 import type { Scenario } from '../../simulator/scenario.js'
 import { runAction } from '../action-runner.js'

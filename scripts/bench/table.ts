@@ -1,4 +1,4 @@
-// The benchmark's stdout: the markdown table for the README's "Performance" section, and its notes.
+// Renders the figures as the markdown table (and notes) for the README's Performance section.
 
 import {
   BASELINE_INTERVALS_MS,
