@@ -12,7 +12,8 @@ import {
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { TemplateMatcher } from './paths.js'
-import { ApiError, Platform, Query, type Reply } from './platform.js'
+import { ApiError, Query, type Reply } from './operations.js'
+import { Platform } from './platform.js'
 import {
   evaluationAt,
   formatLogLine,

@@ -1,0 +1,160 @@
+// Each section of the summary for a finished run: what a reader needs without opening the logs.
+
+import { describe, expect, it } from '@jest/globals'
+import { sparkline } from '../../src/report/summary-policies.js'
+import {
+  completedSync,
+  failingPolicies,
+  partialSync,
+  passingPolicies,
+  policy,
+  policyOutcome,
+  RUN_ID,
+  runReport,
+  WORKFLOW_RUN_URL
+} from '../__fixtures__/report.js'
+import { expectValidTables, render, section } from './summary-helpers.js'
+
+describe('renderSummary: a full passing run', () => {
+  const out = render(runReport({ sync: completedSync(), policies: passingPolicies() }))
+
+  it('opens with a pass banner that says why in one line', () => {
+    expect(out.startsWith('## ✅ CloudQuery Platform: passed\n\n')).toBe(true)
+    expect(out.split('\n')[2]).toBe(
+      'Sync <code>aws-prod</code> completed: 1,234,567 rows. 13 violations in 2 of 3 policies, all within the thresholds.'
+    )
+  })
+
+  it('shows the sync run: status, id, times, duration, rows and metered resources', () => {
+    const sync = section(out, '### 🔄 Sync run of <code>aws-prod</code>')
+    expect(sync).toContain(
+      `**Status:** ✅ <code>completed</code> · **Run:** <code>${RUN_ID}</code> (started by this action)`
+    )
+    expect(sync).toContain(
+      '| Started | Completed | Duration | Rows | Errors | Warnings | CPU | Memory | Egress |'
+    )
+    expect(sync).toContain(
+      '| 2026-11-27 10:00:05 UTC | 2026-11-27 10:05:17 UTC | 5m 12s | 1,234,567 | 0 | 2 | 812.4 s | 180 GiB·s | 5.5 MiB |'
+    )
+    expect(sync).not.toContain('Tables with errors')
+  })
+
+  it('shows the thresholds table with the status of each row', () => {
+    const gate = section(out, '### 🛡️ Policy gate')
+    expect(gate).toContain('Gate on **all** current violations · evaluation <code>wait</code>')
+    expect(gate).toContain('| Severity | Violations | New | Allowed | Status |')
+    expect(gate).toContain('| 🔴 Critical | **0** | 0 | 0 | ✅ within |')
+    expect(gate).toContain('| 🟡 Medium | **4** | 0 | — | ➖ no limit |')
+    expect(gate).toContain('| **Total** | **13** | 0 | — | ➖ no limit |')
+  })
+
+  it('lists violating policies, most severe first', () => {
+    const gate = section(out, '### 🛡️ Policy gate')
+    expect(gate).toContain('#### Violating policies (2)')
+    const medium = gate.indexOf('| 🟡 Medium | Unencrypted EBS volumes | security | 4 | ±0 |')
+    const low = gate.indexOf('| 🔵 Low | Untagged resources | governance | 9 | ±0 |')
+    expect(medium).toBeGreaterThan(0)
+    expect(low).toBeGreaterThan(medium)
+  })
+
+  it('draws the 7-day trend as a sparkline with numbers', () => {
+    expect(out).toContain('#### Violations over the last 7 days')
+    expect(out).toContain('<code>▁▂▂▄█▇▃</code> 12 → 18 (\\+6)')
+    expect(out).toContain('| 2026-11-21 | 2026-11-22 |')
+    expect(out).toContain('| 12 | 15 | 15 | 20 | 31 | 27 | 18 |')
+  })
+
+  it('ends with a footer linking the workflow run', () => {
+    const footer = out.slice(out.lastIndexOf('---'))
+    expect(footer).toContain('CloudQuery Platform GitHub Action 1.0.0')
+    expect(footer).toContain(`[Workflow run](${WORKFLOW_RUN_URL})`)
+    expect(footer).toContain('Platform <code>https:\u200d//cloudquery.example.com/api</code>')
+    expect(footer).toContain('finished 2026-11-27 10:07:30 UTC')
+  })
+
+  it('has only well-formed tables and no errors section', () => {
+    expectValidTables(out)
+    expect(out).not.toContain('### Errors')
+  })
+})
+
+describe('renderSummary: a failing gate', () => {
+  const report = runReport({ sync: partialSync(), policies: failingPolicies() })
+  const out = render(report)
+
+  it('opens with a fail banner naming the first reason and counting the rest', () => {
+    expect(out).toContain('## ❌ CloudQuery Platform: failed')
+    expect(out).toContain(
+      '**Why:** 3 critical violations; at most 0 allowed \\(max-critical-violations\\) _(and 2 more, below)_'
+    )
+    expect(out).not.toContain('Soft fail')
+  })
+
+  it('marks breached thresholds', () => {
+    expect(out).toContain('| 🔴 Critical | **3** | 2 | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🟠 High | **5** | 0 | 0 | ❌ over by 5 |')
+  })
+
+  it('shows the change since the previous evaluation and flags stale results', () => {
+    expect(out).toContain(
+      '| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 | 2026-11-27 10:06:00 UTC |'
+    )
+    expect(out).toContain('| 2 | ±0 | 2026-11-26 08:00:00 UTC ⚠️ stale |')
+  })
+
+  it('puts sample resources in a collapsed block per policy', () => {
+    expect(out).toContain('#### Sample violating resources')
+    expect(out).toContain(
+      '<details><summary>critical · Public S3 buckets — 2 of 3 resources</summary>\n\n| Resource | Type | Account | Region |'
+    )
+    expect(out).toContain('| acme-public-assets | S3 Bucket | prod | us-east-1 |')
+    // The account id stands in for a missing account name.
+    expect(out).toContain('| acme-logs | S3 Bucket | 123456789012 | eu-west-1 |')
+    expect(out).toContain('</details>')
+  })
+
+  it('names the stale policies', () => {
+    expect(out).toContain('#### ⚠️ Stale policies (1)')
+    expect(out).toContain('- Old access keys (medium) — last evaluated 2026-11-26 08:00:00 UTC')
+  })
+
+  it('shows the partial success warning of the run', () => {
+    expect(out).toContain('**Status:** ⚠️ <code>completed</code> (<code>partial\\_success</code>)')
+    expect(out).toContain('- ⚠️ Run ')
+  })
+
+  it('says plainly when soft-fail kept the step from failing', () => {
+    const soft = render({ ...report, softFail: true })
+    expect(soft).toContain('## ❌ CloudQuery Platform: failed')
+    expect(soft).toContain(
+      '**Soft fail:** <code>soft-fail</code> is on, so this step is not marked as failed; the <code>result</code> output is <code>fail</code>.'
+    )
+  })
+
+  it('marks the judged column for gate-on: new', () => {
+    const outcome = policyOutcome(failingPolicies().policies)
+    const fresh = render(runReport({ sync: completedSync(), policies: outcome, gateOn: 'new' }))
+    expect(fresh).toContain('Gate on **new** violations')
+    expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')
+    expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new) |')
+  })
+
+  it('reports violations of an unknown severity instead of dropping them', () => {
+    const outcome = policyOutcome([
+      policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })
+    ])
+    const withUnknown = render(runReport({ policies: outcome, syncName: undefined }))
+    expect(withUnknown).toContain('| ❔ Other severities | 4 | 0 | — | counted in the total |')
+    expect(withUnknown).toContain('| ❔ urgent | Quantum risk |')
+    expectValidTables(withUnknown)
+  })
+})
+
+describe('sparkline', () => {
+  it('scales values between the lowest and the highest', () => {
+    expect(sparkline([0, 7, 14])).toBe('▁▅█')
+    expect(sparkline([5, 5])).toBe('▄▄')
+    expect(sparkline([0, 0])).toBe('▁▁')
+    expect(sparkline([1, Number.NaN, 3])).toBe('▁·█')
+  })
+})

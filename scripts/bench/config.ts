@@ -1,0 +1,54 @@
+// Every count, duration and target of the benchmark, so that a run is tuned in one place.
+
+import type { Scenario } from '../../simulator/scenario.js'
+
+/** BENCH_QUICK=1 checks the script itself in half a minute; its figures mean nothing. */
+export const QUICK = process.env.BENCH_QUICK === '1'
+/** Concurrent repetitions of each simulated run (section 1). */
+export const SYNC_REPS = QUICK ? 1 : 3
+/** Sequential repetitions of the policy stage and of start-up (after one discarded warm-up). */
+export const POLICY_REPS = QUICK ? 1 : 5
+export const STARTUP_REPS = QUICK ? 1 : 5
+export const RUN_LENGTHS = QUICK
+  ? [
+      { label: '8 s', totalMs: 8_000 },
+      { label: '16 s', totalMs: 16_000 }
+    ]
+  : [
+      { label: '30 s', totalMs: 30_000 },
+      { label: '3 min', totalMs: 180_000 }
+    ]
+/** Phases of a simulated run: created 1 s, pending 2 s, then started until its total length. */
+export const PENDING_MS = 1000
+export const START_DELAY_MS = 2000
+/**
+ * One setting per repetition. Ingestion (completed → ingested) takes a different, uneven time in
+ * each, so that no poll cadence lines up with it by luck. The durations of the sync's five earlier
+ * runs are factors of this run's: within ±10 %, with a median off by −5 %, +2 % and +6 %, so the
+ * prediction is never exact.
+ */
+export const REPETITIONS = [
+  { ingestionMs: 1700, history: [0.9, 0.93, 0.95, 1.01, 1.08] },
+  { ingestionMs: 2400, history: [0.91, 0.98, 1.02, 1.06, 1.1] },
+  { ingestionMs: 3100, history: [0.92, 1.0, 1.06, 1.09, 1.1] }
+]
+export const BASELINE_INTERVALS_MS = [15_000, 30_000]
+/** Spawns of section 1 are spread out so that runs do not end (and get noticed) all at once. */
+export const SPAWN_STAGGER_MS = 500
+export const POLICY_SCENARIO: Scenario = {
+  policyGen: { count: 10_000, violating: 1_000, totalViolations: 200_000 }
+}
+
+export const TARGETS = {
+  latencyMs: 1000,
+  statusPerMinute: 6,
+  policyStageMs: 2000,
+  policyRequests: 30,
+  policyRssBytes: 150e6,
+  startupMs: 250,
+  bundleBytes: 1.5e6
+}
+
+export const STATUS_TEMPLATE = '/syncs/{sync_name}/runs/{sync_run_id}'
+export const SAMPLES_TEMPLATE = '/policies/{policy_id}/violations'
+export const BASELINE_AGENT = 'bench-fixed-poller'
