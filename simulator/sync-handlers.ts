@@ -8,7 +8,7 @@ import type { ResolvedScenario } from './scenario.js'
 const TABLE_SORT = ['name', 'started_at', 'completed_at', 'runtime_seconds', 'resources', 'errors']
 const FILTER_PATTERN = /^[\p{L}\p{N}_ \-']*$/u
 
-export function syncOf(platform: PlatformState, name: string): ResolvedScenario['syncs'][number] {
+function syncOf(platform: PlatformState, name: string): ResolvedScenario['syncs'][number] {
   const sync = platform.scenario.syncs.find((s) => s.name === name)
   if (!sync) throw new ApiError(404, 'sync not found')
   return sync

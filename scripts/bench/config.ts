@@ -3,7 +3,7 @@
 import type { Scenario } from '../../simulator/scenario.js'
 
 /** BENCH_QUICK=1 checks the script itself in half a minute; its figures mean nothing. */
-export const QUICK = process.env.BENCH_QUICK === '1'
+const QUICK = process.env.BENCH_QUICK === '1'
 /** Concurrent repetitions of each simulated run (section 1). */
 export const SYNC_REPS = QUICK ? 1 : 3
 /** Sequential repetitions of the policy stage and of start-up (after one discarded warm-up). */
