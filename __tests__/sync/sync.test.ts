@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import type { SyncConfig } from '../../src/inputs/parse.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
-import { PlatformError } from '../../src/platform/client.js'
+import { PlatformError, type PlatformClientOptions } from '../../src/platform/client.js'
 import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../../src/sync/stage.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
 import { withSimulator } from '../helpers/platform.js'
-import { scaledClock } from '../helpers/scaled-clock.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',
@@ -18,7 +17,8 @@ const SYNC: SyncConfig = {
   logs: 'on-failure'
 }
 
-const FAST_RUN = { pendingMs: 50, startDelayMs: 50, durationMs: 600, ingestionDelayMs: 100 }
+/** A run as long as real ones: the stage and the simulator share a virtual clock, so it is free. */
+const RUN = { pendingMs: 2_000, startDelayMs: 3_000, durationMs: 45_000, ingestionDelayMs: 4_000 }
 
 interface Result {
   outcome: SyncOutcome
@@ -27,19 +27,20 @@ interface Result {
   log: string[]
 }
 
-async function sync(scenario: Scenario, config: Partial<SyncConfig> = {}): Promise<Result> {
+async function sync(
+  scenario: Scenario,
+  config: Partial<SyncConfig> = {},
+  clientOptions: Partial<PlatformClientOptions> = {}
+): Promise<Result> {
   return withSimulator(
-    { ...scenario, run: { ...FAST_RUN, ...scenario.run } },
-    async (sim, client) => {
+    { ...scenario, run: { ...RUN, ...scenario.run } },
+    async (sim, client, clock) => {
       const log = createMemoryLogger()
       const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
-      const outcome = await runSyncStage(
-        { ...SYNC, ...config },
-        { client, clock: scaledClock(20), log },
-        tracker
-      )
+      const outcome = await runSyncStage({ ...SYNC, ...config }, { client, clock, log }, tracker)
       return { outcome, tracker, sim, log: log.lines }
-    }
+    },
+    clientOptions
   )
 }
 
@@ -93,12 +94,12 @@ describe('sync stage against the simulator', () => {
   })
 
   it('follows the run named by sync-run-id', async () => {
-    await withSimulator({ run: FAST_RUN }, async (sim, client) => {
+    await withSimulator({ run: RUN }, async (sim, client, clock) => {
       const started = await client.createRun('aws-prod')
       const tracker: RunTracker = { syncName: 'aws-prod', startedByAction: false }
       const outcome = await runSyncStage(
         { ...SYNC, runId: started.id },
-        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger() },
         tracker
       )
       expect(outcome.run?.id).toBe(started.id)
@@ -166,9 +167,9 @@ describe('sync stage against the simulator', () => {
     const { outcome, log } = await sync({
       run: {
         statusSequence: [
-          { status: 'created', ms: 50 },
-          { status: 'queued_for_retry', ms: 300 },
-          { status: 'started', ms: 300 }
+          { status: 'created', ms: 2_000 },
+          { status: 'queued_for_retry', ms: 5_000 },
+          { status: 'started', ms: 20_000 }
         ]
       }
     })
@@ -215,10 +216,10 @@ describe('sync stage errors', () => {
   })
 
   it('explains a rejected key', async () => {
-    const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client) =>
+    const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client, clock) =>
       runSyncStage(
         SYNC,
-        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger() },
         {
           syncName: 'aws-prod',
           startedByAction: false
@@ -308,7 +309,10 @@ describe('sync stage under injected faults', () => {
       ]
     ]
   ])('%s still gives the clean result with exactly one run', async (_name, faults) => {
-    const { outcome, sim } = await sync({ faults })
+    // The request deadline is real time, and a slow answer only comes once the virtual clock moves
+    // on, which it does not while the client waits: a short deadline keeps that wait short.
+    const slow = faults.some((fault) => fault.kind === 'slow')
+    const { outcome, sim } = await sync({ faults }, {}, slow ? { requestTimeoutMs: 250 } : {})
     expect(outcome.verdict).toBe('pass')
     expect(outcome.run).toMatchObject({ status: 'completed', ingested: true })
     expect(sim.runsStarted()).toBe(1)
