@@ -19,6 +19,7 @@ const SYNC: SyncConfig = {
 
 /** A run as long as real ones: the stage and the simulator share a virtual clock, so it is free. */
 const RUN = { pendingMs: 2_000, startDelayMs: 3_000, durationMs: 45_000, ingestionDelayMs: 4_000 }
+const RUN_STATUS = '/syncs/{sync_name}/runs/{sync_run_id}'
 
 interface Result {
   outcome: SyncOutcome
@@ -193,13 +194,27 @@ describe('sync stage against the simulator', () => {
     ])
   })
 
-  it('notices the end through the live stream with few status checks', async () => {
-    const { outcome, sim } = await sync({ run: { durationMs: 3000 } })
+  it('notices the end through the live stream at once, not at the next status check', async () => {
+    // No history (so no expected duration) and a ten-minute poll interval: while the stream is
+    // open the status is checked only that often, so only the stream's end can make the check
+    // that sees the run finished come at the very instant it finished. (Without the stream the
+    // start-up ramp would notice it at 255 s; without the wake, at the next check 600 s on.)
+    const { outcome, sim } = await sync(
+      { previousRuns: 0, run: { durationMs: 180_123 } },
+      { pollIntervalMs: 600_000 }
+    )
     expect(outcome.verdict).toBe('pass')
+    const run = sim.runs.find((r) => r.origin === 'created')!
+    const checks = sim.requestsTo('GET', RUN_STATUS)
+    const streams = sim.requestsTo('GET', `${RUN_STATUS}/logs/live`)
+    expect(streams.map((s) => [s.status, s.finishedAt])).toEqual([[200, run.terminalAt]])
+    // Not one status check while the stream was open: the wait was on the stream alone...
     expect(
-      sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}/logs/live').length
-    ).toBeGreaterThan(0)
-    expect(outcome.statusChecks).toBeLessThan(20)
+      checks.filter((c) => c.startedAt > streams[0].startedAt && c.startedAt < run.terminalAt)
+    ).toEqual([])
+    // ...and its end woke the wait: the status was read at the instant the run ended.
+    const sawEnd = checks.find((c) => (c.responseBody as { status: string }).status === 'completed')
+    expect(sawEnd?.startedAt).toBe(run.terminalAt)
   })
 })
 
