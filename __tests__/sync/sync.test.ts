@@ -4,7 +4,7 @@ import { createMemoryLogger } from '../../src/lib/logger.js'
 import { PlatformError, type PlatformClientOptions } from '../../src/platform/client.js'
 import { judgeRun, runSyncStage, type RunTracker, type SyncOutcome } from '../../src/sync/stage.js'
 import type { Scenario } from '../../simulator/scenario.js'
-import type { Simulator } from '../../simulator/server.js'
+import type { RecordedRequest, Simulator } from '../../simulator/server.js'
 import { withSimulator } from '../helpers/platform.js'
 
 const SYNC: SyncConfig = {
@@ -332,6 +332,21 @@ describe('sync stage under injected faults', () => {
     expect(outcome.run).toMatchObject({ status: 'completed', ingested: true })
     expect(sim.runsStarted()).toBe(1)
     expect(sim.requests.filter((request) => request.fault).length).toBeGreaterThan(0)
+  })
+
+  it.each([
+    ['in seconds', 3, (sent: RecordedRequest) => sent.startedAt + 3000],
+    [
+      'as an HTTP-date',
+      'http-date' as const,
+      (sent: RecordedRequest) => Date.parse(sent.responseHeaders['retry-after'])
+    ]
+  ])('retries a 429 exactly when its Retry-After %s says', async (_form, retryAfter, due) => {
+    const { sim } = await sync({ faults: [{ match: GET_RUN, kind: '429', retryAfter }] })
+    const checks = sim.requestsTo('GET', RUN_STATUS)
+    const limited = checks.findIndex((check) => check.status === 429)
+    expect(limited).toBeGreaterThanOrEqual(0)
+    expect(checks[limited + 1].startedAt).toBe(due(checks[limited]))
   })
 
   it('gives up when retries run out, naming the endpoint, status and server message', async () => {
