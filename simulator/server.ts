@@ -162,6 +162,9 @@ function retryAfterHeader(fault: Fault, now: number): Record<string, string> {
     // HTTP-dates have one-second resolution: round up so the date is never in the past.
     return { 'retry-after': new Date(Math.ceil((now + 1000) / 1000) * 1000).toUTCString() }
   }
+  if (fault.retryAfter === 'http-date-now') {
+    return { 'retry-after': new Date(Math.floor(now / 1000) * 1000).toUTCString() }
+  }
   return { 'retry-after': String(fault.retryAfter) }
 }
 
