@@ -13,6 +13,9 @@ const common = {
 }
 
 export default {
+  // `it.concurrent` cases (the bundle tests') run this many at once, not Jest's default 5: each
+  // mostly waits on a spawned action and its simulator, so more at once costs little CPU.
+  maxConcurrency: 16,
   projects: [
     {
       ...common,
