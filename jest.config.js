@@ -26,7 +26,8 @@ export default {
     {
       ...common,
       displayName: 'bundle',
-      testMatch: ['<rootDir>/__tests__/bundle/**/*.test.ts']
+      testMatch: ['<rootDir>/__tests__/bundle/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/bundle/fresh-bundle.ts'
     }
   ]
 }
