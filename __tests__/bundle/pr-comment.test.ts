@@ -51,9 +51,9 @@ interface Setting {
   sim: Simulator
   github: GitHubFake
   /** A policies-only gate (unless `sync-name` is given) with `pr-comment: always` on pull #42. */
-  run(options?: Run): Promise<ActionRunResult>
+  run: (options?: Run) => Promise<ActionRunResult>
   /** Neither the token nor the key shows up in what the action wrote or commented. */
-  expectNoSecrets(result: ActionRunResult): void
+  expectNoSecrets: (result: ActionRunResult) => void
 }
 
 /**
