@@ -179,8 +179,12 @@ export interface Fault {
   count?: number | 'always'
   /** Matching requests to let through before the fault starts hitting. */
   after?: number
-  /** For 429/503: Retry-After in seconds, or an HTTP-date one second ahead. */
-  retryAfter?: number | 'http-date'
+  /**
+   * For 429/503: Retry-After in seconds; an HTTP-date one to two seconds ahead (the next whole
+   * second after a second from now); or `http-date-now`, an HTTP-date of the current second (never
+   * after now, as the format's one-second resolution allows: "retry now", for quick tests).
+   */
+  retryAfter?: number | 'http-date' | 'http-date-now'
   /** For `slow`, and before any other kind: how long to hold the request first. */
   delayMs?: number
   /** For 429/503: the `message` of the error body, instead of the usual one. */

@@ -11,6 +11,7 @@ import {
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import { systemClock, type Clock } from '../src/lib/poll.js'
 import { TemplateMatcher } from './paths.js'
 import { ApiError, Query, type Reply } from './operations.js'
 import { Platform } from './platform.js'
@@ -112,6 +113,13 @@ export interface SimulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer }
   /** Keep parsed response bodies in `requests` (default true); off for long benchmarks. */
   recordResponseBodies?: boolean
+  /**
+   * Where the simulator's time comes from (default: the system clock): run schedules, recorded
+   * times, `Retry-After` dates, fault delays and the pace of live log streams all follow it. A test
+   * gives it the virtual clock the code under test sleeps on (`FakeClock.follower` in
+   * `__tests__/helpers/fake-clock.ts`), so that a sleep of the code moves the simulated Platform on.
+   */
+  clock?: Clock
 }
 
 const MAX_BODY = 1 << 20
@@ -149,11 +157,14 @@ class FaultInjector {
   }
 }
 
-function retryAfterHeader(fault: Fault): Record<string, string> {
+function retryAfterHeader(fault: Fault, now: number): Record<string, string> {
   if (fault.retryAfter === undefined) return {}
   if (fault.retryAfter === 'http-date') {
     // HTTP-dates have one-second resolution: round up so the date is never in the past.
-    return { 'retry-after': new Date(Math.ceil((Date.now() + 1000) / 1000) * 1000).toUTCString() }
+    return { 'retry-after': new Date(Math.ceil((now + 1000) / 1000) * 1000).toUTCString() }
+  }
+  if (fault.retryAfter === 'http-date-now') {
+    return { 'retry-after': new Date(Math.floor(now / 1000) * 1000).toUTCString() }
   }
   return { 'retry-after': String(fault.retryAfter) }
 }
@@ -185,12 +196,15 @@ class SimulatorServer implements Simulator {
   private readonly templates: Set<string>
   private faults: FaultInjector
   private readonly sockets = new Set<Socket>()
-  private readonly timers = new Set<NodeJS.Timeout>()
+  /** Pending sleeps on the clock (fault delays, live log ticks); aborting one cancels it. */
+  private readonly timers = new Set<AbortController>()
   private readonly liveStreams = new Map<SimRun, Set<() => void>>()
   private readonly recordBodies: boolean
+  private readonly clock: Clock
 
   constructor(scenario: Scenario, opts: SimulatorOptions) {
-    this.platform = new Platform(scenario, Date.now())
+    this.clock = opts.clock ?? systemClock
+    this.platform = new Platform(scenario, this.clock.now())
     this.platform.onCancel = (run) => this.liveStreams.get(run)?.forEach((wake) => wake())
     this.templates = new Set(Object.keys(this.platform.routes))
     this.matcher = new TemplateMatcher(this.templates)
@@ -225,7 +239,7 @@ class SimulatorServer implements Simulator {
   }
 
   get runs(): RunSnapshot[] {
-    const now = Date.now()
+    const now = this.clock.now()
     return this.platform.runs.map((run) => ({
       id: run.id,
       syncName: run.syncName,
@@ -242,7 +256,7 @@ class SimulatorServer implements Simulator {
   }
 
   get events(): SimulatorEvent[] {
-    const now = Date.now()
+    const now = this.clock.now()
     const events: SimulatorEvent[] = []
     for (const run of this.platform.runs) {
       if (run.origin === 'previous') continue
@@ -285,25 +299,26 @@ class SimulatorServer implements Simulator {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer)
+    for (const timer of this.timers) timer.abort()
     this.timers.clear()
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     for (const socket of this.sockets) socket.destroy()
     await closed
   }
 
-  private later(ms: number, fn: () => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      fn()
-    }, ms)
+  /** Calls `fn` once `ms` have passed on the clock, unless cancelled (or the server closed) first. */
+  private later(ms: number, fn: () => void): AbortController {
+    const timer = new AbortController()
     this.timers.add(timer)
+    void this.clock.sleep(ms, timer.signal).then(() => {
+      if (this.timers.delete(timer)) fn()
+    })
     return timer
   }
 
-  private cancel(timer: NodeJS.Timeout): void {
-    clearTimeout(timer)
+  private cancel(timer: AbortController): void {
     this.timers.delete(timer)
+    timer.abort()
   }
 
   private sleep(ms: number): Promise<void> {
@@ -326,7 +341,7 @@ class SimulatorServer implements Simulator {
       headers: req.headers,
       rawBody: '',
       responseHeaders: {},
-      startedAt: Date.now()
+      startedAt: this.clock.now()
     }
     this.requests.push(rec)
     return rec
@@ -337,7 +352,7 @@ class SimulatorServer implements Simulator {
     res: ServerResponse,
     rec: RecordedRequest
   ): Promise<void> {
-    res.on('close', () => (rec.finishedAt ??= Date.now()))
+    res.on('close', () => (rec.finishedAt ??= this.clock.now()))
     const { method, pathTemplate } = rec
     let bodyError: string | undefined
     try {
@@ -366,7 +381,7 @@ class SimulatorServer implements Simulator {
             rec,
             429,
             { message: fault.message ?? 'rate limit exceeded', status: 429 },
-            retryAfterHeader({ retryAfter: 1, ...fault })
+            retryAfterHeader({ retryAfter: 1, ...fault }, this.clock.now())
           )
         case '503':
           return this.sendJson(
@@ -374,7 +389,7 @@ class SimulatorServer implements Simulator {
             rec,
             503,
             { message: fault.message ?? 'service unavailable', status: 503 },
-            retryAfterHeader(fault)
+            retryAfterHeader(fault, this.clock.now())
           )
         case '502-html':
           return this.sendText(res, rec, 502, PROXY_ERROR_PAGE, 'text/html')
@@ -385,7 +400,7 @@ class SimulatorServer implements Simulator {
       }
     }
 
-    const now = Date.now()
+    const now = this.clock.now()
     let reply: Reply
     try {
       reply = this.dispatch(req, rec, bodyError, now)
@@ -482,7 +497,7 @@ class SimulatorServer implements Simulator {
   }
 
   private destroy(res: ServerResponse, rec: RecordedRequest): void {
-    rec.finishedAt = Date.now()
+    rec.finishedAt = this.clock.now()
     res.socket?.destroy()
   }
 
@@ -500,7 +515,7 @@ class SimulatorServer implements Simulator {
     res.flushHeaders()
     const cutoff = Math.ceil(scheduledLogLines(run).length / 2)
     let sent = 0
-    let timer: NodeJS.Timeout | undefined
+    let timer: AbortController | undefined
     const wakers = this.liveStreams.get(run) ?? new Set<() => void>()
     this.liveStreams.set(run, wakers)
     const cancelTimer = (): void => {
@@ -518,7 +533,7 @@ class SimulatorServer implements Simulator {
     }
     const tick = (): void => {
       timer = undefined
-      const now = Date.now()
+      const now = this.clock.now()
       const lines = scheduledLogLines(run)
       for (; sent < lines.length && lines[sent].at <= now; sent++) {
         if (mode !== 'close-at-end' && sent >= cutoff) return misbehave()

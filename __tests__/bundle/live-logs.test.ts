@@ -1,7 +1,8 @@
 // The live log stream is best-effort: a `logs/live` response that goes silent half-way (stall) or
 // whose connection is cut half-way (drop) must never hold the action up. Status polling carries on
 // while the stream is open, so the action ends when the run ends — long before the stream's 120 s
-// idle timeout (or the client's 30 s socket timeout) — and it closes the stream itself.
+// idle timeout (or the client's 30 s socket timeout) — and it closes the stream itself. That is
+// shown by the order of the requests the simulator saw, not by a stopwatch.
 
 import { describe, expect, it } from '@jest/globals'
 import type { LiveLogsMode } from '../../simulator/scenario.js'
@@ -9,9 +10,7 @@ import type { RecordedRequest } from '../../simulator/server.js'
 import { requestLog, runBundle, type BundleRun } from '../helpers/bundle.js'
 import { GATE_SCENARIO, visibleLog } from '../helpers/gate-run.js'
 
-const RUN_MS = 4000
-/** Far below the 120 s idle timeout of src/sync/logs.ts and the client's 30 s socket timeout. */
-const MAX_AFTER_RUN_END_MS = 8000
+const RUN_MS = 3000
 
 const RUN = '/syncs/{sync_name}/runs/{sync_run_id}'
 
@@ -22,8 +21,12 @@ function streamOf(run: BundleRun): RecordedRequest[] {
 async function follow(liveLogs: LiveLogsMode): Promise<BundleRun> {
   return runBundle(
     { ...GATE_SCENARIO, run: { ...GATE_SCENARIO.run, durationMs: RUN_MS }, liveLogs },
-    { 'sync-logs': 'always' },
-    { timeoutMs: 60_000 }
+    // With the stream open the status is read every poll-interval: a second, so that a few status
+    // checks fall within the run, after the stream went quiet.
+    { 'sync-logs': 'always', 'poll-interval': '1s' },
+    // A quarter of the stream's 120 s idle timeout: an action the stream held up is killed, and
+    // fails the exit code check below.
+    { timeoutMs: 30_000 }
   )
 }
 
@@ -38,15 +41,10 @@ function expectFinishedWithTheRun(run: BundleRun): void {
   expect(run.outputs).toMatchObject({ result: 'pass', 'sync-run-status': 'completed' })
   expect(run.sim.runsStarted()).toBe(1)
 
-  // About the run's time: the action ended within a few polls of the run's end.
+  // The run's status was read after the stream went quiet (half-way through the run), and its end
+  // was seen that way: by a status check, since the stream never ended.
   const [created] = run.sim.runs.filter((r) => r.origin === 'created')
   const runEnd = run.sim.events.find((e) => e.type === 'run-terminal')?.at ?? Infinity
-  const actionEnd = Math.max(...run.sim.requests.map((r) => r.finishedAt ?? r.startedAt))
-  expect(runEnd - created.createdAt).toBeLessThan(RUN_MS + 1000)
-  expect(actionEnd - runEnd).toBeLessThan(MAX_AFTER_RUN_END_MS)
-  expect(run.durationMs).toBeLessThan(RUN_MS + MAX_AFTER_RUN_END_MS + 3000)
-
-  // The run's status was read after the stream went quiet, and its end was seen that way.
   const streams = streamOf(run)
   expect(streams.length).toBeGreaterThanOrEqual(1)
   const midRun = created.startedAt + RUN_MS / 2
@@ -64,7 +62,7 @@ function expectFinishedWithTheRun(run: BundleRun): void {
 
 describe('live logs that misbehave never hang the action', () => {
   it.concurrent(
-    `a stream that stalls half-way: the action still ends with the run (< ${MAX_AFTER_RUN_END_MS / 1000} s after it) and closes the stream`,
+    'a stream that stalls half-way: the action still ends with the run and closes the stream',
     async () => {
       const run = await follow('stall')
       expectFinishedWithTheRun(run)
@@ -81,7 +79,7 @@ describe('live logs that misbehave never hang the action', () => {
   )
 
   it.concurrent(
-    `a stream dropped half-way: the action carries on polling and ends with the run (< ${MAX_AFTER_RUN_END_MS / 1000} s after it)`,
+    'a stream dropped half-way: the action carries on polling and ends with the run',
     async () => {
       const run = await follow('drop')
       expectFinishedWithTheRun(run)

@@ -12,15 +12,16 @@ import {
 import { contractSpec } from '../helpers/spec.js'
 import { Platform } from '../../simulator/platform.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
+import { FakeClock } from '../helpers/fake-clock.js'
 
 const { specPath, describeContract } = contractSpec('contract tests')
 
 const UNKNOWN_UUID = '5b0c1b8e-6c1a-4c53-9d1e-0d5f6f0e7a11'
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 describeContract('simulator against the Platform OpenAPI spec', () => {
   let spec: ContractSpec
   let sim: Simulator
+  const clock = new FakeClock(Date.now())
 
   async function call(
     method: string,
@@ -50,37 +51,40 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
 
   beforeAll(async () => {
     spec = loadSpec(specPath as string)
-    sim = await startSimulator({
-      syncs: ['aws-prod', 'aws-dev', { name: 'gcp-prod', displayName: 'Producción GCP' }],
-      run: { pendingMs: 20, startDelayMs: 20, durationMs: 250, ingestionDelayMs: 20 },
-      previousRuns: 2,
-      whileActive: 'reject',
-      evaluation: { delayAfterIngestMs: 20 },
-      policies: [
-        {
-          name: 'Public buckets',
-          severity: 'critical',
-          groups: ['CIS AWS Foundations'],
-          violationCount: 3,
-          countAfterSync: 5
-        },
-        { name: 'Old keys', severity: 'high', domain: 'security', violationCount: 0 },
-        {
-          name: 'Paused',
-          severity: 'low',
-          status: 'paused',
-          violationCount: 2,
-          groups: ['Cost hygiene']
-        },
-        {
-          name: 'Never evaluated',
-          severity: 'medium',
-          status: 'paused',
-          violationCount: null,
-          runAt: null
-        }
-      ]
-    })
+    sim = await startSimulator(
+      {
+        syncs: ['aws-prod', 'aws-dev', { name: 'gcp-prod', displayName: 'Producción GCP' }],
+        run: { pendingMs: 20, startDelayMs: 20, durationMs: 250, ingestionDelayMs: 20 },
+        previousRuns: 2,
+        whileActive: 'reject',
+        evaluation: { delayAfterIngestMs: 20 },
+        policies: [
+          {
+            name: 'Public buckets',
+            severity: 'critical',
+            groups: ['CIS AWS Foundations'],
+            violationCount: 3,
+            countAfterSync: 5
+          },
+          { name: 'Old keys', severity: 'high', domain: 'security', violationCount: 0 },
+          {
+            name: 'Paused',
+            severity: 'low',
+            status: 'paused',
+            violationCount: 2,
+            groups: ['Cost hygiene']
+          },
+          {
+            name: 'Never evaluated',
+            severity: 'medium',
+            status: 'paused',
+            violationCount: null,
+            runAt: null
+          }
+        ]
+      },
+      { clock: clock.follower }
+    )
   })
 
   afterAll(() => sim?.close())
@@ -93,7 +97,7 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
     const run = `/syncs/aws-prod/runs/${created.body.id}`
     // During the run, then after it: different optional fields appear.
     for (const phase of ['during', 'after']) {
-      if (phase === 'after') await sleep(400)
+      if (phase === 'after') await clock.advance(400)
       await call('GET', '/syncs/aws-prod/runs?per_page=2')
       await call('GET', run)
       await call('GET', `${run}/logs/query?per_page=5&page=1`)

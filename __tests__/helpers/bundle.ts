@@ -128,10 +128,23 @@ export function runBundle(
   })
 }
 
-/** Sends `signal` to the action once its stdout contains `marker` (and `delayMs` more). */
+/**
+ * How long the runner lets a cancelled step's process run after its SIGINT before it follows up
+ * with SIGTERM (and then SIGKILL).
+ */
+export const RUNNER_GRACE_MS = 7_500
+
+/**
+ * Sends `signal` to the action once its stdout contains `marker` (and `delayMs` more), as the
+ * runner does when a workflow is cancelled. Like the runner, it does not wait for ever: a process
+ * still there `RUNNER_GRACE_MS` later is killed (and `killed` says so), so an action that does not
+ * wind up in time fails its exit checks rather than the test's timeout.
+ */
 export class Signaller {
   /** When the signal was sent (epoch ms), once it was. */
   sentAt?: number
+  /** The action outstayed the runner's grace period and was killed. */
+  killed = false
   private child?: ChildProcess
   private seen = ''
 
@@ -149,12 +162,22 @@ export class Signaller {
         if (this.seen.includes(this.marker)) return
         this.seen += chunk
         if (!this.seen.includes(this.marker)) return
-        setTimeout(() => {
-          this.sentAt = Date.now()
-          this.child?.kill(this.signal)
-        }, this.delayMs)
+        setTimeout(() => this.send(), this.delayMs)
       }
     }
+  }
+
+  private send(): void {
+    const child = this.child
+    if (!child) return
+    this.sentAt = Date.now()
+    child.kill(this.signal)
+    if (this.signal === 'SIGKILL') return
+    const kill = setTimeout(() => {
+      this.killed = true
+      child.kill('SIGKILL')
+    }, RUNNER_GRACE_MS)
+    child.once('exit', () => clearTimeout(kill))
   }
 }
 

@@ -8,7 +8,7 @@ import type { GateVerdict } from '../../src/verdict/gate.js'
 import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
 import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
-import { FakeClock } from './fake-clock.js'
+import { clockOf } from './platform.js'
 
 export const DAY = 86_400_000
 
@@ -49,7 +49,7 @@ export async function runStage(
   client: PlatformClient,
   config: PolicyConfig,
   context: PolicyStageContext = {},
-  clock: Clock = new FakeClock(Date.now())
+  clock: Clock = clockOf(client)
 ): Promise<PolicyOutcome & { gate: GateVerdict; log: string[] }> {
   const log = createMemoryLogger()
   const outcome = await runPolicyStage(config, { client, clock, log }, context)

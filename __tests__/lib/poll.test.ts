@@ -49,23 +49,28 @@ describe('pollUntil', () => {
   })
 
   it('checks at once when woken during a sleep, and only once', async () => {
+    const clock = new FakeClock()
     const waker = new Waker()
-    const started = Date.now()
-    let calls = 0
+    const start = clock.now()
+    const checkedAt: number[] = []
     const result = await pollUntil({
-      clock: systemClock,
+      clock,
       waker,
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
       check: async () => {
-        calls++
-        if (calls === 1) setTimeout(() => waker.wake(), 20)
-        return calls
+        checkedAt.push(clock.now() - start)
+        // Something else (the end of a live log stream) wakes the loop 20 ms into its first sleep.
+        if (checkedAt.length === 1) void clock.follower.sleep(20).then(() => waker.wake())
+        return checkedAt.length
       },
-      isDone: (value) => value === 2,
+      isDone: (value) => value === 3,
       nextDelay: () => 20_000
     })
-    expect(result.kind).toBe('done')
-    expect(Date.now() - started).toBeLessThan(5000)
+    // Checked at the wake, then slept the whole delay again: the wake was used up by the sleep it
+    // cut short and did not also skip the next one.
+    expect(checkedAt).toEqual([0, 20, 20_020])
+    expect(clock.sleeps).toEqual([20_000, 20_000])
+    expect(result).toEqual({ kind: 'done', value: 3, elapsedMs: 20_020, checks: 3 })
   })
 
   it('does not sleep after a wake that came during a check', async () => {
@@ -89,11 +94,23 @@ describe('pollUntil', () => {
 })
 
 describe('systemClock.sleep', () => {
-  it('resolves early when its signal aborts', async () => {
+  const timers = (): number =>
+    process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+
+  it('resolves early when its signal aborts, and leaves no timer behind', async () => {
     const abort = new AbortController()
-    const started = Date.now()
-    setTimeout(() => abort.abort(), 10)
-    await systemClock.sleep(10_000, abort.signal)
-    expect(Date.now() - started).toBeLessThan(5000)
+    const before = timers()
+    // An hour: were the abort ignored, the test would time out rather than pass.
+    const sleeping = systemClock.sleep(3_600_000, abort.signal)
+    expect(timers()).toBe(before + 1)
+    abort.abort()
+    await sleeping
+    expect(timers()).toBe(before)
+  })
+
+  it('does not start at all when its signal has already aborted', async () => {
+    const before = timers()
+    await systemClock.sleep(3_600_000, AbortSignal.abort())
+    expect(timers()).toBe(before)
   })
 })

@@ -4,7 +4,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AUTO_PATIENCE_MS } from '../../src/policies/freshness.js'
 import type { ActiveRunSpec, Scenario } from '../../simulator/scenario.js'
-import { FakeClock } from '../helpers/fake-clock.js'
 import { withSimulator } from '../helpers/platform.js'
 import {
   activeRunCompletedAt,
@@ -14,7 +13,6 @@ import {
   POLICIES,
   runStage
 } from '../helpers/policy-stage.js'
-import { scaledClock } from '../helpers/scaled-clock.js'
 
 /** Completed 500 ms before the simulator started, ingested 100 ms later. */
 const RECENT_RUN: ActiveRunSpec = {
@@ -67,12 +65,9 @@ describe('policy-evaluation: wait', () => {
   it('waits for evaluations after the run, re-reading only the freshest page', () =>
     withSimulator(EVALUATED_SOON, async (sim, client) => {
       const runCompletedAt = activeRunCompletedAt(sim)
-      const outcome = await runStage(
-        client,
-        policyConfig({ evaluation: 'wait', gateOn: 'new' }),
-        { runCompletedAt },
-        scaledClock(40)
-      )
+      const outcome = await runStage(client, policyConfig({ evaluation: 'wait', gateOn: 'new' }), {
+        runCompletedAt
+      })
 
       expect(outcome).toMatchObject({ mode: 'wait', freshAfter: runCompletedAt })
       expect(counts(outcome)).toEqual(AFTER)
@@ -105,8 +100,7 @@ describe('policy-evaluation: wait', () => {
     }))
 
   it('reports policies never re-evaluated as stale, keeping their last counts', () =>
-    withSimulator(NEVER_EVALUATED, async (sim, client) => {
-      const clock = new FakeClock(Date.now())
+    withSimulator(NEVER_EVALUATED, async (sim, client, clock) => {
       const outcome = await runStage(
         client,
         policyConfig({ evaluation: 'wait', evaluationTimeoutMs: 60_000 }),
@@ -134,12 +128,9 @@ describe('policy-evaluation: wait', () => {
 describe('policy-evaluation: auto', () => {
   it('takes evaluations the Platform made while waiting', () =>
     withSimulator(EVALUATED_SOON, async (sim, client) => {
-      const outcome = await runStage(
-        client,
-        policyConfig(),
-        { runCompletedAt: activeRunCompletedAt(sim) },
-        scaledClock(40)
-      )
+      const outcome = await runStage(client, policyConfig(), {
+        runCompletedAt: activeRunCompletedAt(sim)
+      })
       expect(outcome.mode).toBe('auto')
       expect(counts(outcome)).toEqual(AFTER)
       expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
@@ -157,8 +148,7 @@ describe('policy-evaluation: auto', () => {
     }))
 
   it('executes the saved queries when the Platform never re-evaluates', () =>
-    withSimulator(NEVER_EVALUATED, async (sim, client) => {
-      const clock = new FakeClock(Date.now())
+    withSimulator(NEVER_EVALUATED, async (sim, client, clock) => {
       const outcome = await runStage(
         client,
         policyConfig(),
@@ -232,8 +222,7 @@ describe('policy-evaluation: auto', () => {
 
 describe('policy-evaluation: execute and latest', () => {
   it('execute runs every selected policy at once, without waiting', () =>
-    withSimulator(EVALUATED_SOON, async (sim, client) => {
-      const clock = new FakeClock(Date.now())
+    withSimulator(EVALUATED_SOON, async (sim, client, clock) => {
       const outcome = await runStage(
         client,
         policyConfig({ evaluation: 'execute' }),
@@ -389,12 +378,9 @@ describe('policy-evaluation at scale', () => {
         evaluation: { delayAfterIngestMs: 1_500 }
       },
       async (sim, client) => {
-        const outcome = await runStage(
-          client,
-          policyConfig({ samples: 0 }),
-          { runCompletedAt: activeRunCompletedAt(sim) },
-          scaledClock(40)
-        )
+        const outcome = await runStage(client, policyConfig({ samples: 0 }), {
+          runCompletedAt: activeRunCompletedAt(sim)
+        })
         expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
         expect(outcome.policies.reduce((sum, p) => sum + (p.violations ?? 0), 0)).toBe(2_400)
 

@@ -1,6 +1,8 @@
 // A minimal client for the simulator tests: global fetch with the test key and parsed bodies.
 
-import type { Simulator } from '../../simulator/server.js'
+import type { Scenario } from '../../simulator/scenario.js'
+import { startSimulator, type Simulator } from '../../simulator/server.js'
+import { FakeClock } from '../helpers/fake-clock.js'
 
 export interface ApiResponse {
   status: number
@@ -39,8 +41,17 @@ export function client(sim: Simulator) {
   }
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * A simulator on a virtual clock that starts now and moves only when the test says
+ * (`await clock.advance(ms)`): runs progress, evaluations happen and live log lines come due at
+ * exact instants, in no real time.
+ */
+export async function simulatorOnClock(
+  scenario: Scenario = {}
+): Promise<{ sim: Simulator; clock: FakeClock }> {
+  const clock = new FakeClock(Date.now())
+  return { sim: await startSimulator(scenario, { clock: clock.follower }), clock }
+}
 
 /** Timings short enough for tests, long enough to observe each phase. */
 export const FAST_RUN = {

@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startSimulator, type Simulator } from '../../simulator/server.js'
-import { client, sleep, type ApiResponse } from './client.js'
+import type { Simulator } from '../../simulator/server.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
+import { client, simulatorOnClock, type ApiResponse } from './client.js'
 
 let sim: Simulator
+let clock: FakeClock
 let api: ReturnType<typeof client>
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  ;({ sim, clock } = await simulatorOnClock({
     syncs: ['aws-prod', 'aws-dev', { name: 'gcp-prod', displayName: 'Google production' }],
     run: { pendingMs: 0, startDelayMs: 0, durationMs: 100, ingestionDelayMs: 0 },
     policyGen: { count: 60, violating: 12, totalViolations: 500 },
     // Runs made here must not re-evaluate policies: evaluation has its own tests.
     evaluation: { mode: 'never' }
-  })
+  }))
   api = client(sim)
 })
 
@@ -20,7 +22,7 @@ afterAll(() => sim.close())
 
 async function finishedRun(): Promise<string> {
   const { id } = (await api('POST', '/syncs/aws-prod/runs')).body
-  await sleep(150)
+  await clock.advance(150)
   return `/syncs/aws-prod/runs/${id}`
 }
 
@@ -258,13 +260,13 @@ describe('policies', () => {
         run_at: policy.run_at
       }
     ])
-    const future = encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())
+    const future = encodeURIComponent(new Date(clock.now() + 3_600_000).toISOString())
     expect(
       (await api('GET', `/policies/${policy.id}/violations-history?start_time=${future}`)).body
         .items
     ).toEqual([])
 
-    const today = new Date().toISOString().slice(0, 10)
+    const today = new Date(clock.now()).toISOString().slice(0, 10)
     const daily = await api('GET', `/policies/violations-history?end_date=${today}`)
     expect(daily.body.metadata).toMatchObject({ interval: '1', end_date: today })
     expect(daily.body.items).toHaveLength(30)

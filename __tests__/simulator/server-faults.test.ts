@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { request } from 'node:http'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 import type { Fault } from '../../simulator/scenario.js'
-import { client } from './client.js'
+import { client, simulatorOnClock } from './client.js'
 
 let sim: Simulator | undefined
 
 async function withFaults(...faults: Fault[]) {
-  sim = await startSimulator({ faults })
-  return { sim, api: client(sim) }
+  const started = await simulatorOnClock({ faults })
+  sim = started.sim
+  return { sim, clock: started.clock, api: client(sim) }
 }
 
 afterEach(async () => {
@@ -74,11 +75,24 @@ describe('fault injection', () => {
   })
 
   it('429 with Retry-After as an HTTP-date in the future', async () => {
-    const { api } = await withFaults({ match: {}, kind: '429', retryAfter: 'http-date' })
+    const { clock, api } = await withFaults({ match: {}, kind: '429', retryAfter: 'http-date' })
+    await clock.advance(1234)
     const limited = await api('GET', '/syncs')
     const date = Date.parse(limited.headers.get('retry-after') ?? '')
-    expect(date).toBeGreaterThan(Date.now())
-    expect(date - Date.now()).toBeLessThanOrEqual(2000)
+    // The next whole second after a second from now: 1 to 2 s after the simulator's now.
+    expect(date % 1000).toBe(0)
+    expect(date - clock.now()).toBeGreaterThanOrEqual(1000)
+    expect(date - clock.now()).toBeLessThan(2000)
+  })
+
+  it('429 with Retry-After as an HTTP-date of the current second', async () => {
+    const { clock, api } = await withFaults({ match: {}, kind: '429', retryAfter: 'http-date-now' })
+    await clock.advance(1234)
+    const limited = await api('GET', '/syncs')
+    const date = Date.parse(limited.headers.get('retry-after') ?? '')
+    expect(date % 1000).toBe(0)
+    expect(clock.now() - date).toBeGreaterThanOrEqual(0)
+    expect(clock.now() - date).toBeLessThan(1000)
   })
 
   it('503 as BasicError, counted and skipping the first matches', async () => {
@@ -128,12 +142,16 @@ describe('fault injection', () => {
   })
 
   it('answers slowly but normally', async () => {
-    const { sim, api } = await withFaults({ match: {}, kind: 'slow', delayMs: 150 })
-    const started = Date.now()
-    const res = await api('GET', '/syncs')
+    const { sim, clock, api } = await withFaults({ match: {}, kind: 'slow', delayMs: 150 })
+    let answered = false
+    const answer = api('GET', '/syncs').finally(() => (answered = true))
+    await clock.advance(149)
+    expect(answered).toBe(false)
+    await clock.advance(1)
+    const res = await answer
     expect(res.status).toBe(200)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
-    expect(sim.requests[0].fault).toBe('slow')
+    expect(sim.requests[0]).toMatchObject({ fault: 'slow', status: 200 })
+    expect(sim.requests[0].finishedAt! - sim.requests[0].startedAt).toBe(150)
   })
 
   it('creates the run, then resets the connection', async () => {

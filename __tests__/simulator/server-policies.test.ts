@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSimulator, type Simulator } from '../../simulator/server.js'
+import type { Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
-import { client, sleep } from './client.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
+import { client, simulatorOnClock } from './client.js'
 
 let sim: Simulator | undefined
 
@@ -25,8 +26,10 @@ const POLICIES: Scenario['policies'] = [
   }
 ]
 
+let clock: FakeClock
+
 async function start(scenario: Scenario) {
-  sim = await startSimulator({ run: RUN, policies: POLICIES, ...scenario })
+  ;({ sim, clock } = await simulatorOnClock({ run: RUN, policies: POLICIES, ...scenario }))
   return { sim, api: client(sim) }
 }
 
@@ -47,7 +50,7 @@ async function runToIngestion(api: ReturnType<typeof client>): Promise<string> {
   for (;;) {
     const run = (await api('GET', `/syncs/aws-prod/runs/${id}`)).body
     if (run.ingested || run.status === 'failed') return id
-    await sleep(10)
+    await clock.advance(10)
   }
 }
 
@@ -56,14 +59,14 @@ describe('policy evaluation', () => {
     const { sim, api } = await start({ evaluation: { delayAfterIngestMs: 100 } })
     const before = await policiesByName(api)
     expect(before['Public buckets'].violation_count).toBe(1)
-    expect(Date.parse(before['Public buckets'].run_at!)).toBeLessThan(Date.now() - 3_600_000)
+    expect(Date.parse(before['Public buckets'].run_at!)).toBeLessThan(clock.now() - 3_600_000)
     expect(before['Never evaluated']).toMatchObject({ violation_count: null, run_at: null })
 
     await runToIngestion(api)
     const justIngested = await policiesByName(api)
     expect(justIngested['Public buckets'].violation_count).toBe(1)
 
-    await sleep(150)
+    await clock.advance(150)
     const after = await policiesByName(api)
     const run = sim.runs.find((r) => r.origin === 'created')!
     const evaluatedAt = new Date(run.ingestedAt! + 100).toISOString()
@@ -86,7 +89,7 @@ describe('policy evaluation', () => {
     const { api } = await start({ evaluation: { mode: 'never' } })
     const before = await policiesByName(api)
     await runToIngestion(api)
-    await sleep(300)
+    await clock.advance(300)
     expect(await policiesByName(api)).toEqual(before)
   })
 
@@ -95,7 +98,7 @@ describe('policy evaluation', () => {
       run: { ...RUN, finalStatus: 'failed', statusReason: 'error' }
     })
     await runToIngestion(api)
-    await sleep(300)
+    await clock.advance(300)
     expect((await policiesByName(api))['Public buckets'].violation_count).toBe(1)
     expect(sim.events.map((e) => e.type)).toEqual(['run-created', 'run-terminal'])
   })
@@ -160,12 +163,11 @@ describe('query execution', () => {
 
 describe('a large catalog', () => {
   it('serves 10,000 policies and 200,000 violations generated on demand', async () => {
-    const started = Date.now()
+    // How fast is `npm run bench`'s business; this checks what is served.
     const { api } = await start({
       policies: null,
       policyGen: { count: 10_000, violating: 2_500, totalViolations: 200_000 }
     })
-    expect(Date.now() - started).toBeLessThan(2000)
 
     let total = 0
     let seen = 0
@@ -188,9 +190,7 @@ describe('a large catalog', () => {
     const worst = (await api('GET', '/policies?sort_by=violation_count&sort_dir=desc&per_page=1'))
       .body.items[0]
     const lastPage = Math.ceil(worst.violation_count / 100)
-    const timed = Date.now()
     const deep = await api('GET', `/policies/${worst.id}/violations?per_page=100&page=${lastPage}`)
-    expect(Date.now() - timed).toBeLessThan(500)
     expect(deep.body.items).toHaveLength(worst.violation_count - (lastPage - 1) * 100)
     expect(deep.body.metadata.total_count).toBe(worst.violation_count)
   })

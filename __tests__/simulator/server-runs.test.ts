@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { startSimulator, type Simulator } from '../../simulator/server.js'
+import type { Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
-import { client, FAST_RUN, sleep } from './client.js'
+import { client, FAST_RUN, simulatorOnClock } from './client.js'
 
 let sim: Simulator | undefined
 
 async function start(scenario: Scenario = {}) {
-  sim = await startSimulator({ run: FAST_RUN, ...scenario })
-  return { sim, api: client(sim) }
+  const started = await simulatorOnClock({ run: FAST_RUN, ...scenario })
+  sim = started.sim
+  return { sim, clock: started.clock, api: client(sim) }
 }
 
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 describe('sync runs over HTTP', () => {
   it('creates a run and follows it to completion and ingestion', async () => {
-    const { sim, api } = await start()
+    const { sim, clock, api } = await start()
     const created = await api('POST', '/syncs/aws-prod/runs')
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({
@@ -35,7 +36,7 @@ describe('sync runs over HTTP', () => {
       run = (await api('GET', `/syncs/aws-prod/runs/${id}`)).body
       polls++
       if (seen.at(-1) !== run.status) seen.push(run.status)
-      await sleep(10)
+      await clock.advance(10)
     } while (!run.ingested)
     expect(seen).toEqual(['created', 'pending', 'started', 'completed'])
     expect(run).toMatchObject({ total_rows: 12_480, warnings: 3, errors: 0, cpu_seconds: 41.5 })
@@ -96,13 +97,16 @@ describe('sync runs over HTTP', () => {
   })
 
   it('lets an already-active run finish on its own schedule', async () => {
-    const { sim, api } = await start({
+    const { sim, clock, api } = await start({
       activeRun: { ageMs: 1000, pendingMs: 0, startDelayMs: 0, durationMs: 1100 }
     })
     const active = sim.runs.find((r) => r.origin === 'active')
     const list = await api('GET', '/syncs/aws-prod/runs')
     expect(list.body.items[0]).toMatchObject({ id: active?.id, status: 'started' })
-    await sleep(150)
+    await clock.advance(99)
+    const before = await api('GET', `/syncs/aws-prod/runs/${active?.id}`)
+    expect(before.body.status).toBe('started')
+    await clock.advance(1)
     const after = await api('GET', `/syncs/aws-prod/runs/${active?.id}`)
     expect(after.body.status).toBe('completed')
   })
@@ -143,10 +147,10 @@ describe('sync runs over HTTP', () => {
   })
 
   it('applies scenario changes to what happens next', async () => {
-    const { sim, api } = await start()
+    const { sim, clock, api } = await start()
     sim.setScenario({ run: { finalStatus: 'failed', statusReason: 'error', durationMs: 50 } })
     const { id } = (await api('POST', '/syncs/aws-prod/runs')).body
-    await sleep(250)
+    await clock.advance(250)
     const run = (await api('GET', `/syncs/aws-prod/runs/${id}`)).body
     expect(run).toMatchObject({ status: 'failed', status_reason: 'error' })
     expect(sim.scenario.run.pendingMs).toBe(FAST_RUN.pendingMs)

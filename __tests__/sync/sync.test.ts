@@ -1,15 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import type { SyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
-import { PlatformError } from '../../src/platform/client.js'
+import { PlatformError, type PlatformClientOptions } from '../../src/platform/client.js'
 import type { SyncOutcome } from '../../src/sync/outcome.js'
 import { judgeRun } from '../../src/sync/run-status.js'
 import { runSyncStage } from '../../src/sync/stage.js'
 import { RunTracker } from '../../src/sync/tracker.js'
 import type { Scenario } from '../../simulator/scenario.js'
-import type { Simulator } from '../../simulator/server.js'
+import type { RecordedRequest, Simulator } from '../../simulator/server.js'
 import { withSimulator } from '../helpers/platform.js'
-import { scaledClock } from '../helpers/scaled-clock.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',
@@ -21,7 +20,9 @@ const SYNC: SyncConfig = {
   logs: 'on-failure'
 }
 
-const FAST_RUN = { pendingMs: 50, startDelayMs: 50, durationMs: 600, ingestionDelayMs: 100 }
+/** A run as long as real ones: the stage and the simulator share a virtual clock, so it is free. */
+const RUN = { pendingMs: 2_000, startDelayMs: 3_000, durationMs: 45_000, ingestionDelayMs: 4_000 }
+const RUN_STATUS = '/syncs/{sync_name}/runs/{sync_run_id}'
 
 interface Result {
   outcome: SyncOutcome
@@ -30,19 +31,20 @@ interface Result {
   log: string[]
 }
 
-async function sync(scenario: Scenario, config: Partial<SyncConfig> = {}): Promise<Result> {
+async function sync(
+  scenario: Scenario,
+  config: Partial<SyncConfig> = {},
+  clientOptions: Partial<PlatformClientOptions> = {}
+): Promise<Result> {
   return withSimulator(
-    { ...scenario, run: { ...FAST_RUN, ...scenario.run } },
-    async (sim, client) => {
+    { ...scenario, run: { ...RUN, ...scenario.run } },
+    async (sim, client, clock) => {
       const log = createMemoryLogger()
       const tracker = new RunTracker('aws-prod')
-      const outcome = await runSyncStage(
-        { ...SYNC, ...config },
-        { client, clock: scaledClock(20), log },
-        tracker
-      )
+      const outcome = await runSyncStage({ ...SYNC, ...config }, { client, clock, log }, tracker)
       return { outcome, tracker, sim, log: log.lines }
-    }
+    },
+    clientOptions
   )
 }
 
@@ -52,7 +54,8 @@ describe('sync stage against the simulator', () => {
     expect(outcome.verdict).toBe('pass')
     expect(outcome.startedByAction).toBe(true)
     expect(outcome.run).toMatchObject({ status: 'completed', ingested: true, total_rows: 12_480 })
-    expect(outcome.durationSeconds).toBeGreaterThanOrEqual(0)
+    // The run's own length (created to completed), not the time spent waiting for its data.
+    expect(outcome.durationSeconds).toBe((RUN.pendingMs + RUN.startDelayMs + RUN.durationMs) / 1000)
     expect(sim.runsStarted()).toBe(1)
     expect(log.some((line) => line.startsWith('Started run'))).toBe(true)
     expect(log.some((line) => line.includes('completed, ingesting data'))).toBe(true)
@@ -96,12 +99,12 @@ describe('sync stage against the simulator', () => {
   })
 
   it('follows the run named by sync-run-id', async () => {
-    await withSimulator({ run: FAST_RUN }, async (sim, client) => {
+    await withSimulator({ run: RUN }, async (sim, client, clock) => {
       const started = await client.createRun('aws-prod')
       const tracker = new RunTracker('aws-prod')
       const outcome = await runSyncStage(
         { ...SYNC, runId: started.id },
-        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger() },
         tracker
       )
       expect(outcome.run?.id).toBe(started.id)
@@ -169,9 +172,9 @@ describe('sync stage against the simulator', () => {
     const { outcome, log } = await sync({
       run: {
         statusSequence: [
-          { status: 'created', ms: 50 },
-          { status: 'queued_for_retry', ms: 300 },
-          { status: 'started', ms: 300 }
+          { status: 'created', ms: 2_000 },
+          { status: 'queued_for_retry', ms: 5_000 },
+          { status: 'started', ms: 20_000 }
         ]
       }
     })
@@ -195,13 +198,27 @@ describe('sync stage against the simulator', () => {
     ])
   })
 
-  it('notices the end through the live stream with few status checks', async () => {
-    const { outcome, sim } = await sync({ run: { durationMs: 3000 } })
+  it('notices the end through the live stream at once, not at the next status check', async () => {
+    // No history (so no expected duration) and a ten-minute poll interval: while the stream is
+    // open the status is checked only that often, so only the stream's end can make the check
+    // that sees the run finished come at the very instant it finished. (Without the stream the
+    // start-up ramp would notice it at 255 s; without the wake, at the next check 600 s on.)
+    const { outcome, sim } = await sync(
+      { previousRuns: 0, run: { durationMs: 180_123 } },
+      { pollIntervalMs: 600_000 }
+    )
     expect(outcome.verdict).toBe('pass')
+    const run = sim.runs.find((r) => r.origin === 'created')!
+    const checks = sim.requestsTo('GET', RUN_STATUS)
+    const streams = sim.requestsTo('GET', `${RUN_STATUS}/logs/live`)
+    expect(streams.map((s) => [s.status, s.finishedAt])).toEqual([[200, run.terminalAt]])
+    // Not one status check while the stream was open: the wait was on the stream alone...
     expect(
-      sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}/logs/live').length
-    ).toBeGreaterThan(0)
-    expect(outcome.statusChecks).toBeLessThan(20)
+      checks.filter((c) => c.startedAt > streams[0].startedAt && c.startedAt < run.terminalAt)
+    ).toEqual([])
+    // ...and its end woke the wait: the status was read at the instant the run ended.
+    const sawEnd = checks.find((c) => (c.responseBody as { status: string }).status === 'completed')
+    expect(sawEnd?.startedAt).toBe(run.terminalAt)
   })
 })
 
@@ -218,10 +235,10 @@ describe('sync stage errors', () => {
   })
 
   it('explains a rejected key', async () => {
-    const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client) =>
+    const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client, clock) =>
       runSyncStage(
         SYNC,
-        { client, clock: scaledClock(20), log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger() },
         new RunTracker('aws-prod')
       ).catch((e: unknown) => e)
     )
@@ -308,11 +325,29 @@ describe('sync stage under injected faults', () => {
       ]
     ]
   ])('%s still gives the clean result with exactly one run', async (_name, faults) => {
-    const { outcome, sim } = await sync({ faults })
+    // The request deadline is real time, and a slow answer only comes once the virtual clock moves
+    // on, which it does not while the client waits: a short deadline keeps that wait short.
+    const slow = faults.some((fault) => fault.kind === 'slow')
+    const { outcome, sim } = await sync({ faults }, {}, slow ? { requestTimeoutMs: 250 } : {})
     expect(outcome.verdict).toBe('pass')
     expect(outcome.run).toMatchObject({ status: 'completed', ingested: true })
     expect(sim.runsStarted()).toBe(1)
     expect(sim.requests.filter((request) => request.fault).length).toBeGreaterThan(0)
+  })
+
+  it.each([
+    ['in seconds', 3, (sent: RecordedRequest) => sent.startedAt + 3000],
+    [
+      'as an HTTP-date',
+      'http-date' as const,
+      (sent: RecordedRequest) => Date.parse(sent.responseHeaders['retry-after'])
+    ]
+  ])('retries a 429 exactly when its Retry-After %s says', async (_form, retryAfter, due) => {
+    const { sim } = await sync({ faults: [{ match: GET_RUN, kind: '429', retryAfter }] })
+    const checks = sim.requestsTo('GET', RUN_STATUS)
+    const limited = checks.findIndex((check) => check.status === 429)
+    expect(limited).toBeGreaterThanOrEqual(0)
+    expect(checks[limited + 1].startedAt).toBe(due(checks[limited]))
   })
 
   it('gives up when retries run out, naming the endpoint, status and server message', async () => {
