@@ -29303,14 +29303,13 @@ function redactUrl(url) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gq: () => (/* binding */ invalid),
-/* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   Yq: () => (/* binding */ choice),
 /* harmony export */   c3: () => (/* binding */ listOf),
 /* harmony export */   p0: () => (/* binding */ duration),
 /* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   rD: () => (/* binding */ wholeNumber),
 /* harmony export */   zM: () => (/* binding */ boolean)
 /* harmony export */ });
-/* unused harmony export valueOr */
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2543);
 /* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2567);
 // Readers of one input value each: a choice, a boolean, a duration, a count, a list. A bad value is
@@ -29350,7 +29349,7 @@ function duration(read, name, fallback) {
     return ms;
 }
 /** A whole number ≥ 0; empty (after the default) means no limit. */
-function count(read, name, fallback, max) {
+function wholeNumber(read, name, fallback, max) {
     const value = read(name) === '' ? fallback : read(name);
     if (value === '')
         return undefined;
@@ -29781,7 +29780,7 @@ function parseSyncConfig(input) {
         pollIntervalMs: (0,values/* duration */.p0)(input, 'poll-interval', '15s'),
         cancelOnTimeout: (0,values/* boolean */.zM)(input, 'cancel-on-timeout', true),
         logs: (0,values/* choice */.Yq)(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
-        maxErrors: (0,values/* count */.U9)(input, 'max-sync-errors', '')
+        maxErrors: (0,values/* wholeNumber */.rD)(input, 'max-sync-errors', '')
     };
 }
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
@@ -29792,16 +29791,16 @@ function parsePolicyConfig(input, given) {
         severities: (0,values/* listOf */.c3)(input, 'severities', KNOWN_SEVERITIES),
         domains: (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR),
         thresholds: {
-            critical: (0,values/* count */.U9)(input, 'max-critical-violations', given('max-critical-violations') ? '' : '0'),
-            high: (0,values/* count */.U9)(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
-            medium: (0,values/* count */.U9)(input, 'max-medium-violations', ''),
-            low: (0,values/* count */.U9)(input, 'max-low-violations', ''),
-            total: (0,values/* count */.U9)(input, 'max-violations', '')
+            critical: (0,values/* wholeNumber */.rD)(input, 'max-critical-violations', given('max-critical-violations') ? '' : '0'),
+            high: (0,values/* wholeNumber */.rD)(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
+            medium: (0,values/* wholeNumber */.rD)(input, 'max-medium-violations', ''),
+            low: (0,values/* wholeNumber */.rD)(input, 'max-low-violations', ''),
+            total: (0,values/* wholeNumber */.rD)(input, 'max-violations', '')
         },
         gateOn: (0,values/* choice */.Yq)(input, 'gate-on', ['all', 'new'], 'all'),
         evaluation: (0,values/* choice */.Yq)(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
         evaluationTimeoutMs: (0,values/* duration */.p0)(input, 'evaluation-timeout', '10m'),
-        samples: (0,values/* count */.U9)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
+        samples: (0,values/* wholeNumber */.rD)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
     };
 }
 function parseReportConfig(input, env) {
@@ -30910,18 +30909,18 @@ function jsonSync(sync) {
                 createdAt: json_report_text(run.created_at),
                 completedAt: json_report_text(run.completed_at),
                 ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-                totalRows: count(run.total_rows),
-                errors: count(run.errors),
-                warnings: count(run.warnings),
-                cpuSeconds: count(run.cpu_seconds),
-                memoryByteSeconds: count(run.memory_byte_seconds),
-                networkEgressBytes: count(run.network_egress_bytes)
+                totalRows: finiteOrNull(run.total_rows),
+                errors: finiteOrNull(run.errors),
+                warnings: finiteOrNull(run.warnings),
+                cpuSeconds: finiteOrNull(run.cpu_seconds),
+                memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
+                networkEgressBytes: finiteOrNull(run.network_egress_bytes)
             }
             : null,
         startedByAction: sync.startedByAction,
         waited: sync.waited,
         waitedSeconds: Math.round(sync.waitedMs / 1000),
-        durationSeconds: count(sync.durationSeconds),
+        durationSeconds: finiteOrNull(sync.durationSeconds),
         timedOut: sync.timedOut,
         cancelledByAction: sync.cancelledByAction,
         verdict: sync.verdict,
@@ -30934,9 +30933,9 @@ function jsonTableStat(stat) {
     return {
         table: String(stat.name),
         service: json_report_text(stat.service_name),
-        errors: count(stat.errors),
-        resources: count(stat.resources),
-        panics: count(stat.panics)
+        errors: finiteOrNull(stat.errors),
+        resources: finiteOrNull(stat.resources),
+        panics: finiteOrNull(stat.panics)
     };
 }
 function jsonPolicies(outcome, gate, report) {
@@ -30965,7 +30964,7 @@ function jsonPolicies(outcome, gate, report) {
         policies: outcome.policies.map(jsonPolicy),
         trend: outcome.trend.map((point) => ({
             date: String(point.date),
-            violations: count(point.violations)
+            violations: finiteOrNull(point.violations)
         })),
         warnings: outcome.warnings,
         evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
@@ -30979,10 +30978,10 @@ function jsonPolicy(policy) {
         domain: String(policy.domain),
         queryId: json_report_text(policy.queryId),
         groups: policy.groups.map(String),
-        violations: count(policy.violations),
-        previousViolations: count(policy.previousViolations),
-        baseline: count(policy.baseline),
-        newViolations: count(policy.newViolations),
+        violations: finiteOrNull(policy.violations),
+        previousViolations: finiteOrNull(policy.previousViolations),
+        baseline: finiteOrNull(policy.baseline),
+        newViolations: finiteOrNull(policy.newViolations),
         evaluatedAt: json_report_text(policy.evaluatedAt),
         source: policy.source,
         stale: policy.stale,
@@ -30999,11 +30998,16 @@ function jsonSample(sample) {
         platformId: json_report_text(sample._cq_platform_id)
     };
 }
-/** Odd data from the Platform (a number where text was expected, `null`) keeps the schema. */
+/**
+ * Odd data from the Platform (a number or an object where text was expected, `null`) keeps the
+ * schema; an object is written as JSON, not as "[object Object]".
+ */
 function json_report_text(value) {
-    return value == null || value === '' ? null : String(value);
+    if (value == null || value === '')
+        return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
 }
-function count(value) {
+function finiteOrNull(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
@@ -31050,10 +31054,10 @@ function syncOutputs(report) {
         'sync-run-id': token(run?.id),
         'sync-run-status': token(run?.status),
         'sync-run-status-reason': token(run?.status_reason),
-        'sync-total-rows': outputs_count(run?.total_rows),
-        'sync-errors': outputs_count(run?.errors),
-        'sync-warnings': outputs_count(run?.warnings),
-        'sync-duration-seconds': outputs_count(report.sync?.durationSeconds)
+        'sync-total-rows': numberOutput(run?.total_rows),
+        'sync-errors': numberOutput(run?.errors),
+        'sync-warnings': numberOutput(run?.warnings),
+        'sync-duration-seconds': numberOutput(report.sync?.durationSeconds)
     };
 }
 function policyOutputs(report) {
@@ -31062,17 +31066,17 @@ function policyOutputs(report) {
         return {};
     const totals = violationTotals(outcome);
     const outputs = {
-        violations: outputs_count(totals.violations),
-        'new-violations': outputs_count(totals.newViolations),
-        'violating-policies': outputs_count(violatingPolicies(outcome).length),
-        'stale-policies': outputs_count(stalePolicies(outcome).length)
+        violations: numberOutput(totals.violations),
+        'new-violations': numberOutput(totals.newViolations),
+        'violating-policies': numberOutput(violatingPolicies(outcome).length),
+        'stale-policies': numberOutput(stalePolicies(outcome).length)
     };
     for (const severity of SEVERITY_ORDER) {
-        outputs[`${severity}-violations`] = outputs_count(outcome.violations[severity]);
+        outputs[`${severity}-violations`] = numberOutput(outcome.violations[severity]);
     }
     return outputs;
 }
-function outputs_count(value) {
+function numberOutput(value) {
     return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 /**
@@ -31173,7 +31177,11 @@ function joinInline(parts, separator) {
     return trusted(parts.join(separator));
 }
 function plain(text, maxLength) {
-    return (0,log_safety/* oneLine */.TN)(String(text ?? '').replace(BIDI_CONTROLS, ''), maxLength).trim();
+    // Anything but a string (a number, or an object from odd Platform data) is shown as JSON, so an
+    // object reads as its content rather than "[object Object]".
+    const value = text ?? '';
+    const string = typeof value === 'string' ? value : JSON.stringify(value);
+    return (0,log_safety/* oneLine */.TN)(string.replace(BIDI_CONTROLS, ''), maxLength).trim();
 }
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32255,7 +32263,7 @@ function formatLogRows(data) {
 function cellText(value) {
     if (value === null || value === undefined)
         return '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return typeof value === 'string' ? value : JSON.stringify(value);
 }
 function tail(items, count) {
     return items.length > count ? items.slice(items.length - count) : items;
@@ -32390,6 +32398,8 @@ class LiveLogs {
             },
             onEnd: this.options.onEnd
         });
+        // Not awaited: the stream is read alongside the poll loop, and start() never rejects (every
+        // end, an error included, is reported through onEnd).
         void this.follower.start(this.client, this.syncName, this.runId);
     }
     stop() {
@@ -32852,6 +32862,7 @@ function onTermination(handler) {
         if (handling)
             return;
         handling = true;
+        // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
         void handler(signal).finally(() => process.exit(1));
     };
     process.on('SIGINT', listener);
