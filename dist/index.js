@@ -31791,6 +31791,11 @@ async function publishComment(report, context, settings, { redact, log, env = pr
     catch (error) {
         return fail(`Could not post the pull-request comment: the GitHub client did not load (${(0,lib_text/* messageOf */.bD)(error)}).`);
     }
+    const job = { github, token, event, apiUrl, safe, skip, fail };
+    return postComment(report, context, settings, job, log);
+}
+async function postComment(report, context, settings, { github, token, event, apiUrl, safe, skip, fail }, log) {
+    const mode = settings.prComment;
     let target;
     try {
         target = pullRequestOf(github.context);
@@ -33438,11 +33443,13 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6658);
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
 /* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9160);
+/* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9112);
 /* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(389);
 /* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
 // cancels that run if it is still active. A run the action merely attached to is never touched.
+
 
 
 
@@ -33502,7 +33509,7 @@ async function runPost() {
         log.info(`Post step: cancelled run ${runId} of sync "${syncName}", which this action started.`);
     }
     catch (error) {
-        log.warning(`Post step: could not cancel run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+        log.warning(`Post step: could not cancel run ${runId}: ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_6__/* .messageOf */ .bD)(error)}`);
     }
     finally {
         client.dispose();

@@ -59,15 +59,63 @@ export function parseCommandFile(text: string): Record<string, string> {
   return values
 }
 
+interface RunnerFiles {
+  output: string
+  summary: string
+  state: string
+  report: string
+}
+
 export async function runAction(options: ActionRunOptions): Promise<ActionRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cq-action-'))
-  const files = {
+  const files: RunnerFiles = {
     output: join(dir, 'output'),
     summary: join(dir, 'summary.md'),
     state: join(dir, 'state'),
     report: join(dir, 'report.json')
   }
   for (const file of [files.output, files.summary, files.state]) writeFileSync(file, '')
+  const started = Date.now()
+  const child = spawn(process.execPath, [BUNDLE], {
+    env: runnerEnv(options, files, dir),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  options.onSpawn?.(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    options.onStdout?.(chunk)
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (code, sig) => done([code, sig]))
+  )
+  clearTimeout(timer)
+  const reportFile = options.inputs['report-file'] ?? files.report
+  const result: ActionRunResult = {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseCommandFile(readOrEmpty(files.output)),
+    state: parseCommandFile(readOrEmpty(files.state)),
+    summary: readOrEmpty(files.summary),
+    reportFile,
+    report: readOrEmpty(reportFile),
+    durationMs: Date.now() - started
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return result
+}
+
+/** The environment the runner gives an action: its files, its inputs and saved state. */
+function runnerEnv(
+  options: ActionRunOptions,
+  files: RunnerFiles,
+  dir: string
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
@@ -86,42 +134,13 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRunRes
   }
   if (!('report-file' in options.inputs)) env['INPUT_REPORT-FILE'] = files.report
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
+  return env
+}
 
-  const started = Date.now()
-  const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  options.onSpawn?.(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-    options.onStdout?.(chunk)
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-    child.on('close', (code, sig) => done([code, sig]))
-  )
-  clearTimeout(timer)
-  const read = (file: string): string => {
-    try {
-      return readFileSync(file, 'utf8')
-    } catch {
-      return ''
-    }
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
   }
-  const reportFile = options.inputs['report-file'] ?? files.report
-  const result: ActionRunResult = {
-    exitCode,
-    signal,
-    stdout,
-    stderr,
-    outputs: parseCommandFile(read(files.output)),
-    state: parseCommandFile(read(files.state)),
-    summary: read(files.summary),
-    reportFile,
-    report: read(reportFile),
-    durationMs: Date.now() - started
-  }
-  rmSync(dir, { recursive: true, force: true })
-  return result
 }

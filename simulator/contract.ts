@@ -7,103 +7,27 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import addFormatsModule from 'ajv-formats'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ContractResult, Exchange } from './contract-types.js'
+import { coerce, describe, headerValue, mediaTypeOf, type Json } from './contract-values.js'
+import {
+  formatsIn,
+  normalizeSchema,
+  NUMBER_FORMATS,
+  patchSpec,
+  SCHEMAS_ID
+} from './contract-schema.js'
 import { TemplateMatcher } from './paths.js'
+
+export type { ContractResult, Exchange } from './contract-types.js'
 
 // ajv-formats is CommonJS; under ESM its default import is the module object.
 const addFormats = addFormatsModule.default
-
-type Json = Record<string, unknown>
-
-/** One request/response pair; `RecordedRequest` from the simulator is one. */
-export interface Exchange {
-  method: string
-  /** As sent, with or without the `/api` base path. */
-  path: string
-  query?: Record<string, string | string[]>
-  headers?: Record<string, string | string[] | undefined>
-  body?: unknown
-  rawBody?: string
-  /** Set by the simulator for injected faults, whose responses are not the Platform's. */
-  fault?: string
-  /** Undefined when no response came back. */
-  status?: number
-  responseHeaders?: Record<string, string | string[] | undefined>
-  responseBody?: unknown
-  responseText?: string
-}
-
-export interface ContractResult {
-  ok: boolean
-  /** `GET /syncs/{sync_name}/runs`, when the request maps to an operation. */
-  operation?: string
-  errors: string[]
-  /** Why nothing was checked (injected fault, no response). */
-  skipped?: string
-}
 
 interface Operation {
   key: string
   op: Json
   parameters: Json[]
   pathParams: Record<string, string>
-}
-
-const SCHEMAS_ID = 'https://platform.cloudquery.io/openapi/components.json'
-const COMPONENT_REF = '#/components/schemas/'
-/**
- * OpenAPI-only keywords (`allowEmptyValue` and `explode` belong to parameters but appear inside a
- * few schemas); `nullable` is rewritten into the type instead.
- */
-const NON_SCHEMA_KEYWORDS = new Set([
-  'example',
-  'discriminator',
-  'xml',
-  'externalDocs',
-  'nullable',
-  'allowEmptyValue',
-  'explode'
-])
-const SUBSCHEMA = new Set([
-  'items',
-  'additionalProperties',
-  'not',
-  'contains',
-  'propertyNames',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'if',
-  'then',
-  'else'
-])
-const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems'])
-const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas'])
-/** OpenAPI's number formats; `type` already checks what matters for JSON numbers. */
-const NUMBER_FORMATS = ['int32', 'int64', 'uint64', 'float', 'double']
-
-/**
- * Known defects of the published spec, mended before validating (see ../shared/README.md). Each
- * patch only applies while the defect is there, so a corrected spec is used as is.
- */
-function patchSpec(spec: Json): void {
-  const schemas = (spec.components as Json).schemas as Record<string, Json>
-  // SyncRun requires `migrate`, but the property (and the Platform's responses) say `migration`.
-  const syncRun = schemas.SyncRun
-  const props = syncRun?.properties as Json | undefined
-  const required = syncRun?.required as string[] | undefined
-  if (props && required?.includes('migrate') && !('migrate' in props)) {
-    syncRun.required = required.map((r) => (r === 'migrate' ? 'migration' : r))
-  }
-}
-
-function formatsIn(node: unknown, found: Set<string>): Set<string> {
-  if (Array.isArray(node)) node.forEach((n) => formatsIn(n, found))
-  else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'format' && typeof v === 'string') found.add(v)
-      else formatsIn(v, found)
-    }
-  }
-  return found
 }
 
 export class ContractSpec {
@@ -140,7 +64,10 @@ export class ContractSpec {
     }
     const schemas = (this.spec.components as Json).schemas as Record<string, Json>
     const defs = Object.fromEntries(
-      Object.entries(schemas).map(([name, schema]) => [name, this.normalize(schema)])
+      Object.entries(schemas).map(([name, schema]) => [
+        name,
+        normalizeSchema(schema, (node) => this.deref(node))
+      ])
     )
     this.ajv.addSchema({ $id: SCHEMAS_ID, $defs: defs })
   }
@@ -190,47 +117,7 @@ export class ContractSpec {
       if (!validate(value)) fail(`path parameter ${p.name as string}`, validate.errors, value)
     }
 
-    const query = exchange.query ?? {}
-    const declared = new Map(
-      parameters.filter((p) => p.in === 'query').map((p) => [p.name as string, p])
-    )
-    for (const [name, raw] of Object.entries(query)) {
-      const param = declared.get(name)
-      if (!param) {
-        errors.push(
-          `${key}: unknown query parameter "${name}" (declared: ${[...declared.keys()].join(', ') || 'none'})`
-        )
-        continue
-      }
-      const values = Array.isArray(raw) ? raw : [raw]
-      const schema = param.schema as Json
-      const isArray = this.typeOf(schema) === 'array'
-      if (!isArray && values.length > 1) {
-        errors.push(
-          `${key}: query parameter "${name}" is not a list but was sent ${values.length} times`
-        )
-        continue
-      }
-      const itemType = isArray ? this.typeOf(schema.items as Json) : undefined
-      const data = isArray
-        ? values.map((v) => coerce(v, itemType))
-        : coerce(values[0], this.typeOf(schema))
-      const validate = this.compile(`param ${key} query ${name}`, schema)
-      if (!validate(data)) {
-        fail(`query parameter ${name}`, validate.errors, data)
-        if (isArray && values.some((v) => v.includes(','))) {
-          errors.push(
-            `${key}: query parameter ${name}: lists are sent repeated (${name}=a&${name}=b), not comma-separated`
-          )
-        }
-      }
-    }
-    for (const p of parameters.filter(
-      (p) => p.required && p.in === 'query' && !((p.name as string) in query)
-    )) {
-      errors.push(`${key}: required query parameter "${p.name as string}" is missing`)
-    }
-
+    this.checkQuery(key, parameters, exchange.query ?? {}, errors, fail)
     this.checkAuth(key, op, exchange, errors)
     const body = this.checkRequestBody(key, op, exchange, errors)
     if (body && !body.validate(exchange.body))
@@ -293,6 +180,54 @@ export class ContractSpec {
     return { ok: errors.length === 0, operation: key, errors }
   }
 
+  private checkQuery(
+    key: string,
+    parameters: Json[],
+    query: Record<string, string | string[]>,
+    errors: string[],
+    fail: (what: string, errs: ErrorObject[] | null | undefined, data: unknown) => void
+  ): void {
+    const declared = new Map(
+      parameters.filter((p) => p.in === 'query').map((p) => [p.name as string, p])
+    )
+    for (const [name, raw] of Object.entries(query)) {
+      const param = declared.get(name)
+      if (!param) {
+        errors.push(
+          `${key}: unknown query parameter "${name}" (declared: ${[...declared.keys()].join(', ') || 'none'})`
+        )
+        continue
+      }
+      const values = Array.isArray(raw) ? raw : [raw]
+      const schema = param.schema as Json
+      const isArray = this.typeOf(schema) === 'array'
+      if (!isArray && values.length > 1) {
+        errors.push(
+          `${key}: query parameter "${name}" is not a list but was sent ${values.length} times`
+        )
+        continue
+      }
+      const itemType = isArray ? this.typeOf(schema.items as Json) : undefined
+      const data = isArray
+        ? values.map((v) => coerce(v, itemType))
+        : coerce(values[0], this.typeOf(schema))
+      const validate = this.compile(`param ${key} query ${name}`, schema)
+      if (!validate(data)) {
+        fail(`query parameter ${name}`, validate.errors, data)
+        if (isArray && values.some((v) => v.includes(','))) {
+          errors.push(
+            `${key}: query parameter ${name}: lists are sent repeated (${name}=a&${name}=b), not comma-separated`
+          )
+        }
+      }
+    }
+    for (const p of parameters.filter(
+      (p) => p.required && p.in === 'query' && !((p.name as string) in query)
+    )) {
+      errors.push(`${key}: required query parameter "${p.name as string}" is missing`)
+    }
+  }
+
   private checkAuth(key: string, op: Json, exchange: Exchange, errors: string[]): void {
     const security = (op.security ?? this.spec.security ?? []) as Json[]
     if (security.length === 0 || security.some((s) => Object.keys(s).length === 0)) return
@@ -348,7 +283,7 @@ export class ContractSpec {
   private compile(cacheKey: string, schema: Json): ValidateFunction {
     let validate = this.validators.get(cacheKey)
     if (!validate) {
-      validate = this.ajv.compile(this.normalize(schema))
+      validate = this.ajv.compile(normalizeSchema(schema, (node) => this.deref(node)))
       this.validators.set(cacheKey, validate)
     }
     return validate
@@ -371,110 +306,6 @@ export class ContractSpec {
   }
 
   /** OpenAPI 3.0-isms into JSON Schema 2020-12, component refs pointed at the shared $defs. */
-  private normalize(schema: Json): Json {
-    const source = this.closedAllOf(schema) ?? schema
-    const out: Json = {}
-    for (const [k, v] of Object.entries(source)) {
-      if (k.startsWith('x-') || NON_SCHEMA_KEYWORDS.has(k)) continue
-      if (k === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT_REF)) {
-        out.$ref = `${SCHEMAS_ID}#/$defs/${v.slice(COMPONENT_REF.length)}`
-      } else if (SUBSCHEMA.has(k) && v && typeof v === 'object') {
-        out[k] = this.normalize(v as Json)
-      } else if (SUBSCHEMA_LISTS.has(k)) {
-        out[k] = (v as Json[]).map((s) => this.normalize(s))
-      } else if (SUBSCHEMA_MAPS.has(k)) {
-        out[k] = Object.fromEntries(
-          Object.entries(v as Json).map(([n, s]) => [n, this.normalize(s as Json)])
-        )
-      } else {
-        out[k] = v
-      }
-    }
-    if (source.nullable !== true) return out
-    if (typeof out.type === 'string' || Array.isArray(out.type)) {
-      out.type = [...(Array.isArray(out.type) ? out.type : [out.type]), 'null']
-      if (Array.isArray(out.enum)) out.enum = [...out.enum, null]
-      return out
-    }
-    return { anyOf: [out, { type: 'null' }] }
-  }
-
-  /**
-   * `allOf` members or the schema itself closed with `additionalProperties: false` would, under
-   * JSON Schema rules, reject each other's properties (PolicyGroupWithCounts, FieldError). The spec
-   * means one merged object, closed over the union of the properties: build that object instead.
-   */
-  private closedAllOf(schema: Json): Json | undefined {
-    if (!Array.isArray(schema.allOf)) return undefined
-    const members = (schema.allOf as Json[]).map((m) => {
-      const resolved = this.deref(m)
-      return this.closedAllOf(resolved) ?? resolved
-    })
-    const closed = [schema, ...members].some((m) => m.additionalProperties === false)
-    const objectLike = members.every((m) => m.type === undefined || m.type === 'object')
-    if (!closed || !objectLike) return undefined
-    const { allOf: _allOf, ...rest } = schema
-    const merged: Json = { ...rest, type: 'object', properties: {}, additionalProperties: false }
-    const required = new Set<string>((schema.required as string[]) ?? [])
-    for (const m of [...members, schema]) {
-      Object.assign(merged.properties as Json, m.properties ?? {})
-      for (const r of (m.required as string[]) ?? []) required.add(r)
-    }
-    merged.required = [...required]
-    return merged
-  }
-}
-
-function headerValue(headers: Exchange['headers'], name: string): string | undefined {
-  if (!headers) return undefined
-  const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1]
-  return Array.isArray(entry) ? entry[0] : entry
-}
-
-function mediaTypeOf(headers: Exchange['headers']): string | undefined {
-  return headerValue(headers, 'content-type')?.split(';')[0].trim().toLowerCase()
-}
-
-/** Query and path values arrive as strings; give them the type the schema expects. */
-function coerce(value: string, type: string | undefined): unknown {
-  if (
-    (type === 'integer' || type === 'number') &&
-    value.trim() !== '' &&
-    !Number.isNaN(Number(value))
-  ) {
-    return Number(value)
-  }
-  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true'
-  return value
-}
-
-function describe(error: ErrorObject, data: unknown): string {
-  const at = error.instancePath || '/'
-  const params = error.params as Record<string, unknown>
-  const detail =
-    error.keyword === 'additionalProperties'
-      ? ` "${String(params.additionalProperty)}"`
-      : error.keyword === 'enum'
-        ? ` (${(params.allowedValues as unknown[]).join(', ')})`
-        : ''
-  // Objects and arrays are too long to quote; the path and the message say enough.
-  const value = valueAt(data, error.instancePath)
-  const shown =
-    value === undefined || (typeof value === 'object' && value !== null)
-      ? ''
-      : `, got ${JSON.stringify(value).slice(0, 80)}`
-  return ` at ${at}: ${error.message ?? error.keyword}${detail}${shown}`
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>(
-      (node, part) => (node && typeof node === 'object' ? (node as Json)[part] : undefined),
-      data
-    )
 }
 
 /** Where the spec is expected: `$PLATFORM_OPENAPI_SPEC`, else `../shared/platform-openapi.json`. */

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { parsePlatformUrl } from './inputs/platform-url.js'
 import { createCoreLogger } from './lib/logger.js'
 import { createRedactor } from './lib/log-safety.js'
+import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import { isTerminal } from './platform/types.js'
 import type { RunTracker } from './sync/tracker.js'
@@ -65,9 +66,7 @@ export async function runPost(): Promise<void> {
     await client.cancelRun(syncName, runId)
     log.info(`Post step: cancelled run ${runId} of sync "${syncName}", which this action started.`)
   } catch (error) {
-    log.warning(
-      `Post step: could not cancel run ${runId}: ${error instanceof Error ? error.message : String(error)}`
-    )
+    log.warning(`Post step: could not cancel run ${runId}: ${messageOf(error)}`)
   } finally {
     client.dispose()
   }

@@ -85,6 +85,29 @@ export async function publishComment(
       `Could not post the pull-request comment: the GitHub client did not load (${messageOf(error)}).`
     )
   }
+  const job = { github, token, event, apiUrl, safe, skip, fail }
+  return postComment(report, context, settings, job, log)
+}
+
+/** What publishComment settled before any request: the client, the token and how to report. */
+interface CommentJob {
+  github: GitHub
+  token: string
+  event: string
+  apiUrl: string
+  safe: Redactor
+  skip: (reason: string) => CommentResult
+  fail: (message: string) => CommentResult
+}
+
+async function postComment(
+  report: RunReport,
+  context: ReportContext,
+  settings: CommentSettings,
+  { github, token, event, apiUrl, safe, skip, fail }: CommentJob,
+  log: Logger
+): Promise<CommentResult> {
+  const mode = settings.prComment
   let target: PullRequestTarget | undefined
   try {
     target = pullRequestOf(github.context)
