@@ -27,7 +27,7 @@ export interface RunReport {
   /** The API base (`…/api`), never with the key; absent when the inputs could not be read. */
   platformUrl?: string
   startedAt: string
-  /** Empty until the report is published. */
+  /** When the report was made (the end of the run, or the moment a signal arrived). */
   finishedAt: string
   sync?: SyncOutcome
   policies?: PolicyOutcome
