@@ -3,6 +3,7 @@ import { createRedactor } from '../../src/lib/log-safety.js'
 import { ANNOTATION_LIMIT, planAnnotations, type Annotation } from '../../src/report/annotations.js'
 import {
   API_KEY,
+  comparedPolicies,
   completedSync,
   DEFAULT_THRESHOLDS,
   failedSync,
@@ -63,9 +64,9 @@ describe('planAnnotations', () => {
   })
 
   it('under gate-on: new, judges and names new violations only', () => {
-    const outcome = policyOutcome(failingPolicies().policies)
+    const { policies, resources } = comparedPolicies()
     const annotations = planAnnotations(
-      runReport({ policies: outcome, gateOn: 'new', syncName: undefined }),
+      runReport({ policies, resources, gateOn: 'new', syncName: undefined }),
       redact
     )
     const errors = ofLevel(annotations, 'error')

@@ -78,7 +78,7 @@ describe('renderComment: a failing gate', () => {
 
   it('has the thresholds table and the violating policies', () => {
     expect(out).toContain('| Severity | Violations | New | Allowed | Status |')
-    expect(out).toContain('| 🔴 Critical | **3** | 2 | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🔴 Critical | **3** | — | 0 | ❌ over by 3 |')
     expect(out).toContain('#### Violating policies (4)')
     expect(out).toContain('| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 |')
     expectValidTables(out)
