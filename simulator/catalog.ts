@@ -46,6 +46,8 @@ export interface CatalogPolicy {
   kind: ResourceKind
   /** Explicit fields of the first violating resources. */
   resources?: ResourceOverride[]
+  /** After a sync: this many resources fixed and as many new (see `PolicySpec.swapAfterSync`). */
+  swapAfterSync: number
 }
 
 export interface Catalog {
@@ -241,7 +243,8 @@ function explicitPolicy(
     initialRunAt,
     history,
     kind,
-    resources: spec.resources
+    resources: spec.resources,
+    swapAfterSync: spec.swapAfterSync ?? 0
   }
 }
 
@@ -295,7 +298,8 @@ function generatedPolicies(
       countAfterSync: after[i],
       initialRunAt: runAt,
       history: [{ run_at: runAt, violation_count: before[i] }],
-      kind
+      kind,
+      swapAfterSync: 0
     }
   })
 }
@@ -324,6 +328,14 @@ export function policyState(
     return { violationCount: policy.initialCount, runAt: policy.initialRunAt }
   }
   return { violationCount: policy.countAfterSync, runAt: iso(last) }
+}
+
+/**
+ * The index of the `position`-th violating resource: before a sync the first ones; after it, the
+ * first `swapAfterSync` are fixed and as many further ones violate in their place.
+ */
+export function resourceIndex(policy: CatalogPolicy, position: number, afterSync: boolean): number {
+  return afterSync ? position + policy.swapAfterSync : position
 }
 
 /** Every evaluation of the policy, oldest first. */
@@ -369,7 +381,7 @@ export function violationAt(
     cloud,
     resource_type_label: label,
     _cq_account_name: ACCOUNTS[account],
-    account_id: accountId,
+    account_id: override.accountId ?? accountId,
     name: `${table.replace(/^[a-z]+_/, '').replace(/_/g, '-')}-${String(index + 1).padStart(6, '0')}`,
     region: pick(rand, REGIONS[cloud] ?? REGIONS.aws),
     _cq_platform_id: `${table}_${uuidFrom(rand)}`,
