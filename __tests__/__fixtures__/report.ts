@@ -291,7 +291,7 @@ export function resource(
 ): ViolatingResource {
   return {
     platformId,
-    name: platformId.replace(/^[a-z0-9]+_/, ''),
+    name: platformId.slice(platformId.lastIndexOf('_') + 1),
     accountId: '123456789012',
     accountName: 'production',
     region: 'us-east-1',
