@@ -79,8 +79,28 @@ describe('violating resources', () => {
         accountId: expect.any(String),
         accountName: expect.any(String),
         region: expect.any(String),
-        tags: expect.any(Array)
+        tags: expect.any(Array),
+        cloud: 'aws',
+        resourceType: 'IAM User'
       })
+    }))
+
+  it('give the samples of the policies they were read for, without another request', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      const outcome = await runStage(
+        client,
+        policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, recordBaseline: true })
+      )
+      const p = byName(outcome)
+      expect(p['IAM users without MFA'].samples).toHaveLength(2)
+      expect(p['EC2 instances without owner tag'].samples).toHaveLength(5)
+      // Four resource pages, and a sample request only for the policy not read (low).
+      expect(
+        sim
+          .requestsTo('GET', VIOLATIONS)
+          .map((r) => r.query.per_page?.[0])
+          .sort()
+      ).toEqual(['1000', '1000', '1000', '1000', '5'])
     }))
 
   it('are not read at all without a baseline, exceptions or baseline-write', () =>

@@ -52,6 +52,9 @@ export interface ViolatingResource {
   accountName: string
   region: string
   tags: string[]
+  /** For samples taken from the resources instead of another request. */
+  cloud?: string
+  resourceType?: string
 }
 
 export interface PolicyOutcome {

@@ -74,6 +74,22 @@ function resourceOf(violation: PolicyViolation): ViolatingResource {
     accountId: violation.account_id == null ? undefined : String(violation.account_id),
     accountName: String(violation._cq_account_name ?? ''),
     region: String(violation.region ?? ''),
-    tags: Array.isArray(violation.tags) ? violation.tags.map(String) : []
+    tags: Array.isArray(violation.tags) ? violation.tags.map(String) : [],
+    cloud: violation.cloud,
+    resourceType: violation.resource_type_label
+  }
+}
+
+/** A resource as the violations listing gave it: a sample, without asking again. */
+export function sampleOf(resource: ViolatingResource): PolicyViolation {
+  return {
+    cloud: resource.cloud,
+    resource_type_label: resource.resourceType,
+    _cq_account_name: resource.accountName,
+    account_id: resource.accountId,
+    name: resource.name,
+    region: resource.region,
+    _cq_platform_id: resource.platformId,
+    tags: resource.tags
   }
 }

@@ -18,7 +18,7 @@ import { listPolicies } from './listing.js'
 import type { PolicyOutcome } from './outcome.js'
 import { failureWarning, forEachPolicy } from './per-policy.js'
 import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
-import { needsResources, readResources } from './resources.js'
+import { needsResources, readResources, sampleOf } from './resources.js'
 import { describeSelection, resolveGroups, selectPolicies } from './select.js'
 import { effectiveMode, hasCurrentResult, track, type Tracked } from './tracked.js'
 import { readTrend, TREND_DAYS } from './trend.js'
@@ -200,7 +200,13 @@ async function readSamples(
   warnings: string[]
 ): Promise<void> {
   const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0)
-  const failures = await forEachPolicy(violating.slice(0, DETAILED_POLICIES), nameOf, async (t) => {
+  const detailed = violating.slice(0, DETAILED_POLICIES).filter(({ result }) => {
+    // Resources already read give the samples without another request.
+    if (result.resources !== undefined)
+      result.samples = result.resources.slice(0, samples).map(sampleOf)
+    return result.resources === undefined
+  })
+  const failures = await forEachPolicy(detailed, nameOf, async (t) => {
     const page = await client.listPolicyViolations(t.result.id, samples)
     t.result.samples = page.items.slice(0, samples)
   })

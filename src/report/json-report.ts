@@ -17,6 +17,7 @@ import type {
 import type { SyncOutcome } from '../sync/outcome.js'
 import {
   judgementOf,
+  withoutResources,
   stalePolicies,
   violatingPolicies,
   violationTotals,
@@ -205,7 +206,10 @@ export interface JsonSample {
 }
 
 export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
-  return redacted(report, redact, (safe) => ({
+  // The resource ids go straight into the baseline section: a deep copy of them for redaction
+  // would double the largest part of the report (the written text is redacted as a whole too).
+  const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null
+  return redacted(withoutResources(report), redact, (safe) => ({
     schemaVersion: 1,
     actionVersion: safe.actionVersion,
     result: safe.verdict.result,
@@ -223,7 +227,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
         : null,
     policiesSkipped: text(safe.policiesSkipped),
     errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
-    baseline: safe.policies ? jsonBaseline(safe.policies, safe) : null,
+    baseline,
     exceptions: jsonExceptions(safe.verdict.resources)
   }))
 }
@@ -406,7 +410,11 @@ function newPerSeverity(
 }
 
 /** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
-function jsonBaseline(outcome: PolicyOutcome, report: RunReport): JsonBaseline | null {
+function jsonBaseline(
+  outcome: PolicyOutcome,
+  report: RunReport,
+  redact: Redactor
+): JsonBaseline | null {
   const read = outcome.policies.filter((policy) => policy.resources !== undefined)
   if (read.length === 0) return null
   return {
@@ -414,8 +422,8 @@ function jsonBaseline(outcome: PolicyOutcome, report: RunReport): JsonBaseline |
     version: BASELINE_VERSION,
     createdAt: report.finishedAt || report.startedAt,
     policies: read.map((policy) => ({
-      id: String(policy.id),
-      name: String(policy.name),
+      id: redact(String(policy.id)),
+      name: redact(String(policy.name)),
       resources: policy.resources!.map((resource) => resource.platformId)
     }))
   }

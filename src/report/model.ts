@@ -83,6 +83,16 @@ export function violationTotals(outcome: PolicyOutcome, verdict: Verdict): Viola
   }
 }
 
+/**
+ * The report without the policies' resource lists (up to hundreds of thousands): what every
+ * renderer but the baseline needs, and copies whole to redact it.
+ */
+export function withoutResources(report: RunReport): RunReport {
+  if (!report.policies) return report
+  const policies = report.policies.policies.map(({ resources: _resources, ...policy }) => policy)
+  return { ...report, policies: { ...report.policies, policies } }
+}
+
 /** How the policy's resources were judged (baseline, exceptions); undefined: not read. */
 export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudgement | undefined {
   return report.verdict.resources?.policies[policy.id]

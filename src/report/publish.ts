@@ -11,7 +11,7 @@ import { messageOf } from '../lib/text.js'
 import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
 import { writeBaselineFile } from './baseline-file.js'
 import { writeJsonReport } from './json-report.js'
-import type { ReportContext, ReportError, RunReport } from './model.js'
+import { withoutResources, type ReportContext, type ReportError, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
 import { publishComment } from './pr-comment.js'
 import { renderSummary } from './summary.js'
@@ -80,10 +80,4 @@ export async function publishReport(
     await publishComment(shown, context, { prComment, githubToken, commentTag }, { redact, log })
   }
   return problems
-}
-
-function withoutResources(report: RunReport): RunReport {
-  if (!report.policies) return report
-  const policies = report.policies.policies.map(({ resources: _resources, ...policy }) => policy)
-  return { ...report, policies: { ...report.policies, policies } }
 }
