@@ -46,8 +46,7 @@ export interface CatalogPolicy {
   kind: ResourceKind
   /** Explicit fields of the first violating resources. */
   resources?: ResourceOverride[]
-  /** After a sync: this many resources fixed and as many new (see `PolicySpec.swapAfterSync`). */
-  swapAfterSync: number
+  swapAfterSync?: number
 }
 
 export interface Catalog {
@@ -244,7 +243,7 @@ function explicitPolicy(
     history,
     kind,
     resources: spec.resources,
-    swapAfterSync: spec.swapAfterSync ?? 0
+    swapAfterSync: spec.swapAfterSync
   }
 }
 
@@ -298,8 +297,7 @@ function generatedPolicies(
       countAfterSync: after[i],
       initialRunAt: runAt,
       history: [{ run_at: runAt, violation_count: before[i] }],
-      kind,
-      swapAfterSync: 0
+      kind
     }
   })
 }
@@ -328,14 +326,6 @@ export function policyState(
     return { violationCount: policy.initialCount, runAt: policy.initialRunAt }
   }
   return { violationCount: policy.countAfterSync, runAt: iso(last) }
-}
-
-/**
- * The index of the `position`-th violating resource: before a sync the first ones; after it, the
- * first `swapAfterSync` are fixed and as many further ones violate in their place.
- */
-export function resourceIndex(policy: CatalogPolicy, position: number, afterSync: boolean): number {
-  return afterSync ? position + policy.swapAfterSync : position
 }
 
 /** Every evaluation of the policy, oldest first. */

@@ -4,7 +4,6 @@ import { DAY, dateOnly, pageMetadata, pageOf, paging } from './api-conventions.j
 import {
   evaluationLog,
   policyState,
-  resourceIndex,
   VIOLATION_COLUMNS,
   violationAt,
   violationRow,
@@ -15,6 +14,14 @@ import { ApiError, type ApiRequest, type PlatformState, type Reply } from './ope
 import { filteredPolicies } from './policy-handlers.js'
 import { uuidOf } from './random.js'
 import { ingestedAt } from './runs.js'
+
+/**
+ * The index of the `position`-th violating resource: before a sync the first ones; after it, the
+ * first `swapAfterSync` are fixed and as many further ones violate in their place.
+ */
+function resourceIndex(policy: CatalogPolicy, position: number, afterSync: boolean): number {
+  return afterSync ? position + (policy.swapAfterSync ?? 0) : position
+}
 
 export class ViolationHandlers {
   constructor(private readonly platform: PlatformState) {}

@@ -11,7 +11,7 @@ import { megabytes, progress } from './measure.js'
 import { runMeasured } from './measured-run.js'
 import type { LaunchSimulators } from './simulator-process.js'
 
-export const EXCEPTIONS = 500
+const EXCEPTIONS = 500
 /**
  * Of every 100 violating resources, 1 is left out of the baseline (new to this run) and as many
  * others that no longer violate are in it (fixed).

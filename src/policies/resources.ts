@@ -10,9 +10,9 @@ import type { PlatformClient } from '../platform/client.js'
 import type { PolicyViolation } from '../platform/types.js'
 import type { PolicyResult, ViolatingResource } from './outcome.js'
 
-export const RESOURCES_PAGE_SIZE = 1000
+const RESOURCES_PAGE_SIZE = 1000
 /** Pages in flight at once, over all policies. */
-export const RESOURCES_CONCURRENCY = 8
+const RESOURCES_CONCURRENCY = 8
 
 /** Whether the policy's resources can change the verdict (and so must be read). */
 export function needsResources(policy: PolicyResult, config: PolicyConfig): boolean {

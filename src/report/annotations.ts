@@ -185,12 +185,7 @@ function policyCandidates(report: RunReport): Candidate[] {
   if (!outcome || !gate) return []
   const countNew = report.gateOn === 'new'
   const word = countNew ? 'new ' : ''
-  const counted = (policy: PolicyResult): number => {
-    const judged = judgementOf(report, policy)
-    return countNew
-      ? (judged?.newCounted ?? 0)
-      : (policy.violations ?? 0) - (judged?.suppressed ?? 0)
-  }
+  const counted = (policy: PolicyResult): number => countedOf(report, policy, countNew)
   const breachedRows = gate.rows.filter((row) => row.breached)
   const breached = new Set<string>(breachedRows.map((row) => row.severity))
   const violating = violatingPolicies(outcome)
@@ -241,6 +236,12 @@ function policyCandidates(report: RunReport): Candidate[] {
     found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning))
   }
   return found
+}
+
+/** What the gate counted of the policy: its new or its current violations, less the suppressed. */
+function countedOf(report: RunReport, policy: PolicyResult, countNew: boolean): number {
+  const judged = judgementOf(report, policy)
+  return countNew ? (judged?.newCounted ?? 0) : (policy.violations ?? 0) - (judged?.suppressed ?? 0)
 }
 
 function staleCandidates(outcome: PolicyOutcome, gate: GateVerdict): Candidate[] {

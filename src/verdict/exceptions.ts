@@ -6,7 +6,7 @@ import { globMatcher } from '../lib/glob.js'
 import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
 
 /** An entry expiring within this many days gets a warning. */
-export const EXPIRING_SOON_DAYS = 14
+const EXPIRING_SOON_DAYS = 14
 const DAY_MS = 86_400_000
 
 export type ExceptionState = 'active' | 'expired' | 'too-long' | 'invalid'

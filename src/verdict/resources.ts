@@ -7,7 +7,7 @@ import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
 import { judgeEntry, namesPolicy, resourceMatcher, type ExceptionStatus } from './exceptions.js'
 
 /** New resources kept per policy to show. */
-export const NEW_SAMPLES = 5
+const NEW_SAMPLES = 5
 const DAY_MS = 86_400_000
 
 export interface ResourceSettings {
