@@ -139,6 +139,15 @@ describe('renderSummary: a failing gate', () => {
     expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')
     expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
     expect(fresh).toContain('| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b, c |')
+    expect(fresh).not.toContain('⚠️ The baseline')
+    const old = comparedPolicies()
+    old.resources.baseline!.createdAt = '2026-09-01T00:00:00Z'
+    const stale = render(
+      runReport({ policies: old.policies, resources: old.resources, gateOn: 'new' })
+    )
+    expect(stale).toContain(
+      '⚠️ The baseline "baseline.json" is 87 days old \\(made 2026-09-01T00:00:00Z\\), older than 30 days \\(baseline-max-age-days\\): refresh it from the default branch.'
+    )
   })
 
   it('reports violations of an unknown severity instead of dropping them', () => {

@@ -308,7 +308,8 @@ function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunRepo
       date: String(point.date),
       violations: finiteOrNull(point.violations)
     })),
-    warnings: outcome.warnings,
+    // The baseline's own warnings (its age, policies it lacks) beside the stage's.
+    warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
     evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
   }
 }

@@ -25,6 +25,7 @@ const ENTRY_LIMIT = 50
 export function renderComparison(report: RunReport, outcome: PolicyOutcome): Markdown | undefined {
   const baseline = report.verdict.resources?.baseline
   if (!baseline) return undefined
+  const warnings = report.verdict.resources?.warnings ?? []
   const compared = outcome.policies.flatMap((policy) => {
     const judged = judgementOf(report, policy)
     return judged?.compared && judged.new + judged.fixed + judged.unchanged > 0
@@ -58,6 +59,9 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
         ),
     compared.length > shown.length
       ? markup`_…and ${compared.length - shown.length} more policies, all in the JSON report._`
+      : undefined,
+    warnings.length > 0
+      ? bulletList(warnings.map((warning) => markup`⚠️ ${escapeText(warning, 400)}`))
       : undefined
   )
 }
