@@ -6,7 +6,8 @@
 //      unavailable (the adaptive poll alone), and fixed-interval pollers at 15 s and 30 s that
 //      follow the same runs (in this process, with fetch), all in the same run of the benchmark.
 //   2. The policy stage at scale (policies-only mode): 10,000 active policies, 1,000 violating,
-//      200,000 violations, 5 samples: wall time, requests, peak RSS.
+//      200,000 violations, 5 samples: wall time, requests, peak RSS; then the same with the
+//      per-resource gate (a 200,000-entry baseline, 500 exceptions), end to end.
 //   3. Start-up (process start to the first request) and the size of the bundle.
 //
 // The simulator runs in a child process (this file with `--simulator`), so serving 10,000 policies
@@ -14,6 +15,7 @@
 // measurement go to stderr; the table goes to stdout.
 //
 //   npx tsx scripts/bench.ts > bench.md          # the committed bundle
+//   npx tsx scripts/bench.ts --per-resource      # only the per-resource case (its rows)
 //   ACTION_BUNDLE=/tmp/b/index.js npx tsx scripts/bench.ts
 
 import { statSync } from 'node:fs'
@@ -23,11 +25,12 @@ import { fileURLToPath } from 'node:url'
 import type { Scenario } from '../simulator/scenario.js'
 import { BUNDLE, ROOT } from './action-runner.js'
 import { progress } from './bench/measure.js'
+import { measurePerResource } from './bench/per-resource.js'
 import { measurePolicies } from './bench/policy-stage.js'
 import { SimulatorProcess, simulatorChild } from './bench/simulator-process.js'
 import { measureStartup } from './bench/startup.js'
 import { measureSyncs } from './bench/sync-latency.js'
-import { notes, table } from './bench/table.js'
+import { notes, perResourceRows, table } from './bench/table.js'
 
 /** The simulator child is this file again, with `--simulator`: it loads as the parent did. */
 const SELF = fileURLToPath(import.meta.url)
@@ -46,13 +49,26 @@ async function main(): Promise<void> {
   progress(`bundle ${bundle} (${bundleBytes} bytes); ${machine}; ${load()}`)
   const startup = await measureStartup(launch)
   const policies = await measurePolicies(launch)
+  const perResource = await measurePerResource(launch)
   const syncs = await measureSyncs(launch)
   progress(load())
   const date = new Date().toISOString().slice(0, 10)
   console.log(`Measured ${date} by \`npm run bench\` (bundle \`${bundle}\`) on ${machine}.\n`)
-  console.log(table(syncs, policies, startup, bundleBytes))
+  console.log(table(syncs, policies, perResource, startup, bundleBytes))
   console.log(notes())
 }
 
+/** `--per-resource`: that case alone, its rows of the table. */
+async function perResourceOnly(): Promise<void> {
+  const rows = perResourceRows(await measurePerResource(launch), (figure, value, target, met) => [
+    figure,
+    value,
+    target,
+    met ? '✅' : '❌'
+  ])
+  console.log(rows.map((row) => `| ${row.join(' | ')} |`).join('\n'))
+}
+
 if (process.argv.includes('--simulator')) await simulatorChild()
+else if (process.argv.includes('--per-resource')) await perResourceOnly()
 else await main()

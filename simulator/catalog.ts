@@ -46,6 +46,7 @@ export interface CatalogPolicy {
   kind: ResourceKind
   /** Explicit fields of the first violating resources. */
   resources?: ResourceOverride[]
+  swapAfterSync?: number
 }
 
 export interface Catalog {
@@ -241,7 +242,8 @@ function explicitPolicy(
     initialRunAt,
     history,
     kind,
-    resources: spec.resources
+    resources: spec.resources,
+    swapAfterSync: spec.swapAfterSync
   }
 }
 
@@ -369,7 +371,7 @@ export function violationAt(
     cloud,
     resource_type_label: label,
     _cq_account_name: ACCOUNTS[account],
-    account_id: accountId,
+    account_id: override.accountId ?? accountId,
     name: `${table.replace(/^[a-z]+_/, '').replace(/_/g, '-')}-${String(index + 1).padStart(6, '0')}`,
     region: pick(rand, REGIONS[cloud] ?? REGIONS.aws),
     _cq_platform_id: `${table}_${uuidFrom(rand)}`,

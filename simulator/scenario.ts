@@ -119,6 +119,12 @@ export interface PolicySpec {
   query?: string
   /** Fields of the first violating resources (index 0, 1, …), e.g. hostile names or tags. */
   resources?: ResourceOverride[]
+  /**
+   * After a sync is evaluated (or its query executed), the first `swapAfterSync` resources are
+   * fixed and as many new ones violate instead: the same count, different resources. Resources
+   * are otherwise stable across evaluations (the same `_cq_platform_id` at the same index).
+   */
+  swapAfterSync?: number
 }
 
 /** What a scenario may set on a generated violating resource. */
@@ -127,6 +133,7 @@ export interface ResourceOverride {
   tags?: string[]
   region?: string
   accountName?: string
+  accountId?: string
   resourceTypeLabel?: string
 }
 

@@ -7,12 +7,21 @@ import {
   VIOLATION_COLUMNS,
   violationAt,
   violationRow,
-  type CatalogPolicy
+  type CatalogPolicy,
+  type ViolatingResource
 } from './catalog.js'
 import { ApiError, type ApiRequest, type PlatformState, type Reply } from './operations.js'
 import { filteredPolicies } from './policy-handlers.js'
 import { uuidOf } from './random.js'
 import { ingestedAt } from './runs.js'
+
+/**
+ * The index of the `position`-th violating resource: before a sync the first ones; after it, the
+ * first `swapAfterSync` are fixed and as many further ones violate in their place.
+ */
+function resourceIndex(policy: CatalogPolicy, position: number, afterSync: boolean): number {
+  return afterSync ? position + (policy.swapAfterSync ?? 0) : position
+}
 
 export class ViolationHandlers {
   constructor(private readonly platform: PlatformState) {}
@@ -21,21 +30,23 @@ export class ViolationHandlers {
     const { catalog } = this.platform
     const policy = this.policy(params.policy_id)
     const p = paging(query)
-    const count = policyState(policy, this.platform.evaluationsUntil(now)).violationCount ?? 0
+    const evaluations = this.platform.evaluationsUntil(now)
+    const count = policyState(policy, evaluations).violationCount ?? 0
+    const afterSync = policy.status === 'active' && evaluations.length > 0
+    const at = (i: number): ViolatingResource =>
+      violationAt(catalog, policy, resourceIndex(policy, i, afterSync))
     const search = query.one('search')?.toLowerCase()
     const start = (p.page - 1) * p.perPage
     if (search === undefined) {
       const items = []
-      for (let i = start; i < Math.min(count, start + p.perPage); i++) {
-        items.push(violationAt(catalog, policy, i))
-      }
+      for (let i = start; i < Math.min(count, start + p.perPage); i++) items.push(at(i))
       return { status: 200, json: { items, metadata: pageMetadata(count, p) } }
     }
     // Searching has to look at every violation; they are generated and dropped one at a time.
     const items = []
     let total = 0
     for (let i = 0; i < count; i++) {
-      const v = violationAt(catalog, policy, i)
+      const v = at(i)
       const text = `${v.name} ${v._cq_account_name} ${v.account_id} ${v.region} ${v._cq_platform_id}`
       if (!text.toLowerCase().includes(search)) continue
       if (total >= start && items.length < p.perPage) items.push(v)
@@ -123,7 +134,7 @@ export class ViolationHandlers {
     const count = (ingested ? policy.countAfterSync : policy.initialCount) ?? 0
     const rows = []
     for (let i = (p.page - 1) * p.perPage; i < Math.min(count, p.page * p.perPage); i++) {
-      rows.push(violationRow(violationAt(catalog, policy, i)))
+      rows.push(violationRow(violationAt(catalog, policy, resourceIndex(policy, i, ingested))))
     }
     return {
       status: 200,

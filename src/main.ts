@@ -3,7 +3,7 @@
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
 
 import * as core from '@actions/core'
-import type { ActionConfig } from './inputs/config.js'
+import type { ActionConfig, PolicyConfig } from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
@@ -19,7 +19,13 @@ import { stageLabel, type ReportContext, type ReportError, type RunReport } from
 import type { SyncOutcome } from './sync/outcome.js'
 import { runSyncStage } from './sync/stage.js'
 import { cancelStartedRun, interruptedOutcome, RunTracker } from './sync/tracker.js'
-import { decide, type StageError, type StageName, type Verdict } from './verdict/decide.js'
+import {
+  decide,
+  type GateSettings,
+  type StageError,
+  type StageName,
+  type Verdict
+} from './verdict/decide.js'
 import { ACTION_VERSION } from './lib/version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
@@ -221,10 +227,8 @@ async function publishFindings(
 
 function buildReport(findings: Findings, config?: ActionConfig): RunReport {
   const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings
-  const gate = config?.policies && {
-    thresholds: config.policies.thresholds,
-    gateOn: config.policies.gateOn
-  }
+  const now = new Date()
+  const gate = config?.policies && gateSettings(config.policies, now)
   return {
     schemaVersion: 1,
     actionVersion: ACTION_VERSION,
@@ -232,7 +236,7 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     softFail: config?.report.softFail ?? false,
     platformUrl: config?.apiBaseUrl,
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: now.toISOString(),
     sync,
     policies,
     policiesSkipped,
@@ -242,6 +246,19 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     thresholds: config?.policies?.thresholds,
     gateOn: config?.policies?.gateOn,
     evaluationMode: config?.policies?.evaluation
+  }
+}
+
+/** The gate's settings; "today" for the exceptions comes from the clock, as a value. */
+function gateSettings(policies: PolicyConfig, now: Date): GateSettings {
+  const { thresholds, gateOn, baseline, exceptions } = policies
+  if (!baseline && !exceptions) return { thresholds, gateOn }
+  const { maxExceptionDays, baselineMaxAgeDays } = policies
+  const today = now.toISOString().slice(0, 10)
+  return {
+    thresholds,
+    gateOn,
+    resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
   }
 }
 

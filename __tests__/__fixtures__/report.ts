@@ -1,13 +1,14 @@
 // Typed sample outcomes for the report tests: a sync run in each state it can end in, policy
 // results with a real gate verdict, and a RunReport assembled from them.
 
-import type { Thresholds } from '../../src/inputs/config.js'
-import { emptyCounts, SEVERITY_ORDER, type KnownSeverity } from '../../src/lib/severity.js'
+import type { BaselineFile, ExceptionEntry, Thresholds } from '../../src/inputs/config.js'
+import { addUpBySeverity } from '../../src/lib/severity.js'
 import type { SyncRunDetails } from '../../src/platform/types.js'
-import type { PolicyOutcome, PolicyResult } from '../../src/policies/outcome.js'
+import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
 import type { SyncOutcome } from '../../src/sync/outcome.js'
 import { decide, type StageError, type Verdict } from '../../src/verdict/decide.js'
+import type { ResourceSettings } from '../../src/verdict/resources.js'
 
 export const API_KEY = 'cqk_live_Sup3r_S3cret_key'
 export const RUN_ID = '5e3c6a2b-9f0d-4c1e-8a7b-2d4f6e8a0c1b'
@@ -141,8 +142,6 @@ export function policy(overrides: Partial<PolicyResult> & { name: string }): Pol
     groups: ['group-1'],
     violations,
     previousViolations: violations,
-    baseline: violations,
-    newViolations: 0,
     evaluatedAt: '2026-11-27T10:06:00Z',
     source: 'evaluation',
     stale: false,
@@ -161,28 +160,17 @@ export function policyOutcome(
   policies: PolicyResult[],
   options: OutcomeOptions = {}
 ): PolicyOutcome {
-  const violations = emptyCounts()
-  const newViolations = emptyCounts()
-  let unknownSeverityViolations = 0
-  let newUnknownSeverityViolations = 0
-  for (const result of policies) {
-    if ((SEVERITY_ORDER as readonly string[]).includes(result.severity)) {
-      violations[result.severity as KnownSeverity] += result.violations ?? 0
-      newViolations[result.severity as KnownSeverity] += result.newViolations ?? 0
-    } else {
-      unknownSeverityViolations += result.violations ?? 0
-      newUnknownSeverityViolations += result.newViolations ?? 0
-    }
-  }
+  const { counts: violations, unknown: unknownSeverityViolations } = addUpBySeverity(
+    policies,
+    (result) => result.violations ?? 0
+  )
   return {
     mode: 'wait',
     freshAfter: '2026-11-27T10:05:17Z',
     groups: [],
     policies,
     violations,
-    newViolations,
     unknownSeverityViolations,
-    newUnknownSeverityViolations,
     trend: options.trend ?? [],
     warnings: options.warnings ?? [],
     evaluationWaitMs: 45_000
@@ -219,8 +207,6 @@ export const failingPolicies = (): PolicyOutcome =>
         severity: 'critical',
         violations: 3,
         previousViolations: 1,
-        newViolations: 2,
-        baseline: 1,
         samples: [
           {
             name: 'acme-public-assets',
@@ -263,9 +249,13 @@ export function manyPolicies(count: number, severity = 'high'): PolicyResult[] {
 
 /** A report as main.ts assembles it: the verdict step's `decide` judges it unless told otherwise. */
 export function runReport(
-  overrides: Partial<Omit<RunReport, 'verdict'>> & { verdict?: Partial<Verdict> } = {}
+  overrides: Partial<Omit<RunReport, 'verdict'>> & {
+    verdict?: Partial<Verdict>
+    /** Judge per resource (a baseline, exceptions) as main.ts does when they are given. */
+    resources?: ResourceSettings
+  } = {}
 ): RunReport {
-  const { verdict, ...rest } = overrides
+  const { verdict, resources, ...rest } = overrides
   const report: Omit<RunReport, 'verdict'> = {
     schemaVersion: 1,
     actionVersion: '1.0.0',
@@ -287,7 +277,72 @@ export function runReport(
     errors: report.errors.filter((error) => error.stage !== 'report') as StageError[],
     sync,
     policies,
-    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all' }
+    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources }
   })
   return { ...report, verdict: { ...decided, ...verdict } }
+}
+
+/** "Today" of the per-resource fixtures: the day of STARTED_AT. */
+export const TODAY = '2026-11-27'
+
+export function resource(
+  platformId: string,
+  fields: Partial<ViolatingResource> = {}
+): ViolatingResource {
+  return {
+    platformId,
+    name: platformId.slice(platformId.lastIndexOf('_') + 1),
+    accountId: '123456789012',
+    accountName: 'production',
+    region: 'us-east-1',
+    tags: [],
+    ...fields
+  }
+}
+
+export function baselineFile(
+  policies: Record<string, string[]>,
+  createdAt = '2026-11-20T00:00:00Z',
+  path = 'baseline.json'
+): BaselineFile {
+  return {
+    path,
+    createdAt,
+    policies: new Map(Object.entries(policies).map(([id, ids]) => [id, new Set(ids)]))
+  }
+}
+
+export function exceptionEntry(fields: Partial<ExceptionEntry>): ExceptionEntry {
+  return {
+    line: 3,
+    resources: [],
+    accounts: [],
+    regions: [],
+    tags: [],
+    reason: 'Accepted',
+    expires: '2026-12-31',
+    problems: [],
+    ...fields
+  }
+}
+
+/** Per-resource settings as main.ts makes them, with TODAY and the default limits. */
+export function resourceSettings(overrides: Partial<ResourceSettings> = {}): ResourceSettings {
+  return { maxExceptionDays: 90, baselineMaxAgeDays: 30, today: TODAY, ...overrides }
+}
+
+/**
+ * failingPolicies() judged per resource: of the 3 critical resources 2 are not in the baseline
+ * (new), of the 5 high ones none; one critical resource of the baseline is gone (fixed).
+ */
+export function comparedPolicies(): { policies: PolicyOutcome; resources: ResourceSettings } {
+  const policies = failingPolicies()
+  const [critical, high] = policies.policies
+  critical.resources = ['s3_a', 's3_b', 's3_c'].map((id) => resource(id))
+  high.resources = [1, 2, 3, 4, 5].map((n) => resource(`sg_${n}`))
+  const baseline = baselineFile({
+    [critical.id]: ['s3_a', 's3_gone'],
+    [high.id]: high.resources.map((r) => r.platformId)
+  })
+  return { policies, resources: resourceSettings({ baseline }) }
 }

@@ -5,6 +5,7 @@ import type { PolicyOutcome } from '../../src/policies/outcome.js'
 import { runPolicyStage, type PolicyStageContext } from '../../src/policies/stage.js'
 import { decide } from '../../src/verdict/decide.js'
 import type { GateVerdict } from '../../src/verdict/gate.js'
+import type { ResourceVerdict } from '../../src/verdict/resources.js'
 import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
 import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
@@ -41,6 +42,9 @@ export function policyConfig(overrides: Partial<PolicyConfig> = {}): PolicyConfi
     evaluation: 'auto',
     evaluationTimeoutMs: 600_000,
     samples: 5,
+    maxExceptionDays: 90,
+    baselineMaxAgeDays: 30,
+    recordBaseline: false,
     ...overrides
   }
 }
@@ -50,17 +54,30 @@ export async function runStage(
   config: PolicyConfig,
   context: PolicyStageContext = {},
   clock: Clock = clockOf(client)
-): Promise<PolicyOutcome & { gate: GateVerdict; log: string[] }> {
+): Promise<PolicyOutcome & { gate: GateVerdict; resources?: ResourceVerdict; log: string[] }> {
   const log = createMemoryLogger()
   const outcome = await runPolicyStage(config, { client, clock, log }, context)
   // The stage's counts, judged by the verdict step as main.run() does.
-  const { gate } = decide({
+  const { gate, resources } = decide({
     cancelled: false,
     errors: [],
     policies: outcome,
-    gate: { thresholds: config.thresholds, gateOn: config.gateOn }
+    gate: {
+      thresholds: config.thresholds,
+      gateOn: config.gateOn,
+      resources:
+        config.baseline || config.exceptions
+          ? {
+              baseline: config.baseline,
+              exceptions: config.exceptions,
+              maxExceptionDays: config.maxExceptionDays,
+              baselineMaxAgeDays: config.baselineMaxAgeDays,
+              today: new Date(clock.now()).toISOString().slice(0, 10)
+            }
+          : undefined
+    }
   })
-  return { ...outcome, gate: gate!, log: log.lines }
+  return { ...outcome, gate: gate!, resources, log: log.lines }
 }
 
 /** The completion time of the scenario's `activeRun`, as the sync stage would pass it on. */

@@ -50,7 +50,12 @@ describe('parseInputs', () => {
       gateOn: 'all',
       evaluation: 'auto',
       evaluationTimeoutMs: 600_000,
-      samples: 5
+      samples: 5,
+      baseline: undefined,
+      exceptions: undefined,
+      maxExceptionDays: 90,
+      baselineMaxAgeDays: 30,
+      recordBaseline: false
     })
     expect(config.report).toEqual({
       softFail: false,
@@ -59,7 +64,8 @@ describe('parseInputs', () => {
       reportFile: '/runner/temp/cloudquery-platform-report.json',
       prComment: 'off',
       githubToken: '',
-      commentTag: ''
+      commentTag: '',
+      baselineWrite: ''
     })
   })
 

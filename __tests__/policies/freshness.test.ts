@@ -65,7 +65,7 @@ describe('policy-evaluation: wait', () => {
   it('waits for evaluations after the run, re-reading only the freshest page', () =>
     withSimulator(EVALUATED_SOON, async (sim, client) => {
       const runCompletedAt = activeRunCompletedAt(sim)
-      const outcome = await runStage(client, policyConfig({ evaluation: 'wait', gateOn: 'new' }), {
+      const outcome = await runStage(client, policyConfig({ evaluation: 'wait' }), {
         runCompletedAt
       })
 
@@ -74,15 +74,9 @@ describe('policy-evaluation: wait', () => {
       for (const p of outcome.policies) {
         expect(p).toMatchObject({ source: 'evaluation', stale: false })
         expect(Date.parse(p.evaluatedAt!)).toBeGreaterThan(Date.parse(runCompletedAt))
-        // The first listing showed each policy's evaluation before the run: its baseline.
-        expect(p.baseline).toBe(BEFORE[p.name as keyof typeof BEFORE])
-        expect(p.previousViolations).toBe(p.baseline)
+        // The first listing showed each policy's evaluation before the run: the previous count.
+        expect(p.previousViolations).toBe(BEFORE[p.name as keyof typeof BEFORE])
       }
-      expect(outcome.newViolations).toEqual({ critical: 2, high: 0, medium: 0, low: 0 })
-      expect(outcome.newViolationsPartial).toBe(false)
-      expect(outcome.gate.reasons).toEqual([
-        '2 new critical violations; at most 0 allowed (max-critical-violations)'
-      ])
       expect(outcome.evaluationWaitMs).toBeGreaterThan(0)
 
       const [selection, ...polls] = sim.requestsTo('GET', '/policies')
@@ -210,9 +204,7 @@ describe('policy-evaluation: auto', () => {
         })
         expect(outcome.policies[0]).toMatchObject({
           violations: 6,
-          source: 'executed',
-          baseline: undefined,
-          newViolations: 6
+          source: 'executed'
         })
         expect(outcome.violations.high).toBe(6)
         expect(outcome.warnings).toEqual([])
@@ -258,16 +250,12 @@ describe('policy-evaluation: execute and latest', () => {
       expect(waited.evaluationWaitMs).toBe(0)
       const lookups = sim.requestsTo('GET', '/policies/{policy_id}/violations-history').length
 
-      const executed = await runStage(
-        client,
-        policyConfig({ evaluation: 'execute', gateOn: 'new' })
-      )
+      const executed = await runStage(client, policyConfig({ evaluation: 'execute' }))
       expect(executed.mode).toBe('execute')
       expect(executed.freshAfter).toBeUndefined()
       expect(counts(executed)).toEqual(BEFORE)
-      // The baseline of an execution is the Platform's latest evaluation, already listed.
-      expect(executed.policies.every((p) => p.baseline === p.violations)).toBe(true)
-      expect(executed.newViolations).toEqual({ critical: 0, high: 0, medium: 0, low: 0 })
+      // The previous count of an execution is the Platform's latest evaluation, already listed.
+      expect(executed.policies.every((p) => p.previousViolations === p.violations)).toBe(true)
       expect(sim.requestsTo('GET', '/policies/{policy_id}/violations-history')).toHaveLength(
         lookups
       )
@@ -307,7 +295,7 @@ describe('gate-on: new', () => {
     }
   ]
 
-  it('counts from the last evaluation before the run, read from the history', () =>
+  it('shows the change from the last evaluation before the run, read from the history', () =>
     withSimulator(
       { policies: HISTORY, activeRun: RECENT_RUN, evaluation: { delayAfterIngestMs: 0 } },
       async (sim, client) => {
@@ -315,7 +303,6 @@ describe('gate-on: new', () => {
         const outcome = await runStage(
           client,
           policyConfig({
-            gateOn: 'new',
             thresholds: { critical: 2, high: 0, medium: 1, low: 0, total: undefined }
           }),
           { runCompletedAt }
@@ -323,22 +310,16 @@ describe('gate-on: new', () => {
         const p = byName(outcome)
         expect(p['S3 buckets without default encryption']).toMatchObject({
           violations: 11,
-          baseline: 8,
-          newViolations: 3,
           previousViolations: 8
         })
-        expect(p['IAM users without MFA']).toMatchObject({
-          violations: 2,
-          baseline: 4,
-          newViolations: 0
-        })
-        // No evaluation before the run: every violation is new.
-        expect(p['Unattached EBS volumes']).toMatchObject({ violations: 2, newViolations: 2 })
-        expect(p['Unattached EBS volumes'].baseline).toBeUndefined()
-        expect(outcome.newViolations).toEqual({ critical: 3, high: 0, medium: 2, low: 0 })
+        expect(p['IAM users without MFA']).toMatchObject({ violations: 2, previousViolations: 4 })
+        // No evaluation before the run: no previous count.
+        expect(p['Unattached EBS volumes'].previousViolations).toBeUndefined()
+        // The count change is information only: the gate judges the current counts.
         expect(outcome.gate.reasons).toEqual([
-          '3 new critical violations; at most 2 allowed (max-critical-violations)',
-          '2 new medium violations; at most 1 allowed (max-medium-violations)'
+          '11 critical violations; at most 2 allowed (max-critical-violations)',
+          '2 high violations; at most 0 allowed (max-high-violations)',
+          '2 medium violations; at most 1 allowed (max-medium-violations)'
         ])
 
         const lookups = sim.requestsTo('GET', '/policies/{policy_id}/violations-history')
@@ -349,17 +330,16 @@ describe('gate-on: new', () => {
       }
     ))
 
-  it('without a run, counts from the evaluation before the latest', () =>
+  it('without a run, shows the change from the evaluation before the latest', () =>
     withSimulator({ policies: HISTORY }, async (_sim, client) => {
-      const outcome = await runStage(client, policyConfig({ gateOn: 'new' }))
+      const outcome = await runStage(client, policyConfig())
       const p = byName(outcome)
       expect(p['S3 buckets without default encryption']).toMatchObject({
         violations: 8,
-        baseline: 5,
-        newViolations: 3
+        previousViolations: 5
       })
-      expect(p['IAM users without MFA']).toMatchObject({ violations: 4, newViolations: 4 })
-      expect(outcome.newViolations).toEqual({ critical: 3, high: 4, medium: 0, low: 0 })
+      expect(p['IAM users without MFA']).toMatchObject({ violations: 4 })
+      expect(p['IAM users without MFA'].previousViolations).toBeUndefined()
     }))
 })
 

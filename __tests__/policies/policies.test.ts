@@ -320,7 +320,7 @@ describe('policy stage: odd data', () => {
         const outcome = await runStage(client, policyConfig({ thresholds: NO_LIMITS }))
         const fresh = byName(outcome)['Brand new policy']
         expect(fresh).toMatchObject({ violations: undefined, stale: true, source: 'stale' })
-        expect(fresh.newViolations).toBeUndefined()
+        expect(fresh.resources).toBeUndefined()
         expect(outcome.violations.high).toBe(4)
         expect(outcome.gate.verdict).toBe('fail')
         expect(outcome.gate.reasons).toEqual([
@@ -357,7 +357,8 @@ describe('policy stage: scale', () => {
           DETAILED_POLICIES
         )
         expect(outcome.policies.filter((p) => p.samples.length > 0)).toHaveLength(DETAILED_POLICIES)
-        expect(outcome.newViolationsPartial).toBe(true)
+        // No baseline, exceptions or baseline-write: no resources are read.
+        expect(outcome.policies.every((p) => p.resources === undefined)).toBe(true)
       }
     ))
 

@@ -3,7 +3,9 @@ import { createRedactor } from '../../src/lib/log-safety.js'
 import { ANNOTATION_LIMIT, planAnnotations, type Annotation } from '../../src/report/annotations.js'
 import {
   API_KEY,
+  comparedPolicies,
   completedSync,
+  exceptionEntry,
   DEFAULT_THRESHOLDS,
   failedSync,
   failingPolicies,
@@ -63,9 +65,9 @@ describe('planAnnotations', () => {
   })
 
   it('under gate-on: new, judges and names new violations only', () => {
-    const outcome = policyOutcome(failingPolicies().policies)
+    const { policies, resources } = comparedPolicies()
     const annotations = planAnnotations(
-      runReport({ policies: outcome, gateOn: 'new', syncName: undefined }),
+      runReport({ policies, resources, gateOn: 'new', syncName: undefined }),
       redact
     )
     const errors = ofLevel(annotations, 'error')
@@ -83,6 +85,54 @@ describe('planAnnotations', () => {
     )
     // Open security groups has 5 violations, none new: within the gate.
     expect(ofLevel(annotations, 'warning')[0].message).toContain('"Open security groups (5)"')
+  })
+
+  it('puts exception entries on their line of the exceptions file, within the cap', () => {
+    const { policies, resources } = comparedPolicies()
+    const file = '.github/cloudquery-exceptions.yml'
+    const entries = [
+      exceptionEntry({ line: 3, policy: 'Public S3 buckets', resources: ['c'] }),
+      exceptionEntry({ line: 8, policy: 'Public S3 buckets', expires: '2026-01-01' }),
+      exceptionEntry({ line: 13, policy: 'Public S3 buckets', expires: '2027-06-01' }),
+      exceptionEntry({ line: 18, policy: 'Public S3 buckets', problems: ['no "reason"'] }),
+      exceptionEntry({ line: 23, policy: 'Open security groups', regions: ['nowhere'] }),
+      exceptionEntry({
+        line: 28,
+        policy: 'Public S3 buckets',
+        expires: '2026-12-01',
+        resources: ['a']
+      })
+    ]
+    const report = runReport({
+      policies,
+      gateOn: 'new',
+      syncName: undefined,
+      resources: { ...resources, exceptions: { path: file, entries } }
+    })
+    const onFile = planAnnotations(report, redact).filter((a) => a.file === file)
+    expect(onFile.map(({ level, title, startLine }) => ({ level, title, startLine }))).toEqual([
+      { level: 'error', title: 'Exception too long: suppresses nothing', startLine: 13 },
+      { level: 'error', title: 'Exception invalid: suppresses nothing', startLine: 18 },
+      { level: 'warning', title: 'Exception expired: suppresses nothing', startLine: 8 },
+      { level: 'warning', title: 'Unused exception', startLine: 23 },
+      { level: 'warning', title: 'Exception expires soon', startLine: 28 }
+    ])
+    expect(onFile[0].message).toBe(
+      'line 13 (policy "Public S3 buckets"): too long: expires on 2027-06-01, more than 90 days from today (max-exception-days; at most 2027-02-25); it suppresses nothing'
+    )
+    // Many entries: still at most 10 of a level, the rest merged into the last one.
+    const many = Array.from({ length: 30 }, (_, n) =>
+      exceptionEntry({ line: 3 + n, policy: 'Nobody', problems: ['no "reason"'] })
+    )
+    const capped = planAnnotations(
+      runReport({
+        policies,
+        resources: { ...resources, exceptions: { path: file, entries: many } }
+      }),
+      redact
+    )
+    expect(ofLevel(capped, 'error')).toHaveLength(10)
+    expect(ofLevel(capped, 'error').at(-1)?.title).toMatch(/more errors? \(see the job summary\)$/)
   })
 
   it('a total threshold makes every violating policy a breaching one', () => {

@@ -1,14 +1,18 @@
 import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readBaselineFile } from '../../src/inputs/baseline-file.js'
 import { createRedactor } from '../../src/lib/log-safety.js'
 import { toJsonReport, writeJsonReport } from '../../src/report/json-report.js'
 import type { RunReport } from '../../src/report/model.js'
 import {
   API_KEY,
+  comparedPolicies,
   completedSync,
+  exceptionEntry,
   failedSync,
   failingPolicies,
   notAwaitedSync,
@@ -27,6 +31,20 @@ const schema = JSON.parse(
   await readFile(new URL('../../docs/report-schema.json', import.meta.url), 'utf8')
 ) as object
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema)
+
+/** comparedPolicies() with an exceptions file: one entry suppresses, one expired, one unused. */
+function perResourceReport(): RunReport {
+  const { policies, resources } = comparedPolicies()
+  const exceptions = {
+    path: '.github/cloudquery-exceptions.yml',
+    entries: [
+      exceptionEntry({ line: 3, policy: 'Public S3 buckets', resources: ['c'], owner: '@web' }),
+      exceptionEntry({ line: 8, policy: 'Public S3 buckets', expires: '2026-01-01' }),
+      exceptionEntry({ line: 13, policy: 'Open security groups', regions: ['nowhere'] })
+    ]
+  }
+  return runReport({ policies, gateOn: 'new', resources: { ...resources, exceptions } })
+}
 
 const STATES: Record<string, RunReport> = {
   'both stages, failing': runReport({ sync: completedSync(), policies: failingPolicies() }),
@@ -48,6 +66,7 @@ const STATES: Record<string, RunReport> = {
   'wait: false': runReport({ sync: notAwaitedSync() }),
   'timed out': runReport({ sync: timedOutSync() }),
   cancelled: runReport({ sync: notAwaitedSync(), cancelled: true }),
+  'per resource: baseline and exceptions': perResourceReport(),
   'odd data from the Platform': runReport({
     sync: syncOutcome({
       run: syncRun({
@@ -65,6 +84,51 @@ const STATES: Record<string, RunReport> = {
 }
 
 describe('toJsonReport', () => {
+  it("is itself a baseline file: run 1's report reads back as run 2's baseline", () => {
+    const report = perResourceReport()
+    const json = toJsonReport(report, redact)
+    const dir = mkdtempSync(join(tmpdir(), 'cq-baseline-'))
+    try {
+      const path = join(dir, 'report.json')
+      writeFileSync(path, JSON.stringify(json))
+      const baseline = readBaselineFile(path)
+      expect(baseline.createdAt).toBe(report.finishedAt)
+      const [critical, high] = report.policies!.policies
+      expect(baseline.policies).toEqual(
+        new Map([
+          [critical.id, new Set(['s3_a', 's3_b', 's3_c'])],
+          [high.id, new Set(high.resources!.map((r) => r.platformId))]
+        ])
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('shows new, fixed, unchanged and suppressed per policy, and every exception entry', () => {
+    const json = toJsonReport(perResourceReport(), redact)
+    expect(json.policies?.newViolations).toMatchObject({ critical: 1, high: 0, total: 1 })
+    expect(json.policies?.policies[0]).toMatchObject({
+      newViolations: 1,
+      fixedViolations: 1,
+      unchangedViolations: 1,
+      suppressedViolations: 1,
+      suppressedBy: [
+        { line: 3, count: 1, reason: 'Accepted', owner: '@web', expires: '2026-12-31' }
+      ],
+      newSamples: [expect.objectContaining({ platformId: 's3_b' })]
+    })
+    expect(json.exceptions).toMatchObject({
+      file: '.github/cloudquery-exceptions.yml',
+      suppressedViolations: 1,
+      entries: [
+        { line: 3, state: 'active', matched: 1 },
+        { line: 8, state: 'expired', problem: 'expired on 2026-01-01', matched: 0 },
+        { line: 13, state: 'active', matched: 0 }
+      ]
+    })
+  })
+
   it.each(Object.entries(STATES))('matches docs/report-schema.json: %s', (_, report) => {
     const json = toJsonReport(report, redact)
     expect(validate(json) ? [] : validate.errors).toEqual([])
@@ -121,7 +185,9 @@ describe('toJsonReport', () => {
       verdict: 'fail',
       thresholds: { critical: 0, high: 0, medium: null, low: null, total: null },
       violations: { critical: 3, high: 5, medium: 2, low: 7, unknownSeverity: 0, total: 17 },
-      newViolations: { critical: 2, total: 2 },
+      // Nothing is judged new without a baseline file.
+      newViolations: null,
+      baselineFile: null,
       selectedPolicies: 4,
       violatingPolicies: 4,
       stalePolicies: 1,
@@ -136,8 +202,12 @@ describe('toJsonReport', () => {
       groups: ['group-1'],
       violations: 3,
       previousViolations: 1,
-      baseline: 1,
-      newViolations: 2,
+      newViolations: null,
+      fixedViolations: null,
+      unchangedViolations: null,
+      suppressedViolations: null,
+      suppressedBy: [],
+      newSamples: [],
       evaluatedAt: '2026-11-27T10:06:00Z',
       source: 'evaluation',
       stale: false,

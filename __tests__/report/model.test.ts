@@ -8,7 +8,7 @@ import {
 } from '../../src/report/format.js'
 import { severityRank } from '../../src/lib/severity.js'
 import { violatingPolicies, violationTotals } from '../../src/report/model.js'
-import { policy, policyOutcome } from '../__fixtures__/report.js'
+import { policy, policyOutcome, runReport } from '../__fixtures__/report.js'
 
 describe('violatingPolicies', () => {
   it('orders by severity (unknown last), then violations, then name', () => {
@@ -33,10 +33,14 @@ describe('violatingPolicies', () => {
 
   it('totals include unknown severities', () => {
     const outcome = policyOutcome([
-      policy({ name: 'odd', severity: 'urgent', violations: 4, newViolations: 1 }),
-      policy({ name: 'c', severity: 'critical', violations: 1, newViolations: 1 })
+      policy({ name: 'odd', severity: 'urgent', violations: 4 }),
+      policy({ name: 'c', severity: 'critical', violations: 1 })
     ])
-    expect(violationTotals(outcome)).toEqual({ violations: 5, newViolations: 2 })
+    expect(violationTotals(outcome, runReport({ policies: outcome }).verdict)).toEqual({
+      violations: 5,
+      newViolations: undefined,
+      suppressed: undefined
+    })
   })
 })
 

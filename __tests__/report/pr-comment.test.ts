@@ -13,7 +13,9 @@ import {
 } from '../../src/report/pr-comment-body.js'
 import {
   API_KEY,
+  comparedPolicies,
   completedSync,
+  exceptionEntry,
   failedSync,
   failingPolicies,
   manyPolicies,
@@ -78,7 +80,7 @@ describe('renderComment: a failing gate', () => {
 
   it('has the thresholds table and the violating policies', () => {
     expect(out).toContain('| Severity | Violations | New | Allowed | Status |')
-    expect(out).toContain('| 🔴 Critical | **3** | 2 | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🔴 Critical | **3** | — | 0 | ❌ over by 3 |')
     expect(out).toContain('#### Violating policies (4)')
     expect(out).toContain('| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 |')
     expectValidTables(out)
@@ -97,6 +99,34 @@ describe('renderComment: a failing gate', () => {
     expect(out).not.toContain('Sample violating resources')
     expect(out).not.toContain('Violations over the last')
     expect(out).not.toContain('acme-public-assets')
+  })
+})
+
+describe('renderComment: per resource', () => {
+  it('shows new, fixed and unchanged against the baseline, and what exceptions suppressed', () => {
+    const { policies, resources } = comparedPolicies()
+    const entries = [
+      exceptionEntry({ line: 3, policy: 'Public S3 buckets', resources: ['c'], owner: '@web' }),
+      exceptionEntry({ line: 8, policy: 'Public S3 buckets', expires: '2026-01-01' })
+    ]
+    const out = render(
+      runReport({
+        sync: completedSync(),
+        policies,
+        gateOn: 'new',
+        resources: { ...resources, exceptions: { path: 'exceptions.yml', entries } }
+      })
+    )
+    // The gate's counts leave the suppressed resource out: 2 of 3 critical, 1 of them new.
+    expect(out).toContain('| 🔴 Critical | 2 | **1** | 0 | ❌ over by 1 |')
+    expect(out).toContain('#### Against the baseline')
+    expect(out).toContain('| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b |')
+    // The owner cannot ping anyone from a comment.
+    expect(out).toContain('| Public S3 buckets | 1 | line 3 | Accepted | @\u200dweb | 2026-12-31 |')
+    expect(out).toContain(
+      '❌ line 8 \\(policy "Public S3 buckets"\\): expired: expired on 2026-01-01; it suppresses nothing'
+    )
+    expectValidTables(out)
   })
 })
 

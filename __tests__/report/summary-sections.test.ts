@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { sparkline } from '../../src/report/summary-policies.js'
 import {
+  comparedPolicies,
   completedSync,
   failingPolicies,
   partialSync,
@@ -43,9 +44,9 @@ describe('renderSummary: a full passing run', () => {
     const gate = section(out, '### 🛡️ Policy gate')
     expect(gate).toContain('Gate on **all** current violations · evaluation <code>wait</code>')
     expect(gate).toContain('| Severity | Violations | New | Allowed | Status |')
-    expect(gate).toContain('| 🔴 Critical | **0** | 0 | 0 | ✅ within |')
-    expect(gate).toContain('| 🟡 Medium | **4** | 0 | — | ➖ no limit |')
-    expect(gate).toContain('| **Total** | **13** | 0 | — | ➖ no limit |')
+    expect(gate).toContain('| 🔴 Critical | **0** | — | 0 | ✅ within |')
+    expect(gate).toContain('| 🟡 Medium | **4** | — | — | ➖ no limit |')
+    expect(gate).toContain('| **Total** | **13** | — | — | ➖ no limit |')
   })
 
   it('lists violating policies, most severe first', () => {
@@ -91,8 +92,8 @@ describe('renderSummary: a failing gate', () => {
   })
 
   it('marks breached thresholds', () => {
-    expect(out).toContain('| 🔴 Critical | **3** | 2 | 0 | ❌ over by 3 |')
-    expect(out).toContain('| 🟠 High | **5** | 0 | 0 | ❌ over by 5 |')
+    expect(out).toContain('| 🔴 Critical | **3** | — | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🟠 High | **5** | — | 0 | ❌ over by 5 |')
   })
 
   it('shows the change since the previous evaluation and flags stale results', () => {
@@ -132,11 +133,21 @@ describe('renderSummary: a failing gate', () => {
   })
 
   it('marks the judged column for gate-on: new', () => {
-    const outcome = policyOutcome(failingPolicies().policies)
-    const fresh = render(runReport({ sync: completedSync(), policies: outcome, gateOn: 'new' }))
+    const { policies, resources } = comparedPolicies()
+    const fresh = render(runReport({ sync: completedSync(), policies, resources, gateOn: 'new' }))
     expect(fresh).toContain('Gate on **new** violations')
     expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')
-    expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new) |')
+    expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
+    expect(fresh).toContain('| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b, c |')
+    expect(fresh).not.toContain('⚠️ The baseline')
+    const old = comparedPolicies()
+    old.resources.baseline!.createdAt = '2026-09-01T00:00:00Z'
+    const stale = render(
+      runReport({ policies: old.policies, resources: old.resources, gateOn: 'new' })
+    )
+    expect(stale).toContain(
+      '⚠️ The baseline "baseline.json" is 87 days old \\(made 2026-09-01T00:00:00Z\\), older than 30 days \\(baseline-max-age-days\\): refresh it from the default branch.'
+    )
   })
 
   it('reports violations of an unknown severity instead of dropping them', () => {
@@ -144,7 +155,7 @@ describe('renderSummary: a failing gate', () => {
       policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })
     ])
     const withUnknown = render(runReport({ policies: outcome, syncName: undefined }))
-    expect(withUnknown).toContain('| ❔ Other severities | 4 | 0 | — | counted in the total |')
+    expect(withUnknown).toContain('| ❔ Other severities | 4 | — | — | counted in the total |')
     expect(withUnknown).toContain('| ❔ urgent | Quantum risk |')
     expectValidTables(withUnknown)
   })

@@ -45,6 +45,9 @@ export const TARGETS = {
   policyStageMs: 2000,
   policyRequests: 30,
   policyRssBytes: 150e6,
+  perResourceMs: 10_000,
+  perResourceRequests: 300,
+  perResourceRssBytes: 200e6,
   startupMs: 250,
   bundleBytes: 1.5e6
 }

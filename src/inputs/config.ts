@@ -34,6 +34,51 @@ export interface PolicyConfig {
   evaluation: PolicyEvaluationMode
   evaluationTimeoutMs: number
   samples: number
+  /** `baseline-file`, read and checked; required by `gate-on: new`. */
+  baseline?: BaselineFile
+  /** `exceptions-file`, read and checked for structure (entries are judged by the verdict). */
+  exceptions?: ExceptionsFile
+  /** An exception that expires further out than this many days from today is invalid. */
+  maxExceptionDays: number
+  /** A baseline older than this many days gives a warning. */
+  baselineMaxAgeDays: number
+  /** `baseline-write` is set: read resources so that this run's report is a baseline. */
+  recordBaseline: boolean
+}
+
+/** A baseline: the violating resources of each policy at one moment, by `_cq_platform_id`. */
+export interface BaselineFile {
+  path: string
+  createdAt: string
+  /** Policy id → its violating resources' `_cq_platform_id`s. */
+  policies: Map<string, Set<string>>
+}
+
+/** One entry of the exceptions file, as written; `problems` make it suppress nothing. */
+export interface ExceptionEntry {
+  /** 1-based line of the entry in the file. */
+  line: number
+  /** Policy name or id. */
+  policy?: string
+  /** Globs over the resource's name or `_cq_platform_id`. */
+  resources: string[]
+  /** Account ids or names. */
+  accounts: string[]
+  regions: string[]
+  /** `key` or `key=value`. */
+  tags: string[]
+  reason?: string
+  /** `YYYY-MM-DD`. */
+  expires?: string
+  owner?: string
+  link?: string
+  /** Missing or unusable required fields: the entry is malformed and suppresses nothing. */
+  problems: string[]
+}
+
+export interface ExceptionsFile {
+  path: string
+  entries: ExceptionEntry[]
 }
 
 export interface ReportConfig {
@@ -44,6 +89,8 @@ export interface ReportConfig {
   prComment: PrCommentMode
   githubToken: string
   commentTag: string
+  /** `baseline-write`: where to write a compact baseline; empty: nowhere. */
+  baselineWrite: string
 }
 
 export interface ActionConfig {
@@ -63,3 +110,7 @@ export class InputError extends Error {
     this.name = 'InputError'
   }
 }
+
+/** The `format` and `version` of a baseline, in the JSON report and in a compact baseline file. */
+export const BASELINE_FORMAT = 'cloudquery-platform-baseline'
+export const BASELINE_VERSION = 1

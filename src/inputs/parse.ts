@@ -10,6 +10,8 @@ import {
   type ReportConfig,
   type SyncConfig
 } from './config.js'
+import { readBaselineFile } from './baseline-file.js'
+import { readExceptionsFile } from './exceptions-file.js'
 import { parsePlatformUrl } from './platform-url.js'
 import {
   boolean,
@@ -37,6 +39,7 @@ export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const MAX_SAMPLES = 100
+const MAX_EXCEPTION_DAYS = 3650
 
 /** Parses every input; throws an InputError naming the first bad one. */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): ActionConfig {
@@ -96,6 +99,14 @@ function parseSyncConfig(input: Read): SyncConfig | undefined {
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
 function parsePolicyConfig(input: Read, given: (name: string) => boolean): PolicyConfig {
+  const gateOn = choice(input, 'gate-on', ['all', 'new'], 'all')
+  const baselineFile = input('baseline-file')
+  if (gateOn === 'new' && baselineFile === '') {
+    throw new InputError(
+      'Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".'
+    )
+  }
+  const exceptionsFile = input('exceptions-file')
   return {
     groups: list(input('policy-groups')),
     policies: list(input('policies')),
@@ -112,10 +123,15 @@ function parsePolicyConfig(input: Read, given: (name: string) => boolean): Polic
       low: wholeNumber(input, 'max-low-violations', ''),
       total: wholeNumber(input, 'max-violations', '')
     },
-    gateOn: choice(input, 'gate-on', ['all', 'new'], 'all'),
+    gateOn,
     evaluation: choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
     evaluationTimeoutMs: duration(input, 'evaluation-timeout', '10m'),
-    samples: wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5
+    samples: wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5,
+    maxExceptionDays: positive(input, 'max-exception-days', '90'),
+    baselineMaxAgeDays: positive(input, 'baseline-max-age-days', '30'),
+    recordBaseline: input('baseline-write') !== '',
+    baseline: baselineFile === '' ? undefined : readBaselineFile(baselineFile),
+    exceptions: exceptionsFile === '' ? undefined : readExceptionsFile(exceptionsFile)
   }
 }
 
@@ -128,8 +144,17 @@ function parseReportConfig(input: Read, env: NodeJS.ProcessEnv): ReportConfig {
     reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
     prComment: choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
     githubToken: input('github-token'),
-    commentTag: input('comment-tag')
+    commentTag: input('comment-tag'),
+    baselineWrite: input('baseline-write')
   }
+}
+
+/** A whole number of days from 1 to 3650. */
+function positive(input: Read, name: string, fallback: string): number {
+  const days = wholeNumber(input, name, fallback, MAX_EXCEPTION_DAYS)
+  if (days === undefined || days === 0)
+    throw invalid(name, input(name), 'a whole number of days from 1 to 3650')
+  return days
 }
 
 /** `$RUNNER_TEMP/cloudquery-platform-report.json`: where the report goes unless told otherwise. */

@@ -43,3 +43,17 @@ export function byImportance(a: RankedPolicy, b: RankedPolicy): number {
     a.name.localeCompare(b.name)
   )
 }
+
+/** `count` of each item added up per known severity; items of other severities in `unknown`. */
+export function addUpBySeverity<T extends { severity: string }>(
+  items: readonly T[],
+  count: (item: T) => number
+): { counts: SeverityCounts; unknown: number } {
+  const counts = emptyCounts()
+  let unknown = 0
+  for (const item of items) {
+    if (isKnownSeverity(item.severity)) counts[item.severity] += count(item)
+    else unknown += count(item)
+  }
+  return { counts, unknown }
+}

@@ -141,11 +141,15 @@ export class PlatformClient {
     return this.json({ method: 'GET', path: '/policy-groups', retry: true })
   }
 
-  listPolicyViolations(policyId: string, perPage: number): Promise<Page<PolicyViolation>> {
+  listPolicyViolations(
+    policyId: string,
+    perPage: number,
+    page = 1
+  ): Promise<Page<PolicyViolation>> {
     return this.json({
       method: 'GET',
       path: `/policies/${enc(policyId)}/violations`,
-      query: { per_page: perPage, page: 1 },
+      query: { per_page: perPage, page },
       retry: true
     })
   }

@@ -3,7 +3,7 @@
 
 import { oneLine } from '../lib/log-safety.js'
 import {
-  emptyCounts,
+  addUpBySeverity,
   isKnownSeverity,
   SEVERITY_ORDER,
   sumCounts,
@@ -14,28 +14,12 @@ import type { PolicyResult } from './outcome.js'
 
 export interface Tally {
   violations: SeverityCounts
-  newViolations: SeverityCounts
   unknownSeverityViolations: number
-  newUnknownSeverityViolations: number
 }
 
-export function tally(policies: PolicyResult[]): Tally {
-  const counts: Tally = {
-    violations: emptyCounts(),
-    newViolations: emptyCounts(),
-    unknownSeverityViolations: 0,
-    newUnknownSeverityViolations: 0
-  }
-  for (const p of policies) {
-    if (isKnownSeverity(p.severity)) {
-      counts.violations[p.severity] += p.violations ?? 0
-      counts.newViolations[p.severity] += p.newViolations ?? 0
-    } else {
-      counts.unknownSeverityViolations += p.violations ?? 0
-      counts.newUnknownSeverityViolations += p.newViolations ?? 0
-    }
-  }
-  return counts
+export function tally(policies: readonly PolicyResult[]): Tally {
+  const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0)
+  return { violations: counts, unknownSeverityViolations: unknown }
 }
 
 export function unknownSeverityWarning(policies: PolicyResult[]): string[] {

@@ -30,19 +30,31 @@ export interface PolicyResult {
    * looked up for the most severe violating policies, and never shown for stale ones.
    */
   previousViolations?: number
-  /** For `gate-on: new`: the count in the last evaluation before the run (undefined: none). */
-  baseline?: number
-  /**
-   * max(0, violations - baseline); all violations when there is no baseline. Undefined when the
-   * baseline was not looked up (`gate-on: all` spends no request on it; see newViolationsPartial).
-   */
-  newViolations?: number
   /** When the count was produced (the evaluation's run_at, or the time of execution). */
   evaluatedAt?: string
   source: ResultSource
   stale: boolean
   /** Sample violating resources (only for violating policies). */
   samples: PolicyViolation[]
+  /**
+   * Every violating resource, read only when a baseline or an exception needs them (see
+   * `needsResources`); undefined: not read.
+   */
+  resources?: ViolatingResource[]
+}
+
+/** A violating resource: its fingerprint (with the policy's id) and what exceptions match on. */
+export interface ViolatingResource {
+  /** `_cq_platform_id`. */
+  platformId: string
+  name: string
+  accountId?: string
+  accountName: string
+  region: string
+  tags: string[]
+  /** For samples taken from the resources instead of another request. */
+  cloud?: string
+  resourceType?: string
 }
 
 export interface PolicyOutcome {
@@ -54,14 +66,7 @@ export interface PolicyOutcome {
   /** Every selected policy, most severe and most violating first. */
   policies: PolicyResult[]
   violations: SeverityCounts
-  newViolations: SeverityCounts
   unknownSeverityViolations: number
-  newUnknownSeverityViolations: number
-  /**
-   * True when some counted policy's baseline was not looked up (only with `gate-on: all`), so the
-   * new-violation figures are a lower bound.
-   */
-  newViolationsPartial?: boolean
   /** Daily violation totals for the last 7 days, oldest first (empty when unavailable). */
   trend: { date: string; violations: number }[]
   /** Set when the trend covers more policies than the selection (the API cannot filter by policy). */

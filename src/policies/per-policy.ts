@@ -7,7 +7,7 @@ import { plural } from '../lib/text.js'
 import { PlatformError } from '../platform/client.js'
 
 /** History and sample requests in flight at once. */
-export const DETAIL_CONCURRENCY = 6
+const DETAIL_CONCURRENCY = 6
 
 /**
  * Runs `fn` for each policy with bounded concurrency. A Platform error only skips that policy and

@@ -8,17 +8,17 @@
 // them, with bounded concurrency.
 
 import type { PolicyConfig, PolicyEvaluationMode } from '../inputs/config.js'
-import { mapWithConcurrency } from '../lib/concurrency.js'
 import { byImportance } from '../lib/severity.js'
 import { messageOf, plural } from '../lib/text.js'
 import type { PolicyListFilters } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
-import { applyBaseline, knownBaseline, lookUpBaseline } from './baseline.js'
 import { missingCountWarning, summaryLine, tally, unknownSeverityWarning } from './counting.js'
 import { awaitEvaluations, executeQueries, readFreshEvaluations } from './freshness.js'
 import { listPolicies } from './listing.js'
 import type { PolicyOutcome } from './outcome.js'
-import { DETAIL_CONCURRENCY, failureWarning, forEachPolicy } from './per-policy.js'
+import { failureWarning, forEachPolicy } from './per-policy.js'
+import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
+import { needsResources, readResources, sampleOf } from './resources.js'
 import { describeSelection, resolveGroups, selectPolicies } from './select.js'
 import { effectiveMode, hasCurrentResult, track, type Tracked } from './tracked.js'
 import { readTrend, TREND_DAYS } from './trend.js'
@@ -31,9 +31,9 @@ export interface PolicyStageContext {
 /** The summary lists at most this many violating policies, so only they get samples. */
 export const DETAILED_POLICIES = 50
 /**
- * With `gate-on: all`, the previous count of at most this many violating policies (the most severe)
- * is looked up for the change column when the stage did not see it on its way: each lookup is a
- * request, and the stage keeps under 30 requests before samples at 10,000 policies.
+ * The previous count of at most this many violating policies (the most severe) is looked up for the
+ * change column when the stage did not see it on its way: each lookup is a request, and the stage
+ * keeps under 30 requests before samples and resources at 10,000 policies.
  */
 const CHANGE_LOOKUPS = 10
 
@@ -58,7 +58,9 @@ export async function runPolicyStage(
   const evaluationWaitMs = await makeCurrent(selection, deps, warnings)
   const { tracked } = selection
   tracked.sort((a, b) => byImportance(a.result, b.result))
-  await readBaselines(selection, deps, warnings)
+  await readPrevious(selection, deps, warnings)
+  const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config))
+  await readResources(deps.client, needed)
   if (config.samples > 0) await readSamples(tracked, config.samples, deps, warnings)
 
   const policies = tracked.map((t) => t.result)
@@ -80,9 +82,6 @@ export async function runPolicyStage(
     groups,
     policies,
     ...counts,
-    newViolationsPartial: policies.some(
-      (p) => p.violations !== undefined && p.newViolations === undefined
-    ),
     trend,
     trendNote:
       config.policies.length > 0
@@ -173,29 +172,24 @@ async function makeCurrent(
 }
 
 /**
- * The previous evaluation of each policy. With `gate-on: new` the gate depends on every one, so a
- * failed lookup fails the stage; otherwise only the most severe are looked up, for information.
+ * The previous evaluation of each policy, for the change shown in the reports (information only):
+ * looked up for the most severe violating policies the stage did not see it for on its way.
  */
-async function readBaselines(
-  { config, freshAfter, tracked }: Selection,
+async function readPrevious(
+  { freshAfter, tracked }: Selection,
   { client }: StageDeps,
   warnings: string[]
 ): Promise<void> {
   const unresolved: Tracked[] = []
   for (const t of tracked) {
-    const known = knownBaseline(t, freshAfter)
-    if (known !== undefined) applyBaseline(t.result, known)
-    else if (t.result.violations === 0) t.result.newViolations = 0
-    else if (t.result.violations !== undefined) unresolved.push(t)
+    const known = knownPrevious(t, freshAfter)
+    if (known !== undefined) applyPrevious(t.result, known)
+    else if (t.result.violations !== undefined && t.result.violations > 0) unresolved.push(t)
   }
-  const lookUp = async (t: Tracked): Promise<void> =>
-    applyBaseline(t.result, await lookUpBaseline(client, t, freshAfter))
-  if (config.gateOn === 'new') {
-    await mapWithConcurrency(unresolved, DETAIL_CONCURRENCY, lookUp)
-  } else {
-    const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), nameOf, lookUp)
-    warnings.push(...failureWarning('Could not read the previous evaluation', failures))
-  }
+  const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), nameOf, async (t) =>
+    applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter))
+  )
+  warnings.push(...failureWarning('Could not read the previous evaluation', failures))
 }
 
 /** Sample violating resources of the policies the reports list. */
@@ -206,7 +200,13 @@ async function readSamples(
   warnings: string[]
 ): Promise<void> {
   const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0)
-  const failures = await forEachPolicy(violating.slice(0, DETAILED_POLICIES), nameOf, async (t) => {
+  const detailed = violating.slice(0, DETAILED_POLICIES).filter(({ result }) => {
+    // Resources already read give the samples without another request.
+    if (result.resources !== undefined)
+      result.samples = result.resources.slice(0, samples).map(sampleOf)
+    return result.resources === undefined
+  })
+  const failures = await forEachPolicy(detailed, nameOf, async (t) => {
     const page = await client.listPolicyViolations(t.result.id, samples)
     t.result.samples = page.items.slice(0, samples)
   })

@@ -8,8 +8,15 @@ import type { GateVerdict } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import { formatTimestamp } from './format.js'
-import { stageLabel, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import {
+  judgementOf,
+  stageLabel,
+  stalePolicies,
+  violatingPolicies,
+  type RunReport
+} from './model.js'
 import { redacted } from './redact.js'
+import { entryNote } from './summary-resources.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 
@@ -17,6 +24,9 @@ export interface Annotation {
   level: AnnotationLevel
   title: string
   message: string
+  /** On a line of a file in the repository (an exceptions file's entry), shown in the PR's diff. */
+  file?: string
+  startLine?: number
 }
 
 /** What GitHub shows of each level per step. */
@@ -38,6 +48,8 @@ const RANK = {
   syncWarning: 1,
   withinThresholds: 2,
   policyWarning: 3,
+  exceptionWarning: 4,
+  exceptionError: 9,
   notAwaited: 0
 } as const
 
@@ -54,7 +66,11 @@ export function planAnnotations(
   limits: Partial<Record<AnnotationLevel, number>> = {}
 ): Annotation[] {
   return redacted(report, redact, (safe) => {
-    const candidates = [...runCandidates(safe), ...policyCandidates(safe)]
+    const candidates = [
+      ...runCandidates(safe),
+      ...policyCandidates(safe),
+      ...resourceCandidates(safe)
+    ]
     return LEVELS.flatMap((level) =>
       fit(
         candidates.filter((candidate) => candidate.level === level),
@@ -70,15 +86,55 @@ function candidate(
   rank: number,
   title: string,
   message: string,
-  brief = title
+  brief = title,
+  at?: { file: string; startLine: number }
 ): Candidate {
   return {
     level,
     rank,
     title: oneLine(title, TITLE_LENGTH),
     message: oneLine(message, MESSAGE_LENGTH),
-    brief: oneLine(brief, TITLE_LENGTH)
+    brief: oneLine(brief, TITLE_LENGTH),
+    ...at
   }
+}
+
+/**
+ * The baseline's warnings and the exceptions file's entries that need attention, each on its line
+ * of the file: invalid or too long (errors), expired, unused or expiring soon (warnings).
+ */
+function resourceCandidates(report: RunReport): Candidate[] {
+  const resources = report.verdict.resources
+  if (!resources) return []
+  const found = resources.warnings.map((warning) =>
+    candidate('warning', RANK.policyWarning, 'Baseline', warning)
+  )
+  if (resources.inputError) {
+    found.push(candidate('error', RANK.stageError, 'Inputs error', resources.inputError))
+  }
+  const file = resources.exceptionsFile ?? ''
+  for (const status of resources.exceptions) {
+    const { state, matched, expiringSoon, entry } = status
+    if (state === 'active' && matched > 0 && !expiringSoon) continue
+    const error = state === 'invalid' || state === 'too-long'
+    const title =
+      state === 'active'
+        ? matched === 0
+          ? 'Unused exception'
+          : 'Exception expires soon'
+        : `Exception ${state === 'too-long' ? 'too long' : state}: suppresses nothing`
+    found.push(
+      candidate(
+        error ? 'error' : 'warning',
+        error ? RANK.exceptionError : RANK.exceptionWarning,
+        title,
+        entryNote(status),
+        `${title} (${file}:${entry.line})`,
+        { file, startLine: entry.line }
+      )
+    )
+  }
+  return found
 }
 
 function runCandidates(report: RunReport): Candidate[] {
@@ -129,8 +185,7 @@ function policyCandidates(report: RunReport): Candidate[] {
   if (!outcome || !gate) return []
   const countNew = report.gateOn === 'new'
   const word = countNew ? 'new ' : ''
-  const counted = (policy: PolicyResult): number =>
-    (countNew ? policy.newViolations : policy.violations) ?? 0
+  const counted = (policy: PolicyResult): number => countedOf(report, policy, countNew)
   const breachedRows = gate.rows.filter((row) => row.breached)
   const breached = new Set<string>(breachedRows.map((row) => row.severity))
   const violating = violatingPolicies(outcome)
@@ -152,7 +207,7 @@ function policyCandidates(report: RunReport): Candidate[] {
   })
   found.push(...staleCandidates(outcome, gate))
   for (const policy of breaching) {
-    const newPart = countNew ? ` (${policy.newViolations ?? 0} new)` : ''
+    const newPart = countNew ? ` (${counted(policy)} new)` : ''
     const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time'
     found.push(
       candidate(
@@ -181,6 +236,12 @@ function policyCandidates(report: RunReport): Candidate[] {
     found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning))
   }
   return found
+}
+
+/** What the gate counted of the policy: its new or its current violations, less the suppressed. */
+function countedOf(report: RunReport, policy: PolicyResult, countNew: boolean): number {
+  const judged = judgementOf(report, policy)
+  return countNew ? (judged?.newCounted ?? 0) : (policy.violations ?? 0) - (judged?.suppressed ?? 0)
 }
 
 function staleCandidates(outcome: PolicyOutcome, gate: GateVerdict): Candidate[] {
@@ -233,7 +294,7 @@ function fit(
   limit: number
 ): Annotation[] {
   const ordered = [...candidates].sort((a, b) => a.rank - b.rank)
-  const strip = ({ level, title, message }: Candidate): Annotation => ({ level, title, message })
+  const strip = ({ rank: _rank, brief: _brief, ...annotation }: Candidate): Annotation => annotation
   if (ordered.length <= limit) return ordered.map(strip)
   if (limit <= 0) return []
   const kept = ordered.slice(0, limit - 1)

@@ -8,9 +8,16 @@ import { dirname } from 'node:path'
 import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
 import type { PolicyViolation, SyncRunTableStat } from '../platform/types.js'
-import type { PolicyOutcome, PolicyResult, ResultSource } from '../policies/outcome.js'
+import type {
+  PolicyOutcome,
+  PolicyResult,
+  ResultSource,
+  ViolatingResource
+} from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import {
+  judgementOf,
+  withoutResources,
   stalePolicies,
   violatingPolicies,
   violationTotals,
@@ -19,6 +26,14 @@ import {
 } from './model.js'
 import { redacted } from './redact.js'
 import type { GateVerdict } from '../verdict/gate.js'
+import {
+  jsonBaseline,
+  jsonExceptions,
+  newPerSeverity,
+  type JsonBaseline,
+  type JsonExceptions
+} from './json-resources.js'
+import { finiteOrNull, text } from './json-values.js'
 
 export interface JsonReport {
   schemaVersion: 1
@@ -42,6 +57,13 @@ export interface JsonReport {
   policies: JsonPolicies | null
   policiesSkipped: string | null
   errors: ReportError[]
+  /**
+   * The violating resources this run read, per policy: the report is itself a baseline file for
+   * `baseline-file`. Null when no resources were read (no baseline, exceptions or baseline-write).
+   */
+  baseline: JsonBaseline | null
+  /** The exceptions file's entries and what became of each; null without `exceptions-file`. */
+  exceptions: JsonExceptions | null
 }
 
 export interface JsonSync {
@@ -99,7 +121,10 @@ export interface JsonPolicies {
   /** Most violations allowed; null: no limit. */
   thresholds: JsonSeverityValues<number | null>
   violations: JsonSeverityValues<number> & { unknownSeverity: number }
-  newViolations: JsonSeverityValues<number> & { unknownSeverity: number }
+  /** New (not in the baseline file) and not suppressed; null without a baseline file. */
+  newViolations: (JsonSeverityValues<number> & { unknownSeverity: number }) | null
+  /** The baseline file compared with; null without one. */
+  baselineFile: { path: string; createdAt: string; ageDays: number } | null
   selectedPolicies: number
   violatingPolicies: number
   stalePolicies: number
@@ -122,11 +147,24 @@ export interface JsonPolicy {
   groups: string[]
   /** Current violations; null when the Platform gave no count. */
   violations: number | null
-  /** The count of the evaluation before this one. */
+  /** The count of the evaluation before this one (information only). */
   previousViolations: number | null
-  /** The count in the last evaluation before the run (`gate-on: new`); null: none. */
-  baseline: number | null
+  /** Per resource against the baseline file; null when not compared. */
   newViolations: number | null
+  fixedViolations: number | null
+  unchangedViolations: number | null
+  /** Suppressed by exceptions; null when the policy's resources were not read. */
+  suppressedViolations: number | null
+  /** Which entries suppressed how many (line of the exceptions file). */
+  suppressedBy: {
+    line: number
+    count: number
+    reason: string | null
+    owner: string | null
+    expires: string | null
+  }[]
+  /** Some new, not suppressed resources. */
+  newSamples: JsonSample[]
   /** When the count was produced (the policy's `run_at`, or when its query was executed). */
   evaluatedAt: string | null
   source: ResultSource
@@ -144,7 +182,10 @@ export interface JsonSample {
 }
 
 export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
-  return redacted(report, redact, (safe) => ({
+  // The resource ids go straight into the baseline section: a deep copy of them for redaction
+  // would double the largest part of the report (the written text is redacted as a whole too).
+  const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null
+  return redacted(withoutResources(report), redact, (safe) => ({
     schemaVersion: 1,
     actionVersion: safe.actionVersion,
     result: safe.verdict.result,
@@ -161,17 +202,24 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
         ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
         : null,
     policiesSkipped: text(safe.policiesSkipped),
-    errors: safe.errors.map(({ stage, message }) => ({ stage, message }))
+    errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
+    baseline,
+    exceptions: jsonExceptions(safe.verdict.resources)
   }))
 }
 
-/** Writes the report where a reader never sees half of it: to a temporary file, then renamed. */
+/** The JSON report, written whole or not at all (see writeJsonFile). */
 export async function writeJsonReport(
   path: string,
   report: RunReport,
   redact: Redactor
 ): Promise<void> {
-  const json = redact(`${JSON.stringify(toJsonReport(report, redact), null, 2)}\n`)
+  await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
+}
+
+/** Writes `text` where a reader never sees half of it: to a temporary file, then renamed. */
+export async function writeJsonFile(path: string, text: string, redact: Redactor): Promise<void> {
+  const json = redact(`${text}\n`)
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
   try {
@@ -226,7 +274,7 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
 }
 
 function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunReport): JsonPolicies {
-  const totals = violationTotals(outcome)
+  const totals = violationTotals(outcome, report.verdict)
   const perSeverity = (counts: SeverityCounts, unknown: number, total: number) => ({
     critical: counts.critical,
     high: counts.high,
@@ -250,25 +298,26 @@ function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunRepo
       outcome.unknownSeverityViolations,
       totals.violations
     ),
-    newViolations: perSeverity(
-      outcome.newViolations,
-      outcome.newUnknownSeverityViolations,
-      totals.newViolations
-    ),
+    newViolations: newPerSeverity(gate, report.verdict.resources),
+    baselineFile: report.verdict.resources?.baseline ?? null,
     selectedPolicies: outcome.policies.length,
     violatingPolicies: violatingPolicies(outcome).length,
     stalePolicies: stalePolicies(outcome).length,
-    policies: outcome.policies.map(jsonPolicy),
+    policies: outcome.policies.map((policy) => jsonPolicy(policy, report)),
     trend: outcome.trend.map((point) => ({
       date: String(point.date),
       violations: finiteOrNull(point.violations)
     })),
-    warnings: outcome.warnings,
+    // The baseline's own warnings (its age, policies it lacks) beside the stage's.
+    warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
     evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
   }
 }
 
-function jsonPolicy(policy: PolicyResult): JsonPolicy {
+function jsonPolicy(policy: PolicyResult, report: RunReport): JsonPolicy {
+  const judged = judgementOf(report, policy)
+  const compared = judged?.compared ? judged : undefined
+  const entries = report.verdict.resources?.exceptions ?? []
   return {
     id: String(policy.id),
     name: String(policy.name),
@@ -278,8 +327,18 @@ function jsonPolicy(policy: PolicyResult): JsonPolicy {
     groups: policy.groups.map(String),
     violations: finiteOrNull(policy.violations),
     previousViolations: finiteOrNull(policy.previousViolations),
-    baseline: finiteOrNull(policy.baseline),
-    newViolations: finiteOrNull(policy.newViolations),
+    newViolations: finiteOrNull(compared?.newCounted),
+    fixedViolations: finiteOrNull(compared?.fixed),
+    unchangedViolations: finiteOrNull(compared?.unchanged),
+    suppressedViolations: finiteOrNull(judged?.suppressed),
+    suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
+      line: entries[entry].entry.line,
+      count,
+      reason: text(entries[entry].entry.reason),
+      owner: text(entries[entry].entry.owner),
+      expires: text(entries[entry].entry.expires)
+    })),
+    newSamples: (compared?.newSamples ?? []).map(resourceSample),
     evaluatedAt: text(policy.evaluatedAt),
     source: policy.source,
     stale: policy.stale,
@@ -298,15 +357,12 @@ function jsonSample(sample: PolicyViolation): JsonSample {
   }
 }
 
-/**
- * Odd data from the Platform (a number or an object where text was expected, `null`) keeps the
- * schema; an object is written as JSON, not as "[object Object]".
- */
-function text(value: unknown): string | null {
-  if (value == null || value === '') return null
-  return typeof value === 'string' ? value : JSON.stringify(value)
-}
-
-function finiteOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null
+function resourceSample(resource: ViolatingResource): JsonSample {
+  return jsonSample({
+    name: resource.name,
+    _cq_account_name: resource.accountName,
+    account_id: resource.accountId,
+    region: resource.region,
+    _cq_platform_id: resource.platformId
+  })
 }

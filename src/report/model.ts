@@ -7,6 +7,7 @@ import { byImportance, sumCounts } from '../lib/severity.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import type { StageName, Verdict } from '../verdict/decide.js'
+import type { PolicyJudgement } from '../verdict/resources.js'
 
 export { stageLabel } from '../verdict/decide.js'
 
@@ -64,13 +65,35 @@ export function stalePolicies(outcome: PolicyOutcome): PolicyResult[] {
 
 export interface ViolationTotals {
   violations: number
-  newViolations: number
+  /** New and not suppressed, against the baseline file; undefined without one. */
+  newViolations?: number
+  /** Suppressed by exceptions; undefined without an exceptions file. */
+  suppressed?: number
 }
 
 /** Totals over every selected policy, those of unknown severity included. */
-export function violationTotals(outcome: PolicyOutcome): ViolationTotals {
+export function violationTotals(outcome: PolicyOutcome, verdict: Verdict): ViolationTotals {
+  const resources = verdict.resources
   return {
     violations: sumCounts(outcome.violations) + outcome.unknownSeverityViolations,
-    newViolations: sumCounts(outcome.newViolations) + outcome.newUnknownSeverityViolations
+    newViolations: resources?.baseline
+      ? verdict.gate?.rows.find((row) => row.severity === 'total')?.newViolations
+      : undefined,
+    suppressed: resources?.exceptionsFile !== undefined ? resources.suppressed : undefined
   }
+}
+
+/**
+ * The report without the policies' resource lists (up to hundreds of thousands): what every
+ * renderer but the baseline needs, and copies whole to redact it.
+ */
+export function withoutResources(report: RunReport): RunReport {
+  if (!report.policies) return report
+  const policies = report.policies.policies.map(({ resources: _resources, ...policy }) => policy)
+  return { ...report, policies: { ...report.policies, policies } }
+}
+
+/** How the policy's resources were judged (baseline, exceptions); undefined: not read. */
+export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudgement | undefined {
+  return report.verdict.resources?.policies[policy.id]
 }

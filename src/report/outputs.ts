@@ -22,6 +22,7 @@ export const OUTPUT_NAMES = [
   'medium-violations',
   'low-violations',
   'new-violations',
+  'suppressed-violations',
   'violating-policies',
   'stale-policies'
 ] as const
@@ -66,10 +67,11 @@ function syncOutputs(report: RunReport): Outputs {
 function policyOutputs(report: RunReport): Outputs {
   const outcome = report.policies
   if (!outcome) return {}
-  const totals = violationTotals(outcome)
+  const totals = violationTotals(outcome, report.verdict)
   const outputs: Outputs = {
     violations: numberOutput(totals.violations),
     'new-violations': numberOutput(totals.newViolations),
+    'suppressed-violations': numberOutput(totals.suppressed),
     'violating-policies': numberOutput(violatingPolicies(outcome).length),
     'stale-policies': numberOutput(stalePolicies(outcome).length)
   }

@@ -20,6 +20,7 @@ import { violatingPolicies, type ReportContext, type RunReport } from './model.j
 import { redactDeep } from './redact.js'
 import { renderBanner, renderFooter } from './summary.js'
 import { renderThresholdsTable, renderViolatingPolicies } from './summary-policies.js'
+import { renderComparison, renderExceptions } from './summary-resources.js'
 import { renderRunStatus } from './summary-sync.js'
 import { byteLength } from './summary-pieces.js'
 
@@ -129,13 +130,20 @@ function composeComment(
     renderGateLine(report, tag),
     renderSyncLine(report),
     policies && report.verdict.gate
-      ? renderThresholdsTable(policies, report.verdict.gate, report.gateOn)
+      ? renderThresholdsTable(
+          policies,
+          report.verdict.gate,
+          report.gateOn,
+          report.verdict.resources?.baseline !== undefined
+        )
       : renderPolicyNotEvaluated(report),
     policies && detail.policies > 0
-      ? renderViolatingPolicies(policies, detail.policies, report.gateOn)
+      ? renderViolatingPolicies(report, policies, detail.policies)
       : policies && violating > 0
         ? markup`_${escapeText(`${violating} violating policies`)}: see the job summary._`
         : undefined,
+    policies && detail.policies > 0 ? renderComparison(report, policies) : undefined,
+    policies && detail.policies > 0 ? renderExceptions(report, policies) : undefined,
     renderReasons(report, detail.reasons),
     renderDetailsLink(context),
     renderFooter(report, context)

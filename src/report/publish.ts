@@ -9,8 +9,9 @@ import type { Logger } from '../lib/logger.js'
 import type { Redactor } from '../lib/log-safety.js'
 import { messageOf } from '../lib/text.js'
 import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
+import { writeBaselineFile } from './baseline-file.js'
 import { writeJsonReport } from './json-report.js'
-import type { ReportContext, ReportError, RunReport } from './model.js'
+import { withoutResources, type ReportContext, type ReportError, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
 import { publishComment } from './pr-comment.js'
 import { renderSummary } from './summary.js'
@@ -22,7 +23,7 @@ export interface PublishDeps {
 
 /** Where and what to publish; when the inputs could not be read, the defaults (no PR comment). */
 export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'> &
-  Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag'>>
+  Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag' | 'baselineWrite'>>
 
 /** Publishes every part, each even when another fails; returns what could not be written. */
 export async function publishReport(
@@ -42,8 +43,16 @@ export async function publishReport(
   } catch (error) {
     unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error)
   }
-  // The summary and annotations show what could not be written, beside the stages' errors.
-  const shown: RunReport = { ...report, errors: [...report.errors, ...problems] }
+  if (settings.baselineWrite) {
+    try {
+      await writeBaselineFile(settings.baselineWrite, report, redact)
+    } catch (error) {
+      unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error)
+    }
+  }
+  // The summary and annotations show what could not be written, beside the stages' errors. They
+  // need no resource lists (up to hundreds of thousands), which every renderer would copy.
+  const shown: RunReport = { ...withoutResources(report), errors: [...report.errors, ...problems] }
 
   for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
     core.setOutput(name, value)
@@ -60,8 +69,8 @@ export async function publishReport(
   if (settings.annotations) {
     // The step's own failure message (core.setFailed) or soft-fail warning takes one more.
     const limits = { error: ANNOTATION_LIMIT - 1, warning: ANNOTATION_LIMIT - 1 }
-    for (const { level, title, message } of planAnnotations(shown, redact, limits)) {
-      core[level](message, { title })
+    for (const { level, message, ...properties } of planAnnotations(shown, redact, limits)) {
+      core[level](message, properties)
     }
   }
 

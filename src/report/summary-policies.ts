@@ -17,7 +17,8 @@ import {
   table,
   type Markdown
 } from './markdown.js'
-import { hasError, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import { hasError, judgementOf, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import type { PolicyJudgement } from '../verdict/resources.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './summary-pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
@@ -29,7 +30,7 @@ export function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome):
   const stale = stalePolicies(outcome).length
   const gate =
     report.gateOn === 'new'
-      ? markup`Gate on **new** violations (added since each policy's last evaluation before the run)`
+      ? markup`Gate on **new** violations (violating resources not in the baseline file)`
       : markup`Gate on **all** current violations`
   const figures = [
     escapeText(plural(outcome.policies.length, 'policy', 'policies')),
@@ -55,10 +56,12 @@ export function renderPolicyNotEvaluated(report: RunReport): Markdown | undefine
   return blocks(markup`### 🛡️ Policy gate`, markup`Not evaluated: ${escapeText(reason, 300)}.`)
 }
 
+/** `compared`: there is a baseline file, so the new counts are known. */
 export function renderThresholdsTable(
   outcome: PolicyOutcome,
   gate: GateVerdict,
-  gateOn?: string
+  gateOn: string | undefined,
+  compared: boolean
 ): Markdown {
   // The column the gate judges (all or new violations) is in bold.
   const count = (judged: boolean, value: number): Markdown =>
@@ -72,17 +75,22 @@ export function renderThresholdsTable(
     return [
       row.severity === 'total' ? markup`**Total**` : severityLabel(row.severity),
       count(gateOn !== 'new', row.violations),
-      count(gateOn === 'new', row.newViolations),
+      compared ? count(gateOn === 'new', row.newViolations) : escapeCell(undefined),
       escapeCell(row.allowed),
       status
     ]
   })
-  if (outcome.unknownSeverityViolations > 0 || outcome.newUnknownSeverityViolations > 0) {
+  const total = gate.rows[gate.rows.length - 1]
+  const otherNew =
+    total.newViolations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.newViolations, 0)
+  if (outcome.unknownSeverityViolations > 0 || otherNew > 0) {
     // Severities the action does not know are not gated on their own, but count in the total.
     rows.splice(rows.length - 1, 0, [
       markup`❔ Other severities`,
-      escapeCell(outcome.unknownSeverityViolations),
-      escapeCell(outcome.newUnknownSeverityViolations),
+      escapeCell(
+        total.violations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.violations, 0)
+      ),
+      compared ? escapeCell(otherNew) : escapeCell(undefined),
       escapeCell(undefined),
       markup`counted in the total`
     ])
@@ -95,18 +103,15 @@ export function renderThresholdsTable(
 }
 
 export function renderViolatingPolicies(
+  report: RunReport,
   outcome: PolicyOutcome,
-  limit: number,
-  gateOn?: string
+  limit: number
 ): Markdown {
   const violating = violatingPolicies(outcome)
   if (violating.length === 0) return markup`No selected policy has violations.`
   const shown = violating.slice(0, limit)
   const rows = shown.map((policy) => {
-    const newCount =
-      gateOn === 'new' && policy.newViolations !== undefined
-        ? markup` (${escapeCell(policy.newViolations)} new)`
-        : markup``
+    const newCount = perResource(judgementOf(report, policy))
     return [
       severityLabel(policy.severity),
       escapeCell(policy.name, NAME_LENGTH),
@@ -134,6 +139,16 @@ export function renderViolatingPolicies(
       ? markup`_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
       : undefined
   )
+}
+
+/** ` (2 new, 1 fixed, 3 suppressed)`: what the baseline and the exceptions made of the count. */
+function perResource(judged: PolicyJudgement | undefined): Markdown {
+  if (!judged) return markup``
+  const parts = [
+    ...(judged.compared ? [`${judged.newCounted} new`, `${judged.fixed} fixed`] : []),
+    ...(judged.suppressed > 0 ? [`${judged.suppressed} suppressed`] : [])
+  ]
+  return parts.length > 0 ? markup` (${escapeCell(parts.join(', '))})` : markup``
 }
 
 function evaluatedAt(policy: PolicyResult): Markdown {

@@ -26,6 +26,7 @@ import {
 } from './model.js'
 import { redacted } from './redact.js'
 import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './summary-pieces.js'
+import { renderComparison, renderExceptions } from './summary-resources.js'
 import { renderSyncSection } from './summary-sync.js'
 import {
   renderPolicyOverview,
@@ -58,8 +59,15 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
     policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report),
     policies &&
       report.verdict.gate &&
-      renderThresholdsTable(policies, report.verdict.gate, report.gateOn),
-    policies && renderViolatingPolicies(policies, VIOLATING_POLICY_LIMIT, report.gateOn)
+      renderThresholdsTable(
+        policies,
+        report.verdict.gate,
+        report.gateOn,
+        report.verdict.resources?.baseline !== undefined
+      ),
+    policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT),
+    policies && renderComparison(report, policies),
+    policies && renderExceptions(report, policies)
   )
   const tail = blocks(
     policies && renderStalePolicies(policies),
@@ -106,7 +114,7 @@ function passLine(report: RunReport): Markdown {
   }
   if (policies) {
     const selected = escapeText(plural(policies.policies.length, 'policy', 'policies'))
-    const { violations } = violationTotals(policies)
+    const { violations } = violationTotals(policies, report.verdict)
     parts.push(
       policies.policies.length === 0
         ? markup`No policies were selected.`

@@ -3,9 +3,16 @@
 // fundamental first. Nothing else decides the result: publishing only renders it.
 
 import type { GateOn, Thresholds } from '../inputs/config.js'
+import { addUpBySeverity } from '../lib/severity.js'
 import type { PolicyOutcome } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { evaluateGate, type GateVerdict } from './gate.js'
+import {
+  judgeResources,
+  type PolicyJudgement,
+  type ResourceSettings,
+  type ResourceVerdict
+} from './resources.js'
 
 export type StageName = 'inputs' | 'sync' | 'policies'
 
@@ -23,7 +30,14 @@ export interface VerdictInput {
   sync?: SyncOutcome
   policies?: PolicyOutcome
   /** The gate's settings; present when the policy stage is configured. */
-  gate?: { thresholds: Thresholds; gateOn: GateOn }
+  gate?: GateSettings
+}
+
+export interface GateSettings {
+  thresholds: Thresholds
+  gateOn: GateOn
+  /** With a baseline or an exceptions file: judge per resource. */
+  resources?: ResourceSettings
 }
 
 export interface Verdict {
@@ -32,21 +46,19 @@ export interface Verdict {
   reasons: string[]
   /** The gate over the policy counts; absent when the policy stage has no outcome. */
   gate?: GateVerdict
+  /** Per resource: baseline comparison and exceptions; with a baseline or exceptions file only. */
+  resources?: ResourceVerdict
 }
 
 export function decide(input: VerdictInput): Verdict {
   const { sync, policies } = input
-  const gate =
-    policies && input.gate
-      ? evaluateGate({
-          ...policies,
-          ...input.gate,
-          stalePolicies: policies.policies.filter((policy) => policy.stale).length
-        })
-      : undefined
+  const settings = input.gate?.resources
+  const resources = policies && settings && judgeResources(policies.policies, settings)
+  const gate = policies && input.gate ? judgeGate(policies, input.gate, resources) : undefined
   const reasons: string[] = []
   if (input.cancelled) reasons.push('The workflow was cancelled before the action finished.')
   for (const error of input.errors) reasons.push(`${stageLabel(error.stage)}: ${error.message}`)
+  if (resources?.inputError) reasons.push(`${stageLabel('inputs')}: ${resources.inputError}`)
   if (sync?.verdict === 'fail') {
     // A stage that threw, or was cut short by the cancellation, is already explained.
     const explained =
@@ -56,7 +68,30 @@ export function decide(input: VerdictInput): Verdict {
     reasons.push(...(explained ? sync.reasons : ['The sync stage failed.']))
   }
   if (gate?.verdict === 'fail') reasons.push(...gate.reasons)
-  return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate }
+  return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate, resources }
+}
+
+/** Suppressed violations never count; `gate-on: new` counts the new ones not suppressed. */
+function judgeGate(
+  policies: PolicyOutcome,
+  settings: GateSettings,
+  resources: ResourceVerdict | undefined
+): GateVerdict {
+  const judged = (id: string): PolicyJudgement | undefined => resources?.policies[id]
+  const current = addUpBySeverity(
+    policies.policies,
+    (p) => (p.violations ?? 0) - (judged(p.id)?.suppressed ?? 0)
+  )
+  const added = addUpBySeverity(policies.policies, (p) => judged(p.id)?.newCounted ?? 0)
+  return evaluateGate({
+    violations: current.counts,
+    unknownSeverityViolations: current.unknown,
+    newViolations: added.counts,
+    newUnknownSeverityViolations: added.unknown,
+    thresholds: settings.thresholds,
+    gateOn: settings.gateOn,
+    stalePolicies: policies.policies.filter((policy) => policy.stale).length
+  })
 }
 
 export function stageLabel(stage: StageName | 'report'): string {

@@ -11,9 +11,9 @@ import {
 import { plural } from '../lib/text.js'
 
 export interface GateInput {
-  /** Current violations per severity over the selected policies. */
+  /** Current violations per severity over the selected policies, suppressed ones left out. */
   violations: SeverityCounts
-  /** Violations added since each policy's previous evaluation (for `gate-on: new`). */
+  /** Violating resources not in the baseline file and not suppressed (for `gate-on: new`). */
   newViolations: SeverityCounts
   /** Violations of policies whose severity this action does not know (counted in the total). */
   unknownSeverityViolations: number

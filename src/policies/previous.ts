@@ -1,28 +1,29 @@
-// The previous evaluation of each policy: the count that new violations are measured from (with a
-// run, the last evaluation at or before it) and the change shown in the reports.
+// The previous evaluation of each policy (with a run, the last evaluation at or before it): the
+// change of the count shown in the reports, for information only. What is new is judged per
+// resource against the baseline file, never from this count.
 
 import type { PlatformClient } from '../platform/client.js'
 import type { PolicyResult } from './outcome.js'
 import type { Evaluation, Tracked } from './tracked.js'
 
 /**
- * The history answers newest first, up to `end_time`: with a run the first entry is the baseline,
+ * The history answers newest first, up to `end_time`: with a run the first entry is the previous one,
  * without one the second (the first is the latest evaluation itself).
  */
 const HISTORY_PAGE_SIZE = 2
 
 /**
- * The evaluation a policy's new violations count from, when the stage has already seen it (null:
- * there is none); undefined when it must be looked up. With a run it is the last evaluation at or
- * before the run; without, the evaluation before the reported result.
+ * The previous evaluation, when the stage has already seen it (null: there is none); undefined when
+ * it must be looked up. With a run it is the last evaluation at or before the run; without, the
+ * evaluation before the reported result.
  */
-export function knownBaseline(t: Tracked, freshAfter?: string): Evaluation | null | undefined {
+export function knownPrevious(t: Tracked, freshAfter?: string): Evaluation | null | undefined {
   if (freshAfter !== undefined) return t.preRun
   if (t.result.source === 'executed') return t.latest ?? null
   return t.latest === undefined ? null : undefined
 }
 
-export async function lookUpBaseline(
+export async function lookUpPrevious(
   client: PlatformClient,
   t: Tracked,
   freshAfter?: string
@@ -46,10 +47,6 @@ export async function lookUpBaseline(
   return best
 }
 
-export function applyBaseline(result: PolicyResult, baseline: Evaluation | null): void {
-  result.baseline = baseline?.count
-  if (result.violations !== undefined) {
-    result.newViolations = Math.max(0, result.violations - (result.baseline ?? 0))
-  }
-  if (!result.stale) result.previousViolations = result.baseline
+export function applyPrevious(result: PolicyResult, previous: Evaluation | null): void {
+  if (!result.stale) result.previousViolations = previous?.count
 }

@@ -1,0 +1,164 @@
+// The per-resource gate through the built bundle: run 1 (before the sync) writes the baseline, the
+// pull-request run gates on it, a re-run gives the same verdict, exceptions suppress what they
+// match and put annotations on their lines, and gate-on: new without a baseline fails at once.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSimulator, type Simulator } from '../../simulator/server.js'
+import type { PolicySpec } from '../../simulator/scenario.js'
+import {
+  assertBundleExists,
+  FAST,
+  reportOf,
+  runAgainst,
+  runBundle,
+  workflowCommands,
+  type BundleRun
+} from '../helpers/bundle.js'
+
+const POLICIES: PolicySpec[] = [
+  {
+    name: 'S3 buckets without default encryption',
+    severity: 'critical',
+    violationCount: 3,
+    countAfterSync: 3,
+    // After the sync: resource 1 fixed, resource 4 new; still 3.
+    swapAfterSync: 1
+  },
+  { name: 'IAM users without MFA', severity: 'high', violationCount: 2, countAfterSync: 2 },
+  { name: 'EC2 instances without owner tag', severity: 'low', violationCount: 4 }
+]
+const VIOLATIONS = '/policies/{policy_id}/violations'
+
+const dir = mkdtempSync(join(tmpdir(), 'cq-baseline-bundle-'))
+const paths = {
+  report1: join(dir, 'report-1.json'),
+  compact: join(dir, 'baseline.json'),
+  exceptions: join(dir, 'exceptions.yml')
+}
+const day = (offset: number): string =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+const EXCEPTIONS = [
+  '# yaml-language-server: $schema=../docs/exceptions-schema.json',
+  'exceptions:',
+  '  - policy: S3 buckets without default encryption',
+  '    resources: "s3-buckets-000004"',
+  '    reason: Static website bucket, encrypted at the CDN',
+  `    expires: ${day(30)}`,
+  '    owner: "@web-team"',
+  '  - policy: S3 buckets without default encryption',
+  '    reason: Old exception',
+  `    expires: ${day(-1)}`,
+  '  - policy: IAM users without MFA',
+  '    reason: Break-glass users',
+  `    expires: ${day(400)}`,
+  '  - policy: IAM users without MFA',
+  '    regions: mars-north-1',
+  '    reason: Nothing there',
+  `    expires: ${day(30)}`,
+  ''
+].join('\n')
+
+let sim: Simulator
+let runs: Record<'before' | 'gate' | 'rerun' | 'compact' | 'excepted', BundleRun>
+
+beforeAll(async () => {
+  assertBundleExists()
+  writeFileSync(paths.exceptions, EXCEPTIONS)
+  sim = await startSimulator({ ...FAST, policies: POLICIES })
+  // Run 1: the default branch before the change: policies only, writing both kinds of baseline.
+  const before = await runAgainst(sim, {
+    'sync-name': '',
+    'report-file': paths.report1,
+    'baseline-write': paths.compact,
+    // The default branch carries known findings: its gate counts them, and passes.
+    'max-critical-violations': '10',
+    'max-high-violations': '10'
+  })
+  const gateInputs = { 'gate-on': 'new', 'baseline-file': paths.report1 }
+  const gate = await runAgainst(sim, gateInputs)
+  const rerun = await runAgainst(sim, gateInputs)
+  const compact = await runAgainst(sim, { ...gateInputs, 'baseline-file': paths.compact })
+  const excepted = await runAgainst(sim, { ...gateInputs, 'exceptions-file': paths.exceptions })
+  runs = { before, gate, rerun, compact, excepted }
+}, 60_000)
+
+afterAll(async () => {
+  await sim?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const failure = (run: BundleRun): string[] =>
+  workflowCommands(run.stdout)
+    .filter((c) => c.name === 'error' && c.properties.title === undefined)
+    .map((c) => c.data)
+
+describe('the per-resource gate, through the bundle', () => {
+  it('run 1 writes a baseline: its JSON report and the compact file', () => {
+    expect(runs.before.exitCode).toBe(0)
+    const report = reportOf(runs.before) as { baseline: { policies: { resources: string[] }[] } }
+    const compact = JSON.parse(readFileSync(paths.compact, 'utf8')) as typeof report
+    expect(compact.baseline).toEqual(report.baseline)
+    // Critical and high are counted by a threshold; low is not, so it is not read.
+    expect(report.baseline.policies.map((p) => p.resources.length)).toEqual([3, 2])
+  })
+
+  it('a swap (one resource fixed, another new) fails max-critical-violations: 0 on new', () => {
+    const run = runs.gate
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ result: 'fail', 'new-violations': '1', violations: '9' })
+    expect(failure(run)).toEqual([
+      expect.stringContaining(
+        '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      )
+    ])
+    // Per run, the critical and high policies' resources, one page of 1,000 each (the other
+    // requests are samples): five runs so far on this simulator.
+    const pages = run.sim
+      .requestsTo('GET', VIOLATIONS)
+      .filter((r) => r.query.per_page?.[0] === '1000')
+    expect(pages).toHaveLength(10)
+    expect(run.summary).toContain('#### Against the baseline')
+  })
+
+  it('a re-run gives the same verdict, and the compact baseline the same as the report', () => {
+    for (const run of [runs.rerun, runs.compact]) {
+      expect(run.exitCode).toBe(runs.gate.exitCode)
+      expect(run.outputs['new-violations']).toBe('1')
+      expect(failure(run)).toEqual(failure(runs.gate))
+    }
+  })
+
+  it('exceptions suppress exactly what they match, and annotate their lines', () => {
+    const run = runs.excepted
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({
+      result: 'pass',
+      'new-violations': '0',
+      'suppressed-violations': '1'
+    })
+    const onFile = workflowCommands(run.stdout)
+      .filter((c) => c.properties.file === paths.exceptions)
+      .map((c) => ({ name: c.name, line: c.properties.line, title: c.properties.title }))
+    expect(onFile).toEqual([
+      { name: 'error', line: '11', title: 'Exception too long: suppresses nothing' },
+      { name: 'warning', line: '8', title: 'Exception expired: suppresses nothing' },
+      { name: 'warning', line: '14', title: 'Unused exception' }
+    ])
+    const report = reportOf(run) as { exceptions: { suppressedViolations: number } }
+    expect(report.exceptions.suppressedViolations).toBe(1)
+    expect(run.summary).toContain('Static website bucket, encrypted at the CDN')
+  })
+
+  it('gate-on: new without baseline-file is an input error before any request', async () => {
+    const run = await runBundle(
+      { ...FAST, policies: POLICIES },
+      { 'sync-name': '', 'gate-on': 'new' }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(failure(run).join('\n')).toContain('needs "baseline-file"')
+    expect(run.sim.requests).toHaveLength(0)
+  })
+})

@@ -1,0 +1,168 @@
+// baseline-file and exceptions-file: read and checked by the inputs stage, before any request.
+
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { InputError } from '../../src/inputs/config.js'
+import { parseInputs } from '../../src/inputs/parse.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'cq-inputs-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+let files = 0
+function file(text: string): string {
+  const path = join(dir, `file-${++files}`)
+  writeFileSync(path, text)
+  return path
+}
+
+function parse(values: Record<string, string>) {
+  const all: Record<string, string> = {
+    'platform-url': 'https://cloudquery.example.com',
+    'api-key': 'k-123456',
+    ...values
+  }
+  return parseInputs((name) => all[name], {})
+}
+
+function errorOf(values: Record<string, string>): string {
+  try {
+    parse(values)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+const BASELINE = {
+  baseline: {
+    format: 'cloudquery-platform-baseline',
+    version: 1,
+    createdAt: '2026-11-20T00:00:00Z',
+    policies: [{ id: 'p1', name: 'Public S3 buckets', resources: ['aws_s3_buckets_a'] }]
+  }
+}
+
+describe('gate-on: new', () => {
+  it('without baseline-file is an input error naming it and how to make one', () => {
+    expect(errorOf({ 'gate-on': 'new' })).toBe(
+      'Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".'
+    )
+  })
+})
+
+describe('baseline-file', () => {
+  it('reads a compact baseline or a report with a baseline section', () => {
+    const config = parse({ 'gate-on': 'new', 'baseline-file': file(JSON.stringify(BASELINE)) })
+    expect(config.policies?.baseline?.createdAt).toBe('2026-11-20T00:00:00Z')
+    expect([...config.policies!.baseline!.policies.get('p1')!]).toEqual(['aws_s3_buckets_a'])
+  })
+
+  it('refuses what is unreadable, not JSON, or of another format or version', () => {
+    const expected =
+      /Expected the JSON report of an earlier run \(report-file\) or a file written by "baseline-write"/
+    const cases: [string, RegExp][] = [
+      [join(dir, 'missing.json'), /cannot be read \(.*ENOENT/],
+      [file('{ not json'), /is not JSON/],
+      [file(JSON.stringify({ schemaVersion: 1, baseline: null })), /has no "baseline" object/],
+      [
+        file(JSON.stringify({ baseline: { ...BASELINE.baseline, version: 2 } })),
+        /has "format": "cloudquery-platform-baseline", "version": 2/
+      ],
+      [
+        file(JSON.stringify({ baseline: { ...BASELINE.baseline, policies: [{ id: 1 }] } })),
+        /policies\[0\] without a string "id"/
+      ]
+    ]
+    for (const [path, what] of cases) {
+      const message = errorOf({ 'baseline-file': path })
+      expect(message).toMatch(/^Input "baseline-file": "/)
+      expect(message).toMatch(what)
+      expect(message).toMatch(expected)
+    }
+  })
+})
+
+describe('exceptions-file', () => {
+  it('reads entries with their lines; unusable ones keep their problems', () => {
+    const path = file(
+      [
+        '# yaml-language-server: $schema=../docs/exceptions-schema.json',
+        'exceptions:',
+        '  - policy: Public S3 buckets',
+        '    resources: legacy-*',
+        '    accounts: [sandbox, "123456789012"]',
+        '    tags: [env=prod]',
+        '    reason: Public website bucket',
+        '    expires: 2026-12-31',
+        '    owner: "@web-team"',
+        '  - policy: IAM users without MFA',
+        '    expires: 31/12/2026',
+        ''
+      ].join('\n')
+    )
+    const entries = parse({ 'exceptions-file': path }).policies?.exceptions?.entries
+    expect(entries).toEqual([
+      {
+        line: 3,
+        policy: 'Public S3 buckets',
+        resources: ['legacy-*'],
+        accounts: ['sandbox', '123456789012'],
+        regions: [],
+        tags: ['env=prod'],
+        reason: 'Public website bucket',
+        expires: '2026-12-31',
+        owner: '@web-team',
+        problems: []
+      },
+      {
+        line: 10,
+        policy: 'IAM users without MFA',
+        resources: [],
+        accounts: [],
+        regions: [],
+        tags: [],
+        expires: '31/12/2026',
+        problems: [
+          'no "reason" (say why the finding is accepted)',
+          '"expires" is "31/12/2026", not a date (YYYY-MM-DD)'
+        ]
+      }
+    ])
+  })
+
+  it('fails on unknown keys and wrong types, naming every line at once', () => {
+    const path = file(
+      [
+        'exceptions:',
+        '  - policy: Public S3 buckets',
+        '    reason: ok',
+        '    expires: 2026-12-31',
+        '    expiry: 2027-01-01',
+        '    regions: { us: east }',
+        '  - just text',
+        'extra: 1'
+      ].join('\n')
+    )
+    const message = errorOf({ 'exceptions-file': path })
+    expect(message).toContain(`Input "exceptions-file": "${path}" is not a valid exceptions file:`)
+    expect(message).toContain('line 5: unknown key "expiry"')
+    expect(message).toContain('line 6: "regions" must be text or a list of text, not a mapping')
+    expect(message).toContain('line 7: an entry must be a mapping')
+    expect(message).toContain('line 8: unknown key "extra" (accepted: exceptions)')
+  })
+
+  it('fails on a file that is not YAML, naming the line', () => {
+    const message = errorOf({ 'exceptions-file': file('exceptions:\n  - policy: [unclosed\n') })
+    expect(message).toMatch(/line \d+: not valid YAML/)
+  })
+
+  it('accepts an empty file and an empty list', () => {
+    expect(parse({ 'exceptions-file': file('') }).policies?.exceptions?.entries).toEqual([])
+    expect(
+      parse({ 'exceptions-file': file('exceptions:\n') }).policies?.exceptions?.entries
+    ).toEqual([])
+  })
+})

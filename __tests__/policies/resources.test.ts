@@ -1,0 +1,151 @@
+// The violating resources the per-resource gate needs, read from the simulator over real HTTP in
+// virtual time: only for the policies that need them, 1,000 a page; and a swap (one resource fixed,
+// another new, the same count) judged against a baseline taken before the sync.
+
+import { describe, expect, it } from '@jest/globals'
+import type { BaselineFile } from '../../src/inputs/config.js'
+import type { PolicyOutcome } from '../../src/policies/outcome.js'
+import type { ActiveRunSpec, PolicySpec, Scenario } from '../../simulator/scenario.js'
+import { withSimulator } from '../helpers/platform.js'
+import { activeRunCompletedAt, byName, policyConfig, runStage } from '../helpers/policy-stage.js'
+
+const RUN: ActiveRunSpec = {
+  ageMs: 1_000,
+  pendingMs: 0,
+  startDelayMs: 0,
+  durationMs: 500,
+  ingestionDelayMs: 100
+}
+
+const POLICIES: PolicySpec[] = [
+  {
+    name: 'S3 buckets without default encryption',
+    severity: 'critical',
+    violationCount: 3,
+    countAfterSync: 3,
+    swapAfterSync: 1
+  },
+  { name: 'IAM users without MFA', severity: 'high', violationCount: 2, countAfterSync: 2 },
+  {
+    name: 'Unattached EBS volumes',
+    severity: 'medium',
+    violationCount: 1500,
+    countAfterSync: 1500
+  },
+  { name: 'EC2 instances without owner tag', severity: 'low', violationCount: 30 }
+]
+
+/** Evaluated about 600 ms after the start: a stage at the start sees the state before the sync. */
+const SWAP: Scenario = {
+  policies: POLICIES,
+  activeRun: RUN,
+  evaluation: { delayAfterIngestMs: 1_000 }
+}
+const VIOLATIONS = '/policies/{policy_id}/violations'
+const THRESHOLDS = { critical: 0, high: 0, medium: 2000, low: undefined, total: undefined }
+
+function baselineOf(outcome: PolicyOutcome): BaselineFile {
+  const read = outcome.policies.filter((p) => p.resources !== undefined)
+  return {
+    path: 'baseline.json',
+    createdAt: '2026-11-27T00:00:00Z',
+    policies: new Map(read.map((p) => [p.id, new Set(p.resources!.map((r) => r.platformId))]))
+  }
+}
+
+describe('violating resources', () => {
+  it('are read only for policies a threshold counts, 1,000 a page, with what exceptions match on', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      const outcome = await runStage(
+        client,
+        policyConfig({
+          evaluation: 'latest',
+          thresholds: THRESHOLDS,
+          recordBaseline: true,
+          samples: 0
+        })
+      )
+      const p = byName(outcome)
+      expect(p['Unattached EBS volumes'].resources).toHaveLength(1500)
+      expect(p['S3 buckets without default encryption'].resources).toHaveLength(3)
+      // No threshold for low, and no exception names it: never read.
+      expect(p['EC2 instances without owner tag'].resources).toBeUndefined()
+      const pages = sim.requestsTo('GET', VIOLATIONS)
+      expect(pages.map((r) => r.query.per_page?.[0])).toEqual(['1000', '1000', '1000', '1000'])
+      expect(pages.map((r) => r.query.page?.[0]).sort()).toEqual(['1', '1', '1', '2'])
+      expect(p['IAM users without MFA'].resources?.[0]).toEqual({
+        platformId: expect.stringMatching(/^aws_iam_users_/),
+        name: expect.any(String),
+        accountId: expect.any(String),
+        accountName: expect.any(String),
+        region: expect.any(String),
+        tags: expect.any(Array),
+        cloud: 'aws',
+        resourceType: 'IAM User'
+      })
+    }))
+
+  it('give the samples of the policies they were read for, without another request', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      const outcome = await runStage(
+        client,
+        policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, recordBaseline: true })
+      )
+      const p = byName(outcome)
+      expect(p['IAM users without MFA'].samples).toHaveLength(2)
+      expect(p['EC2 instances without owner tag'].samples).toHaveLength(5)
+      // Four resource pages, and a sample request only for the policy not read (low).
+      expect(
+        sim
+          .requestsTo('GET', VIOLATIONS)
+          .map((r) => r.query.per_page?.[0])
+          .sort()
+      ).toEqual(['1000', '1000', '1000', '1000', '5'])
+    }))
+
+  it('are not read at all without a baseline, exceptions or baseline-write', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      await runStage(client, policyConfig({ evaluation: 'latest', samples: 0 }))
+      expect(sim.requestsTo('GET', VIOLATIONS)).toHaveLength(0)
+    }))
+
+  it('keep their ids across evaluations; a swap fails a new-only gate at max-critical-violations: 0', () =>
+    withSimulator(SWAP, async (_sim, client) => {
+      const config = policyConfig({ thresholds: THRESHOLDS, samples: 0 })
+      const before = await runStage(client, {
+        ...config,
+        evaluation: 'latest',
+        recordBaseline: true
+      })
+      const baseline = baselineOf(before)
+      const after = await runStage(
+        client,
+        { ...config, gateOn: 'new', baseline },
+        { runCompletedAt: activeRunCompletedAt(_sim) }
+      )
+      const critical = byName(after)['S3 buckets without default encryption']
+      // The count did not change: only the per-resource comparison sees the swap.
+      expect(critical.violations).toBe(3)
+      expect(after.resources?.policies[critical.id]).toMatchObject({
+        new: 1,
+        fixed: 1,
+        unchanged: 2
+      })
+      expect(after.resources?.policies[byName(after)['IAM users without MFA'].id]).toMatchObject({
+        new: 0,
+        fixed: 0,
+        unchanged: 2
+      })
+      expect(after.gate.reasons).toEqual([
+        '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      ])
+      // A re-run against the same baseline and the same Platform state: the same verdict.
+      const again = await runStage(
+        client,
+        { ...config, gateOn: 'new', baseline },
+        { runCompletedAt: activeRunCompletedAt(_sim) }
+      )
+      expect(again.gate).toEqual(after.gate)
+      expect(again.resources).toEqual(after.resources)
+    }))
+})

@@ -1,0 +1,202 @@
+// Per-resource judging: the baseline comparison and the exceptions, as pure functions of their
+// inputs and "today".
+
+import { describe, expect, it } from '@jest/globals'
+import { decide } from '../../src/verdict/decide.js'
+import { judgeResources } from '../../src/verdict/resources.js'
+import {
+  baselineFile,
+  DEFAULT_THRESHOLDS,
+  exceptionEntry,
+  policy,
+  policyOutcome,
+  resource,
+  resourceSettings
+} from '../__fixtures__/report.js'
+
+const ids = (...names: string[]) => names.map((name) => `aws_s3_buckets_${name}`)
+
+/** A critical policy whose resources are `names`, judged against a baseline of `before`. */
+function swapped(names: string[], before: string[]) {
+  const critical = policy({
+    name: 'Public S3 buckets',
+    severity: 'critical',
+    violations: names.length
+  })
+  critical.resources = ids(...names).map((id) => resource(id))
+  return { critical, baseline: baselineFile({ [critical.id]: ids(...before) }) }
+}
+
+function gateOf(
+  policies: ReturnType<typeof policy>[],
+  settings = resourceSettings(),
+  gateOn: 'all' | 'new' = 'new'
+) {
+  return decide({
+    cancelled: false,
+    errors: [],
+    policies: policyOutcome(policies),
+    gate: { thresholds: DEFAULT_THRESHOLDS, gateOn, resources: settings }
+  })
+}
+
+describe('the baseline, per resource', () => {
+  it('fails a new-only gate on a swap: one resource fixed, another new, the same count', () => {
+    const { critical, baseline } = swapped(['b', 'c'], ['a', 'b'])
+    const verdict = gateOf([critical], resourceSettings({ baseline }))
+    expect(verdict.resources?.policies[critical.id]).toMatchObject({
+      new: 1,
+      fixed: 1,
+      unchanged: 1,
+      newCounted: 1
+    })
+    expect(verdict.result).toBe('fail')
+    expect(verdict.reasons).toEqual([
+      '1 new critical violation; at most 0 allowed (max-critical-violations)'
+    ])
+  })
+
+  it('passes when every resource was already in the baseline, however many there are', () => {
+    const { critical, baseline } = swapped(['a', 'b'], ['a', 'b', 'c'])
+    const verdict = gateOf([critical], resourceSettings({ baseline }))
+    expect(verdict.result).toBe('pass')
+    expect(verdict.resources?.policies[critical.id]).toMatchObject({ new: 0, fixed: 1 })
+  })
+
+  it('gives the same verdict for the same inputs, on every re-run', () => {
+    const { critical, baseline } = swapped(['b', 'c'], ['a', 'b'])
+    const settings = resourceSettings({ baseline })
+    expect(gateOf([critical], settings)).toEqual(gateOf([critical], settings))
+  })
+
+  it('warns about an old baseline, naming its age, and about policies it does not know', () => {
+    const { critical } = swapped(['a'], [])
+    const old = baselineFile({ other: [] }, '2026-10-01T00:00:00Z')
+    old.policies.set('unrelated', new Set())
+    const other = policy({ name: 'Open security groups', severity: 'high', violations: 0 })
+    other.resources = []
+    const verdict = judgeResources([critical, other], resourceSettings({ baseline: old }))
+    expect(verdict.inputError).toMatch(/made for other policies/)
+    const known = baselineFile({ [other.id]: [] }, '2026-10-01T00:00:00Z')
+    const warned = judgeResources([critical, other], resourceSettings({ baseline: known }))
+    expect(warned.warnings).toEqual([
+      'The baseline "baseline.json" is 57 days old (made 2026-10-01T00:00:00Z), older than 30 days (baseline-max-age-days): refresh it from the default branch.',
+      '1 policy is not in the baseline, so all their violating resources are new: "Public S3 buckets".'
+    ])
+  })
+
+  it('fails on a baseline made for other policies', () => {
+    const { critical } = swapped(['a'], [])
+    const verdict = gateOf([critical], resourceSettings({ baseline: baselineFile({ x: ['y'] }) }))
+    expect(verdict.reasons[0]).toMatch(
+      /^Inputs: Input "baseline-file": "baseline.json" lists 1 policy, none of them among the 1 selected policy/
+    )
+  })
+})
+
+describe('exceptions', () => {
+  const critical = policy({ name: 'Public S3 buckets', severity: 'critical', violations: 5 })
+  critical.resources = [
+    resource('aws_s3_buckets_legacy-1', { accountName: 'sandbox', region: 'eu-west-1' }),
+    resource('aws_s3_buckets_legacy-2', { tags: ['team:payments'] }),
+    resource('aws_s3_buckets_app', { accountId: '210987654321', tags: ['env=prod'] }),
+    resource('aws_s3_buckets_data', { region: 'us-west-2', tags: ['env=staging'] }),
+    resource('aws_s3_buckets_logs')
+  ]
+  const judge = (...entries: ReturnType<typeof exceptionEntry>[]) =>
+    judgeResources(
+      [critical],
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries } })
+    )
+  const suppressedBy = (...entries: ReturnType<typeof exceptionEntry>[]) =>
+    judge(...entries).exceptions.map((status) => status.matched)
+
+  it('suppress exactly what they match: names, ids, accounts, regions, tags', () => {
+    const entry = (fields: Parameters<typeof exceptionEntry>[0]) =>
+      exceptionEntry({ policy: 'Public S3 buckets', ...fields })
+    expect(
+      suppressedBy(
+        entry({ resources: ['legacy-*'], accounts: ['sandbox'] }),
+        entry({ tags: ['team'] }),
+        entry({ accounts: ['2109*'], tags: ['env=prod'] }),
+        entry({ regions: ['us-west-?'], tags: ['env=prod'] }),
+        entry({ resources: ['aws_s3_buckets_logs'] })
+      )
+    ).toEqual([1, 1, 1, 0, 1])
+  })
+
+  it('with no matcher cover the whole policy, named by id as well as by name', () => {
+    expect(suppressedBy(exceptionEntry({ policy: critical.id }))).toEqual([5])
+    expect(suppressedBy(exceptionEntry({ policy: 'Another policy' }))).toEqual([0])
+  })
+
+  it('never count toward the thresholds, in gate-on: all or new', () => {
+    const exceptions = {
+      path: 'exceptions.yml',
+      entries: [
+        exceptionEntry({ policy: 'Public S3 buckets', resources: ['legacy-*', 'app', 'data'] })
+      ]
+    }
+    const all = gateOf([critical], resourceSettings({ exceptions }), 'all')
+    expect(all.gate?.rows[0]).toMatchObject({ violations: 1, breached: true })
+    expect(all.resources?.suppressed).toBe(4)
+    const baseline = baselineFile({ [critical.id]: [] })
+    const onlyNew = gateOf([critical], resourceSettings({ exceptions, baseline }))
+    expect(onlyNew.resources?.policies[critical.id]).toMatchObject({
+      new: 5,
+      newCounted: 1,
+      suppressed: 4
+    })
+    expect(onlyNew.resources?.policies[critical.id].suppressedBy).toEqual([{ entry: 0, count: 4 }])
+    expect(onlyNew.reasons).toEqual([
+      '1 new critical violation; at most 0 allowed (max-critical-violations)'
+    ])
+  })
+
+  it('that are expired, too long or malformed suppress nothing and say why', () => {
+    const verdict = judge(
+      exceptionEntry({ policy: critical.name, expires: '2026-11-26', line: 3 }),
+      exceptionEntry({ policy: critical.name, expires: '2027-03-01', line: 8 }),
+      exceptionEntry({
+        policy: critical.name,
+        reason: undefined,
+        problems: ['no "reason"'],
+        line: 13
+      }),
+      exceptionEntry({
+        policy: critical.name,
+        expires: '2026-12-05',
+        resources: ['logs'],
+        line: 18
+      }),
+      exceptionEntry({
+        policy: critical.name,
+        expires: '2026-11-27',
+        resources: ['nothing-*'],
+        line: 23
+      })
+    )
+    expect(
+      verdict.exceptions.map(({ state, problem, matched, expiringSoon }) => ({
+        state,
+        problem,
+        matched,
+        expiringSoon
+      }))
+    ).toEqual([
+      { state: 'expired', problem: 'expired on 2026-11-26', matched: 0, expiringSoon: false },
+      {
+        state: 'too-long',
+        problem:
+          'expires on 2027-03-01, more than 90 days from today (max-exception-days; at most 2027-02-25)',
+        matched: 0,
+        expiringSoon: false
+      },
+      { state: 'invalid', problem: 'no "reason"', matched: 0, expiringSoon: false },
+      { state: 'active', problem: undefined, matched: 1, expiringSoon: true },
+      // Expires today: still valid today, and unused.
+      { state: 'active', problem: undefined, matched: 0, expiringSoon: true }
+    ])
+    expect(verdict.suppressed).toBe(1)
+  })
+})

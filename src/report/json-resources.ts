@@ -1,0 +1,101 @@
+// The per-resource parts of the JSON report: the baseline section (which makes the report a
+// baseline file), the exceptions and their fate, and the new counts per severity.
+
+import { BASELINE_FORMAT, BASELINE_VERSION } from '../inputs/config.js'
+import type { Redactor } from '../lib/log-safety.js'
+import { SEVERITY_ORDER } from '../lib/severity.js'
+import type { PolicyOutcome } from '../policies/outcome.js'
+import type { ExceptionState } from '../verdict/exceptions.js'
+import type { GateVerdict } from '../verdict/gate.js'
+import type { ResourceVerdict } from '../verdict/resources.js'
+import type { JsonPolicies } from './json-report.js'
+import { text } from './json-values.js'
+import type { RunReport } from './model.js'
+
+export interface JsonBaseline {
+  format: typeof BASELINE_FORMAT
+  version: typeof BASELINE_VERSION
+  createdAt: string
+  policies: { id: string; name: string; resources: string[] }[]
+}
+
+export interface JsonExceptions {
+  file: string
+  /** Resources suppressed over all policies; they never count toward the thresholds. */
+  suppressedViolations: number
+  entries: JsonExceptionEntry[]
+}
+
+export interface JsonExceptionEntry {
+  line: number
+  policy: string | null
+  /** `active` entries suppress; the others suppress nothing. */
+  state: ExceptionState
+  problem: string | null
+  reason: string | null
+  owner: string | null
+  link: string | null
+  expires: string | null
+  expiringSoon: boolean
+  /** Resources it suppressed; 0 for an active entry is an unused one. */
+  matched: number
+}
+
+/** The gate's new counts per severity; the unknown severities are what the total has beyond them. */
+export function newPerSeverity(
+  gate: GateVerdict,
+  resources: ResourceVerdict | undefined
+): JsonPolicies['newViolations'] {
+  if (!resources?.baseline) return null
+  const of = (severity: string): number =>
+    gate.rows.find((row) => row.severity === severity)?.newViolations ?? 0
+  const known = SEVERITY_ORDER.reduce((sum, severity) => sum + of(severity), 0)
+  return {
+    critical: of('critical'),
+    high: of('high'),
+    medium: of('medium'),
+    low: of('low'),
+    unknownSeverity: of('total') - known,
+    total: of('total')
+  }
+}
+
+/** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
+export function jsonBaseline(
+  outcome: PolicyOutcome,
+  report: RunReport,
+  redact: Redactor
+): JsonBaseline | null {
+  const read = outcome.policies.filter((policy) => policy.resources !== undefined)
+  if (read.length === 0) return null
+  return {
+    format: BASELINE_FORMAT,
+    version: BASELINE_VERSION,
+    createdAt: report.finishedAt || report.startedAt,
+    policies: read.map((policy) => ({
+      id: redact(String(policy.id)),
+      name: redact(String(policy.name)),
+      resources: policy.resources!.map((resource) => resource.platformId)
+    }))
+  }
+}
+
+export function jsonExceptions(resources: ResourceVerdict | undefined): JsonExceptions | null {
+  if (resources?.exceptionsFile === undefined) return null
+  return {
+    file: resources.exceptionsFile,
+    suppressedViolations: resources.suppressed,
+    entries: resources.exceptions.map(({ entry, state, problem, expiringSoon, matched }) => ({
+      line: entry.line,
+      policy: text(entry.policy),
+      state,
+      problem: text(problem),
+      reason: text(entry.reason),
+      owner: text(entry.owner),
+      link: text(entry.link),
+      expires: text(entry.expires),
+      expiringSoon,
+      matched
+    }))
+  }
+}

@@ -1,0 +1,170 @@
+// Per resource: each policy's violating resources against the baseline (new, fixed, unchanged) and
+// against the exceptions (suppressed). Pure, so the same inputs give the same verdict on a re-run.
+
+import type { BaselineFile, ExceptionsFile } from '../inputs/config.js'
+import { plural, quoteList } from '../lib/text.js'
+import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
+import { judgeEntry, namesPolicy, resourceMatcher, type ExceptionStatus } from './exceptions.js'
+
+/** New resources kept per policy to show. */
+const NEW_SAMPLES = 5
+const DAY_MS = 86_400_000
+
+export interface ResourceSettings {
+  baseline?: BaselineFile
+  exceptions?: ExceptionsFile
+  maxExceptionDays: number
+  baselineMaxAgeDays: number
+  /** `YYYY-MM-DD`, from the clock. */
+  today: string
+}
+
+export interface PolicyJudgement {
+  policyId: string
+  /** Compared with the baseline: there is one and the policy's resources were read. */
+  compared: boolean
+  /** New (not in the baseline), fixed (in it, gone now), unchanged; 0 when not compared. */
+  new: number
+  fixed: number
+  unchanged: number
+  /** New and not suppressed: what `gate-on: new` counts. */
+  newCounted: number
+  suppressed: number
+  /** Which entries (index into `exceptions`) suppressed how many resources, in file order. */
+  suppressedBy: { entry: number; count: number }[]
+  /** Some new, not suppressed resources (at most NEW_SAMPLES). */
+  newSamples: ViolatingResource[]
+}
+
+export interface ResourceVerdict {
+  baseline?: { path: string; createdAt: string; ageDays: number }
+  exceptionsFile?: string
+  /**
+   * Policy id → its judgement; only policies whose resources were read. Plain data (no Map), as
+   * every report renders from a deep copy.
+   */
+  policies: Record<string, PolicyJudgement>
+  /** Every entry of the exceptions file, in file order. */
+  exceptions: ExceptionStatus[]
+  suppressed: number
+  warnings: string[]
+  /** An input error found only once the selection is known (a baseline for other policies). */
+  inputError?: string
+}
+
+export function judgeResources(
+  policies: readonly PolicyResult[],
+  settings: ResourceSettings
+): ResourceVerdict {
+  const { baseline, exceptions } = settings
+  const statuses = (exceptions?.entries ?? []).map((entry) =>
+    judgeEntry(entry, settings.today, settings.maxExceptionDays)
+  )
+  const verdict: ResourceVerdict = {
+    baseline: baseline && {
+      path: baseline.path,
+      createdAt: baseline.createdAt,
+      ageDays: Math.floor(
+        (Date.parse(`${settings.today}T23:59:59Z`) - Date.parse(baseline.createdAt)) / DAY_MS
+      )
+    },
+    exceptionsFile: exceptions?.path,
+    policies: {},
+    exceptions: statuses,
+    suppressed: 0,
+    warnings: [],
+    inputError: baseline && foreignBaseline(baseline, policies)
+  }
+  for (const policy of policies) {
+    if (policy.resources === undefined) continue
+    const judgement = judgePolicy(policy, policy.resources, baseline, statuses)
+    verdict.policies[policy.id] = judgement
+    verdict.suppressed += judgement.suppressed
+  }
+  verdict.warnings.push(...baselineWarnings(verdict, policies, settings))
+  return verdict
+}
+
+function judgePolicy(
+  policy: PolicyResult,
+  resources: readonly ViolatingResource[],
+  baseline: BaselineFile | undefined,
+  statuses: ExceptionStatus[]
+): PolicyJudgement {
+  const known = baseline?.policies.get(policy.id)
+  const matchers = statuses.flatMap((status, index) =>
+    status.state === 'active' && namesPolicy(status.entry, policy)
+      ? [{ index, status, matches: resourceMatcher(status.entry) }]
+      : []
+  )
+  const judgement: PolicyJudgement = {
+    policyId: policy.id,
+    compared: baseline !== undefined,
+    new: 0,
+    fixed: 0,
+    unchanged: 0,
+    newCounted: 0,
+    suppressed: 0,
+    suppressedBy: [],
+    newSamples: []
+  }
+  const current = new Set<string>()
+  const bySuppressor = new Map<number, number>()
+  for (const resource of resources) {
+    current.add(resource.platformId)
+    const isNew = baseline !== undefined && !known?.has(resource.platformId)
+    if (isNew) judgement.new++
+    else if (baseline !== undefined) judgement.unchanged++
+    const by = matchers.find((m) => m.matches(resource))
+    if (by) {
+      by.status.matched++
+      judgement.suppressed++
+      bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1)
+    } else if (isNew) {
+      judgement.newCounted++
+      if (judgement.newSamples.length < NEW_SAMPLES) judgement.newSamples.push(resource)
+    }
+  }
+  for (const id of known ?? []) if (!current.has(id)) judgement.fixed++
+  judgement.suppressedBy = [...bySuppressor]
+    .sort(([a], [b]) => a - b)
+    .map(([entry, count]) => ({ entry, count }))
+  return judgement
+}
+
+/** A baseline none of whose policies is selected was made for another selection. */
+function foreignBaseline(
+  baseline: BaselineFile,
+  policies: readonly PolicyResult[]
+): string | undefined {
+  if (baseline.policies.size === 0 || policies.length === 0) return undefined
+  if (policies.some((policy) => baseline.policies.has(policy.id))) return undefined
+  return `Input "baseline-file": "${baseline.path}" lists ${plural(baseline.policies.size, 'policy', 'policies')}, none of them among the ${plural(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`
+}
+
+function baselineWarnings(
+  verdict: ResourceVerdict,
+  policies: readonly PolicyResult[],
+  settings: ResourceSettings
+): string[] {
+  const { baseline } = settings
+  if (!baseline || !verdict.baseline || verdict.inputError) return []
+  const warnings: string[] = []
+  if (verdict.baseline.ageDays > settings.baselineMaxAgeDays) {
+    warnings.push(
+      `The baseline "${baseline.path}" is ${plural(verdict.baseline.ageDays, 'day')} old (made ${baseline.createdAt}), older than ${settings.baselineMaxAgeDays} days (baseline-max-age-days): refresh it from the default branch.`
+    )
+  }
+  const missing = policies.filter(
+    (policy) => policy.id in verdict.policies && !baseline.policies.has(policy.id)
+  )
+  if (missing.length > 0) {
+    warnings.push(
+      `${plural(missing.length, 'policy is', 'policies are')} not in the baseline, so all their violating resources are new: ${quoteList(
+        missing.map((policy) => policy.name),
+        5
+      )}.`
+    )
+  }
+  return warnings
+}
