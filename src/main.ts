@@ -3,15 +3,16 @@
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
 
 import * as core from '@actions/core'
-import type { ActionConfig } from './inputs/config.js'
+import { InputError, type ActionConfig } from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
-import { createRedactor, type Redactor } from './lib/log-safety.js'
+import { createRedactor, oneLine, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import type { StageDeps } from './platform/deps.js'
+import { resolveSelection, type ResolvedSelection } from './policies/select.js'
 import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
 import { publishReport } from './report/publish.js'
@@ -33,6 +34,7 @@ interface Findings {
   sync?: SyncOutcome
   policies?: RunReport['policies']
   policiesSkipped?: string
+  platformVersion?: string
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -98,8 +100,10 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     await cancelOnSignal(findings, deps, tracker, wiring)
   })
   try {
-    if (config.sync) await syncStage(config, findings, deps, tracker, redact)
-    if (config.policies && !abort.signal.aborted) await policyStage(config, findings, deps, redact)
+    const resolved = await prepare(config, findings, deps, redact)
+    if (resolved && config.sync) await syncStage(config, findings, deps, tracker, redact)
+    if (resolved && config.policies && !abort.signal.aborted)
+      await policyStage(config, findings, deps, redact, resolved)
   } finally {
     // After a signal the handler is still using the client to cancel the run, and exits itself.
     if (!abort.signal.aborted) client.dispose()
@@ -115,10 +119,37 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   ]
   if (reasons.length === 0) return
   const message = redact(failureMessage(reasons))
-  if (config.report.softFail) {
+  // soft-fail softens a gate result, never a mistake in the workflow.
+  const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
+  if (config.report.softFail && !inputMistake) {
     log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
   } else {
     core.setFailed(message)
+  }
+}
+
+/**
+ * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
+ * policy selection's names, so that a mistake fails in seconds, not after the sync.
+ */
+async function prepare(
+  config: ActionConfig,
+  findings: Findings,
+  deps: StageDeps,
+  redact: Redactor
+): Promise<ResolvedSelection | undefined> {
+  const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo())
+  if (!info) return undefined
+  findings.platformVersion = oneLine(info.version, 60)
+  deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`)
+  if (!config.policies) return { groups: [] }
+  try {
+    return await resolveSelection(deps.client, config.policies)
+  } catch (error) {
+    findings.errors.push(
+      stageError(error instanceof InputError ? 'inputs' : 'policies', error, redact)
+    )
+    return undefined
   }
 }
 
@@ -141,7 +172,8 @@ async function policyStage(
   config: ActionConfig,
   findings: Findings,
   deps: StageDeps,
-  redact: Redactor
+  redact: Redactor,
+  resolved: ResolvedSelection
 ): Promise<void> {
   const reason = policySkipReason(config, findings)
   if (reason) {
@@ -151,7 +183,7 @@ async function policyStage(
   }
   const runCompletedAt = findings.sync?.run?.completed_at ?? undefined
   findings.policies = await stage(findings, 'policies', redact, () =>
-    runPolicyStage(config.policies!, deps, { runCompletedAt })
+    runPolicyStage(config.policies!, deps, { runCompletedAt, resolved })
   )
 }
 
@@ -214,7 +246,8 @@ async function publishFindings(
 }
 
 function buildReport(findings: Findings, config?: ActionConfig): RunReport {
-  const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings
+  const { startedAt, errors, cancelled, sync, policies, policiesSkipped, platformVersion } =
+    findings
   const gate = config?.policies && {
     thresholds: config.policies.thresholds,
     gateOn: config.policies.gateOn
@@ -225,6 +258,7 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     verdict: decide({ cancelled, errors, sync, policies, gate }),
     softFail: config?.report.softFail ?? false,
     platformUrl: config?.apiBaseUrl,
+    platformVersion,
     startedAt,
     finishedAt: new Date().toISOString(),
     sync,

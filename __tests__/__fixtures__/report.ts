@@ -271,6 +271,7 @@ export function runReport(
     actionVersion: '1.0.0',
     softFail: false,
     platformUrl: 'https://cloudquery.example.com/api',
+    platformVersion: 'v1.42.0',
     startedAt: STARTED_AT,
     finishedAt: FINISHED_AT,
     syncName: SYNC_NAME,

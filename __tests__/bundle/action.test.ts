@@ -129,9 +129,14 @@ describe('the bundle, spawned as the runner spawns it', () => {
       }).toEqual({ request: `${request.method} ${request.path}`, auth: 'Bearer test-api-key' })
       expect(request.headers['user-agent']).toMatch(userAgent)
     }
-    // Started, followed to its end, and the policies read once they were fresh.
+    // The preflight, then started, followed to its end, and the policies read once they were fresh.
     const templates = sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)
-    expect(templates.slice(0, 3)).toEqual([`GET ${RUNS}`, `POST ${RUNS}`, `GET ${RUN}`])
+    expect(templates.slice(0, 4)).toEqual([
+      'GET /platform-info',
+      `GET ${RUNS}`,
+      `POST ${RUNS}`,
+      `GET ${RUN}`
+    ])
     expect(templates).toContain('GET /policies')
     expect(sim.requests.every((r) => r.status !== undefined && r.status < 300)).toBe(true)
   })
@@ -190,6 +195,7 @@ describe('the bundle, spawned as the runner spawns it', () => {
     })
     // No polling, no policy stage: the run's data is not in the results yet.
     expect(run.sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)).toEqual([
+      'GET /platform-info',
       `GET ${RUNS}`,
       `POST ${RUNS}`
     ])

@@ -39,7 +39,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const MAX_SAMPLES = 100
 
 /** Where the README says what to do about an empty key. */
-export const EMPTY_API_KEY_MESSAGE =
+const EMPTY_API_KEY_MESSAGE =
   'Input "api-key" is empty: the secret passed to it is not set or not available to this run. ' +
   'Usual reasons: pull requests from forks and Dependabot pull requests get no secrets (Dependabot has its own secret store); ' +
   "the secret's name differs from the one in the workflow (names are exact); " +

@@ -26,6 +26,8 @@ export interface RunReport {
   softFail: boolean
   /** The API base (`…/api`), never with the key; absent when the inputs could not be read. */
   platformUrl?: string
+  /** What `GET /platform-info` said the Platform's version is; absent before the preflight. */
+  platformVersion?: string
   startedAt: string
   /** Empty until the report is published. */
   finishedAt: string

@@ -7,7 +7,7 @@ import type { PolicyOutcome } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { evaluateGate, type GateVerdict } from './gate.js'
 
-export type StageName = 'inputs' | 'sync' | 'policies'
+export type StageName = 'inputs' | 'platform' | 'sync' | 'policies'
 
 export interface StageError {
   stage: StageName
@@ -63,6 +63,8 @@ export function stageLabel(stage: StageName | 'report'): string {
   switch (stage) {
     case 'inputs':
       return 'Inputs'
+    case 'platform':
+      return 'Platform'
     case 'sync':
       return 'Sync stage'
     case 'policies':
