@@ -20,7 +20,13 @@ import { stageLabel, type ReportContext, type ReportError, type RunReport } from
 import { interruptedOutcome, type SyncOutcome } from './sync/outcome.js'
 import { runSyncStage } from './sync/stage.js'
 import { cancelStartedRun, RunTracker } from './sync/tracker.js'
-import { decide, type StageError, type StageName, type Verdict } from './verdict/decide.js'
+import {
+  decide,
+  failureMessage,
+  type StageError,
+  type StageName,
+  type Verdict
+} from './verdict/decide.js'
 import { ACTION_VERSION } from './version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
@@ -227,10 +233,15 @@ function policySkipReason(config: ActionConfig, findings: Findings): string | un
   const { sync } = findings
   if (!config.sync) return undefined
   if (findings.errors.length > 0 || !sync) return 'the sync stage did not finish'
+  // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
+  if (sync.verdict === 'fail') {
+    if (sync.waited) return 'the sync run failed, so the policy results would not reflect it'
+    return config.sync.ifRunning === 'fail' && !sync.startedByAction
+      ? 'no run was started: the sync already had an active run and "if-running" is "fail"'
+      : 'the sync stage failed before its run finished'
+  }
   if (!sync.waited)
     return 'the run was not awaited (wait: false), so its data is not in the results yet'
-  if (sync.verdict === 'fail')
-    return 'the sync run failed, so the policy results would not reflect it'
   return undefined
 }
 
@@ -271,13 +282,6 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     gateOn: config?.policies?.gateOn,
     evaluationMode: config?.policies?.evaluation
   }
-}
-
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons: string[]): string {
-  const [first, ...rest] = reasons
-  const more = rest.length > 0 ? ` (and ${rest.length} more reason(s))` : ''
-  return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`
 }
 
 function stageError(stage: StageName, error: unknown, redact: Redactor): StageError {

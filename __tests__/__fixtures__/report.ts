@@ -96,7 +96,7 @@ export const partialSync = (): SyncOutcome =>
   syncOutcome({
     run: syncRun({ status_reason: 'partial_success', errors: 3 }),
     warnings: [
-      `Run ${RUN_ID} of sync "${SYNC_NAME}" completed with partial success: 3 error(s) and 2 warning(s); some tables may be incomplete.`
+      `Run ${RUN_ID} of sync "${SYNC_NAME}" completed with partial success: 3 errors and 2 warnings; some tables may be incomplete.`
     ]
   })
 

@@ -359,11 +359,16 @@ export function summaryProblems(summary: string, allowedLinks: readonly string[]
     else if (!allowedLinks.includes(match[1])) problems.push(`a link: ${match[0]}`)
     rest = rest.replace(match[0], '')
   }
-  for (const match of rest.matchAll(/\bhttps?:\/\/\S+|\bwww\.\S+/gi)) {
+  // GitHub links and mentions nothing inside <code>.
+  const outsideCode = (text: string): string => text.replace(/<code>.*?<\/code>/g, '')
+  for (const match of outsideCode(rest).matchAll(/\bhttps?:\/\/\S+|\bwww\.\S+/gi)) {
     problems.push(`a bare URL GitHub would link: ${match[0]}`)
   }
-  for (const match of summary.matchAll(/(?<![\w`])@[\w-]+/g)) {
+  for (const match of outsideCode(summary).matchAll(/(?<![\w`])@[\w-]+/g)) {
     problems.push(`a mention: ${match[0]}`)
+  }
+  for (const match of summary.matchAll(/[\u200b-\u200f\u2060\ufeff]/g)) {
+    problems.push(`an invisible character U+${match[0].charCodeAt(0).toString(16)}`)
   }
   problems.push(...tableProblems(summary))
   return problems

@@ -69,7 +69,7 @@ describe('renderSummary: a full passing run', () => {
     expect(footer).toContain('CloudQuery Platform GitHub Action 1.0.0')
     expect(footer).toContain(`[Workflow run](${WORKFLOW_RUN_URL})`)
     expect(footer).toContain(
-      'Platform <code>https:\u200d//cloudquery.example.com/api</code> (version v1.42.0)'
+      'Platform <code>https://cloudquery.example.com/api</code> (version v1.42.0)'
     )
     expect(footer).toContain('finished 2026-11-27 10:07:30 UTC')
   })

@@ -3,6 +3,7 @@
 // fundamental first. Nothing else decides the result: publishing only renders it.
 
 import type { GateOn, Thresholds } from '../inputs/config.js'
+import { plural } from '../lib/text.js'
 import type { PolicyOutcome } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { evaluateGate, type GateVerdict } from './gate.js'
@@ -72,4 +73,13 @@ export function stageLabel(stage: StageName | 'report'): string {
     case 'report':
       return 'Report'
   }
+}
+
+/** One line for the step's failure: the annotations and the summary carry the details. */
+export function failureMessage(reasons: readonly string[]): string {
+  const [first, ...rest] = reasons
+  const more = rest.length > 0 ? ` (and ${plural(rest.length, 'more reason')})` : ''
+  // The reasons are sentences; the line adds its own full stop.
+  const reason = (first ?? 'see the job summary').replace(/[.\s]+$/, '')
+  return `CloudQuery Platform gate failed: ${reason}${more}. See the job summary for details.`
 }
