@@ -17,7 +17,13 @@ import {
   table,
   type Markdown
 } from './markdown.js'
-import { hasError, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import {
+  hasError,
+  stalePolicies,
+  violatingPolicies,
+  violationTotals,
+  type RunReport
+} from './model.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './summary-pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
@@ -63,6 +69,7 @@ export function renderThresholdsTable(
   // The column the gate judges (all or new violations) is in bold.
   const count = (judged: boolean, value: number): Markdown =>
     judged ? markup`**${escapeCell(value)}**` : escapeCell(value)
+  const newCell = newViolationsCell(outcome, gateOn, count)
   const rows = gate.rows.map((row) => {
     const status = row.breached
       ? markup`❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
@@ -72,7 +79,7 @@ export function renderThresholdsTable(
     return [
       row.severity === 'total' ? markup`**Total**` : severityLabel(row.severity),
       count(gateOn !== 'new', row.violations),
-      count(gateOn === 'new', row.newViolations),
+      newCell(row.newViolations),
       escapeCell(row.allowed),
       status
     ]
@@ -82,16 +89,35 @@ export function renderThresholdsTable(
     rows.splice(rows.length - 1, 0, [
       markup`❔ Other severities`,
       escapeCell(outcome.unknownSeverityViolations),
-      escapeCell(outcome.newUnknownSeverityViolations),
+      newCell(outcome.newUnknownSeverityViolations),
       escapeCell(undefined),
       markup`counted in the total`
     ])
   }
-  return table(
-    [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
-    rows,
-    ['left', 'right', 'right', 'right', 'left']
+  return blocks(
+    table(
+      [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
+      rows,
+      ['left', 'right', 'right', 'right', 'left']
+    ),
+    gateOn !== 'new' && outcome.newViolationsPartial
+      ? markup`_New: added since each policy's previous evaluation. With ${codeSpan('gate-on: all')} only the most severe violating policies are compared: ≥ is a lower bound, — means none was compared._`
+      : undefined
   )
+}
+
+/**
+ * With `gate-on: all` a policy's previous count is looked up only for the most severe violating
+ * policies, so a `New` figure may cover some policies or none: never show it as an exact 0.
+ */
+function newViolationsCell(
+  outcome: PolicyOutcome,
+  gateOn: string | undefined,
+  count: (judged: boolean, value: number) => Markdown
+): (value: number) => Markdown {
+  if (gateOn === 'new' || !outcome.newViolationsPartial)
+    return (value) => count(gateOn === 'new', value)
+  return (value) => (value > 0 ? markup`≥ ${escapeCell(value)}` : escapeCell(undefined))
 }
 
 export function renderViolatingPolicies(
@@ -220,8 +246,21 @@ export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
       [firstDate, ...otherDates],
       [trend.map((point) => escapeCell(point.violations))],
       trend.map(() => 'right')
-    )
+    ),
+    trendNote(outcome, last)
   )
+}
+
+/** Why the trend's last day may differ from the gate's total. */
+function trendNote(outcome: PolicyOutcome, last: number | undefined): Markdown | undefined {
+  const { violations } = violationTotals(outcome)
+  const notes = [
+    outcome.trendNote,
+    last !== undefined && last !== violations
+      ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${plural(outcome.policies.length, 'selected active policy', 'selected active policies')} (${violations} now).`
+      : undefined
+  ].filter((note): note is string => note !== undefined)
+  return notes.length > 0 ? markup`_${escapeText(notes.join(' '), 600)}_` : undefined
 }
 
 /** Values as a line of block characters, lowest to highest; a missing value is a `·`. */
