@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { parseInputs } from '../src/inputs/parse.js'
 import { OUTPUT_NAMES } from '../src/report/outputs.js'
-import { ACTION_VERSION } from '../src/version.js'
+import { ACTION_VERSION } from '../src/lib/version.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2608);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5257);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29677,7 +29677,21 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 2608:
+/***/ 7471:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ ACTION_VERSION),
+/* harmony export */   _: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/** Sent in the User-Agent; a test keeps it equal to package.json's version. */
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
+
+
+/***/ }),
+
+/***/ 5257:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29726,7 +29740,7 @@ var platform_url = __nccwpck_require__(6658);
 // EXTERNAL MODULE: ./src/inputs/values.ts
 var values = __nccwpck_require__(8463);
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
-// Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
+// The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
 
@@ -30376,7 +30390,7 @@ function isoDate(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/policies/stage.ts
-// Stage 4: the policy results. Select the policies the workflow names, make sure each one's result
+// The policy stage. Select the policies the workflow names, make sure each one's result
 // is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
 // previous evaluation), and gather samples and the trend. Judging the counts is the verdict step's.
 //
@@ -31958,32 +31972,6 @@ async function publishReport(report, context, settings, { redact, log }) {
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/sync/outcome.ts
-// What the sync stage found about the run, as a value: the verdict step judges it and the report
-// renders it.
-/** What is known before (or without) following the run to its end: the verdict waits for the run. */
-function outcomeSoFar(tracker) {
-    return {
-        syncName: tracker.syncName,
-        run: tracker.run,
-        startedByAction: tracker.startedByAction,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
-    };
-}
-/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
-function interruptedOutcome(tracker) {
-    return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/sync/run-status.ts
 // What a run's status means: active, ended, finished (data ingested), failed, and the stage's
 // verdict on a finished run. Pure, so each rule is tested without HTTP.
@@ -32225,6 +32213,102 @@ async function listRunsOrExplain(client, syncName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sync/tracker.ts
+// What is known about the run at any moment, for whoever must act on it before the stage returns:
+// the signal handler that cancels it and the post step that cleans up after a killed process. Its
+// state is read-only from outside and changes only through the named methods below.
+
+
+class RunTracker {
+    syncName;
+    onRunKnown;
+    known;
+    starting;
+    /** `onRunKnown` runs whenever the run becomes known, so its identity survives a killed process. */
+    constructor(syncName, onRunKnown = () => undefined) {
+        this.syncName = syncName;
+        this.onRunKnown = onRunKnown;
+    }
+    get runId() {
+        return this.known?.run.id;
+    }
+    /** The run's latest known state. */
+    get run() {
+        return this.known?.run;
+    }
+    /** This action created the run (so it may cancel it); false when it attached to one. */
+    get startedByAction() {
+        return this.known?.startedByAction ?? false;
+    }
+    /** Settles once a start request under way has answered (or at once when there is none). */
+    async startSettled() {
+        await this.starting;
+    }
+    /** The run to follow is known: started by this action, or attached to. */
+    runKnown(run, startedByAction) {
+        this.known = { run, startedByAction };
+        this.onRunKnown(this);
+    }
+    /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
+    startPending(creating) {
+        // Nobody awaits this but a signal handler: a failed start (or a failed save of the run's
+        // identity, which the end of the step repeats) must not become an unhandled rejection.
+        this.starting = creating.then((created) => this.runKnown(created, true)).catch(() => undefined);
+    }
+    /** A status check read the run's current state. */
+    statusSeen(run) {
+        if (this.known)
+            this.known = { ...this.known, run };
+    }
+    /** The answer to a cancel: what it says changed, over the last state seen. */
+    cancelAnswered(run) {
+        if (this.known)
+            this.known = { ...this.known, run: { ...this.known.run, ...run } };
+    }
+}
+/**
+ * Cancels the run this action started (never one it attached to, nor one that already ended);
+ * returns its new state, or undefined when there was nothing to cancel or the cancel failed.
+ */
+async function cancelStartedRun(client, tracker, log) {
+    if (!tracker.runId || !tracker.startedByAction)
+        return undefined;
+    if (tracker.run && (0,types/* isTerminal */.Hd)(tracker.run.status))
+        return undefined;
+    try {
+        const run = await client.cancelRun(tracker.syncName, tracker.runId);
+        tracker.cancelAnswered(run);
+        log.info(`Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`);
+        return run;
+    }
+    catch (error) {
+        log.warning(`Could not cancel run ${tracker.runId}: ${(0,lib_text/* messageOf */.bD)(error)}`);
+        return undefined;
+    }
+}
+/** What is known before (or without) following the run to its end: the verdict waits for the run. */
+function outcomeSoFar(tracker) {
+    return {
+        syncName: tracker.syncName,
+        run: tracker.run,
+        startedByAction: tracker.startedByAction,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
+function interruptedOutcome(tracker) {
+    return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/sync/logs.ts
 // A sync run's log lines: the stored ones (logs/query) for a failed run, and the live stream
 // (logs/live) while waiting. The stream is best-effort: the run's status stays the source of truth,
@@ -32412,73 +32496,6 @@ class LiveLogs {
     }
 }
 
-;// CONCATENATED MODULE: ./src/sync/tracker.ts
-// What is known about the run at any moment, for whoever must act on it before the stage returns:
-// the signal handler that cancels it and the post step that cleans up after a killed process. Its
-// state is read-only from outside and changes only through the named methods below.
-
-
-class RunTracker {
-    syncName;
-    onRunKnown;
-    known;
-    starting;
-    /** `onRunKnown` runs whenever the run becomes known, so its identity survives a killed process. */
-    constructor(syncName, onRunKnown = () => undefined) {
-        this.syncName = syncName;
-        this.onRunKnown = onRunKnown;
-    }
-    get runId() {
-        return this.known?.run.id;
-    }
-    /** The run's latest known state. */
-    get run() {
-        return this.known?.run;
-    }
-    /** This action created the run (so it may cancel it); false when it attached to one. */
-    get startedByAction() {
-        return this.known?.startedByAction ?? false;
-    }
-    /** Settles once a start request under way has answered (or at once when there is none). */
-    async startSettled() {
-        await this.starting;
-    }
-    /** The run to follow is known: started by this action, or attached to. */
-    runKnown(run, startedByAction) {
-        this.known = { run, startedByAction };
-        this.onRunKnown(this);
-    }
-    /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
-    startPending(creating) {
-        this.starting = creating.then((created) => this.runKnown(created, true), () => undefined);
-    }
-    /** A newer state of the run was read (a status check, or the answer to a cancel). */
-    statusSeen(run) {
-        if (this.known)
-            this.known = { ...this.known, run: { ...this.known.run, ...run } };
-    }
-}
-/**
- * Cancels the run this action started (never one it attached to, nor one that already ended);
- * returns its new state, or undefined when there was nothing to cancel or the cancel failed.
- */
-async function cancelStartedRun(client, tracker, log) {
-    if (!tracker.runId || !tracker.startedByAction)
-        return undefined;
-    if (tracker.run && (0,types/* isTerminal */.Hd)(tracker.run.status))
-        return undefined;
-    try {
-        const run = await client.cancelRun(tracker.syncName, tracker.runId);
-        tracker.statusSeen(run);
-        log.info(`Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`);
-        return run;
-    }
-    catch (error) {
-        log.warning(`Could not cancel run ${tracker.runId}: ${(0,lib_text/* messageOf */.bD)(error)}`);
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/sync/wait.ts
 // Following the run to its end: an adaptive poll of its status, woken early by the end of its live
 // log stream, a progress line now and then, and on timeout the cancel of a run this action started.
@@ -32616,7 +32633,7 @@ async function failureLogs(config, { client, log }, run, stream) {
 }
 
 ;// CONCATENATED MODULE: ./src/sync/stage.ts
-// Stage 3: the sync run. Start a run of the named sync (or adopt one), follow it to its end and its
+// The sync stage. Start a run of the named sync (or adopt one), follow it to its end and its
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
 // `if-running: fail`) are results; only a Platform that cannot be talked to throws.
 
@@ -32663,13 +32680,12 @@ async function fetchTablesWithErrors(client, syncName, runId, log) {
     }
 }
 
-// EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: ./src/lib/version.ts
+var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's main step. It only wires the steps together — inputs → platform client → sync →
 // policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
-
 
 
 
@@ -32705,7 +32721,9 @@ async function run(env = process.env) {
         findings.errors.push(stageError('inputs', error, redact));
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
-        await publishReport(buildReport(findings), context, settings, { redact, log });
+        const problems = await publishReport(buildReport(findings), context, settings, { redact, log });
+        for (const problem of problems)
+            log.warning(problem.message);
         core.setFailed(redact((0,lib_text/* messageOf */.bD)(error)));
         return;
     }
@@ -32749,19 +32767,19 @@ async function runStages(config, findings, wiring) {
     removeSignalHandlers();
     (0,post/* saveRunState */.iZ)(tracker, true);
     const { verdict, problems } = await wiring.publish();
-    // A report file that later steps cannot read fails the step too, though not the verdict.
-    const reasons = [
-        ...verdict.reasons,
-        ...problems.map((p) => `${stageLabel(p.stage)}: ${p.message}`)
-    ];
-    if (reasons.length === 0)
-        return;
-    const message = redact(failureMessage(reasons));
-    if (config.report.softFail) {
-        log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
+    if (verdict.result === 'fail') {
+        const message = redact(failureMessage(verdict.reasons));
+        if (config.report.softFail) {
+            log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
+        }
+        else {
+            core.setFailed(message);
+        }
     }
-    else {
-        core.setFailed(message);
+    // A report file that later steps cannot read fails the step whatever the verdict (and soft-fail,
+    // which is about the gate) says: the `result` output still tells the gate's verdict.
+    for (const problem of problems) {
+        core.setFailed(redact(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`));
     }
 }
 async function syncStage(config, findings, deps, tracker, redact) {
@@ -32916,8 +32934,8 @@ var log_safety = __nccwpck_require__(9160);
 var poll = __nccwpck_require__(5439);
 // EXTERNAL MODULE: ./src/lib/text.ts
 var lib_text = __nccwpck_require__(9112);
-// EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: ./src/lib/version.ts
+var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/platform/errors.ts
 // One error type for any failure to get a usable answer from the Platform: it names the request,
 // the status and the server's own words, and says what a user can do about it.
@@ -33515,20 +33533,6 @@ async function runPost() {
         client.dispose();
     }
 }
-
-
-/***/ }),
-
-/***/ 311:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Y: () => (/* binding */ ACTION_VERSION),
-/* harmony export */   _: () => (/* binding */ USER_AGENT)
-/* harmony export */ });
-/** Sent in the User-Agent; a test keeps it equal to package.json's version. */
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 
 /***/ }),

@@ -17,9 +17,9 @@ import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
 import { publishReport } from './report/publish.js'
 import { stageLabel, type ReportContext, type ReportError, type RunReport } from './report/model.js'
-import { interruptedOutcome, type SyncOutcome } from './sync/outcome.js'
+import type { SyncOutcome } from './sync/outcome.js'
 import { runSyncStage } from './sync/stage.js'
-import { cancelStartedRun, RunTracker } from './sync/tracker.js'
+import { cancelStartedRun, interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
   failureMessage,
@@ -27,7 +27,7 @@ import {
   type StageName,
   type Verdict
 } from './verdict/decide.js'
-import { ACTION_VERSION } from './version.js'
+import { ACTION_VERSION } from './lib/version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000
@@ -59,7 +59,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     findings.errors.push(stageError('inputs', error, redact))
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
-    await publishReport(buildReport(findings), context, settings, { redact, log })
+    const problems = await publishReport(buildReport(findings), context, settings, { redact, log })
+    for (const problem of problems) log.warning(problem.message)
     core.setFailed(redact(messageOf(error)))
     return
   }
@@ -68,9 +69,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       `"platform-url" uses plain http:// to a remote host: the API key travels in clear text. Use https://.`
     )
   }
-  let published: Promise<Outcome> | undefined
+  let published: Promise<Published> | undefined
   // Once: by the end of the run, or by the signal handler before it.
-  const publish = (): Promise<Outcome> =>
+  const publish = (): Promise<Published> =>
     (published ??= publishFindings(findings, config, context, { redact, log }))
   await runStages(config, findings, { env, redact, log, publish })
 }
@@ -80,11 +81,11 @@ interface Wiring {
   redact: Redactor
   log: Logger
   /** Decides the verdict on the findings so far and publishes the report (once). */
-  publish: () => Promise<Outcome>
+  publish: () => Promise<Published>
 }
 
 /** The verdict, and the parts of the report that could not be written. */
-interface Outcome {
+interface Published {
   verdict: Verdict
   problems: ReportError[]
 }
@@ -118,19 +119,24 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   removeSignalHandlers()
   saveRunState(tracker, true)
   const { verdict, problems } = await wiring.publish()
-  // A report file that later steps cannot read fails the step too, though not the verdict.
-  const reasons = [
-    ...verdict.reasons,
-    ...problems.map((p) => `${stageLabel(p.stage)}: ${p.message}`)
-  ]
-  if (reasons.length === 0) return
-  const message = redact(failureMessage(reasons))
-  // soft-fail softens a gate result, never a mistake in the workflow.
-  const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
-  if (config.report.softFail && !inputMistake) {
-    log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
-  } else {
-    core.setFailed(message)
+  if (verdict.result === 'fail') {
+    const message = redact(failureMessage(verdict.reasons))
+    // soft-fail softens a gate result, never a mistake in the workflow.
+    const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
+    if (config.report.softFail && !inputMistake) {
+      log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
+    } else {
+      core.setFailed(message)
+    }
+  }
+  // A report file that later steps cannot read fails the step whatever the verdict (and soft-fail,
+  // which is about the gate) says: the `result` output still tells the gate's verdict.
+  for (const problem of problems) {
+    core.setFailed(
+      redact(
+        `${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`
+      )
+    )
   }
 }
 
@@ -250,7 +256,7 @@ async function publishFindings(
   config: ActionConfig,
   context: ReportContext,
   deps: { redact: Redactor; log: Logger }
-): Promise<Outcome> {
+): Promise<Published> {
   const report = buildReport(findings, config)
   const problems = await publishReport(report, context, config.report, deps)
   return { verdict: report.verdict, problems }

@@ -41,7 +41,9 @@ let runs: Record<
   | 'badTimeout'
   | 'badChoice'
   | 'oomKilled'
-  | 'timeout',
+  | 'timeout'
+  | 'unwritableReport'
+  | 'unwritableReportSoftFail',
   BundleRun
 >
 
@@ -62,7 +64,11 @@ beforeAll(async () => {
         run: { ...FAST.run, finalStatus: 'failed', statusReason: 'oom_killed' }
       }),
     timeout: () =>
-      runBundle({ ...passing, run: { ...FAST.run, durationMs: 60_000 } }, { timeout: '3s' })
+      runBundle({ ...passing, run: { ...FAST.run, durationMs: 60_000 } }, { timeout: '3s' }),
+    // A path under a file: no directory can be made there.
+    unwritableReport: () => runBundle(passing, { 'report-file': '/dev/null/report.json' }),
+    unwritableReportSoftFail: () =>
+      runBundle(passing, { 'report-file': '/dev/null/report.json', 'soft-fail': 'true' })
   })
 }, 60_000)
 
@@ -155,6 +161,21 @@ describe('the bundle, spawned as the runner spawns it', () => {
     expect(run.summary).toContain('Public S3 buckets')
     expect(errors(run).join('\n')).toMatch(/2 critical violations; at most 0 allowed/)
     expect(reportOf(run)).toMatchObject({ result: 'fail', softFail: false })
+  })
+
+  it('fails the step when the JSON report cannot be written, soft-fail or not, and keeps the verdict', () => {
+    for (const run of [runs.unwritableReport, runs.unwritableReportSoftFail]) {
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs).toMatchObject({ result: 'pass', 'report-file': '' })
+      expect(run.summary).toContain('## ✅ CloudQuery Platform: passed')
+      expect(run.summary).toContain('**Report:** Could not write the JSON report to')
+      expect(errors(run)).toContainEqual(
+        expect.stringMatching(
+          /^Report: Could not write the JSON report to "\/dev\/null\/report\.json": .*\(the gate's result: pass\)\.$/
+        )
+      )
+      expect(errors(run).join('\n')).not.toContain('gate failed')
+    }
   })
 
   it('passes the step with soft-fail, but reports the result as fail', () => {

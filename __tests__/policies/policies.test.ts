@@ -71,10 +71,10 @@ describe('policy stage: selection and counts', () => {
     }))
 
   it('reads a 7-day trend with the same filters', () =>
-    withSimulator({ policies: POLICIES }, async (sim, client) => {
+    withSimulator({ policies: POLICIES }, async (sim, client, clock) => {
       const outcome = await runStage(client, policyConfig({ severities: ['critical', 'high'] }))
 
-      const day = (ago: number) => new Date(Date.now() - ago * DAY).toISOString().slice(0, 10)
+      const day = (ago: number) => new Date(clock.now() - ago * DAY).toISOString().slice(0, 10)
       expect(outcome.trend.map((point) => point.date)).toEqual([6, 5, 4, 3, 2, 1, 0].map(day))
       expect(outcome.trend[6].violations).toBe(5)
       const [request] = sim.requestsTo('GET', '/policies/violations-history')

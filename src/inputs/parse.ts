@@ -1,4 +1,4 @@
-// Stage 1: the workflow's inputs, parsed and validated into one typed configuration. Nothing here
+// The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
 import { KNOWN_SEVERITIES } from '../lib/severity.js'

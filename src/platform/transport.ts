@@ -13,7 +13,7 @@ import {
 import { createRedactor, oneLine, type Redactor } from '../lib/log-safety.js'
 import { abortableSleep, type Sleep } from '../lib/poll.js'
 import { messageOf } from '../lib/text.js'
-import { USER_AGENT } from '../version.js'
+import { USER_AGENT } from '../lib/version.js'
 import {
   classifyTransportFailure,
   hintFor,

@@ -1,4 +1,4 @@
-// Stage 4: the policy results. Select the policies the workflow names, make sure each one's result
+// The policy stage. Select the policies the workflow names, make sure each one's result
 // is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
 // previous evaluation), and gather samples and the trend. Judging the counts is the verdict step's.
 //

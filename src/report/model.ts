@@ -29,7 +29,7 @@ export interface RunReport {
   /** What `GET /platform-info` said the Platform's version is; absent before the preflight. */
   platformVersion?: string
   startedAt: string
-  /** Empty until the report is published. */
+  /** When the report was made (the end of the run, or the moment a signal arrived). */
   finishedAt: string
   sync?: SyncOutcome
   policies?: PolicyOutcome

@@ -1,8 +1,7 @@
-// What the sync stage found about the run, as a value: the verdict step judges it and the report
-// renders it.
+// What the sync stage found about the run, as a value (types only): the verdict step judges it and
+// the report renders it.
 
 import type { SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
-import type { RunTracker } from './tracker.js'
 
 export type SyncVerdict = 'pass' | 'fail'
 
@@ -26,28 +25,4 @@ export interface SyncOutcome {
   logLines: string[]
   /** How many times the run's status was read while waiting. */
   statusChecks: number
-}
-
-/** What is known before (or without) following the run to its end: the verdict waits for the run. */
-export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
-  return {
-    syncName: tracker.syncName,
-    run: tracker.run,
-    startedByAction: tracker.startedByAction,
-    waited: false,
-    verdict: 'pass',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
-    waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
-    statusChecks: 0
-  }
-}
-
-/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
-export function interruptedOutcome(tracker: RunTracker): SyncOutcome | undefined {
-  return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined
 }

@@ -1,4 +1,4 @@
-// Stage 3: the sync run. Start a run of the named sync (or adopt one), follow it to its end and its
+// The sync stage. Start a run of the named sync (or adopt one), follow it to its end and its
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
 // `if-running: fail`) are results; only a Platform that cannot be talked to throws.
 
@@ -8,10 +8,10 @@ import { messageOf } from '../lib/text.js'
 import type { PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { SyncRunTableStat } from '../platform/types.js'
-import { outcomeSoFar, type SyncOutcome } from './outcome.js'
+import type { SyncOutcome } from './outcome.js'
 import { isFinished, judgeRun, runDurationSeconds } from './run-status.js'
 import { resolveRun } from './start.js'
-import type { RunTracker } from './tracker.js'
+import { outcomeSoFar, type RunTracker } from './tracker.js'
 import { waitForRun } from './wait.js'
 
 const MAX_TABLES = 10

@@ -6,6 +6,7 @@ import { messageOf } from '../lib/text.js'
 import type { Logger } from '../lib/logger.js'
 import type { PlatformClient } from '../platform/client.js'
 import { isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
+import type { SyncOutcome } from './outcome.js'
 
 export class RunTracker {
   private known?: { run: SyncRunDetails; startedByAction: boolean }
@@ -44,14 +45,18 @@ export class RunTracker {
 
   /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
   startPending(creating: Promise<SyncRunDetails>): void {
-    this.starting = creating.then(
-      (created) => this.runKnown(created, true),
-      () => undefined
-    )
+    // Nobody awaits this but a signal handler: a failed start (or a failed save of the run's
+    // identity, which the end of the step repeats) must not become an unhandled rejection.
+    this.starting = creating.then((created) => this.runKnown(created, true)).catch(() => undefined)
   }
 
-  /** A newer state of the run was read (a status check, or the answer to a cancel). */
-  statusSeen(run: Partial<SyncRunDetails>): void {
+  /** A status check read the run's current state. */
+  statusSeen(run: SyncRunDetails): void {
+    if (this.known) this.known = { ...this.known, run }
+  }
+
+  /** The answer to a cancel: what it says changed, over the last state seen. */
+  cancelAnswered(run: Partial<SyncRunDetails>): void {
     if (this.known) this.known = { ...this.known, run: { ...this.known.run, ...run } }
   }
 }
@@ -69,7 +74,7 @@ export async function cancelStartedRun(
   if (tracker.run && isTerminal(tracker.run.status)) return undefined
   try {
     const run = await client.cancelRun(tracker.syncName, tracker.runId)
-    tracker.statusSeen(run)
+    tracker.cancelAnswered(run)
     log.info(
       `Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`
     )
@@ -78,4 +83,28 @@ export async function cancelStartedRun(
     log.warning(`Could not cancel run ${tracker.runId}: ${messageOf(error)}`)
     return undefined
   }
+}
+
+/** What is known before (or without) following the run to its end: the verdict waits for the run. */
+export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
+  return {
+    syncName: tracker.syncName,
+    run: tracker.run,
+    startedByAction: tracker.startedByAction,
+    waited: false,
+    verdict: 'pass',
+    reasons: [],
+    warnings: [],
+    timedOut: false,
+    cancelledByAction: false,
+    waitedMs: 0,
+    tablesWithErrors: [],
+    logLines: [],
+    statusChecks: 0
+  }
+}
+
+/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
+export function interruptedOutcome(tracker: RunTracker): SyncOutcome | undefined {
+  return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined
 }
