@@ -164,7 +164,7 @@ describe('parseInputs', () => {
     expect(message).toMatch(/secret's name/)
     expect(message).toContain('${{ vars.NAME }}')
     expect(message).toContain('${{ secrets.NAME }}')
-    expect(message).toMatch(/README.*Troubleshooting, "api-key is empty"/)
+    expect(message).toMatch(/README's Troubleshooting \(Input "api-key" is empty\) for the fix/)
   })
 
   it.each([

@@ -44,7 +44,7 @@ const EMPTY_API_KEY_MESSAGE =
   'Usual reasons: pull requests from forks and Dependabot pull requests get no secrets (Dependabot has its own secret store); ' +
   "the secret's name differs from the one in the workflow (names are exact); " +
   'or it is passed as ${{ vars.NAME }} (a variable) instead of ${{ secrets.NAME }}. ' +
-  'The README says how to fix it: Troubleshooting, "api-key is empty".'
+  'See the README\'s Troubleshooting (Input "api-key" is empty) for the fix.'
 
 /**
  * Parses every input, in every mode (an input the mode does not use is still checked), and throws
