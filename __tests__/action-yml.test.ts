@@ -77,7 +77,7 @@ describe('action.yml', () => {
   })
 
   it("lists every input in the README's with: block, with its default", () => {
-    const block = /```yaml\n- uses: [^\n]+\n  with:\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    const block = /```yaml\n- uses: [^\n]+\n {2}with:\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
     const listed = Object.fromEntries(
       [...block.matchAll(/^ {4}([a-z-]+): (.*)$/gm)].map(([, name, value]) => [
         name,

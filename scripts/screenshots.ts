@@ -15,6 +15,7 @@ import { startGitHubFake } from '../__tests__/helpers/github-fake.js'
 import { preset } from '../simulator/scenario.js'
 import { startSimulator } from '../simulator/server.js'
 import { ROOT, runAction } from './action-runner.js'
+import { demoInputs } from './demo-inputs.js'
 import { githubPage } from './screenshots/page.js'
 
 const CHROMIUM = process.env.CHROMIUM ?? 'chromium'
@@ -27,14 +28,7 @@ async function demoOutput(): Promise<{ summary: string; comment: string }> {
   const github = await startGitHubFake()
   try {
     const result = await runAction({
-      inputs: {
-        'platform-url': sim.url,
-        'api-key': sim.scenario.apiKey,
-        'sync-name': sim.scenario.syncs[0].name,
-        'max-medium-violations': '20',
-        'pr-comment': 'always',
-        'github-token': 'ghs_screenshots'
-      },
+      inputs: { ...demoInputs(sim), 'pr-comment': 'always', 'github-token': 'ghs_screenshots' },
       env: {
         GITHUB_API_URL: github.apiUrl,
         GITHUB_EVENT_NAME: 'pull_request',

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
+  errorLines,
   FAST,
   OUTPUT_NAMES,
   PACKAGE,
@@ -72,12 +73,7 @@ beforeAll(async () => {
   })
 }, 60_000)
 
-/** Lines of the `::error::` commands, decoded. */
-function errors(run: BundleRun): string[] {
-  return workflowCommands(run.stdout)
-    .filter((c) => c.name === 'error')
-    .map((c) => c.data)
-}
+const errors = (run: BundleRun): string[] => errorLines(run.stdout)
 
 describe('the bundle, spawned as the runner spawns it', () => {
   it('starts, follows and passes a sync with its policies', () => {

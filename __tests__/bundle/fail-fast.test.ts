@@ -15,7 +15,7 @@ import {
   reportOf,
   runAll,
   runBundle,
-  workflowCommands,
+  errorLines,
   type BundleRun
 } from '../helpers/bundle.js'
 
@@ -81,7 +81,7 @@ beforeAll(async () => {
       badKey: () => runBundle(FAST, { 'api-key': 'not-the-key' }),
       badRole: () => runBundle({ ...FAST, forbidden: ['/platform-info'] }),
       groupTypo: () => runBundle(FAST, { 'policy-groups': 'CIS AWZ', 'soft-fail': 'true' }),
-      policyTypo: () => runBundle(FAST, { policies: 'No such policy' })
+      policyTypo: () => runBundle(FAST, { policies: 'No such policy', 'soft-fail': 'true' })
     })
     webRun = runs.webServer
   } finally {
@@ -90,10 +90,7 @@ beforeAll(async () => {
 }, 60_000)
 
 function errors(run: BundleRun): string {
-  return workflowCommands(run.stdout)
-    .filter((c) => c.name === 'error')
-    .map((c) => c.data)
-    .join('\n')
+  return errorLines(run.stdout).join('\n')
 }
 
 function syncRunPosts(run: BundleRun): number {
@@ -152,25 +149,20 @@ describe('early failures, each with zero sync-run POSTs', () => {
     expect(errors(run)).toMatch(message)
   })
 
-  it('fails a policy-groups typo before the sync, with the names that exist, even with soft-fail', () => {
-    const run = runs.groupTypo
-    expect(run.exitCode).toBe(1)
-    expect(syncRunPosts(run)).toBe(0)
-    expect(errors(run)).toMatch(
-      /Input "policy-groups": no policy group .*"CIS AWZ".*Policy groups: /
-    )
-    expect(reportOf(run)).toMatchObject({
-      errors: [{ stage: 'inputs' }],
-      platformVersion: 'v1.42.0-simulator'
-    })
-  })
-
-  it('fails a policies typo before the sync, with the names that exist', () => {
-    const run = runs.policyTypo
-    expect(run.exitCode).toBe(1)
-    expect(syncRunPosts(run)).toBe(0)
-    expect(errors(run)).toMatch(
-      /Input "policies": no active policy .*"No such policy".*Active policies: /
-    )
-  })
+  it.each([
+    ['groupTypo', /Input "policy-groups": no policy group .*"CIS AWZ".*Policy groups: /],
+    ['policyTypo', /Input "policies": no active policy .*"No such policy".*Active policies: /]
+  ] as const)(
+    'fails a selection typo (%s) before the sync, with the names that exist, even with soft-fail',
+    (name, message) => {
+      const run = runs[name]
+      expect(run.exitCode).toBe(1)
+      expect(syncRunPosts(run)).toBe(0)
+      expect(errors(run)).toMatch(message)
+      expect(reportOf(run)).toMatchObject({
+        errors: [{ stage: 'inputs' }],
+        platformVersion: 'v1.42.0-simulator'
+      })
+    }
+  )
 })

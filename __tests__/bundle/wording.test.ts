@@ -8,7 +8,7 @@ import {
   reportOf,
   runAll,
   runBundle,
-  workflowCommands,
+  errorLines,
   type BundleRun
 } from '../helpers/bundle.js'
 
@@ -30,12 +30,6 @@ beforeAll(async () => {
   })
 }, 60_000)
 
-function errorLines(run: BundleRun): string[] {
-  return workflowCommands(run.stdout)
-    .filter((c) => c.name === 'error')
-    .map((c) => c.data)
-}
-
 describe('the words a failing run uses', () => {
   it('if-running: fail on a busy sync is not reported as wait: false anywhere', () => {
     const run = runs.busy
@@ -54,13 +48,13 @@ describe('the words a failing run uses', () => {
   it('a failed run: one full stop, no promise of logs below, its reason once in the summary', () => {
     const run = runs.failed
     expect(run.exitCode).toBe(1)
-    const failure = errorLines(run).find((line) =>
+    const failure = errorLines(run.stdout).find((line) =>
       line.startsWith('CloudQuery Platform gate failed')
     )
     expect(failure).toMatch(
       /failed \(error\) with \d+ errors?\. See the job summary for details\.$/
     )
-    for (const text of [...errorLines(run), run.summary, run.report]) {
+    for (const text of [...errorLines(run.stdout), run.summary, run.report]) {
       expect(text).not.toMatch(/\.\.(?!\.)/)
       expect(text).not.toMatch(/logs below|\(s\)/)
     }

@@ -231,6 +231,13 @@ function unescapeCommandValue(value: string, property = false): string {
   return out.replace(/%25/g, '%')
 }
 
+/** The data of each `::error` command (annotations and the step's failure), decoded. */
+export function errorLines(stdout: string): string[] {
+  return workflowCommands(stdout)
+    .filter((command) => command.name === 'error')
+    .map((command) => command.data)
+}
+
 /**
  * Every stdout line the runner would read as a workflow command, parsed as the runner parses it:
  * trimmed, `::name key=value,key=value::data`.
