@@ -17,10 +17,10 @@ import {
   reportOf,
   runAll,
   runBundle,
-  summaryProblems,
   workflowCommands,
   type BundleRun
 } from '../helpers/bundle.js'
+import { summaryProblems } from '../helpers/summary-problems.js'
 
 /** Each one a workflow command, HTML, Markdown or a mention, if it were taken as anything but text. */
 const INJECTIONS = [
