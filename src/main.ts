@@ -56,7 +56,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     config = parseInputs(envInputReader(env), env)
   } catch (error) {
-    findings.errors.push(stageError('inputs', error, redact))
+    // One error per bad input, so the summary and the JSON report list them one by one.
+    const messages = error instanceof InputError ? error.problems : [messageOf(error)]
+    for (const message of messages) findings.errors.push(stageError('inputs', message, redact))
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
     const problems = await publishReport(buildReport(findings), context, settings, { redact, log })

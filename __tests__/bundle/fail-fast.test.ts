@@ -107,6 +107,12 @@ describe('early failures, each with zero sync-run POSTs', () => {
     expect(message).toMatch(/Input "api-key" is empty.*forks and Dependabot/)
     expect(message).toMatch(/Input "timeout" is "soon"/)
     expect(message).toMatch(/Input "if-running" is "x"/)
+    // One entry per input in the report and the summary, not one run-on line.
+    expect(reportOf(run)).toMatchObject({
+      errors: [{ stage: 'inputs' }, { stage: 'inputs' }, { stage: 'inputs' }]
+    })
+    expect(run.summary).toMatch(/^- \*\*Inputs:\*\* Input "timeout" is "soon"/m)
+    expect(run.summary).not.toContain('⏎')
   })
 
   it('says a web server that is not the Platform is not one, with the full URL tried', () => {
