@@ -7,7 +7,7 @@ const transform = {
 }
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // Sources import siblings as `./x.js` (NodeNext); map them back to the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
@@ -34,6 +34,8 @@ export default {
   // `it.concurrent` cases (the bundle tests') run this many at once, not Jest's default 5: each
   // mostly waits on a spawned action and its simulator, so more at once costs little CPU.
   maxConcurrency: 16,
+  // The last line of `npm test` says so when contract tests were skipped for want of the spec.
+  reporters: ['default', '<rootDir>/__tests__/helpers/skip-reporter.mjs'],
   projects: [
     {
       ...common,

@@ -2,7 +2,8 @@
 // reads (with the same default), every output one it sets, and the README must document both.
 
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parse } from 'yaml'
 import { parseInputs } from '../src/inputs/parse.js'
 import { OUTPUT_NAMES } from '../src/report/outputs.js'
@@ -67,9 +68,65 @@ describe('action.yml', () => {
   })
 
   it('is documented in the README, every input and output', () => {
-    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {
-      expect(readme).toContain(`\`${name}\``)
+    // An input in the commented with: block, an output in backticks in the outputs table.
+    for (const name of Object.keys(action.inputs)) {
+      expect(readme).toMatch(new RegExp(`^ {4}${name}: `, 'm'))
     }
+    const outputs = readme.slice(readme.indexOf('## Outputs'), readme.indexOf('## Troubleshooting'))
+    for (const name of Object.keys(action.outputs)) expect(outputs).toContain(`\`${name}\``)
+  })
+
+  it("lists every input in the README's with: block, with its default", () => {
+    const block = /```yaml\n- uses: [^\n]+\n {2}with:\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    const listed = Object.fromEntries(
+      [...block.matchAll(/^ {4}([a-z-]+): (.*)$/gm)].map(([, name, value]) => [
+        name,
+        value === "''" ? '' : value
+      ])
+    )
+    const declared = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+    )
+    expect(listed).toEqual(declared)
+  })
+
+  it('keeps the README to one screen of reading: at most 12 KB', () => {
+    expect(Buffer.byteLength(readme, 'utf8')).toBeLessThanOrEqual(12 * 1024)
+  })
+
+  it('keys each troubleshooting entry by words the action really says', () => {
+    const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(join('src', file), 'utf8'))
+      .join('\n')
+    const troubleshooting = readme.slice(readme.indexOf('## Troubleshooting'))
+    const keys = [...troubleshooting.matchAll(/^\| (`.*?`(?: \/ `.*?`)*) \|/gm)].flatMap(
+      ([, cell]) => [...cell.matchAll(/`([^`]+)`/g)].map(([, key]) => key)
+    )
+    expect(keys.length).toBeGreaterThanOrEqual(12)
+    for (const key of keys)
+      expect({ key, found: sources.includes(key) }).toEqual({ key, found: true })
+  })
+
+  it('points the empty-key message at a troubleshooting entry that exists', () => {
+    expect(readme).toMatch(/^\| `Input "api-key" is empty` \|.*forks.*Dependabot/m)
+  })
+
+  it('shows the screenshots that npm run screenshots makes, and uses one marked name for the action', () => {
+    for (const image of ['docs/job-summary.png', 'docs/pr-comment.png']) {
+      expect(readme).toContain(image)
+      expect(readFileSync(image).subarray(1, 4).toString('latin1')).toBe('PNG')
+    }
+    const docs = readdirSync('docs')
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => readFileSync(join('docs', file), 'utf8'))
+    const uses = [readme, ...docs].flatMap((text) =>
+      [...text.matchAll(/uses: ([^\s@]+)@v1/g)].map(([, name]) => name)
+    )
+    expect(new Set(uses)).toEqual(new Set(['your-org/cloudquery-platform-action']))
+    expect(readme).toContain('> **`your-org/cloudquery-platform-action`** stands for this action')
+    // Badges as relative links, which GitHub resolves wherever the repository lives.
+    expect(readme).not.toMatch(/OWNER\/REPO|github\.com\/[^/)]+\/[^/)]+\/actions/)
   })
 
   it('carries the version of package.json in the User-Agent', () => {

@@ -29243,10 +29243,16 @@ __webpack_async_result__();
 /* harmony export */   q4: () => (/* binding */ BASELINE_FORMAT)
 /* harmony export */ });
 // The action's configuration, typed: what the inputs are parsed into and every stage reads.
+/** Every bad input at once: one line per problem, each naming the input, the value and what is accepted. */
 class InputError extends Error {
-    constructor(message) {
-        super(message);
+    problems;
+    constructor(problems) {
+        const list = typeof problems === 'string' ? [problems] : problems;
+        super(list.length === 1
+            ? list[0]
+            : `${list.length} inputs need fixing:\n${list.map((p) => `- ${p}`).join('\n')}`);
         this.name = 'InputError';
+        this.problems = list;
     }
 }
 /** The `format` and `version` of a baseline, in the JSON report and in a compact baseline file. */
@@ -29309,6 +29315,7 @@ function redactUrl(url) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gq: () => (/* binding */ invalid),
 /* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   Zw: () => (/* binding */ Problems),
 /* harmony export */   c3: () => (/* binding */ listOf),
 /* harmony export */   p0: () => (/* binding */ duration),
 /* harmony export */   p_: () => (/* binding */ list),
@@ -29323,6 +29330,32 @@ function redactUrl(url) {
 
 function invalid(name, value, accepted) {
     return new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`);
+}
+/** Collects every bad input instead of stopping at the first, so one run lists them all. */
+class Problems {
+    found = [];
+    /**
+     * What `reader` gives; on an InputError, the problem is recorded and the value is a placeholder
+     * that nobody sees, since `throwIfAny` throws before a configuration is returned.
+     */
+    check(reader) {
+        try {
+            return reader();
+        }
+        catch (error) {
+            if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz))
+                throw error;
+            this.found.push(...error.problems);
+            return undefined;
+        }
+    }
+    add(message) {
+        this.found.push(message);
+    }
+    throwIfAny() {
+        if (this.found.length > 0)
+            throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(this.found);
+    }
 }
 function valueOr(read, name, fallback) {
     const value = read(name);
@@ -29707,6 +29740,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/inputs/config.ts
+var inputs_config = __nccwpck_require__(2567);
 ;// CONCATENATED MODULE: ./src/lib/severity.ts
 // Severities, in one place: which ones the action knows, their order, and how counts per severity
 // add up. The Platform may send a severity the action does not know yet; such a one sorts after
@@ -29750,8 +29785,6 @@ function addUpBySeverity(items, count) {
 
 // EXTERNAL MODULE: ./src/platform/types.ts
 var types = __nccwpck_require__(9674);
-// EXTERNAL MODULE: ./src/inputs/config.ts
-var inputs_config = __nccwpck_require__(2567);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./src/lib/text.ts
@@ -29968,7 +30001,6 @@ var values = __nccwpck_require__(8463);
 
 
 
-
 /** Reads inputs the way the runner passes them: `INPUT_<NAME>`, hyphens kept. */
 function envInputReader(env) {
     return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
@@ -29977,88 +30009,102 @@ const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SAMPLES = 100;
 const MAX_EXCEPTION_DAYS = 3650;
-/** Parses every input; throws an InputError naming the first bad one. */
+/** Where the README says what to do about an empty key. */
+const EMPTY_API_KEY_MESSAGE = 'Input "api-key" is empty: the secret passed to it is not set or not available to this run. ' +
+    'Usual reasons: pull requests from forks and Dependabot pull requests get no secrets (Dependabot has its own secret store); ' +
+    "the secret's name differs from the one in the workflow (names are exact); " +
+    'or it is passed as ${{ vars.NAME }} (a variable) instead of ${{ secrets.NAME }}. ' +
+    'See the README\'s Troubleshooting (Input "api-key" is empty) for the fix.';
+/**
+ * Parses every input, in every mode (an input the mode does not use is still checked), and throws
+ * one InputError listing every bad one.
+ */
 function parseInputs(read, env = process.env) {
     const input = (name) => (read(name) ?? '').trim();
+    const problems = new values/* Problems */.Zw();
     const apiKey = input('api-key');
     if (apiKey === '')
-        throw new inputs_config/* InputError */.dz('Input "api-key" is required: the CloudQuery Platform API key.');
-    const apiBaseUrl = (0,platform_url/* parsePlatformUrl */.m)(input('platform-url'));
-    const sync = parseSyncConfig(input);
-    const policies = (0,values/* boolean */.zM)(input, 'evaluate-policies', true)
-        ? parsePolicyConfig(input, (name) => read(name) !== undefined)
-        : undefined;
-    if (!sync && !policies) {
-        throw new inputs_config/* InputError */.dz('Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.');
+        problems.add(EMPTY_API_KEY_MESSAGE);
+    const apiBaseUrl = problems.check(() => (0,platform_url/* parsePlatformUrl */.m)(input('platform-url')));
+    const sync = parseSyncConfig(input, problems);
+    const evaluate = problems.check(() => (0,values/* boolean */.zM)(input, 'evaluate-policies', true));
+    const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems);
+    const report = parseReportConfig(input, env, problems);
+    if (!sync && evaluate === false) {
+        problems.add('Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.');
     }
-    return { apiBaseUrl, apiKey, sync, policies, report: parseReportConfig(input, env) };
+    problems.throwIfAny();
+    return { apiBaseUrl, apiKey, sync, policies: evaluate ? policies : undefined, report };
 }
-/** No sync stage when the workflow names no sync (a policies-only gate). */
-function parseSyncConfig(input) {
+/** No sync stage when the workflow names no sync (a policies-only gate); its inputs are checked anyway. */
+function parseSyncConfig(input, problems) {
     const syncName = input('sync-name');
     const syncRunId = input('sync-run-id');
     if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
-        throw (0,values/* invalid */.Gq)('sync-name', syncName, 'letters, digits, "-" and "_" only (the sync\'s name, not its display name)');
+        problems.add((0,values/* invalid */.Gq)('sync-name', syncName, 'letters, digits, "-" and "_" only (the sync\'s name, not its display name)').message);
     }
     if (syncRunId !== '' && syncName === '') {
-        throw new inputs_config/* InputError */.dz('Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.');
+        problems.add('Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.');
     }
     if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
-        throw (0,values/* invalid */.Gq)('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab');
+        problems.add((0,values/* invalid */.Gq)('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab').message);
     }
-    if (syncName === '')
-        return undefined;
-    return {
+    const c = (reader) => problems.check(reader);
+    const config = {
         name: syncName,
         runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
-        ifRunning: (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail'], 'attach'),
-        wait: (0,values/* boolean */.zM)(input, 'wait', true),
-        timeoutMs: (0,values/* duration */.p0)(input, 'timeout', '60m'),
-        pollIntervalMs: (0,values/* duration */.p0)(input, 'poll-interval', '15s'),
-        cancelOnTimeout: (0,values/* boolean */.zM)(input, 'cancel-on-timeout', true),
-        logs: (0,values/* choice */.Yq)(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
-        maxErrors: (0,values/* wholeNumber */.rD)(input, 'max-sync-errors', '')
+        ifRunning: c(() => (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
+        wait: c(() => (0,values/* boolean */.zM)(input, 'wait', true)),
+        timeoutMs: c(() => (0,values/* duration */.p0)(input, 'timeout', '60m')),
+        pollIntervalMs: c(() => (0,values/* duration */.p0)(input, 'poll-interval', '15s')),
+        cancelOnTimeout: c(() => (0,values/* boolean */.zM)(input, 'cancel-on-timeout', true)),
+        logs: c(() => (0,values/* choice */.Yq)(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure')),
+        maxErrors: c(() => (0,values/* wholeNumber */.rD)(input, 'max-sync-errors', ''))
     };
+    return syncName === '' ? undefined : config;
 }
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
-function parsePolicyConfig(input, given) {
-    const gateOn = (0,values/* choice */.Yq)(input, 'gate-on', ['all', 'new'], 'all');
+function parsePolicyConfig(input, given, problems) {
+    const c = (reader) => problems.check(reader);
+    const limit = (name, fallback) => c(() => (0,values/* wholeNumber */.rD)(input, name, given(name) ? '' : fallback));
+    const gateOn = c(() => (0,values/* choice */.Yq)(input, 'gate-on', ['all', 'new'], 'all'));
     const baselineFile = input('baseline-file');
     if (gateOn === 'new' && baselineFile === '') {
-        throw new inputs_config/* InputError */.dz('Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".');
+        problems.add('Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".');
     }
     const exceptionsFile = input('exceptions-file');
     return {
         groups: (0,values/* list */.p_)(input('policy-groups')),
         policies: (0,values/* list */.p_)(input('policies')),
-        severities: (0,values/* listOf */.c3)(input, 'severities', KNOWN_SEVERITIES),
-        domains: (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR),
+        severities: c(() => (0,values/* listOf */.c3)(input, 'severities', KNOWN_SEVERITIES)),
+        domains: c(() => (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR)),
         thresholds: {
-            critical: (0,values/* wholeNumber */.rD)(input, 'max-critical-violations', given('max-critical-violations') ? '' : '0'),
-            high: (0,values/* wholeNumber */.rD)(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
-            medium: (0,values/* wholeNumber */.rD)(input, 'max-medium-violations', ''),
-            low: (0,values/* wholeNumber */.rD)(input, 'max-low-violations', ''),
-            total: (0,values/* wholeNumber */.rD)(input, 'max-violations', '')
+            critical: limit('max-critical-violations', '0'),
+            high: limit('max-high-violations', '0'),
+            medium: limit('max-medium-violations', ''),
+            low: limit('max-low-violations', ''),
+            total: limit('max-violations', '')
         },
         gateOn,
-        evaluation: (0,values/* choice */.Yq)(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
-        evaluationTimeoutMs: (0,values/* duration */.p0)(input, 'evaluation-timeout', '10m'),
-        samples: (0,values/* wholeNumber */.rD)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5,
-        maxExceptionDays: positive(input, 'max-exception-days', '90'),
-        baselineMaxAgeDays: positive(input, 'baseline-max-age-days', '30'),
+        evaluation: c(() => (0,values/* choice */.Yq)(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto')),
+        evaluationTimeoutMs: c(() => (0,values/* duration */.p0)(input, 'evaluation-timeout', '10m')),
+        samples: c(() => (0,values/* wholeNumber */.rD)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5),
+        maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
+        baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),
         recordBaseline: input('baseline-write') !== '',
-        baseline: baselineFile === '' ? undefined : readBaselineFile(baselineFile),
-        exceptions: exceptionsFile === '' ? undefined : readExceptionsFile(exceptionsFile)
+        baseline: baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile)),
+        exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
     };
 }
-function parseReportConfig(input, env) {
+function parseReportConfig(input, env, problems) {
     const reportFile = input('report-file');
+    const c = (reader) => problems.check(reader);
     return {
-        softFail: (0,values/* boolean */.zM)(input, 'soft-fail', false),
-        jobSummary: (0,values/* boolean */.zM)(input, 'job-summary', true),
-        annotations: (0,values/* boolean */.zM)(input, 'annotations', true),
+        softFail: c(() => (0,values/* boolean */.zM)(input, 'soft-fail', false)),
+        jobSummary: c(() => (0,values/* boolean */.zM)(input, 'job-summary', true)),
+        annotations: c(() => (0,values/* boolean */.zM)(input, 'annotations', true)),
         reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
-        prComment: (0,values/* choice */.Yq)(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
+        prComment: c(() => (0,values/* choice */.Yq)(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off')),
         githubToken: input('github-token'),
         commentTag: input('comment-tag'),
         baselineWrite: input('baseline-write')
@@ -30085,114 +30131,6 @@ var log_safety = __nccwpck_require__(9160);
 var poll = __nccwpck_require__(5439);
 // EXTERNAL MODULE: ./src/platform/client.ts + 3 modules
 var platform_client = __nccwpck_require__(389);
-;// CONCATENATED MODULE: ./src/policies/counting.ts
-// Counting: violations per severity over the selected policies, the warnings about counts the gate
-// cannot use as they are, and the stage's one-line summary for the log.
-
-
-
-function tally(policies) {
-    const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0);
-    return { violations: counts, unknownSeverityViolations: unknown };
-}
-function unknownSeverityWarning(policies) {
-    const bySeverity = new Map();
-    for (const p of policies) {
-        if (isKnownSeverity(p.severity))
-            continue;
-        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
-        entry.policies++;
-        entry.violations += p.violations ?? 0;
-        bySeverity.set(p.severity, entry);
-    }
-    if (bySeverity.size === 0)
-        return [];
-    const details = [...bySeverity]
-        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${(0,lib_text/* plural */.LS)(entry.policies, 'policy', 'policies')}, ${(0,lib_text/* plural */.LS)(entry.violations, 'violation')}`)
-        .join('; ');
-    return [
-        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
-    ];
-}
-function missingCountWarning(policies) {
-    const missing = policies.filter((p) => p.violations === undefined);
-    if (missing.length === 0)
-        return [];
-    return [
-        `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
-    ];
-}
-function summaryLine(policies, counts) {
-    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
-    if (counts.unknownSeverityViolations > 0) {
-        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
-    }
-    const total = sumCounts(counts.violations) + counts.unknownSeverityViolations;
-    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
-    const stale = policies.filter((p) => p.stale).length;
-    return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
-}
-
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/poll-schedule.ts
-// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
-// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
-// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
-// is being ingested. When the live log stream is open its end signals the run's end, so status
-// checks can stay sparse.
-const MIN_POLL_MS = 1000;
-/**
- * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
- * of a look each half second.
- */
-const INGESTION_POLL_MS = 1000;
-/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
-const NEAR_END_SHARE = 0.1;
-function nextPollDelay(input) {
-    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
-    if (input.awaitingIngestion)
-        return Math.min(INGESTION_POLL_MS, max);
-    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
-    // safety net for a Platform that leaves the stream open after the run.
-    if (input.streamOpen)
-        return max;
-    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
-    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
-    const expected = input.expectedDurationMs;
-    const age = input.runAgeMs ?? input.elapsedMs;
-    if (expected === undefined || expected <= 0)
-        return ramp;
-    const remaining = expected - age;
-    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
-    if (remaining > window) {
-        // Sparse in the middle, but never sleep past the start of the near-end window.
-        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
-    }
-    // About six looks spread over the window either side of the predicted end.
-    if (remaining > -window)
-        return clamp(window / 6, MIN_POLL_MS, max);
-    // Overdue: back off again, in proportion to how late the run is.
-    return clamp(-remaining / 4, MIN_POLL_MS, max);
-}
-/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
-function expectedDuration(runs) {
-    const durations = runs
-        .filter((run) => run.status === 'completed' && run.completed_at)
-        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
-        .filter((ms) => Number.isFinite(ms) && ms > 0)
-        .sort((a, b) => a - b);
-    if (durations.length === 0)
-        return undefined;
-    const middle = Math.floor(durations.length / 2);
-    return durations.length % 2 === 1
-        ? durations[middle]
-        : (durations[middle - 1] + durations[middle]) / 2;
-}
-function clamp(value, min, max) {
-    return Math.min(max, Math.max(min, value));
-}
-
 ;// CONCATENATED MODULE: ./src/lib/concurrency.ts
 // Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
 // enough that a Platform with thousands of policies is not hit by thousands of requests at once.
@@ -30300,6 +30238,196 @@ function distinct(pages) {
 }
 function evaluatedAt(policy) {
     return policy.run_at ? Date.parse(policy.run_at) : -Infinity;
+}
+
+;// CONCATENATED MODULE: ./src/policies/select.ts
+// Selection: the policy groups and policies the workflow names, resolved against what the Platform
+// has. A name that matches nothing is an input error that lists what exists.
+
+
+
+
+/**
+ * Resolves the group names and checks that every named policy exists, before anything costly: a
+ * typo then fails in seconds with the names that exist, not after an hour-long sync.
+ */
+async function resolveSelection(client, config) {
+    const groups = await resolveGroups(client, config.groups);
+    if (config.policies.length > 0) {
+        selectPolicies(await listPolicies(client, listingFilters(config, groups)), config);
+    }
+    return { groups };
+}
+/** What the policy listing is asked for: severities, a single domain, the groups' ids. */
+function listingFilters(config, groups) {
+    return {
+        severities: config.severities,
+        // The API takes a single domain. Several are filtered here from one listing rather than
+        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
+        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
+        // one walk instead of one per domain.
+        domain: config.domains.length === 1 ? config.domains[0] : undefined,
+        policyGroupIds: groups.map((group) => group.id)
+    };
+}
+async function resolveGroups(client, wanted) {
+    if (wanted.length === 0)
+        return [];
+    const { items } = await client.listPolicyGroups();
+    const found = new Map();
+    const missing = [];
+    for (const name of wanted) {
+        const key = name.toLowerCase();
+        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
+        if (matches.length === 0)
+            missing.push(name);
+        for (const group of matches)
+            found.set(group.id, group);
+    }
+    if (missing.length > 0) {
+        throw new inputs_config/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
+            ? 'There are no policy groups.'
+            : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => g.name))}.`}`);
+    }
+    return [...found.values()];
+}
+function selectPolicies(listed, config) {
+    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
+    if (config.policies.length === 0)
+        return inDomains;
+    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
+    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
+    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
+    if (missing.length > 0) {
+        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
+            ? ' matching the other filters (policy-groups, severities, domains)'
+            : '';
+        const names = [...new Set(inDomains.map((p) => p.name))].sort();
+        throw new inputs_config/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
+            ? `There are no active policies${narrowed}.`
+            : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
+    }
+    return chosen;
+}
+function describeSelection(config) {
+    const parts = [
+        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
+        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
+        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
+        config.policies.length > 0
+            ? (0,lib_text/* plural */.LS)(config.policies.length, 'named policy', 'named policies')
+            : ''
+    ].filter((part) => part !== '');
+    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
+}
+
+;// CONCATENATED MODULE: ./src/policies/counting.ts
+// Counting: violations per severity over the selected policies, the warnings about counts the gate
+// cannot use as they are, and the stage's one-line summary for the log.
+
+
+
+function tally(policies) {
+    const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0);
+    return { violations: counts, unknownSeverityViolations: unknown };
+}
+function unknownSeverityWarning(policies) {
+    const bySeverity = new Map();
+    for (const p of policies) {
+        if (isKnownSeverity(p.severity))
+            continue;
+        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
+        entry.policies++;
+        entry.violations += p.violations ?? 0;
+        bySeverity.set(p.severity, entry);
+    }
+    if (bySeverity.size === 0)
+        return [];
+    const details = [...bySeverity]
+        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${(0,lib_text/* plural */.LS)(entry.policies, 'policy', 'policies')}, ${(0,lib_text/* plural */.LS)(entry.violations, 'violation')}`)
+        .join('; ');
+    return [
+        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
+    ];
+}
+function missingCountWarning(policies) {
+    const missing = policies.filter((p) => p.violations === undefined);
+    if (missing.length === 0)
+        return [];
+    return [
+        `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
+    ];
+}
+function summaryLine(policies, counts) {
+    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
+    if (counts.unknownSeverityViolations > 0) {
+        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
+    }
+    const total = sumCounts(counts.violations) + counts.unknownSeverityViolations;
+    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
+    const stale = policies.filter((p) => p.stale).length;
+    return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
+}
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/lib/poll-schedule.ts
+// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
+// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
+// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
+// is being ingested. When the live log stream is open its end signals the run's end, so status
+// checks can stay sparse.
+const MIN_POLL_MS = 1000;
+/**
+ * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
+ * of a look each half second.
+ */
+const INGESTION_POLL_MS = 1000;
+/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
+const NEAR_END_SHARE = 0.1;
+function nextPollDelay(input) {
+    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
+    if (input.awaitingIngestion)
+        return Math.min(INGESTION_POLL_MS, max);
+    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
+    // safety net for a Platform that leaves the stream open after the run.
+    if (input.streamOpen)
+        return max;
+    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
+    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
+    const expected = input.expectedDurationMs;
+    const age = input.runAgeMs ?? input.elapsedMs;
+    if (expected === undefined || expected <= 0)
+        return ramp;
+    const remaining = expected - age;
+    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
+    if (remaining > window) {
+        // Sparse in the middle, but never sleep past the start of the near-end window.
+        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
+    }
+    // About six looks spread over the window either side of the predicted end.
+    if (remaining > -window)
+        return clamp(window / 6, MIN_POLL_MS, max);
+    // Overdue: back off again, in proportion to how late the run is.
+    return clamp(-remaining / 4, MIN_POLL_MS, max);
+}
+/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
+function expectedDuration(runs) {
+    const durations = runs
+        .filter((run) => run.status === 'completed' && run.completed_at)
+        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
+        .filter((ms) => Number.isFinite(ms) && ms > 0)
+        .sort((a, b) => a - b);
+    if (durations.length === 0)
+        return undefined;
+    const middle = Math.floor(durations.length / 2);
+    return durations.length % 2 === 1
+        ? durations[middle]
+        : (durations[middle - 1] + durations[middle]) / 2;
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
 }
 
 ;// CONCATENATED MODULE: ./src/policies/per-policy.ts
@@ -30611,64 +30739,6 @@ function sampleOf(resource) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/policies/select.ts
-// Selection: the policy groups and policies the workflow names, resolved against what the Platform
-// has. A name that matches nothing is an input error that lists what exists.
-
-
-
-async function resolveGroups(client, wanted) {
-    if (wanted.length === 0)
-        return [];
-    const { items } = await client.listPolicyGroups();
-    const found = new Map();
-    const missing = [];
-    for (const name of wanted) {
-        const key = name.toLowerCase();
-        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
-        if (matches.length === 0)
-            missing.push(name);
-        for (const group of matches)
-            found.set(group.id, group);
-    }
-    if (missing.length > 0) {
-        throw new inputs_config/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
-            ? 'There are no policy groups.'
-            : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => g.name))}.`}`);
-    }
-    return [...found.values()];
-}
-function selectPolicies(listed, config) {
-    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
-    if (config.policies.length === 0)
-        return inDomains;
-    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
-    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
-    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
-    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
-    if (missing.length > 0) {
-        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
-            ? ' matching the other filters (policy-groups, severities, domains)'
-            : '';
-        const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new inputs_config/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
-            ? `There are no active policies${narrowed}.`
-            : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
-    }
-    return chosen;
-}
-function describeSelection(config) {
-    const parts = [
-        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
-        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
-        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
-        config.policies.length > 0
-            ? (0,lib_text/* plural */.LS)(config.policies.length, 'named policy', 'named policies')
-            : ''
-    ].filter((part) => part !== '');
-    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
-}
-
 ;// CONCATENATED MODULE: ./src/policies/trend.ts
 // The violation trend of the last days, as the Platform's violations history gives it.
 const TREND_DAYS = 7;
@@ -30725,7 +30795,7 @@ const DETAILED_POLICIES = 50;
 const CHANGE_LOOKUPS = 10;
 async function runPolicyStage(config, deps, context) {
     const warnings = [];
-    const groups = await resolveGroups(deps.client, config.groups);
+    const { groups } = context.resolved ?? (await resolveSelection(deps.client, config));
     const selection = await stage_select(config, deps, groups, context.runCompletedAt, warnings);
     const evaluationWaitMs = await makeCurrent(selection, deps, warnings);
     const { tracked } = selection;
@@ -30760,15 +30830,7 @@ async function runPolicyStage(config, deps, context) {
 /** Lists the policies the workflow selected and starts tracking each one. */
 async function stage_select(config, { client, log }, groups, freshAfter, warnings) {
     const mode = effectiveMode(config.evaluation, freshAfter !== undefined);
-    const filters = {
-        severities: config.severities,
-        // The API takes a single domain. Several are filtered here from one listing rather than
-        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
-        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
-        // one walk instead of one per domain.
-        domain: config.domains.length === 1 ? config.domains[0] : undefined,
-        policyGroupIds: groups.map((group) => group.id)
-    };
+    const filters = listingFilters(config, groups);
     const selected = selectPolicies(await listPolicies(client, filters), config);
     const described = describeSelection(config);
     log.info(`Selected ${(0,lib_text/* plural */.LS)(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
@@ -31109,6 +31171,7 @@ function baselineWarnings(verdict, policies, settings) {
 
 
 
+
 function decide(input) {
     const { sync, policies } = input;
     const settings = input.gate?.resources;
@@ -31151,6 +31214,8 @@ function stageLabel(stage) {
     switch (stage) {
         case 'inputs':
             return 'Inputs';
+        case 'platform':
+            return 'Platform';
         case 'sync':
             return 'Sync stage';
         case 'policies':
@@ -31158,6 +31223,14 @@ function stageLabel(stage) {
         case 'report':
             return 'Report';
     }
+}
+/** One line for the step's failure: the annotations and the summary carry the details. */
+function failureMessage(reasons) {
+    const [first, ...rest] = reasons;
+    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
+    // The reasons are sentences; the line adds its own full stop.
+    const reason = (first ?? 'see the job summary').replace(/[.\s]+$/, '');
+    return `CloudQuery Platform gate failed: ${reason}${more}. See the job summary for details.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/model.ts
@@ -31177,10 +31250,14 @@ function stalePolicies(outcome) {
     return outcome.policies.filter((policy) => policy.stale);
 }
 /** Totals over every selected policy, those of unknown severity included. */
+/** Current violations over every selected policy, those of unknown severity included. */
+function currentViolations(outcome) {
+    return sumCounts(outcome.violations) + outcome.unknownSeverityViolations;
+}
 function violationTotals(outcome, verdict) {
     const resources = verdict.resources;
     return {
-        violations: sumCounts(outcome.violations) + outcome.unknownSeverityViolations,
+        violations: currentViolations(outcome),
         newViolations: resources?.baseline
             ? verdict.gate?.rows.find((row) => row.severity === 'total')?.newViolations
             : undefined,
@@ -31234,9 +31311,16 @@ function redacted(input, redact, build) {
 
 
 const DEFAULT_MAX_LENGTH = 200;
-const ZWJ = '\u200d';
-// Direction overrides can make a name read as something other than what it is.
-const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * What GitHub would turn into a link, a mention (a notification) or an issue reference after the
+ * Markdown is rendered: URLs, `www.` hosts, `@name` and `a@b.c`, and `#12`.
+ */
+const REFERENCES = /(?:\b[a-z][a-z\d+.-]*:\/\/|\bwww\.)[^\s<]+|[\p{L}\p{N}._+-]*@[\p{L}\p{N}_./-]*[\p{L}\p{N}_]|\\?#\d+/giu;
+/** Punctuation after a URL that belongs to the sentence (or escapes it), not to the URL. */
+const TRAILING = /(?:\\?[).,;:!?'"])+$/;
+// Direction overrides can make a name read as something other than what it is; zero-width
+// characters make a copy-paste or a search miss what it shows.
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 // Backslash-escapable characters that start emphasis, links, images, headings, code, tables,
 // strikethrough or math. `<`, `>` and `&` are HTML-escaped instead.
 const MARKDOWN_SPECIALS = /[\\`*_[\]()#+!|~$]/g;
@@ -31250,12 +31334,14 @@ function markup(strings, ...values) {
 }
 /** Untrusted text for inline Markdown (a paragraph, a list item, a table cell). */
 function escapeText(text, maxLength = DEFAULT_MAX_LENGTH) {
-    const escaped = escapeHtml(plain(text, maxLength))
+    return trusted(neutralizeReferences(escapeInline(text, maxLength)));
+}
+function escapeInline(text, maxLength) {
+    return (escapeHtml(plain(text, maxLength))
         .replace(MARKDOWN_SPECIALS, '\\$&')
         // Only at the start of a line do these begin a list, a heading underline or a numbered item.
         .replace(/^[-=](?=[\s=-]|$)/, '\\$&')
-        .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2');
-    return trusted(neutralizeReferences(escaped));
+        .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2'));
 }
 /**
  * Untrusted text inside raw HTML (`<summary>`), where GitHub does not parse Markdown, so a
@@ -31276,7 +31362,8 @@ function escapeCell(value, maxLength = DEFAULT_MAX_LENGTH) {
  * so no escaping of a backtick span is right both inside and outside a table.
  */
 function codeSpan(text, maxLength = DEFAULT_MAX_LENGTH) {
-    return markup `<code>${escapeText(text, maxLength)}</code>`;
+    // GitHub links and mentions nothing inside <code>, so its text is left exactly as it is.
+    return trusted(`<code>${escapeInline(text, maxLength)}</code>`);
 }
 /** A link to an http(s) URL; anything else is shown as text, without a link. */
 function markdown_link(text, url) {
@@ -31315,7 +31402,7 @@ function plain(text, maxLength) {
     // object reads as its content rather than "[object Object]".
     const value = text ?? '';
     const string = typeof value === 'string' ? value : JSON.stringify(value);
-    return (0,log_safety/* oneLine */.TN)(string.replace(BIDI_CONTROLS, ''), maxLength).trim();
+    return (0,log_safety/* oneLine */.TN)(string.replace(INVISIBLE, ''), maxLength).trim();
 }
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -31323,14 +31410,15 @@ function escapeHtml(text) {
 /**
  * GitHub turns `@name` into a mention (a notification), `#12` into an issue reference, and
  * `http://…`, `https://…`, `www.…` and `a@b.c` into links, after Markdown is rendered, so escaping
- * does not stop them. A zero-width joiner inside each keeps the text as it reads and inert.
+ * does not stop them. It does none of that inside `<code>`, so each is shown as code: no invisible
+ * characters, and a copy-paste or a search gives exactly the text.
  */
 function neutralizeReferences(text) {
-    return text
-        .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWJ}`)
-        .replace(/#(?=\d)/g, `#${ZWJ}`)
-        .replace(/:\/\//g, `:${ZWJ}//`)
-        .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWJ}.`);
+    return text.replace(REFERENCES, (reference) => {
+        const tail = TRAILING.exec(reference)?.[0] ?? '';
+        const body = reference.slice(0, reference.length - tail.length);
+        return body === '' ? reference : `<code>${body}</code>${tail}`;
+    });
 }
 function tableCell(cell) {
     // Cells come from the escapers, but the table stays a table whatever a caller hands it.
@@ -31757,6 +31845,7 @@ function toJsonReport(report, redact) {
         softFail: safe.softFail,
         cancelled: safe.cancelled,
         platformUrl: json_values_text(safe.platformUrl),
+        platformVersion: json_values_text(safe.platformVersion),
         startedAt: safe.startedAt,
         finishedAt: json_values_text(safe.finishedAt),
         syncName: json_values_text(safe.sync?.syncName ?? safe.syncName),
@@ -32025,12 +32114,15 @@ function renderSyncSection(report) {
         return undefined;
     const heading = markup `### 🔄 Sync run of ${codeSpan(name)}`;
     const run = sync?.run;
+    // The banner's "Why" already says the first reason.
+    const messages = sync &&
+        renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]), sync.warnings);
     if (!sync || !run) {
         return blocks(heading, hasError(report, 'sync')
             ? markup `No run was started or followed: see the errors below.`
-            : markup `No run was started or followed.`, sync && renderMessages(sync.reasons, sync.warnings));
+            : markup `No run was started or followed.`, messages);
     }
-    return blocks(heading, renderRunStatus(sync, run), renderRunFigures(sync, run), renderRunNotes(report, sync, run), renderMessages(sync.reasons, sync.warnings), renderTablesWithErrors(sync.tablesWithErrors));
+    return blocks(heading, renderRunStatus(sync, run), renderRunFigures(sync, run), renderRunNotes(report, sync, run), messages, renderTablesWithErrors(sync.tablesWithErrors));
 }
 function renderRunStatus(sync, run) {
     const reason = run.status_reason ? markup ` (${codeSpan(run.status_reason)})` : markup ``;
@@ -32077,7 +32169,8 @@ function renderRunFigures(sync, run) {
 }
 function renderRunNotes(report, sync, run) {
     const notes = [];
-    if (!sync.waited && !report.cancelled) {
+    // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
+    if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
         notes.push(markup `⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(run.status)} when the action finished.`);
     }
     if (sync.timedOut) {
@@ -32174,7 +32267,7 @@ function renderThresholdsTable(outcome, gate, gateOn, compared) {
             markup `counted in the total`
         ]);
     }
-    return table([markup `Severity`, markup `Violations`, markup `New`, markup `Allowed`, markup `Status`], rows, ['left', 'right', 'right', 'right', 'left']);
+    return blocks(table([markup `Severity`, markup `Violations`, markup `New`, markup `Allowed`, markup `Status`], rows, ['left', 'right', 'right', 'right', 'left']));
 }
 function renderViolatingPolicies(report, outcome, limit) {
     const violating = violatingPolicies(outcome);
@@ -32270,7 +32363,18 @@ function renderTrend(outcome) {
         ? markup ` ${escapeCell(first)} → ${escapeCell(last)} (${escapeText(formatChange(last, first))})`
         : markup ``;
     const [firstDate, ...otherDates] = trend.map((point) => escapeCell(point.date, 20));
-    return blocks(markup `#### Violations over the last ${trend.length} days`, markup `${codeSpan(sparkline(values))}${range}`, table([firstDate, ...otherDates], [trend.map((point) => escapeCell(point.violations))], trend.map(() => 'right')));
+    return blocks(markup `#### Violations over the last ${trend.length} days`, markup `${codeSpan(sparkline(values))}${range}`, table([firstDate, ...otherDates], [trend.map((point) => escapeCell(point.violations))], trend.map(() => 'right')), trendNote(outcome, last));
+}
+/** Why the trend's last day may differ from the gate's total. */
+function trendNote(outcome, last) {
+    const violations = currentViolations(outcome);
+    const notes = [
+        outcome.trendNote,
+        last !== undefined && last !== violations
+            ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${(0,lib_text/* plural */.LS)(outcome.policies.length, 'selected active policy', 'selected active policies')} (${violations} now).`
+            : undefined
+    ].filter((note) => note !== undefined);
+    return notes.length > 0 ? markup `_${escapeText(notes.join(' '), 600)}_` : undefined;
 }
 /** Values as a line of block characters, lowest to highest; a missing value is a `·`. */
 function sparkline(values) {
@@ -32363,8 +32467,12 @@ function renderErrors(report) {
 }
 function renderFooter(report, context) {
     const parts = [markup `CloudQuery Platform GitHub Action ${escapeText(report.actionVersion, 40)}`];
-    if (report.platformUrl)
-        parts.push(markup `Platform ${codeSpan(report.platformUrl)}`);
+    if (report.platformUrl) {
+        const version = report.platformVersion
+            ? markup ` (version ${escapeText(report.platformVersion, 60)})`
+            : markup ``;
+        parts.push(markup `Platform ${codeSpan(report.platformUrl)}${version}`);
+    }
     if (context.workflowRunUrl)
         parts.push(markdown_link('Workflow run', context.workflowRunUrl));
     const finished = formatTimestamp(report.finishedAt);
@@ -32754,6 +32862,7 @@ async function publishReport(report, context, settings, { redact, log }) {
 // verdict on a finished run. Pure, so each rule is tested without HTTP.
 
 
+
 /** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
 function isFinished(run) {
     if (!(0,types/* isTerminal */.Hd)(run.status))
@@ -32782,20 +32891,20 @@ function judgeRun(run, config, outcome) {
                 fail(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
             }
             else if (run.status_reason === 'partial_success') {
-                outcome.warnings.push(`${id} completed with partial success: ${errors} error(s) and ${run.warnings ?? 0} warning(s); some tables may be incomplete.`);
+                outcome.warnings.push(`${id} completed with partial success: ${(0,lib_text/* plural */.LS)(errors, 'error')} and ${(0,lib_text/* plural */.LS)(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`);
             }
             break;
         case 'failed':
             fail(run.status_reason === 'oom_killed'
                 ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${errors} error(s). See its logs below.`);
+                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${(0,lib_text/* plural */.LS)(errors, 'error')}.`);
             break;
         case 'cancelled':
             fail(`${id} was cancelled before it finished.`);
             break;
     }
     if (config.maxErrors !== undefined && errors > config.maxErrors) {
-        fail(`${id} had ${errors} error(s); at most ${config.maxErrors} allowed (max-sync-errors).`);
+        fail(`${id} had ${(0,lib_text/* plural */.LS)(errors, 'error')}; at most ${config.maxErrors} allowed (max-sync-errors).`);
     }
 }
 function statusLabel(run) {
@@ -33479,6 +33588,8 @@ var version = __nccwpck_require__(7471);
 
 
 
+
+
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000;
 async function run(env = process.env) {
@@ -33495,7 +33606,10 @@ async function run(env = process.env) {
         config = parseInputs(envInputReader(env), env);
     }
     catch (error) {
-        findings.errors.push(stageError('inputs', error, redact));
+        // One error per bad input, so the summary and the JSON report list them one by one.
+        const messages = error instanceof inputs_config/* InputError */.dz ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
+        for (const message of messages)
+            findings.errors.push(stageError('inputs', message, redact));
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
         const problems = await publishReport(buildReport(findings), context, settings, { redact, log });
@@ -33529,10 +33643,11 @@ async function runStages(config, findings, wiring) {
         await cancelOnSignal(findings, deps, tracker, wiring);
     });
     try {
-        if (config.sync)
+        const resolved = await prepare(config, findings, deps, redact);
+        if (resolved && config.sync)
             await syncStage(config, findings, deps, tracker, redact);
-        if (config.policies && !abort.signal.aborted)
-            await policyStage(config, findings, deps, redact);
+        if (resolved && config.policies && !abort.signal.aborted)
+            await policyStage(config, findings, deps, redact, resolved);
     }
     finally {
         // After a signal the handler is still using the client to cancel the run, and exits itself.
@@ -33546,7 +33661,9 @@ async function runStages(config, findings, wiring) {
     const { verdict, problems } = await wiring.publish();
     if (verdict.result === 'fail') {
         const message = redact(failureMessage(verdict.reasons));
-        if (config.report.softFail) {
+        // soft-fail softens a gate result, never a mistake in the workflow.
+        const inputMistake = findings.errors.some((error) => error.stage === 'inputs');
+        if (config.report.softFail && !inputMistake) {
             log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
         }
         else {
@@ -33559,6 +33676,26 @@ async function runStages(config, findings, wiring) {
         core.setFailed(redact(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`));
     }
 }
+/**
+ * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
+ * policy selection's names, so that a mistake fails in seconds, not after the sync.
+ */
+async function prepare(config, findings, deps, redact) {
+    const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo());
+    if (!info)
+        return undefined;
+    findings.platformVersion = (0,log_safety/* oneLine */.TN)(info.version, 60);
+    deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`);
+    if (!config.policies)
+        return { groups: [] };
+    try {
+        return await resolveSelection(deps.client, config.policies);
+    }
+    catch (error) {
+        findings.errors.push(stageError(error instanceof inputs_config/* InputError */.dz ? 'inputs' : 'policies', error, redact));
+        return undefined;
+    }
+}
 async function syncStage(config, findings, deps, tracker, redact) {
     const sync = await stage(findings, 'sync', redact, () => runSyncStage(config.sync, deps, tracker));
     // After a signal the handler owns findings.sync and may be publishing it at this moment: an
@@ -33566,7 +33703,7 @@ async function syncStage(config, findings, deps, tracker, redact) {
     if (!deps.signal?.aborted)
         findings.sync = sync ?? interruptedOutcome(tracker);
 }
-async function policyStage(config, findings, deps, redact) {
+async function policyStage(config, findings, deps, redact, resolved) {
     const reason = policySkipReason(config, findings);
     if (reason) {
         deps.log.info(`Policy stage skipped: ${reason}.`);
@@ -33574,7 +33711,7 @@ async function policyStage(config, findings, deps, redact) {
         return;
     }
     const runCompletedAt = findings.sync?.run?.completed_at ?? undefined;
-    findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt }));
+    findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt, resolved }));
 }
 /** Cancels the run this action started and publishes what is known, each within the deadline. */
 async function cancelOnSignal(findings, deps, tracker, wiring) {
@@ -33604,10 +33741,16 @@ function policySkipReason(config, findings) {
         return undefined;
     if (findings.errors.length > 0 || !sync)
         return 'the sync stage did not finish';
+    // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
+    if (sync.verdict === 'fail') {
+        if (sync.waited)
+            return 'the sync run failed, so the policy results would not reflect it';
+        return config.sync.ifRunning === 'fail' && !sync.startedByAction
+            ? 'no run was started: the sync already had an active run and "if-running" is "fail"'
+            : 'the sync stage failed before its run finished';
+    }
     if (!sync.waited)
         return 'the run was not awaited (wait: false), so its data is not in the results yet';
-    if (sync.verdict === 'fail')
-        return 'the sync run failed, so the policy results would not reflect it';
     return undefined;
 }
 async function publishFindings(findings, config, context, deps) {
@@ -33616,7 +33759,7 @@ async function publishFindings(findings, config, context, deps) {
     return { verdict: report.verdict, problems };
 }
 function buildReport(findings, config) {
-    const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings;
+    const { startedAt, errors, cancelled, sync, policies, policiesSkipped, platformVersion } = findings;
     const now = new Date();
     const gate = config?.policies && gateSettings(config.policies, now);
     return {
@@ -33625,6 +33768,7 @@ function buildReport(findings, config) {
         verdict: decide({ cancelled, errors, sync, policies, gate }),
         softFail: config?.report.softFail ?? false,
         platformUrl: config?.apiBaseUrl,
+        platformVersion,
         startedAt,
         finishedAt: now.toISOString(),
         sync,
@@ -33650,12 +33794,6 @@ function gateSettings(policies, now) {
         gateOn,
         resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
     };
-}
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons) {
-    const [first, ...rest] = reasons;
-    const more = rest.length > 0 ? ` (and ${rest.length} more reason(s))` : '';
-    return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`;
 }
 function stageError(stage, error, redact) {
     return { stage, message: redact((0,lib_text/* messageOf */.bD)(error)) };
@@ -33727,6 +33865,11 @@ var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/platform/errors.ts
 // One error type for any failure to get a usable answer from the Platform: it names the request,
 // the status and the server's own words, and says what a user can do about it.
+
+/** Failures that a retry cannot change. */
+function isPermanent(kind) {
+    return kind === 'tls' || kind === 'dns' || kind === 'html';
+}
 /** Any failure to get a usable answer from the Platform. */
 class PlatformError extends Error {
     kind;
@@ -33747,7 +33890,7 @@ class PlatformError extends Error {
     }
     /** The request may have reached the Platform and done its work (matters for POST). */
     get outcomeUnknown() {
-        if (this.kind === 'tls')
+        if (this.kind === 'tls' || this.kind === 'dns')
             return false;
         return this.kind !== 'http' || (this.status !== undefined && this.status >= 500);
     }
@@ -33794,6 +33937,52 @@ function certificateHint(error) {
         return ` (${code}): the Platform's TLS certificate is not issued for the host in "platform-url"; use a host name the certificate names.`;
     }
     return '';
+}
+/** What the failure of a request that got no answer means, and what to do about it. */
+function classifyTransportFailure(error, apiBaseUrl) {
+    const code = error?.code;
+    const cause = (0,lib_text/* messageOf */.bD)(error);
+    const url = new URL(apiBaseUrl);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return {
+            kind: 'dns',
+            hint: `: the host "${url.hostname}" of "platform-url" does not resolve (${code}). Check its spelling; a Platform on a private network needs a runner that can resolve and reach it (a self-hosted runner).`
+        };
+    }
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+        code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+        /wrong version number|packet length too long/i.test(cause)) {
+        return {
+            kind: 'tls',
+            hint: `: the server at ${url.host} does not speak HTTPS (it answered the TLS handshake in plain HTTP). Use the https:// port of the Platform, or http:// if it really serves plain HTTP.`
+        };
+    }
+    const certificate = certificateHint(error);
+    if (certificate !== '')
+        return { kind: 'tls', hint: certificate };
+    return { kind: /timeout/i.test(cause) ? 'timeout' : 'network', hint: '' };
+}
+/**
+ * `GET /platform-info` showed that what answers at the URL is not the Platform's API: a 404, a web
+ * page, or JSON without a version. Says so with the full URL tried and where the API should be.
+ */
+function notAPlatform(error, url) {
+    const what = notAPlatformAnswer(error);
+    if (what === undefined)
+        return error;
+    const base = url.replace(/\/platform-info$/, '');
+    return new PlatformError(`${url} ${what}, so "platform-url" does not point at a CloudQuery Platform. The action adds "/api" to "platform-url" and expects the Platform's API there (tried ${base}); give the Platform's own address, e.g. https://cloudquery.example.com (its API is https://cloudquery.example.com/api).`, error instanceof PlatformError ? error.kind : 'invalid-response', 'GET /platform-info', error instanceof PlatformError ? error.status : undefined);
+}
+function notAPlatformAnswer(error) {
+    if (!(error instanceof PlatformError))
+        return 'answered JSON without the Platform\'s "version"';
+    if (error.kind === 'html')
+        return `answered HTTP ${error.status} with a web page, not the API's JSON`;
+    if (error.kind === 'invalid-response')
+        return `answered HTTP ${error.status} with something that is not JSON`;
+    if (error.status === 404 || error.status === 405)
+        return `answered HTTP ${error.status} (no such API operation)`;
+    return undefined;
 }
 function withAttempts(error, attempts) {
     if (attempts <= 1)
@@ -33921,6 +34110,10 @@ class Transport {
             headers: { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json' }
         });
     }
+    /** Ends in `/api`, no trailing slash. */
+    get apiBaseUrl() {
+        return this.options.apiBaseUrl;
+    }
     /** Frees the keep-alive sockets so the process can exit. */
     dispose() {
         this.http.dispose();
@@ -33958,7 +34151,7 @@ class Transport {
             const { failure, retryAfterMs } = outcome;
             const retryable = failure.kind === 'http'
                 ? RETRYABLE_STATUSES.has(failure.status ?? 0)
-                : failure.kind !== 'tls';
+                : !isPermanent(failure.kind);
             // A 429 was turned away before it did anything, so even a request that must not run twice
             // (starting a run) is safe to repeat once the Platform says when.
             const refused = failure.kind === 'http' && failure.status === 429;
@@ -33995,8 +34188,10 @@ class Transport {
         }
         catch {
             const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`;
+            // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
+            const html = /text\/html/i.test(header(answer.headers['content-type']) ?? '');
             return {
-                failure: new PlatformError(message, 'invalid-response', endpoint, answer.status, undefined, attempt)
+                failure: new PlatformError(message, html ? 'html' : 'invalid-response', endpoint, answer.status, undefined, attempt)
             };
         }
     }
@@ -34040,8 +34235,7 @@ class Transport {
         if (error instanceof PlatformError)
             return error;
         const cause = (0,lib_text/* messageOf */.bD)(error);
-        const hint = certificateHint(error);
-        const kind = hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network';
+        const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl);
         return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,log_safety/* oneLine */.TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
     }
 }
@@ -34054,6 +34248,7 @@ function describeBody(answer) {
 // The CloudQuery Platform REST client: one method per API operation the action uses, each as the
 // OpenAPI spec defines it (path, query, method), over a transport that retries what is safe to
 // retry. It is the only module that speaks HTTP to the Platform.
+
 
 
 class PlatformClient {
@@ -34072,6 +34267,27 @@ class PlatformClient {
     /** Frees the keep-alive sockets so the process can exit. */
     dispose() {
         this.transport.dispose();
+    }
+    /**
+     * The preflight: one cheap request that proves the URL is the Platform's API and the key is
+     * accepted, before anything costly. What answers otherwise is named with the full URL tried.
+     */
+    async platformInfo() {
+        const url = `${this.transport.apiBaseUrl}/platform-info`;
+        let info;
+        try {
+            info = await this.json({
+                method: 'GET',
+                path: '/platform-info',
+                retry: true
+            });
+        }
+        catch (error) {
+            throw notAPlatform(error, url);
+        }
+        if (typeof info?.version !== 'string')
+            throw notAPlatform(undefined, url);
+        return info;
     }
     // Syncs and runs
     listSyncs(filter, perPage = 20) {

@@ -1,5 +1,5 @@
 // `npm run bench`: runs the bundled action (dist/index.js, or $ACTION_BUNDLE) against the Platform
-// simulator and prints one markdown table for the README's "Performance" section:
+// simulator and prints one markdown table for docs/performance.md:
 //
 //   1. Completion latency and status requests per minute of waiting, for simulated runs of 30 s
 //      and 3 min: the action with its default configuration, the action with the live log stream

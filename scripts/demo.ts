@@ -8,6 +8,7 @@
 import { startSimulator } from '../simulator/server.js'
 import { preset } from '../simulator/scenario.js'
 import { runAction } from './action-runner.js'
+import { demoInputs } from './demo-inputs.js'
 
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
 const dim = (text: string): string => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
@@ -55,13 +56,7 @@ async function main(): Promise<void> {
   let pending = ''
   try {
     const result = await runAction({
-      inputs: {
-        'platform-url': sim.url,
-        'api-key': sim.scenario.apiKey,
-        'sync-name': sim.scenario.syncs[0].name,
-        'sync-logs': 'always',
-        'max-medium-violations': '20'
-      },
+      inputs: { ...demoInputs(sim), 'sync-logs': 'always' },
       onStdout: (chunk) => {
         const lines = (pending + chunk).split('\n')
         pending = lines.pop() ?? ''

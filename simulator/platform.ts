@@ -4,9 +4,9 @@
 
 import { buildCatalog, type Catalog } from './catalog.js'
 import { LogHandlers } from './log-handlers.js'
-import type { Handler, PlatformState } from './operations.js'
+import type { Handler, PlatformState, Reply } from './operations.js'
 import { PolicyHandlers } from './policy-handlers.js'
-import { hash32, prng, uuidFrom } from './random.js'
+import { hash32, prng, uuidFrom, uuidOf } from './random.js'
 import { activeRun, evaluationAt, previousRun, type SimRun } from './runs.js'
 import { resolveScenario, type ResolvedScenario, type Scenario } from './scenario.js'
 import { SyncHandlers } from './sync-handlers.js'
@@ -25,6 +25,7 @@ export class Platform implements PlatformState {
   private readonly violations = new ViolationHandlers(this)
 
   readonly routes: Record<string, Record<string, Handler>> = {
+    '/platform-info': { GET: () => this.platformInfo() },
     '/syncs': { GET: (r) => this.syncs.listSyncs(r) },
     '/syncs/{sync_name}/runs': {
       GET: (r) => this.syncs.listRuns(r),
@@ -82,6 +83,19 @@ export class Platform implements PlatformState {
     const catalogKeys: (keyof Scenario)[] = ['policies', 'policyGen', 'groups', 'seed']
     if (catalogKeys.some((k) => k in patch))
       this.catalog = buildCatalog(this.scenario, this.startedAt)
+  }
+
+  private platformInfo(): Reply {
+    const { scenario } = this
+    return {
+      status: 200,
+      json: {
+        version: scenario.platformVersion,
+        tenant_id: uuidOf(scenario.seed, 'tenant'),
+        public_ips: ['127.0.0.1'],
+        aws_account_id: '000000000000'
+      }
+    }
   }
 
   /** Times (ascending) at which the Platform evaluated policies, up to `now`. */

@@ -204,6 +204,8 @@ export type LiveLogsBeforeStart = 'hold' | 'no-content'
 
 export interface ResolvedScenario {
   apiKey: string
+  /** What `GET /platform-info` answers as `version`. */
+  platformVersion: string
   /** Seed of every generated ID. */
   seed: number
   teamName: string
@@ -236,6 +238,7 @@ export interface ResolvedScenario {
 /** What callers write: everything optional, nested objects partial. */
 export interface Scenario {
   apiKey?: string
+  platformVersion?: string
   seed?: number
   teamName?: string
   syncs?: (string | SyncSpec)[]
@@ -333,6 +336,7 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
       : input.previousRuns
   return {
     apiKey: input.apiKey ?? 'test-api-key',
+    platformVersion: input.platformVersion ?? 'v1.42.0-simulator',
     seed: input.seed ?? 1,
     teamName: input.teamName ?? 'simulated-team',
     syncs,

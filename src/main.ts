@@ -3,15 +3,16 @@
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
 
 import * as core from '@actions/core'
-import type { ActionConfig, PolicyConfig } from './inputs/config.js'
+import { InputError, type ActionConfig, type PolicyConfig } from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
-import { createRedactor, type Redactor } from './lib/log-safety.js'
+import { createRedactor, oneLine, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import type { StageDeps } from './platform/deps.js'
+import { resolveSelection, type ResolvedSelection } from './policies/select.js'
 import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
 import { publishReport } from './report/publish.js'
@@ -21,6 +22,7 @@ import { runSyncStage } from './sync/stage.js'
 import { cancelStartedRun, interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
+  failureMessage,
   type GateSettings,
   type StageError,
   type StageName,
@@ -39,6 +41,7 @@ interface Findings {
   sync?: SyncOutcome
   policies?: RunReport['policies']
   policiesSkipped?: string
+  platformVersion?: string
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -54,7 +57,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     config = parseInputs(envInputReader(env), env)
   } catch (error) {
-    findings.errors.push(stageError('inputs', error, redact))
+    // One error per bad input, so the summary and the JSON report list them one by one.
+    const messages = error instanceof InputError ? error.problems : [messageOf(error)]
+    for (const message of messages) findings.errors.push(stageError('inputs', message, redact))
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
     const problems = await publishReport(buildReport(findings), context, settings, { redact, log })
@@ -105,8 +110,10 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     await cancelOnSignal(findings, deps, tracker, wiring)
   })
   try {
-    if (config.sync) await syncStage(config, findings, deps, tracker, redact)
-    if (config.policies && !abort.signal.aborted) await policyStage(config, findings, deps, redact)
+    const resolved = await prepare(config, findings, deps, redact)
+    if (resolved && config.sync) await syncStage(config, findings, deps, tracker, redact)
+    if (resolved && config.policies && !abort.signal.aborted)
+      await policyStage(config, findings, deps, redact, resolved)
   } finally {
     // After a signal the handler is still using the client to cancel the run, and exits itself.
     if (!abort.signal.aborted) client.dispose()
@@ -117,7 +124,9 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   const { verdict, problems } = await wiring.publish()
   if (verdict.result === 'fail') {
     const message = redact(failureMessage(verdict.reasons))
-    if (config.report.softFail) {
+    // soft-fail softens a gate result, never a mistake in the workflow.
+    const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
+    if (config.report.softFail && !inputMistake) {
       log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
     } else {
       core.setFailed(message)
@@ -131,6 +140,31 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
         `${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`
       )
     )
+  }
+}
+
+/**
+ * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
+ * policy selection's names, so that a mistake fails in seconds, not after the sync.
+ */
+async function prepare(
+  config: ActionConfig,
+  findings: Findings,
+  deps: StageDeps,
+  redact: Redactor
+): Promise<ResolvedSelection | undefined> {
+  const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo())
+  if (!info) return undefined
+  findings.platformVersion = oneLine(info.version, 60)
+  deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`)
+  if (!config.policies) return { groups: [] }
+  try {
+    return await resolveSelection(deps.client, config.policies)
+  } catch (error) {
+    findings.errors.push(
+      stageError(error instanceof InputError ? 'inputs' : 'policies', error, redact)
+    )
+    return undefined
   }
 }
 
@@ -153,7 +187,8 @@ async function policyStage(
   config: ActionConfig,
   findings: Findings,
   deps: StageDeps,
-  redact: Redactor
+  redact: Redactor,
+  resolved: ResolvedSelection
 ): Promise<void> {
   const reason = policySkipReason(config, findings)
   if (reason) {
@@ -163,7 +198,7 @@ async function policyStage(
   }
   const runCompletedAt = findings.sync?.run?.completed_at ?? undefined
   findings.policies = await stage(findings, 'policies', redact, () =>
-    runPolicyStage(config.policies!, deps, { runCompletedAt })
+    runPolicyStage(config.policies!, deps, { runCompletedAt, resolved })
   )
 }
 
@@ -207,10 +242,15 @@ function policySkipReason(config: ActionConfig, findings: Findings): string | un
   const { sync } = findings
   if (!config.sync) return undefined
   if (findings.errors.length > 0 || !sync) return 'the sync stage did not finish'
+  // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
+  if (sync.verdict === 'fail') {
+    if (sync.waited) return 'the sync run failed, so the policy results would not reflect it'
+    return config.sync.ifRunning === 'fail' && !sync.startedByAction
+      ? 'no run was started: the sync already had an active run and "if-running" is "fail"'
+      : 'the sync stage failed before its run finished'
+  }
   if (!sync.waited)
     return 'the run was not awaited (wait: false), so its data is not in the results yet'
-  if (sync.verdict === 'fail')
-    return 'the sync run failed, so the policy results would not reflect it'
   return undefined
 }
 
@@ -226,7 +266,8 @@ async function publishFindings(
 }
 
 function buildReport(findings: Findings, config?: ActionConfig): RunReport {
-  const { startedAt, errors, cancelled, sync, policies, policiesSkipped } = findings
+  const { startedAt, errors, cancelled, sync, policies, policiesSkipped, platformVersion } =
+    findings
   const now = new Date()
   const gate = config?.policies && gateSettings(config.policies, now)
   return {
@@ -235,6 +276,7 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     verdict: decide({ cancelled, errors, sync, policies, gate }),
     softFail: config?.report.softFail ?? false,
     platformUrl: config?.apiBaseUrl,
+    platformVersion,
     startedAt,
     finishedAt: now.toISOString(),
     sync,
@@ -260,13 +302,6 @@ function gateSettings(policies: PolicyConfig, now: Date): GateSettings {
     gateOn,
     resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
   }
-}
-
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons: string[]): string {
-  const [first, ...rest] = reasons
-  const more = rest.length > 0 ? ` (and ${rest.length} more reason(s))` : ''
-  return `CloudQuery Platform gate failed: ${first ?? 'see the job summary'}${more}. See the job summary for details.`
 }
 
 function stageError(stage: StageName, error: unknown, redact: Redactor): StageError {

@@ -97,7 +97,7 @@ export const partialSync = (): SyncOutcome =>
   syncOutcome({
     run: syncRun({ status_reason: 'partial_success', errors: 3 }),
     warnings: [
-      `Run ${RUN_ID} of sync "${SYNC_NAME}" completed with partial success: 3 error(s) and 2 warning(s); some tables may be incomplete.`
+      `Run ${RUN_ID} of sync "${SYNC_NAME}" completed with partial success: 3 errors and 2 warnings; some tables may be incomplete.`
     ]
   })
 
@@ -261,6 +261,7 @@ export function runReport(
     actionVersion: '1.0.0',
     softFail: false,
     platformUrl: 'https://cloudquery.example.com/api',
+    platformVersion: 'v1.42.0',
     startedAt: STARTED_AT,
     finishedAt: FINISHED_AT,
     syncName: SYNC_NAME,

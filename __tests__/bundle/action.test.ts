@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
+  errorLines,
   FAST,
   OUTPUT_NAMES,
   PACKAGE,
@@ -72,12 +73,7 @@ beforeAll(async () => {
   })
 }, 60_000)
 
-/** Lines of the `::error::` commands, decoded. */
-function errors(run: BundleRun): string[] {
-  return workflowCommands(run.stdout)
-    .filter((c) => c.name === 'error')
-    .map((c) => c.data)
-}
+const errors = (run: BundleRun): string[] => errorLines(run.stdout)
 
 describe('the bundle, spawned as the runner spawns it', () => {
   it('starts, follows and passes a sync with its policies', () => {
@@ -137,9 +133,14 @@ describe('the bundle, spawned as the runner spawns it', () => {
       }).toEqual({ request: `${request.method} ${request.path}`, auth: 'Bearer test-api-key' })
       expect(request.headers['user-agent']).toMatch(userAgent)
     }
-    // Started, followed to its end, and the policies read once they were fresh.
+    // The preflight, then started, followed to its end, and the policies read once they were fresh.
     const templates = sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)
-    expect(templates.slice(0, 3)).toEqual([`GET ${RUNS}`, `POST ${RUNS}`, `GET ${RUN}`])
+    expect(templates.slice(0, 4)).toEqual([
+      'GET /platform-info',
+      `GET ${RUNS}`,
+      `POST ${RUNS}`,
+      `GET ${RUN}`
+    ])
     expect(templates).toContain('GET /policies')
     expect(sim.requests.every((r) => r.status !== undefined && r.status < 300)).toBe(true)
   })
@@ -213,6 +214,7 @@ describe('the bundle, spawned as the runner spawns it', () => {
     })
     // No polling, no policy stage: the run's data is not in the results yet.
     expect(run.sim.requests.map((r) => `${r.method} ${r.pathTemplate}`)).toEqual([
+      'GET /platform-info',
       `GET ${RUNS}`,
       `POST ${RUNS}`
     ])

@@ -33,6 +33,7 @@ const { specPath, describeContract } = contractSpec('bundle contract tests')
 /** Every operation PlatformClient can call (src/platform/client.ts); the scenarios must use them all. */
 const CLIENT_OPERATIONS = [
   'GET /syncs',
+  'GET /platform-info',
   'GET /syncs/{sync_name}/runs',
   'POST /syncs/{sync_name}/runs',
   'GET /syncs/{sync_name}/runs/{sync_run_id}',
@@ -166,8 +167,8 @@ describeContract('the action against the Platform OpenAPI spec', () => {
   it('reached what each scenario was written for', () => {
     const sent = (name: string, operation: string): boolean =>
       runs[name].sim.requests.some((r) => `${r.method} ${r.pathTemplate}` === operation)
-    expect(sent('failed run with logs', CLIENT_OPERATIONS[5])).toBe(true)
-    expect(sent('timeout and cancel', CLIENT_OPERATIONS[4])).toBe(true)
+    expect(sent('failed run with logs', CLIENT_OPERATIONS[6])).toBe(true)
+    expect(sent('timeout and cancel', CLIENT_OPERATIONS[5])).toBe(true)
     expect(sent('policy-evaluation execute', CLIENT_OPERATIONS[13])).toBe(true)
     expect(sent('sync not found, with suggestions', CLIENT_OPERATIONS[0])).toBe(true)
     expect(runs['if-running start, refused with 422'].sim.requests.map((r) => r.status)).toContain(

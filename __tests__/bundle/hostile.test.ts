@@ -17,10 +17,10 @@ import {
   reportOf,
   runAll,
   runBundle,
-  summaryProblems,
   workflowCommands,
   type BundleRun
 } from '../helpers/bundle.js'
+import { summaryProblems } from '../helpers/summary-problems.js'
 
 /** Each one a workflow command, HTML, Markdown or a mention, if it were taken as anything but text. */
 const INJECTIONS = [
@@ -265,8 +265,8 @@ describe('hostile text from the Platform', () => {
     const { summary } = hostile['policies, resources, tables, streamed log lines and a trend error']
     expect(summary).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt;')
     expect(summary).toContain('%0A::error::injected \\| pipes \\|')
-    expect(summary).toContain('@\u200doctocat')
-    expect(summary).toContain('\\[a link\\]\\(https:\u200d//evil.example/x\\)')
+    expect(summary).toContain('<code>@octocat</code>')
+    expect(summary).toContain('\\[a link\\]\\(<code>https://evil.example/x</code>\\)')
   })
 
   it('prints a line of Platform text that starts with "::" inert', () => {

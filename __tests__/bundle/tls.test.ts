@@ -62,8 +62,8 @@ describeTls('the Platform over HTTPS with a certificate from a private CA', () =
       expect(sim.requests).toEqual([])
       expect(sim.runsStarted()).toBe(0)
 
-      const error = /::error title=Sync stage error::(.*)/.exec(run.stdout)?.[1] ?? ''
-      expect(error).toMatch(/^GET \/syncs\/aws-prod\/runs could not reach the Platform: /)
+      const error = /::error title=Platform error::(.*)/.exec(run.stdout)?.[1] ?? ''
+      expect(error).toMatch(/^GET \/platform-info could not reach the Platform: /)
       expect(error).toMatch(
         /\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/
       )
@@ -75,7 +75,7 @@ describeTls('the Platform over HTTPS with a certificate from a private CA', () =
       expect(run.summary.replace(/\\/g, '')).toContain('set the NODE_EXTRA_CA_CERTS')
       const report = JSON.parse(run.report) as { errors: { stage: string; message: string }[] }
       expect(report.errors).toMatchObject([
-        { stage: 'sync', message: expect.stringContaining('NODE_EXTRA_CA_CERTS') }
+        { stage: 'platform', message: expect.stringContaining('NODE_EXTRA_CA_CERTS') }
       ])
     },
     60_000

@@ -106,6 +106,7 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
     }
     await call('GET', `${run}/logs/live`)
     await call('GET', '/syncs')
+    expect((await call('GET', '/platform-info')).body.version).toBe('v1.42.0-simulator')
 
     const policies = await call(
       'GET',

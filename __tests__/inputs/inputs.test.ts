@@ -109,7 +109,7 @@ describe('parseInputs', () => {
       /"platform-url" is "cloudquery.example.com".*absolute http\(s\) URL/
     ],
     [{ 'platform-url': 'ftp://x.example.com' }, /"platform-url".*http:\/\/ or https:\/\//],
-    [{ 'api-key': '' }, /"api-key" is required/],
+    [{ 'api-key': '' }, /"api-key" is empty/],
     [{ 'sync-name': 'aws prod' }, /"sync-name" is "aws prod".*letters, digits/],
     [{ 'sync-run-id': 'abc' }, /"sync-run-id" is "abc".*UUID/],
     [
@@ -145,6 +145,42 @@ describe('parseInputs', () => {
     [{ 'pr-comment': 'sometimes' }, /"pr-comment" is "sometimes".*"off", "always", "on-failure"/],
     [{ 'sync-name': '', 'evaluate-policies': 'false' }, /Nothing to do/]
   ])('rejects %j', (values, message) => {
+    expect(errorOf(values)).toMatch(message)
+  })
+
+  it('reports every bad input at once, each with its value and what is accepted', () => {
+    const error = (() => {
+      try {
+        parseInputs(reader({ 'api-key': '', 'platform-url': '', timeout: 'soon', 'gate-on': 'x' }))
+      } catch (caught) {
+        return caught as InputError
+      }
+      throw new Error('expected an InputError')
+    })()
+    expect(error.problems).toHaveLength(4)
+    expect(error.message).toMatch(/^4 inputs need fixing:\n- Input "api-key" is empty/)
+    expect(error.message).toMatch(/\n- Input "platform-url" is required/)
+    expect(error.message).toMatch(/\n- Input "timeout" is "soon", which is not valid: expected/)
+    expect(error.message).toMatch(/\n- Input "gate-on" is "x".*"all", "new"/)
+  })
+
+  it('explains why an empty api-key is empty and where the fix is', () => {
+    const message = errorOf({ 'api-key': '  ' })
+    expect(message).toMatch(/forks and Dependabot pull requests get no secrets/)
+    expect(message).toMatch(/secret's name/)
+    expect(message).toContain('${{ vars.NAME }}')
+    expect(message).toContain('${{ secrets.NAME }}')
+    expect(message).toMatch(/README's Troubleshooting \(Input "api-key" is empty\) for the fix/)
+  })
+
+  it.each([
+    [{ 'sync-name': '', 'if-running': 'queue' }, /"if-running" is "queue"/],
+    [{ 'sync-name': '', timeout: 'soon' }, /"timeout" is "soon"/],
+    [{ 'sync-name': '', wait: 'maybe' }, /"wait" is "maybe"/],
+    [{ 'sync-name': '', 'max-sync-errors': 'x' }, /"max-sync-errors" is "x"/],
+    [{ 'evaluate-policies': 'false', 'gate-on': 'changed' }, /"gate-on" is "changed"/],
+    [{ 'evaluate-policies': 'false', severities: 'severe' }, /"severities" is "severe"/]
+  ])('checks the inputs a mode does not use too: %j', (values, message) => {
     expect(errorOf(values)).toMatch(message)
   })
 

@@ -157,6 +157,7 @@ describe('toJsonReport', () => {
       softFail: false,
       cancelled: false,
       platformUrl: 'https://cloudquery.example.com/api',
+      platformVersion: 'v1.42.0',
       syncName: 'aws-prod',
       policiesSkipped: null,
       errors: []

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { outsideCode } from './summary-helpers.js'
 import {
   blocks,
   bulletList,
@@ -43,15 +44,16 @@ function unescaped(text: string, char: string): boolean {
 describe('escapeText', () => {
   it.each(HOSTILE)('keeps %p inert', (input) => {
     const out = escapeText(input)
-    expect(out).not.toMatch(/[<>]/)
+    expect(out.replace(/<\/?code>/g, '')).not.toMatch(/[<>]/)
     expect(out).not.toMatch(/\n|\r/)
     for (const char of ['[', ']', '(', ')', '|', '*', '_', '`', '!', '~', '#', '$']) {
       expect(unescaped(out, char)).toBe(false)
     }
-    expect(out).not.toMatch(/@[A-Za-z0-9]/)
-    expect(out).not.toMatch(/https?:\/\//)
-    expect(out).not.toMatch(/www\./i)
-    expect(out).not.toMatch(/#\d/)
+    const linkable = outsideCode(out)
+    expect(linkable).not.toMatch(/@[A-Za-z0-9]/)
+    expect(linkable).not.toMatch(/https?:\/\//)
+    expect(linkable).not.toMatch(/www\./i)
+    expect(linkable).not.toMatch(/#\d/)
     expect(out).not.toMatch(/\u202e/)
   })
 
@@ -64,8 +66,8 @@ describe('escapeText', () => {
   })
 
   it('escapes links and images', () => {
-    expect(escapeText('[click](http://evil)')).toBe(`\\[click\\]\\(http:${ZWJ}//evil\\)`)
-    expect(escapeText('![img](http://x)')).toBe(`\\!\\[img\\]\\(http:${ZWJ}//x\\)`)
+    expect(escapeText('[click](http://evil)')).toBe('\\[click\\]\\(<code>http://evil</code>\\)')
+    expect(escapeText('![img](http://x)')).toBe('\\!\\[img\\]\\(<code>http://x</code>\\)')
   })
 
   it('escapes table pipes and backslashes', () => {
@@ -75,16 +77,21 @@ describe('escapeText', () => {
   })
 
   it('keeps mentions, issue references and autolinks from being recognised', () => {
-    expect(escapeText('@org/team')).toBe(`@${ZWJ}org/team`)
-    expect(escapeText('bob@evil.example')).toBe(`bob@${ZWJ}evil.example`)
-    expect(escapeText('#42')).toBe(`\\#${ZWJ}42`)
-    expect(escapeText('see www.example.com')).toBe(`see www${ZWJ}.example.com`)
-    expect(escapeText('https://x.example')).toBe(`https:${ZWJ}//x.example`)
+    expect(escapeText('@org/team')).toBe('<code>@org/team</code>')
+    expect(escapeText('bob@evil.example')).toBe('<code>bob@evil.example</code>')
+    expect(escapeText('#42')).toBe('<code>\\#42</code>')
+    expect(escapeText('see www.example.com.')).toBe('see <code>www.example.com</code>.')
+    expect(escapeText('https://x.example')).toBe('<code>https://x.example</code>')
   })
 
-  it('reads the same once the invisible joiners are removed', () => {
-    expect(escapeText('@team at https://a.example').replaceAll(ZWJ, '')).toBe(
-      '@team at https://a.example'
+  it('writes no invisible characters, and drops those the Platform sent', () => {
+    const out = escapeText(`@team at https://a.example #7 www.b.example @${ZWJ}x \u200bname\u2060`)
+    expect(out).not.toMatch(/[\u200b-\u200f\u2060\ufeff]/)
+    expect(out).toBe(
+      '<code>@team</code> at <code>https://a.example</code> <code>\\#7</code> <code>www.b.example</code> <code>@x</code> name'
+    )
+    expect(codeSpan('https://cloudquery.example.com/api')).toBe(
+      '<code>https://cloudquery.example.com/api</code>'
     )
   })
 
@@ -127,9 +134,11 @@ describe('escapeHtmlText', () => {
       '&lt;b&gt;&quot;x&quot;&lt;/b&gt; a&#95;b &#42;c&#42;'
     )
     expect(escapeHtmlText('[a](http://x) #1')).toBe(
-      `&#91;a&#93;&#40;http:${ZWJ}//x&#41; &#35;${ZWJ}1`
+      '&#91;a&#93;&#40;<code>http://x</code>&#41; <code>&#35;1</code>'
     )
-    expect(escapeHtmlText('@org/team https://x')).toBe(`@${ZWJ}org/team https:${ZWJ}//x`)
+    expect(escapeHtmlText('@org/team https://x')).toBe(
+      '<code>@org/team</code> <code>https://x</code>'
+    )
     expect(escapeHtmlText('a\nb')).toBe('a ⏎ b')
   })
 })
@@ -213,7 +222,7 @@ describe('details, blocks, bulletList', () => {
   it('collapses a body under an escaped summary', () => {
     const out = details('<b>Policy</b> @team', markup`body`)
     expect(out).toBe(
-      `<details><summary>&lt;b&gt;Policy&lt;/b&gt; @${ZWJ}team</summary>\n\nbody\n\n</details>`
+      `<details><summary>&lt;b&gt;Policy&lt;/b&gt; <code>@team</code></summary>\n\nbody\n\n</details>`
     )
   })
 

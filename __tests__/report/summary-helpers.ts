@@ -36,6 +36,11 @@ export function expectValidTables(markdown: string): void {
   }
 }
 
+/** The text GitHub could turn into links or mentions: everything but what is inside `<code>`. */
+export function outsideCode(markdown: string): string {
+  return markdown.replace(/<code>.*?<\/code>/g, '')
+}
+
 export function section(markdown: string, heading: string): string {
   const start = markdown.indexOf(heading)
   expect(start).toBeGreaterThanOrEqual(0)

@@ -41,7 +41,9 @@ describe('renderSummary: partial states', () => {
     expect(out).toContain('**Why:** Run ')
     expect(out).toContain('\\(oom\\_killed\\)')
     expect(out).toContain('**Status:** ❌ <code>failed</code> (<code>oom\\_killed</code>)')
-    expect(out).toContain('- ❌ Run ')
+    // Said once: in the banner, not again in the sync section.
+    expect(out.match(/ran out of memory/g)).toHaveLength(1)
+    expect(out).not.toContain('- ❌ Run ')
     expect(out).toContain('#### Tables with errors')
     expect(out).toContain('| <code>aws\\_ec2\\_instances</code> | aws | 12 | 400 | 0 |')
     expect(out).toContain(

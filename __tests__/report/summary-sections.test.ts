@@ -65,11 +65,13 @@ describe('renderSummary: a full passing run', () => {
     expect(out).toContain('| 12 | 15 | 15 | 20 | 31 | 27 | 18 |')
   })
 
-  it('ends with a footer linking the workflow run', () => {
+  it('ends with a footer naming the Platform and its version, and linking the workflow run', () => {
     const footer = out.slice(out.lastIndexOf('---'))
     expect(footer).toContain('CloudQuery Platform GitHub Action 1.0.0')
     expect(footer).toContain(`[Workflow run](${WORKFLOW_RUN_URL})`)
-    expect(footer).toContain('Platform <code>https:\u200d//cloudquery.example.com/api</code>')
+    expect(footer).toContain(
+      'Platform <code>https://cloudquery.example.com/api</code> (version v1.42.0)'
+    )
     expect(footer).toContain('finished 2026-11-27 10:07:30 UTC')
   })
 

@@ -139,7 +139,7 @@ describe('sync stage against the simulator', () => {
     const failed = await sync(partial, { maxErrors: 10 })
     expect(failed.outcome.verdict).toBe('fail')
     expect(failed.outcome.reasons[0]).toMatch(
-      /42 error\(s\); at most 10 allowed \(max-sync-errors\)/
+      /had 42 errors; at most 10 allowed \(max-sync-errors\)/
     )
   })
 

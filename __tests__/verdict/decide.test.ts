@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { decide, type VerdictInput } from '../../src/verdict/decide.js'
+import { decide, failureMessage, type VerdictInput } from '../../src/verdict/decide.js'
 import {
   completedSync,
   DEFAULT_THRESHOLDS,
@@ -74,5 +74,22 @@ describe('decide', () => {
   it('is the same for the same findings', () => {
     const input = { sync: failedSync(), policies: failingPolicies(), gate: GATE }
     expect(verdict(input)).toEqual(verdict(input))
+  })
+})
+
+describe('failureMessage', () => {
+  it('ends with one full stop, whether the reason has one or not', () => {
+    const line = failureMessage(['Run r1 of sync "aws-prod" failed with 3 errors.'])
+    expect(line).toBe(
+      'CloudQuery Platform gate failed: Run r1 of sync "aws-prod" failed with 3 errors. See the job summary for details.'
+    )
+    expect(failureMessage(['3 critical violations; at most 0 allowed'])).not.toMatch(/\.\./)
+    expect(line).not.toMatch(/\.\./)
+  })
+
+  it('counts the other reasons in words', () => {
+    expect(failureMessage(['a.', 'b.'])).toContain('failed: a (and 1 more reason). See')
+    expect(failureMessage(['a', 'b', 'c'])).toContain('(and 2 more reasons)')
+    expect(failureMessage(['a', 'b'])).not.toMatch(/\(s\)/)
   })
 })

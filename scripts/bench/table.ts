@@ -1,4 +1,4 @@
-// Renders the figures as the markdown table (and notes) for the README's Performance section.
+// Renders the figures as the markdown table (and notes) for docs/performance.md.
 
 import {
   BASELINE_INTERVALS_MS,
@@ -160,7 +160,7 @@ export function table(
     .join('\n')
 }
 
-/** How each figure was measured, for whoever reads the table in the README. */
+/** How each figure was measured, for whoever reads the table in docs/performance.md. */
 export function notes(): string {
   return `
 Medians of ${SYNC_REPS} runs per run length and variant (all ${SYNC_REPS * RUN_LENGTHS.length * 2} at once, against simulators in a separate process), and of ${POLICY_REPS} sequential runs for the policy stage and start-up (after one discarded warm-up each).

@@ -104,10 +104,19 @@ export interface ActionConfig {
   report: ReportConfig
 }
 
+/** Every bad input at once: one line per problem, each naming the input, the value and what is accepted. */
 export class InputError extends Error {
-  constructor(message: string) {
-    super(message)
+  readonly problems: string[]
+
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems
+    super(
+      list.length === 1
+        ? list[0]
+        : `${list.length} inputs need fixing:\n${list.map((p) => `- ${p}`).join('\n')}`
+    )
     this.name = 'InputError'
+    this.problems = list
   }
 }
 

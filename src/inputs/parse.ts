@@ -4,7 +4,7 @@
 import { KNOWN_SEVERITIES } from '../lib/severity.js'
 import { KNOWN_DOMAINS } from '../platform/types.js'
 import {
-  InputError,
+  type GateOn,
   type ActionConfig,
   type PolicyConfig,
   type ReportConfig,
@@ -20,6 +20,7 @@ import {
   invalid,
   list,
   listOf,
+  Problems,
   wholeNumber,
   type Read
 } from './values.js'
@@ -41,68 +42,92 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const MAX_SAMPLES = 100
 const MAX_EXCEPTION_DAYS = 3650
 
-/** Parses every input; throws an InputError naming the first bad one. */
+/** Where the README says what to do about an empty key. */
+const EMPTY_API_KEY_MESSAGE =
+  'Input "api-key" is empty: the secret passed to it is not set or not available to this run. ' +
+  'Usual reasons: pull requests from forks and Dependabot pull requests get no secrets (Dependabot has its own secret store); ' +
+  "the secret's name differs from the one in the workflow (names are exact); " +
+  'or it is passed as ${{ vars.NAME }} (a variable) instead of ${{ secrets.NAME }}. ' +
+  'See the README\'s Troubleshooting (Input "api-key" is empty) for the fix.'
+
+/**
+ * Parses every input, in every mode (an input the mode does not use is still checked), and throws
+ * one InputError listing every bad one.
+ */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const input: Read = (name) => (read(name) ?? '').trim()
+  const problems = new Problems()
   const apiKey = input('api-key')
-  if (apiKey === '')
-    throw new InputError('Input "api-key" is required: the CloudQuery Platform API key.')
-  const apiBaseUrl = parsePlatformUrl(input('platform-url'))
-  const sync = parseSyncConfig(input)
-  const policies = boolean(input, 'evaluate-policies', true)
-    ? parsePolicyConfig(input, (name) => read(name) !== undefined)
-    : undefined
-  if (!sync && !policies) {
-    throw new InputError(
+  if (apiKey === '') problems.add(EMPTY_API_KEY_MESSAGE)
+  const apiBaseUrl = problems.check(() => parsePlatformUrl(input('platform-url')))
+  const sync = parseSyncConfig(input, problems)
+  const evaluate = problems.check(() => boolean(input, 'evaluate-policies', true))
+  const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems)
+  const report = parseReportConfig(input, env, problems)
+  if (!sync && evaluate === false) {
+    problems.add(
       'Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.'
     )
   }
-  return { apiBaseUrl, apiKey, sync, policies, report: parseReportConfig(input, env) }
+  problems.throwIfAny()
+  return { apiBaseUrl, apiKey, sync, policies: evaluate ? policies : undefined, report }
 }
 
-/** No sync stage when the workflow names no sync (a policies-only gate). */
-function parseSyncConfig(input: Read): SyncConfig | undefined {
+/** No sync stage when the workflow names no sync (a policies-only gate); its inputs are checked anyway. */
+function parseSyncConfig(input: Read, problems: Problems): SyncConfig | undefined {
   const syncName = input('sync-name')
   const syncRunId = input('sync-run-id')
   if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
-    throw invalid(
-      'sync-name',
-      syncName,
-      'letters, digits, "-" and "_" only (the sync\'s name, not its display name)'
+    problems.add(
+      invalid(
+        'sync-name',
+        syncName,
+        'letters, digits, "-" and "_" only (the sync\'s name, not its display name)'
+      ).message
     )
   }
   if (syncRunId !== '' && syncName === '') {
-    throw new InputError(
+    problems.add(
       'Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.'
     )
   }
   if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
-    throw invalid(
-      'sync-run-id',
-      syncRunId,
-      'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab'
+    problems.add(
+      invalid(
+        'sync-run-id',
+        syncRunId,
+        'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab'
+      ).message
     )
   }
-  if (syncName === '') return undefined
-  return {
+  const c = <T>(reader: () => T): T => problems.check(reader)
+  const config: SyncConfig = {
     name: syncName,
     runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
-    ifRunning: choice(input, 'if-running', ['attach', 'start', 'fail'], 'attach'),
-    wait: boolean(input, 'wait', true),
-    timeoutMs: duration(input, 'timeout', '60m'),
-    pollIntervalMs: duration(input, 'poll-interval', '15s'),
-    cancelOnTimeout: boolean(input, 'cancel-on-timeout', true),
-    logs: choice(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure'),
-    maxErrors: wholeNumber(input, 'max-sync-errors', '')
+    ifRunning: c(() => choice(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
+    wait: c(() => boolean(input, 'wait', true)),
+    timeoutMs: c(() => duration(input, 'timeout', '60m')),
+    pollIntervalMs: c(() => duration(input, 'poll-interval', '15s')),
+    cancelOnTimeout: c(() => boolean(input, 'cancel-on-timeout', true)),
+    logs: c(() => choice(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure')),
+    maxErrors: c(() => wholeNumber(input, 'max-sync-errors', ''))
   }
+  return syncName === '' ? undefined : config
 }
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
-function parsePolicyConfig(input: Read, given: (name: string) => boolean): PolicyConfig {
-  const gateOn = choice(input, 'gate-on', ['all', 'new'], 'all')
+function parsePolicyConfig(
+  input: Read,
+  given: (name: string) => boolean,
+  problems: Problems
+): PolicyConfig {
+  const c = <T>(reader: () => T): T => problems.check(reader)
+  const limit = (name: string, fallback: string): number | undefined =>
+    c(() => wholeNumber(input, name, given(name) ? '' : fallback))
+  const gateOn = c(() => choice<GateOn>(input, 'gate-on', ['all', 'new'], 'all'))
   const baselineFile = input('baseline-file')
   if (gateOn === 'new' && baselineFile === '') {
-    throw new InputError(
+    problems.add(
       'Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".'
     )
   }
@@ -110,39 +135,38 @@ function parsePolicyConfig(input: Read, given: (name: string) => boolean): Polic
   return {
     groups: list(input('policy-groups')),
     policies: list(input('policies')),
-    severities: listOf(input, 'severities', KNOWN_SEVERITIES),
-    domains: listOf(input, 'domains', KNOWN_DOMAINS),
+    severities: c(() => listOf(input, 'severities', KNOWN_SEVERITIES)),
+    domains: c(() => listOf(input, 'domains', KNOWN_DOMAINS)),
     thresholds: {
-      critical: wholeNumber(
-        input,
-        'max-critical-violations',
-        given('max-critical-violations') ? '' : '0'
-      ),
-      high: wholeNumber(input, 'max-high-violations', given('max-high-violations') ? '' : '0'),
-      medium: wholeNumber(input, 'max-medium-violations', ''),
-      low: wholeNumber(input, 'max-low-violations', ''),
-      total: wholeNumber(input, 'max-violations', '')
+      critical: limit('max-critical-violations', '0'),
+      high: limit('max-high-violations', '0'),
+      medium: limit('max-medium-violations', ''),
+      low: limit('max-low-violations', ''),
+      total: limit('max-violations', '')
     },
     gateOn,
-    evaluation: choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto'),
-    evaluationTimeoutMs: duration(input, 'evaluation-timeout', '10m'),
-    samples: wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5,
-    maxExceptionDays: positive(input, 'max-exception-days', '90'),
-    baselineMaxAgeDays: positive(input, 'baseline-max-age-days', '30'),
+    evaluation: c(() =>
+      choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto')
+    ),
+    evaluationTimeoutMs: c(() => duration(input, 'evaluation-timeout', '10m')),
+    samples: c(() => wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5),
+    maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
+    baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),
     recordBaseline: input('baseline-write') !== '',
-    baseline: baselineFile === '' ? undefined : readBaselineFile(baselineFile),
-    exceptions: exceptionsFile === '' ? undefined : readExceptionsFile(exceptionsFile)
+    baseline: baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile)),
+    exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
   }
 }
 
-function parseReportConfig(input: Read, env: NodeJS.ProcessEnv): ReportConfig {
+function parseReportConfig(input: Read, env: NodeJS.ProcessEnv, problems: Problems): ReportConfig {
   const reportFile = input('report-file')
+  const c = <T>(reader: () => T): T => problems.check(reader)
   return {
-    softFail: boolean(input, 'soft-fail', false),
-    jobSummary: boolean(input, 'job-summary', true),
-    annotations: boolean(input, 'annotations', true),
+    softFail: c(() => boolean(input, 'soft-fail', false)),
+    jobSummary: c(() => boolean(input, 'job-summary', true)),
+    annotations: c(() => boolean(input, 'annotations', true)),
     reportFile: reportFile === '' ? defaultReportFile(env) : reportFile,
-    prComment: choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off'),
+    prComment: c(() => choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off')),
     githubToken: input('github-token'),
     commentTag: input('comment-tag'),
     baselineWrite: input('baseline-write')

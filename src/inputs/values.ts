@@ -10,6 +10,33 @@ export function invalid(name: string, value: string, accepted: string): InputErr
 
 export type Read = (name: string) => string
 
+/** Collects every bad input instead of stopping at the first, so one run lists them all. */
+export class Problems {
+  private readonly found: string[] = []
+
+  /**
+   * What `reader` gives; on an InputError, the problem is recorded and the value is a placeholder
+   * that nobody sees, since `throwIfAny` throws before a configuration is returned.
+   */
+  check<T>(reader: () => T): T {
+    try {
+      return reader()
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      this.found.push(...error.problems)
+      return undefined as T
+    }
+  }
+
+  add(message: string): void {
+    this.found.push(message)
+  }
+
+  throwIfAny(): void {
+    if (this.found.length > 0) throw new InputError(this.found)
+  }
+}
+
 function valueOr(read: Read, name: string, fallback: string): string {
   const value = read(name)
   return value === '' ? fallback : value

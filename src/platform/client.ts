@@ -9,6 +9,7 @@ import type {
   Policy,
   PolicyEvaluationLog,
   PolicyGroupWithCounts,
+  PlatformInfo,
   PolicyViolation,
   SyncRun,
   SyncRunDetails,
@@ -18,6 +19,7 @@ import type {
 } from './types.js'
 import { Transport, type RequestSpec, type TransportOptions } from './transport.js'
 
+import { notAPlatform } from './errors.js'
 export { PlatformError } from './errors.js'
 export type PlatformClientOptions = TransportOptions
 
@@ -41,6 +43,26 @@ export class PlatformClient {
   /** Frees the keep-alive sockets so the process can exit. */
   dispose(): void {
     this.transport.dispose()
+  }
+
+  /**
+   * The preflight: one cheap request that proves the URL is the Platform's API and the key is
+   * accepted, before anything costly. What answers otherwise is named with the full URL tried.
+   */
+  async platformInfo(): Promise<PlatformInfo> {
+    const url = `${this.transport.apiBaseUrl}/platform-info`
+    let info: Partial<PlatformInfo> | null
+    try {
+      info = await this.json<Partial<PlatformInfo> | null>({
+        method: 'GET',
+        path: '/platform-info',
+        retry: true
+      })
+    } catch (error) {
+      throw notAPlatform(error, url)
+    }
+    if (typeof info?.version !== 'string') throw notAPlatform(undefined, url)
+    return info as PlatformInfo
   }
 
   // Syncs and runs

@@ -1,10 +1,20 @@
 // One error type for any failure to get a usable answer from the Platform: it names the request,
 // the status and the server's own words, and says what a user can do about it.
 
+import { messageOf } from '../lib/text.js'
 import type { PlatformErrorBody } from './types.js'
 
-/** `tls`: the Platform's certificate was rejected; retrying cannot change that. */
-export type PlatformErrorKind = 'http' | 'network' | 'timeout' | 'invalid-response' | 'tls'
+/**
+ * `tls`: the TLS handshake failed (an untrusted certificate, or no TLS at all); `dns`: the host does
+ * not resolve; `html`: a web page answered where JSON was expected. Retrying changes none of these.
+ */
+export type PlatformErrorKind =
+  'http' | 'network' | 'timeout' | 'invalid-response' | 'tls' | 'dns' | 'html'
+
+/** Failures that a retry cannot change. */
+export function isPermanent(kind: PlatformErrorKind): boolean {
+  return kind === 'tls' || kind === 'dns' || kind === 'html'
+}
 
 /** Any failure to get a usable answer from the Platform. */
 export class PlatformError extends Error {
@@ -23,7 +33,7 @@ export class PlatformError extends Error {
 
   /** The request may have reached the Platform and done its work (matters for POST). */
   get outcomeUnknown(): boolean {
-    if (this.kind === 'tls') return false
+    if (this.kind === 'tls' || this.kind === 'dns') return false
     return this.kind !== 'http' || (this.status !== undefined && this.status >= 500)
   }
 }
@@ -59,7 +69,7 @@ const UNTRUSTED_CERTIFICATE_CODES = new Set([
 ])
 
 /** What to do about a TLS certificate the runner rejected; OpenSSL's own words say little. */
-export function certificateHint(error: unknown): string {
+function certificateHint(error: unknown): string {
   const code = (error as { code?: unknown } | null | undefined)?.code
   if (typeof code !== 'string') return ''
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
@@ -70,6 +80,62 @@ export function certificateHint(error: unknown): string {
     return ` (${code}): the Platform's TLS certificate is not issued for the host in "platform-url"; use a host name the certificate names.`
   }
   return ''
+}
+
+/** What the failure of a request that got no answer means, and what to do about it. */
+export function classifyTransportFailure(
+  error: unknown,
+  apiBaseUrl: string
+): { kind: PlatformErrorKind; hint: string } {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  const cause = messageOf(error)
+  const url = new URL(apiBaseUrl)
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      kind: 'dns',
+      hint: `: the host "${url.hostname}" of "platform-url" does not resolve (${code}). Check its spelling; a Platform on a private network needs a runner that can resolve and reach it (a self-hosted runner).`
+    }
+  }
+  if (
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    /wrong version number|packet length too long/i.test(cause)
+  ) {
+    return {
+      kind: 'tls',
+      hint: `: the server at ${url.host} does not speak HTTPS (it answered the TLS handshake in plain HTTP). Use the https:// port of the Platform, or http:// if it really serves plain HTTP.`
+    }
+  }
+  const certificate = certificateHint(error)
+  if (certificate !== '') return { kind: 'tls', hint: certificate }
+  return { kind: /timeout/i.test(cause) ? 'timeout' : 'network', hint: '' }
+}
+
+/**
+ * `GET /platform-info` showed that what answers at the URL is not the Platform's API: a 404, a web
+ * page, or JSON without a version. Says so with the full URL tried and where the API should be.
+ */
+export function notAPlatform(error: unknown, url: string): unknown {
+  const what = notAPlatformAnswer(error)
+  if (what === undefined) return error
+  const base = url.replace(/\/platform-info$/, '')
+  return new PlatformError(
+    `${url} ${what}, so "platform-url" does not point at a CloudQuery Platform. The action adds "/api" to "platform-url" and expects the Platform's API there (tried ${base}); give the Platform's own address, e.g. https://cloudquery.example.com (its API is https://cloudquery.example.com/api).`,
+    error instanceof PlatformError ? error.kind : 'invalid-response',
+    'GET /platform-info',
+    error instanceof PlatformError ? error.status : undefined
+  )
+}
+
+function notAPlatformAnswer(error: unknown): string | undefined {
+  if (!(error instanceof PlatformError)) return 'answered JSON without the Platform\'s "version"'
+  if (error.kind === 'html')
+    return `answered HTTP ${error.status} with a web page, not the API's JSON`
+  if (error.kind === 'invalid-response')
+    return `answered HTTP ${error.status} with something that is not JSON`
+  if (error.status === 404 || error.status === 405)
+    return `answered HTTP ${error.status} (no such API operation)`
+  return undefined
 }
 
 export function withAttempts(error: PlatformError, attempts: number): PlatformError {

@@ -15,12 +15,12 @@ import { abortableSleep, type Sleep } from '../lib/poll.js'
 import { messageOf } from '../lib/text.js'
 import { USER_AGENT } from '../lib/version.js'
 import {
-  certificateHint,
+  classifyTransportFailure,
   hintFor,
+  isPermanent,
   PlatformError,
   serverMessageOf,
-  withAttempts,
-  type PlatformErrorKind
+  withAttempts
 } from './errors.js'
 import { header, readBody, withDeadline } from './http.js'
 
@@ -97,6 +97,11 @@ export class Transport {
     })
   }
 
+  /** Ends in `/api`, no trailing slash. */
+  get apiBaseUrl(): string {
+    return this.options.apiBaseUrl
+  }
+
   /** Frees the keep-alive sockets so the process can exit. */
   dispose(): void {
     this.http.dispose()
@@ -135,7 +140,7 @@ export class Transport {
       const retryable =
         failure.kind === 'http'
           ? RETRYABLE_STATUSES.has(failure.status ?? 0)
-          : failure.kind !== 'tls'
+          : !isPermanent(failure.kind)
       // A 429 was turned away before it did anything, so even a request that must not run twice
       // (starting a run) is safe to repeat once the Platform says when.
       const refused = failure.kind === 'http' && failure.status === 429
@@ -175,10 +180,12 @@ export class Transport {
       return { value: JSON.parse(answer.body) as T }
     } catch {
       const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`
+      // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
+      const html = /text\/html/i.test(header(answer.headers['content-type']) ?? '')
       return {
         failure: new PlatformError(
           message,
-          'invalid-response',
+          html ? 'html' : 'invalid-response',
           endpoint,
           answer.status,
           undefined,
@@ -242,9 +249,7 @@ export class Transport {
   private transportError(endpoint: string, error: unknown, attempts: number): PlatformError {
     if (error instanceof PlatformError) return error
     const cause = messageOf(error)
-    const hint = certificateHint(error)
-    const kind: PlatformErrorKind =
-      hint !== '' ? 'tls' : /timeout/i.test(cause) ? 'timeout' : 'network'
+    const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl)
     return new PlatformError(
       this.redact(`${endpoint} could not reach the Platform: ${oneLine(cause, 200)}${hint}`),
       kind,

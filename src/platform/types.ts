@@ -153,6 +153,14 @@ export interface ViolationsHistory {
   metadata: { interval: string; start_date: string; end_date: string }
 }
 
+/** `GET /platform-info`: the preflight reads the version only. */
+export interface PlatformInfo {
+  version: string
+  tenant_id: string
+  public_ips: string[]
+  aws_account_id: string
+}
+
 /** `BasicError` / `FieldError`: the body of every error response. */
 export interface PlatformErrorBody {
   message?: string

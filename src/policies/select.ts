@@ -5,13 +5,44 @@ import type { PolicyConfig } from '../inputs/config.js'
 import { InputError } from '../inputs/config.js'
 import { oneLine } from '../lib/log-safety.js'
 import { plural, quoteList } from '../lib/text.js'
-import type { PlatformClient } from '../platform/client.js'
+import type { PlatformClient, PolicyListFilters } from '../platform/client.js'
 import type { Policy, PolicyGroup } from '../platform/types.js'
+import { listPolicies } from './listing.js'
 
-export async function resolveGroups(
+/** The workflow's policy selection, resolved before the sync starts. */
+export interface ResolvedSelection {
+  groups: PolicyGroup[]
+}
+
+/**
+ * Resolves the group names and checks that every named policy exists, before anything costly: a
+ * typo then fails in seconds with the names that exist, not after an hour-long sync.
+ */
+export async function resolveSelection(
   client: PlatformClient,
-  wanted: string[]
-): Promise<PolicyGroup[]> {
+  config: PolicyConfig
+): Promise<ResolvedSelection> {
+  const groups = await resolveGroups(client, config.groups)
+  if (config.policies.length > 0) {
+    selectPolicies(await listPolicies(client, listingFilters(config, groups)), config)
+  }
+  return { groups }
+}
+
+/** What the policy listing is asked for: severities, a single domain, the groups' ids. */
+export function listingFilters(config: PolicyConfig, groups: { id: string }[]): PolicyListFilters {
+  return {
+    severities: config.severities,
+    // The API takes a single domain. Several are filtered here from one listing rather than
+    // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
+    // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
+    // one walk instead of one per domain.
+    domain: config.domains.length === 1 ? config.domains[0] : undefined,
+    policyGroupIds: groups.map((group) => group.id)
+  }
+}
+
+async function resolveGroups(client: PlatformClient, wanted: string[]): Promise<PolicyGroup[]> {
   if (wanted.length === 0) return []
   const { items } = await client.listPolicyGroups()
   const found = new Map<string, PolicyGroup>()

@@ -19,13 +19,21 @@ import type { PolicyOutcome } from './outcome.js'
 import { failureWarning, forEachPolicy } from './per-policy.js'
 import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
 import { needsResources, readResources, sampleOf } from './resources.js'
-import { describeSelection, resolveGroups, selectPolicies } from './select.js'
+import {
+  describeSelection,
+  listingFilters,
+  resolveSelection,
+  selectPolicies,
+  type ResolvedSelection
+} from './select.js'
 import { effectiveMode, hasCurrentResult, track, type Tracked } from './tracked.js'
 import { readTrend, TREND_DAYS } from './trend.js'
 
 export interface PolicyStageContext {
   /** The sync run's completed_at; undefined in policies-only mode (no run happened). */
   runCompletedAt?: string
+  /** The selection as `resolveSelection` resolved it before the sync started; resolved here if absent. */
+  resolved?: ResolvedSelection
 }
 
 /** The summary lists at most this many violating policies, so only they get samples. */
@@ -53,7 +61,7 @@ export async function runPolicyStage(
   context: PolicyStageContext
 ): Promise<PolicyOutcome> {
   const warnings: string[] = []
-  const groups = await resolveGroups(deps.client, config.groups)
+  const { groups } = context.resolved ?? (await resolveSelection(deps.client, config))
   const selection = await select(config, deps, groups, context.runCompletedAt, warnings)
   const evaluationWaitMs = await makeCurrent(selection, deps, warnings)
   const { tracked } = selection
@@ -101,15 +109,7 @@ async function select(
   warnings: string[]
 ): Promise<Selection> {
   const mode = effectiveMode(config.evaluation, freshAfter !== undefined)
-  const filters: PolicyListFilters = {
-    severities: config.severities,
-    // The API takes a single domain. Several are filtered here from one listing rather than
-    // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
-    // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
-    // one walk instead of one per domain.
-    domain: config.domains.length === 1 ? config.domains[0] : undefined,
-    policyGroupIds: groups.map((group) => group.id)
-  }
+  const filters = listingFilters(config, groups)
   const selected = selectPolicies(await listPolicies(client, filters), config)
   const described = describeSelection(config)
   log.info(

@@ -47,6 +47,8 @@ export interface JsonReport {
   cancelled: boolean
   /** The API base URL (`…/api`); null when the inputs could not be read. */
   platformUrl: string | null
+  /** The Platform's version, from the preflight (`GET /platform-info`); null before it answered. */
+  platformVersion: string | null
   /** When the action started and finished (ISO 8601). */
   startedAt: string
   finishedAt: string | null
@@ -193,6 +195,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     softFail: safe.softFail,
     cancelled: safe.cancelled,
     platformUrl: text(safe.platformUrl),
+    platformVersion: text(safe.platformVersion),
     startedAt: safe.startedAt,
     finishedAt: text(safe.finishedAt),
     syncName: text(safe.sync?.syncName ?? safe.syncName),

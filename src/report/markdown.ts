@@ -13,9 +13,17 @@ export type Markdown = string & { readonly [markdownBrand]: true }
 export type Align = 'left' | 'center' | 'right'
 
 const DEFAULT_MAX_LENGTH = 200
-const ZWJ = '\u200d'
-// Direction overrides can make a name read as something other than what it is.
-const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+/**
+ * What GitHub would turn into a link, a mention (a notification) or an issue reference after the
+ * Markdown is rendered: URLs, `www.` hosts, `@name` and `a@b.c`, and `#12`.
+ */
+const REFERENCES =
+  /(?:\b[a-z][a-z\d+.-]*:\/\/|\bwww\.)[^\s<]+|[\p{L}\p{N}._+-]*@[\p{L}\p{N}_./-]*[\p{L}\p{N}_]|\\?#\d+/giu
+/** Punctuation after a URL that belongs to the sentence (or escapes it), not to the URL. */
+const TRAILING = /(?:\\?[).,;:!?'"])+$/
+// Direction overrides can make a name read as something other than what it is; zero-width
+// characters make a copy-paste or a search miss what it shows.
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g
 // Backslash-escapable characters that start emphasis, links, images, headings, code, tables,
 // strikethrough or math. `<`, `>` and `&` are HTML-escaped instead.
 const MARKDOWN_SPECIALS = /[\\`*_[\]()#+!|~$]/g
@@ -35,12 +43,17 @@ export function markup(
 
 /** Untrusted text for inline Markdown (a paragraph, a list item, a table cell). */
 export function escapeText(text: unknown, maxLength = DEFAULT_MAX_LENGTH): Markdown {
-  const escaped = escapeHtml(plain(text, maxLength))
-    .replace(MARKDOWN_SPECIALS, '\\$&')
-    // Only at the start of a line do these begin a list, a heading underline or a numbered item.
-    .replace(/^[-=](?=[\s=-]|$)/, '\\$&')
-    .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
-  return trusted(neutralizeReferences(escaped))
+  return trusted(neutralizeReferences(escapeInline(text, maxLength)))
+}
+
+function escapeInline(text: unknown, maxLength: number): string {
+  return (
+    escapeHtml(plain(text, maxLength))
+      .replace(MARKDOWN_SPECIALS, '\\$&')
+      // Only at the start of a line do these begin a list, a heading underline or a numbered item.
+      .replace(/^[-=](?=[\s=-]|$)/, '\\$&')
+      .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
+  )
 }
 
 /**
@@ -70,7 +83,8 @@ export function escapeCell(
  * so no escaping of a backtick span is right both inside and outside a table.
  */
 export function codeSpan(text: unknown, maxLength = DEFAULT_MAX_LENGTH): Markdown {
-  return markup`<code>${escapeText(text, maxLength)}</code>`
+  // GitHub links and mentions nothing inside <code>, so its text is left exactly as it is.
+  return trusted(`<code>${escapeInline(text, maxLength)}</code>`)
 }
 
 /** A link to an http(s) URL; anything else is shown as text, without a link. */
@@ -123,7 +137,7 @@ function plain(text: unknown, maxLength: number): string {
   // object reads as its content rather than "[object Object]".
   const value = text ?? ''
   const string = typeof value === 'string' ? value : JSON.stringify(value)
-  return oneLine(string.replace(BIDI_CONTROLS, ''), maxLength).trim()
+  return oneLine(string.replace(INVISIBLE, ''), maxLength).trim()
 }
 
 function escapeHtml(text: string): string {
@@ -133,14 +147,15 @@ function escapeHtml(text: string): string {
 /**
  * GitHub turns `@name` into a mention (a notification), `#12` into an issue reference, and
  * `http://…`, `https://…`, `www.…` and `a@b.c` into links, after Markdown is rendered, so escaping
- * does not stop them. A zero-width joiner inside each keeps the text as it reads and inert.
+ * does not stop them. It does none of that inside `<code>`, so each is shown as code: no invisible
+ * characters, and a copy-paste or a search gives exactly the text.
  */
 function neutralizeReferences(text: string): string {
-  return text
-    .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWJ}`)
-    .replace(/#(?=\d)/g, `#${ZWJ}`)
-    .replace(/:\/\//g, `:${ZWJ}//`)
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZWJ}.`)
+  return text.replace(REFERENCES, (reference) => {
+    const tail = TRAILING.exec(reference)?.[0] ?? ''
+    const body = reference.slice(0, reference.length - tail.length)
+    return body === '' ? reference : `<code>${body}</code>${tail}`
+  })
 }
 
 function tableCell(cell: string): string {

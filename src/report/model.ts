@@ -27,6 +27,8 @@ export interface RunReport {
   softFail: boolean
   /** The API base (`…/api`), never with the key; absent when the inputs could not be read. */
   platformUrl?: string
+  /** What `GET /platform-info` said the Platform's version is; absent before the preflight. */
+  platformVersion?: string
   startedAt: string
   /** When the report was made (the end of the run, or the moment a signal arrived). */
   finishedAt: string
@@ -72,10 +74,15 @@ export interface ViolationTotals {
 }
 
 /** Totals over every selected policy, those of unknown severity included. */
+/** Current violations over every selected policy, those of unknown severity included. */
+export function currentViolations(outcome: PolicyOutcome): number {
+  return sumCounts(outcome.violations) + outcome.unknownSeverityViolations
+}
+
 export function violationTotals(outcome: PolicyOutcome, verdict: Verdict): ViolationTotals {
   const resources = verdict.resources
   return {
-    violations: sumCounts(outcome.violations) + outcome.unknownSeverityViolations,
+    violations: currentViolations(outcome),
     newViolations: resources?.baseline
       ? verdict.gate?.rows.find((row) => row.severity === 'total')?.newViolations
       : undefined,

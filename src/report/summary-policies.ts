@@ -17,7 +17,14 @@ import {
   table,
   type Markdown
 } from './markdown.js'
-import { hasError, judgementOf, stalePolicies, violatingPolicies, type RunReport } from './model.js'
+import {
+  hasError,
+  judgementOf,
+  stalePolicies,
+  violatingPolicies,
+  currentViolations,
+  type RunReport
+} from './model.js'
 import type { PolicyJudgement } from '../verdict/resources.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './summary-pieces.js'
 
@@ -95,10 +102,12 @@ export function renderThresholdsTable(
       markup`counted in the total`
     ])
   }
-  return table(
-    [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
-    rows,
-    ['left', 'right', 'right', 'right', 'left']
+  return blocks(
+    table(
+      [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
+      rows,
+      ['left', 'right', 'right', 'right', 'left']
+    )
   )
 }
 
@@ -235,8 +244,21 @@ export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
       [firstDate, ...otherDates],
       [trend.map((point) => escapeCell(point.violations))],
       trend.map(() => 'right')
-    )
+    ),
+    trendNote(outcome, last)
   )
+}
+
+/** Why the trend's last day may differ from the gate's total. */
+function trendNote(outcome: PolicyOutcome, last: number | undefined): Markdown | undefined {
+  const violations = currentViolations(outcome)
+  const notes = [
+    outcome.trendNote,
+    last !== undefined && last !== violations
+      ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${plural(outcome.policies.length, 'selected active policy', 'selected active policies')} (${violations} now).`
+      : undefined
+  ].filter((note): note is string => note !== undefined)
+  return notes.length > 0 ? markup`_${escapeText(notes.join(' '), 600)}_` : undefined
 }
 
 /** Values as a line of block characters, lowest to highest; a missing value is a `·`. */

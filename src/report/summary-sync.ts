@@ -30,13 +30,20 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
   if (name === undefined) return undefined
   const heading = markup`### 🔄 Sync run of ${codeSpan(name)}`
   const run = sync?.run
+  // The banner's "Why" already says the first reason.
+  const messages =
+    sync &&
+    renderMessages(
+      sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]),
+      sync.warnings
+    )
   if (!sync || !run) {
     return blocks(
       heading,
       hasError(report, 'sync')
         ? markup`No run was started or followed: see the errors below.`
         : markup`No run was started or followed.`,
-      sync && renderMessages(sync.reasons, sync.warnings)
+      messages
     )
   }
   return blocks(
@@ -44,7 +51,7 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
     renderRunStatus(sync, run),
     renderRunFigures(sync, run),
     renderRunNotes(report, sync, run),
-    renderMessages(sync.reasons, sync.warnings),
+    messages,
     renderTablesWithErrors(sync.tablesWithErrors)
   )
 }
@@ -102,7 +109,8 @@ function renderRunNotes(
   run: SyncRunDetails
 ): Markdown | undefined {
   const notes: Markdown[] = []
-  if (!sync.waited && !report.cancelled) {
+  // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
+  if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
     notes.push(
       markup`⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(run.status)} when the action finished.`
     )

@@ -149,7 +149,12 @@ function renderErrors(report: RunReport): Markdown | undefined {
 
 export function renderFooter(report: RunReport, context: ReportContext): Markdown {
   const parts = [markup`CloudQuery Platform GitHub Action ${escapeText(report.actionVersion, 40)}`]
-  if (report.platformUrl) parts.push(markup`Platform ${codeSpan(report.platformUrl)}`)
+  if (report.platformUrl) {
+    const version = report.platformVersion
+      ? markup` (version ${escapeText(report.platformVersion, 60)})`
+      : markup``
+    parts.push(markup`Platform ${codeSpan(report.platformUrl)}${version}`)
+  }
   if (context.workflowRunUrl) parts.push(link('Workflow run', context.workflowRunUrl))
   const finished = formatTimestamp(report.finishedAt)
   if (finished) parts.push(markup`finished ${escapeText(finished)}`)

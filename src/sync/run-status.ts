@@ -3,6 +3,7 @@
 
 import type { SyncConfig } from '../inputs/config.js'
 import { oneLine } from '../lib/log-safety.js'
+import { plural } from '../lib/text.js'
 import { isTerminal, type SyncRun } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
 
@@ -42,7 +43,7 @@ export function judgeRun(
         )
       } else if (run.status_reason === 'partial_success') {
         outcome.warnings.push(
-          `${id} completed with partial success: ${errors} error(s) and ${run.warnings ?? 0} warning(s); some tables may be incomplete.`
+          `${id} completed with partial success: ${plural(errors, 'error')} and ${plural(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`
         )
       }
       break
@@ -50,7 +51,7 @@ export function judgeRun(
       fail(
         run.status_reason === 'oom_killed'
           ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-          : `${id} failed${run.status_reason ? ` (${oneLine(run.status_reason, 60)})` : ''} with ${errors} error(s). See its logs below.`
+          : `${id} failed${run.status_reason ? ` (${oneLine(run.status_reason, 60)})` : ''} with ${plural(errors, 'error')}.`
       )
       break
     case 'cancelled':
@@ -58,7 +59,9 @@ export function judgeRun(
       break
   }
   if (config.maxErrors !== undefined && errors > config.maxErrors) {
-    fail(`${id} had ${errors} error(s); at most ${config.maxErrors} allowed (max-sync-errors).`)
+    fail(
+      `${id} had ${plural(errors, 'error')}; at most ${config.maxErrors} allowed (max-sync-errors).`
+    )
   }
 }
 

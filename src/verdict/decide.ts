@@ -4,6 +4,7 @@
 
 import type { GateOn, Thresholds } from '../inputs/config.js'
 import { addUpBySeverity } from '../lib/severity.js'
+import { plural } from '../lib/text.js'
 import type { PolicyOutcome } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { evaluateGate, type GateVerdict } from './gate.js'
@@ -14,7 +15,7 @@ import {
   type ResourceVerdict
 } from './resources.js'
 
-export type StageName = 'inputs' | 'sync' | 'policies'
+export type StageName = 'inputs' | 'platform' | 'sync' | 'policies'
 
 export interface StageError {
   stage: StageName
@@ -98,6 +99,8 @@ export function stageLabel(stage: StageName | 'report'): string {
   switch (stage) {
     case 'inputs':
       return 'Inputs'
+    case 'platform':
+      return 'Platform'
     case 'sync':
       return 'Sync stage'
     case 'policies':
@@ -105,4 +108,13 @@ export function stageLabel(stage: StageName | 'report'): string {
     case 'report':
       return 'Report'
   }
+}
+
+/** One line for the step's failure: the annotations and the summary carry the details. */
+export function failureMessage(reasons: readonly string[]): string {
+  const [first, ...rest] = reasons
+  const more = rest.length > 0 ? ` (and ${plural(rest.length, 'more reason')})` : ''
+  // The reasons are sentences; the line adds its own full stop.
+  const reason = (first ?? 'see the job summary').replace(/[.\s]+$/, '')
+  return `CloudQuery Platform gate failed: ${reason}${more}. See the job summary for details.`
 }
