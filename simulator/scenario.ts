@@ -167,6 +167,9 @@ export type FaultKind =
   | 'truncated'
   | 'slow'
   | 'reset-after-create'
+  | 'endless-body'
+  | 'trickle'
+  | 'silent'
 
 export interface Fault {
   /**
@@ -223,8 +226,18 @@ export interface ResolvedScenario {
    * Hostile: error bodies quote the request's `Authorization` header back, as careless servers
    * do, so tests can prove the client never repeats the key.
    */
-  echoKeyInErrors: boolean
+  echoKeyInErrors: boolean | 'basic'
+  policyPaging: PolicyPaging
+  /** Hostile: fields (by policy name) put over a policy's view, e.g. `violation_count: "07"`. */
+  policyExtraFields: Record<string, Record<string, unknown>>
 }
+
+/**
+ * How `GET /policies` pages: `honest`; `no-counts` (no `total_count`/`last_page`, both optional);
+ * `endless` (no counts, `page_size: 1`, and every page one more policy under a new id, forever);
+ * `inflated` (`total_count: 100000000`).
+ */
+export type PolicyPaging = 'honest' | 'no-counts' | 'endless' | 'inflated'
 
 /** What callers write: everything optional, nested objects partial. */
 export interface Scenario {
@@ -245,7 +258,10 @@ export interface Scenario {
   groups?: GroupSpec[]
   evaluation?: Partial<EvaluationSpec>
   faults?: Fault[]
-  echoKeyInErrors?: boolean
+  /** `basic`: quote it back as a Basic auth header, i.e. in base64. */
+  echoKeyInErrors?: boolean | 'basic'
+  policyPaging?: PolicyPaging
+  policyExtraFields?: Record<string, Record<string, unknown>>
 }
 
 const DEFAULT_RUN: RunSpec = {
@@ -349,7 +365,9 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
     groups: input.groups ?? DEFAULT_GROUPS,
     evaluation: { mode: 'after-ingest', delayAfterIngestMs: 200, ...input.evaluation },
     faults: input.faults ?? [],
-    echoKeyInErrors: input.echoKeyInErrors ?? false
+    echoKeyInErrors: input.echoKeyInErrors ?? false,
+    policyPaging: input.policyPaging ?? 'honest',
+    policyExtraFields: input.policyExtraFields ?? {}
   }
 }
 

@@ -397,6 +397,14 @@ class SimulatorServer implements Simulator {
           return this.sendText(res, rec, 200, '{"items": [{"id": "', 'application/json')
         case 'reset':
           return this.destroy(res, rec)
+        case 'endless-body':
+          return this.sendEndless(res, rec)
+        case 'trickle':
+          return this.sendTrickle(res, rec)
+        case 'silent':
+          // Headers never come; the socket stays open until the client gives up.
+          res.on('close', () => (rec.finishedAt = this.clock.now()))
+          return
       }
     }
 
@@ -408,7 +416,11 @@ class SimulatorServer implements Simulator {
       if (!(err instanceof ApiError)) throw err
       reply = { status: err.status, json: err.toJSON() }
       if (this.platform.scenario.echoKeyInErrors) {
-        const sent = req.headers.authorization ?? '(none)'
+        const header = req.headers.authorization ?? '(none)'
+        const sent =
+          this.platform.scenario.echoKeyInErrors === 'basic'
+            ? `Basic ${Buffer.from(`token:${header.replace(/^Bearer\s+/i, '')}`).toString('base64')}`
+            : header
         reply.json = { ...err.toJSON(), message: `${err.message} (Authorization: ${sent})` }
       }
     }
@@ -494,6 +506,37 @@ class SimulatorServer implements Simulator {
     rec.responseText = bytes.subarray(0, bytes.length >> 1).toString('utf8')
     res.writeHead(reply.status, headers)
     res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy())
+  }
+
+  /** A 200 whose JSON body never ends, written as fast as the client reads it. */
+  private sendEndless(res: ServerResponse, rec: RecordedRequest): void {
+    rec.status = 200
+    res.writeHead(200, { 'content-type': 'application/json' })
+    const chunk = Buffer.from(`{"items":[${'"x",'.repeat(16 * 1024)}`)
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+    }
+    res.on('drain', pump)
+    res.on('close', () => (rec.finishedAt = this.clock.now()))
+    pump()
+  }
+
+  /** A 200 whose body comes one byte a second (of the simulator's clock), and never ends. */
+  private sendTrickle(res: ServerResponse, rec: RecordedRequest): void {
+    rec.status = 200
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.flushHeaders()
+    let timer: AbortController | undefined
+    const drip = (): void => {
+      if (res.destroyed) return
+      res.write(' ')
+      timer = this.later(1000, drip)
+    }
+    res.on('close', () => {
+      if (timer) this.cancel(timer)
+      rec.finishedAt = this.clock.now()
+    })
+    drip()
   }
 
   private destroy(res: ServerResponse, rec: RecordedRequest): void {
