@@ -7,7 +7,7 @@ import type { ActionConfig } from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
-import { createRedactor, type Redactor } from './lib/log-safety.js'
+import { createRedactor, stripControls, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
@@ -52,7 +52,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
     await publishReport(buildReport(findings), context, settings, { redact, log })
-    core.setFailed(redact(messageOf(error)))
+    core.setFailed(stripControls(redact(messageOf(error))))
     return
   }
   if (isCleartextRemote(config.apiBaseUrl)) {
@@ -114,7 +114,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     ...problems.map((p) => `${stageLabel(p.stage)}: ${p.message}`)
   ]
   if (reasons.length === 0) return
-  const message = redact(failureMessage(reasons))
+  const message = stripControls(redact(failureMessage(reasons)))
   if (config.report.softFail) {
     log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
   } else {
@@ -134,7 +134,7 @@ async function syncStage(
   )
   // After a signal the handler owns findings.sync and may be publishing it at this moment: an
   // outcome assigned now would make the JSON report and the summary disagree.
-  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker)
+  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker, config.sync!.wait)
 }
 
 async function policyStage(
@@ -149,7 +149,7 @@ async function policyStage(
     findings.policiesSkipped = reason
     return
   }
-  const runCompletedAt = findings.sync?.run?.completed_at ?? undefined
+  const runCompletedAt = findings.sync?.completedAt
   findings.policies = await stage(findings, 'policies', redact, () =>
     runPolicyStage(config.policies!, deps, { runCompletedAt })
   )
@@ -171,7 +171,10 @@ async function cancelOnSignal(
     CANCEL_DEADLINE_MS
   )
   if (findings.sync === undefined && tracker.runId) {
-    findings.sync = { ...interruptedOutcome(tracker)!, cancelledByAction: !!cancelled }
+    findings.sync = {
+      ...interruptedOutcome(tracker, true)!,
+      cancelledByAction: !!cancelled
+    }
   }
   await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
 }

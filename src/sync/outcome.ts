@@ -26,6 +26,11 @@ export interface SyncOutcome {
   logLines: string[]
   /** How many times the run's status was read while waiting. */
   statusChecks: number
+  /**
+   * When the run's data counts as fresh from: its `completed_at`, or, when that is missing or not
+   * believable, the moment this action saw it finished (later, so never a false "fresh").
+   */
+  completedAt?: string
 }
 
 /** What is known before (or without) following the run to its end: the verdict waits for the run. */
@@ -47,7 +52,10 @@ export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
   }
 }
 
-/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
-export function interruptedOutcome(tracker: RunTracker): SyncOutcome | undefined {
-  return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined
+/**
+ * A stage that threw, or was interrupted, still reports the run it knew about, as failed; `waited`
+ * is what the workflow asked for (`wait`), so a failed request is never shown as `wait: false`.
+ */
+export function interruptedOutcome(tracker: RunTracker, waited: boolean): SyncOutcome | undefined {
+  return tracker.runId ? { ...outcomeSoFar(tracker), waited, verdict: 'fail' } : undefined
 }

@@ -3,6 +3,7 @@
 
 import type { SyncConfig } from '../inputs/config.js'
 import { oneLine } from '../lib/log-safety.js'
+import { describeValue, isCount } from '../lib/text.js'
 import { isTerminal, type SyncRun } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
 
@@ -33,7 +34,9 @@ export function judgeRun(
     outcome.reasons.push(reason)
   }
   const id = `Run ${run.id} of sync "${config.name}"`
-  const errors = run.errors ?? 0
+  const reported = run.errors ?? 0
+  // Not a count ("lots", -5, 0.4, 1e308): unknown, never read as fewer errors than the limit.
+  const errors = isCount(reported) ? reported : `${describeValue(reported)} (not a count)`
   switch (run.status) {
     case 'completed':
       if (run.status_reason === 'ingestion_failed') {
@@ -57,7 +60,12 @@ export function judgeRun(
       fail(`${id} was cancelled before it finished.`)
       break
   }
-  if (config.maxErrors !== undefined && errors > config.maxErrors) {
+  if (config.maxErrors === undefined) return
+  if (typeof errors === 'string') {
+    fail(
+      `${id}: the Platform answered ${errors} for its errors, so max-sync-errors cannot be checked.`
+    )
+  } else if (errors > config.maxErrors) {
     fail(`${id} had ${errors} error(s); at most ${config.maxErrors} allowed (max-sync-errors).`)
   }
 }
@@ -74,6 +82,26 @@ export function progressLine(run: SyncRun): string {
 export function runAge(run: SyncRun, now: number): number | undefined {
   const created = Date.parse(run.created_at)
   return Number.isFinite(created) ? Math.max(0, now - created) : undefined
+}
+
+/**
+ * The instant results must be newer than to count as fresh. A `completed_at` that is missing,
+ * unparseable, before the run was created or after `now` would turn the freshness check off or
+ * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
+ */
+export function completionTime(run: SyncRun, now: number, warnings: string[]): string {
+  const completed = Date.parse(run.completed_at ?? '')
+  const created = Date.parse(run.created_at)
+  const believable =
+    Number.isFinite(completed) &&
+    completed <= now &&
+    !(Number.isFinite(created) && completed < created)
+  if (believable) return new Date(completed).toISOString()
+  const seen = new Date(now).toISOString()
+  warnings.push(
+    `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`
+  )
+  return seen
 }
 
 export function runDurationSeconds(run: SyncRun): number | undefined {
