@@ -44,6 +44,11 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   const apiKey = input('api-key')
   if (apiKey === '')
     throw new InputError('Input "api-key" is required: the CloudQuery Platform API key.')
+  // Never quoted: it is the secret. An HTTP header holds printable ASCII only.
+  if (!/^[\x21-\x7e]+$/.test(apiKey))
+    throw new InputError(
+      'Input "api-key" holds a character an API key cannot have (a space, line break, control, zero-width or non-ASCII character): copy the key again, exactly.'
+    )
   const apiBaseUrl = parsePlatformUrl(input('platform-url'))
   const sync = parseSyncConfig(input)
   const policies = boolean(input, 'evaluate-policies', true)

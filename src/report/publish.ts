@@ -42,12 +42,16 @@ export async function publishReport(
   } catch (error) {
     unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error)
   }
+  try {
+    const withProblems: RunReport = { ...report, errors: [...report.errors, ...problems] }
+    for (const [name, value] of Object.entries(outputsOf(withProblems, redact, reportFile))) {
+      core.setOutput(name, value)
+    }
+  } catch (error) {
+    unwritten('Could not write the step outputs (GITHUB_OUTPUT)', error)
+  }
   // The summary and annotations show what could not be written, beside the stages' errors.
   const shown: RunReport = { ...report, errors: [...report.errors, ...problems] }
-
-  for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
-    core.setOutput(name, value)
-  }
 
   if (settings.jobSummary) {
     try {
