@@ -81,6 +81,8 @@ export interface PreviousRunSpec {
   errors?: number
   warnings?: number
   ingested?: boolean
+  /** Hostile history: fields put over the run's view, e.g. `created_at: "not a date"`. */
+  extraFields?: Record<string, unknown>
 }
 
 /** A run that is already underway when the simulator starts; it then lives like any other run. */

@@ -5,7 +5,7 @@
 // secret, or end in a stack trace.
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
+import type { PolicySpec, PreviousRunSpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
   FAST,
@@ -17,7 +17,8 @@ import {
   type BundleRun
 } from '../helpers/bundle.js'
 
-const GET_RUN = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
+const RUNS = '/syncs/{sync_name}/runs'
+const GET_RUN = { method: 'GET', path: `${RUNS}/{sync_run_id}` }
 /** An escape character or a bidi control: what this pattern is for. */
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u001b\u202a-\u202e\u2066-\u2069]/
@@ -64,6 +65,28 @@ const syncErrors = (errors: unknown): Scenario => ({
   run: { ...FAST_RUN, extraFields: { errors } }
 })
 
+const YEAR = 365 * 24 * 3_600_000
+/**
+ * The start request creates the run but its answer is lost; a later POST would start a second run
+ * or (`reject`) be refused while that one is active. The run outlasts `timeout`, so the action
+ * must cancel it as its own. (The simulator counts a run dated in the future as active, so that
+ * case cannot use `reject`: its POST would create nothing.)
+ */
+const lostStart = (
+  history: Omit<PreviousRunSpec, 'durationMs'>,
+  whileActive: Scenario['whileActive'] = 'create'
+) =>
+  run(
+    {
+      ...CLEAN,
+      run: { ...FAST_RUN, durationMs: 3_600_000 },
+      previousRuns: [{ durationMs: 1_000, ...history }],
+      whileActive,
+      faults: [{ match: { method: 'POST', path: RUNS }, kind: 'reset-after-create' }]
+    },
+    { timeout: '4s' }
+  )
+
 /** Each case ends on its own well within this; the harness kills one that does not. */
 const PROCESS_LIMIT_MS = 25_000
 const run = (
@@ -88,6 +111,9 @@ const CASES = {
       ...FAST,
       faults: [{ match: GET_RUN, kind: '503', count: 'always', retryAfter: 0, message: ESCAPES }]
     }),
+  'a lost start answer, and a history run dated in 2126': () => lostStart({ ageMs: -100 * YEAR }),
+  'a lost start answer, and a history run with an unparseable date': () =>
+    lostStart({ ageMs: 60_000, extraFields: { created_at: 'not a date' } }, 'reject'),
   'an unparseable platform-url with credentials': () =>
     run(FAST, { 'platform-url': 'https://admin:hunter2-secret@example.com:99999' }),
   'a key with a zero-width space': () => run(FAST, { 'api-key': 'test-api\u200b-key' }),
@@ -161,6 +187,19 @@ describe('errors after the run is known', () => {
     const commands = run.stdout.split('\n').filter((line) => line.startsWith('::'))
     expect(commands.some((line) => line.includes('ALERT'))).toBe(true)
     expect(commands.filter((line) => UNSAFE.test(line))).toEqual([])
+  })
+})
+
+describe('a lost start answer beside history dated wrongly', () => {
+  it.each([
+    'a lost start answer, and a history run dated in 2126',
+    'a lost start answer, and a history run with an unparseable date'
+  ] as const)('%s: one run started, known as its own, cancelled on timeout', (name) => {
+    const run = runs[name]
+    expect(run.sim.requestsTo('POST', RUNS)).toHaveLength(1)
+    expect(run.sim.runsStarted()).toBe(1)
+    expect(run.stdout).toMatch(/was created by the failed request; following it/)
+    expect(run.sim.requestsTo('PATCH', GET_RUN.path).map((r) => r.status)).toEqual([200])
   })
 })
 
