@@ -172,6 +172,7 @@ export type FaultKind =
   | 'endless-body'
   | 'trickle'
   | 'silent'
+  | 'late-answer'
 
 export interface Fault {
   /**
@@ -190,7 +191,10 @@ export interface Fault {
    * after now, as the format's one-second resolution allows: "retry now", for quick tests).
    */
   retryAfter?: number | 'http-date' | 'http-date-now'
-  /** For `slow`, and before any other kind: how long to hold the request first. */
+  /**
+   * For `slow`, and before any other kind: how long to hold the request first. For `late-answer`:
+   * how long to hold the answer of a request already carried out (a run already created).
+   */
   delayMs?: number
   /** For 429/503: the `message` of the error body, instead of the usual one. */
   message?: string

@@ -372,7 +372,8 @@ class SimulatorServer implements Simulator {
     const fault = this.faults.take(method, apiPathOf(rec.path) ?? rec.path, pathTemplate)
     if (fault) {
       rec.fault = fault.kind
-      const delay = fault.delayMs ?? (fault.kind === 'slow' ? 1000 : 0)
+      const delay =
+        fault.kind === 'late-answer' ? 0 : (fault.delayMs ?? (fault.kind === 'slow' ? 1000 : 0))
       if (delay > 0) await this.sleep(delay)
       switch (fault.kind) {
         case '429':
@@ -425,6 +426,7 @@ class SimulatorServer implements Simulator {
       }
     }
     if (fault?.kind === 'reset-after-create') return this.destroy(res, rec)
+    if (fault?.kind === 'late-answer') await this.sleep(fault.delayMs ?? 5_000)
     if (reply.liveLog) return this.streamLiveLog(res, rec, reply.liveLog)
     if (reply.json === undefined) return this.sendText(res, rec, reply.status, '', undefined)
     if (fault?.kind === 'truncated') return this.sendTruncated(res, rec, reply)

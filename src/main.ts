@@ -24,6 +24,12 @@ import { ACTION_VERSION } from './version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000
+/**
+ * How long a signal waits for the answer to a start request under way, so that the run it
+ * created is known, saved for the post step and cancelled: most of the runner's grace, leaving
+ * CANCEL_DEADLINE_MS for the cancel itself.
+ */
+const START_GRACE_MS = 5_000
 
 /** What the stages found so far; the verdict and the report are made from it at any moment. */
 interface Findings {
@@ -163,11 +169,9 @@ async function cancelOnSignal(
   wiring: Wiring
 ): Promise<void> {
   findings.cancelled = true
+  await withTimeout(tracker.startSettled(), START_GRACE_MS)
   const cancelled = await withTimeout(
-    (async () => {
-      await tracker.startSettled()
-      return cancelStartedRun(deps.client, tracker, deps.log)
-    })(),
+    cancelStartedRun(deps.client, tracker, deps.log),
     CANCEL_DEADLINE_MS
   )
   if (findings.sync === undefined && tracker.runId) {
