@@ -26,6 +26,7 @@ import {
   type RunOrigin,
   type SimRun
 } from './runs.js'
+import { sendEndless, sendTrickle } from './hostile-answers.js'
 import type { Fault, FaultKind, ResolvedScenario, Scenario } from './scenario.js'
 
 const API_BASE = '/api'
@@ -372,6 +373,7 @@ class SimulatorServer implements Simulator {
     const fault = this.faults.take(method, apiPathOf(rec.path) ?? rec.path, pathTemplate)
     if (fault) {
       rec.fault = fault.kind
+      const finish = (): void => void (rec.finishedAt = this.clock.now())
       const delay =
         fault.kind === 'late-answer' ? 0 : (fault.delayMs ?? (fault.kind === 'slow' ? 1000 : 0))
       if (delay > 0) await this.sleep(delay)
@@ -399,12 +401,18 @@ class SimulatorServer implements Simulator {
         case 'reset':
           return this.destroy(res, rec)
         case 'endless-body':
-          return this.sendEndless(res, rec)
+          rec.status = 200
+          return sendEndless(res, finish)
         case 'trickle':
-          return this.sendTrickle(res, rec)
+          rec.status = 200
+          return sendTrickle(
+            res,
+            { later: (ms, fn) => this.later(ms, fn), cancel: (t) => this.cancel(t) },
+            finish
+          )
         case 'silent':
           // Headers never come; the socket stays open until the client gives up.
-          res.on('close', () => (rec.finishedAt = this.clock.now()))
+          res.on('close', finish)
           return
       }
     }
@@ -508,37 +516,6 @@ class SimulatorServer implements Simulator {
     rec.responseText = bytes.subarray(0, bytes.length >> 1).toString('utf8')
     res.writeHead(reply.status, headers)
     res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy())
-  }
-
-  /** A 200 whose JSON body never ends, written as fast as the client reads it. */
-  private sendEndless(res: ServerResponse, rec: RecordedRequest): void {
-    rec.status = 200
-    res.writeHead(200, { 'content-type': 'application/json' })
-    const chunk = Buffer.from(`{"items":[${'"x",'.repeat(16 * 1024)}`)
-    const pump = (): void => {
-      while (!res.destroyed && res.write(chunk));
-    }
-    res.on('drain', pump)
-    res.on('close', () => (rec.finishedAt = this.clock.now()))
-    pump()
-  }
-
-  /** A 200 whose body comes one byte a second (of the simulator's clock), and never ends. */
-  private sendTrickle(res: ServerResponse, rec: RecordedRequest): void {
-    rec.status = 200
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.flushHeaders()
-    let timer: AbortController | undefined
-    const drip = (): void => {
-      if (res.destroyed) return
-      res.write(' ')
-      timer = this.later(1000, drip)
-    }
-    res.on('close', () => {
-      if (timer) this.cancel(timer)
-      rec.finishedAt = this.clock.now()
-    })
-    drip()
   }
 
   private destroy(res: ServerResponse, rec: RecordedRequest): void {

@@ -92,25 +92,22 @@ describe('a listing has a page limit', () => {
   const listing = (policyPaging: Scenario['policyPaging']) =>
     runBundle({ ...FAST, policies: CLEAN_POLICIES, policyPaging }, policiesOnly, LIMITED)
 
-  it.concurrent(
-    'endless pages without counts end at the limit as an error',
-    async () => {
-      const run = await listing('endless')
+  it.concurrent.each([
+    [
+      'endless pages without counts',
+      'endless',
+      /still had full pages after 1000: this action reads/,
+      1_000
+    ],
+    ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
+  ] as const)(
+    '%s: an error naming the limit, within the pages it allows',
+    async (_name, paging, message, requests) => {
+      const run = await listing(paging)
       expect(run.exitCode).toBe(1)
       expect(run.outputs.result).toBe('fail')
-      expect(errorsOf(reportOf(run))).toMatch(/still had full pages after 1000: this action reads/)
-      expect(run.sim.requestsTo('GET', '/policies').length).toBeLessThanOrEqual(1_000)
-    },
-    JEST_LIMIT_MS
-  )
-
-  it.concurrent(
-    'a total_count beyond the limit is an error before page 2',
-    async () => {
-      const run = await listing('inflated')
-      expect(run.exitCode).toBe(1)
-      expect(errorsOf(reportOf(run))).toMatch(/says it has 100000 pages/)
-      expect(run.sim.requestsTo('GET', '/policies')).toHaveLength(1)
+      expect(errorsOf(reportOf(run))).toMatch(message)
+      expect(run.sim.requestsTo('GET', '/policies').length).toBeLessThanOrEqual(requests)
     },
     JEST_LIMIT_MS
   )

@@ -7,9 +7,7 @@ import { MAX_BODY_BYTES } from './limits.js'
 /** The answer was larger than the action reads (see limits.ts). */
 export class BodyTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
-    super(
-      `a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`
-    )
+    super(`a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`)
   }
 }
 
