@@ -226,9 +226,10 @@ const cutCases: Record<string, Case> = {
           ...clean,
           run: {
             ...clean.run,
+            // Long enough for at least one status check to see it, however busy the machine.
             statusSequence: [
               { status: 'created', ms: 50 },
-              { status: ACROSS_STATUS_CUT, ms: 2_500 }
+              { status: ACROSS_STATUS_CUT, ms: 5_000 }
             ]
           }
         },

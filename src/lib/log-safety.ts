@@ -21,12 +21,12 @@ export function stripControls(text: string): string {
  * Secrets every cut redacts first (like core.setSecret): text cut before it is redacted can keep
  * part of a key that no redactor recognises any more.
  */
-const registered: Redactor[] = []
+const registered = new Map<string, Redactor>()
 
 /** One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. */
 export function oneLine(text: string, maxLength = 500): string {
   let flat = String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ')
-  for (const redact of registered) flat = redact(flat)
+  for (const redact of registered.values()) flat = redact(flat)
   flat = stripControls(flat)
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat
 }
@@ -73,7 +73,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     for (const secret of ordered) result = result.split(secret).join('***')
     return result
   }
-  if (ordered.length > 0) registered.push(redact)
+  // Keyed by the secrets, so that making the same redactor again does not add to every cut.
+  if (ordered.length > 0) registered.set(ordered.join('\n'), redact)
   return redact
 }
 
