@@ -36,9 +36,7 @@ export async function waitForRun(
   const ageAtStart = runAge(run, clock.now())
   const report = progressReporter(log, clock)
   const deadline = clock.now() + config.timeoutMs
-  log.info(
-    `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''}.`
-  )
+  log.info(waitingLine(config, run, expectedMs))
   const result = await pollUntil<SyncRunDetails>({
     clock,
     waker,
@@ -66,10 +64,7 @@ export async function waitForRun(
         awaitingIngestion: isTerminal(current.status),
         streamOpen: stream.open
       })
-  }).catch(async (error: unknown) => {
-    stream.stop()
-    throw await cancelAfterFailure(error, config, deps, tracker)
-  })
+  }).catch((error: unknown) => cancelAfterFailure(error, config, deps, tracker, stream))
   stream.stop()
   outcome.waitedMs = result.elapsedMs
   let final = 'value' in result ? result.value : result.last
@@ -80,6 +75,11 @@ export async function waitForRun(
     log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines)
   }
   return final
+}
+
+function waitingLine(config: SyncConfig, run: SyncRun, expectedMs: number | undefined): string {
+  const earlier = expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''
+  return `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${earlier}.`
 }
 
 /**
@@ -183,10 +183,12 @@ async function cancelAfterFailure(
   error: unknown,
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker
-): Promise<unknown> {
+  tracker: RunTracker,
+  stream: LiveLogs
+): Promise<never> {
+  stream.stop()
   if (config.cancelOnTimeout) await cancelWithin(deps, tracker)
-  return error
+  throw error
 }
 
 /** Cancels the run if this action started it, within one request's deadline whatever happens. */
