@@ -29283,7 +29283,9 @@ function parsePlatformUrl(value) {
         url = new URL(value);
     }
     catch {
-        throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', value, 'an absolute http(s) URL, e.g. https://cloudquery.example.com');
+        throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', 
+        // It did not parse, so strip anything that looks like user-info by hand.
+        value.replace(/^([^/?#]*\/\/)?[^/?#]*@/, '$1'), 'an absolute http(s) URL, e.g. https://cloudquery.example.com');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('platform-url', value, 'an http:// or https:// URL');
@@ -29378,11 +29380,16 @@ function boolean(read, name, fallback) {
         return false;
     throw invalid(name, value, '"true" or "false"');
 }
+/**
+ * Longest duration input: a week, far beyond any job's limit and well within what Node's timers
+ * hold (about 24.8 days; a longer delay fires at once, which would poll in a tight loop).
+ */
+const MAX_DURATION_MS = 7 * 24 * 3_600_000;
 function duration(read, name, fallback) {
     const value = valueOr(read, name, fallback);
     const ms = (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
-    if (ms === undefined || ms <= 0) {
-        throw invalid(name, value, 'a positive duration such as "90s", "45m", "1h30m", or a number of seconds');
+    if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) {
+        throw invalid(name, value, 'a positive duration of at most 7 days such as "90s", "45m", "1h30m", or a number of seconds');
     }
     return ms;
 }
@@ -29506,6 +29513,7 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Y: () => (/* binding */ stripControls),
 /* harmony export */   Ht: () => (/* binding */ safeLogText),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   lY: () => (/* binding */ createRedactor)
@@ -29518,12 +29526,26 @@ function formatDuration(ms) {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 const LINE_BREAKS = /\r\n|\r|\n/g;
+/** Terminal escape sequences (colours, cursor moves, OSC titles and links): the log renders them. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])/g;
+/** Bidirectional overrides and isolates: they make a line read differently from what it says. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Without terminal escapes, bidi controls and other control characters (line breaks kept). */
+function stripControls(text) {
+    return text.replace(ANSI_ESCAPES, '').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, '');
+}
+/**
+ * Secrets every cut redacts first (like core.setSecret): text cut before it is redacted can keep
+ * part of a key that no redactor recognises any more.
+ */
+const registered = new Map();
 /** One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. */
 function oneLine(text, maxLength = 500) {
-    const flat = String(text)
-        .replace(LINE_BREAKS, ' ⏎ ')
-        .replace(/\t/g, ' ')
-        .replace(CONTROL_CHARS, '');
+    let flat = String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ');
+    for (const redact of registered.values())
+        flat = redact(flat);
+    flat = stripControls(flat);
     return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
 }
 /**
@@ -29537,12 +29559,14 @@ function neutralizeCommands(line) {
 function safeLogText(text) {
     return String(text)
         .split(LINE_BREAKS)
-        .map((line) => neutralizeCommands(line.replace(CONTROL_CHARS, '')))
+        .map((line) => neutralizeCommands(stripControls(line)))
         .join('\n');
 }
 /**
- * Replaces each secret with `***`. The runner masks registered secrets in the log, but not in the
- * job summary, the JSON report or a PR comment, so those pass through this too.
+ * Replaces each secret with `***`: as is, URL-encoded, JSON-escaped, and in base64 (standard and
+ * URL-safe) at any offset, as in a Basic auth header quoted back. The runner masks registered
+ * secrets in the log, but not in the job summary, the JSON report or a PR comment, so those pass
+ * through this too. Every later `oneLine` redacts these secrets before it cuts.
  */
 function createRedactor(secrets) {
     const present = secrets.filter((secret) => secret.length >= 4);
@@ -29551,14 +29575,32 @@ function createRedactor(secrets) {
         variants.add(secret);
         variants.add(encodeURIComponent(secret));
         variants.add(JSON.stringify(secret).slice(1, -1));
+        for (const form of base64Forms(secret))
+            variants.add(form);
     }
-    const ordered = [...variants].sort((a, b) => b.length - a.length);
-    return (text) => {
+    const ordered = [...variants].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+    const redact = (text) => {
         let result = String(text);
         for (const secret of ordered)
             result = result.split(secret).join('***');
         return result;
     };
+    // Keyed by the secrets, so that making the same redactor again does not add to every cut.
+    if (ordered.length > 0)
+        registered.set(ordered.join('\n'), redact);
+    return redact;
+}
+/**
+ * The base64 characters that depend only on the secret's bytes, for each of the three offsets it
+ * can start at inside a longer encoded text (`user:key` → base64), standard and URL-safe.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    return [0, 1, 2].flatMap((offset) => {
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        const inner = encoded.slice(Math.ceil((offset * 4) / 3), Math.floor(((offset + bytes.length) * 4) / 3));
+        return [inner, inner.replace(/\+/g, '-').replace(/\//g, '_')];
+    });
 }
 
 
@@ -29581,10 +29623,12 @@ function createCoreLogger(redact) {
     const clean = (text) => (0,_log_safety_js__WEBPACK_IMPORTED_MODULE_1__/* .safeLogText */ .Ht)(redact(text));
     return {
         info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(clean(message)),
-        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(redact(message)),
-        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(redact(message)),
+        // The runner escapes line breaks in a command's text, but shows terminal escapes and bidi
+        // controls as they are.
+        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning((0,_log_safety_js__WEBPACK_IMPORTED_MODULE_1__/* .stripControls */ .$Y)(redact(message))),
+        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug((0,_log_safety_js__WEBPACK_IMPORTED_MODULE_1__/* .stripControls */ .$Y)(redact(message))),
         group: (title, lines) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.startGroup(redact(title));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.startGroup((0,_log_safety_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(redact(title), 500));
             for (const line of lines)
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(clean(line));
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.endGroup();
@@ -29615,6 +29659,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   b5: () => (/* binding */ Waker),
   Mf: () => (/* binding */ abortableSleep),
   g3: () => (/* binding */ pollUntil),
+  fb: () => (/* binding */ settleWithin),
   ml: () => (/* binding */ systemClock)
 });
 
@@ -29626,9 +29671,11 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // rather than exceptions. A `Waker` lets an outside event (the end of the live log stream) cut the
 // current sleep short so that the next check happens at once.
 
+/** Longest delay Node's timers hold (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
 async function abortableSleep(ms, signal) {
-    await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch((error) => {
+    await (0,promises_namespaceObject.setTimeout)(Math.min(Math.max(0, ms), MAX_TIMER_MS), undefined, { signal }).catch((error) => {
         if (!signal?.aborted)
             throw error;
     });
@@ -29676,6 +29723,20 @@ async function pollUntil(options) {
         waker?.settle();
     }
 }
+/**
+ * `promise`'s value, or `undefined` when `ms` of `clock` time pass first (the promise is left to
+ * settle on its own): a wait with a deadline must not wait on a request that does not answer.
+ */
+async function settleWithin(promise, ms, clock) {
+    const timer = new AbortController();
+    const expired = clock.sleep(Math.max(0, ms), timer.signal).then(() => undefined);
+    try {
+        return await Promise.race([promise, expired]);
+    }
+    finally {
+        timer.abort();
+    }
+}
 function anySignal(...signals) {
     const present = signals.filter((signal) => signal !== undefined);
     if (present.length <= 1)
@@ -29692,7 +29753,9 @@ function anySignal(...signals) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   JN: () => (/* binding */ quoteList),
 /* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   bD: () => (/* binding */ messageOf)
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   bp: () => (/* binding */ describeValue),
+/* harmony export */   my: () => (/* binding */ isCount)
 /* harmony export */ });
 /* harmony import */ var _log_safety_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9160);
 // Plain-text helpers shared by the log lines, error messages and reports.
@@ -29706,6 +29769,17 @@ function quoteList(names, shown = 20, nameLength = 80) {
     const quoted = names.slice(0, shown).map((name) => `"${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(name, nameLength)}"`);
     const more = names.length - quoted.length;
     return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ');
+}
+/**
+ * A count from untrusted data: a non-negative whole number a double holds exactly. A negative, a
+ * fraction, Infinity or a string ("073") is not one, and must never be added up as one.
+ */
+function isCount(value) {
+    return Number.isSafeInteger(value) && value >= 0;
+}
+/** A short, one-line rendering of a value the Platform sent, for "the Platform answered X". */
+function describeValue(value) {
+    return (0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(typeof value === 'string' ? JSON.stringify(value) : String(value), 40);
 }
 /** The message of anything thrown. */
 function messageOf(error) {
@@ -30025,6 +30099,9 @@ function parseInputs(read, env = process.env) {
     const apiKey = input('api-key');
     if (apiKey === '')
         problems.add(EMPTY_API_KEY_MESSAGE);
+    // Never quoted: it is the secret. An HTTP header holds printable ASCII only.
+    else if (!/^[\x21-\x7e]+$/.test(apiKey))
+        problems.add('Input "api-key" holds a character an API key cannot have (a space, line break, control, zero-width or non-ASCII character): copy the key again, exactly.');
     const apiBaseUrl = problems.check(() => (0,platform_url/* parsePlatformUrl */.m)(input('platform-url')));
     const sync = parseSyncConfig(input, problems);
     const evaluate = problems.check(() => (0,values/* boolean */.zM)(input, 'evaluate-policies', true));
@@ -30159,9 +30236,13 @@ async function mapWithConcurrency(items, limit, fn) {
     return results;
 }
 
+// EXTERNAL MODULE: ./src/platform/limits.ts
+var limits = __nccwpck_require__(8351);
 ;// CONCATENATED MODULE: ./src/policies/listing.ts
 // Listing policies: page 1, then the rest concurrently, each policy kept slim. Used both to select
 // the policies and, while waiting, to re-read the freshly evaluated ones.
+
+
 
 const PAGE_SIZE = 1000;
 /** Pages of one listing in flight at once. */
@@ -30177,17 +30258,10 @@ async function listPolicies(client, filters, sort, enough = () => false) {
     const lastPage = lastPageOf(first);
     if (enough(pages[0]))
         return distinct(pages);
-    if (lastPage === undefined) {
-        // The metadata may omit the counts (the spec makes them optional): read on to a short page.
-        const pageSize = first.metadata?.page_size || PAGE_SIZE;
-        for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
-            const items = await fetch(page);
-            pages.push(items);
-            if (enough(items))
-                break;
-        }
-        return distinct(pages);
-    }
+    if (lastPage === undefined)
+        return distinct(await readToShortPage(first, pages, fetch, enough));
+    if (lastPage > limits/* MAX_LIST_PAGES */.rt)
+        throw tooManyPages(`says it has ${lastPage} pages`);
     let done = false;
     const rest = await mapWithConcurrency(Array.from({ length: lastPage - 1 }, (_, i) => i + 2), PAGE_CONCURRENCY, async (page) => {
         if (done)
@@ -30197,6 +30271,29 @@ async function listPolicies(client, filters, sort, enough = () => false) {
         return items;
     });
     return distinct([...pages, ...rest]);
+}
+/**
+ * Without counts in the metadata (the spec makes them optional): read on to a short page, or to a
+ * page that adds no policy not seen yet (a server that repeats itself), at most MAX_LIST_PAGES.
+ */
+async function readToShortPage(first, pages, fetch, enough) {
+    const pageSize = first.metadata?.page_size || PAGE_SIZE;
+    const seen = new Set(pages[0].map((p) => p.id));
+    for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
+        if (page > limits/* MAX_LIST_PAGES */.rt)
+            throw tooManyPages(`still had full pages after ${limits/* MAX_LIST_PAGES */.rt}`);
+        const items = await fetch(page);
+        pages.push(items);
+        const before = seen.size;
+        for (const p of items)
+            seen.add(p.id);
+        if (seen.size === before || enough(items))
+            break;
+    }
+    return pages;
+}
+function tooManyPages(what) {
+    return new platform_client/* PlatformError */.W(`GET /policies ${what}: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${PAGE_SIZE} policies; narrow the selection ("policy-groups", "policies", "severities", "domains")`, 'invalid-response', 'GET /policies');
 }
 /**
  * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly SQL and
@@ -30352,10 +30449,13 @@ function unknownSeverityWarning(policies) {
     ];
 }
 function missingCountWarning(policies) {
-    const missing = policies.filter((p) => p.violations === undefined);
+    const invalid = policies.filter((p) => p.invalidCount !== undefined);
+    const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined);
+    const warnings = invalid.map((p) => `The Platform answered ${p.invalidCount} as the violation count of "${(0,log_safety/* oneLine */.TN)(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`);
     if (missing.length === 0)
-        return [];
+        return warnings;
     return [
+        ...warnings,
         `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
     ];
 }
@@ -30470,6 +30570,7 @@ function failureWarning(what, failures) {
 // What the stage knows of each selected policy while it works: its result so far, the Platform's
 // latest evaluation, and (with a run) the last evaluation from before the run. A result is current
 // when it can be vouched for under the evaluation mode.
+
 /** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
 function effectiveMode(mode, hasRun) {
     return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
@@ -30483,7 +30584,7 @@ function track(policy, freshAfter) {
 function observe(tracked, policy, freshAfter) {
     tracked.result = resultFrom(policy);
     tracked.latest = policy.run_at
-        ? { count: policy.violation_count ?? undefined, runAt: policy.run_at }
+        ? { count: countOf(policy.violation_count), runAt: policy.run_at }
         : undefined;
     if (freshAfter === undefined)
         return;
@@ -30500,12 +30601,20 @@ function resultFrom(policy) {
         domain: policy.domain,
         queryId: policy.query_id,
         groups: policy.policy_groups?.map((group) => group.name) ?? [],
-        violations: policy.violation_count ?? undefined,
+        violations: countOf(policy.violation_count),
+        invalidCount: invalidCountOf(policy.violation_count),
         evaluatedAt: policy.run_at ?? undefined,
         source: 'evaluation',
         stale: false,
         samples: []
     };
+}
+/** A violation count, or undefined when absent or not a count (then the result is stale). */
+function countOf(value) {
+    return (0,lib_text/* isCount */.my)(value) ? value : undefined;
+}
+function invalidCountOf(value) {
+    return value === null || value === undefined || (0,lib_text/* isCount */.my)(value) ? undefined : (0,lib_text/* describeValue */.bp)(value);
 }
 function isAfter(time, reference) {
     return Date.parse(time) > Date.parse(reference);
@@ -30604,8 +30713,8 @@ async function executeQueries(items, deps) {
     return forEachPolicy(items, (t) => t.result.name, async (t) => {
         const answer = await client.executeQuery(t.result.queryId, 1);
         const count = answer.metadata?.total_count;
-        if (typeof count !== 'number') {
-            throw new platform_client/* PlatformError */.W('the answer has no metadata.total_count', 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
+        if (!(0,lib_text/* isCount */.my)(count)) {
+            throw new platform_client/* PlatformError */.W(`the answer's metadata.total_count is ${(0,lib_text/* describeValue */.bp)(count)}, not a count`, 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
         }
         t.result.violations = count;
         t.result.source = 'executed';
@@ -30617,6 +30726,7 @@ async function executeQueries(items, deps) {
 // The previous evaluation of each policy (with a run, the last evaluation at or before it): the
 // change of the count shown in the reports, for information only. What is new is judged per
 // resource against the baseline file, never from this count.
+
 /**
  * The history answers newest first, up to `end_time`: with a run the first entry is the previous one,
  * without one the second (the first is the latest evaluation itself).
@@ -30645,7 +30755,7 @@ async function lookUpPrevious(client, t, freshAfter) {
     for (const entry of history.items) {
         const at = Date.parse(entry.run_at);
         if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
-            best = { count: entry.violation_count ?? undefined, runAt: entry.run_at };
+            best = { count: countOf(entry.violation_count), runAt: entry.run_at };
         }
     }
     return best;
@@ -30660,6 +30770,9 @@ function applyPrevious(result, previous) {
 // `GET /policies/{id}/violations` (1,000 a page), pages of all policies in flight together with a
 // bound. A policy the gate does not count (no threshold for its severity and none for the total)
 // and no exception names is not read: its resources could change nothing.
+
+
+
 
 
 const RESOURCES_PAGE_SIZE = 1000;
@@ -30704,13 +30817,28 @@ async function readResources(client, policies) {
         policy.resources.push(...answer.items.map(resourceOf));
     const lastPages = read.filter(({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE));
     for (const { policy, page, answer } of lastPages) {
-        const total = answer.metadata.total_count ?? 0;
-        for (let next = page + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
-            const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next);
-            if (more.items.length === 0)
-                break;
-            policy.resources.push(...more.items.map(resourceOf));
+        await readRemainingPages(client, policy, page, answer.metadata?.total_count);
+    }
+}
+/**
+ * The pages past the listed count, when the Platform reports more: bounded like every listing, and
+ * ended by a page that adds no resource not seen yet (a server that repeats itself).
+ */
+async function readRemainingPages(client, policy, lastRead, total) {
+    if (!(0,lib_text/* isCount */.my)(total))
+        return;
+    const seen = new Set(policy.resources.map((resource) => resource.platformId));
+    for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
+        if (next > limits/* MAX_LIST_PAGES */.rt) {
+            throw new platform_client/* PlatformError */.W(`GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${RESOURCES_PAGE_SIZE}`, 'invalid-response', `GET /policies/${policy.id}/violations`);
         }
+        const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next);
+        const fresh = more.items.map(resourceOf).filter((resource) => !seen.has(resource.platformId));
+        if (fresh.length === 0)
+            break;
+        for (const resource of fresh)
+            seen.add(resource.platformId);
+        policy.resources.push(...fresh);
     }
 }
 function resourceOf(violation) {
@@ -30741,6 +30869,7 @@ function sampleOf(resource) {
 
 ;// CONCATENATED MODULE: ./src/policies/trend.ts
 // The violation trend of the last days, as the Platform's violations history gives it.
+
 const TREND_DAYS = 7;
 const DAY_MS = 86_400_000;
 async function readTrend(client, filters, domains, now) {
@@ -30754,7 +30883,7 @@ async function readTrend(client, filters, domains, now) {
     const totals = new Map();
     for (const { items } of histories) {
         for (const item of items) {
-            totals.set(item.date, (totals.get(item.date) ?? 0) + (item.violation_count ?? 0));
+            totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0));
         }
     }
     return [...totals]
@@ -32021,6 +32150,7 @@ async function writeBaselineFile(path, report, redact) {
 
 
 
+
 const OUTPUT_NAMES = [
     'sync-run-id',
     'sync-run-status',
@@ -32083,7 +32213,7 @@ function policyOutputs(report) {
     return outputs;
 }
 function numberOutput(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+    return (0,lib_text/* isCount */.my)(value) ? String(value) : '';
 }
 /**
  * Ids and statuses are words; anything else the Platform sends is replaced, because workflows
@@ -32828,12 +32958,20 @@ async function publishReport(report, context, settings, { redact, log }) {
             unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error);
         }
     }
-    // The summary and annotations show what could not be written, beside the stages' errors. They
-    // need no resource lists (up to hundreds of thousands), which every renderer would copy.
-    const shown = { ...withoutResources(report), errors: [...report.errors, ...problems] };
-    for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
-        core.setOutput(name, value);
+    // What follows needs no resource lists (up to hundreds of thousands), which every renderer
+    // would copy.
+    const slim = withoutResources(report);
+    try {
+        const withProblems = { ...slim, errors: [...report.errors, ...problems] };
+        for (const [name, value] of Object.entries(outputsOf(withProblems, redact, reportFile))) {
+            core.setOutput(name, value);
+        }
     }
+    catch (error) {
+        unwritten('Could not write the step outputs (GITHUB_OUTPUT)', error);
+    }
+    // The summary and annotations show what could not be written, beside the stages' errors.
+    const shown = { ...slim, errors: [...report.errors, ...problems] };
     if (settings.jobSummary) {
         try {
             await core.summary.addRaw(renderSummary(shown, { redact, context }), true).write();
@@ -32884,26 +33022,34 @@ function judgeRun(run, config, outcome) {
         outcome.reasons.push(reason);
     };
     const id = `Run ${run.id} of sync "${config.name}"`;
-    const errors = run.errors ?? 0;
+    const reported = run.errors ?? 0;
+    // Not a count ("lots", -5, 0.4, 1e308): unknown, never read as fewer errors than the limit.
+    const errors = (0,lib_text/* isCount */.my)(reported) ? reported : `${(0,lib_text/* describeValue */.bp)(reported)} (not a count)`;
+    const errorCount = typeof errors === 'string' ? `errors: ${errors}` : (0,lib_text/* plural */.LS)(errors, 'error');
     switch (run.status) {
         case 'completed':
             if (run.status_reason === 'ingestion_failed') {
                 fail(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
             }
             else if (run.status_reason === 'partial_success') {
-                outcome.warnings.push(`${id} completed with partial success: ${(0,lib_text/* plural */.LS)(errors, 'error')} and ${(0,lib_text/* plural */.LS)(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`);
+                outcome.warnings.push(`${id} completed with partial success: ${errorCount} and ${(0,lib_text/* plural */.LS)(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`);
             }
             break;
         case 'failed':
             fail(run.status_reason === 'oom_killed'
                 ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${(0,lib_text/* plural */.LS)(errors, 'error')}.`);
+                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${errorCount}.`);
             break;
         case 'cancelled':
             fail(`${id} was cancelled before it finished.`);
             break;
     }
-    if (config.maxErrors !== undefined && errors > config.maxErrors) {
+    if (config.maxErrors === undefined)
+        return;
+    if (typeof errors === 'string') {
+        fail(`${id}: the Platform answered ${errors} for its errors, so max-sync-errors cannot be checked.`);
+    }
+    else if (errors > config.maxErrors) {
         fail(`${id} had ${(0,lib_text/* plural */.LS)(errors, 'error')}; at most ${config.maxErrors} allowed (max-sync-errors).`);
     }
 }
@@ -32918,6 +33064,23 @@ function progressLine(run) {
 function runAge(run, now) {
     const created = Date.parse(run.created_at);
     return Number.isFinite(created) ? Math.max(0, now - created) : undefined;
+}
+/**
+ * The instant results must be newer than to count as fresh. A `completed_at` that is missing,
+ * unparseable, before the run was created or after `now` would turn the freshness check off or
+ * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
+ */
+function completionTime(run, now, warnings) {
+    const completed = Date.parse(run.completed_at ?? '');
+    const created = Date.parse(run.created_at);
+    const believable = Number.isFinite(completed) &&
+        completed <= now &&
+        !(Number.isFinite(created) && completed < created);
+    if (believable)
+        return new Date(completed).toISOString();
+    const seen = new Date(now).toISOString();
+    warnings.push(`Run ${run.id} finished without a usable completion time (completed_at ${(0,lib_text/* describeValue */.bp)(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`);
+    return seen;
 }
 function runDurationSeconds(run) {
     if (!run.completed_at)
@@ -32977,6 +33140,8 @@ const RUN_HISTORY_SIZE = 20;
 const START_ATTEMPTS = 3;
 /** After a POST timed out, the run list is read this often before a new POST. */
 const LATE_CREATE_LOOKS = 6;
+/** How far ahead of this runner's clock the Platform's may be before a date is not believed. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
 async function resolveRun(config, deps, tracker) {
     const { client, log } = deps;
@@ -33025,6 +33190,7 @@ function onActiveRun(config, active, log) {
 async function startRun(config, deps, history, tracker) {
     const { client, log, clock } = deps;
     let lastError;
+    let lastUnknown = false;
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         try {
             const creating = client.createRun(config.name);
@@ -33039,10 +33205,12 @@ async function startRun(config, deps, history, tracker) {
             lastError = error;
             if (error.status === 404)
                 throw await syncNotFound(client, config.name, error);
+            // After a POST whose outcome is unknown, an active run that was not there before is ours.
             if (error.status === 422)
-                return onStartRefused(config, deps, error);
+                return onStartRefused(config, deps, error, lastUnknown && history);
             if (!error.outcomeUnknown)
                 throw error;
+            lastUnknown = true;
             log.warning(`Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`);
             const created = await findCreatedRun(client, config.name, history, clock, error.kind);
             if (created) {
@@ -33061,25 +33229,37 @@ async function startRun(config, deps, history, tracker) {
  */
 async function findCreatedRun(client, syncName, history, clock, failure) {
     const known = new Set(history.map((run) => run.id));
+    const believable = history.filter((run) => Date.parse(run.created_at) <= clock.now() + CLOCK_SKEW_MS);
     const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1;
     for (let look = 1;; look++) {
         const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE);
-        const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history));
+        const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, believable));
         if (created || look >= looks)
             return created;
         await clock.sleep(Math.max(500, client.requestTimeoutMs / 5));
     }
 }
+/**
+ * A run not listed before the POST is new unless it is older than a run that was: dates the
+ * Platform got wrong (unparseable, in the future) are left out of `history` by the caller, and a
+ * new run with an unparseable date is taken as new rather than starting a second one.
+ */
 function isNewerThanAll(run, history) {
     const created = Date.parse(run.created_at);
+    if (Number.isNaN(created))
+        return true;
     return history.every((known) => Date.parse(known.created_at) <= created);
 }
 /** The spec does not say what a POST does while a run is active; a 422 is read as that. */
-async function onStartRefused(config, deps, error) {
+async function onStartRefused(config, deps, error, beforeLostStart) {
     const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE);
     const active = runs.items.find((run) => (0,types/* isActive */.$m)(run.status));
     if (!active)
         throw error;
+    if (beforeLostStart && !beforeLostStart.some((run) => run.id === active.id)) {
+        deps.log.info(`Run ${active.id} was created by an earlier request whose answer was lost; following it.`);
+        return { run: active, started: true };
+    }
     if (config.ifRunning === 'fail') {
         return {
             refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
@@ -33190,15 +33370,19 @@ function outcomeSoFar(tracker) {
         statusChecks: 0
     };
 }
-/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
-function interruptedOutcome(tracker) {
-    return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined;
+/**
+ * A stage that threw, or was interrupted, still reports the run it knew about, as failed; `waited`
+ * is what the workflow asked for (`wait`), so a failed request is never shown as `wait: false`.
+ */
+function interruptedOutcome(tracker, waited) {
+    return tracker.runId ? { ...outcomeSoFar(tracker), waited, verdict: 'fail' } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sync/logs.ts
 // A sync run's log lines: the stored ones (logs/query) for a failed run, and the live stream
 // (logs/live) while waiting. The stream is best-effort: the run's status stays the source of truth,
 // and a stalled or dropped stream ends quietly.
+
 
 const MAX_LOG_LINES = 500;
 const LOG_PAGE_SIZE = 500;
@@ -33226,13 +33410,13 @@ function formatLogRows(data) {
     const message = find('message', 'msg', 'text', 'line');
     return data.rows.map((row) => {
         if (message < 0)
-            return (0,log_safety/* oneLine */.TN)(row.map(cellText).join(' '), 2000);
+            return (0,log_safety/* oneLine */.TN)(row.map(cellText).join(' '), limits/* MAX_LOG_LINE_CHARS */.xu);
         const parts = [
             time >= 0 ? cellText(row[time]) : '',
             level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
             cellText(row[message])
         ];
-        return (0,log_safety/* oneLine */.TN)(parts.filter((part) => part !== '').join(' '), 2000);
+        return (0,log_safety/* oneLine */.TN)(parts.filter((part) => part !== '').join(' '), limits/* MAX_LOG_LINE_CHARS */.xu);
     });
 }
 function cellText(value) {
@@ -33282,6 +33466,8 @@ class LiveLogFollower {
     }
     read(stream) {
         let partial = '';
+        /** The rest of a line already shown cut is dropped up to its newline. */
+        let skipping = false;
         let idle;
         const armIdleTimer = () => {
             clearTimeout(idle);
@@ -33296,8 +33482,19 @@ class LiveLogFollower {
             armIdleTimer();
             const lines = (partial + chunk).split(/\r?\n/);
             partial = lines.pop() ?? '';
-            for (const line of lines)
-                this.line(line);
+            for (const line of lines) {
+                if (!skipping)
+                    this.line(line);
+                skipping = false;
+            }
+            // A line without end is shown cut once and the rest of it dropped: memory stays bounded,
+            // and a piece starting mid-line cannot show a part of a key the redactor would not know.
+            if (partial.length > limits/* MAX_LIVE_LOG_BUFFER_CHARS */.MU) {
+                if (!skipping)
+                    this.line(partial);
+                skipping = true;
+                partial = '';
+            }
         });
         stream.on('end', () => {
             clearTimeout(idle);
@@ -33317,7 +33514,7 @@ class LiveLogFollower {
     line(raw) {
         if (raw.trim() === '' || this.stopped)
             return;
-        this.options.onLine((0,log_safety/* oneLine */.TN)(raw, 2000));
+        this.options.onLine((0,log_safety/* oneLine */.TN)(raw, limits/* MAX_LOG_LINE_CHARS */.xu));
     }
     finish(reason) {
         if (this.ended)
@@ -33397,7 +33594,7 @@ class LiveLogs {
 const PROGRESS_EVERY_MS = 30_000;
 /** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
 async function waitForRun(config, deps, tracker, history, outcome) {
-    const { client, clock, log } = deps;
+    const { clock, log } = deps;
     const run = tracker.run;
     const expectedMs = expectedDuration(history);
     const waker = new poll/* Waker */.b5();
@@ -33407,14 +33604,15 @@ async function waitForRun(config, deps, tracker, history, outcome) {
     let known = run;
     const ageAtStart = runAge(run, clock.now());
     const report = progressReporter(log, clock);
-    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : ''}.`);
+    const deadline = clock.now() + config.timeoutMs;
+    log.info(waitingLine(config, run, expectedMs));
     const result = await (0,poll/* pollUntil */.g3)({
         clock,
         waker,
         signal: deps.signal,
         timeoutMs: config.timeoutMs,
         check: async () => {
-            const value = known ?? (await client.getRun(config.name, run.id));
+            const value = known ?? (await statusWithin(deps, config.name, tracker, deadline));
             if (!known)
                 outcome.statusChecks++;
             known = undefined;
@@ -33437,7 +33635,7 @@ async function waitForRun(config, deps, tracker, history, outcome) {
             awaitingIngestion: (0,types/* isTerminal */.Hd)(current.status),
             streamOpen: stream.open
         })
-    });
+    }).catch((error) => cancelAfterFailure(error, config, deps, tracker, stream));
     stream.stop();
     outcome.waitedMs = result.elapsedMs;
     let final = 'value' in result ? result.value : result.last;
@@ -33449,6 +33647,23 @@ async function waitForRun(config, deps, tracker, history, outcome) {
         log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines);
     }
     return final;
+}
+function waitingLine(config, run, expectedMs) {
+    const earlier = expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : '';
+    return `Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${earlier}.`;
+}
+/**
+ * The run's status, or its last known one when `deadline` comes first (a silent or trickling
+ * Platform) or a request fails after it: `timeout` is kept, and the timeout path can still cancel.
+ */
+async function statusWithin({ client, clock }, syncName, tracker, deadline) {
+    const reading = client.getRun(syncName, tracker.runId).catch((error) => {
+        if (clock.now() < deadline)
+            throw error;
+        return undefined;
+    });
+    const value = await (0,poll/* settleWithin */.fb)(reading, deadline - clock.now(), clock);
+    return value ?? tracker.run;
 }
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
 function openLiveLogs(config, { client, log }, tracker, waker) {
@@ -33491,7 +33706,7 @@ function progressReporter(log, clock) {
     };
 }
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
-async function onTimeout(result, config, { client, log }, tracker, outcome) {
+async function onTimeout(result, config, deps, tracker, outcome) {
     const last = result.last;
     outcome.timedOut = true;
     outcome.verdict = 'fail';
@@ -33500,14 +33715,25 @@ async function onTimeout(result, config, { client, log }, tracker, outcome) {
     if ((0,types/* isTerminal */.Hd)(last.status))
         return last;
     if (!tracker.startedByAction) {
-        log.info(`Run ${last.id} was not started by this action, so it is left running.`);
+        deps.log.info(`Run ${last.id} was not started by this action, so it is left running.`);
         return last;
     }
     if (!config.cancelOnTimeout)
         return last;
-    const cancelled = await cancelStartedRun(client, tracker, log);
+    const cancelled = await cancelWithin(deps, tracker);
     outcome.cancelledByAction = cancelled !== undefined;
     return cancelled ? { ...last, ...cancelled } : last;
+}
+/** The Platform cannot be followed any more: a run this action started is not left behind. */
+async function cancelAfterFailure(error, config, deps, tracker, stream) {
+    stream.stop();
+    if (config.cancelOnTimeout)
+        await cancelWithin(deps, tracker);
+    throw error;
+}
+/** Cancels the run if this action started it, within one request's deadline whatever happens. */
+function cancelWithin({ client, clock, log }, tracker) {
+    return (0,poll/* settleWithin */.fb)(cancelStartedRun(client, tracker, log), client.requestTimeoutMs, clock);
 }
 /** The run's stored logs; the streamed lines when those cannot be read. */
 async function failureLogs(config, { client, log }, run, stream) {
@@ -33551,6 +33777,7 @@ async function runSyncStage(config, deps, tracker) {
     outcome.durationSeconds = runDurationSeconds(final);
     if (outcome.timedOut || !isFinished(final))
         return outcome;
+    outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings);
     judgeRun(final, config, outcome);
     outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log);
     return outcome;
@@ -33592,6 +33819,12 @@ var version = __nccwpck_require__(7471);
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000;
+/**
+ * How long a signal waits for the answer to a start request under way, so that the run it
+ * created is known, saved for the post step and cancelled: most of the runner's grace, leaving
+ * CANCEL_DEADLINE_MS for the cancel itself.
+ */
+const START_GRACE_MS = 5_000;
 async function run(env = process.env) {
     // Masked before anything else can print it, even a parse error.
     const rawKey = envInputReader(env)('api-key') ?? '';
@@ -33615,7 +33848,7 @@ async function run(env = process.env) {
         const problems = await publishReport(buildReport(findings), context, settings, { redact, log });
         for (const problem of problems)
             log.warning(problem.message);
-        core.setFailed(redact((0,lib_text/* messageOf */.bD)(error)));
+        core.setFailed((0,log_safety/* stripControls */.$Y)(redact((0,lib_text/* messageOf */.bD)(error))));
         return;
     }
     if ((0,platform_url/* isCleartextRemote */.l)(config.apiBaseUrl)) {
@@ -33660,7 +33893,7 @@ async function runStages(config, findings, wiring) {
     (0,post/* saveRunState */.iZ)(tracker, true);
     const { verdict, problems } = await wiring.publish();
     if (verdict.result === 'fail') {
-        const message = redact(failureMessage(verdict.reasons));
+        const message = (0,log_safety/* stripControls */.$Y)(redact(failureMessage(verdict.reasons)));
         // soft-fail softens a gate result, never a mistake in the workflow.
         const inputMistake = findings.errors.some((error) => error.stage === 'inputs');
         if (config.report.softFail && !inputMistake) {
@@ -33673,7 +33906,7 @@ async function runStages(config, findings, wiring) {
     // A report file that later steps cannot read fails the step whatever the verdict (and soft-fail,
     // which is about the gate) says: the `result` output still tells the gate's verdict.
     for (const problem of problems) {
-        core.setFailed(redact(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`));
+        core.setFailed((0,log_safety/* stripControls */.$Y)(redact(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`)));
     }
 }
 /**
@@ -33701,7 +33934,7 @@ async function syncStage(config, findings, deps, tracker, redact) {
     // After a signal the handler owns findings.sync and may be publishing it at this moment: an
     // outcome assigned now would make the JSON report and the summary disagree.
     if (!deps.signal?.aborted)
-        findings.sync = sync ?? interruptedOutcome(tracker);
+        findings.sync = sync ?? interruptedOutcome(tracker, config.sync.wait);
 }
 async function policyStage(config, findings, deps, redact, resolved) {
     const reason = policySkipReason(config, findings);
@@ -33710,18 +33943,19 @@ async function policyStage(config, findings, deps, redact, resolved) {
         findings.policiesSkipped = reason;
         return;
     }
-    const runCompletedAt = findings.sync?.run?.completed_at ?? undefined;
+    const runCompletedAt = findings.sync?.completedAt;
     findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt, resolved }));
 }
 /** Cancels the run this action started and publishes what is known, each within the deadline. */
 async function cancelOnSignal(findings, deps, tracker, wiring) {
     findings.cancelled = true;
-    const cancelled = await withTimeout((async () => {
-        await tracker.startSettled();
-        return cancelStartedRun(deps.client, tracker, deps.log);
-    })(), CANCEL_DEADLINE_MS);
+    await withTimeout(tracker.startSettled(), START_GRACE_MS);
+    const cancelled = await withTimeout(cancelStartedRun(deps.client, tracker, deps.log), CANCEL_DEADLINE_MS);
     if (findings.sync === undefined && tracker.runId) {
-        findings.sync = { ...interruptedOutcome(tracker), cancelledByAction: !!cancelled };
+        findings.sync = {
+            ...interruptedOutcome(tracker, true),
+            cancelledByAction: !!cancelled
+        };
     }
     await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
 }
@@ -34006,28 +34240,55 @@ function serverMessageOf(body) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/platform/limits.ts
+var limits = __nccwpck_require__(8351);
 ;// CONCATENATED MODULE: ./src/platform/http.ts
 // Reading an answer with a deadline: a peer that resets, stalls or cuts the body short fails the
 // request instead of hanging it.
+
+/** The answer was larger than the action reads (see limits.ts). */
+class BodyTooLargeError extends Error {
+    maxBytes;
+    constructor(maxBytes) {
+        super(`a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`);
+        this.maxBytes = maxBytes;
+    }
+}
 function header(value) {
     return Array.isArray(value) ? value[0] : value;
 }
-/** Reads a whole body, failing (instead of hanging) when the peer resets, stalls or cuts it short. */
-function readBody(message, timeoutMs) {
+/**
+ * Reads a whole body, failing (instead of hanging or growing without end) when the peer resets,
+ * stalls, cuts it short or sends more than `maxBytes`: the limit is checked as the bytes arrive.
+ */
+function readBody(message, timeoutMs, maxBytes = limits/* MAX_BODY_BYTES */.YK) {
     return new Promise((resolve, reject) => {
         const chunks = [];
+        let received = 0;
+        let settled = false;
         const timer = setTimeout(() => {
+            settle(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
             message.destroy();
-            reject(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
         }, timeoutMs);
         const settle = (error) => {
+            if (settled)
+                return;
+            settled = true;
             clearTimeout(timer);
             if (error)
                 reject(error);
             else
                 resolve(Buffer.concat(chunks).toString('utf8'));
         };
-        message.on('data', (chunk) => chunks.push(chunk));
+        message.on('data', (chunk) => {
+            received += chunk.length;
+            if (received <= maxBytes)
+                return void chunks.push(chunk);
+            chunks.length = 0;
+            // Settled first: destroying the message reports it as cut short.
+            settle(new BodyTooLargeError(maxBytes));
+            message.destroy();
+        });
         message.on('end', () => message.complete ? settle() : settle(new Error('the answer was cut short')));
         message.on('aborted', () => settle(new Error('the answer was cut short')));
         message.on('error', (error) => settle(error));
@@ -34090,6 +34351,8 @@ class Transport {
     redact;
     /** Requests sent, retries included; the benchmark and tests read it. */
     requestCount = 0;
+    /** Aborted by dispose(): a request abandoned at a deadline must not retry on for minutes. */
+    disposed = new AbortController();
     constructor(options) {
         this.options = options;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -34114,8 +34377,9 @@ class Transport {
     get apiBaseUrl() {
         return this.options.apiBaseUrl;
     }
-    /** Frees the keep-alive sockets so the process can exit. */
+    /** Frees the keep-alive sockets and ends any retry still waiting, so the process can exit. */
     dispose() {
+        this.disposed.abort();
         this.http.dispose();
     }
     /**
@@ -34157,12 +34421,14 @@ class Transport {
             const refused = failure.kind === 'http' && failure.status === 429;
             if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
                 throw withAttempts(failure, attempt);
+            if (this.disposed.signal.aborted)
+                throw withAttempts(failure, attempt);
             const delay = Math.min(retryAfterMs ?? (0,backoff/* backoffDelay */.EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
             if (slept + delay > this.retryBudgetMs)
                 throw withAttempts(failure, attempt);
             this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`);
             slept += delay;
-            await this.sleep(delay);
+            await this.sleep(delay, this.disposed.signal);
         }
     }
     /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
@@ -34234,9 +34500,13 @@ class Transport {
     transportError(endpoint, error, attempts) {
         if (error instanceof PlatformError)
             return error;
-        const cause = (0,lib_text/* messageOf */.bD)(error);
+        // Redacted before it is cut: a cut can split the key and leave part of it unredacted.
+        const cause = (0,log_safety/* oneLine */.TN)(this.redact((0,lib_text/* messageOf */.bD)(error)), 200);
+        if (error instanceof BodyTooLargeError) {
+            return new PlatformError(`${endpoint} answered with ${cause}`, 'invalid-response', endpoint, undefined, undefined, attempts);
+        }
         const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl);
-        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${(0,log_safety/* oneLine */.TN)(cause, 200)}${hint}`), kind, endpoint, undefined, undefined, attempts);
+        return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${cause}${hint}`), kind, endpoint, undefined, undefined, attempts);
     }
 }
 function describeBody(answer) {
@@ -34418,6 +34688,32 @@ function enc(segment) {
 
 /***/ }),
 
+/***/ 8351:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MU: () => (/* binding */ MAX_LIVE_LOG_BUFFER_CHARS),
+/* harmony export */   YK: () => (/* binding */ MAX_BODY_BYTES),
+/* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES),
+/* harmony export */   xu: () => (/* binding */ MAX_LOG_LINE_CHARS)
+/* harmony export */ });
+// Every bound the action keeps against a broken or hostile Platform, in one place (README, "What
+// the action assumes", lists them and what happens when each is hit).
+/** Largest response body read (JSON or an error page); a larger one fails the request. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Longest log line kept (cut after redaction); a stored or live line beyond it ends in `…`. */
+const MAX_LOG_LINE_CHARS = 2_000;
+/** Most bytes of a live log line buffered while waiting for its newline; beyond it the line is cut. */
+const MAX_LIVE_LOG_BUFFER_CHARS = 64 * 1024;
+/** Most pages read of one listing: 1,000 pages of 1,000 policies. */
+const MAX_LIST_PAGES = 1_000;
+// Elsewhere, because they belong there: duration inputs are at most 7 days (inputs/values.ts), and
+// every sleep is clamped to what Node's timers hold (lib/poll.ts); a wait for a sync run never
+// outlasts `timeout` by more than one request's deadline (sync/wait.ts).
+
+
+/***/ }),
+
 /***/ 9674:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34464,10 +34760,10 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6658);
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
-/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9160);
-/* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9112);
-/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(389);
-/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9674);
+/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9160);
+/* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9112);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(389);
+/* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
 // cancels that run if it is still active. A run the action merely attached to is never touched.
@@ -34489,18 +34785,29 @@ const STATE = {
 function saveRunState(tracker, finished = false) {
     if (!tracker.runId)
         return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.syncName, tracker.syncName);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.runId, tracker.runId);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.startedByAction, String(tracker.startedByAction));
-    if (finished)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.finished, 'true');
+    try {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.syncName, tracker.syncName);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.runId, tracker.runId);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.startedByAction, String(tracker.startedByAction));
+        if (finished)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.finished, 'true');
+    }
+    catch (error) {
+        // Like a summary that cannot be written: the rest of the step goes on.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not save the run for the post step (GITHUB_STATE): ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}. If this job is cancelled, run ${tracker.runId} may have to be cancelled by hand.`);
+    }
 }
 /** State saved by the main step is visible only to the post step, which tells the two apart. */
 function isPostStep() {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.isPost) === 'true';
 }
 function markMainStep() {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.isPost, 'true');
+    try {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.isPost, 'true');
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not save state for the post step (GITHUB_STATE): ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}.`);
+    }
 }
 async function runPost() {
     const runId = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.runId);
@@ -34514,8 +34821,8 @@ async function runPost() {
     const apiKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('api-key');
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
-    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_4__/* .createRedactor */ .lY)([apiKey]));
-    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .H({
+    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__/* .createRedactor */ .lY)([apiKey]));
+    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_5__/* .PlatformClient */ .H({
         apiBaseUrl: (0,_inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .m)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,
@@ -34523,7 +34830,7 @@ async function runPost() {
     });
     try {
         const run = await client.getRun(syncName, runId);
-        if ((0,_platform_types_js__WEBPACK_IMPORTED_MODULE_5__/* .isTerminal */ .Hd)(run.status)) {
+        if ((0,_platform_types_js__WEBPACK_IMPORTED_MODULE_6__/* .isTerminal */ .Hd)(run.status)) {
             log.info(`Post step: run ${runId} of sync "${syncName}" already ended (${run.status}).`);
             return;
         }
@@ -34531,7 +34838,7 @@ async function runPost() {
         log.info(`Post step: cancelled run ${runId} of sync "${syncName}", which this action started.`);
     }
     catch (error) {
-        log.warning(`Post step: could not cancel run ${runId}: ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_6__/* .messageOf */ .bD)(error)}`);
+        log.warning(`Post step: could not cancel run ${runId}: ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`);
     }
     finally {
         client.dispose();

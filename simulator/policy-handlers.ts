@@ -58,7 +58,19 @@ export class PolicyHandlers {
           x.name.toLowerCase().includes(search) ||
           x.description.toLowerCase().includes(search))
     )
-    const { items, metadata } = pageOf(matching, p)
+    const shape = this.platform.scenario.policyPaging
+    if (shape === 'endless') {
+      // One policy a page, each page under a new id, and never a last page.
+      const view = this.policyView(matching[0], evaluations)
+      const id = `${String(p.page).padStart(8, '0')}-0000-4000-8000-000000000000`
+      return { status: 200, json: { items: [{ ...view, id }], metadata: { page_size: 1 } } }
+    }
+    const page = pageOf(matching, p)
+    const { items } = page
+    let { metadata } = page
+    if (shape === 'no-counts') metadata = { page_size: metadata.page_size }
+    if (shape === 'inflated')
+      metadata = { ...metadata, total_count: 1e8, last_page: 1e8 / p.perPage }
     return {
       status: 200,
       json: { items: items.map((x) => this.policyView(x, evaluations)), metadata }
@@ -130,7 +142,8 @@ export class PolicyHandlers {
       updated_at: policy.updatedAt,
       violation_count: state.violationCount,
       run_at: state.runAt,
-      policy_groups: policy.groupIds.flatMap((id) => groupsById.get(id) ?? [])
+      policy_groups: policy.groupIds.flatMap((id) => groupsById.get(id) ?? []),
+      ...this.platform.scenario.policyExtraFields[policy.name]
     }
   }
 

@@ -283,7 +283,8 @@ export function previousRun(
     errors: spec.errors ?? 0,
     warnings: spec.warnings ?? 0,
     statusSequence: [],
-    statusReason: spec.statusReason ?? null
+    statusReason: spec.statusReason ?? null,
+    ...(spec.extraFields ? { extraFields: spec.extraFields } : {})
   })
   const status = spec.status ?? 'completed'
   return {

@@ -81,6 +81,8 @@ export interface PreviousRunSpec {
   errors?: number
   warnings?: number
   ingested?: boolean
+  /** Hostile history: fields put over the run's view, e.g. `created_at: "not a date"`. */
+  extraFields?: Record<string, unknown>
 }
 
 /** A run that is already underway when the simulator starts; it then lives like any other run. */
@@ -174,6 +176,10 @@ export type FaultKind =
   | 'truncated'
   | 'slow'
   | 'reset-after-create'
+  | 'endless-body'
+  | 'trickle'
+  | 'silent'
+  | 'late-answer'
 
 export interface Fault {
   /**
@@ -192,7 +198,10 @@ export interface Fault {
    * after now, as the format's one-second resolution allows: "retry now", for quick tests).
    */
   retryAfter?: number | 'http-date' | 'http-date-now'
-  /** For `slow`, and before any other kind: how long to hold the request first. */
+  /**
+   * For `slow`, and before any other kind: how long to hold the request first. For `late-answer`:
+   * how long to hold the answer of a request already carried out (a run already created).
+   */
   delayMs?: number
   /** For 429/503: the `message` of the error body, instead of the usual one. */
   message?: string
@@ -232,8 +241,18 @@ export interface ResolvedScenario {
    * Hostile: error bodies quote the request's `Authorization` header back, as careless servers
    * do, so tests can prove the client never repeats the key.
    */
-  echoKeyInErrors: boolean
+  echoKeyInErrors: boolean | 'basic'
+  policyPaging: PolicyPaging
+  /** Hostile: fields (by policy name) put over a policy's view, e.g. `violation_count: "07"`. */
+  policyExtraFields: Record<string, Record<string, unknown>>
 }
+
+/**
+ * How `GET /policies` pages: `honest`; `no-counts` (no `total_count`/`last_page`, both optional);
+ * `endless` (no counts, `page_size: 1`, and every page one more policy under a new id, forever);
+ * `inflated` (`total_count: 100000000`).
+ */
+export type PolicyPaging = 'honest' | 'no-counts' | 'endless' | 'inflated'
 
 /** What callers write: everything optional, nested objects partial. */
 export interface Scenario {
@@ -255,7 +274,10 @@ export interface Scenario {
   groups?: GroupSpec[]
   evaluation?: Partial<EvaluationSpec>
   faults?: Fault[]
-  echoKeyInErrors?: boolean
+  /** `basic`: quote it back as a Basic auth header, i.e. in base64. */
+  echoKeyInErrors?: boolean | 'basic'
+  policyPaging?: PolicyPaging
+  policyExtraFields?: Record<string, Record<string, unknown>>
 }
 
 const DEFAULT_RUN: RunSpec = {
@@ -360,7 +382,9 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
     groups: input.groups ?? DEFAULT_GROUPS,
     evaluation: { mode: 'after-ingest', delayAfterIngestMs: 200, ...input.evaluation },
     faults: input.faults ?? [],
-    echoKeyInErrors: input.echoKeyInErrors ?? false
+    echoKeyInErrors: input.echoKeyInErrors ?? false,
+    policyPaging: input.policyPaging ?? 'honest',
+    policyExtraFields: input.policyExtraFields ?? {}
   }
 }
 

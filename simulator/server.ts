@@ -26,6 +26,7 @@ import {
   type RunOrigin,
   type SimRun
 } from './runs.js'
+import { sendEndless, sendTrickle } from './hostile-answers.js'
 import type { Fault, FaultKind, ResolvedScenario, Scenario } from './scenario.js'
 
 const API_BASE = '/api'
@@ -372,7 +373,9 @@ class SimulatorServer implements Simulator {
     const fault = this.faults.take(method, apiPathOf(rec.path) ?? rec.path, pathTemplate)
     if (fault) {
       rec.fault = fault.kind
-      const delay = fault.delayMs ?? (fault.kind === 'slow' ? 1000 : 0)
+      const finish = (): void => void (rec.finishedAt = this.clock.now())
+      const delay =
+        fault.kind === 'late-answer' ? 0 : (fault.delayMs ?? (fault.kind === 'slow' ? 1000 : 0))
       if (delay > 0) await this.sleep(delay)
       switch (fault.kind) {
         case '429':
@@ -397,6 +400,20 @@ class SimulatorServer implements Simulator {
           return this.sendText(res, rec, 200, '{"items": [{"id": "', 'application/json')
         case 'reset':
           return this.destroy(res, rec)
+        case 'endless-body':
+          rec.status = 200
+          return sendEndless(res, finish)
+        case 'trickle':
+          rec.status = 200
+          return sendTrickle(
+            res,
+            { later: (ms, fn) => this.later(ms, fn), cancel: (t) => this.cancel(t) },
+            finish
+          )
+        case 'silent':
+          // Headers never come; the socket stays open until the client gives up.
+          res.on('close', finish)
+          return
       }
     }
 
@@ -408,11 +425,16 @@ class SimulatorServer implements Simulator {
       if (!(err instanceof ApiError)) throw err
       reply = { status: err.status, json: err.toJSON() }
       if (this.platform.scenario.echoKeyInErrors) {
-        const sent = req.headers.authorization ?? '(none)'
+        const header = req.headers.authorization ?? '(none)'
+        const sent =
+          this.platform.scenario.echoKeyInErrors === 'basic'
+            ? `Basic ${Buffer.from(`token:${header.replace(/^Bearer\s+/i, '')}`).toString('base64')}`
+            : header
         reply.json = { ...err.toJSON(), message: `${err.message} (Authorization: ${sent})` }
       }
     }
     if (fault?.kind === 'reset-after-create') return this.destroy(res, rec)
+    if (fault?.kind === 'late-answer') await this.sleep(fault.delayMs ?? 5_000)
     if (reply.liveLog) return this.streamLiveLog(res, rec, reply.liveLog)
     if (reply.json === undefined) return this.sendText(res, rec, reply.status, '', undefined)
     if (fault?.kind === 'truncated') return this.sendTruncated(res, rec, reply)

@@ -7,7 +7,7 @@ import { InputError, type ActionConfig, type PolicyConfig } from './inputs/confi
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
-import { createRedactor, oneLine, type Redactor } from './lib/log-safety.js'
+import { createRedactor, oneLine, stripControls, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
@@ -32,6 +32,12 @@ import { ACTION_VERSION } from './lib/version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000
+/**
+ * How long a signal waits for the answer to a start request under way, so that the run it
+ * created is known, saved for the post step and cancelled: most of the runner's grace, leaving
+ * CANCEL_DEADLINE_MS for the cancel itself.
+ */
+const START_GRACE_MS = 5_000
 
 /** What the stages found so far; the verdict and the report are made from it at any moment. */
 interface Findings {
@@ -64,7 +70,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = { reportFile, jobSummary: true, annotations: false }
     const problems = await publishReport(buildReport(findings), context, settings, { redact, log })
     for (const problem of problems) log.warning(problem.message)
-    core.setFailed(redact(messageOf(error)))
+    core.setFailed(stripControls(redact(messageOf(error))))
     return
   }
   if (isCleartextRemote(config.apiBaseUrl)) {
@@ -123,7 +129,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   saveRunState(tracker, true)
   const { verdict, problems } = await wiring.publish()
   if (verdict.result === 'fail') {
-    const message = redact(failureMessage(verdict.reasons))
+    const message = stripControls(redact(failureMessage(verdict.reasons)))
     // soft-fail softens a gate result, never a mistake in the workflow.
     const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
     if (config.report.softFail && !inputMistake) {
@@ -136,8 +142,10 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   // which is about the gate) says: the `result` output still tells the gate's verdict.
   for (const problem of problems) {
     core.setFailed(
-      redact(
-        `${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`
+      stripControls(
+        redact(
+          `${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`
+        )
       )
     )
   }
@@ -180,7 +188,7 @@ async function syncStage(
   )
   // After a signal the handler owns findings.sync and may be publishing it at this moment: an
   // outcome assigned now would make the JSON report and the summary disagree.
-  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker)
+  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker, config.sync!.wait)
 }
 
 async function policyStage(
@@ -196,7 +204,7 @@ async function policyStage(
     findings.policiesSkipped = reason
     return
   }
-  const runCompletedAt = findings.sync?.run?.completed_at ?? undefined
+  const runCompletedAt = findings.sync?.completedAt
   findings.policies = await stage(findings, 'policies', redact, () =>
     runPolicyStage(config.policies!, deps, { runCompletedAt, resolved })
   )
@@ -210,15 +218,16 @@ async function cancelOnSignal(
   wiring: Wiring
 ): Promise<void> {
   findings.cancelled = true
+  await withTimeout(tracker.startSettled(), START_GRACE_MS)
   const cancelled = await withTimeout(
-    (async () => {
-      await tracker.startSettled()
-      return cancelStartedRun(deps.client, tracker, deps.log)
-    })(),
+    cancelStartedRun(deps.client, tracker, deps.log),
     CANCEL_DEADLINE_MS
   )
   if (findings.sync === undefined && tracker.runId) {
-    findings.sync = { ...interruptedOutcome(tracker)!, cancelledByAction: !!cancelled }
+    findings.sync = {
+      ...interruptedOutcome(tracker, true)!,
+      cancelledByAction: !!cancelled
+    }
   }
   await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
 }

@@ -22,10 +22,17 @@ const STATE = {
 /** Records the run for the post step; `finished` once the main step has dealt with it. */
 export function saveRunState(tracker: RunTracker, finished = false): void {
   if (!tracker.runId) return
-  core.saveState(STATE.syncName, tracker.syncName)
-  core.saveState(STATE.runId, tracker.runId)
-  core.saveState(STATE.startedByAction, String(tracker.startedByAction))
-  if (finished) core.saveState(STATE.finished, 'true')
+  try {
+    core.saveState(STATE.syncName, tracker.syncName)
+    core.saveState(STATE.runId, tracker.runId)
+    core.saveState(STATE.startedByAction, String(tracker.startedByAction))
+    if (finished) core.saveState(STATE.finished, 'true')
+  } catch (error) {
+    // Like a summary that cannot be written: the rest of the step goes on.
+    core.warning(
+      `Could not save the run for the post step (GITHUB_STATE): ${messageOf(error)}. If this job is cancelled, run ${tracker.runId} may have to be cancelled by hand.`
+    )
+  }
 }
 
 /** State saved by the main step is visible only to the post step, which tells the two apart. */
@@ -34,7 +41,11 @@ export function isPostStep(): boolean {
 }
 
 export function markMainStep(): void {
-  core.saveState(STATE.isPost, 'true')
+  try {
+    core.saveState(STATE.isPost, 'true')
+  } catch (error) {
+    core.warning(`Could not save state for the post step (GITHUB_STATE): ${messageOf(error)}.`)
+  }
 }
 
 export async function runPost(): Promise<void> {

@@ -73,7 +73,10 @@ function runOf(sim: Simulator, origin: 'created' | 'active' | 'previous') {
   return run
 }
 
-let main: Record<'SIGINT' | 'SIGTERM' | 'attached' | 'policyStage' | 'duringStart', Signalled>
+let main: Record<
+  'SIGINT' | 'SIGTERM' | 'attached' | 'policyStage' | 'duringStart' | 'lateStartAnswer',
+  Signalled
+>
 
 beforeAll(async () => {
   assertBundleExists()
@@ -103,6 +106,24 @@ beforeAll(async () => {
           ]
         },
         'SIGINT',
+        {},
+        '→ POST /syncs/aws-prod/runs',
+        { RUNNER_DEBUG: '1' }
+      ),
+    // SIGTERM while the run is already created but the answer naming it comes 5 s later.
+    lateStartAnswer: () =>
+      signalled(
+        {
+          ...LONG_RUN,
+          faults: [
+            {
+              match: { method: 'POST', path: '/syncs/{sync_name}/runs' },
+              kind: 'late-answer',
+              delayMs: 5_000
+            }
+          ]
+        },
+        'SIGTERM',
         {},
         '→ POST /syncs/aws-prod/runs',
         { RUNNER_DEBUG: '1' }
@@ -301,5 +322,16 @@ describe('a signal while the request that starts the run is under way', () => {
     expect(patches[0].startedAt).toBeGreaterThanOrEqual(start.finishedAt as number)
     expect(signaller.killed).toBe(false)
     expect(run.exitCode).toBe(1)
+  })
+
+  it('SIGTERM, the run created but its answer 5 s late: saved for the post step and cancelled', () => {
+    const { run, signaller } = main.lateStartAnswer
+    const started = runOf(run.sim, 'created')
+    expect(signaller.killed).toBe(false)
+    expect(run.state).toMatchObject(postState(started.id, true))
+    expect(run.sim.requestsTo('PATCH', RUN).map((r) => [r.params.sync_run_id, r.status])).toEqual([
+      [started.id, 200]
+    ])
+    expect(runOf(run.sim, 'created').cancelledAt).not.toBeNull()
   })
 })

@@ -197,7 +197,57 @@ const hostileCases: Record<string, Case> = {
   }
 }
 
-const CASES: Record<string, Case> = { ...faultCases, ...hostileCases }
+/**
+ * Platform text the action cuts (a status at 60 characters, a log line at 2,000 with its time and
+ * level before it), with more than half of the key before the cut and the rest after it.
+ */
+const ACROSS_STATUS_CUT = `${'x'.repeat(30)}${KEY}`
+const ACROSS_LINE_CUT = `${'x'.repeat(1_940)}${KEY}`
+
+function withLogLine(line: string, finalStatus: 'completed' | 'failed' = 'completed'): Scenario {
+  return { ...clean, run: { ...clean.run, durationMs: 1_500, finalStatus, logLines: [line] } }
+}
+
+const cutCases: Record<string, Case> = {
+  'a 401 whose body quotes the key in base64, as a Basic auth header': {
+    key: KEY,
+    run: () =>
+      runBundle(
+        { ...clean, apiKey: 'the-right-key', echoKeyInErrors: 'basic' },
+        { 'api-key': KEY },
+        { env: ENV }
+      )
+  },
+  'an unknown run status holding the key across the cut': {
+    key: KEY,
+    run: () =>
+      runBundle(
+        {
+          ...clean,
+          run: {
+            ...clean.run,
+            // Long enough for at least one status check to see it, however busy the machine.
+            statusSequence: [
+              { status: 'created', ms: 50 },
+              { status: ACROSS_STATUS_CUT, ms: 5_000 }
+            ]
+          }
+        },
+        {},
+        { env: ENV }
+      )
+  },
+  'a live log line holding the key across the cut': {
+    key: KEY,
+    run: () => runBundle(withLogLine(ACROSS_LINE_CUT), { 'sync-logs': 'always' }, { env: ENV })
+  },
+  'a stored log line of a failed run holding the key across the cut': {
+    key: KEY,
+    run: () => runBundle(withLogLine(ACROSS_LINE_CUT, 'failed'), {}, { env: ENV })
+  }
+}
+
+const CASES: Record<string, Case> = { ...faultCases, ...hostileCases, ...cutCases }
 
 let runs: Record<string, BundleRun>
 
@@ -279,5 +329,19 @@ describe('the API key, with debug logging on', () => {
       expect(run.sim.requests).toEqual([])
       expect(run.stdout).toMatch(/Input "platform-url" is ".*", which is not valid/)
     }
+  })
+
+  it('redacts Platform text before it cuts it, and the key in base64 too', () => {
+    const shown = (name: string) => runs[name].stdout
+    expect(shown('an unknown run status holding the key across the cut')).toMatch(
+      /reports status "x{30}\*\*\*"/
+    )
+    expect(shown('a live log line holding the key across the cut')).toMatch(/│ .* x{1940}\*\*\*$/m)
+    expect(shown('a stored log line of a failed run holding the key across the cut')).toMatch(
+      / x{1940}\*\*\*$/m
+    )
+    expect(shown('a 401 whose body quotes the key in base64, as a Basic auth header')).toMatch(
+      /Authorization: Basic dG9rZW46\*\*\*/
+    )
   })
 })

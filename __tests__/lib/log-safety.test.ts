@@ -58,3 +58,28 @@ describe('createRedactor', () => {
     expect(createRedactor(['', 'ab'])('abc')).toBe('abc')
   })
 })
+
+describe('redacting before cutting, in every encoding', () => {
+  const KEY = 'cqk_unit_0123456789abcdefABCDEF'
+  const redact = createRedactor([KEY])
+
+  it('cuts only after the known keys are redacted', () => {
+    const text = `${'x'.repeat(30)}${KEY} and more`
+    expect(oneLine(text, 45)).toBe(`${'x'.repeat(30)}*** and more`)
+    expect(oneLine(text, 40)).not.toContain(KEY.slice(0, 5))
+  })
+
+  it.each([0, 1, 2])('redacts the key in base64 at byte offset %i', (offset) => {
+    const encoded = Buffer.from(`${'u'.repeat(offset)}:${KEY}`).toString('base64')
+    for (const form of [encoded, encoded.replace(/\+/g, '-').replace(/\//g, '_')]) {
+      const shown = redact(`Authorization: Basic ${form}`)
+      expect(shown).toContain('***')
+      expect(shown.length).toBeLessThan(`Authorization: Basic ${form}`.length - 30)
+    }
+  })
+
+  it('drops terminal escapes and bidi controls', () => {
+    expect(oneLine('a \u001b[31mred\u001b[0m \u202eevil\u202c b')).toBe('a red evil b')
+    expect(safeLogText('\u001b]8;;https://x\u0007link\u001b]8;;\u0007')).toBe('link')
+  })
+})

@@ -59,6 +59,11 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   const problems = new Problems()
   const apiKey = input('api-key')
   if (apiKey === '') problems.add(EMPTY_API_KEY_MESSAGE)
+  // Never quoted: it is the secret. An HTTP header holds printable ASCII only.
+  else if (!/^[\x21-\x7e]+$/.test(apiKey))
+    problems.add(
+      'Input "api-key" holds a character an API key cannot have (a space, line break, control, zero-width or non-ASCII character): copy the key again, exactly.'
+    )
   const apiBaseUrl = problems.check(() => parsePlatformUrl(input('platform-url')))
   const sync = parseSyncConfig(input, problems)
   const evaluate = problems.check(() => boolean(input, 'evaluate-policies', true))

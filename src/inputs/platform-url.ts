@@ -15,7 +15,8 @@ export function parsePlatformUrl(value: string): string {
   } catch {
     throw invalid(
       'platform-url',
-      value,
+      // It did not parse, so strip anything that looks like user-info by hand.
+      value.replace(/^([^/?#]*\/\/)?[^/?#]*@/, '$1'),
       'an absolute http(s) URL, e.g. https://cloudquery.example.com'
     )
   }

@@ -62,14 +62,20 @@ export function boolean(read: Read, name: string, fallback: boolean): boolean {
   throw invalid(name, value, '"true" or "false"')
 }
 
+/**
+ * Longest duration input: a week, far beyond any job's limit and well within what Node's timers
+ * hold (about 24.8 days; a longer delay fires at once, which would poll in a tight loop).
+ */
+const MAX_DURATION_MS = 7 * 24 * 3_600_000
+
 export function duration(read: Read, name: string, fallback: string): number {
   const value = valueOr(read, name, fallback)
   const ms = parseDuration(value)
-  if (ms === undefined || ms <= 0) {
+  if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) {
     throw invalid(
       name,
       value,
-      'a positive duration such as "90s", "45m", "1h30m", or a number of seconds'
+      'a positive duration of at most 7 days such as "90s", "45m", "1h30m", or a number of seconds'
     )
   }
   return ms

@@ -6,13 +6,28 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g
 const LINE_BREAKS = /\r\n|\r|\n/g
+/** Terminal escape sequences (colours, cursor moves, OSC titles and links): the log renders them. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])/g
+/** Bidirectional overrides and isolates: they make a line read differently from what it says. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/** Without terminal escapes, bidi controls and other control characters (line breaks kept). */
+export function stripControls(text: string): string {
+  return text.replace(ANSI_ESCAPES, '').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, '')
+}
+
+/**
+ * Secrets every cut redacts first (like core.setSecret): text cut before it is redacted can keep
+ * part of a key that no redactor recognises any more.
+ */
+const registered = new Map<string, Redactor>()
 
 /** One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. */
 export function oneLine(text: string, maxLength = 500): string {
-  const flat = String(text)
-    .replace(LINE_BREAKS, ' ⏎ ')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL_CHARS, '')
+  let flat = String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ')
+  for (const redact of registered.values()) flat = redact(flat)
+  flat = stripControls(flat)
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat
 }
 
@@ -31,15 +46,17 @@ export function neutralizeCommands(line: string): string {
 export function safeLogText(text: string): string {
   return String(text)
     .split(LINE_BREAKS)
-    .map((line) => neutralizeCommands(line.replace(CONTROL_CHARS, '')))
+    .map((line) => neutralizeCommands(stripControls(line)))
     .join('\n')
 }
 
 export type Redactor = (text: string) => string
 
 /**
- * Replaces each secret with `***`. The runner masks registered secrets in the log, but not in the
- * job summary, the JSON report or a PR comment, so those pass through this too.
+ * Replaces each secret with `***`: as is, URL-encoded, JSON-escaped, and in base64 (standard and
+ * URL-safe) at any offset, as in a Basic auth header quoted back. The runner masks registered
+ * secrets in the log, but not in the job summary, the JSON report or a PR comment, so those pass
+ * through this too. Every later `oneLine` redacts these secrets before it cuts.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
   const present = secrets.filter((secret) => secret.length >= 4)
@@ -48,11 +65,31 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     variants.add(secret)
     variants.add(encodeURIComponent(secret))
     variants.add(JSON.stringify(secret).slice(1, -1))
+    for (const form of base64Forms(secret)) variants.add(form)
   }
-  const ordered = [...variants].sort((a, b) => b.length - a.length)
-  return (text: string) => {
+  const ordered = [...variants].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)
+  const redact: Redactor = (text: string) => {
     let result = String(text)
     for (const secret of ordered) result = result.split(secret).join('***')
     return result
   }
+  // Keyed by the secrets, so that making the same redactor again does not add to every cut.
+  if (ordered.length > 0) registered.set(ordered.join('\n'), redact)
+  return redact
+}
+
+/**
+ * The base64 characters that depend only on the secret's bytes, for each of the three offsets it
+ * can start at inside a longer encoded text (`user:key` → base64), standard and URL-safe.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8')
+  return [0, 1, 2].flatMap((offset) => {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64')
+    const inner = encoded.slice(
+      Math.ceil((offset * 4) / 3),
+      Math.floor(((offset + bytes.length) * 4) / 3)
+    )
+    return [inner, inner.replace(/\+/g, '-').replace(/\//g, '_')]
+  })
 }

@@ -2,7 +2,7 @@
 // act as a workflow command, whichever stage wrote it and whatever Platform text it quotes.
 
 import * as core from '@actions/core'
-import { safeLogText, type Redactor } from './log-safety.js'
+import { oneLine, safeLogText, stripControls, type Redactor } from './log-safety.js'
 
 export interface Logger {
   info: (message: string) => void
@@ -16,10 +16,12 @@ export function createCoreLogger(redact: Redactor): Logger {
   const clean = (text: string): string => safeLogText(redact(text))
   return {
     info: (message) => core.info(clean(message)),
-    warning: (message) => core.warning(redact(message)),
-    debug: (message) => core.debug(redact(message)),
+    // The runner escapes line breaks in a command's text, but shows terminal escapes and bidi
+    // controls as they are.
+    warning: (message) => core.warning(stripControls(redact(message))),
+    debug: (message) => core.debug(stripControls(redact(message))),
     group: (title, lines) => {
-      core.startGroup(redact(title))
+      core.startGroup(oneLine(redact(title), 500))
       for (const line of lines) core.info(clean(line))
       core.endGroup()
     }

@@ -13,11 +13,16 @@ export interface Clock {
   sleep: Sleep
 }
 
+/** Longest delay Node's timers hold (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 /** A sleep that ends early, without error, when `signal` aborts, and clears its timer either way. */
 export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  await delay(ms, undefined, { signal }).catch((error: unknown) => {
-    if (!signal?.aborted) throw error
-  })
+  await delay(Math.min(Math.max(0, ms), MAX_TIMER_MS), undefined, { signal }).catch(
+    (error: unknown) => {
+      if (!signal?.aborted) throw error
+    }
+  )
 }
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: abortableSleep }
@@ -80,6 +85,24 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
     const delay = Math.max(0, Math.min(options.nextDelay(value, elapsedMs), remaining))
     await clock.sleep(delay, anySignal(waker?.nextSignal(), options.signal))
     waker?.settle()
+  }
+}
+
+/**
+ * `promise`'s value, or `undefined` when `ms` of `clock` time pass first (the promise is left to
+ * settle on its own): a wait with a deadline must not wait on a request that does not answer.
+ */
+export async function settleWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+  clock: Clock
+): Promise<T | undefined> {
+  const timer = new AbortController()
+  const expired = clock.sleep(Math.max(0, ms), timer.signal).then(() => undefined)
+  try {
+    return await Promise.race([promise, expired])
+  } finally {
+    timer.abort()
   }
 }
 

@@ -14,6 +14,19 @@ export function quoteList(names: readonly string[], shown = 20, nameLength = 80)
   return more > 0 ? `${quoted.join(', ')} and ${more} more` : quoted.join(', ')
 }
 
+/**
+ * A count from untrusted data: a non-negative whole number a double holds exactly. A negative, a
+ * fraction, Infinity or a string ("073") is not one, and must never be added up as one.
+ */
+export function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+}
+
+/** A short, one-line rendering of a value the Platform sent, for "the Platform answered X". */
+export function describeValue(value: unknown): string {
+  return oneLine(typeof value === 'string' ? JSON.stringify(value) : String(value), 40)
+}
+
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -22,7 +22,7 @@ import {
   serverMessageOf,
   withAttempts
 } from './errors.js'
-import { header, readBody, withDeadline } from './http.js'
+import { BodyTooLargeError, header, readBody, withDeadline } from './http.js'
 
 export interface TransportOptions {
   /** Ends in `/api`, no trailing slash. */
@@ -76,6 +76,8 @@ export class Transport {
   private readonly redact: Redactor
   /** Requests sent, retries included; the benchmark and tests read it. */
   requestCount = 0
+  /** Aborted by dispose(): a request abandoned at a deadline must not retry on for minutes. */
+  private readonly disposed = new AbortController()
 
   constructor(private readonly options: TransportOptions) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
@@ -102,8 +104,9 @@ export class Transport {
     return this.options.apiBaseUrl
   }
 
-  /** Frees the keep-alive sockets so the process can exit. */
+  /** Frees the keep-alive sockets and ends any retry still waiting, so the process can exit. */
   dispose(): void {
+    this.disposed.abort()
     this.http.dispose()
   }
 
@@ -146,6 +149,7 @@ export class Transport {
       const refused = failure.kind === 'http' && failure.status === 429
       if (!(spec.retry || refused) || !retryable || attempt >= this.maxAttempts)
         throw withAttempts(failure, attempt)
+      if (this.disposed.signal.aborted) throw withAttempts(failure, attempt)
       const delay = Math.min(
         retryAfterMs ?? backoffDelay(attempt - 1, this.backoff, this.random),
         MAX_RETRY_AFTER_MS
@@ -153,7 +157,7 @@ export class Transport {
       if (slept + delay > this.retryBudgetMs) throw withAttempts(failure, attempt)
       this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`)
       slept += delay
-      await this.sleep(delay)
+      await this.sleep(delay, this.disposed.signal)
     }
   }
 
@@ -248,10 +252,21 @@ export class Transport {
 
   private transportError(endpoint: string, error: unknown, attempts: number): PlatformError {
     if (error instanceof PlatformError) return error
-    const cause = messageOf(error)
+    // Redacted before it is cut: a cut can split the key and leave part of it unredacted.
+    const cause = oneLine(this.redact(messageOf(error)), 200)
+    if (error instanceof BodyTooLargeError) {
+      return new PlatformError(
+        `${endpoint} answered with ${cause}`,
+        'invalid-response',
+        endpoint,
+        undefined,
+        undefined,
+        attempts
+      )
+    }
     const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl)
     return new PlatformError(
-      this.redact(`${endpoint} could not reach the Platform: ${oneLine(cause, 200)}${hint}`),
+      this.redact(`${endpoint} could not reach the Platform: ${cause}${hint}`),
       kind,
       endpoint,
       undefined,

@@ -44,9 +44,15 @@ export function unknownSeverityWarning(policies: PolicyResult[]): string[] {
 }
 
 export function missingCountWarning(policies: PolicyResult[]): string[] {
-  const missing = policies.filter((p) => p.violations === undefined)
-  if (missing.length === 0) return []
+  const invalid = policies.filter((p) => p.invalidCount !== undefined)
+  const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined)
+  const warnings = invalid.map(
+    (p) =>
+      `The Platform answered ${p.invalidCount} as the violation count of "${oneLine(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`
+  )
+  if (missing.length === 0) return warnings
   return [
+    ...warnings,
     `No violation count (never evaluated?) for ${plural(missing.length, 'policy', 'policies')}, so treated as stale: ${quoteList(missing.map((p) => p.name))}.`
   ]
 }

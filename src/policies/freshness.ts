@@ -4,7 +4,7 @@
 import { formatDuration } from '../lib/duration.js'
 import { pollUntil } from '../lib/poll.js'
 import { nextPollDelay } from '../lib/poll-schedule.js'
-import { plural } from '../lib/text.js'
+import { describeValue, isCount, plural } from '../lib/text.js'
 import { PlatformError, type PlatformClient, type PolicyListFilters } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { Policy } from '../platform/types.js'
@@ -111,9 +111,9 @@ export async function executeQueries(items: Tracked[], deps: StageDeps): Promise
     async (t) => {
       const answer = await client.executeQuery(t.result.queryId, 1)
       const count = answer.metadata?.total_count
-      if (typeof count !== 'number') {
+      if (!isCount(count)) {
         throw new PlatformError(
-          'the answer has no metadata.total_count',
+          `the answer's metadata.total_count is ${describeValue(count)}, not a count`,
           'invalid-response',
           `POST /queries/${t.result.queryId}/execute`
         )

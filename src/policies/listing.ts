@@ -2,7 +2,13 @@
 // the policies and, while waiting, to re-read the freshly evaluated ones.
 
 import { mapWithConcurrency } from '../lib/concurrency.js'
-import type { PlatformClient, PolicyListFilters, PolicySort } from '../platform/client.js'
+import {
+  PlatformError,
+  type PlatformClient,
+  type PolicyListFilters,
+  type PolicySort
+} from '../platform/client.js'
+import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { Page, Policy } from '../platform/types.js'
 
 const PAGE_SIZE = 1000
@@ -25,16 +31,8 @@ export async function listPolicies(
   const pages = [first.items.map(slim)]
   const lastPage = lastPageOf(first)
   if (enough(pages[0])) return distinct(pages)
-  if (lastPage === undefined) {
-    // The metadata may omit the counts (the spec makes them optional): read on to a short page.
-    const pageSize = first.metadata?.page_size || PAGE_SIZE
-    for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
-      const items = await fetch(page)
-      pages.push(items)
-      if (enough(items)) break
-    }
-    return distinct(pages)
-  }
+  if (lastPage === undefined) return distinct(await readToShortPage(first, pages, fetch, enough))
+  if (lastPage > MAX_LIST_PAGES) throw tooManyPages(`says it has ${lastPage} pages`)
   let done = false
   const rest = await mapWithConcurrency(
     Array.from({ length: lastPage - 1 }, (_, i) => i + 2),
@@ -47,6 +45,37 @@ export async function listPolicies(
     }
   )
   return distinct([...pages, ...rest])
+}
+
+/**
+ * Without counts in the metadata (the spec makes them optional): read on to a short page, or to a
+ * page that adds no policy not seen yet (a server that repeats itself), at most MAX_LIST_PAGES.
+ */
+async function readToShortPage(
+  first: Page<Policy>,
+  pages: Policy[][],
+  fetch: (page: number) => Promise<Policy[]>,
+  enough: (items: Policy[]) => boolean
+): Promise<Policy[][]> {
+  const pageSize = first.metadata?.page_size || PAGE_SIZE
+  const seen = new Set(pages[0].map((p) => p.id))
+  for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
+    if (page > MAX_LIST_PAGES) throw tooManyPages(`still had full pages after ${MAX_LIST_PAGES}`)
+    const items = await fetch(page)
+    pages.push(items)
+    const before = seen.size
+    for (const p of items) seen.add(p.id)
+    if (seen.size === before || enough(items)) break
+  }
+  return pages
+}
+
+function tooManyPages(what: string): PlatformError {
+  return new PlatformError(
+    `GET /policies ${what}: this action reads at most ${MAX_LIST_PAGES} pages of ${PAGE_SIZE} policies; narrow the selection ("policy-groups", "policies", "severities", "domains")`,
+    'invalid-response',
+    'GET /policies'
+  )
 }
 
 /**

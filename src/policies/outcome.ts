@@ -24,6 +24,8 @@ export interface PolicyResult {
   groups: string[]
   /** Current violation count; `undefined` only when the Platform gave none at all. */
   violations?: number
+  /** What the Platform sent instead of a count (negative, fractional, a string…), if it did. */
+  invalidCount?: string
   /**
    * Count of the evaluation before this one, for "change since the previous evaluation" (with a
    * run: the last evaluation before it, i.e. the baseline). Undefined when unknown: it is only

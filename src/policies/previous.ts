@@ -4,7 +4,7 @@
 
 import type { PlatformClient } from '../platform/client.js'
 import type { PolicyResult } from './outcome.js'
-import type { Evaluation, Tracked } from './tracked.js'
+import { countOf, type Evaluation, type Tracked } from './tracked.js'
 
 /**
  * The history answers newest first, up to `end_time`: with a run the first entry is the previous one,
@@ -41,7 +41,7 @@ export async function lookUpPrevious(
   for (const entry of history.items) {
     const at = Date.parse(entry.run_at)
     if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
-      best = { count: entry.violation_count ?? undefined, runAt: entry.run_at }
+      best = { count: countOf(entry.violation_count), runAt: entry.run_at }
     }
   }
   return best

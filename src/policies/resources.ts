@@ -6,7 +6,9 @@
 import type { PolicyConfig } from '../inputs/config.js'
 import { mapWithConcurrency } from '../lib/concurrency.js'
 import { isKnownSeverity } from '../lib/severity.js'
-import type { PlatformClient } from '../platform/client.js'
+import { isCount } from '../lib/text.js'
+import { PlatformError, type PlatformClient } from '../platform/client.js'
+import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { PolicyViolation } from '../platform/types.js'
 import type { PolicyResult, ViolatingResource } from './outcome.js'
 
@@ -58,12 +60,35 @@ export async function readResources(
     ({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE)
   )
   for (const { policy, page, answer } of lastPages) {
-    const total = answer.metadata.total_count ?? 0
-    for (let next = page + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
-      const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next)
-      if (more.items.length === 0) break
-      policy.resources!.push(...more.items.map(resourceOf))
+    await readRemainingPages(client, policy, page, answer.metadata?.total_count)
+  }
+}
+
+/**
+ * The pages past the listed count, when the Platform reports more: bounded like every listing, and
+ * ended by a page that adds no resource not seen yet (a server that repeats itself).
+ */
+async function readRemainingPages(
+  client: PlatformClient,
+  policy: PolicyResult,
+  lastRead: number,
+  total: unknown
+): Promise<void> {
+  if (!isCount(total)) return
+  const seen = new Set(policy.resources!.map((resource) => resource.platformId))
+  for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
+    if (next > MAX_LIST_PAGES) {
+      throw new PlatformError(
+        `GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${MAX_LIST_PAGES} pages of ${RESOURCES_PAGE_SIZE}`,
+        'invalid-response',
+        `GET /policies/${policy.id}/violations`
+      )
     }
+    const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next)
+    const fresh = more.items.map(resourceOf).filter((resource) => !seen.has(resource.platformId))
+    if (fresh.length === 0) break
+    for (const resource of fresh) seen.add(resource.platformId)
+    policy.resources!.push(...fresh)
   }
 }
 

@@ -5,6 +5,7 @@
 import type { PolicyEvaluationMode } from '../inputs/config.js'
 import type { Policy } from '../platform/types.js'
 import type { PolicyResult } from './outcome.js'
+import { describeValue, isCount } from '../lib/text.js'
 
 /** One evaluation of a policy, as a listing or its history showed it. */
 export interface Evaluation {
@@ -38,7 +39,7 @@ export function track(policy: Policy, freshAfter?: string): Tracked {
 export function observe(tracked: Tracked, policy: Policy, freshAfter?: string): void {
   tracked.result = resultFrom(policy)
   tracked.latest = policy.run_at
-    ? { count: policy.violation_count ?? undefined, runAt: policy.run_at }
+    ? { count: countOf(policy.violation_count), runAt: policy.run_at }
     : undefined
   if (freshAfter === undefined) return
   if (tracked.latest === undefined) tracked.preRun ??= null
@@ -53,12 +54,22 @@ function resultFrom(policy: Policy): PolicyResult {
     domain: policy.domain,
     queryId: policy.query_id,
     groups: policy.policy_groups?.map((group) => group.name) ?? [],
-    violations: policy.violation_count ?? undefined,
+    violations: countOf(policy.violation_count),
+    invalidCount: invalidCountOf(policy.violation_count),
     evaluatedAt: policy.run_at ?? undefined,
     source: 'evaluation',
     stale: false,
     samples: []
   }
+}
+
+/** A violation count, or undefined when absent or not a count (then the result is stale). */
+export function countOf(value: unknown): number | undefined {
+  return isCount(value) ? value : undefined
+}
+
+function invalidCountOf(value: unknown): string | undefined {
+  return value === null || value === undefined || isCount(value) ? undefined : describeValue(value)
 }
 
 export function isAfter(time: string, reference: string): boolean {

@@ -2,6 +2,7 @@
 
 import type { PlatformClient, PolicyListFilters } from '../platform/client.js'
 import type { PolicyOutcome } from './outcome.js'
+import { countOf } from './tracked.js'
 
 export const TREND_DAYS = 7
 const DAY_MS = 86_400_000
@@ -22,7 +23,7 @@ export async function readTrend(
   const totals = new Map<string, number>()
   for (const { items } of histories) {
     for (const item of items) {
-      totals.set(item.date, (totals.get(item.date) ?? 0) + (item.violation_count ?? 0))
+      totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0))
     }
   }
   return [...totals]

@@ -2,6 +2,7 @@
 // a later step can test `steps.<id>.outputs.<name> != ''` instead of guessing.
 
 import { SEVERITY_ORDER } from '../lib/severity.js'
+import { isCount } from '../lib/text.js'
 import type { Redactor } from '../lib/log-safety.js'
 import { stalePolicies, violatingPolicies, violationTotals, type RunReport } from './model.js'
 import { redacted } from './redact.js'
@@ -82,7 +83,7 @@ function policyOutputs(report: RunReport): Outputs {
 }
 
 function numberOutput(value: number | null | undefined): string {
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : ''
+  return isCount(value) ? String(value) : ''
 }
 
 /**

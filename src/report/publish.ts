@@ -50,13 +50,19 @@ export async function publishReport(
       unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error)
     }
   }
-  // The summary and annotations show what could not be written, beside the stages' errors. They
-  // need no resource lists (up to hundreds of thousands), which every renderer would copy.
-  const shown: RunReport = { ...withoutResources(report), errors: [...report.errors, ...problems] }
-
-  for (const [name, value] of Object.entries(outputsOf(shown, redact, reportFile))) {
-    core.setOutput(name, value)
+  // What follows needs no resource lists (up to hundreds of thousands), which every renderer
+  // would copy.
+  const slim = withoutResources(report)
+  try {
+    const withProblems: RunReport = { ...slim, errors: [...report.errors, ...problems] }
+    for (const [name, value] of Object.entries(outputsOf(withProblems, redact, reportFile))) {
+      core.setOutput(name, value)
+    }
+  } catch (error) {
+    unwritten('Could not write the step outputs (GITHUB_OUTPUT)', error)
   }
+  // The summary and annotations show what could not be written, beside the stages' errors.
+  const shown: RunReport = { ...slim, errors: [...report.errors, ...problems] }
 
   if (settings.jobSummary) {
     try {

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { PlatformClient } from '../platform/client.js'
 import type { TableData } from '../platform/types.js'
 import { oneLine } from '../lib/log-safety.js'
+import { MAX_LIVE_LOG_BUFFER_CHARS, MAX_LOG_LINE_CHARS } from '../platform/limits.js'
 
 const MAX_LOG_LINES = 500
 const LOG_PAGE_SIZE = 500
@@ -40,13 +41,13 @@ function formatLogRows(data: TableData): string[] {
   const level = find('level', 'severity')
   const message = find('message', 'msg', 'text', 'line')
   return data.rows.map((row) => {
-    if (message < 0) return oneLine(row.map(cellText).join(' '), 2000)
+    if (message < 0) return oneLine(row.map(cellText).join(' '), MAX_LOG_LINE_CHARS)
     const parts = [
       time >= 0 ? cellText(row[time]) : '',
       level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
       cellText(row[message])
     ]
-    return oneLine(parts.filter((part) => part !== '').join(' '), 2000)
+    return oneLine(parts.filter((part) => part !== '').join(' '), MAX_LOG_LINE_CHARS)
   })
 }
 
@@ -108,6 +109,8 @@ export class LiveLogFollower {
 
   private read(stream: IncomingMessage): void {
     let partial = ''
+    /** The rest of a line already shown cut is dropped up to its newline. */
+    let skipping = false
     let idle: NodeJS.Timeout | undefined
     const armIdleTimer = (): void => {
       clearTimeout(idle)
@@ -122,7 +125,17 @@ export class LiveLogFollower {
       armIdleTimer()
       const lines = (partial + chunk).split(/\r?\n/)
       partial = lines.pop() ?? ''
-      for (const line of lines) this.line(line)
+      for (const line of lines) {
+        if (!skipping) this.line(line)
+        skipping = false
+      }
+      // A line without end is shown cut once and the rest of it dropped: memory stays bounded,
+      // and a piece starting mid-line cannot show a part of a key the redactor would not know.
+      if (partial.length > MAX_LIVE_LOG_BUFFER_CHARS) {
+        if (!skipping) this.line(partial)
+        skipping = true
+        partial = ''
+      }
     })
     stream.on('end', () => {
       clearTimeout(idle)
@@ -141,7 +154,7 @@ export class LiveLogFollower {
 
   private line(raw: string): void {
     if (raw.trim() === '' || this.stopped) return
-    this.options.onLine(oneLine(raw, 2000))
+    this.options.onLine(oneLine(raw, MAX_LOG_LINE_CHARS))
   }
 
   private finish(reason: StreamEnd): void {

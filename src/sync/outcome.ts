@@ -25,4 +25,9 @@ export interface SyncOutcome {
   logLines: string[]
   /** How many times the run's status was read while waiting. */
   statusChecks: number
+  /**
+   * When the run's data counts as fresh from: its `completed_at`, or, when that is missing or not
+   * believable, the moment this action saw it finished (later, so never a false "fresh").
+   */
+  completedAt?: string
 }

@@ -3,7 +3,7 @@
 
 import type { SyncConfig } from '../inputs/config.js'
 import { oneLine } from '../lib/log-safety.js'
-import { plural } from '../lib/text.js'
+import { describeValue, isCount, plural } from '../lib/text.js'
 import { isTerminal, type SyncRun } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
 
@@ -34,7 +34,10 @@ export function judgeRun(
     outcome.reasons.push(reason)
   }
   const id = `Run ${run.id} of sync "${config.name}"`
-  const errors = run.errors ?? 0
+  const reported = run.errors ?? 0
+  // Not a count ("lots", -5, 0.4, 1e308): unknown, never read as fewer errors than the limit.
+  const errors = isCount(reported) ? reported : `${describeValue(reported)} (not a count)`
+  const errorCount = typeof errors === 'string' ? `errors: ${errors}` : plural(errors, 'error')
   switch (run.status) {
     case 'completed':
       if (run.status_reason === 'ingestion_failed') {
@@ -43,7 +46,7 @@ export function judgeRun(
         )
       } else if (run.status_reason === 'partial_success') {
         outcome.warnings.push(
-          `${id} completed with partial success: ${plural(errors, 'error')} and ${plural(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`
+          `${id} completed with partial success: ${errorCount} and ${plural(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`
         )
       }
       break
@@ -51,14 +54,19 @@ export function judgeRun(
       fail(
         run.status_reason === 'oom_killed'
           ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-          : `${id} failed${run.status_reason ? ` (${oneLine(run.status_reason, 60)})` : ''} with ${plural(errors, 'error')}.`
+          : `${id} failed${run.status_reason ? ` (${oneLine(run.status_reason, 60)})` : ''} with ${errorCount}.`
       )
       break
     case 'cancelled':
       fail(`${id} was cancelled before it finished.`)
       break
   }
-  if (config.maxErrors !== undefined && errors > config.maxErrors) {
+  if (config.maxErrors === undefined) return
+  if (typeof errors === 'string') {
+    fail(
+      `${id}: the Platform answered ${errors} for its errors, so max-sync-errors cannot be checked.`
+    )
+  } else if (errors > config.maxErrors) {
     fail(
       `${id} had ${plural(errors, 'error')}; at most ${config.maxErrors} allowed (max-sync-errors).`
     )
@@ -77,6 +85,26 @@ export function progressLine(run: SyncRun): string {
 export function runAge(run: SyncRun, now: number): number | undefined {
   const created = Date.parse(run.created_at)
   return Number.isFinite(created) ? Math.max(0, now - created) : undefined
+}
+
+/**
+ * The instant results must be newer than to count as fresh. A `completed_at` that is missing,
+ * unparseable, before the run was created or after `now` would turn the freshness check off or
+ * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
+ */
+export function completionTime(run: SyncRun, now: number, warnings: string[]): string {
+  const completed = Date.parse(run.completed_at ?? '')
+  const created = Date.parse(run.created_at)
+  const believable =
+    Number.isFinite(completed) &&
+    completed <= now &&
+    !(Number.isFinite(created) && completed < created)
+  if (believable) return new Date(completed).toISOString()
+  const seen = new Date(now).toISOString()
+  warnings.push(
+    `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`
+  )
+  return seen
 }
 
 export function runDurationSeconds(run: SyncRun): number | undefined {

@@ -9,7 +9,7 @@ import type { PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { SyncRunTableStat } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
-import { isFinished, judgeRun, runDurationSeconds } from './run-status.js'
+import { completionTime, isFinished, judgeRun, runDurationSeconds } from './run-status.js'
 import { resolveRun } from './start.js'
 import { outcomeSoFar, type RunTracker } from './tracker.js'
 import { waitForRun } from './wait.js'
@@ -43,6 +43,7 @@ export async function runSyncStage(
   outcome.waited = true
   outcome.durationSeconds = runDurationSeconds(final)
   if (outcome.timedOut || !isFinished(final)) return outcome
+  outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings)
   judgeRun(final, config, outcome)
   outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log)
   return outcome

@@ -15,6 +15,8 @@ const RUN_HISTORY_SIZE = 20
 const START_ATTEMPTS = 3
 /** After a POST timed out, the run list is read this often before a new POST. */
 const LATE_CREATE_LOOKS = 6
+/** How far ahead of this runner's clock the Platform's may be before a date is not believed. */
+const CLOCK_SKEW_MS = 5 * 60_000
 
 export type Resolution =
   { run: SyncRunDetails; started: boolean; history: SyncRun[] } | { refusal: string }
@@ -91,6 +93,7 @@ async function startRun(
 ): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
   const { client, log, clock } = deps
   let lastError: PlatformError | undefined
+  let lastUnknown = false
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
       const creating = client.createRun(config.name)
@@ -102,8 +105,10 @@ async function startRun(
       if (!(error instanceof PlatformError)) throw error
       lastError = error
       if (error.status === 404) throw await syncNotFound(client, config.name, error)
-      if (error.status === 422) return onStartRefused(config, deps, error)
+      // After a POST whose outcome is unknown, an active run that was not there before is ours.
+      if (error.status === 422) return onStartRefused(config, deps, error, lastUnknown && history)
       if (!error.outcomeUnknown) throw error
+      lastUnknown = true
       log.warning(
         `Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`
       )
@@ -131,17 +136,26 @@ async function findCreatedRun(
   failure: PlatformError['kind']
 ): Promise<SyncRun | undefined> {
   const known = new Set(history.map((run) => run.id))
+  const believable = history.filter(
+    (run) => Date.parse(run.created_at) <= clock.now() + CLOCK_SKEW_MS
+  )
   const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1
   for (let look = 1; ; look++) {
     const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE)
-    const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, history))
+    const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, believable))
     if (created || look >= looks) return created
     await clock.sleep(Math.max(500, client.requestTimeoutMs / 5))
   }
 }
 
+/**
+ * A run not listed before the POST is new unless it is older than a run that was: dates the
+ * Platform got wrong (unparseable, in the future) are left out of `history` by the caller, and a
+ * new run with an unparseable date is taken as new rather than starting a second one.
+ */
 function isNewerThanAll(run: SyncRun, history: SyncRun[]): boolean {
   const created = Date.parse(run.created_at)
+  if (Number.isNaN(created)) return true
   return history.every((known) => Date.parse(known.created_at) <= created)
 }
 
@@ -149,11 +163,18 @@ function isNewerThanAll(run: SyncRun, history: SyncRun[]): boolean {
 async function onStartRefused(
   config: SyncConfig,
   deps: StageDeps,
-  error: PlatformError
+  error: PlatformError,
+  beforeLostStart: SyncRun[] | false
 ): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
   const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE)
   const active = runs.items.find((run) => isActive(run.status))
   if (!active) throw error
+  if (beforeLostStart && !beforeLostStart.some((run) => run.id === active.id)) {
+    deps.log.info(
+      `Run ${active.id} was created by an earlier request whose answer was lost; following it.`
+    )
+    return { run: active, started: true }
+  }
   if (config.ifRunning === 'fail') {
     return {
       refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`

@@ -104,7 +104,10 @@ export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
   }
 }
 
-/** A stage that threw, or was interrupted, still reports the run it knew about, as failed. */
-export function interruptedOutcome(tracker: RunTracker): SyncOutcome | undefined {
-  return tracker.runId ? { ...outcomeSoFar(tracker), verdict: 'fail' } : undefined
+/**
+ * A stage that threw, or was interrupted, still reports the run it knew about, as failed; `waited`
+ * is what the workflow asked for (`wait`), so a failed request is never shown as `wait: false`.
+ */
+export function interruptedOutcome(tracker: RunTracker, waited: boolean): SyncOutcome | undefined {
+  return tracker.runId ? { ...outcomeSoFar(tracker), waited, verdict: 'fail' } : undefined
 }

@@ -5,7 +5,7 @@ import type { SyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
 import { oneLine } from '../lib/log-safety.js'
 import type { Logger } from '../lib/logger.js'
-import { pollUntil, Waker, type Clock, type PollResult } from '../lib/poll.js'
+import { pollUntil, settleWithin, Waker, type Clock, type PollResult } from '../lib/poll.js'
 import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
@@ -25,7 +25,7 @@ export async function waitForRun(
   history: SyncRun[],
   outcome: SyncOutcome
 ): Promise<SyncRunDetails> {
-  const { client, clock, log } = deps
+  const { clock, log } = deps
   const run = tracker.run as SyncRunDetails
   const expectedMs = expectedDuration(history)
   const waker = new Waker()
@@ -35,16 +35,15 @@ export async function waitForRun(
   let known: SyncRunDetails | undefined = run
   const ageAtStart = runAge(run, clock.now())
   const report = progressReporter(log, clock)
-  log.info(
-    `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''}.`
-  )
+  const deadline = clock.now() + config.timeoutMs
+  log.info(waitingLine(config, run, expectedMs))
   const result = await pollUntil<SyncRunDetails>({
     clock,
     waker,
     signal: deps.signal,
     timeoutMs: config.timeoutMs,
     check: async () => {
-      const value = known ?? (await client.getRun(config.name, run.id))
+      const value = known ?? (await statusWithin(deps, config.name, tracker, deadline))
       if (!known) outcome.statusChecks++
       known = undefined
       return value
@@ -65,7 +64,7 @@ export async function waitForRun(
         awaitingIngestion: isTerminal(current.status),
         streamOpen: stream.open
       })
-  })
+  }).catch((error: unknown) => cancelAfterFailure(error, config, deps, tracker, stream))
   stream.stop()
   outcome.waitedMs = result.elapsedMs
   let final = 'value' in result ? result.value : result.last
@@ -76,6 +75,29 @@ export async function waitForRun(
     log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines)
   }
   return final
+}
+
+function waitingLine(config: SyncConfig, run: SyncRun, expectedMs: number | undefined): string {
+  const earlier = expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''
+  return `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${earlier}.`
+}
+
+/**
+ * The run's status, or its last known one when `deadline` comes first (a silent or trickling
+ * Platform) or a request fails after it: `timeout` is kept, and the timeout path can still cancel.
+ */
+async function statusWithin(
+  { client, clock }: StageDeps,
+  syncName: string,
+  tracker: RunTracker,
+  deadline: number
+): Promise<SyncRunDetails> {
+  const reading = client.getRun(syncName, tracker.runId!).catch((error: unknown) => {
+    if (clock.now() < deadline) throw error
+    return undefined
+  })
+  const value = await settleWithin(reading, deadline - clock.now(), clock)
+  return value ?? (tracker.run as SyncRunDetails)
 }
 
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
@@ -134,7 +156,7 @@ function progressReporter(
 async function onTimeout(
   result: Extract<PollResult<SyncRunDetails>, { kind: 'timeout' }>,
   config: SyncConfig,
-  { client, log }: StageDeps,
+  deps: StageDeps,
   tracker: RunTracker,
   outcome: SyncOutcome
 ): Promise<SyncRunDetails> {
@@ -147,13 +169,34 @@ async function onTimeout(
   )
   if (isTerminal(last.status)) return last
   if (!tracker.startedByAction) {
-    log.info(`Run ${last.id} was not started by this action, so it is left running.`)
+    deps.log.info(`Run ${last.id} was not started by this action, so it is left running.`)
     return last
   }
   if (!config.cancelOnTimeout) return last
-  const cancelled = await cancelStartedRun(client, tracker, log)
+  const cancelled = await cancelWithin(deps, tracker)
   outcome.cancelledByAction = cancelled !== undefined
   return cancelled ? { ...last, ...cancelled } : last
+}
+
+/** The Platform cannot be followed any more: a run this action started is not left behind. */
+async function cancelAfterFailure(
+  error: unknown,
+  config: SyncConfig,
+  deps: StageDeps,
+  tracker: RunTracker,
+  stream: LiveLogs
+): Promise<never> {
+  stream.stop()
+  if (config.cancelOnTimeout) await cancelWithin(deps, tracker)
+  throw error
+}
+
+/** Cancels the run if this action started it, within one request's deadline whatever happens. */
+function cancelWithin(
+  { client, clock, log }: StageDeps,
+  tracker: RunTracker
+): Promise<SyncRun | undefined> {
+  return settleWithin(cancelStartedRun(client, tracker, log), client.requestTimeoutMs, clock)
 }
 
 /** The run's stored logs; the streamed lines when those cannot be read. */

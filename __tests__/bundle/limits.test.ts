@@ -1,0 +1,162 @@
+// The action's limits (src/platform/limits.ts and the input and wait bounds), each hit through the
+// real bundle against a broken or hostile Platform: an endless body, a silent or trickling server,
+// endless or lying pages, a live log line without end, durations beyond a timer. Each case must end
+// on its own (the harness kills a process that runs past PROCESS_LIMIT_MS, so an overshoot shows as
+// a missing exit code), say why, and cancel the run it started. Nothing here measures speed: the
+// bounds are request counts and the processes' own limits.
+
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import type { Fault, Scenario } from '../../simulator/scenario.js'
+import {
+  assertBundleExists,
+  FAST,
+  FAST_RUN,
+  reportOf,
+  runBundle,
+  type BundleOptions,
+  type BundleRun
+} from '../helpers/bundle.js'
+
+const GET_RUN = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
+const LIVE_LOGS = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}/logs/live' }
+/** A run that goes on far longer than any case waits for it. */
+const LONG_RUN: Scenario = { ...FAST, run: { ...FAST_RUN, durationMs: 3_600_000 } }
+/** Far beyond each case's `timeout` plus a request's deadline. */
+const PROCESS_LIMIT_MS = 25_000
+const JEST_LIMIT_MS = PROCESS_LIMIT_MS + 10_000
+const LIMITED: BundleOptions = { timeoutMs: PROCESS_LIMIT_MS }
+
+const CLEAN_POLICIES = [{ name: 'Public S3 buckets', severity: 'critical', violationCount: 0 }]
+
+const always = (match: Fault['match'], kind: Fault['kind']): Fault => ({
+  match,
+  kind,
+  count: 'always'
+})
+
+/** The statuses of the action's cancel requests. */
+const cancels = (run: BundleRun): number[] =>
+  run.sim.requestsTo('PATCH', GET_RUN.path).map((request) => request.status ?? 0)
+
+const errorsOf = (report: Record<string, unknown> | undefined): string =>
+  JSON.stringify(report?.errors ?? [])
+
+beforeAll(() => assertBundleExists())
+
+describe('a response body has a size limit', () => {
+  it.concurrent(
+    'an endless body fails the request naming the limit, and the run is cancelled',
+    async () => {
+      const run = await runBundle(
+        { ...LONG_RUN, faults: [always(GET_RUN, 'endless-body')] },
+        { timeout: '60s' },
+        LIMITED
+      )
+      expect(run.exitCode).toBe(1)
+      expect(errorsOf(reportOf(run))).toMatch(
+        /GET \/syncs\/aws-prod\/runs\/[-\w]+ answered with a body larger than 16 MB/
+      )
+      expect(cancels(run)).toEqual([200])
+      // Each try stops at the limit: five of them, not one that never ends.
+      expect(run.sim.requestsTo('GET', GET_RUN.path).length).toBeLessThanOrEqual(5)
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe('timeout is kept whatever the server does with a request', () => {
+  it.concurrent.each([
+    ['a server that never answers', 'silent'],
+    ['a body that trickles one byte a second', 'trickle']
+  ] as const)(
+    '%s: the wait times out and the run is cancelled',
+    async (_name, kind) => {
+      // The per-request deadline stays at its 30 s: only the wait's own deadline can end this.
+      const run = await runBundle(
+        { ...LONG_RUN, faults: [always(GET_RUN, kind)] },
+        { timeout: '4s', 'poll-interval': '1s' },
+        LIMITED
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.result).toBe('fail')
+      expect(run.stdout).toMatch(/Timed out after 4(\.\d)?s waiting for run/)
+      expect(run.stdout).toMatch(/Cancelled run .* which this action started/)
+      expect(cancels(run)).toEqual([200])
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe('a listing has a page limit', () => {
+  const policiesOnly = { 'sync-name': '', 'policy-evaluation': 'latest' }
+  const listing = (policyPaging: Scenario['policyPaging']) =>
+    runBundle({ ...FAST, policies: CLEAN_POLICIES, policyPaging }, policiesOnly, LIMITED)
+
+  it.concurrent.each([
+    [
+      'endless pages without counts',
+      'endless',
+      /still had full pages after 1000: this action reads/,
+      1_000
+    ],
+    ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
+  ] as const)(
+    '%s: an error naming the limit, within the pages it allows',
+    async (_name, paging, message, requests) => {
+      const run = await listing(paging)
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.result).toBe('fail')
+      expect(errorsOf(reportOf(run))).toMatch(message)
+      expect(run.sim.requestsTo('GET', '/policies').length).toBeLessThanOrEqual(requests)
+    },
+    JEST_LIMIT_MS
+  )
+
+  it.concurrent(
+    'a listing without counts ends at its short page',
+    async () => {
+      const run = await listing('no-counts')
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.result).toBe('pass')
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe('the live log stream has a line limit', () => {
+  it.concurrent(
+    'a stream without newlines keeps memory bounded, and the step ends',
+    async () => {
+      // Strings live on V8's heap: a line kept whole until its newline would exhaust this one.
+      const run = await runBundle(
+        {
+          ...FAST,
+          run: { ...FAST_RUN, durationMs: 4_000 },
+          policies: CLEAN_POLICIES,
+          faults: [always(LIVE_LOGS, 'endless-body')]
+        },
+        { 'sync-logs': 'always' },
+        { ...LIMITED, env: { NODE_OPTIONS: '--max-old-space-size=48' } }
+      )
+      expect(run.stderr).not.toMatch(/heap out of memory/i)
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.result).toBe('pass')
+      // The endless line was shown once, cut.
+      expect(run.stdout.match(/│ \{"items":\["x","x".*…$/gm)).toHaveLength(1)
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe('durations fit in a timer', () => {
+  it.concurrent.each(['timeout', 'poll-interval', 'evaluation-timeout'])(
+    '%s of 600h is an input error, before any request',
+    async (input) => {
+      const run = await runBundle(FAST, { [input]: '600h' }, LIMITED)
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(`::error::Input "${input}" is "600h", which is not valid`)
+      expect(run.sim.requests).toHaveLength(0)
+    },
+    JEST_LIMIT_MS
+  )
+})
