@@ -6,7 +6,7 @@
 //   npm run demo -- --scenario clean  # any simulator preset (see simulator/scenario.ts)
 
 import { startSimulator } from '../simulator/server.js'
-import { preset } from '../simulator/scenario.js'
+import { preset } from '../simulator/presets.js'
 import { runAction } from './action-runner.js'
 import { demoInputs } from './demo-inputs.js'
 

@@ -4,7 +4,8 @@
 
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { preset, PRESETS, type Scenario } from './scenario.js'
+import { preset, PRESETS } from './presets.js'
+import type { Scenario } from './scenario.js'
 import { startSimulator } from './server.js'
 
 const USAGE = `usage: tsx simulator/cli.ts [--port N] [--scenario name|path.json]

@@ -8,7 +8,8 @@ import type { GateVerdict } from '../../src/verdict/gate.js'
 import type { ResourceVerdict } from '../../src/verdict/resources.js'
 import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
-import { DEMO_POLICIES, type PolicySpec } from '../../simulator/scenario.js'
+import { DEMO_POLICIES } from '../../simulator/presets.js'
+import type { PolicySpec } from '../../simulator/scenario.js'
 import { clockOf } from './platform.js'
 
 export const DAY = 86_400_000
