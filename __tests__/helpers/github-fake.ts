@@ -8,7 +8,12 @@
 // It keeps the comments in memory, records every request, and can answer any request with an
 // error (403 from a fork's read-only token, 404…). Listens on 127.0.0.1 only.
 
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 export const API_PATH = '/api/v3'
@@ -66,28 +71,53 @@ export interface GitHubFake {
 
 const REPOSITORY = 'octo-org/infra'
 const MAX_BODY_CHARS = 65_536
+const COMMENTS_ON_ISSUE = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/
+const ONE_COMMENT = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/
+
+/** What the request handlers share with the fake the test holds. */
+interface FakeState {
+  readonly fake: GitHubFake
+  /** `http://127.0.0.1:PORT`, known once the server listens; the answers' URLs are built on it. */
+  origin: string
+  /** A clock that moves one second a call, so that creation and edit times differ and order. */
+  now(): string
+}
+
+/** How a handler answers: `send` also notes the status on the recorded request. */
+interface Answer {
+  send(status: number, payload: unknown, headers?: Record<string, string>): void
+  error(status: number, message: string): void
+}
 
 export async function startGitHubFake(): Promise<GitHubFake> {
+  const state = createFakeState()
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => handleRequest(state, req, res, Buffer.concat(chunks).toString('utf8')))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // The fake was handed its methods before the port was known; the URL and close come now.
+  Object.assign(state.fake, {
+    apiUrl: `${state.origin}${API_PATH}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Keep-alive connections would hold close() open until they time out.
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  })
+  return state.fake
+}
+
+/** The in-memory comments and requests, and the methods a test uses to seed and inspect them. */
+function createFakeState(): FakeState {
   const comments: FakeComment[] = []
   const requests: FakeRequest[] = []
   let nextId = 1000
   let clock = Date.parse('2026-11-27T10:00:00Z')
   const now = (): string => new Date((clock += 1000)).toISOString()
-  let origin = ''
-
-  const toJson = (comment: FakeComment): Record<string, unknown> => ({
-    id: comment.id,
-    node_id: `IC_${comment.id}`,
-    url: `${origin}${API_PATH}/repos/${comment.repository}/issues/comments/${comment.id}`,
-    html_url: `https://github.example.com/${comment.repository}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
-    issue_url: `${origin}${API_PATH}/repos/${comment.repository}/issues/${comment.issueNumber}`,
-    body: comment.body,
-    user: { login: comment.user.login, id: 41898282, type: comment.user.type },
-    created_at: comment.createdAt,
-    updated_at: comment.updatedAt,
-    author_association: comment.user.type === 'Bot' ? 'NONE' : 'MEMBER'
-  })
-
   const fake: GitHubFake = {
     apiUrl: '',
     requests,
@@ -123,117 +153,213 @@ export async function startGitHubFake(): Promise<GitHubFake> {
     },
     close: async () => undefined
   }
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', origin)
-      const raw = Buffer.concat(chunks).toString('utf8')
-      let body: unknown
-      try {
-        body = raw === '' ? undefined : JSON.parse(raw)
-      } catch {
-        body = raw
-      }
-      const record: FakeRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname.startsWith(API_PATH)
-          ? url.pathname.slice(API_PATH.length)
-          : url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body,
-        status: 0
-      }
-      requests.push(record)
-      const send = (
-        status: number,
-        payload: unknown,
-        headers: Record<string, string> = {}
-      ): void => {
-        record.status = status
-        reply(res, status, payload, headers)
-      }
-      const error = (status: number, message: string): void =>
-        send(status, {
-          message,
-          documentation_url: 'https://docs.github.com/rest',
-          status: `${status}`
-        })
-
-      if (!url.pathname.startsWith(`${API_PATH}/`)) return error(404, 'Not Found')
-      if (!/^token \S+$/.test(req.headers.authorization ?? '')) {
-        return error(401, 'Requires authentication')
-      }
-      const failure = fake.failure
-      if (failure && (!failure.methods || failure.methods.includes(record.method))) {
-        return error(failure.status, failure.message ?? defaultMessage(failure.status))
-      }
-
-      const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(record.path)
-      const one = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(record.path)
-      if (list && record.method === 'GET') {
-        const [, repository, issue] = list
-        const all = fake.commentsOn(Number(issue), repository)
-        const perPage = Math.min(fake.pageSize, Number(record.query.per_page ?? 30) || 30, 100)
-        const page = Math.max(1, Number(record.query.page ?? 1) || 1)
-        const last = Math.max(1, Math.ceil(all.length / perPage))
-        const pageUrl = (n: number): string => {
-          const next = new URL(url.href)
-          next.searchParams.set('page', String(n))
-          next.searchParams.set('per_page', String(perPage))
-          return next.href
-        }
-        const links: string[] = []
-        if (page < last)
-          links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
-        if (page > 1)
-          links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
-        return send(
-          200,
-          all.slice((page - 1) * perPage, page * perPage).map(toJson),
-          links.length > 0 ? { link: links.join(', ') } : {}
-        )
-      }
-      if (list && record.method === 'POST') {
-        const text = bodyText(body)
-        if (text === undefined) return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
-        if (text.length > MAX_BODY_CHARS)
-          return error(422, 'Body is too long (maximum is 65536 characters)')
-        const comment = fake.seed(Number(list[2]), text, { repository: list[1], login: BOT_LOGIN })
-        return send(201, toJson(comment))
-      }
-      if (one && record.method === 'PATCH') {
-        const comment = comments.find((c) => c.id === Number(one[2]) && c.repository === one[1])
-        if (!comment) return error(404, 'Not Found')
-        const text = bodyText(body)
-        if (text === undefined) return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
-        if (text.length > MAX_BODY_CHARS)
-          return error(422, 'Body is too long (maximum is 65536 characters)')
-        comment.body = text
-        comment.updatedAt = now()
-        return send(200, toJson(comment))
-      }
-      return error(404, 'Not Found')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  Object.assign(fake, {
-    apiUrl: `${origin}${API_PATH}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  })
-  return fake
+  return { fake, origin: '', now }
 }
 
-function bodyText(body: unknown): string | undefined {
+/**
+ * Records the request, then turns away what GitHub would turn away before routing: a path outside
+ * the API base (so a client that ignores GITHUB_API_URL's path fails loudly), a request without a
+ * token, and whatever failure the test injected.
+ */
+function handleRequest(
+  state: FakeState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawBody: string
+): void {
+  const url = new URL(req.url ?? '/', state.origin)
+  const record = recordRequest(state.fake, req, url, rawBody)
+  const answer = answerFor(res, record)
+  if (!url.pathname.startsWith(`${API_PATH}/`)) return answer.error(404, 'Not Found')
+  if (!/^token \S+$/.test(req.headers.authorization ?? '')) {
+    return answer.error(401, 'Requires authentication')
+  }
+  const failure = state.fake.failure
+  if (failure && (!failure.methods || failure.methods.includes(record.method))) {
+    return answer.error(failure.status, failure.message ?? defaultMessage(failure.status))
+  }
+  routeRequest(state, record, url, answer)
+}
+
+function recordRequest(
+  fake: GitHubFake,
+  req: IncomingMessage,
+  url: URL,
+  rawBody: string
+): FakeRequest {
+  const record: FakeRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname.startsWith(API_PATH) ? url.pathname.slice(API_PATH.length) : url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: req.headers,
+    body: parseBody(rawBody),
+    // Filled in when the answer goes out.
+    status: 0
+  }
+  fake.requests.push(record)
+  return record
+}
+
+/** JSON when it parses; otherwise the raw text, so a test can still see what a client sent. */
+function parseBody(raw: string): unknown {
+  if (raw === '') return undefined
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}
+
+function answerFor(res: ServerResponse, record: FakeRequest): Answer {
+  const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+    record.status = status
+    reply(res, status, payload, headers)
+  }
+  return {
+    send,
+    // GitHub's error shape, which Octokit's RequestError reads the message from.
+    error: (status, message) =>
+      send(status, {
+        message,
+        documentation_url: 'https://docs.github.com/rest',
+        status: `${status}`
+      })
+  }
+}
+
+function routeRequest(state: FakeState, record: FakeRequest, url: URL, answer: Answer): void {
+  const list = COMMENTS_ON_ISSUE.exec(record.path)
+  const one = ONE_COMMENT.exec(record.path)
+  if (list && record.method === 'GET') {
+    return listComments(
+      state,
+      { repository: list[1], issueNumber: Number(list[2]) },
+      record,
+      url,
+      answer
+    )
+  }
+  if (list && record.method === 'POST') {
+    return createComment(
+      state,
+      { repository: list[1], issueNumber: Number(list[2]) },
+      record,
+      answer
+    )
+  }
+  if (one && record.method === 'PATCH') {
+    return updateComment(state, { repository: one[1], id: Number(one[2]) }, record, answer)
+  }
+  answer.error(404, 'Not Found')
+}
+
+/** GET …/issues/{number}/comments: one page, capped by the fake's page size as well as per_page. */
+function listComments(
+  state: FakeState,
+  issue: { repository: string; issueNumber: number },
+  { query }: FakeRequest,
+  url: URL,
+  answer: Answer
+): void {
+  const all = state.fake.commentsOn(issue.issueNumber, issue.repository)
+  const perPage = Math.min(state.fake.pageSize, Number(query.per_page ?? 30) || 30, 100)
+  const page = Math.max(1, Number(query.page ?? 1) || 1)
+  const last = Math.max(1, Math.ceil(all.length / perPage))
+  const link = paginationLink(url, { page, last, perPage })
+  answer.send(
+    200,
+    all.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(c, state.origin)),
+    link === undefined ? {} : { link }
+  )
+}
+
+/**
+ * The Link header GitHub pages with (next/last ahead, first/prev behind), or none on a lone page:
+ * the client under test must follow it rather than count pages itself.
+ */
+function paginationLink(
+  url: URL,
+  { page, last, perPage }: { page: number; last: number; perPage: number }
+): string | undefined {
+  const pageUrl = (n: number): string => {
+    const target = new URL(url.href)
+    target.searchParams.set('page', String(n))
+    target.searchParams.set('per_page', String(perPage))
+    return target.href
+  }
+  const links: string[] = []
+  if (page < last)
+    links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
+  if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
+  return links.length > 0 ? links.join(', ') : undefined
+}
+
+/** POST …/issues/{number}/comments: written as the Actions bot, whose token the action holds. */
+function createComment(
+  state: FakeState,
+  issue: { repository: string; issueNumber: number },
+  record: FakeRequest,
+  answer: Answer
+): void {
+  const text = acceptedBody(record.body, answer)
+  if (text === undefined) return
+  const comment = state.fake.seed(issue.issueNumber, text, {
+    repository: issue.repository,
+    login: BOT_LOGIN
+  })
+  answer.send(201, commentJson(comment, state.origin))
+}
+
+/** PATCH …/issues/comments/{id}: only a comment of that repository, as GitHub scopes the id. */
+function updateComment(
+  state: FakeState,
+  target: { repository: string; id: number },
+  record: FakeRequest,
+  answer: Answer
+): void {
+  const comment = state.fake.comments.find(
+    (c) => c.id === target.id && c.repository === target.repository
+  )
+  if (!comment) return answer.error(404, 'Not Found')
+  const text = acceptedBody(record.body, answer)
+  if (text === undefined) return
+  comment.body = text
+  comment.updatedAt = state.now()
+  answer.send(200, commentJson(comment, state.origin))
+}
+
+/**
+ * The comment text, or undefined once a 422 has been sent: missing, or longer than GitHub's
+ * 65,536-character limit (the action must shorten its report before it gets here).
+ */
+function acceptedBody(body: unknown, answer: Answer): string | undefined {
   const text = (body as { body?: unknown } | undefined)?.body
-  return typeof text === 'string' ? text : undefined
+  if (typeof text !== 'string') {
+    answer.error(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
+    return undefined
+  }
+  if (text.length > MAX_BODY_CHARS) {
+    answer.error(422, 'Body is too long (maximum is 65536 characters)')
+    return undefined
+  }
+  return text
+}
+
+/** A comment as the REST API returns it: the fields Octokit's types and the action read. */
+function commentJson(comment: FakeComment, origin: string): Record<string, unknown> {
+  const repoApi = `${origin}${API_PATH}/repos/${comment.repository}`
+  return {
+    id: comment.id,
+    node_id: `IC_${comment.id}`,
+    url: `${repoApi}/issues/comments/${comment.id}`,
+    html_url: `https://github.example.com/${comment.repository}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+    issue_url: `${repoApi}/issues/${comment.issueNumber}`,
+    body: comment.body,
+    user: { login: comment.user.login, id: 41898282, type: comment.user.type },
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    author_association: comment.user.type === 'Bot' ? 'NONE' : 'MEMBER'
+  }
 }
 
 function defaultMessage(status: number): string {

@@ -26,23 +26,40 @@ export function hasOpenssl(): boolean {
 
 export const SERVER_NAMES = ['DNS:platform.test', 'DNS:localhost', 'IP:127.0.0.1']
 
+/** Every key is P-256 EC: quick to make, unlike RSA, and accepted by Node's TLS defaults. */
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+/** Long enough for any test run, short enough that a leaked key is soon worthless. */
+const VALID_DAYS = '2'
+
 export function createTestCa(): TestCa {
   const dir = mkdtempSync(join(tmpdir(), 'cq-test-ca-'))
   const file = (name: string): string => join(dir, name)
-  const openssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  createCaCertificate(file)
+  createServerCertificate(file)
+  return {
+    caFile: file('ca.pem'),
+    tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) },
+    remove: () => rmSync(dir, { recursive: true, force: true })
   }
-  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+}
+
+function openssl(...args: string[]): void {
+  // stderr is kept, so a failing openssl says why in the thrown error.
+  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+}
+
+/** A self-signed root (ca.key, ca.pem), marked as a CA that may sign certificates. */
+function createCaCertificate(file: (name: string) => string): void {
   openssl(
     'req',
     '-x509',
-    ...ecKey,
+    ...EC_KEY,
     '-keyout',
     file('ca.key'),
     '-out',
     file('ca.pem'),
     '-days',
-    '2',
+    VALID_DAYS,
     '-subj',
     '/CN=CloudQuery Action Test CA',
     '-addext',
@@ -50,9 +67,16 @@ export function createTestCa(): TestCa {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign'
   )
+}
+
+/**
+ * The server's key and a certificate the CA signed (server.key, server.pem), for every name in
+ * SERVER_NAMES: TLS checks the subjectAltName, not the CN, so the names must be there.
+ */
+function createServerCertificate(file: (name: string) => string): void {
   openssl(
     'req',
-    ...ecKey,
+    ...EC_KEY,
     '-keyout',
     file('server.key'),
     '-out',
@@ -78,18 +102,14 @@ export function createTestCa(): TestCa {
     file('ca.pem'),
     '-CAkey',
     file('ca.key'),
+    // Given outright, so openssl need not keep a serial file (ca.srl) beside the CA.
     '-set_serial',
     String(Date.now()),
     '-days',
-    '2',
+    VALID_DAYS,
     '-extfile',
     file('server.ext'),
     '-out',
     file('server.pem')
   )
-  return {
-    caFile: file('ca.pem'),
-    tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) },
-    remove: () => rmSync(dir, { recursive: true, force: true })
-  }
 }
