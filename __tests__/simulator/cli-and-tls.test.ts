@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
@@ -34,6 +34,9 @@ function runCli(args: string[]) {
 }
 
 describe('the CLI', () => {
+  // Each test starts the CLI through tsx, which compiles it first: seconds on a busy machine.
+  jest.setTimeout(30_000)
+
   it('prints the URL, serves a preset and stops cleanly on SIGTERM', async () => {
     const cli = runCli(['--port', '0', '--scenario', 'demo'])
     const url = await cli.url
