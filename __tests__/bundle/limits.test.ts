@@ -36,8 +36,10 @@ const MAX_PEAK_RSS_MB = 200
 /** The process's peak RSS in MB, as the preload printed it (and logged, for docs/performance.md). */
 function peakRssMb(run: BundleRun, name: string): number {
   const kb = Number(/^peak-rss-kb: (\d+)$/m.exec(run.stderr)?.[1] ?? NaN)
-  console.log(`limits: ${name}: peak RSS ${(kb / 1024).toFixed(0)} MB`)
-  return kb / 1024
+  // ru_maxrss is in KiB; MB here is 10^6 bytes, as in docs/performance.md.
+  const mb = (kb * 1024) / 1e6
+  console.log(`limits: ${name}: peak RSS ${mb.toFixed(0)} MB`)
+  return mb
 }
 
 const CLEAN_POLICIES = [{ name: 'Public S3 buckets', severity: 'critical', violationCount: 0 }]
