@@ -68,6 +68,12 @@ describe('a redirect', () => {
     expect(seen).toHaveLength(1)
   })
 
+  it('on the live log stream says so too', async () => {
+    answer = { status: 307, headers: { location: 'https://elsewhere.example/live' }, body: '' }
+    const error = await failureOf((c) => c.openLiveLogs('s', 'r'))
+    expect(error.message).toContain('redirected to https://elsewhere.example/live')
+  })
+
   it('without a Location says so', async () => {
     answer = { status: 302, body: '' }
     const error = await failureOf((c) => c.getRun('aws-prod', 'r1'))

@@ -134,7 +134,7 @@ export class Transport {
     }
     const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '')
     if (status === 204) return undefined
-    throw this.httpError(endpoint, status, body, 1)
+    throw this.httpError(endpoint, status, body, 1, response.message.headers)
   }
 
   async json<T>(spec: RequestSpec): Promise<T> {
