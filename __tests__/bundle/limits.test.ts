@@ -6,6 +6,9 @@
 // bounds are request counts and the processes' own limits.
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ROOT } from '../../scripts/action-runner.js'
 import type { Fault, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
@@ -24,7 +27,20 @@ const LONG_RUN: Scenario = { ...FAST, run: { ...FAST_RUN, durationMs: 3_600_000 
 /** Far beyond each case's `timeout` plus a request's deadline. */
 const PROCESS_LIMIT_MS = 25_000
 const JEST_LIMIT_MS = PROCESS_LIMIT_MS + 10_000
-const LIMITED: BundleOptions = { timeoutMs: PROCESS_LIMIT_MS }
+/** Preloaded: the process prints its peak RSS on exit (see peak-rss.mjs). */
+const PEAK_RSS = `--import=${pathToFileURL(join(ROOT, '__tests__/helpers/peak-rss.mjs')).href}`
+const LIMITED: BundleOptions = { timeoutMs: PROCESS_LIMIT_MS, env: { NODE_OPTIONS: PEAK_RSS } }
+/** The issue's bound on the step's memory, whatever the server does. */
+const MAX_PEAK_RSS_MB = 200
+
+/** The process's peak RSS in MB, as the preload printed it (and logged, for docs/performance.md). */
+function peakRssMb(run: BundleRun, name: string): number {
+  const kb = Number(/^peak-rss-kb: (\d+)$/m.exec(run.stderr)?.[1] ?? NaN)
+  // ru_maxrss is in KiB; MB here is 10^6 bytes, as in docs/performance.md.
+  const mb = (kb * 1024) / 1e6
+  console.log(`limits: ${name}: peak RSS ${mb.toFixed(0)} MB`)
+  return mb
+}
 
 const CLEAN_POLICIES = [{ name: 'Public S3 buckets', severity: 'critical', violationCount: 0 }]
 
@@ -57,6 +73,7 @@ describe('a response body has a size limit', () => {
         /GET \/syncs\/aws-prod\/runs\/[-\w]+ answered with a body larger than 16 MB/
       )
       expect(cancels(run)).toEqual([200])
+      expect(peakRssMb(run, 'endless body')).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
       // Each try stops at the limit: five of them, not one that never ends.
       expect(run.sim.requestsTo('GET', GET_RUN.path).length).toBeLessThanOrEqual(5)
     },
@@ -70,7 +87,7 @@ describe('timeout is kept whatever the server does with a request', () => {
     ['a body that trickles one byte a second', 'trickle']
   ] as const)(
     '%s: the wait times out and the run is cancelled',
-    async (_name, kind) => {
+    async (name, kind) => {
       // The per-request deadline stays at its 30 s: only the wait's own deadline can end this.
       const run = await runBundle(
         { ...LONG_RUN, faults: [always(GET_RUN, kind)] },
@@ -82,6 +99,7 @@ describe('timeout is kept whatever the server does with a request', () => {
       expect(run.stdout).toMatch(/Timed out after 4(\.\d)?s waiting for run/)
       expect(run.stdout).toMatch(/Cancelled run .* which this action started/)
       expect(cancels(run)).toEqual([200])
+      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
     },
     JEST_LIMIT_MS
   )
@@ -102,8 +120,9 @@ describe('a listing has a page limit', () => {
     ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
   ] as const)(
     '%s: an error naming the limit, within the pages it allows',
-    async (_name, paging, message, requests) => {
+    async (name, paging, message, requests) => {
       const run = await listing(paging)
+      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
       expect(run.exitCode).toBe(1)
       expect(run.outputs.result).toBe('fail')
       expect(errorsOf(reportOf(run))).toMatch(message)

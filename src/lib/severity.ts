@@ -57,3 +57,14 @@ export function addUpBySeverity<T extends { severity: string }>(
   }
   return { counts, unknown }
 }
+
+/**
+ * The Platform's severity as the action counts it: `CRITICAL` or ` High ` is that known severity
+ * (the spec's enum is lower-case, but a severity in another case is not a different one); any
+ * other text is kept as sent, an unknown severity.
+ */
+export function normaliseSeverity(severity: string): string {
+  if (typeof severity !== 'string') return severity
+  const lower = severity.trim().toLowerCase()
+  return isKnownSeverity(lower) ? lower : severity
+}

@@ -72,7 +72,8 @@ export class PlatformClient {
       method: 'GET',
       path: '/syncs',
       query: { filter, per_page: perPage },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
@@ -81,17 +82,23 @@ export class PlatformClient {
       method: 'GET',
       path: `/syncs/${enc(syncName)}/runs`,
       query: { per_page: perPage, page },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
   /** Never retried here: a retry could start a second run (the sync stage reconciles instead). */
   createRun(syncName: string): Promise<SyncRun> {
-    return this.json({ method: 'POST', path: `/syncs/${enc(syncName)}/runs`, retry: false })
+    return this.json({
+      method: 'POST',
+      path: `/syncs/${enc(syncName)}/runs`,
+      retry: false,
+      shape: 'run'
+    })
   }
 
   getRun(syncName: string, runId: string): Promise<SyncRunDetails> {
-    return this.json({ method: 'GET', path: runPath(syncName, runId), retry: true })
+    return this.json({ method: 'GET', path: runPath(syncName, runId), retry: true, shape: 'run' })
   }
 
   /** Setting the same status twice changes nothing, so this one is safe to retry. */
@@ -100,7 +107,8 @@ export class PlatformClient {
       method: 'PATCH',
       path: runPath(syncName, runId),
       body: { status: 'cancelled' },
-      retry: true
+      retry: true,
+      shape: 'object'
     })
   }
 
@@ -109,7 +117,8 @@ export class PlatformClient {
       method: 'GET',
       path: `${runPath(syncName, runId)}/tables`,
       query: { per_page: perPage, sort_by: ['errors'], sort_dir: ['desc'] },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
@@ -125,6 +134,7 @@ export class PlatformClient {
       path: `${runPath(syncName, runId)}/logs/query`,
       query: { page, per_page: perPage },
       retry: true,
+      shape: 'table',
       accept: [204]
     })
   }
@@ -155,12 +165,13 @@ export class PlatformClient {
         page,
         per_page: perPage
       },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
   listPolicyGroups(): Promise<{ items: PolicyGroupWithCounts[] }> {
-    return this.json({ method: 'GET', path: '/policy-groups', retry: true })
+    return this.json({ method: 'GET', path: '/policy-groups', retry: true, shape: 'page' })
   }
 
   listPolicyViolations(
@@ -172,7 +183,8 @@ export class PlatformClient {
       method: 'GET',
       path: `/policies/${enc(policyId)}/violations`,
       query: { per_page: perPage, page },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
@@ -185,7 +197,8 @@ export class PlatformClient {
       method: 'GET',
       path: `/policies/${enc(policyId)}/violations-history`,
       query: { start_time: range.startTime, end_time: range.endTime, per_page: perPage, page: 1 },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
@@ -203,7 +216,8 @@ export class PlatformClient {
         domain: filters.domain,
         policy_group_ids: filters.policyGroupIds
       },
-      retry: true
+      retry: true,
+      shape: 'page'
     })
   }
 
@@ -213,7 +227,8 @@ export class PlatformClient {
       method: 'POST',
       path: `/queries/${enc(queryId)}/execute`,
       query: { per_page: perPage, page: 1 },
-      retry: true
+      retry: true,
+      shape: 'table'
     })
   }
 

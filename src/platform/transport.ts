@@ -23,6 +23,7 @@ import {
   withAttempts
 } from './errors.js'
 import { BodyTooLargeError, header, readBody, withDeadline } from './http.js'
+import { shapeProblem, type AnswerShape } from './shape.js'
 
 export interface TransportOptions {
   /** Ends in `/api`, no trailing slash. */
@@ -54,6 +55,8 @@ export interface RequestSpec {
   retry: boolean
   /** Statuses that are an answer, not an error (e.g. 204 for "no logs"). */
   accept?: number[]
+  /** What the answer must look like before anyone reads it; unchecked when absent. */
+  shape?: AnswerShape
 }
 
 interface RawAnswer {
@@ -131,7 +134,7 @@ export class Transport {
     }
     const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '')
     if (status === 204) return undefined
-    throw this.httpError(endpoint, status, body, 1)
+    throw this.httpError(endpoint, status, body, 1, response.message.headers)
   }
 
   async json<T>(spec: RequestSpec): Promise<T> {
@@ -175,13 +178,14 @@ export class Transport {
     }
     if (answer.status < 200 || answer.status >= 300) {
       return {
-        failure: this.httpError(endpoint, answer.status, answer.body, attempt),
+        failure: this.httpError(endpoint, answer.status, answer.body, attempt, answer.headers),
         retryAfterMs: parseRetryAfter(header(answer.headers['retry-after']), this.now())
       }
     }
     if (spec.accept?.includes(answer.status)) return { value: undefined as T }
+    let value: unknown
     try {
-      return { value: JSON.parse(answer.body) as T }
+      value = JSON.parse(answer.body)
     } catch {
       const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`
       // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
@@ -196,6 +200,20 @@ export class Transport {
           attempt
         )
       }
+    }
+    const problem = spec.shape && shapeProblem(value, spec.shape)
+    if (!problem) return { value: value as T }
+    // Redacted before it is cut, like every text the Platform sends.
+    const sent = oneLine(this.redact(answer.body), 80)
+    return {
+      failure: new PlatformError(
+        `The Platform answered ${sent} for ${endpoint}, ${problem}: the answer cannot be used.`,
+        'invalid-response',
+        endpoint,
+        answer.status,
+        undefined,
+        attempt
+      )
     }
   }
 
@@ -235,11 +253,14 @@ export class Transport {
     endpoint: string,
     status: number,
     body: string,
-    attempts: number
+    attempts: number,
+    headers?: IncomingMessage['headers']
   ): PlatformError {
     const serverMessage = serverMessageOf(body)
     const said = serverMessage === undefined ? '' : `: ${oneLine(this.redact(serverMessage), 300)}`
-    const hint = hintFor(status)
+    const hint = REDIRECTS.has(status)
+      ? redirectHint(this.redact(header(headers?.location) ?? ''))
+      : hintFor(status)
     return new PlatformError(
       this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`),
       'http',
@@ -274,6 +295,17 @@ export class Transport {
       attempts
     )
   }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/**
+ * Where a redirect pointed (redacted, one line) and why it is not followed: the request carries the
+ * key, which must never go to another origin.
+ */
+function redirectHint(location: string): string {
+  const where = location === '' ? 'without a Location' : `to ${oneLine(location, 200)}`
+  return `The Platform redirected ${where}; the action never follows redirects, so that the API key is never sent anywhere but "platform-url". Set "platform-url" to the address the API answers at (for example https:// instead of http://, or the host it redirects to if you trust it).`
 }
 
 function describeBody(answer: RawAnswer): string {

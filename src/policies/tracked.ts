@@ -5,6 +5,7 @@
 import type { PolicyEvaluationMode } from '../inputs/config.js'
 import type { Policy } from '../platform/types.js'
 import type { PolicyResult } from './outcome.js'
+import { normaliseSeverity } from '../lib/severity.js'
 import { describeValue, isCount } from '../lib/text.js'
 
 /** One evaluation of a policy, as a listing or its history showed it. */
@@ -50,7 +51,7 @@ function resultFrom(policy: Policy): PolicyResult {
   return {
     id: policy.id,
     name: policy.name,
-    severity: policy.severity,
+    severity: normaliseSeverity(policy.severity),
     domain: policy.domain,
     queryId: policy.query_id,
     groups: policy.policy_groups?.map((group) => group.name) ?? [],

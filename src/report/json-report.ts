@@ -3,7 +3,7 @@
 // (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
 
 import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
@@ -220,9 +220,15 @@ export async function writeJsonReport(
   await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
 }
 
-/** Writes `text` where a reader never sees half of it: to a temporary file, then renamed. */
+/**
+ * Writes `text` where a reader never sees half of it: to a temporary file, then renamed. A path that
+ * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
+ * a rename would replace that node (as root, even a device) with a plain file.
+ */
 export async function writeJsonFile(path: string, text: string, redact: Redactor): Promise<void> {
   const json = redact(`${text}\n`)
+  const existing = await lstat(path).catch(() => undefined)
+  if (existing && !existing.isFile()) return writeFile(path, json, 'utf8')
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
   try {

@@ -22,7 +22,7 @@ export async function fetchRunLogs(
 ): Promise<string[]> {
   const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE)
   if (!first) return []
-  const lastPage = first.metadata.last_page ?? 1
+  const lastPage = first.metadata?.last_page ?? 1
   if (lastPage <= 1) return tail(formatLogRows(first.data), maxLines)
   // Only the pages that hold the last lines are needed: the final page may be short.
   const pages = await Promise.all(

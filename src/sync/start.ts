@@ -112,11 +112,8 @@ async function startRun(
       log.warning(
         `Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`
       )
-      const created = await findCreatedRun(client, config.name, history, clock, error.kind)
-      if (created) {
-        log.info(`Run ${created.id} was created by the failed request; following it.`)
-        return { run: created, started: true }
-      }
+      const created = await findCreatedRuns(client, config.name, history, clock, error.kind)
+      if (created.length > 0) return adoptFoundRun(config, created, log)
       await clock.sleep(backoffDelay(attempt))
     }
   }
@@ -128,13 +125,13 @@ async function startRun(
  * timed out may still be at work on the Platform, so then the listing is repeated for a while
  * (a little longer than the request itself was given) before the caller may try again.
  */
-async function findCreatedRun(
+async function findCreatedRuns(
   client: PlatformClient,
   syncName: string,
   history: SyncRun[],
   clock: Clock,
   failure: PlatformError['kind']
-): Promise<SyncRun | undefined> {
+): Promise<SyncRun[]> {
   const known = new Set(history.map((run) => run.id))
   const believable = history.filter(
     (run) => Date.parse(run.created_at) <= clock.now() + CLOCK_SKEW_MS
@@ -142,10 +139,38 @@ async function findCreatedRun(
   const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1
   for (let look = 1; ; look++) {
     const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE)
-    const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, believable))
-    if (created || look >= looks) return created
+    const created = runs.items.filter(
+      (run) => !known.has(run.id) && isNewerThanAll(run, believable)
+    )
+    if (created.length > 0 || look >= looks) return created
     await clock.sleep(Math.max(500, client.requestTimeoutMs / 5))
   }
+}
+
+/**
+ * A run that appeared after a start request whose answer was lost is this action's own (so it
+ * cancels it on timeout or cancellation) only when no other copy can have started it: it is the
+ * only new run and `if-running` is not `start`. Otherwise it is followed but never cancelled: a copy
+ * of the action cancels only what it started, and leaving a run going is the lesser harm.
+ */
+function adoptFoundRun(
+  config: SyncConfig,
+  created: SyncRun[],
+  log: Logger
+): { run: SyncRun; started: boolean } {
+  const [run] = created
+  if (created.length === 1 && config.ifRunning !== 'start') {
+    log.info(`Run ${run.id} was created by the failed request; following it.`)
+    return { run, started: true }
+  }
+  const why =
+    created.length > 1
+      ? `${created.length} runs appeared since`
+      : 'with "if-running: start" another copy of this action may have started it'
+  log.warning(
+    `Run ${run.id} of "${config.name}" appeared after a start request whose answer was lost, but ${why}: following it, though it will not be cancelled on timeout or cancellation, since it may not be this action's.`
+  )
+  return { run, started: false }
 }
 
 /**
@@ -170,6 +195,11 @@ async function onStartRefused(
   const active = runs.items.find((run) => isActive(run.status))
   if (!active) throw error
   if (beforeLostStart && !beforeLostStart.some((run) => run.id === active.id)) {
+    const appeared = runs.items.filter(
+      (run) => isActive(run.status) && !beforeLostStart.some((known) => known.id === run.id)
+    )
+    if (appeared.length > 1 || config.ifRunning === 'start')
+      return adoptFoundRun(config, appeared, deps.log)
     deps.log.info(
       `Run ${active.id} was created by an earlier request whose answer was lost; following it.`
     )
