@@ -29856,6 +29856,17 @@ function addUpBySeverity(items, count) {
     }
     return { counts, unknown };
 }
+/**
+ * The Platform's severity as the action counts it: `CRITICAL` or ` High ` is that known severity
+ * (the spec's enum is lower-case, but a severity in another case is not a different one); any
+ * other text is kept as sent, an unknown severity.
+ */
+function normaliseSeverity(severity) {
+    if (typeof severity !== 'string')
+        return severity;
+    const lower = severity.trim().toLowerCase();
+    return isKnownSeverity(lower) ? lower : severity;
+}
 
 // EXTERNAL MODULE: ./src/platform/types.ts
 var types = __nccwpck_require__(9674);
@@ -30206,8 +30217,8 @@ var logger = __nccwpck_require__(2415);
 var log_safety = __nccwpck_require__(9160);
 // EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
 var poll = __nccwpck_require__(5439);
-// EXTERNAL MODULE: ./src/platform/client.ts + 3 modules
-var platform_client = __nccwpck_require__(389);
+// EXTERNAL MODULE: ./src/platform/client.ts + 4 modules
+var platform_client = __nccwpck_require__(6534);
 ;// CONCATENATED MODULE: ./src/lib/concurrency.ts
 // Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
 // enough that a Platform with thousands of policies is not hit by thousands of requests at once.
@@ -30571,6 +30582,7 @@ function failureWarning(what, failures) {
 // latest evaluation, and (with a run) the last evaluation from before the run. A result is current
 // when it can be vouched for under the evaluation mode.
 
+
 /** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
 function effectiveMode(mode, hasRun) {
     return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
@@ -30597,7 +30609,7 @@ function resultFrom(policy) {
     return {
         id: policy.id,
         name: policy.name,
-        severity: policy.severity,
+        severity: normaliseSeverity(policy.severity),
         domain: policy.domain,
         queryId: policy.query_id,
         groups: policy.policy_groups?.map((group) => group.name) ?? [],
@@ -31992,9 +32004,16 @@ function toJsonReport(report, redact) {
 async function writeJsonReport(path, report, redact) {
     await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
 }
-/** Writes `text` where a reader never sees half of it: to a temporary file, then renamed. */
+/**
+ * Writes `text` where a reader never sees half of it: to a temporary file, then renamed. A path that
+ * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
+ * a rename would replace that node (as root, even a device) with a plain file.
+ */
 async function writeJsonFile(path, text, redact) {
     const json = redact(`${text}\n`);
+    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (existing && !existing.isFile())
+        return (0,promises_namespaceObject.writeFile)(path, json, 'utf8');
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
     try {
@@ -33212,11 +33231,9 @@ async function startRun(config, deps, history, tracker) {
                 throw error;
             lastUnknown = true;
             log.warning(`Starting a run of "${config.name}" failed (${error.message}); checking whether it was created anyway.`);
-            const created = await findCreatedRun(client, config.name, history, clock, error.kind);
-            if (created) {
-                log.info(`Run ${created.id} was created by the failed request; following it.`);
-                return { run: created, started: true };
-            }
+            const created = await findCreatedRuns(client, config.name, history, clock, error.kind);
+            if (created.length > 0)
+                return adoptFoundRun(config, created, log);
             await clock.sleep((0,backoff/* backoffDelay */.EY)(attempt));
         }
     }
@@ -33227,17 +33244,35 @@ async function startRun(config, deps, history, tracker) {
  * timed out may still be at work on the Platform, so then the listing is repeated for a while
  * (a little longer than the request itself was given) before the caller may try again.
  */
-async function findCreatedRun(client, syncName, history, clock, failure) {
+async function findCreatedRuns(client, syncName, history, clock, failure) {
     const known = new Set(history.map((run) => run.id));
     const believable = history.filter((run) => Date.parse(run.created_at) <= clock.now() + CLOCK_SKEW_MS);
     const looks = failure === 'timeout' ? LATE_CREATE_LOOKS : 1;
     for (let look = 1;; look++) {
         const runs = await client.listRuns(syncName, RUN_HISTORY_SIZE);
-        const created = runs.items.find((run) => !known.has(run.id) && isNewerThanAll(run, believable));
-        if (created || look >= looks)
+        const created = runs.items.filter((run) => !known.has(run.id) && isNewerThanAll(run, believable));
+        if (created.length > 0 || look >= looks)
             return created;
         await clock.sleep(Math.max(500, client.requestTimeoutMs / 5));
     }
+}
+/**
+ * A run that appeared after a start request whose answer was lost is this action's own (so it
+ * cancels it on timeout or cancellation) only when no other copy can have started it: it is the
+ * only new run and `if-running` is not `start`. Otherwise it is followed but never cancelled: a copy
+ * of the action cancels only what it started, and leaving a run going is the lesser harm.
+ */
+function adoptFoundRun(config, created, log) {
+    const [run] = created;
+    if (created.length === 1 && config.ifRunning !== 'start') {
+        log.info(`Run ${run.id} was created by the failed request; following it.`);
+        return { run, started: true };
+    }
+    const why = created.length > 1
+        ? `${created.length} runs appeared since`
+        : 'with "if-running: start" another copy of this action may have started it';
+    log.warning(`Run ${run.id} of "${config.name}" appeared after a start request whose answer was lost, but ${why}: following it, though it will not be cancelled on timeout or cancellation, since it may not be this action's.`);
+    return { run, started: false };
 }
 /**
  * A run not listed before the POST is new unless it is older than a run that was: dates the
@@ -33257,6 +33292,9 @@ async function onStartRefused(config, deps, error, beforeLostStart) {
     if (!active)
         throw error;
     if (beforeLostStart && !beforeLostStart.some((run) => run.id === active.id)) {
+        const appeared = runs.items.filter((run) => (0,types/* isActive */.$m)(run.status) && !beforeLostStart.some((known) => known.id === run.id));
+        if (appeared.length > 1 || config.ifRunning === 'start')
+            return adoptFoundRun(config, appeared, deps.log);
         deps.log.info(`Run ${active.id} was created by an earlier request whose answer was lost; following it.`);
         return { run: active, started: true };
     }
@@ -33393,7 +33431,7 @@ async function fetchRunLogs(client, syncName, runId, maxLines = MAX_LOG_LINES) {
     const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE);
     if (!first)
         return [];
-    const lastPage = first.metadata.last_page ?? 1;
+    const lastPage = first.metadata?.last_page ?? 1;
     if (lastPage <= 1)
         return tail(formatLogRows(first.data), maxLines);
     // Only the pages that hold the last lines are needed: the final page may be short.
@@ -34074,7 +34112,7 @@ function withTimeout(promise, ms) {
 
 /***/ }),
 
-/***/ 389:
+/***/ 6534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34322,10 +34360,39 @@ function withDeadline(promise, ms, discard) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/platform/shape.ts
+// The shape an answer must have before any code reads it: a wrong-shaped answer (a list that is
+// not a list, a run without an id) becomes "the Platform answered X for Y", never a TypeError.
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** What is wrong with `value` for `shape`, in words; undefined when it fits. */
+function shapeProblem(value, shape) {
+    if (!isObject(value))
+        return 'where a JSON object was expected';
+    if ('metadata' in value && value.metadata != null && !isObject(value.metadata))
+        return 'with a "metadata" that is not an object';
+    switch (shape) {
+        case 'page':
+            if (!Array.isArray(value.items))
+                return 'without an "items" list';
+            if (!value.items.every(isObject))
+                return 'with an "items" entry that is not an object';
+            return undefined;
+        case 'table':
+            return isObject(value.data) ? undefined : 'without a "data" object';
+        case 'run':
+            return typeof value.id === 'string' && typeof value.status === 'string'
+                ? undefined
+                : 'without a run\'s "id" and "status" as text';
+        case 'object':
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/platform/transport.ts
 // The HTTP transport under the Platform client: bearer auth, a User-Agent, a deadline on every
 // request (headers and body), retries of idempotent requests with jittered back-off and
 // Retry-After, and errors that name the request and never carry the key.
+
 
 
 
@@ -34404,7 +34471,7 @@ class Transport {
         const body = await readBody(response.message, this.requestTimeoutMs).catch(() => '');
         if (status === 204)
             return undefined;
-        throw this.httpError(endpoint, status, body, 1);
+        throw this.httpError(endpoint, status, body, 1, response.message.headers);
     }
     async json(spec) {
         let slept = 0;
@@ -34443,14 +34510,15 @@ class Transport {
         }
         if (answer.status < 200 || answer.status >= 300) {
             return {
-                failure: this.httpError(endpoint, answer.status, answer.body, attempt),
+                failure: this.httpError(endpoint, answer.status, answer.body, attempt, answer.headers),
                 retryAfterMs: (0,backoff/* parseRetryAfter */.mu)(header(answer.headers['retry-after']), this.now())
             };
         }
         if (spec.accept?.includes(answer.status))
             return { value: undefined };
+        let value;
         try {
-            return { value: JSON.parse(answer.body) };
+            value = JSON.parse(answer.body);
         }
         catch {
             const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`;
@@ -34460,6 +34528,14 @@ class Transport {
                 failure: new PlatformError(message, html ? 'html' : 'invalid-response', endpoint, answer.status, undefined, attempt)
             };
         }
+        const problem = spec.shape && shapeProblem(value, spec.shape);
+        if (!problem)
+            return { value: value };
+        // Redacted before it is cut, like every text the Platform sends.
+        const sent = (0,log_safety/* oneLine */.TN)(this.redact(answer.body), 80);
+        return {
+            failure: new PlatformError(`The Platform answered ${sent} for ${endpoint}, ${problem}: the answer cannot be used.`, 'invalid-response', endpoint, answer.status, undefined, attempt)
+        };
     }
     async send(spec) {
         const url = this.url(spec.path, spec.query);
@@ -34491,10 +34567,12 @@ class Transport {
         const search = params.toString();
         return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`;
     }
-    httpError(endpoint, status, body, attempts) {
+    httpError(endpoint, status, body, attempts, headers) {
         const serverMessage = serverMessageOf(body);
         const said = serverMessage === undefined ? '' : `: ${(0,log_safety/* oneLine */.TN)(this.redact(serverMessage), 300)}`;
-        const hint = hintFor(status);
+        const hint = REDIRECTS.has(status)
+            ? redirectHint(this.redact(header(headers?.location) ?? ''))
+            : hintFor(status);
         return new PlatformError(this.redact(`${endpoint} failed with HTTP ${status}${said}${hint === '' ? '' : `. ${hint}`}`), 'http', endpoint, status, serverMessage === undefined ? undefined : this.redact(serverMessage), attempts);
     }
     transportError(endpoint, error, attempts) {
@@ -34508,6 +34586,15 @@ class Transport {
         const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl);
         return new PlatformError(this.redact(`${endpoint} could not reach the Platform: ${cause}${hint}`), kind, endpoint, undefined, undefined, attempts);
     }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * Where a redirect pointed (redacted, one line) and why it is not followed: the request carries the
+ * key, which must never go to another origin.
+ */
+function redirectHint(location) {
+    const where = location === '' ? 'without a Location' : `to ${(0,log_safety/* oneLine */.TN)(location, 200)}`;
+    return `The Platform redirected ${where}; the action never follows redirects, so that the API key is never sent anywhere but "platform-url". Set "platform-url" to the address the API answers at (for example https:// instead of http://, or the host it redirects to if you trust it).`;
 }
 function describeBody(answer) {
     const type = header(answer.headers['content-type']);
@@ -34565,7 +34652,8 @@ class PlatformClient {
             method: 'GET',
             path: '/syncs',
             query: { filter, per_page: perPage },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     listRuns(syncName, perPage = 20, page = 1) {
@@ -34573,15 +34661,21 @@ class PlatformClient {
             method: 'GET',
             path: `/syncs/${enc(syncName)}/runs`,
             query: { per_page: perPage, page },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     /** Never retried here: a retry could start a second run (the sync stage reconciles instead). */
     createRun(syncName) {
-        return this.json({ method: 'POST', path: `/syncs/${enc(syncName)}/runs`, retry: false });
+        return this.json({
+            method: 'POST',
+            path: `/syncs/${enc(syncName)}/runs`,
+            retry: false,
+            shape: 'run'
+        });
     }
     getRun(syncName, runId) {
-        return this.json({ method: 'GET', path: runPath(syncName, runId), retry: true });
+        return this.json({ method: 'GET', path: runPath(syncName, runId), retry: true, shape: 'run' });
     }
     /** Setting the same status twice changes nothing, so this one is safe to retry. */
     cancelRun(syncName, runId) {
@@ -34589,7 +34683,8 @@ class PlatformClient {
             method: 'PATCH',
             path: runPath(syncName, runId),
             body: { status: 'cancelled' },
-            retry: true
+            retry: true,
+            shape: 'object'
         });
     }
     listRunTables(syncName, runId, perPage = 10) {
@@ -34597,7 +34692,8 @@ class PlatformClient {
             method: 'GET',
             path: `${runPath(syncName, runId)}/tables`,
             query: { per_page: perPage, sort_by: ['errors'], sort_dir: ['desc'] },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     /** `undefined` when the run has no logs (204). */
@@ -34607,6 +34703,7 @@ class PlatformClient {
             path: `${runPath(syncName, runId)}/logs/query`,
             query: { page, per_page: perPage },
             retry: true,
+            shape: 'table',
             accept: [204]
         });
     }
@@ -34629,18 +34726,20 @@ class PlatformClient {
                 page,
                 per_page: perPage
             },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     listPolicyGroups() {
-        return this.json({ method: 'GET', path: '/policy-groups', retry: true });
+        return this.json({ method: 'GET', path: '/policy-groups', retry: true, shape: 'page' });
     }
     listPolicyViolations(policyId, perPage, page = 1) {
         return this.json({
             method: 'GET',
             path: `/policies/${enc(policyId)}/violations`,
             query: { per_page: perPage, page },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     listPolicyEvaluations(policyId, range, perPage) {
@@ -34648,7 +34747,8 @@ class PlatformClient {
             method: 'GET',
             path: `/policies/${enc(policyId)}/violations-history`,
             query: { start_time: range.startTime, end_time: range.endTime, per_page: perPage, page: 1 },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     violationsHistory(range, filters) {
@@ -34662,7 +34762,8 @@ class PlatformClient {
                 domain: filters.domain,
                 policy_group_ids: filters.policyGroupIds
             },
-            retry: true
+            retry: true,
+            shape: 'page'
         });
     }
     /** Runs a saved query now. It only reads, so it is retried like a GET. */
@@ -34671,7 +34772,8 @@ class PlatformClient {
             method: 'POST',
             path: `/queries/${enc(queryId)}/execute`,
             query: { per_page: perPage, page: 1 },
-            retry: true
+            retry: true,
+            shape: 'table'
         });
     }
     json(spec) {
@@ -34762,7 +34864,7 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
 /* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9160);
 /* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9112);
-/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(389);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6534);
 /* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads what the main step saved with saveState and
