@@ -18,7 +18,7 @@ import { listPolicies } from './listing.js'
 import type { PolicyOutcome } from './outcome.js'
 import { failureWarning, forEachPolicy } from './per-policy.js'
 import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
-import { needsResources, readResources, sampleOf } from './resources.js'
+import { keepsDetail, needsResources, readResources, sampleOf } from './resources.js'
 import {
   describeSelection,
   listingFilters,
@@ -68,7 +68,7 @@ export async function runPolicyStage(
   tracked.sort((a, b) => byImportance(a.result, b.result))
   await readPrevious(selection, deps, warnings)
   const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config))
-  await readResources(deps.client, needed)
+  await readResources(deps.client, needed, (policy) => keepsDetail(policy, config))
   if (config.samples > 0) await readSamples(tracked, config.samples, deps, warnings)
 
   const policies = tracked.map((t) => t.result)
