@@ -139,6 +139,26 @@ describe('violating resources', () => {
       ).toEqual(['1000', '1000', '1000', '1000', '5'])
     }))
 
+  it('replace the lookups of the previous evaluation when compared with a baseline', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      const config = policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, samples: 0 })
+      const HISTORY = '/policies/{policy_id}/violations-history'
+      const before = await runStage(client, { ...config, recordBaseline: true })
+      // Without a baseline, the change column looks up the most severe violating policies.
+      expect(sim.requestsTo('GET', HISTORY).length).toBeGreaterThan(0)
+      const looked = sim.requestsTo('GET', HISTORY).length
+      const after = await runStage(client, {
+        ...config,
+        gateOn: 'new',
+        baseline: baselineOf(before)
+      })
+      // With one, each policy shows its new resources beside the count instead: no lookup.
+      expect(sim.requestsTo('GET', HISTORY)).toHaveLength(looked)
+      expect(after.policies.every((p) => p.previousViolations === undefined)).toBe(true)
+      const critical = byName(after)['S3 buckets without default encryption']
+      expect(after.resources?.policies[critical.id]).toMatchObject({ compared: true, new: 0 })
+    }))
+
   it('are not read at all without a baseline, exceptions or baseline-write', () =>
     withSimulator(SWAP, async (sim, client) => {
       await runStage(client, policyConfig({ evaluation: 'latest', samples: 0 }))
