@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8236);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6068);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29803,7 +29803,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 8236:
+/***/ 6068:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30797,8 +30797,7 @@ function needsResources(policy, config) {
         return false;
     if (policy.stale || policy.violations === undefined)
         return false;
-    const named = config.exceptions?.entries.some((entry) => entry.policy === policy.id || entry.policy === policy.name);
-    if (named)
+    if (namedByException(policy, config))
         return true;
     if (!compares)
         return false;
@@ -30806,13 +30805,31 @@ function needsResources(policy, config) {
     return (thresholds.total !== undefined ||
         (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined));
 }
+function namedByException(policy, config) {
+    return (config.exceptions?.entries.some((entry) => entry.policy === policy.id || entry.policy === policy.name) ?? false);
+}
+/**
+ * What the later steps need of a policy's resources beyond their ids (tens of thousands of them):
+ * everything when an exception names the policy (its matchers look at name, account, region and
+ * tags); otherwise only the first `samples` (the reports' samples) and those not in the baseline
+ * (the new resources shown). The baseline and the counts need the ids alone.
+ */
+function keepsDetail(policy, config) {
+    if (namedByException(policy, config))
+        return () => true;
+    const { baseline, samples } = config;
+    const known = baseline?.policies.get(policy.id);
+    return (platformId, index) => index < samples || (baseline !== undefined && !known?.has(platformId));
+}
 /**
  * Reads the resources of `policies` into each result. A policy with no violation has none, without
  * a request. Pages are planned from the listed count; when the Platform reports more than that
  * (an evaluation landed meanwhile), the rest are read after. A failure propagates: the gate needs
  * every one of them.
  */
-async function readResources(client, policies) {
+async function readResources(client, policies, detail) {
+    const keeps = new Map(policies.map((policy) => [policy, detail(policy)]));
+    const pageOf = (policy, page, items) => items.map((item, i) => resourceOf(item, keeps.get(policy), (page - 1) * RESOURCES_PAGE_SIZE + i));
     const pages = [];
     for (const policy of policies) {
         policy.resources = [];
@@ -30821,22 +30838,31 @@ async function readResources(client, policies) {
             pages.push({ policy, page });
         }
     }
+    // Each page is cut down to its resources as it arrives, so that the raw pages (every field of
+    // every violation) are not all held until the last one is in.
     const read = await mapWithConcurrency(pages, RESOURCES_CONCURRENCY, async ({ policy, page }) => {
         const answer = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, page);
-        return { policy, page, answer };
+        return {
+            policy,
+            page,
+            resources: pageOf(policy, page, answer.items),
+            total: answer.metadata?.total_count
+        };
     });
-    for (const { policy, answer } of read)
-        policy.resources.push(...answer.items.map(resourceOf));
+    for (const { policy, resources } of read) {
+        for (const resource of resources)
+            policy.resources.push(resource);
+    }
     const lastPages = read.filter(({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE));
-    for (const { policy, page, answer } of lastPages) {
-        await readRemainingPages(client, policy, page, answer.metadata?.total_count);
+    for (const { policy, page, total } of lastPages) {
+        await readRemainingPages(client, policy, page, total, (next, items) => pageOf(policy, next, items));
     }
 }
 /**
  * The pages past the listed count, when the Platform reports more: bounded like every listing, and
  * ended by a page that adds no resource not seen yet (a server that repeats itself).
  */
-async function readRemainingPages(client, policy, lastRead, total) {
+async function readRemainingPages(client, policy, lastRead, total, toResources) {
     if (!(0,lib_text/* isCount */.my)(total))
         return;
     const seen = new Set(policy.resources.map((resource) => resource.platformId));
@@ -30845,7 +30871,7 @@ async function readRemainingPages(client, policy, lastRead, total) {
             throw new platform_client/* PlatformError */.W(`GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${RESOURCES_PAGE_SIZE}`, 'invalid-response', `GET /policies/${policy.id}/violations`);
         }
         const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next);
-        const fresh = more.items.map(resourceOf).filter((resource) => !seen.has(resource.platformId));
+        const fresh = toResources(next, more.items).filter((resource) => !seen.has(resource.platformId));
         if (fresh.length === 0)
             break;
         for (const resource of fresh)
@@ -30853,9 +30879,14 @@ async function readRemainingPages(client, policy, lastRead, total) {
         policy.resources.push(...fresh);
     }
 }
-function resourceOf(violation) {
+const NO_TAGS = [];
+function resourceOf(violation, keeps, index) {
+    const platformId = String(violation._cq_platform_id ?? '');
+    if (!keeps(platformId, index)) {
+        return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS };
+    }
     return {
-        platformId: String(violation._cq_platform_id ?? ''),
+        platformId,
         name: String(violation.name ?? ''),
         accountId: violation.account_id == null ? undefined : String(violation.account_id),
         accountName: String(violation._cq_account_name ?? ''),
@@ -30943,7 +30974,7 @@ async function runPolicyStage(config, deps, context) {
     tracked.sort((a, b) => byImportance(a.result, b.result));
     await readPrevious(selection, deps, warnings);
     const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config));
-    await readResources(deps.client, needed);
+    await readResources(deps.client, needed, (policy) => keepsDetail(policy, config));
     if (config.samples > 0)
         await readSamples(tracked, config.samples, deps, warnings);
     const policies = tracked.map((t) => t.result);
@@ -31019,9 +31050,11 @@ async function makeCurrent(selection, deps, warnings) {
 }
 /**
  * The previous evaluation of each policy, for the change shown in the reports (information only):
- * looked up for the most severe violating policies the stage did not see it for on its way.
+ * looked up for the most severe violating policies the stage did not see it for on its way. Not
+ * with a baseline file: each policy's new resources against it are shown beside the count instead,
+ * and the lookups would be 10 requests on top of a page per counted violating policy.
  */
-async function readPrevious({ freshAfter, tracked }, { client }, warnings) {
+async function readPrevious({ config, freshAfter, tracked }, { client }, warnings) {
     const unresolved = [];
     for (const t of tracked) {
         const known = knownPrevious(t, freshAfter);
@@ -31030,7 +31063,8 @@ async function readPrevious({ freshAfter, tracked }, { client }, warnings) {
         else if (t.result.violations !== undefined && t.result.violations > 0)
             unresolved.push(t);
     }
-    const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), nameOf, async (t) => applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter)));
+    const lookups = config.baseline === undefined ? CHANGE_LOOKUPS : 0;
+    const failures = await forEachPolicy(unresolved.slice(0, lookups), nameOf, async (t) => applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter)));
     warnings.push(...failureWarning('Could not read the previous evaluation', failures));
 }
 /** Sample violating resources of the policies the reports list. */
@@ -31424,16 +31458,40 @@ function judgementOf(report, policy) {
 // The last line of defence for the API key in everything the action writes outside its log. The
 // runner masks registered secrets in the log only; the summary, the report file, annotations,
 // outputs and PR comments are ours to clean.
-/** A copy of `value` with every string in it redacted. */
+/**
+ * `value` with every string in it redacted. What holds no secret is returned as it is, not copied:
+ * a report of 10,000 policies is rendered several times, and copying it whole each time is most of
+ * the reports' memory. Nothing renders by changing what it was given, so sharing is safe. Objects
+ * other than plain ones and arrays are copied into plain ones, as they always were.
+ */
 function redactDeep(value, redact) {
     if (typeof value === 'string')
         return redact(value);
     if (Array.isArray(value))
-        return value.map((item) => redactDeep(item, redact));
+        return redactArray(value, redact);
     if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)]));
+        const prototype = Object.getPrototypeOf(value);
+        if (prototype !== Object.prototype && prototype !== null) {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)]));
+        }
+        let copy;
+        for (const [key, item] of Object.entries(value)) {
+            const safe = redactDeep(item, redact);
+            if (safe !== item)
+                (copy ??= { ...value })[key] = safe;
+        }
+        return (copy ?? value);
     }
     return value;
+}
+function redactArray(value, redact) {
+    let copy;
+    for (let i = 0; i < value.length; i++) {
+        const safe = redactDeep(value[i], redact);
+        if (safe !== value[i])
+            (copy ??= [...value])[i] = safe;
+    }
+    return copy ?? value;
 }
 /**
  * Builds from a redacted copy of `input`, then redacts what was built as well. Both passes are
@@ -31890,6 +31948,63 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/report/json-file.ts
+// Writing a JSON file (the report, the compact baseline) where a reader never sees half of it. A
+// report with a baseline runs to megabytes: it is written a slice at a time through one buffer,
+// never copied whole (once more for the final newline, once into a buffer as big as the file).
+
+
+
+/** Characters a slice; in UTF-8 at most 3 bytes each (a surrogate pair, 2 of them, takes 4). */
+const WRITE_SLICE = 1 << 18;
+/**
+ * Writes `text` and a newline, redacted, to a temporary file, then renames it to `path`. A path that
+ * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
+ * a rename would replace that node (as root, even a device) with a plain file.
+ */
+async function writeJsonFile(path, text, redact) {
+    const json = redact(text);
+    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (existing && !existing.isFile())
+        return writeSlices(path, json);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    try {
+        await writeSlices(temporary, json, 0o644);
+        await (0,promises_namespaceObject.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+async function writeSlices(path, json, mode) {
+    const file = await (0,promises_namespaceObject.open)(path, 'w', mode);
+    try {
+        const buffer = Buffer.allocUnsafe(3 * WRITE_SLICE);
+        for (let at = 0; at < json.length;) {
+            const end = sliceEnd(json, at);
+            await writeAll(file, buffer, buffer.write(json.slice(at, end), 'utf8'));
+            at = end;
+        }
+        await writeAll(file, buffer, buffer.write('\n', 'utf8'));
+    }
+    finally {
+        await file.close();
+    }
+}
+async function writeAll(file, buffer, bytes) {
+    for (let done = 0; done < bytes;) {
+        done += (await file.write(buffer, done, bytes - done)).bytesWritten;
+    }
+}
+/** The end of the slice from `at`: WRITE_SLICE characters, never between a surrogate pair's halves. */
+function sliceEnd(text, at) {
+    const end = Math.min(at + WRITE_SLICE, text.length);
+    const last = text.charCodeAt(end - 1);
+    return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
 ;// CONCATENATED MODULE: ./src/report/json-values.ts
 // Values of the JSON report, kept to its schema whatever the Platform sent.
 /**
@@ -31972,8 +32087,6 @@ function jsonExceptions(resources) {
 
 
 
-
-
 function toJsonReport(report, redact) {
     // The resource ids go straight into the baseline section: a deep copy of them for redaction
     // would double the largest part of the report (the written text is redacted as a whole too).
@@ -32003,27 +32116,6 @@ function toJsonReport(report, redact) {
 /** The JSON report, written whole or not at all (see writeJsonFile). */
 async function writeJsonReport(path, report, redact) {
     await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
-}
-/**
- * Writes `text` where a reader never sees half of it: to a temporary file, then renamed. A path that
- * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
- * a rename would replace that node (as root, even a device) with a plain file.
- */
-async function writeJsonFile(path, text, redact) {
-    const json = redact(`${text}\n`);
-    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
-    if (existing && !existing.isFile())
-        return (0,promises_namespaceObject.writeFile)(path, json, 'utf8');
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-    try {
-        await (0,promises_namespaceObject.writeFile)(temporary, json, { encoding: 'utf8', mode: 0o644 });
-        await (0,promises_namespaceObject.rename)(temporary, path);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(temporary, { force: true });
-        throw error;
-    }
 }
 function jsonSync(sync) {
     const { run } = sync;
@@ -32153,6 +32245,7 @@ function resourceSample(resource) {
 ;// CONCATENATED MODULE: ./src/report/baseline-file.ts
 // `baseline-write`: a compact baseline, the JSON report's `baseline` object alone, for a workflow
 // that commits it (or uploads it) for pull requests to compare against.
+
 
 /** Writes the compact baseline; throws when this run read no resources (nothing to write). */
 async function writeBaselineFile(path, report, redact) {

@@ -3,8 +3,9 @@
 // another new, the same count) judged against a baseline taken before the sync.
 
 import { describe, expect, it } from '@jest/globals'
-import type { BaselineFile } from '../../src/inputs/config.js'
-import type { PolicyOutcome } from '../../src/policies/outcome.js'
+import type { BaselineFile, ExceptionEntry } from '../../src/inputs/config.js'
+import type { PolicyOutcome, PolicyResult } from '../../src/policies/outcome.js'
+import { keepsDetail } from '../../src/policies/resources.js'
 import type { ActiveRunSpec, PolicySpec, Scenario } from '../../simulator/scenario.js'
 import { withSimulator } from '../helpers/platform.js'
 import { activeRunCompletedAt, byName, policyConfig, runStage } from '../helpers/policy-stage.js'
@@ -62,7 +63,7 @@ describe('violating resources', () => {
           evaluation: 'latest',
           thresholds: THRESHOLDS,
           recordBaseline: true,
-          samples: 0
+          samples: 1
         })
       )
       const p = byName(outcome)
@@ -70,7 +71,8 @@ describe('violating resources', () => {
       expect(p['S3 buckets without default encryption'].resources).toHaveLength(3)
       // No threshold for low, and no exception names it: never read.
       expect(p['EC2 instances without owner tag'].resources).toBeUndefined()
-      const pages = sim.requestsTo('GET', VIOLATIONS)
+      // Besides them, one sample request (per_page=1) for the policy not read.
+      const pages = sim.requestsTo('GET', VIOLATIONS).filter((r) => r.query.per_page?.[0] !== '1')
       expect(pages.map((r) => r.query.per_page?.[0])).toEqual(['1000', '1000', '1000', '1000'])
       expect(pages.map((r) => r.query.page?.[0]).sort()).toEqual(['1', '1', '1', '2'])
       expect(p['IAM users without MFA'].resources?.[0]).toEqual({
@@ -83,7 +85,41 @@ describe('violating resources', () => {
         cloud: 'aws',
         resourceType: 'IAM User'
       })
+      // Beyond the samples, with no baseline to find new ones and no exception naming the policy,
+      // the id is all any later step reads: the rest is not kept.
+      expect(p['IAM users without MFA'].resources?.[1]).toEqual({
+        platformId: expect.stringMatching(/^aws_iam_users_/),
+        name: '',
+        accountName: '',
+        region: '',
+        tags: []
+      })
     }))
+
+  it('keep what exceptions match on and what new resources show, and only the id otherwise', () => {
+    const policy = { id: 'p1', name: 'Policy one' } as PolicyResult
+    const baseline: BaselineFile = {
+      path: 'baseline.json',
+      createdAt: '2026-11-27T00:00:00Z',
+      policies: new Map([['p1', new Set(['known'])]])
+    }
+    const config = policyConfig({ samples: 2, baseline })
+    const keeps = keepsDetail(policy, config)
+    expect([keeps('known', 0), keeps('known', 1), keeps('known', 2), keeps('new', 2)]).toEqual([
+      true,
+      true,
+      false,
+      true
+    ])
+    // Not in the baseline at all: every resource is new.
+    expect(keepsDetail({ ...policy, id: 'p2' }, config)('any', 5)).toBe(true)
+    expect(keepsDetail(policy, policyConfig({ samples: 0 }))('known', 0)).toBe(false)
+    const named = policyConfig({
+      samples: 0,
+      exceptions: { path: 'x.yml', entries: [{ policy: 'Policy one' } as ExceptionEntry] }
+    })
+    expect(keepsDetail(policy, named)('known', 9)).toBe(true)
+  })
 
   it('give the samples of the policies they were read for, without another request', () =>
     withSimulator(SWAP, async (sim, client) => {
@@ -101,6 +137,26 @@ describe('violating resources', () => {
           .map((r) => r.query.per_page?.[0])
           .sort()
       ).toEqual(['1000', '1000', '1000', '1000', '5'])
+    }))
+
+  it('replace the lookups of the previous evaluation when compared with a baseline', () =>
+    withSimulator(SWAP, async (sim, client) => {
+      const config = policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, samples: 0 })
+      const HISTORY = '/policies/{policy_id}/violations-history'
+      const before = await runStage(client, { ...config, recordBaseline: true })
+      // Without a baseline, the change column looks up the most severe violating policies.
+      expect(sim.requestsTo('GET', HISTORY).length).toBeGreaterThan(0)
+      const looked = sim.requestsTo('GET', HISTORY).length
+      const after = await runStage(client, {
+        ...config,
+        gateOn: 'new',
+        baseline: baselineOf(before)
+      })
+      // With one, each policy shows its new resources beside the count instead: no lookup.
+      expect(sim.requestsTo('GET', HISTORY)).toHaveLength(looked)
+      expect(after.policies.every((p) => p.previousViolations === undefined)).toBe(true)
+      const critical = byName(after)['S3 buckets without default encryption']
+      expect(after.resources?.policies[critical.id]).toMatchObject({ compared: true, new: 0 })
     }))
 
   it('are not read at all without a baseline, exceptions or baseline-write', () =>

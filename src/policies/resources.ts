@@ -21,16 +21,38 @@ export function needsResources(policy: PolicyResult, config: PolicyConfig): bool
   const compares = config.baseline !== undefined || config.recordBaseline
   if (!compares && !config.exceptions) return false
   if (policy.stale || policy.violations === undefined) return false
-  const named = config.exceptions?.entries.some(
-    (entry) => entry.policy === policy.id || entry.policy === policy.name
-  )
-  if (named) return true
+  if (namedByException(policy, config)) return true
   if (!compares) return false
   const { thresholds } = config
   return (
     thresholds.total !== undefined ||
     (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined)
   )
+}
+
+function namedByException(policy: PolicyResult, config: PolicyConfig): boolean {
+  return (
+    config.exceptions?.entries.some(
+      (entry) => entry.policy === policy.id || entry.policy === policy.name
+    ) ?? false
+  )
+}
+
+/** Which of a policy's resources keep more than their id; `index` is its place in the listing. */
+export type KeepsDetail = (platformId: string, index: number) => boolean
+
+/**
+ * What the later steps need of a policy's resources beyond their ids (tens of thousands of them):
+ * everything when an exception names the policy (its matchers look at name, account, region and
+ * tags); otherwise only the first `samples` (the reports' samples) and those not in the baseline
+ * (the new resources shown). The baseline and the counts need the ids alone.
+ */
+export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDetail {
+  if (namedByException(policy, config)) return () => true
+  const { baseline, samples } = config
+  const known = baseline?.policies.get(policy.id)
+  return (platformId, index) =>
+    index < samples || (baseline !== undefined && !known?.has(platformId))
 }
 
 /**
@@ -41,8 +63,14 @@ export function needsResources(policy: PolicyResult, config: PolicyConfig): bool
  */
 export async function readResources(
   client: PlatformClient,
-  policies: readonly PolicyResult[]
+  policies: readonly PolicyResult[],
+  detail: (policy: PolicyResult) => KeepsDetail
 ): Promise<void> {
+  const keeps = new Map(policies.map((policy) => [policy, detail(policy)]))
+  const pageOf = (policy: PolicyResult, page: number, items: PolicyViolation[]) =>
+    items.map((item, i) =>
+      resourceOf(item, keeps.get(policy)!, (page - 1) * RESOURCES_PAGE_SIZE + i)
+    )
   const pages: { policy: PolicyResult; page: number }[] = []
   for (const policy of policies) {
     policy.resources = []
@@ -51,16 +79,27 @@ export async function readResources(
       pages.push({ policy, page })
     }
   }
+  // Each page is cut down to its resources as it arrives, so that the raw pages (every field of
+  // every violation) are not all held until the last one is in.
   const read = await mapWithConcurrency(pages, RESOURCES_CONCURRENCY, async ({ policy, page }) => {
     const answer = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, page)
-    return { policy, page, answer }
+    return {
+      policy,
+      page,
+      resources: pageOf(policy, page, answer.items),
+      total: answer.metadata?.total_count
+    }
   })
-  for (const { policy, answer } of read) policy.resources!.push(...answer.items.map(resourceOf))
+  for (const { policy, resources } of read) {
+    for (const resource of resources) policy.resources!.push(resource)
+  }
   const lastPages = read.filter(
     ({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE)
   )
-  for (const { policy, page, answer } of lastPages) {
-    await readRemainingPages(client, policy, page, answer.metadata?.total_count)
+  for (const { policy, page, total } of lastPages) {
+    await readRemainingPages(client, policy, page, total, (next, items) =>
+      pageOf(policy, next, items)
+    )
   }
 }
 
@@ -72,7 +111,8 @@ async function readRemainingPages(
   client: PlatformClient,
   policy: PolicyResult,
   lastRead: number,
-  total: unknown
+  total: unknown,
+  toResources: (page: number, items: PolicyViolation[]) => ViolatingResource[]
 ): Promise<void> {
   if (!isCount(total)) return
   const seen = new Set(policy.resources!.map((resource) => resource.platformId))
@@ -85,16 +125,26 @@ async function readRemainingPages(
       )
     }
     const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next)
-    const fresh = more.items.map(resourceOf).filter((resource) => !seen.has(resource.platformId))
+    const fresh = toResources(next, more.items).filter((resource) => !seen.has(resource.platformId))
     if (fresh.length === 0) break
     for (const resource of fresh) seen.add(resource.platformId)
     policy.resources!.push(...fresh)
   }
 }
 
-function resourceOf(violation: PolicyViolation): ViolatingResource {
+const NO_TAGS: string[] = []
+
+function resourceOf(
+  violation: PolicyViolation,
+  keeps: KeepsDetail,
+  index: number
+): ViolatingResource {
+  const platformId = String(violation._cq_platform_id ?? '')
+  if (!keeps(platformId, index)) {
+    return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS }
+  }
   return {
-    platformId: String(violation._cq_platform_id ?? ''),
+    platformId,
     name: String(violation.name ?? ''),
     accountId: violation.account_id == null ? undefined : String(violation.account_id),
     accountName: String(violation._cq_account_name ?? ''),

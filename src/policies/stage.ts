@@ -18,7 +18,7 @@ import { listPolicies } from './listing.js'
 import type { PolicyOutcome } from './outcome.js'
 import { failureWarning, forEachPolicy } from './per-policy.js'
 import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
-import { needsResources, readResources, sampleOf } from './resources.js'
+import { keepsDetail, needsResources, readResources, sampleOf } from './resources.js'
 import {
   describeSelection,
   listingFilters,
@@ -68,7 +68,7 @@ export async function runPolicyStage(
   tracked.sort((a, b) => byImportance(a.result, b.result))
   await readPrevious(selection, deps, warnings)
   const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config))
-  await readResources(deps.client, needed)
+  await readResources(deps.client, needed, (policy) => keepsDetail(policy, config))
   if (config.samples > 0) await readSamples(tracked, config.samples, deps, warnings)
 
   const policies = tracked.map((t) => t.result)
@@ -173,10 +173,12 @@ async function makeCurrent(
 
 /**
  * The previous evaluation of each policy, for the change shown in the reports (information only):
- * looked up for the most severe violating policies the stage did not see it for on its way.
+ * looked up for the most severe violating policies the stage did not see it for on its way. Not
+ * with a baseline file: each policy's new resources against it are shown beside the count instead,
+ * and the lookups would be 10 requests on top of a page per counted violating policy.
  */
 async function readPrevious(
-  { freshAfter, tracked }: Selection,
+  { config, freshAfter, tracked }: Selection,
   { client }: StageDeps,
   warnings: string[]
 ): Promise<void> {
@@ -186,7 +188,8 @@ async function readPrevious(
     if (known !== undefined) applyPrevious(t.result, known)
     else if (t.result.violations !== undefined && t.result.violations > 0) unresolved.push(t)
   }
-  const failures = await forEachPolicy(unresolved.slice(0, CHANGE_LOOKUPS), nameOf, async (t) =>
+  const lookups = config.baseline === undefined ? CHANGE_LOOKUPS : 0
+  const failures = await forEachPolicy(unresolved.slice(0, lookups), nameOf, async (t) =>
     applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter))
   )
   warnings.push(...failureWarning('Could not read the previous evaluation', failures))

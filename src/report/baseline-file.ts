@@ -2,7 +2,8 @@
 // that commits it (or uploads it) for pull requests to compare against.
 
 import type { Redactor } from '../lib/log-safety.js'
-import { toJsonReport, writeJsonFile } from './json-report.js'
+import { writeJsonFile } from './json-file.js'
+import { toJsonReport } from './json-report.js'
 import type { RunReport } from './model.js'
 
 /** Writes the compact baseline; throws when this run read no resources (nothing to write). */

@@ -2,9 +2,6 @@
 // Its shape is a contract, described by docs/report-schema.json: every field is always present
 // (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
 
-import { randomBytes } from 'node:crypto'
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
 import type { PolicyViolation, SyncRunTableStat } from '../platform/types.js'
@@ -24,6 +21,7 @@ import {
   type RunReport,
   type ReportError
 } from './model.js'
+import { writeJsonFile } from './json-file.js'
 import { redacted } from './redact.js'
 import type { GateVerdict } from '../verdict/gate.js'
 import {
@@ -218,26 +216,6 @@ export async function writeJsonReport(
   redact: Redactor
 ): Promise<void> {
   await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
-}
-
-/**
- * Writes `text` where a reader never sees half of it: to a temporary file, then renamed. A path that
- * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
- * a rename would replace that node (as root, even a device) with a plain file.
- */
-export async function writeJsonFile(path: string, text: string, redact: Redactor): Promise<void> {
-  const json = redact(`${text}\n`)
-  const existing = await lstat(path).catch(() => undefined)
-  if (existing && !existing.isFile()) return writeFile(path, json, 'utf8')
-  await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  try {
-    await writeFile(temporary, json, { encoding: 'utf8', mode: 0o644 })
-    await rename(temporary, path)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
 }
 
 function jsonSync(sync: SyncOutcome): JsonSync {

@@ -4,16 +4,39 @@
 
 import type { Redactor } from '../lib/log-safety.js'
 
-/** A copy of `value` with every string in it redacted. */
+/**
+ * `value` with every string in it redacted. What holds no secret is returned as it is, not copied:
+ * a report of 10,000 policies is rendered several times, and copying it whole each time is most of
+ * the reports' memory. Nothing renders by changing what it was given, so sharing is safe. Objects
+ * other than plain ones and arrays are copied into plain ones, as they always were.
+ */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redact)) as T
+  if (Array.isArray(value)) return redactArray(value, redact) as T
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])
-    ) as T
+    const prototype: unknown = Object.getPrototypeOf(value)
+    if (prototype !== Object.prototype && prototype !== null) {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])
+      ) as T
+    }
+    let copy: Record<string, unknown> | undefined
+    for (const [key, item] of Object.entries(value)) {
+      const safe = redactDeep(item, redact)
+      if (safe !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = safe
+    }
+    return (copy ?? value) as T
   }
   return value
+}
+
+function redactArray(value: readonly unknown[], redact: Redactor): unknown[] {
+  let copy: unknown[] | undefined
+  for (let i = 0; i < value.length; i++) {
+    const safe = redactDeep(value[i], redact)
+    if (safe !== value[i]) (copy ??= [...value])[i] = safe
+  }
+  return copy ?? (value as unknown[])
 }
 
 /**
