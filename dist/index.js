@@ -29830,6 +29830,10 @@ function emptyCounts() {
 function sumCounts(counts) {
     return SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0);
 }
+/** The total a gate counts: every known severity, and those it does not know. */
+function totalViolations(counts, unknownSeverity) {
+    return sumCounts(counts) + unknownSeverity;
+}
 /** Rank for sorting: known severities most severe first, then any severity the action does not know. */
 function severityRank(severity) {
     const index = SEVERITY_ORDER.indexOf(severity);
@@ -30475,7 +30479,7 @@ function summaryLine(policies, counts) {
     if (counts.unknownSeverityViolations > 0) {
         bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
     }
-    const total = sumCounts(counts.violations) + counts.unknownSeverityViolations;
+    const total = totalViolations(counts.violations, counts.unknownSeverityViolations);
     const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
     const stale = policies.filter((p) => p.stale).length;
     return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
@@ -31146,7 +31150,7 @@ function formatChange(current, previous) {
 function evaluateGate(input) {
     const countNew = input.gateOn === 'new';
     const rows = SEVERITY_ORDER.map((severity) => gateRow(severity, input.violations[severity], input.newViolations[severity]));
-    rows.push(gateRow('total', sumCounts(input.violations) + input.unknownSeverityViolations, sumCounts(input.newViolations) + input.newUnknownSeverityViolations));
+    rows.push(gateRow('total', totalViolations(input.violations, input.unknownSeverityViolations), totalViolations(input.newViolations, input.newUnknownSeverityViolations)));
     const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew));
     if (input.stalePolicies > 0) {
         reasons.push(`${(0,lib_text/* plural */.LS)(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
@@ -31427,7 +31431,7 @@ function stalePolicies(outcome) {
 /** Totals over every selected policy, those of unknown severity included. */
 /** Current violations over every selected policy, those of unknown severity included. */
 function currentViolations(outcome) {
-    return sumCounts(outcome.violations) + outcome.unknownSeverityViolations;
+    return totalViolations(outcome.violations, outcome.unknownSeverityViolations);
 }
 function violationTotals(outcome, verdict) {
     const resources = verdict.resources;

@@ -15,8 +15,13 @@ export function emptyCounts(): SeverityCounts {
 }
 
 /** Sum over the known severities. */
-export function sumCounts(counts: SeverityCounts): number {
+function sumCounts(counts: SeverityCounts): number {
   return SEVERITY_ORDER.reduce((total, severity) => total + counts[severity], 0)
+}
+
+/** The total a gate counts: every known severity, and those it does not know. */
+export function totalViolations(counts: SeverityCounts, unknownSeverity: number): number {
+  return sumCounts(counts) + unknownSeverity
 }
 
 /** Rank for sorting: known severities most severe first, then any severity the action does not know. */

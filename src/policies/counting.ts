@@ -6,7 +6,7 @@ import {
   addUpBySeverity,
   isKnownSeverity,
   SEVERITY_ORDER,
-  sumCounts,
+  totalViolations,
   type SeverityCounts
 } from '../lib/severity.js'
 import { plural, quoteList } from '../lib/text.js'
@@ -62,7 +62,7 @@ export function summaryLine(policies: PolicyResult[], counts: Tally): string {
   if (counts.unknownSeverityViolations > 0) {
     bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`)
   }
-  const total = sumCounts(counts.violations) + counts.unknownSeverityViolations
+  const total = totalViolations(counts.violations, counts.unknownSeverityViolations)
   const violating = policies.filter((p) => (p.violations ?? 0) > 0).length
   const stale = policies.filter((p) => p.stale).length
   return `Policies: ${plural(total, 'violation')} (${bySeverity.join(', ')}) in ${plural(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`

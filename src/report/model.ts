@@ -3,7 +3,7 @@
 // derive from it. Keeping the views here means the reports can never disagree.
 
 import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
-import { byImportance, sumCounts } from '../lib/severity.js'
+import { byImportance, totalViolations } from '../lib/severity.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import type { StageName, Verdict } from '../verdict/decide.js'
@@ -76,7 +76,7 @@ export interface ViolationTotals {
 /** Totals over every selected policy, those of unknown severity included. */
 /** Current violations over every selected policy, those of unknown severity included. */
 export function currentViolations(outcome: PolicyOutcome): number {
-  return sumCounts(outcome.violations) + outcome.unknownSeverityViolations
+  return totalViolations(outcome.violations, outcome.unknownSeverityViolations)
 }
 
 export function violationTotals(outcome: PolicyOutcome, verdict: Verdict): ViolationTotals {

@@ -4,7 +4,7 @@
 import type { GateOn, Thresholds } from '../inputs/config.js'
 import {
   SEVERITY_ORDER,
-  sumCounts,
+  totalViolations,
   type KnownSeverity,
   type SeverityCounts
 } from '../lib/severity.js'
@@ -50,8 +50,8 @@ export function evaluateGate(input: GateInput): GateVerdict {
   rows.push(
     gateRow(
       'total',
-      sumCounts(input.violations) + input.unknownSeverityViolations,
-      sumCounts(input.newViolations) + input.newUnknownSeverityViolations
+      totalViolations(input.violations, input.unknownSeverityViolations),
+      totalViolations(input.newViolations, input.newUnknownSeverityViolations)
     )
   )
   const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew))
