@@ -46,6 +46,7 @@ export function syncRun(overrides: Partial<SyncRunDetails> = {}): SyncRunDetails
 
 export function syncOutcome(overrides: Partial<SyncOutcome> = {}): SyncOutcome {
   return {
+    kind: 'managed',
     syncName: SYNC_NAME,
     run: syncRun(),
     startedByAction: true,

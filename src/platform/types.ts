@@ -58,6 +58,23 @@ export interface Page<T> {
   metadata: ListMetadata
 }
 
+/** `ExternalSync` status: the CLI reports `started`/`failed`; `finalizing` lasts until its data is ingested. */
+export const EXTERNAL_SYNC_STATUSES = ['started', 'finalizing', 'completed', 'failed'] as const
+export type ExternalSyncStatus = (typeof EXTERNAL_SYNC_STATUSES)[number] | (string & {})
+
+/** `ExternalSync` (GET /external-sync-runs, GET /external-sync-runs/{external_sync_id}): a CLI run. */
+export interface ExternalSync {
+  id: string
+  invocation_id: string
+  created_at: string
+  status?: ExternalSyncStatus
+  rows?: number | null
+  /** Rows per table, keyed by table name. */
+  table_progress?: Record<string, number> | null
+  updated_at?: string | null
+  finished_at?: string | null
+}
+
 /** `ListSync` (GET /syncs), only the name is used (for "did you mean"). */
 export interface ListSync {
   name: string

@@ -1,13 +1,29 @@
 // What the sync stage found about the run, as a value (types only): the verdict step judges it and
 // the report renders it.
 
-import type { SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
+import type { ExternalSync, SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
 
 export type SyncVerdict = 'pass' | 'fail'
 
+/**
+ * `managed`: a run of a sync the Platform runs (`sync-name`), which this action may start and
+ * cancel. `external`: a CLI run uploaded to the Platform (`external-sync`), only followed: the CLI
+ * owns it, so it is never cancelled.
+ */
+export type SyncKind = 'managed' | 'external'
+
+/** What the sync stage found about one run (several for several `sync-name`s). */
 export interface SyncOutcome {
+  kind: SyncKind
+  /** The sync's name; for an external sync, the `external-sync` value as the workflow gave it. */
   syncName: string
+  /**
+   * The run. An external sync is shown through the same fields: `rows` as `total_rows`,
+   * `finished_at` as `completed_at`, `finalizing` as `completed` with `ingested: false`.
+   */
   run?: SyncRunDetails
+  /** An external sync as the Platform last answered it. */
+  external?: ExternalSync
   startedByAction: boolean
   /** False with `wait: false`: the run was started and left running. */
   waited: boolean

@@ -88,6 +88,7 @@ export async function cancelStartedRun(
 /** What is known before (or without) following the run to its end: the verdict waits for the run. */
 export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
   return {
+    kind: 'managed',
     syncName: tracker.syncName,
     run: tracker.run,
     startedByAction: tracker.startedByAction,
