@@ -24,6 +24,14 @@ export interface SyncConfig {
   maxErrors?: number
 }
 
+/** `external-sync`: a sync the CloudQuery CLI ran and uploaded to the Platform, followed, never started or cancelled. */
+export interface ExternalSyncConfig {
+  /** The CLI's invocation id, or an external sync id (both UUIDs), as the workflow gave it. */
+  id: string
+  timeoutMs: number
+  pollIntervalMs: number
+}
+
 export interface PolicyConfig {
   groups: string[]
   policies: string[]
