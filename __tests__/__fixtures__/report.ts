@@ -265,7 +265,8 @@ export function runReport(
     platformVersion: 'v1.42.0',
     startedAt: STARTED_AT,
     finishedAt: FINISHED_AT,
-    syncName: SYNC_NAME,
+    syncNames: [SYNC_NAME],
+    syncs: [],
     errors: [],
     cancelled: false,
     thresholds: DEFAULT_THRESHOLDS,
@@ -273,11 +274,11 @@ export function runReport(
     evaluationMode: 'auto',
     ...rest
   }
-  const { thresholds, gateOn, cancelled, sync, policies } = report
+  const { thresholds, gateOn, cancelled, syncs, policies } = report
   const decided = decide({
     cancelled,
     errors: report.errors.filter((error) => error.stage !== 'report') as StageError[],
-    sync,
+    syncs,
     policies,
     gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources }
   })

@@ -62,6 +62,7 @@ export async function runStage(
   const { gate, resources } = decide({
     cancelled: false,
     errors: [],
+    syncs: [],
     policies: outcome,
     gate: {
       thresholds: config.thresholds,

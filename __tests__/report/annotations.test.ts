@@ -26,14 +26,14 @@ const ofLevel = (annotations: Annotation[], level: Annotation['level']): Annotat
 describe('planAnnotations', () => {
   it('says nothing about a clean pass', () => {
     const clean = policyOutcome([policy({ name: 'Root MFA', severity: 'critical' })])
-    expect(planAnnotations(runReport({ sync: completedSync(), policies: clean }), redact)).toEqual(
-      []
-    )
+    expect(
+      planAnnotations(runReport({ syncs: [completedSync()], policies: clean }), redact)
+    ).toEqual([])
   })
 
   it('an error per breached threshold, naming the policies; a warning for the rest', () => {
     const annotations = planAnnotations(
-      runReport({ sync: completedSync(), policies: failingPolicies() }),
+      runReport({ syncs: [completedSync()], policies: failingPolicies() }),
       redact
     )
     const errors = ofLevel(annotations, 'error')
@@ -67,7 +67,7 @@ describe('planAnnotations', () => {
   it('under gate-on: new, judges and names new violations only', () => {
     const { policies, resources } = comparedPolicies()
     const annotations = planAnnotations(
-      runReport({ policies, resources, gateOn: 'new', syncName: undefined }),
+      runReport({ policies, resources, gateOn: 'new', syncNames: [] }),
       redact
     )
     const errors = ofLevel(annotations, 'error')
@@ -106,7 +106,7 @@ describe('planAnnotations', () => {
     const report = runReport({
       policies,
       gateOn: 'new',
-      syncName: undefined,
+      syncNames: [],
       resources: { ...resources, exceptions: { path: file, entries } }
     })
     const onFile = planAnnotations(report, redact).filter((a) => a.file === file)
@@ -201,7 +201,7 @@ describe('planAnnotations', () => {
   })
 
   it('an error for a failed sync run, and for a timed-out one', () => {
-    const failed = planAnnotations(runReport({ sync: failedSync() }), redact)
+    const failed = planAnnotations(runReport({ syncs: [failedSync()] }), redact)
     expect(failed).toEqual([
       {
         level: 'error',
@@ -209,19 +209,19 @@ describe('planAnnotations', () => {
         message: expect.stringContaining('ran out of memory and was killed (oom_killed)')
       }
     ])
-    const timedOut = planAnnotations(runReport({ sync: timedOutSync() }), redact)
+    const timedOut = planAnnotations(runReport({ syncs: [timedOutSync()] }), redact)
     expect(timedOut[0].title).toBe('Sync run timed out')
   })
 
   it('a warning for partial success, a notice for a run left running', () => {
-    expect(planAnnotations(runReport({ sync: partialSync() }), redact)).toEqual([
+    expect(planAnnotations(runReport({ syncs: [partialSync()] }), redact)).toEqual([
       {
         level: 'warning',
         title: 'Sync run warning',
         message: expect.stringContaining('completed with partial success')
       }
     ])
-    expect(planAnnotations(runReport({ sync: notAwaitedSync() }), redact)).toEqual([
+    expect(planAnnotations(runReport({ syncs: [notAwaitedSync()] }), redact)).toEqual([
       {
         level: 'notice',
         title: 'Sync run not awaited',

@@ -47,35 +47,37 @@ function perResourceReport(): RunReport {
 }
 
 const STATES: Record<string, RunReport> = {
-  'both stages, failing': runReport({ sync: completedSync(), policies: failingPolicies() }),
-  'both stages, passing': runReport({ sync: completedSync(), policies: passingPolicies() }),
-  'only a sync': runReport({ sync: completedSync(), thresholds: undefined }),
-  'only policies': runReport({ syncName: undefined, policies: passingPolicies() }),
+  'both stages, failing': runReport({ syncs: [completedSync()], policies: failingPolicies() }),
+  'both stages, passing': runReport({ syncs: [completedSync()], policies: passingPolicies() }),
+  'only a sync': runReport({ syncs: [completedSync()], thresholds: undefined }),
+  'only policies': runReport({ syncNames: [], policies: passingPolicies() }),
   'sync failed, policies skipped': runReport({
-    sync: failedSync(),
+    syncs: [failedSync()],
     policiesSkipped: 'the sync run failed'
   }),
   'error before any run': runReport({ errors: [{ stage: 'sync', message: 'not found' }] }),
   'invalid inputs': runReport({
     platformUrl: undefined,
-    syncName: undefined,
+    syncNames: [],
     thresholds: undefined,
     finishedAt: '',
     errors: [{ stage: 'inputs', message: 'Input "timeout" is bad.' }]
   }),
-  'wait: false': runReport({ sync: notAwaitedSync() }),
-  'timed out': runReport({ sync: timedOutSync() }),
-  cancelled: runReport({ sync: notAwaitedSync(), cancelled: true }),
+  'wait: false': runReport({ syncs: [notAwaitedSync()] }),
+  'timed out': runReport({ syncs: [timedOutSync()] }),
+  cancelled: runReport({ syncs: [notAwaitedSync()], cancelled: true }),
   'per resource: baseline and exceptions': perResourceReport(),
   'odd data from the Platform': runReport({
-    sync: syncOutcome({
-      run: syncRun({
-        status: 'paused_by_admin',
-        total_rows: null,
-        errors: 'many' as unknown as number,
-        ingested: null
+    syncs: [
+      syncOutcome({
+        run: syncRun({
+          status: 'paused_by_admin',
+          total_rows: null,
+          errors: 'many' as unknown as number,
+          ingested: null
+        })
       })
-    }),
+    ],
     policies: policyOutcome([
       policy({ name: 'No count', severity: 'urgent', violations: undefined }),
       policy({ name: 'Odd', severity: 'high', violations: 2, evaluatedAt: undefined })
@@ -135,14 +137,14 @@ describe('toJsonReport', () => {
   })
 
   it('is held to the schema exactly: a property it does not describe fails', () => {
-    const json = toJsonReport(runReport({ sync: completedSync() }), redact)
+    const json = toJsonReport(runReport({ syncs: [completedSync()] }), redact)
     expect(validate({ ...json, extra: true })).toBe(false)
     expect(validate({ ...json, sync: { ...json.sync, extra: true } })).toBe(false)
   })
 
   it('holds both stages', () => {
     const json = toJsonReport(
-      runReport({ sync: completedSync(), policies: failingPolicies() }),
+      runReport({ syncs: [completedSync()], policies: failingPolicies() }),
       redact
     )
     expect(json).toMatchObject({
@@ -259,7 +261,7 @@ describe('toJsonReport', () => {
     const leaky = `echo ${API_KEY}`
     const json = toJsonReport(
       runReport({
-        sync: { ...failedSync(), reasons: [leaky] },
+        syncs: [{ ...failedSync(), reasons: [leaky] }],
         policies: policyOutcome([policy({ name: leaky, samples: [{ name: leaky }] })]),
         errors: [{ stage: 'sync', message: leaky }]
       }),
@@ -276,7 +278,7 @@ describe('writeJsonReport', () => {
     const dir = await mkdtemp(join(tmpdir(), 'report-'))
     try {
       const path = join(dir, 'nested', 'deeper', 'report.json')
-      const report = runReport({ sync: completedSync(), policies: failingPolicies() })
+      const report = runReport({ syncs: [completedSync()], policies: failingPolicies() })
       await writeJsonReport(path, report, redact)
       const written = JSON.parse(await readFile(path, 'utf8')) as unknown
       expect(written).toEqual(toJsonReport(report, redact))

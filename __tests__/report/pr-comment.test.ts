@@ -61,7 +61,7 @@ function expectOnlyTheMarkerComment(body: string): void {
 
 describe('renderComment: a failing gate', () => {
   const out = render(
-    runReport({ sync: completedSync(), policies: failingPolicies(), syncName: 'aws-prod' })
+    runReport({ syncs: [completedSync()], policies: failingPolicies(), syncNames: ['aws-prod'] })
   )
 
   it('starts with the hidden marker of the sync, then the verdict', () => {
@@ -112,7 +112,7 @@ describe('renderComment: per resource', () => {
     ]
     const out = render(
       runReport({
-        sync: completedSync(),
+        syncs: [completedSync()],
         policies,
         gateOn: 'new',
         resources: { ...resources, exceptions: { path: 'exceptions.yml', entries } }
@@ -135,7 +135,7 @@ describe('renderComment: per resource', () => {
 
 describe('renderComment: variants', () => {
   it('a policies-only gate is marked "policies" and has no sync line', () => {
-    const out = render(runReport({ syncName: undefined, policies: passingPolicies() }))
+    const out = render(runReport({ syncNames: [], policies: passingPolicies() }))
     expect(out.split('\n')[0]).toBe('<!-- cloudquery-platform-action:policies: -->')
     expect(out).toContain('## ✅ CloudQuery Platform: passed')
     expect(out).not.toContain('**Sync')
@@ -161,7 +161,7 @@ describe('renderComment: variants', () => {
   it('a failed sync: why, the run line, and why the policies were not evaluated', () => {
     const out = render(
       runReport({
-        sync: failedSync(),
+        syncs: [failedSync()],
         policiesSkipped: 'the sync run failed, so the policy results would not reflect it'
       })
     )
@@ -202,13 +202,15 @@ describe('renderComment: size', () => {
       })
     )
     return runReport({
-      syncName: huge(1),
-      sync: {
-        ...failedSync(),
-        syncName: huge(2),
-        reasons: Array.from({ length: 500 }, (_, index) => huge(index)),
-        warnings: Array.from({ length: 500 }, () => HUGE)
-      },
+      syncNames: [huge(1)],
+      syncs: [
+        {
+          ...failedSync(),
+          syncName: huge(2),
+          reasons: Array.from({ length: 500 }, (_, index) => huge(index)),
+          warnings: Array.from({ length: 500 }, () => HUGE)
+        }
+      ],
       policies: policyOutcome(policies, { warnings: Array.from({ length: 500 }, () => HUGE) }),
       errors: Array.from({ length: 500 }, (_, index) => ({
         stage: 'policies' as const,
@@ -260,8 +262,8 @@ describe('renderComment: hostile names', () => {
     policy({ name, domain: name, severity: 'critical', violations: index + 1 })
   )
   const report = runReport({
-    syncName: hostile[0],
-    sync: { ...failedSync(), syncName: hostile[0], reasons: hostile },
+    syncNames: [hostile[0]],
+    syncs: [{ ...failedSync(), syncName: hostile[0], reasons: hostile }],
     policies: policyOutcome(policies),
     errors: hostile.map((message) => ({ stage: 'policies' as const, message }))
   })
@@ -293,7 +295,7 @@ describe('commentMarker', () => {
     expect(commentMarker(report, 'a', redact)).toBe(commentMarker(runReport(), 'a', redact))
     expect(commentMarker(report, 'a', redact)).not.toBe(commentMarker(report, 'b', redact))
     expect(commentMarker(report, '', redact)).not.toBe(
-      commentMarker(runReport({ syncName: 'aws-dev' }), '', redact)
+      commentMarker(runReport({ syncNames: ['aws-dev'] }), '', redact)
     )
     expect(commentMarker(report, ' a ', redact)).toBe(commentMarker(report, 'a', redact))
   })
@@ -341,7 +343,7 @@ describe('renderComment: redaction', () => {
     const leaky = `key ${API_KEY} token ${TOKEN} here`
     const out = render(
       runReport({
-        sync: { ...failedSync(), reasons: [leaky, leaky] },
+        syncs: [{ ...failedSync(), reasons: [leaky, leaky] }],
         policies: policyOutcome([policy({ name: leaky, severity: 'critical', violations: 1 })]),
         errors: [{ stage: 'policies', message: leaky }]
       }),

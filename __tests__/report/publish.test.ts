@@ -97,7 +97,7 @@ afterAll(async () => {
 describe('publishReport', () => {
   it('writes the decided verdict to the report, outputs, summary and annotations', async () => {
     const actionConfig = config()
-    const report = runReport({ sync: completedSync(), policies: failingPolicies() })
+    const report = runReport({ syncs: [completedSync()], policies: failingPolicies() })
     const published = await publish(report, actionConfig)
 
     expect(published.problems).toEqual([])
@@ -152,7 +152,7 @@ describe('publishReport', () => {
   it('without a configuration (bad inputs) still writes the summary, outputs and report file', async () => {
     const report = runReport({
       platformUrl: undefined,
-      syncName: undefined,
+      syncNames: [],
       thresholds: undefined,
       errors: [{ stage: 'inputs', message: 'Input "timeout" is bad.' }]
     })

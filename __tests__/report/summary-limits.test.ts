@@ -48,17 +48,19 @@ describe('renderSummary: caps', () => {
     })
     const out = render(
       runReport({
-        sync: {
-          ...failedSync(),
-          reasons: Array.from({ length: 100 }, (_, index) => huge(index)),
-          warnings: Array.from({ length: 100 }, (_, index) => huge(index)),
-          tablesWithErrors: Array.from({ length: 100 }, (_, index) => ({
-            service_name: huge(index),
-            name: huge(index),
-            started_at: '',
-            errors: index
-          }))
-        },
+        syncs: [
+          {
+            ...failedSync(),
+            reasons: Array.from({ length: 100 }, (_, index) => huge(index)),
+            warnings: Array.from({ length: 100 }, (_, index) => huge(index)),
+            tablesWithErrors: Array.from({ length: 100 }, (_, index) => ({
+              service_name: huge(index),
+              name: huge(index),
+              started_at: '',
+              errors: index
+            }))
+          }
+        ],
         policies: outcome,
         errors: Array.from({ length: 100 }, (_, index) => ({
           stage: 'policies' as const,
@@ -101,7 +103,7 @@ describe('renderSummary: hostile text from the Platform', () => {
   )
   const out = render(
     runReport({
-      sync: failedSync(),
+      syncs: [failedSync()],
       policies: policyOutcome(policies, { warnings: hostile }),
       errors: hostile.map((message) => ({ stage: 'policies' as const, message }))
     })
@@ -135,7 +137,7 @@ describe('renderSummary: redaction', () => {
     const leaky = `token ${API_KEY} here`
     const out = render(
       runReport({
-        sync: { ...failedSync(), reasons: [leaky] },
+        syncs: [{ ...failedSync(), reasons: [leaky] }],
         policies: policyOutcome([
           policy({
             name: leaky,

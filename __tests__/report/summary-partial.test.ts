@@ -17,7 +17,7 @@ import { expectValidTables, render } from './summary-helpers.js'
 describe('renderSummary: partial states', () => {
   it('only a sync stage: no policy section', () => {
     const out = render(
-      runReport({ sync: completedSync(), thresholds: undefined, gateOn: undefined })
+      runReport({ syncs: [completedSync()], thresholds: undefined, gateOn: undefined })
     )
     expect(out).toContain('## ✅ CloudQuery Platform: passed')
     expect(out).toContain('### 🔄 Sync run of <code>aws-prod</code>')
@@ -25,7 +25,7 @@ describe('renderSummary: partial states', () => {
   })
 
   it('only a policy stage: no sync section', () => {
-    const out = render(runReport({ syncName: undefined, policies: passingPolicies() }))
+    const out = render(runReport({ syncNames: [], policies: passingPolicies() }))
     expect(out).not.toContain('Sync run')
     expect(out).toContain('### 🛡️ Policy gate')
     expect(out.split('\n')[2]).toBe('13 violations in 2 of 3 policies, all within the thresholds.')
@@ -34,7 +34,7 @@ describe('renderSummary: partial states', () => {
   it('a sync that failed before the policies: the run, its tables with errors, and why policies were skipped', () => {
     const out = render(
       runReport({
-        sync: failedSync(),
+        syncs: [failedSync()],
         policiesSkipped: 'the sync run failed, so the policy results would not reflect it'
       })
     )
@@ -73,7 +73,7 @@ describe('renderSummary: partial states', () => {
     const out = render(
       runReport({
         platformUrl: undefined,
-        syncName: undefined,
+        syncNames: [],
         thresholds: undefined,
         gateOn: undefined,
         evaluationMode: undefined,
@@ -92,7 +92,7 @@ describe('renderSummary: partial states', () => {
   it('wait: false: the run was started and not awaited', () => {
     const out = render(
       runReport({
-        sync: notAwaitedSync(),
+        syncs: [notAwaitedSync()],
         policiesSkipped:
           'the run was not awaited (wait: false), so its data is not in the results yet'
       })
@@ -108,7 +108,9 @@ describe('renderSummary: partial states', () => {
   })
 
   it('a timeout that cancelled the started run', () => {
-    const out = render(runReport({ sync: timedOutSync(), policiesSkipped: 'the sync run failed' }))
+    const out = render(
+      runReport({ syncs: [timedOutSync()], policiesSkipped: 'the sync run failed' })
+    )
     expect(out).toContain('**Why:** Timed out after 1h waiting for run')
     expect(out).toContain('**Status:** 🚫 <code>cancelled</code>')
     expect(out).toContain('- ⏱️ Timed out after 1h. This action cancelled the run.')
@@ -121,7 +123,7 @@ describe('renderSummary: partial states', () => {
       startedByAction: false,
       cancelledByAction: false
     }
-    const out = render(runReport({ sync }))
+    const out = render(runReport({ syncs: sync ? [sync] : [] }))
     expect(out).toContain('(followed; not started by this action)')
     expect(out).toContain('- ⏱️ Timed out after 1h. The run was left running.')
   })
@@ -132,7 +134,7 @@ describe('renderSummary: partial states', () => {
       run: { ...notAwaitedSync().run!, status: 'started' },
       verdict: 'fail' as const
     }
-    const out = render(runReport({ sync, cancelled: true }))
+    const out = render(runReport({ syncs: sync ? [sync] : [], cancelled: true }))
     expect(out).toContain('**Why:** The workflow was cancelled before the action finished.')
     expect(out).toContain('- 🚫 The workflow was cancelled while the action was following this run')
     expect(out).not.toContain('Not awaited')
@@ -142,7 +144,7 @@ describe('renderSummary: partial states', () => {
   it('a policy stage that threw', () => {
     const out = render(
       runReport({
-        sync: completedSync(),
+        syncs: [completedSync()],
         errors: [{ stage: 'policies', message: 'GET /policies failed: HTTP 503' }]
       })
     )
@@ -153,7 +155,7 @@ describe('renderSummary: partial states', () => {
   it('no policies selected', () => {
     const out = render(
       runReport({
-        syncName: undefined,
+        syncNames: [],
         policies: policyOutcome([], { warnings: ['No policies matched the selection.'] })
       })
     )

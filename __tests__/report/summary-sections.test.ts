@@ -17,7 +17,7 @@ import {
 import { expectValidTables, render, section } from './summary-helpers.js'
 
 describe('renderSummary: a full passing run', () => {
-  const out = render(runReport({ sync: completedSync(), policies: passingPolicies() }))
+  const out = render(runReport({ syncs: [completedSync()], policies: passingPolicies() }))
 
   it('opens with a pass banner that says why in one line', () => {
     expect(out.startsWith('## ✅ CloudQuery Platform: passed\n\n')).toBe(true)
@@ -82,7 +82,7 @@ describe('renderSummary: a full passing run', () => {
 })
 
 describe('renderSummary: a failing gate', () => {
-  const report = runReport({ sync: partialSync(), policies: failingPolicies() })
+  const report = runReport({ syncs: [partialSync()], policies: failingPolicies() })
   const out = render(report)
 
   it('opens with a fail banner naming the first reason and counting the rest', () => {
@@ -136,7 +136,9 @@ describe('renderSummary: a failing gate', () => {
 
   it('marks the judged column for gate-on: new', () => {
     const { policies, resources } = comparedPolicies()
-    const fresh = render(runReport({ sync: completedSync(), policies, resources, gateOn: 'new' }))
+    const fresh = render(
+      runReport({ syncs: [completedSync()], policies, resources, gateOn: 'new' })
+    )
     expect(fresh).toContain('Gate on **new** violations')
     expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')
     expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
@@ -156,7 +158,7 @@ describe('renderSummary: a failing gate', () => {
     const outcome = policyOutcome([
       policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })
     ])
-    const withUnknown = render(runReport({ policies: outcome, syncName: undefined }))
+    const withUnknown = render(runReport({ policies: outcome, syncNames: [] }))
     expect(withUnknown).toContain('| ❔ Other severities | 4 | — | — | counted in the total |')
     expect(withUnknown).toContain('| ❔ urgent | Quantum risk |')
     expectValidTables(withUnknown)

@@ -13,25 +13,25 @@ import {
 const GATE = { thresholds: DEFAULT_THRESHOLDS, gateOn: 'all' as const }
 
 function verdict(input: Partial<VerdictInput>) {
-  return decide({ cancelled: false, errors: [], ...input })
+  return decide({ cancelled: false, errors: [], syncs: [], ...input })
 }
 
 describe('decide', () => {
   it('passes when every stage passed, with the gate it judged', () => {
-    const decided = verdict({ sync: completedSync(), policies: passingPolicies(), gate: GATE })
+    const decided = verdict({ syncs: [completedSync()], policies: passingPolicies(), gate: GATE })
     expect(decided).toMatchObject({ result: 'pass', reasons: [] })
     expect(decided.gate?.verdict).toBe('pass')
   })
 
   it('passes a run left running (wait: false)', () => {
-    expect(verdict({ sync: notAwaitedSync() }).result).toBe('pass')
+    expect(verdict({ syncs: [notAwaitedSync()] }).result).toBe('pass')
   })
 
   it('fails on a cancelled workflow, a stage error, a failed run or gate, most fundamental first', () => {
     const decided = verdict({
       cancelled: true,
       errors: [{ stage: 'policies', message: 'HTTP 503' }],
-      sync: failedSync(),
+      syncs: [failedSync()],
       policies: failingPolicies(),
       gate: GATE
     })
@@ -46,11 +46,11 @@ describe('decide', () => {
 
   it('names a failed sync stage even when it gave no reason', () => {
     const sync = syncOutcome({ verdict: 'fail', run: undefined })
-    expect(verdict({ sync }).reasons).toEqual(['The sync stage failed.'])
+    expect(verdict({ syncs: sync ? [sync] : [] }).reasons).toEqual(['The sync stage failed.'])
     // The stage's error already says why.
     const errors = [{ stage: 'sync' as const, message: 'HTTP 503' }]
-    expect(verdict({ sync, errors }).reasons).toEqual(['Sync stage: HTTP 503'])
-    expect(verdict({ sync, cancelled: true }).reasons).toEqual([
+    expect(verdict({ syncs: sync ? [sync] : [], errors }).reasons).toEqual(['Sync stage: HTTP 503'])
+    expect(verdict({ syncs: sync ? [sync] : [], cancelled: true }).reasons).toEqual([
       'The workflow was cancelled before the action finished.'
     ])
   })

@@ -35,6 +35,7 @@ function gateOf(
   return decide({
     cancelled: false,
     errors: [],
+    syncs: [],
     policies: policyOutcome(policies),
     gate: { thresholds: DEFAULT_THRESHOLDS, gateOn, resources: settings }
   })

@@ -156,7 +156,7 @@ function runCandidates(report: RunReport): Candidate[] {
       )
     )
   }
-  const { sync } = report
+  const [sync] = report.syncs
   if (!sync) return found
   const title = sync.timedOut ? 'Sync run timed out' : 'Sync run failed'
   if (sync.verdict === 'fail') {

@@ -196,8 +196,8 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     platformVersion: text(safe.platformVersion),
     startedAt: safe.startedAt,
     finishedAt: text(safe.finishedAt),
-    syncName: text(safe.sync?.syncName ?? safe.syncName),
-    sync: safe.sync ? jsonSync(safe.sync) : null,
+    syncName: text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
+    sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
     policies:
       safe.policies && safe.verdict.gate
         ? jsonPolicies(safe.policies, safe.verdict.gate, safe)

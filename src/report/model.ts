@@ -32,11 +32,13 @@ export interface RunReport {
   startedAt: string
   /** When the report was made (the end of the run, or the moment a signal arrived). */
   finishedAt: string
-  sync?: SyncOutcome
+  /** Every run followed, in the order of `sync-name` (or the one external sync). */
+  syncs: SyncOutcome[]
   policies?: PolicyOutcome
   /** Why the policy stage was configured but not run (e.g. the sync run failed). */
   policiesSkipped?: string
-  syncName?: string
+  /** The syncs the workflow named (`sync-name`, or `external-sync`), known even when no run was. */
+  syncNames: string[]
   errors: ReportError[]
   /** The workflow was cancelled (SIGINT/SIGTERM) before the action finished. */
   cancelled: boolean

@@ -53,7 +53,8 @@ export function outputsOf(
 }
 
 function syncOutputs(report: RunReport): Outputs {
-  const run = report.sync?.run
+  const [sync] = report.syncs
+  const run = sync?.run
   return {
     'sync-run-id': token(run?.id),
     'sync-run-status': token(run?.status),
@@ -61,7 +62,7 @@ function syncOutputs(report: RunReport): Outputs {
     'sync-total-rows': numberOutput(run?.total_rows),
     'sync-errors': numberOutput(run?.errors),
     'sync-warnings': numberOutput(run?.warnings),
-    'sync-duration-seconds': numberOutput(report.sync?.durationSeconds)
+    'sync-duration-seconds': numberOutput(sync?.durationSeconds)
   }
 }
 

@@ -63,7 +63,7 @@ export interface CommentOptions {
  * and different names keep different markers.
  */
 export function commentMarker(report: RunReport, tag: string, redact: Redactor): string {
-  const gate = report.syncName ?? report.sync?.syncName ?? 'policies'
+  const gate = report.syncNames[0] ?? 'policies'
   return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`
 }
 
@@ -166,7 +166,7 @@ function composeMinimal(report: RunReport, context: ReportContext): Markdown {
 /** Which gate this is, when the marker alone would say it: the comment tag. */
 function renderGateLine(report: RunReport, tag: string): Markdown | undefined {
   if (tag.trim() === '') return undefined
-  const gate = report.syncName ?? report.sync?.syncName
+  const gate = report.syncNames[0]
   const parts = [
     ...(gate === undefined ? [markup`Policies-only gate`] : [markup`Sync ${codeSpan(gate, 100)}`]),
     markup`tag ${codeSpan(tag, 100)}`
@@ -176,7 +176,7 @@ function renderGateLine(report: RunReport, tag: string): Markdown | undefined {
 
 /** One line on the sync run, when there was one. */
 function renderSyncLine(report: RunReport): Markdown | undefined {
-  const { sync } = report
+  const [sync] = report.syncs
   const run = sync?.run
   if (!sync || !run) return undefined
   const figures: Markdown[] = []

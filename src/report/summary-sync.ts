@@ -25,8 +25,8 @@ import { renderMessages, NAME_LENGTH } from './summary-pieces.js'
 const TABLE_LIMIT = 10
 
 export function renderSyncSection(report: RunReport): Markdown | undefined {
-  const { sync } = report
-  const name = sync?.syncName ?? report.syncName
+  const [sync] = report.syncs
+  const name = sync?.syncName ?? report.syncNames[0]
   if (name === undefined) return undefined
   const heading = markup`### 🔄 Sync run of ${codeSpan(name)}`
   const run = sync?.run

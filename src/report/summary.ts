@@ -102,7 +102,8 @@ export function renderBanner(report: RunReport): Markdown {
 
 function passLine(report: RunReport): Markdown {
   const parts: Markdown[] = []
-  const { sync, policies } = report
+  const { policies } = report
+  const [sync] = report.syncs
   if (sync?.run && !sync.waited) {
     parts.push(
       markup`Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`

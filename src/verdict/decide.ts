@@ -28,7 +28,8 @@ export interface VerdictInput {
   cancelled: boolean
   /** Stages that threw: a Platform that could not be talked to, or bad inputs. */
   errors: readonly StageError[]
-  sync?: SyncOutcome
+  /** Every run followed (several for several `sync-name`s). */
+  syncs: readonly SyncOutcome[]
   policies?: PolicyOutcome
   /** The gate's settings; present when the policy stage is configured. */
   gate?: GateSettings
@@ -52,7 +53,7 @@ export interface Verdict {
 }
 
 export function decide(input: VerdictInput): Verdict {
-  const { sync, policies } = input
+  const { policies } = input
   const settings = input.gate?.resources
   const resources = policies && settings && judgeResources(policies.policies, settings)
   const gate = policies && input.gate ? judgeGate(policies, input.gate, resources) : undefined
@@ -60,13 +61,22 @@ export function decide(input: VerdictInput): Verdict {
   if (input.cancelled) reasons.push('The workflow was cancelled before the action finished.')
   for (const error of input.errors) reasons.push(`${stageLabel(error.stage)}: ${error.message}`)
   if (resources?.inputError) reasons.push(`${stageLabel('inputs')}: ${resources.inputError}`)
-  if (sync?.verdict === 'fail') {
+  for (const sync of input.syncs) {
+    if (sync.verdict !== 'fail') continue
     // A stage that threw, or was cut short by the cancellation, is already explained.
     const explained =
       sync.reasons.length > 0 ||
       input.errors.some((error) => error.stage === 'sync') ||
       input.cancelled
-    reasons.push(...(explained ? sync.reasons : ['The sync stage failed.']))
+    reasons.push(
+      ...(explained
+        ? sync.reasons
+        : [
+            input.syncs.length > 1
+              ? `The sync stage failed for "${sync.syncName}".`
+              : 'The sync stage failed.'
+          ])
+    )
   }
   if (gate?.verdict === 'fail') reasons.push(...gate.reasons)
   return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate, resources }
