@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6068);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9088);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29610,7 +29610,8 @@ function base64Forms(secret) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ createCoreLogger)
+/* harmony export */   Fe: () => (/* binding */ withPrefix),
+/* harmony export */   Gf: () => (/* binding */ createCoreLogger)
 /* harmony export */ });
 /* unused harmony export createMemoryLogger */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
@@ -29644,6 +29645,15 @@ function createMemoryLogger() {
         warning: (message) => lines.push(`warning: ${message}`),
         debug: (message) => lines.push(`debug: ${message}`),
         group: (title, body) => lines.push(`group: ${title}`, ...body)
+    };
+}
+/** Every line (and group title) prefixed, so the lines of syncs followed at once stay told apart. */
+function withPrefix(log, prefix) {
+    return {
+        info: (message) => log.info(`${prefix} ${message}`),
+        warning: (message) => log.warning(`${prefix} ${message}`),
+        debug: (message) => log.debug(`${prefix} ${message}`),
+        group: (title, lines) => log.group(`${prefix} ${title}`, lines)
     };
 }
 
@@ -29803,7 +29813,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 6068:
+/***/ 9088:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30097,6 +30107,8 @@ function envInputReader(env) {
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SAMPLES = 100;
+/** Syncs one step follows at once: each holds a live log stream and a poll loop. */
+const MAX_SYNCS = 50;
 const MAX_EXCEPTION_DAYS = 3650;
 /** Where the README says what to do about an empty key. */
 const EMPTY_API_KEY_MESSAGE = 'Input "api-key" is empty: the secret passed to it is not set or not available to this run. ' +
@@ -30118,32 +30130,44 @@ function parseInputs(read, env = process.env) {
     else if (!/^[\x21-\x7e]+$/.test(apiKey))
         problems.add('Input "api-key" holds a character an API key cannot have (a space, line break, control, zero-width or non-ASCII character): copy the key again, exactly.');
     const apiBaseUrl = problems.check(() => (0,platform_url/* parsePlatformUrl */.m)(input('platform-url')));
-    const sync = parseSyncConfig(input, problems);
+    const names = parseSyncNames(input, problems);
+    const settings = parseSyncSettings(input, names, problems);
+    const syncs = names.map((name) => ({ name, ...settings }));
+    const external = parseExternalSync(input, syncs.length, settings, problems);
     const evaluate = problems.check(() => (0,values/* boolean */.zM)(input, 'evaluate-policies', true));
     const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems);
     const report = parseReportConfig(input, env, problems);
-    if (!sync && evaluate === false) {
-        problems.add('Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.');
+    if (syncs.length === 0 && !external && evaluate === false) {
+        problems.add('Nothing to do: "sync-name" and "external-sync" are empty and "evaluate-policies" is false. Name a sync to run or follow, or enable the policy gate.');
     }
     problems.throwIfAny();
-    return { apiBaseUrl, apiKey, sync, policies: evaluate ? policies : undefined, report };
+    return { apiBaseUrl, apiKey, syncs, external, policies: evaluate ? policies : undefined, report };
 }
-/** No sync stage when the workflow names no sync (a policies-only gate); its inputs are checked anyway. */
-function parseSyncConfig(input, problems) {
-    const syncName = input('sync-name');
-    const syncRunId = input('sync-run-id');
-    if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
-        problems.add((0,values/* invalid */.Gq)('sync-name', syncName, 'letters, digits, "-" and "_" only (the sync\'s name, not its display name)').message);
+/** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
+function parseSyncNames(input, problems) {
+    const names = (0,values/* list */.p_)(input('sync-name'));
+    const badNames = names.filter((name) => !SYNC_NAME_PATTERN.test(name));
+    if (badNames.length > 0) {
+        problems.add((0,values/* invalid */.Gq)('sync-name', badNames.join(', '), 'sync names of letters, digits, "-" and "_" only (the sync\'s name, not its display name), one per line').message);
     }
-    if (syncRunId !== '' && syncName === '') {
-        problems.add('Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.');
+    if (names.length > MAX_SYNCS) {
+        problems.add((0,values/* invalid */.Gq)('sync-name', `${names.length} syncs`, `at most ${MAX_SYNCS} syncs in one step; split them over several steps or jobs`).message);
+    }
+    return names;
+}
+/** What every sync of the step shares; checked even when no sync is named. */
+function parseSyncSettings(input, names, problems) {
+    const syncRunId = input('sync-run-id');
+    if (syncRunId !== '' && names.length !== 1) {
+        problems.add(names.length === 0
+            ? 'Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.'
+            : `Input "sync-run-id" is a run of one sync, but "sync-name" lists ${names.length} (${names.join(', ')}). Name only that run's sync, or leave "sync-run-id" empty.`);
     }
     if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
         problems.add((0,values/* invalid */.Gq)('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab').message);
     }
     const c = (reader) => problems.check(reader);
-    const config = {
-        name: syncName,
+    return {
         runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
         ifRunning: c(() => (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
         wait: c(() => (0,values/* boolean */.zM)(input, 'wait', true)),
@@ -30153,7 +30177,28 @@ function parseSyncConfig(input, problems) {
         logs: c(() => (0,values/* choice */.Yq)(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure')),
         maxErrors: c(() => (0,values/* wholeNumber */.rD)(input, 'max-sync-errors', ''))
     };
-    return syncName === '' ? undefined : config;
+}
+/**
+ * `external-sync`: a sync the CLI ran. The action only follows it, so the inputs about starting,
+ * cancelling or judging a managed run's errors cannot apply to it.
+ */
+function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs }, problems) {
+    const id = input('external-sync');
+    if (id === '')
+        return undefined;
+    if (!UUID_PATTERN.test(id)) {
+        problems.add((0,values/* invalid */.Gq)('external-sync', id, "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID)").message);
+    }
+    if (syncCount > 0) {
+        problems.add('Inputs "external-sync" and "sync-name" cannot be used together: "external-sync" follows a sync the CloudQuery CLI ran, "sync-name" starts syncs the Platform runs. Use one step for each.');
+    }
+    if (input('wait') === 'false') {
+        problems.add('Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".');
+    }
+    if (input('max-sync-errors') !== '') {
+        problems.add('Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.');
+    }
+    return { id: id.toLowerCase(), timeoutMs, pollIntervalMs };
 }
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
 function parsePolicyConfig(input, given, problems) {
@@ -30249,6 +30294,28 @@ async function mapWithConcurrency(items, limit, fn) {
     const workers = Math.max(1, Math.min(Math.floor(limit), items.length));
     await Promise.all(Array.from({ length: workers }, worker));
     return results;
+}
+/** Runs the functions it is given with at most `limit` of them in flight, in the order given. */
+function createLimiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (fn) => {
+        // A finished call hands its slot straight to the next in line, so none can jump the queue.
+        if (running >= limit)
+            await new Promise((resolve) => waiting.push(resolve));
+        else
+            running++;
+        try {
+            return await fn();
+        }
+        finally {
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                running--;
+        }
+    };
 }
 
 // EXTERNAL MODULE: ./src/platform/limits.ts
@@ -31352,7 +31419,7 @@ function baselineWarnings(verdict, policies, settings) {
 
 
 function decide(input) {
-    const { sync, policies } = input;
+    const { policies } = input;
     const settings = input.gate?.resources;
     const resources = policies && settings && judgeResources(policies.policies, settings);
     const gate = policies && input.gate ? judgeGate(policies, input.gate, resources) : undefined;
@@ -31363,12 +31430,20 @@ function decide(input) {
         reasons.push(`${stageLabel(error.stage)}: ${error.message}`);
     if (resources?.inputError)
         reasons.push(`${stageLabel('inputs')}: ${resources.inputError}`);
-    if (sync?.verdict === 'fail') {
+    for (const sync of input.syncs) {
+        if (sync.verdict !== 'fail')
+            continue;
         // A stage that threw, or was cut short by the cancellation, is already explained.
         const explained = sync.reasons.length > 0 ||
             input.errors.some((error) => error.stage === 'sync') ||
             input.cancelled;
-        reasons.push(...(explained ? sync.reasons : ['The sync stage failed.']));
+        reasons.push(...(explained
+            ? sync.reasons
+            : [
+                input.syncs.length > 1
+                    ? `The sync stage failed for "${sync.syncName}".`
+                    : 'The sync stage failed.'
+            ]));
     }
     if (gate?.verdict === 'fail')
         reasons.push(...gate.reasons);
@@ -31844,7 +31919,7 @@ function runCandidates(report) {
     if (report.cancelled) {
         found.push(candidate('warning', RANK.cancelled, 'Workflow cancelled', 'The workflow was cancelled before the action finished; the job summary and the JSON report hold what was known at that moment.'));
     }
-    const { sync } = report;
+    const [sync] = report.syncs;
     if (!sync)
         return found;
     const title = sync.timedOut ? 'Sync run timed out' : 'Sync run failed';
@@ -32106,8 +32181,8 @@ function toJsonReport(report, redact) {
         platformVersion: json_values_text(safe.platformVersion),
         startedAt: safe.startedAt,
         finishedAt: json_values_text(safe.finishedAt),
-        syncName: json_values_text(safe.sync?.syncName ?? safe.syncName),
-        sync: safe.sync ? jsonSync(safe.sync) : null,
+        syncName: json_values_text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
+        sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
         policies: safe.policies && safe.verdict.gate
             ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
             : null,
@@ -32300,7 +32375,8 @@ function outputsOf(report, redact, reportFile = '') {
     });
 }
 function syncOutputs(report) {
-    const run = report.sync?.run;
+    const [sync] = report.syncs;
+    const run = sync?.run;
     return {
         'sync-run-id': token(run?.id),
         'sync-run-status': token(run?.status),
@@ -32308,7 +32384,7 @@ function syncOutputs(report) {
         'sync-total-rows': numberOutput(run?.total_rows),
         'sync-errors': numberOutput(run?.errors),
         'sync-warnings': numberOutput(run?.warnings),
-        'sync-duration-seconds': numberOutput(report.sync?.durationSeconds)
+        'sync-duration-seconds': numberOutput(sync?.durationSeconds)
     };
 }
 function policyOutputs(report) {
@@ -32354,8 +32430,8 @@ function token(value) {
 
 const TABLE_LIMIT = 10;
 function renderSyncSection(report) {
-    const { sync } = report;
-    const name = sync?.syncName ?? report.syncName;
+    const [sync] = report.syncs;
+    const name = sync?.syncName ?? report.syncNames[0];
     if (name === undefined)
         return undefined;
     const heading = markup `### 🔄 Sync run of ${codeSpan(name)}`;
@@ -32681,7 +32757,8 @@ function renderBanner(report) {
 }
 function passLine(report) {
     const parts = [];
-    const { sync, policies } = report;
+    const { policies } = report;
+    const [sync] = report.syncs;
     if (sync?.run && !sync.waited) {
         parts.push(markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`);
     }
@@ -32762,7 +32839,7 @@ const DETAIL_LEVELS = [
  * and different names keep different markers.
  */
 function commentMarker(report, tag, redact) {
-    const gate = report.syncName ?? report.sync?.syncName ?? 'policies';
+    const gate = report.syncNames[0] ?? 'policies';
     return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`;
 }
 function markerPart(text, redact) {
@@ -32828,7 +32905,7 @@ function composeMinimal(report, context) {
 function renderGateLine(report, tag) {
     if (tag.trim() === '')
         return undefined;
-    const gate = report.syncName ?? report.sync?.syncName;
+    const gate = report.syncNames[0];
     const parts = [
         ...(gate === undefined ? [markup `Policies-only gate`] : [markup `Sync ${codeSpan(gate, 100)}`]),
         markup `tag ${codeSpan(tag, 100)}`
@@ -32837,7 +32914,7 @@ function renderGateLine(report, tag) {
 }
 /** One line on the sync run, when there was one. */
 function renderSyncLine(report) {
-    const { sync } = report;
+    const [sync] = report.syncs;
     const run = sync?.run;
     if (!sync || !run)
         return undefined;
@@ -33490,6 +33567,7 @@ async function cancelStartedRun(client, tracker, log) {
 /** What is known before (or without) following the run to its end: the verdict waits for the run. */
 function outcomeSoFar(tracker) {
     return {
+        kind: 'managed',
         syncName: tracker.syncName,
         run: tracker.run,
         startedByAction: tracker.startedByAction,
@@ -33889,10 +33967,11 @@ async function failureLogs(config, { client, log }, run, stream) {
 
 
 const MAX_TABLES = 10;
-async function runSyncStage(config, deps, tracker) {
+/** `limitStarts` bounds the starts in flight when several syncs start at once. */
+async function runSyncStage(config, deps, tracker, limitStarts = (start) => start()) {
     const { client, log } = deps;
     const outcome = outcomeSoFar(tracker);
-    const resolved = await resolveRun(config, deps, tracker);
+    const resolved = await limitStarts(() => resolveRun(config, deps, tracker));
     if ('refusal' in resolved) {
         outcome.verdict = 'fail';
         outcome.reasons.push(resolved.refusal);
@@ -33928,12 +34007,54 @@ async function fetchTablesWithErrors(client, syncName, runId, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sync/all-syncs.ts
+// Several managed syncs in one step: each is started exactly once and followed to its end at the
+// same time as the others, with its own poll loop and live log stream. One sync failing, or its
+// requests failing, never stops the others: every run is followed and reported.
+
+
+
+
+/**
+ * Starts in flight at once: each start is a listing and a POST (and, when an answer is lost, a few
+ * more listings), so a step naming fifty syncs does not send a hundred requests in one burst.
+ */
+const CONCURRENT_STARTS = 4;
+/**
+ * Runs the stage of every sync at once; `onResult` hears of each as it ends, so that what is known
+ * survives a signal that arrives while others are still being followed.
+ */
+async function runAllSyncs(configs, deps, trackers, onResult) {
+    const limitStarts = createLimiter(CONCURRENT_STARTS);
+    const several = configs.length > 1;
+    await Promise.all(configs.map(async (config, index) => {
+        // Lines of syncs followed at once are told apart by their name; one sync's read as before.
+        const log = several ? (0,logger/* withPrefix */.Fe)(deps.log, `[${config.name}]`) : deps.log;
+        const result = await runSyncStage(config, { ...deps, log }, trackers[index], limitStarts).then((outcome) => ({ outcome }), (error) => ({ error }));
+        onResult(index, result);
+    }));
+}
+/** Cancels every run this action started and has not seen end; never one it attached to. */
+async function cancelStartedRuns(deps, trackers) {
+    return Promise.all(trackers.map(async (tracker) => !!(await cancelStartedRun(deps.client, tracker, deps.log))));
+}
+/** The moment the policies' data is fresh from: the latest completion among the runs. */
+function latestCompletion(outcomes) {
+    let latest;
+    for (const { completedAt } of outcomes) {
+        if (completedAt && (!latest || Date.parse(completedAt) > Date.parse(latest)))
+            latest = completedAt;
+    }
+    return latest;
+}
+
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's main step. It only wires the steps together — inputs → platform client → sync →
 // policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
+
 
 
 
@@ -33966,8 +34087,13 @@ async function run(env = process.env) {
     if (rawKey !== '')
         core.setSecret(rawKey);
     const redact = (0,log_safety/* createRedactor */.lY)([rawKey, rawKey.trim()]);
-    const log = (0,logger/* createCoreLogger */.G)(redact);
-    const findings = { startedAt: new Date().toISOString(), errors: [], cancelled: false };
+    const log = (0,logger/* createCoreLogger */.Gf)(redact);
+    const findings = {
+        startedAt: new Date().toISOString(),
+        errors: [],
+        cancelled: false,
+        syncs: []
+    };
     const context = reportContext(env);
     let config;
     try {
@@ -34004,16 +34130,17 @@ async function runStages(config, findings, wiring) {
     });
     const abort = new AbortController();
     const deps = { client, clock: poll/* systemClock */.ml, log, signal: abort.signal };
-    const tracker = new RunTracker(config.sync?.name ?? '', (known) => (0,post/* saveRunState */.iZ)(known));
+    // Each run's identity is saved as soon as it is known, so a killed process leaves it to the post step.
+    const trackers = config.syncs.map((sync) => new RunTracker(sync.name, () => (0,post/* saveRunState */.iZ)(trackers)));
     const removeSignalHandlers = onTermination(async (signal) => {
         log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
         abort.abort();
-        await cancelOnSignal(findings, deps, tracker, wiring);
+        await cancelOnSignal(findings, deps, trackers, wiring);
     });
     try {
         const resolved = await prepare(config, findings, deps, redact);
-        if (resolved && config.sync)
-            await syncStage(config, findings, deps, tracker, redact);
+        if (resolved)
+            await syncStage(config, findings, deps, trackers, redact);
         if (resolved && config.policies && !abort.signal.aborted)
             await policyStage(config, findings, deps, redact, resolved);
     }
@@ -34025,7 +34152,7 @@ async function runStages(config, findings, wiring) {
     if (abort.signal.aborted)
         return;
     removeSignalHandlers();
-    (0,post/* saveRunState */.iZ)(tracker, true);
+    (0,post/* saveRunState */.iZ)(trackers, true);
     const { verdict, problems } = await wiring.publish();
     if (verdict.result === 'fail') {
         const message = (0,log_safety/* stripControls */.$Y)(redact(failureMessage(verdict.reasons)));
@@ -34064,12 +34191,24 @@ async function prepare(config, findings, deps, redact) {
         return undefined;
     }
 }
-async function syncStage(config, findings, deps, tracker, redact) {
-    const sync = await stage(findings, 'sync', redact, () => runSyncStage(config.sync, deps, tracker));
-    // After a signal the handler owns findings.sync and may be publishing it at this moment: an
-    // outcome assigned now would make the JSON report and the summary disagree.
-    if (!deps.signal?.aborted)
-        findings.sync = sync ?? interruptedOutcome(tracker, config.sync.wait);
+async function syncStage(config, findings, deps, trackers, redact) {
+    const several = config.syncs.length > 1;
+    await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
+        // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
+        // outcome assigned now would make the JSON report and the summary disagree.
+        if (deps.signal?.aborted)
+            return;
+        if ('outcome' in result) {
+            findings.syncs[index] = result.outcome;
+            return;
+        }
+        const sync = config.syncs[index];
+        const error = stageError('sync', result.error, redact);
+        if (several)
+            error.message = `Sync "${sync.name}": ${error.message}`;
+        findings.errors.push(error);
+        findings.syncs[index] = interruptedOutcome(trackers[index], sync.wait);
+    });
 }
 async function policyStage(config, findings, deps, redact, resolved) {
     const reason = policySkipReason(config, findings);
@@ -34078,20 +34217,22 @@ async function policyStage(config, findings, deps, redact, resolved) {
         findings.policiesSkipped = reason;
         return;
     }
-    const runCompletedAt = findings.sync?.completedAt;
+    const runCompletedAt = latestCompletion(followedRuns(findings));
     findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt, resolved }));
 }
-/** Cancels the run this action started and publishes what is known, each within the deadline. */
-async function cancelOnSignal(findings, deps, tracker, wiring) {
+/** Cancels the runs this action started and publishes what is known, each within the deadline. */
+async function cancelOnSignal(findings, deps, trackers, wiring) {
     findings.cancelled = true;
-    await withTimeout(tracker.startSettled(), START_GRACE_MS);
-    const cancelled = await withTimeout(cancelStartedRun(deps.client, tracker, deps.log), CANCEL_DEADLINE_MS);
-    if (findings.sync === undefined && tracker.runId) {
-        findings.sync = {
+    await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS);
+    const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS);
+    trackers.forEach((tracker, index) => {
+        if (findings.syncs[index] !== undefined || !tracker.runId)
+            return;
+        findings.syncs[index] = {
             ...interruptedOutcome(tracker, true),
-            cancelledByAction: !!cancelled
+            cancelledByAction: !!cancelled?.[index]
         };
-    }
+    });
     await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
 }
 async function stage(findings, name, redact, body) {
@@ -34103,24 +34244,59 @@ async function stage(findings, name, redact, body) {
         return undefined;
     }
 }
-/** Policy results mean nothing for a run that failed or was not awaited. */
+/**
+ * Policy results mean something only once the data they are evaluated over is complete: every run
+ * has ended (none still running, timed out or left unawaited) and at least one of them finished
+ * with its data ingested. A failed sync among several does not hold back the others' results.
+ */
 function policySkipReason(config, findings) {
-    const { sync } = findings;
-    if (!config.sync)
+    const named = syncNames(config);
+    if (named.length === 0)
         return undefined;
-    if (findings.errors.length > 0 || !sync)
+    if (findings.errors.some((error) => error.stage !== 'sync'))
         return 'the sync stage did not finish';
+    const skips = named.map((_, index) => runSkip(config, findings, index));
+    if (named.length === 1)
+        return skips[0]?.reason;
+    const open = skips.findIndex((skip) => skip?.open);
+    if (open >= 0)
+        return `sync "${named[open]}" ${skips[open].reason}`;
+    if (skips.every((skip) => skip !== undefined))
+        return 'no sync run finished with its data ingested, so the policy results would not reflect any';
+    return undefined;
+}
+/** Why one run's data is not in the policy results; undefined when it is. */
+function runSkip(config, findings, index) {
+    const sync = findings.syncs[index];
+    const open = !!sync?.run && !isFinished(sync.run);
+    if (!sync || (findings.errors.length > 0 && config.syncs.length <= 1))
+        return { reason: 'the sync stage did not finish', open };
     // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
     if (sync.verdict === 'fail') {
         if (sync.waited)
-            return 'the sync run failed, so the policy results would not reflect it';
-        return config.sync.ifRunning === 'fail' && !sync.startedByAction
-            ? 'no run was started: the sync already had an active run and "if-running" is "fail"'
-            : 'the sync stage failed before its run finished';
+            return { reason: 'the sync run failed, so the policy results would not reflect it', open };
+        const refused = config.syncs[index]?.ifRunning === 'fail' && !sync.startedByAction;
+        return refused
+            ? {
+                reason: 'no run was started: the sync already had an active run and "if-running" is "fail"',
+                open: false
+            }
+            : { reason: 'the sync stage failed before its run finished', open };
     }
     if (!sync.waited)
-        return 'the run was not awaited (wait: false), so its data is not in the results yet';
+        return {
+            reason: 'the run was not awaited (wait: false), so its data is not in the results yet',
+            open: true
+        };
     return undefined;
+}
+function syncNames(config) {
+    if (config?.external)
+        return [config.external.id];
+    return config?.syncs.map((sync) => sync.name) ?? [];
+}
+function followedRuns(findings) {
+    return findings.syncs.filter((sync) => sync !== undefined);
 }
 async function publishFindings(findings, config, context, deps) {
     const report = buildReport(findings, config);
@@ -34128,22 +34304,23 @@ async function publishFindings(findings, config, context, deps) {
     return { verdict: report.verdict, problems };
 }
 function buildReport(findings, config) {
-    const { startedAt, errors, cancelled, sync, policies, policiesSkipped, platformVersion } = findings;
+    const { startedAt, errors, cancelled, policies, policiesSkipped, platformVersion } = findings;
+    const syncs = followedRuns(findings);
     const now = new Date();
     const gate = config?.policies && gateSettings(config.policies, now);
     return {
         schemaVersion: 1,
         actionVersion: version/* ACTION_VERSION */.Y,
-        verdict: decide({ cancelled, errors, sync, policies, gate }),
+        verdict: decide({ cancelled, errors, syncs, policies, gate }),
         softFail: config?.report.softFail ?? false,
         platformUrl: config?.apiBaseUrl,
         platformVersion,
         startedAt,
         finishedAt: now.toISOString(),
-        sync,
+        syncs,
         policies,
         policiesSkipped,
-        syncName: config?.sync?.name,
+        syncNames: syncNames(config),
         errors: [...errors],
         cancelled,
         thresholds: config?.policies?.thresholds,
@@ -34921,7 +35098,7 @@ const MAX_LIST_PAGES = 1_000;
 /* harmony export */   Hd: () => (/* binding */ isTerminal),
 /* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS)
 /* harmony export */ });
-/* unused harmony exports TERMINAL_RUN_STATUSES, ACTIVE_RUN_STATUSES */
+/* unused harmony exports TERMINAL_RUN_STATUSES, ACTIVE_RUN_STATUSES, EXTERNAL_SYNC_STATUSES */
 // Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
 // Only the fields the action reads are listed; the Platform may send more, and unknown enum
 // values (a status or severity added after this was written) must be tolerated, so enums are
@@ -34936,6 +35113,8 @@ function isTerminal(status) {
 function isActive(status) {
     return ACTIVE_RUN_STATUSES.includes(status);
 }
+/** `ExternalSync` status: the CLI reports `started`/`failed`; `finalizing` lasts until its data is ingested. */
+const EXTERNAL_SYNC_STATUSES = (/* unused pure expression or super */ null && (['started', 'finalizing', 'completed', 'failed']));
 const KNOWN_DOMAINS = [
     'finops',
     'security',
@@ -34974,26 +35153,24 @@ const KNOWN_DOMAINS = [
 
 
 const STATE = {
-    syncName: 'sync-name',
-    runId: 'sync-run-id',
-    startedByAction: 'started-by-action',
+    runs: 'sync-runs',
     finished: 'finished',
     isPost: 'is-post'
 };
-/** Records the run for the post step; `finished` once the main step has dealt with it. */
-function saveRunState(tracker, finished = false) {
-    if (!tracker.runId)
+/** Records the runs for the post step; `finished` once the main step has dealt with them. */
+function saveRunState(trackers, finished = false) {
+    const runs = trackers.flatMap(({ syncName, runId, startedByAction }) => runId ? [{ syncName, runId, startedByAction }] : []);
+    if (runs.length === 0)
         return;
     try {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.syncName, tracker.syncName);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.runId, tracker.runId);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.startedByAction, String(tracker.startedByAction));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.runs, JSON.stringify(runs));
         if (finished)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(STATE.finished, 'true');
     }
     catch (error) {
         // Like a summary that cannot be written: the rest of the step goes on.
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not save the run for the post step (GITHUB_STATE): ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}. If this job is cancelled, run ${tracker.runId} may have to be cancelled by hand.`);
+        const ids = runs.map((run) => run.runId).join(', ');
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not save the runs for the post step (GITHUB_STATE): ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}. If this job is cancelled, run ${ids} may have to be cancelled by hand.`);
     }
 }
 /** State saved by the main step is visible only to the post step, which tells the two apart. */
@@ -35009,24 +35186,45 @@ function markMainStep() {
     }
 }
 async function runPost() {
-    const runId = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.runId);
-    const syncName = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.syncName);
-    if (runId === '' ||
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.startedByAction) !== 'true' ||
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.finished) === 'true') {
+    const runs = savedRuns().filter((run) => run.startedByAction);
+    if (runs.length === 0 || _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.finished) === 'true') {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Post step: no run started by this action is left to clean up.');
         return;
     }
     const apiKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('api-key');
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
-    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .G)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__/* .createRedactor */ .lY)([apiKey]));
+    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .Gf)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__/* .createRedactor */ .lY)([apiKey]));
     const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_5__/* .PlatformClient */ .H({
         apiBaseUrl: (0,_inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .m)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,
         maxAttempts: 3
     });
+    try {
+        await Promise.all(runs.map((run) => cancelIfActive(client, run, log)));
+    }
+    finally {
+        client.dispose();
+    }
+}
+/** What the main step saved; nothing when it saved nothing or something unreadable. */
+function savedRuns() {
+    try {
+        const saved = JSON.parse(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(STATE.runs) || '[]');
+        return Array.isArray(saved) ? saved.filter(isSavedRun) : [];
+    }
+    catch {
+        return [];
+    }
+}
+function isSavedRun(value) {
+    const run = value;
+    return (typeof run?.syncName === 'string' &&
+        typeof run.runId === 'string' &&
+        typeof run.startedByAction === 'boolean');
+}
+async function cancelIfActive(client, { syncName, runId }, log) {
     try {
         const run = await client.getRun(syncName, runId);
         if ((0,_platform_types_js__WEBPACK_IMPORTED_MODULE_6__/* .isTerminal */ .Hd)(run.status)) {
@@ -35038,9 +35236,6 @@ async function runPost() {
     }
     catch (error) {
         log.warning(`Post step: could not cancel run ${runId}: ${(0,_lib_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`);
-    }
-    finally {
-        client.dispose();
     }
 }
 

@@ -17,9 +17,10 @@ import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
 import { publishReport } from './report/publish.js'
 import { stageLabel, type ReportContext, type ReportError, type RunReport } from './report/model.js'
+import { cancelStartedRuns, latestCompletion, runAllSyncs } from './sync/all-syncs.js'
 import type { SyncOutcome } from './sync/outcome.js'
-import { runSyncStage } from './sync/stage.js'
-import { cancelStartedRun, interruptedOutcome, RunTracker } from './sync/tracker.js'
+import { isFinished } from './sync/run-status.js'
+import { interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
   failureMessage,
@@ -44,7 +45,8 @@ interface Findings {
   startedAt: string
   errors: StageError[]
   cancelled: boolean
-  sync?: SyncOutcome
+  /** By the order the workflow named the syncs; a gap for a sync whose stage has not ended. */
+  syncs: (SyncOutcome | undefined)[]
   policies?: RunReport['policies']
   policiesSkipped?: string
   platformVersion?: string
@@ -56,7 +58,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (rawKey !== '') core.setSecret(rawKey)
   const redact = createRedactor([rawKey, rawKey.trim()])
   const log = createCoreLogger(redact)
-  const findings: Findings = { startedAt: new Date().toISOString(), errors: [], cancelled: false }
+  const findings: Findings = {
+    startedAt: new Date().toISOString(),
+    errors: [],
+    cancelled: false,
+    syncs: []
+  }
   const context = reportContext(env)
 
   let config: ActionConfig
@@ -109,15 +116,18 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   })
   const abort = new AbortController()
   const deps: StageDeps = { client, clock: systemClock, log, signal: abort.signal }
-  const tracker = new RunTracker(config.sync?.name ?? '', (known) => saveRunState(known))
+  // Each run's identity is saved as soon as it is known, so a killed process leaves it to the post step.
+  const trackers: RunTracker[] = config.syncs.map(
+    (sync) => new RunTracker(sync.name, () => saveRunState(trackers))
+  )
   const removeSignalHandlers = onTermination(async (signal) => {
     log.warning(`Received ${signal}: the workflow was cancelled or timed out.`)
     abort.abort()
-    await cancelOnSignal(findings, deps, tracker, wiring)
+    await cancelOnSignal(findings, deps, trackers, wiring)
   })
   try {
     const resolved = await prepare(config, findings, deps, redact)
-    if (resolved && config.sync) await syncStage(config, findings, deps, tracker, redact)
+    if (resolved) await syncStage(config, findings, deps, trackers, redact)
     if (resolved && config.policies && !abort.signal.aborted)
       await policyStage(config, findings, deps, redact, resolved)
   } finally {
@@ -126,7 +136,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   }
   if (abort.signal.aborted) return
   removeSignalHandlers()
-  saveRunState(tracker, true)
+  saveRunState(trackers, true)
   const { verdict, problems } = await wiring.publish()
   if (verdict.result === 'fail') {
     const message = stripControls(redact(failureMessage(verdict.reasons)))
@@ -180,15 +190,24 @@ async function syncStage(
   config: ActionConfig,
   findings: Findings,
   deps: StageDeps,
-  tracker: RunTracker,
+  trackers: RunTracker[],
   redact: Redactor
 ): Promise<void> {
-  const sync = await stage(findings, 'sync', redact, () =>
-    runSyncStage(config.sync!, deps, tracker)
-  )
-  // After a signal the handler owns findings.sync and may be publishing it at this moment: an
-  // outcome assigned now would make the JSON report and the summary disagree.
-  if (!deps.signal?.aborted) findings.sync = sync ?? interruptedOutcome(tracker, config.sync!.wait)
+  const several = config.syncs.length > 1
+  await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
+    // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
+    // outcome assigned now would make the JSON report and the summary disagree.
+    if (deps.signal?.aborted) return
+    if ('outcome' in result) {
+      findings.syncs[index] = result.outcome
+      return
+    }
+    const sync = config.syncs[index]
+    const error = stageError('sync', result.error, redact)
+    if (several) error.message = `Sync "${sync.name}": ${error.message}`
+    findings.errors.push(error)
+    findings.syncs[index] = interruptedOutcome(trackers[index], sync.wait)
+  })
 }
 
 async function policyStage(
@@ -204,31 +223,29 @@ async function policyStage(
     findings.policiesSkipped = reason
     return
   }
-  const runCompletedAt = findings.sync?.completedAt
+  const runCompletedAt = latestCompletion(followedRuns(findings))
   findings.policies = await stage(findings, 'policies', redact, () =>
     runPolicyStage(config.policies!, deps, { runCompletedAt, resolved })
   )
 }
 
-/** Cancels the run this action started and publishes what is known, each within the deadline. */
+/** Cancels the runs this action started and publishes what is known, each within the deadline. */
 async function cancelOnSignal(
   findings: Findings,
   deps: StageDeps,
-  tracker: RunTracker,
+  trackers: RunTracker[],
   wiring: Wiring
 ): Promise<void> {
   findings.cancelled = true
-  await withTimeout(tracker.startSettled(), START_GRACE_MS)
-  const cancelled = await withTimeout(
-    cancelStartedRun(deps.client, tracker, deps.log),
-    CANCEL_DEADLINE_MS
-  )
-  if (findings.sync === undefined && tracker.runId) {
-    findings.sync = {
+  await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS)
+  const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS)
+  trackers.forEach((tracker, index) => {
+    if (findings.syncs[index] !== undefined || !tracker.runId) return
+    findings.syncs[index] = {
       ...interruptedOutcome(tracker, true)!,
-      cancelledByAction: !!cancelled
+      cancelledByAction: !!cancelled?.[index]
     }
-  }
+  })
   await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
 }
 
@@ -246,21 +263,65 @@ async function stage<T>(
   }
 }
 
-/** Policy results mean nothing for a run that failed or was not awaited. */
+/**
+ * Policy results mean something only once the data they are evaluated over is complete: every run
+ * has ended (none still running, timed out or left unawaited) and at least one of them finished
+ * with its data ingested. A failed sync among several does not hold back the others' results.
+ */
 function policySkipReason(config: ActionConfig, findings: Findings): string | undefined {
-  const { sync } = findings
-  if (!config.sync) return undefined
-  if (findings.errors.length > 0 || !sync) return 'the sync stage did not finish'
+  const named = syncNames(config)
+  if (named.length === 0) return undefined
+  if (findings.errors.some((error) => error.stage !== 'sync'))
+    return 'the sync stage did not finish'
+  const skips = named.map((_, index) => runSkip(config, findings, index))
+  if (named.length === 1) return skips[0]?.reason
+  const open = skips.findIndex((skip) => skip?.open)
+  if (open >= 0) return `sync "${named[open]}" ${skips[open]!.reason}`
+  if (skips.every((skip) => skip !== undefined))
+    return 'no sync run finished with its data ingested, so the policy results would not reflect any'
+  return undefined
+}
+
+interface RunSkip {
+  reason: string
+  /** The run may still be writing data, so no result over it is complete yet. */
+  open: boolean
+}
+
+/** Why one run's data is not in the policy results; undefined when it is. */
+function runSkip(config: ActionConfig, findings: Findings, index: number): RunSkip | undefined {
+  const sync = findings.syncs[index]
+  const open = !!sync?.run && !isFinished(sync.run)
+  if (!sync || (findings.errors.length > 0 && config.syncs.length <= 1))
+    return { reason: 'the sync stage did not finish', open }
   // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
   if (sync.verdict === 'fail') {
-    if (sync.waited) return 'the sync run failed, so the policy results would not reflect it'
-    return config.sync.ifRunning === 'fail' && !sync.startedByAction
-      ? 'no run was started: the sync already had an active run and "if-running" is "fail"'
-      : 'the sync stage failed before its run finished'
+    if (sync.waited)
+      return { reason: 'the sync run failed, so the policy results would not reflect it', open }
+    const refused = config.syncs[index]?.ifRunning === 'fail' && !sync.startedByAction
+    return refused
+      ? {
+          reason:
+            'no run was started: the sync already had an active run and "if-running" is "fail"',
+          open: false
+        }
+      : { reason: 'the sync stage failed before its run finished', open }
   }
   if (!sync.waited)
-    return 'the run was not awaited (wait: false), so its data is not in the results yet'
+    return {
+      reason: 'the run was not awaited (wait: false), so its data is not in the results yet',
+      open: true
+    }
   return undefined
+}
+
+function syncNames(config: ActionConfig | undefined): string[] {
+  if (config?.external) return [config.external.id]
+  return config?.syncs.map((sync) => sync.name) ?? []
+}
+
+function followedRuns(findings: Findings): SyncOutcome[] {
+  return findings.syncs.filter((sync): sync is SyncOutcome => sync !== undefined)
 }
 
 async function publishFindings(
@@ -275,23 +336,23 @@ async function publishFindings(
 }
 
 function buildReport(findings: Findings, config?: ActionConfig): RunReport {
-  const { startedAt, errors, cancelled, sync, policies, policiesSkipped, platformVersion } =
-    findings
+  const { startedAt, errors, cancelled, policies, policiesSkipped, platformVersion } = findings
+  const syncs = followedRuns(findings)
   const now = new Date()
   const gate = config?.policies && gateSettings(config.policies, now)
   return {
     schemaVersion: 1,
     actionVersion: ACTION_VERSION,
-    verdict: decide({ cancelled, errors, syncs: sync ? [sync] : [], policies, gate }),
+    verdict: decide({ cancelled, errors, syncs, policies, gate }),
     softFail: config?.report.softFail ?? false,
     platformUrl: config?.apiBaseUrl,
     platformVersion,
     startedAt,
     finishedAt: now.toISOString(),
-    syncs: sync ? [sync] : [],
+    syncs,
     policies,
     policiesSkipped,
-    syncNames: config?.sync ? [config.sync.name] : [],
+    syncNames: syncNames(config),
     errors: [...errors],
     cancelled,
     thresholds: config?.policies?.thresholds,

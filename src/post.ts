@@ -4,7 +4,7 @@
 
 import * as core from '@actions/core'
 import { parsePlatformUrl } from './inputs/platform-url.js'
-import { createCoreLogger } from './lib/logger.js'
+import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor } from './lib/log-safety.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
@@ -12,25 +12,32 @@ import { isTerminal } from './platform/types.js'
 import type { RunTracker } from './sync/tracker.js'
 
 const STATE = {
-  syncName: 'sync-name',
-  runId: 'sync-run-id',
-  startedByAction: 'started-by-action',
+  runs: 'sync-runs',
   finished: 'finished',
   isPost: 'is-post'
 } as const
 
-/** Records the run for the post step; `finished` once the main step has dealt with it. */
-export function saveRunState(tracker: RunTracker, finished = false): void {
-  if (!tracker.runId) return
+/** A run the post step may have to cancel. */
+interface SavedRun {
+  syncName: string
+  runId: string
+  startedByAction: boolean
+}
+
+/** Records the runs for the post step; `finished` once the main step has dealt with them. */
+export function saveRunState(trackers: readonly RunTracker[], finished = false): void {
+  const runs: SavedRun[] = trackers.flatMap(({ syncName, runId, startedByAction }) =>
+    runId ? [{ syncName, runId, startedByAction }] : []
+  )
+  if (runs.length === 0) return
   try {
-    core.saveState(STATE.syncName, tracker.syncName)
-    core.saveState(STATE.runId, tracker.runId)
-    core.saveState(STATE.startedByAction, String(tracker.startedByAction))
+    core.saveState(STATE.runs, JSON.stringify(runs))
     if (finished) core.saveState(STATE.finished, 'true')
   } catch (error) {
     // Like a summary that cannot be written: the rest of the step goes on.
+    const ids = runs.map((run) => run.runId).join(', ')
     core.warning(
-      `Could not save the run for the post step (GITHUB_STATE): ${messageOf(error)}. If this job is cancelled, run ${tracker.runId} may have to be cancelled by hand.`
+      `Could not save the runs for the post step (GITHUB_STATE): ${messageOf(error)}. If this job is cancelled, run ${ids} may have to be cancelled by hand.`
     )
   }
 }
@@ -49,13 +56,8 @@ export function markMainStep(): void {
 }
 
 export async function runPost(): Promise<void> {
-  const runId = core.getState(STATE.runId)
-  const syncName = core.getState(STATE.syncName)
-  if (
-    runId === '' ||
-    core.getState(STATE.startedByAction) !== 'true' ||
-    core.getState(STATE.finished) === 'true'
-  ) {
+  const runs = savedRuns().filter((run) => run.startedByAction)
+  if (runs.length === 0 || core.getState(STATE.finished) === 'true') {
     core.info('Post step: no run started by this action is left to clean up.')
     return
   }
@@ -69,6 +71,37 @@ export async function runPost(): Promise<void> {
     maxAttempts: 3
   })
   try {
+    await Promise.all(runs.map((run) => cancelIfActive(client, run, log)))
+  } finally {
+    client.dispose()
+  }
+}
+
+/** What the main step saved; nothing when it saved nothing or something unreadable. */
+function savedRuns(): SavedRun[] {
+  try {
+    const saved: unknown = JSON.parse(core.getState(STATE.runs) || '[]')
+    return Array.isArray(saved) ? saved.filter(isSavedRun) : []
+  } catch {
+    return []
+  }
+}
+
+function isSavedRun(value: unknown): value is SavedRun {
+  const run = value as Partial<SavedRun> | null
+  return (
+    typeof run?.syncName === 'string' &&
+    typeof run.runId === 'string' &&
+    typeof run.startedByAction === 'boolean'
+  )
+}
+
+async function cancelIfActive(
+  client: PlatformClient,
+  { syncName, runId }: SavedRun,
+  log: Logger
+): Promise<void> {
+  try {
     const run = await client.getRun(syncName, runId)
     if (isTerminal(run.status)) {
       log.info(`Post step: run ${runId} of sync "${syncName}" already ended (${run.status}).`)
@@ -78,7 +111,5 @@ export async function runPost(): Promise<void> {
     log.info(`Post step: cancelled run ${runId} of sync "${syncName}", which this action started.`)
   } catch (error) {
     log.warning(`Post step: could not cancel run ${runId}: ${messageOf(error)}`)
-  } finally {
-    client.dispose()
   }
 }

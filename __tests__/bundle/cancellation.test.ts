@@ -60,9 +60,7 @@ function requestsSince(sim: Simulator, from = 0): string[] {
 function postState(runId: string, startedByAction: boolean, finished = false) {
   return {
     'is-post': 'true',
-    'sync-name': 'aws-prod',
-    'sync-run-id': runId,
-    'started-by-action': String(startedByAction),
+    'sync-runs': JSON.stringify([{ syncName: 'aws-prod', runId, startedByAction }]),
     ...(finished ? { finished: 'true' } : {})
   }
 }

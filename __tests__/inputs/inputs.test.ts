@@ -30,17 +30,20 @@ describe('parseInputs', () => {
   it('applies the documented defaults', () => {
     const config = parseInputs(reader({}), { RUNNER_TEMP: '/runner/temp' })
     expect(config.apiBaseUrl).toBe('https://cloudquery.example.com/api')
-    expect(config.sync).toEqual({
-      name: 'aws-prod',
-      runId: undefined,
-      ifRunning: 'attach',
-      wait: true,
-      timeoutMs: 3_600_000,
-      pollIntervalMs: 15_000,
-      cancelOnTimeout: true,
-      logs: 'on-failure',
-      maxErrors: undefined
-    })
+    expect(config.external).toBeUndefined()
+    expect(config.syncs).toEqual([
+      {
+        name: 'aws-prod',
+        runId: undefined,
+        ifRunning: 'attach',
+        wait: true,
+        timeoutMs: 3_600_000,
+        pollIntervalMs: 15_000,
+        cancelOnTimeout: true,
+        logs: 'on-failure',
+        maxErrors: undefined
+      }
+    ])
     expect(config.policies).toMatchObject({
       groups: [],
       policies: [],
@@ -84,8 +87,32 @@ describe('parseInputs', () => {
 
   it('runs the policy stage alone when no sync is named', () => {
     const config = parseInputs(reader({ 'sync-name': '' }), {})
-    expect(config.sync).toBeUndefined()
+    expect(config.syncs).toEqual([])
+    expect(config.external).toBeUndefined()
     expect(config.policies).toBeDefined()
+  })
+
+  it('reads several syncs, one per line or comma-separated, each with the shared settings', () => {
+    const config = parseInputs(
+      reader({ 'sync-name': 'aws-prod\ngcp-prod, azure_dev\naws-prod', timeout: '90m' }),
+      {}
+    )
+    expect(config.syncs.map((sync) => sync.name)).toEqual(['aws-prod', 'gcp-prod', 'azure_dev'])
+    expect(config.syncs.every((sync) => sync.timeoutMs === 5_400_000)).toBe(true)
+  })
+
+  it('reads an external sync, with the timeout and poll interval of the syncs', () => {
+    const id = '4C3EA5CD-7F3D-4DFD-8EA8-C0B29EADAC69'
+    const config = parseInputs(
+      reader({ 'sync-name': '', 'external-sync': id, timeout: '2h', 'poll-interval': '30s' }),
+      {}
+    )
+    expect(config.syncs).toEqual([])
+    expect(config.external).toEqual({
+      id: id.toLowerCase(),
+      timeoutMs: 7_200_000,
+      pollIntervalMs: 30_000
+    })
   })
 
   it('reads lists, severities and domains', () => {
@@ -111,6 +138,32 @@ describe('parseInputs', () => {
     [{ 'platform-url': 'ftp://x.example.com' }, /"platform-url".*http:\/\/ or https:\/\//],
     [{ 'api-key': '' }, /"api-key" is empty/],
     [{ 'sync-name': 'aws prod' }, /"sync-name" is "aws prod".*letters, digits/],
+    [{ 'sync-name': 'aws-prod\ngcp prod\nx.y' }, /"sync-name" is "gcp prod, x.y".*one per line/],
+    [
+      { 'sync-name': Array.from({ length: 51 }, (_, i) => `sync-${i}`).join('\n') },
+      /"sync-name" is "51 syncs".*at most 50/
+    ],
+    [
+      { 'sync-name': 'aws-prod\ngcp-prod', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },
+      /"sync-run-id" is a run of one sync, but "sync-name" lists 2 \(aws-prod, gcp-prod\)/
+    ],
+    [{ 'sync-name': '', 'external-sync': 'run-42' }, /"external-sync" is "run-42".*invocation id/],
+    [
+      { 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69' },
+      /"external-sync" and "sync-name" cannot be used together/
+    ],
+    [
+      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69', wait: 'false' },
+      /"wait" is "false", but "external-sync" only follows/
+    ],
+    [
+      {
+        'sync-name': '',
+        'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69',
+        'max-sync-errors': '0'
+      },
+      /"max-sync-errors" cannot be used with "external-sync"/
+    ],
     [{ 'sync-run-id': 'abc' }, /"sync-run-id" is "abc".*UUID/],
     [
       { 'sync-name': '', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },

@@ -105,8 +105,13 @@ export interface ActionConfig {
   /** Base of the API, always ending in `/api` and without a trailing slash. */
   apiBaseUrl: string
   apiKey: string
-  /** No sync stage when the workflow names no sync (a policies-only gate). */
-  sync?: SyncConfig
+  /**
+   * The managed syncs to run, in the order `sync-name` lists them; empty when the workflow names
+   * none (an external sync, or a policies-only gate).
+   */
+  syncs: SyncConfig[]
+  /** `external-sync`: a CLI-run sync to follow instead of managed ones. */
+  external?: ExternalSyncConfig
   /** No policy stage when `evaluate-policies` is false. */
   policies?: PolicyConfig
   report: ReportConfig

@@ -7,6 +7,7 @@ import {
   type GateOn,
   type ActionConfig,
   type PolicyConfig,
+  type ExternalSyncConfig,
   type ReportConfig,
   type SyncConfig
 } from './config.js'
@@ -40,6 +41,8 @@ export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const MAX_SAMPLES = 100
+/** Syncs one step follows at once: each holds a live log stream and a poll loop. */
+const MAX_SYNCS = 50
 const MAX_EXCEPTION_DAYS = 3650
 
 /** Where the README says what to do about an empty key. */
@@ -65,35 +68,59 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       'Input "api-key" holds a character an API key cannot have (a space, line break, control, zero-width or non-ASCII character): copy the key again, exactly.'
     )
   const apiBaseUrl = problems.check(() => parsePlatformUrl(input('platform-url')))
-  const sync = parseSyncConfig(input, problems)
+  const names = parseSyncNames(input, problems)
+  const settings = parseSyncSettings(input, names, problems)
+  const syncs = names.map((name) => ({ name, ...settings }))
+  const external = parseExternalSync(input, syncs.length, settings, problems)
   const evaluate = problems.check(() => boolean(input, 'evaluate-policies', true))
   const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems)
   const report = parseReportConfig(input, env, problems)
-  if (!sync && evaluate === false) {
+  if (syncs.length === 0 && !external && evaluate === false) {
     problems.add(
-      'Nothing to do: "sync-name" is empty and "evaluate-policies" is false. Name a sync to run, or enable the policy gate.'
+      'Nothing to do: "sync-name" and "external-sync" are empty and "evaluate-policies" is false. Name a sync to run or follow, or enable the policy gate.'
     )
   }
   problems.throwIfAny()
-  return { apiBaseUrl, apiKey, sync, policies: evaluate ? policies : undefined, report }
+  return { apiBaseUrl, apiKey, syncs, external, policies: evaluate ? policies : undefined, report }
 }
 
-/** No sync stage when the workflow names no sync (a policies-only gate); its inputs are checked anyway. */
-function parseSyncConfig(input: Read, problems: Problems): SyncConfig | undefined {
-  const syncName = input('sync-name')
-  const syncRunId = input('sync-run-id')
-  if (syncName !== '' && !SYNC_NAME_PATTERN.test(syncName)) {
+/** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
+function parseSyncNames(input: Read, problems: Problems): string[] {
+  const names = list(input('sync-name'))
+  const badNames = names.filter((name) => !SYNC_NAME_PATTERN.test(name))
+  if (badNames.length > 0) {
     problems.add(
       invalid(
         'sync-name',
-        syncName,
-        'letters, digits, "-" and "_" only (the sync\'s name, not its display name)'
+        badNames.join(', '),
+        'sync names of letters, digits, "-" and "_" only (the sync\'s name, not its display name), one per line'
       ).message
     )
   }
-  if (syncRunId !== '' && syncName === '') {
+  if (names.length > MAX_SYNCS) {
     problems.add(
-      'Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.'
+      invalid(
+        'sync-name',
+        `${names.length} syncs`,
+        `at most ${MAX_SYNCS} syncs in one step; split them over several steps or jobs`
+      ).message
+    )
+  }
+  return names
+}
+
+/** What every sync of the step shares; checked even when no sync is named. */
+function parseSyncSettings(
+  input: Read,
+  names: string[],
+  problems: Problems
+): Omit<SyncConfig, 'name'> {
+  const syncRunId = input('sync-run-id')
+  if (syncRunId !== '' && names.length !== 1) {
+    problems.add(
+      names.length === 0
+        ? 'Input "sync-run-id" needs "sync-name": the run belongs to a sync, and the API addresses it by both.'
+        : `Input "sync-run-id" is a run of one sync, but "sync-name" lists ${names.length} (${names.join(', ')}). Name only that run's sync, or leave "sync-run-id" empty.`
     )
   }
   if (syncRunId !== '' && !UUID_PATTERN.test(syncRunId)) {
@@ -106,8 +133,7 @@ function parseSyncConfig(input: Read, problems: Problems): SyncConfig | undefine
     )
   }
   const c = <T>(reader: () => T): T => problems.check(reader)
-  const config: SyncConfig = {
-    name: syncName,
+  return {
     runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
     ifRunning: c(() => choice(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
     wait: c(() => boolean(input, 'wait', true)),
@@ -117,7 +143,45 @@ function parseSyncConfig(input: Read, problems: Problems): SyncConfig | undefine
     logs: c(() => choice(input, 'sync-logs', ['on-failure', 'always', 'never'], 'on-failure')),
     maxErrors: c(() => wholeNumber(input, 'max-sync-errors', ''))
   }
-  return syncName === '' ? undefined : config
+}
+
+/**
+ * `external-sync`: a sync the CLI ran. The action only follows it, so the inputs about starting,
+ * cancelling or judging a managed run's errors cannot apply to it.
+ */
+function parseExternalSync(
+  input: Read,
+  syncCount: number,
+  { timeoutMs, pollIntervalMs }: Omit<SyncConfig, 'name'>,
+  problems: Problems
+): ExternalSyncConfig | undefined {
+  const id = input('external-sync')
+  if (id === '') return undefined
+  if (!UUID_PATTERN.test(id)) {
+    problems.add(
+      invalid(
+        'external-sync',
+        id,
+        "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID)"
+      ).message
+    )
+  }
+  if (syncCount > 0) {
+    problems.add(
+      'Inputs "external-sync" and "sync-name" cannot be used together: "external-sync" follows a sync the CloudQuery CLI ran, "sync-name" starts syncs the Platform runs. Use one step for each.'
+    )
+  }
+  if (input('wait') === 'false') {
+    problems.add(
+      'Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".'
+    )
+  }
+  if (input('max-sync-errors') !== '') {
+    problems.add(
+      'Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.'
+    )
+  }
+  return { id: id.toLowerCase(), timeoutMs, pollIntervalMs }
 }
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */

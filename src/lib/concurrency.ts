@@ -28,3 +28,21 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(Array.from({ length: workers }, worker))
   return results
 }
+
+/** Runs the functions it is given with at most `limit` of them in flight, in the order given. */
+export function createLimiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    // A finished call hands its slot straight to the next in line, so none can jump the queue.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    else running++
+    try {
+      return await fn()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
+}

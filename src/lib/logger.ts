@@ -39,3 +39,13 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
     group: (title, body) => lines.push(`group: ${title}`, ...body)
   }
 }
+
+/** Every line (and group title) prefixed, so the lines of syncs followed at once stay told apart. */
+export function withPrefix(log: Logger, prefix: string): Logger {
+  return {
+    info: (message) => log.info(`${prefix} ${message}`),
+    warning: (message) => log.warning(`${prefix} ${message}`),
+    debug: (message) => log.debug(`${prefix} ${message}`),
+    group: (title, lines) => log.group(`${prefix} ${title}`, lines)
+  }
+}

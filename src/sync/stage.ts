@@ -16,14 +16,16 @@ import { waitForRun } from './wait.js'
 
 const MAX_TABLES = 10
 
+/** `limitStarts` bounds the starts in flight when several syncs start at once. */
 export async function runSyncStage(
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker
+  tracker: RunTracker,
+  limitStarts: <T>(start: () => Promise<T>) => Promise<T> = (start) => start()
 ): Promise<SyncOutcome> {
   const { client, log } = deps
   const outcome = outcomeSoFar(tracker)
-  const resolved = await resolveRun(config, deps, tracker)
+  const resolved = await limitStarts(() => resolveRun(config, deps, tracker))
   if ('refusal' in resolved) {
     outcome.verdict = 'fail'
     outcome.reasons.push(resolved.refusal)

@@ -1,0 +1,70 @@
+// Several managed syncs in one step: each is started exactly once and followed to its end at the
+// same time as the others, with its own poll loop and live log stream. One sync failing, or its
+// requests failing, never stops the others: every run is followed and reported.
+
+import type { SyncConfig } from '../inputs/config.js'
+import { createLimiter } from '../lib/concurrency.js'
+import { withPrefix } from '../lib/logger.js'
+import type { StageDeps } from '../platform/deps.js'
+import type { SyncOutcome } from './outcome.js'
+import { runSyncStage } from './stage.js'
+import { cancelStartedRun, type RunTracker } from './tracker.js'
+
+/**
+ * Starts in flight at once: each start is a listing and a POST (and, when an answer is lost, a few
+ * more listings), so a step naming fifty syncs does not send a hundred requests in one burst.
+ */
+const CONCURRENT_STARTS = 4
+
+/** What became of one sync: its outcome, or what its stage threw (a Platform it could not talk to). */
+export type SyncResult = { outcome: SyncOutcome } | { error: unknown }
+
+/**
+ * Runs the stage of every sync at once; `onResult` hears of each as it ends, so that what is known
+ * survives a signal that arrives while others are still being followed.
+ */
+export async function runAllSyncs(
+  configs: readonly SyncConfig[],
+  deps: StageDeps,
+  trackers: readonly RunTracker[],
+  onResult: (index: number, result: SyncResult) => void
+): Promise<void> {
+  const limitStarts = createLimiter(CONCURRENT_STARTS)
+  const several = configs.length > 1
+  await Promise.all(
+    configs.map(async (config, index) => {
+      // Lines of syncs followed at once are told apart by their name; one sync's read as before.
+      const log = several ? withPrefix(deps.log, `[${config.name}]`) : deps.log
+      const result = await runSyncStage(
+        config,
+        { ...deps, log },
+        trackers[index],
+        limitStarts
+      ).then(
+        (outcome) => ({ outcome }),
+        (error: unknown) => ({ error })
+      )
+      onResult(index, result)
+    })
+  )
+}
+
+/** Cancels every run this action started and has not seen end; never one it attached to. */
+export async function cancelStartedRuns(
+  deps: StageDeps,
+  trackers: readonly RunTracker[]
+): Promise<boolean[]> {
+  return Promise.all(
+    trackers.map(async (tracker) => !!(await cancelStartedRun(deps.client, tracker, deps.log)))
+  )
+}
+
+/** The moment the policies' data is fresh from: the latest completion among the runs. */
+export function latestCompletion(outcomes: readonly SyncOutcome[]): string | undefined {
+  let latest: string | undefined
+  for (const { completedAt } of outcomes) {
+    if (completedAt && (!latest || Date.parse(completedAt) > Date.parse(latest)))
+      latest = completedAt
+  }
+  return latest
+}
