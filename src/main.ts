@@ -19,7 +19,7 @@ import { publishReport } from './report/publish.js'
 import { stageLabel, type ReportContext, type ReportError, type RunReport } from './report/model.js'
 import { cancelStartedRuns, latestCompletion, runAllSyncs } from './sync/all-syncs.js'
 import type { SyncOutcome } from './sync/outcome.js'
-import { isFinished } from './sync/run-status.js'
+import { whyPolicyDataIsIncomplete } from './sync/completeness.js'
 import { interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
@@ -217,7 +217,13 @@ async function policyStage(
   redact: Redactor,
   resolved: ResolvedSelection
 ): Promise<void> {
-  const reason = policySkipReason(config, findings)
+  const reason = whyPolicyDataIsIncomplete({
+    names: syncNames(config),
+    ifRunning: config.syncs[0]?.ifRunning,
+    outcomes: findings.syncs,
+    otherStageFailed: findings.errors.some((error) => error.stage !== 'sync'),
+    syncStageThrew: findings.errors.some((error) => error.stage === 'sync')
+  })
   if (reason) {
     deps.log.info(`Policy stage skipped: ${reason}.`)
     findings.policiesSkipped = reason
@@ -261,58 +267,6 @@ async function stage<T>(
     findings.errors.push(stageError(name, error, redact))
     return undefined
   }
-}
-
-/**
- * Policy results mean something only once the data they are evaluated over is complete: every run
- * has ended (none still running, timed out or left unawaited) and at least one of them finished
- * with its data ingested. A failed sync among several does not hold back the others' results.
- */
-function policySkipReason(config: ActionConfig, findings: Findings): string | undefined {
-  const named = syncNames(config)
-  if (named.length === 0) return undefined
-  if (findings.errors.some((error) => error.stage !== 'sync'))
-    return 'the sync stage did not finish'
-  const skips = named.map((_, index) => runSkip(config, findings, index))
-  if (named.length === 1) return skips[0]?.reason
-  const open = skips.findIndex((skip) => skip?.open)
-  if (open >= 0) return `sync "${named[open]}" ${skips[open]!.reason}`
-  if (skips.every((skip) => skip !== undefined))
-    return 'no sync run finished with its data ingested, so the policy results would not reflect any'
-  return undefined
-}
-
-interface RunSkip {
-  reason: string
-  /** The run may still be writing data, so no result over it is complete yet. */
-  open: boolean
-}
-
-/** Why one run's data is not in the policy results; undefined when it is. */
-function runSkip(config: ActionConfig, findings: Findings, index: number): RunSkip | undefined {
-  const sync = findings.syncs[index]
-  const open = !!sync?.run && !isFinished(sync.run)
-  if (!sync || (findings.errors.length > 0 && config.syncs.length <= 1))
-    return { reason: 'the sync stage did not finish', open }
-  // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
-  if (sync.verdict === 'fail') {
-    if (sync.waited)
-      return { reason: 'the sync run failed, so the policy results would not reflect it', open }
-    const refused = config.syncs[index]?.ifRunning === 'fail' && !sync.startedByAction
-    return refused
-      ? {
-          reason:
-            'no run was started: the sync already had an active run and "if-running" is "fail"',
-          open: false
-        }
-      : { reason: 'the sync stage failed before its run finished', open }
-  }
-  if (!sync.waited)
-    return {
-      reason: 'the run was not awaited (wait: false), so its data is not in the results yet',
-      open: true
-    }
-  return undefined
 }
 
 function syncNames(config: ActionConfig | undefined): string[] {
