@@ -3,7 +3,7 @@
 
 import type { SyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
-import { pollUntil, settleWithin, Waker, type PollResult } from '../lib/poll.js'
+import { pollUntil, readBefore, settleWithin, Waker, type PollResult } from '../lib/poll.js'
 import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
@@ -90,21 +90,17 @@ function waitingLine(config: SyncConfig, run: SyncRun, expectedMs: number | unde
 }
 
 /**
- * The run's status, or its last known one when `deadline` comes first (a silent or trickling
- * Platform) or a request fails after it: `timeout` is kept, and the timeout path can still cancel.
+ * The run's status, or its last known one when `deadline` comes first or a request fails after
+ * it: `timeout` is kept, and the timeout path can still cancel.
  */
-async function statusWithin(
+function statusWithin(
   { client, clock }: StageDeps,
   syncName: string,
   tracker: RunTracker,
   deadline: number
 ): Promise<SyncRunDetails> {
-  const reading = client.getRun(syncName, tracker.runId!).catch((error: unknown) => {
-    if (clock.now() < deadline) throw error
-    return undefined
-  })
-  const value = await settleWithin(reading, deadline - clock.now(), clock)
-  return value ?? (tracker.run as SyncRunDetails)
+  const last = tracker.run as SyncRunDetails
+  return readBefore(() => client.getRun(syncName, tracker.runId!), last, deadline, clock)
 }
 
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
