@@ -111,7 +111,7 @@ export function existsAt(sync: SimExternalSync, t: number): boolean {
   return t >= sync.createdAt
 }
 
-export function externalStatusAt(sync: SimExternalSync, t: number): string {
+function externalStatusAt(sync: SimExternalSync, t: number): string {
   return sync.phases.find((p) => t < p.to)?.status ?? sync.finalStatus
 }
 

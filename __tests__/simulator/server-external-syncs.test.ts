@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { EXTERNAL_INVOCATION_ID, preset } from '../../simulator/presets.js'
 import type { Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import { client, simulatorOnClock } from './client.js'
@@ -132,5 +133,21 @@ describe('external syncs over HTTP', () => {
     expect((await api('GET', LIST, { apiKey: 'wrong' })).status).toBe(503)
     expect((await api('GET', LIST, { apiKey: 'wrong' })).status).toBe(401)
     expect(sim?.requestsTo('GET', LIST).map((r) => r.fault)).toEqual(['503', undefined])
+  })
+
+  it('serves the external-sync preset: a CLI run that appears, finalizes and completes', async () => {
+    const { clock, api } = await start(preset('external-sync'))
+    const find = async () =>
+      (await api('GET', LIST)).body.items.find(
+        (i: { invocation_id: string }) => i.invocation_id === EXTERNAL_INVOCATION_ID
+      )
+    expect(await find()).toBeUndefined()
+    const seen: string[] = []
+    for (let t = 0; t < 14_000; t += 500) {
+      await clock.advance(500)
+      const status = (await find())?.status
+      if (status && seen.at(-1) !== status) seen.push(status)
+    }
+    expect(seen).toEqual(['started', 'finalizing', 'completed'])
   })
 })

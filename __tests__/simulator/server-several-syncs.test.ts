@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { preset } from '../../simulator/presets.js'
 import type { Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import { client, FAST_RUN, simulatorOnClock } from './client.js'
@@ -88,5 +89,23 @@ describe('several managed syncs', () => {
     expect(second!.evaluatedAt).toBeGreaterThan(first!.evaluatedAt!)
     expect(await runAt()).toBe(new Date(second!.evaluatedAt!).toISOString())
     expect(sim.events.filter((e) => e.type === 'policies-evaluated')).toHaveLength(2)
+  })
+
+  it('serves the several-syncs preset: three syncs, gcp-prod failing', async () => {
+    const { clock, api } = await start(preset('several-syncs'))
+    const ids: Record<string, string> = {}
+    for (const name of ['aws-prod', 'aws-dev', 'gcp-prod']) {
+      ids[name] = (await api('POST', `/syncs/${name}/runs`)).body.id
+    }
+    await clock.advance(20_000)
+    const statuses: Record<string, string> = {}
+    for (const [name, id] of Object.entries(ids)) {
+      statuses[name] = (await api('GET', `/syncs/${name}/runs/${id}`)).body.status
+    }
+    expect(statuses).toEqual({
+      'aws-prod': 'completed',
+      'aws-dev': 'completed',
+      'gcp-prod': 'failed'
+    })
   })
 })

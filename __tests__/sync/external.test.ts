@@ -3,6 +3,7 @@ import type { ExternalSyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { PlatformError } from '../../src/platform/client.js'
 import { followExternalSync } from '../../src/sync/external.js'
+import { FIND_TIMEOUT_MS } from '../../src/sync/external-find.js'
 import type { SyncOutcome } from '../../src/sync/outcome.js'
 import type { ExternalSyncSpec } from '../../simulator/external-syncs.js'
 import type { Scenario } from '../../simulator/scenario.js'
@@ -122,7 +123,7 @@ describe('following an external sync against the simulator', () => {
   it('fails clearly, without throwing, when it never appears', async () => {
     const { outcome, log } = await follow({ appearAfterMs: null })
     expect(outcome.verdict).toBe('fail')
-    expect(outcome.waitedMs).toBe(300_000)
+    expect(outcome.waitedMs).toBe(FIND_TIMEOUT_MS)
     expect(outcome.reasons).toEqual([
       `External sync ${INVOCATION} was not found on the Platform after looking for 5m: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${INVOCATION}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`
     ])

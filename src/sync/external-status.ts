@@ -34,7 +34,7 @@ export function externalProgress(sync: ExternalSync, subject: string): ProgressS
 }
 
 /** `12,480 rows`, or what was sent instead of a count. */
-export function rowsText(rows: unknown): string {
+function rowsText(rows: unknown): string {
   if (!isCount(rows)) return `${describeValue(rows)} rows (not a count)`
   return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`
 }
