@@ -250,7 +250,7 @@ export interface ResolvedScenario {
   /** Hostile: fields (by policy name) put over a policy's view, e.g. `violation_count: "07"`. */
   policyExtraFields: Record<string, Record<string, unknown>>
   externalSyncs: ExternalSyncSpec[]
-  /** Completed external syncs of other invocations generated at start. */
+  /** Completed external syncs of other invocations generated at start (default 3). */
   olderExternalSyncs: number
 }
 
@@ -270,7 +270,7 @@ export interface Scenario {
   syncs?: (string | SyncSpec)[]
   run?: Partial<RunSpec>
   syncRuns?: Record<string, Partial<RunSpec>>
-  /** Several for several syncs, each with a run underway at start. */
+  /** An array: several syncs, each with a run underway at start. */
   activeRun?: ActiveRunSpec | ActiveRunSpec[] | null
   /** A number generates that many completed runs per sync. */
   previousRuns?: number | PreviousRunSpec[]
@@ -288,7 +288,6 @@ export interface Scenario {
   policyPaging?: PolicyPaging
   policyExtraFields?: Record<string, Record<string, unknown>>
   externalSyncs?: ExternalSyncSpec[]
-  /** Default 3. */
   olderExternalSyncs?: number
 }
 

@@ -213,4 +213,37 @@ describe('following an external sync against the simulator', () => {
     )
     await expect(down).rejects.toBeInstanceOf(PlatformError)
   })
+
+  it('reads counts as untrusted: a count that is not one is said so', async () => {
+    const { outcome, log } = await follow({ finalStatus: 'failed', extraFields: { rows: 'lots' } })
+    expect(outcome.reasons[0]).toMatch('failed after "lots" rows (not a count);')
+    expect(
+      log.some((l) => l.includes('still started; "lots" rows (not a count) in 3 tables'))
+    ).toBe(true)
+  })
+
+  it('ends on time with the last status seen when the Platform stops answering', async () => {
+    const silent = { match: { path: GET_ONE }, kind: 'silent' as const, count: 'always' as const }
+    const { outcome } = await follow({}, { timeoutMs: 30_000 }, { faults: [silent] })
+    expect(outcome).toMatchObject({ verdict: 'fail', timedOut: true, waitedMs: 30_000 })
+    expect(outcome.external?.status).toBe('started')
+  })
+
+  it('stops waiting when the workflow is cancelled, judging nothing', async () => {
+    const outcome = await withSimulator(
+      { externalSyncs: [CLI_RUN] },
+      async (_sim, client, clock) => {
+        const controller = new AbortController()
+        const log = createMemoryLogger()
+        setTimeout(() => controller.abort(), 0)
+        return followExternalSync(
+          { id: ID, timeoutMs: 600_000, pollIntervalMs: 15_000 },
+          { client, clock, log, signal: controller.signal }
+        )
+      }
+    )
+    expect(outcome).toMatchObject({ verdict: 'pass', reasons: [], timedOut: false })
+    expect(outcome.completedAt).toBeUndefined()
+    expect(outcome.external?.status).not.toBe('completed')
+  })
 })
