@@ -3,6 +3,13 @@
 // anywhere (including a fault that answers late); each concern's handlers live in their own module.
 
 import { buildCatalog, type Catalog } from './catalog.js'
+import { ExternalSyncHandlers } from './external-sync-handlers.js'
+import {
+  externalEvaluationAt,
+  newExternalSync,
+  olderExternalSyncs,
+  type SimExternalSync
+} from './external-syncs.js'
 import { LogHandlers } from './log-handlers.js'
 import type { Handler, PlatformState, Reply } from './operations.js'
 import { PolicyHandlers } from './policy-handlers.js'
@@ -16,6 +23,7 @@ export class Platform implements PlatformState {
   scenario: ResolvedScenario
   catalog: Catalog
   readonly runs: SimRun[] = []
+  readonly externalSyncs: SimExternalSync[] = []
   /** Called when a run is cancelled, so live log streams end at once. */
   onCancel: (run: SimRun) => void = () => {}
   private input: Scenario
@@ -23,6 +31,7 @@ export class Platform implements PlatformState {
   private readonly logs = new LogHandlers(this)
   private readonly policies = new PolicyHandlers(this)
   private readonly violations = new ViolationHandlers(this)
+  private readonly external = new ExternalSyncHandlers(() => this.externalSyncs)
 
   readonly routes: Record<string, Record<string, Handler>> = {
     '/platform-info': { GET: () => this.platformInfo() },
@@ -45,7 +54,9 @@ export class Platform implements PlatformState {
     '/policies/violations-history': { GET: (r) => this.violations.violationsHistory(r) },
     '/policy-groups': { GET: (r) => this.policies.listGroups(r) },
     '/policy-groups/{policy_group_id}': { GET: (r) => this.policies.groupPolicies(r) },
-    '/queries/{query_id}/execute': { POST: (r) => this.violations.executeQuery(r) }
+    '/queries/{query_id}/execute': { POST: (r) => this.violations.executeQuery(r) },
+    '/external-sync-runs': { GET: (r) => this.external.listExternalSyncs(r) },
+    '/external-sync-runs/{external_sync_id}': { GET: (r) => this.external.getExternalSync(r) }
   }
 
   constructor(
@@ -61,20 +72,27 @@ export class Platform implements PlatformState {
     for (const spec of this.scenario.previousRuns) {
       this.runs.push(previousRun(this.scenario, nextRunId(), spec, startedAt))
     }
-    if (this.scenario.activeRun) {
-      this.runs.push(activeRun(this.scenario, nextRunId(), this.scenario.activeRun, startedAt))
+    for (const spec of this.scenario.activeRuns) {
+      this.runs.push(activeRun(this.scenario, nextRunId(), spec, startedAt))
     }
+    // Their own stream, so that adding external syncs changes no run id of existing scenarios.
+    const externalRand = prng(hash32(this.scenario.seed, 'external-syncs'))
+    this.externalSyncs.push(
+      ...olderExternalSyncs(this.scenario.olderExternalSyncs, startedAt, externalRand),
+      ...this.scenario.externalSyncs.map((spec) => newExternalSync(spec, startedAt, externalRand))
+    )
   }
 
   /**
    * Changes the scenario from now on. Runs already created keep the behaviour they were created
-   * with; `previousRuns` and `activeRun` only matter at start.
+   * with; `previousRuns`, `activeRun` and `externalSyncs` only matter at start.
    */
   update(patch: Scenario): void {
     const merged: Scenario = {
       ...this.input,
       ...patch,
       run: { ...this.input.run, ...patch.run },
+      syncRuns: { ...this.input.syncRuns, ...patch.syncRuns },
       evaluation: { ...this.input.evaluation, ...patch.evaluation },
       policyGen: { ...this.input.policyGen, ...patch.policyGen }
     }
@@ -100,8 +118,10 @@ export class Platform implements PlatformState {
 
   /** Times (ascending) at which the Platform evaluated policies, up to `now`. */
   evaluationsUntil(now: number): number[] {
-    return this.runs
-      .map(evaluationAt)
+    const delay =
+      this.scenario.evaluation.mode === 'never' ? null : this.scenario.evaluation.delayAfterIngestMs
+    const external = this.externalSyncs.map((s) => externalEvaluationAt(s, this.startedAt, delay))
+    return [...this.runs.map(evaluationAt), ...external]
       .filter((at): at is number => at !== null && at <= now)
       .sort((a, b) => a - b)
   }

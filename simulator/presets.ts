@@ -46,6 +46,9 @@ export const DEMO_POLICIES: PolicySpec[] = [
   }
 ]
 
+/** The CLI's `--invocation-id` in the `external-sync` preset, for the workflow to pass on. */
+export const EXTERNAL_INVOCATION_ID = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+
 /** Named scenarios for the CLI, the demo and the workflow. */
 export const PRESETS: Record<string, Scenario> = {
   default: {},
@@ -87,6 +90,34 @@ export const PRESETS: Record<string, Scenario> = {
   },
   large: {
     policyGen: { count: 10_000, violating: 2_500, totalViolations: 200_000 }
+  },
+  /** Three syncs in one step: aws-dev is slower, gcp-prod fails. */
+  'several-syncs': {
+    syncs: ['aws-prod', 'aws-dev', 'gcp-prod'],
+    run: { pendingMs: 500, startDelayMs: 1000, durationMs: 6_000, ingestionDelayMs: 1500 },
+    syncRuns: {
+      'aws-dev': { durationMs: 9_000, totalRows: 3_210 },
+      'gcp-prod': { finalStatus: 'failed', statusReason: 'error', errors: 3 }
+    },
+    evaluation: { delayAfterIngestMs: 1500 },
+    policies: DEMO_POLICIES
+  },
+  /**
+   * A CLI run (`cloudquery sync --invocation-id 4c3ea5cd-…`) that appears a second after the start,
+   * uploads for eight seconds, is finalizing for three, completes, and is then evaluated.
+   */
+  'external-sync': {
+    externalSyncs: [
+      {
+        invocationId: EXTERNAL_INVOCATION_ID,
+        appearAfterMs: 1000,
+        startedMs: 8_000,
+        finalizingMs: 3_000,
+        tables: { aws_ec2_instances: 7_488, aws_s3_buckets: 3_744, aws_iam_roles: 1_248 }
+      }
+    ],
+    evaluation: { delayAfterIngestMs: 1500 },
+    policies: DEMO_POLICIES
   },
   hostile: {
     run: {

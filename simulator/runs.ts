@@ -238,7 +238,9 @@ export function newRun(
   createdAt: number,
   overrides: Partial<RunSpec> = {}
 ): SimRun {
-  const spec: RunSpec = { ...scenario.run, ...overrides }
+  // History is written out in full by `previousRun`; the sync's own behaviour is for new runs.
+  const perSync = origin === 'previous' ? {} : scenario.syncRuns[syncName]
+  const spec: RunSpec = { ...scenario.run, ...perSync, ...overrides }
   const sequence = spec.statusSequence ?? [
     { status: 'created', ms: spec.pendingMs },
     { status: 'pending', ms: spec.startDelayMs },

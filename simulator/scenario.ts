@@ -2,6 +2,8 @@
 // write (every field optional); `resolveScenario` fills the defaults so the server only ever reads a
 // `ResolvedScenario`.
 
+import type { ExternalSyncSpec } from './external-syncs.js'
+
 export type TerminalRunStatus = 'completed' | 'failed' | 'cancelled'
 export type RunStatusReason = 'error' | 'oom_killed' | 'partial_success' | 'ingestion_failed'
 
@@ -220,7 +222,9 @@ export interface ResolvedScenario {
   teamName: string
   syncs: Required<SyncSpec>[]
   run: RunSpec
-  activeRun: ActiveRunSpec | null
+  /** Per sync name: merged over `run` for new runs of that sync (one sync fails, another is slow). */
+  syncRuns: Record<string, Partial<RunSpec>>
+  activeRuns: ActiveRunSpec[]
   previousRuns: PreviousRunSpec[]
   whileActive: WhileActive
   liveLogs: LiveLogsMode
@@ -245,6 +249,9 @@ export interface ResolvedScenario {
   policyPaging: PolicyPaging
   /** Hostile: fields (by policy name) put over a policy's view, e.g. `violation_count: "07"`. */
   policyExtraFields: Record<string, Record<string, unknown>>
+  externalSyncs: ExternalSyncSpec[]
+  /** Completed external syncs of other invocations generated at start (default 3). */
+  olderExternalSyncs: number
 }
 
 /**
@@ -262,7 +269,9 @@ export interface Scenario {
   teamName?: string
   syncs?: (string | SyncSpec)[]
   run?: Partial<RunSpec>
-  activeRun?: ActiveRunSpec | null
+  syncRuns?: Record<string, Partial<RunSpec>>
+  /** An array: several syncs, each with a run underway at start. */
+  activeRun?: ActiveRunSpec | ActiveRunSpec[] | null
   /** A number generates that many completed runs per sync. */
   previousRuns?: number | PreviousRunSpec[]
   whileActive?: WhileActive
@@ -278,6 +287,8 @@ export interface Scenario {
   echoKeyInErrors?: boolean | 'basic'
   policyPaging?: PolicyPaging
   policyExtraFields?: Record<string, Record<string, unknown>>
+  externalSyncs?: ExternalSyncSpec[]
+  olderExternalSyncs?: number
 }
 
 const DEFAULT_RUN: RunSpec = {
@@ -363,7 +374,8 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
     teamName: input.teamName ?? 'simulated-team',
     syncs,
     run,
-    activeRun: input.activeRun ?? null,
+    syncRuns: input.syncRuns ?? {},
+    activeRuns: [input.activeRun ?? []].flat(),
     previousRuns,
     whileActive: input.whileActive ?? 'create',
     liveLogs: input.liveLogs ?? 'close-at-end',
@@ -384,6 +396,8 @@ export function resolveScenario(input: Scenario = {}): ResolvedScenario {
     faults: input.faults ?? [],
     echoKeyInErrors: input.echoKeyInErrors ?? false,
     policyPaging: input.policyPaging ?? 'honest',
-    policyExtraFields: input.policyExtraFields ?? {}
+    policyExtraFields: input.policyExtraFields ?? {},
+    externalSyncs: input.externalSyncs ?? [],
+    olderExternalSyncs: input.olderExternalSyncs ?? 3
   }
 }

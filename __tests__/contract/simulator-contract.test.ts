@@ -58,6 +58,7 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
         previousRuns: 2,
         whileActive: 'reject',
         evaluation: { delayAfterIngestMs: 20 },
+        externalSyncs: [{ invocationId: UNKNOWN_UUID, startedMs: 150, finalizingMs: 150 }],
         policies: [
           {
             name: 'Public buckets',
@@ -103,7 +104,11 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
       await call('GET', `${run}/logs/query?per_page=5&page=1`)
       await call('GET', `${run}/tables?sort_by=errors&sort_dir=desc&per_page=3`)
       await call('GET', `${run}/stats`)
+      // started, then completed; a list with every status and table_progress.
+      const external = await call('GET', '/external-sync-runs?per_page=10&page=1')
+      await call('GET', `/external-sync-runs/${external.body.items[0].id}`)
     }
+    await call('GET', '/external-sync-runs?status=completed')
     await call('GET', `${run}/logs/live`)
     await call('GET', '/syncs')
     expect((await call('GET', '/platform-info')).body.version).toBe('v1.42.0-simulator')
@@ -170,7 +175,8 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
       ['GET', `/policies/${UNKNOWN_UUID}/violations`],
       ['GET', `/policies/${UNKNOWN_UUID}/violations-history`],
       ['GET', `/policy-groups/${UNKNOWN_UUID}`],
-      ['POST', `/queries/${UNKNOWN_UUID}/execute`]
+      ['POST', `/queries/${UNKNOWN_UUID}/execute`],
+      ['GET', `/external-sync-runs/${UNKNOWN_UUID}`]
     ]
     for (const [method, path] of notFound) {
       const body = method === 'PATCH' ? { status: 'cancelled' } : undefined
@@ -187,7 +193,9 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
       '/syncs/aws-prod/runs',
       '/policies',
       '/policy-groups',
-      '/policies/violations-history'
+      '/policies/violations-history',
+      '/external-sync-runs',
+      `/external-sync-runs/${UNKNOWN_UUID}`
     ]
     for (const path of withAuth)
       expect((await call('GET', path, { apiKey: 'wrong' })).status).toBe(401)

@@ -106,6 +106,23 @@ export async function settleWithin<T>(
   }
 }
 
+/**
+ * `read()`'s value, or `fallback` when `deadline` (a `clock` instant) comes first (a silent or
+ * trickling server) or the read fails after it: a wait must end on time with the last value seen.
+ */
+export async function readBefore<T>(
+  read: () => Promise<T>,
+  fallback: T,
+  deadline: number,
+  clock: Clock
+): Promise<T> {
+  const reading = read().catch((error: unknown) => {
+    if (clock.now() < deadline) throw error
+    return undefined
+  })
+  return (await settleWithin(reading, deadline - clock.now(), clock)) ?? fallback
+}
+
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((signal): signal is AbortSignal => signal !== undefined)
   if (present.length <= 1) return present[0]

@@ -4,6 +4,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import type {
+  ExternalSync,
   ListSync,
   Page,
   Policy,
@@ -142,6 +143,28 @@ export class PlatformClient {
   /** The live log stream (best-effort, not retried); `undefined` while there is none (204). */
   openLiveLogs(syncName: string, runId: string): Promise<IncomingMessage | undefined> {
     return this.transport.openStream(`${runPath(syncName, runId)}/logs/live`)
+  }
+
+  // External syncs (CLI runs): read-only; the API has no way to cancel one, the CLI owns it.
+
+  /** Newest first. */
+  listExternalSyncRuns(perPage = 100, page = 1): Promise<Page<ExternalSync>> {
+    return this.json({
+      method: 'GET',
+      path: '/external-sync-runs',
+      query: { per_page: perPage, page },
+      retry: true,
+      shape: 'external-page'
+    })
+  }
+
+  getExternalSyncRun(id: string): Promise<ExternalSync> {
+    return this.json({
+      method: 'GET',
+      path: `/external-sync-runs/${enc(id)}`,
+      retry: true,
+      shape: 'external-sync'
+    })
   }
 
   // Policies

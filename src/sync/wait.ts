@@ -3,19 +3,16 @@
 
 import type { SyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
-import { oneLine } from '../lib/log-safety.js'
-import type { Logger } from '../lib/logger.js'
-import { pollUntil, settleWithin, Waker, type Clock, type PollResult } from '../lib/poll.js'
+import { pollUntil, readBefore, settleWithin, Waker, type PollResult } from '../lib/poll.js'
 import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
 import { isActive, isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
 import { fetchRunLogs, LiveLogs } from './logs.js'
 import type { SyncOutcome } from './outcome.js'
+import { progressReporter, type ProgressSnapshot } from './progress.js'
 import { isFinished, progressLine, runAge, runFailed, statusLabel } from './run-status.js'
 import { cancelStartedRun, type RunTracker } from './tracker.js'
-
-const PROGRESS_EVERY_MS = 30_000
 
 /** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
 export async function waitForRun(
@@ -51,7 +48,7 @@ export async function waitForRun(
     isDone: isFinished,
     onValue: (current, elapsedMs) => {
       tracker.statusSeen(current)
-      report(current, elapsedMs)
+      report(progressOf(current), elapsedMs)
       if (isTerminal(current.status)) stream.stop()
       else stream.follow(current.status)
     },
@@ -77,27 +74,33 @@ export async function waitForRun(
   return final
 }
 
+function progressOf(run: SyncRunDetails): ProgressSnapshot {
+  return {
+    subject: `Run ${run.id}`,
+    status: run.status,
+    label: statusLabel(run),
+    known: isTerminal(run.status) || isActive(run.status),
+    progress: progressLine(run)
+  }
+}
+
 function waitingLine(config: SyncConfig, run: SyncRun, expectedMs: number | undefined): string {
   const earlier = expectedMs ? ` (earlier runs took about ${formatDuration(expectedMs)})` : ''
   return `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${earlier}.`
 }
 
 /**
- * The run's status, or its last known one when `deadline` comes first (a silent or trickling
- * Platform) or a request fails after it: `timeout` is kept, and the timeout path can still cancel.
+ * The run's status, or its last known one when `deadline` comes first or a request fails after
+ * it: `timeout` is kept, and the timeout path can still cancel.
  */
-async function statusWithin(
+function statusWithin(
   { client, clock }: StageDeps,
   syncName: string,
   tracker: RunTracker,
   deadline: number
 ): Promise<SyncRunDetails> {
-  const reading = client.getRun(syncName, tracker.runId!).catch((error: unknown) => {
-    if (clock.now() < deadline) throw error
-    return undefined
-  })
-  const value = await settleWithin(reading, deadline - clock.now(), clock)
-  return value ?? (tracker.run as SyncRunDetails)
+  const last = tracker.run as SyncRunDetails
+  return readBefore(() => client.getRun(syncName, tracker.runId!), last, deadline, clock)
 }
 
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
@@ -120,36 +123,6 @@ function openLiveLogs(
   })
   stream.follow(run.status)
   return stream
-}
-
-/** Logs each change of status, a progress line while none comes, and statuses it does not know. */
-function progressReporter(
-  log: Logger,
-  clock: Clock
-): (run: SyncRunDetails, elapsedMs: number) => void {
-  let lastStatus = ''
-  let lastProgressAt = clock.now()
-  const unknownStatuses = new Set<string>()
-  return (current, elapsedMs) => {
-    const status = statusLabel(current)
-    if (status !== lastStatus) {
-      log.info(`Run ${current.id}: ${status} (${formatDuration(elapsedMs)} elapsed).`)
-      lastStatus = status
-      lastProgressAt = clock.now()
-    } else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
-      log.info(
-        `Run ${current.id}: still ${status}; ${progressLine(current)}; ${formatDuration(elapsedMs)} elapsed.`
-      )
-      lastProgressAt = clock.now()
-    }
-    const known = isTerminal(current.status) || isActive(current.status)
-    if (!known && !unknownStatuses.has(current.status)) {
-      unknownStatuses.add(current.status)
-      log.warning(
-        `Run ${current.id} reports status "${oneLine(current.status, 60)}", which this action does not know; waiting until it ends or the timeout.`
-      )
-    }
-  }
 }
 
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */

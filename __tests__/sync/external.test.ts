@@ -1,0 +1,249 @@
+import { describe, expect, it } from '@jest/globals'
+import type { ExternalSyncConfig } from '../../src/inputs/config.js'
+import { createMemoryLogger } from '../../src/lib/logger.js'
+import { PlatformError } from '../../src/platform/client.js'
+import { followExternalSync } from '../../src/sync/external.js'
+import { FIND_TIMEOUT_MS } from '../../src/sync/external-find.js'
+import type { SyncOutcome } from '../../src/sync/outcome.js'
+import type { ExternalSyncSpec } from '../../simulator/external-syncs.js'
+import type { Scenario } from '../../simulator/scenario.js'
+import type { Simulator } from '../../simulator/server.js'
+import { withSimulator } from '../helpers/platform.js'
+
+const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+const ID = '0d4b3c1e-2f6a-4b7c-8d9e-0f1a2b3c4d5e'
+const GET_ONE = '/external-sync-runs/{external_sync_id}'
+/** As long as a real CLI run: the simulator and the stage share a virtual clock, so it is free. */
+const CLI_RUN: ExternalSyncSpec = {
+  invocationId: INVOCATION,
+  id: ID,
+  startedMs: 45_000,
+  finalizingMs: 4_000,
+  tables: { aws_ec2_instances: 7_488, aws_s3_buckets: 3_744, aws_iam_roles: 1_248 }
+}
+
+interface Result {
+  outcome: SyncOutcome
+  sim: Simulator
+  log: string[]
+}
+
+async function follow(
+  externalSync: Partial<ExternalSyncSpec> | null,
+  config: Partial<ExternalSyncConfig> = {},
+  scenario: Scenario = {}
+): Promise<Result> {
+  const externalSyncs = externalSync === null ? [] : [{ ...CLI_RUN, ...externalSync }]
+  return withSimulator({ externalSyncs, ...scenario }, async (sim, client, clock) => {
+    const log = createMemoryLogger()
+    const outcome = await followExternalSync(
+      { id: INVOCATION, timeoutMs: 600_000, pollIntervalMs: 15_000, ...config },
+      { client, clock, log }
+    )
+    return { outcome, sim, log: log.lines }
+  })
+}
+
+/** Only reads: the CLI owns an external sync, nothing may cancel or change it. */
+function expectOnlyReads(sim: Simulator): void {
+  expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([])
+  expect(sim.requests.every((r) => r.pathTemplate?.startsWith('/external-sync-runs'))).toBe(true)
+}
+
+describe('following an external sync against the simulator', () => {
+  it('finds it by the CLI invocation id and follows it to completed', async () => {
+    const { outcome, sim, log } = await follow({})
+    expect(outcome).toMatchObject({
+      kind: 'external',
+      syncName: INVOCATION,
+      verdict: 'pass',
+      reasons: [],
+      startedByAction: false,
+      waited: true,
+      timedOut: false,
+      cancelledByAction: false,
+      durationSeconds: 49,
+      tablesWithErrors: [],
+      logLines: []
+    })
+    expect(outcome.external).toMatchObject({ id: ID, status: 'completed', rows: 12_480 })
+    expect(outcome.run).toEqual({
+      id: ID,
+      sync_name: INVOCATION,
+      status: 'completed',
+      ingested: true,
+      created_at: outcome.external?.created_at,
+      completed_at: outcome.external?.finished_at,
+      total_rows: 12_480
+    })
+    expect(outcome.completedAt).toBe(outcome.external?.finished_at)
+    expect(outcome.statusChecks).toBe(sim.requests.length)
+    expect(log).toContain(
+      `Found external sync ${ID} (invocation ${INVOCATION}); waiting up to 10m for it to complete.`
+    )
+    expect(
+      log.some((l) => /^External sync .*: still started; [\d,]+ rows in 3 tables;/.test(l))
+    ).toBe(true)
+    expect(log.at(-1)).toMatch(`External sync ${ID}: completed (`)
+    expect(sim.requestsTo('GET', '/external-sync-runs')[0].query).toEqual({
+      per_page: ['100'],
+      page: ['1']
+    })
+    expectOnlyReads(sim)
+  })
+
+  it('finds it by its id, on the newest page or, when older, by asking for it', async () => {
+    const newest = await follow({}, { id: ID })
+    expect(newest.outcome.verdict).toBe('pass')
+    expect(newest.log).toContain(`Found external sync ${ID}; waiting up to 10m for it to complete.`)
+    const old = await follow({ ageMs: 2_000 * 3_600_000 }, { id: ID }, { olderExternalSyncs: 120 })
+    expect(old.outcome.external).toMatchObject({ id: ID, status: 'completed' })
+    expect(old.sim.requestsTo('GET', GET_ONE)[0]).toMatchObject({
+      params: { external_sync_id: ID },
+      status: 200
+    })
+    expect(old.sim.requestsTo('GET', '/external-sync-runs')).toHaveLength(1)
+  })
+
+  it('waits for one that appears late', async () => {
+    const { outcome, sim, log } = await follow({ appearAfterMs: 40_000 })
+    expect(outcome.verdict).toBe('pass')
+    expect(log[0]).toBe(
+      `External sync ${INVOCATION} is not on the Platform yet; looking for it for up to 5m.`
+    )
+    // Adaptive: 1 s, 2 s, 4 s, 8 s, 15 s apart, not a look every second.
+    const looks = sim.requestsTo('GET', '/external-sync-runs')
+    expect(looks.length).toBeGreaterThan(2)
+    expect(looks.length).toBeLessThan(10)
+    expect(sim.requestsTo('GET', GET_ONE).filter((r) => r.status === 404)).toHaveLength(
+      looks.length - 1
+    )
+  })
+
+  it('fails clearly, without throwing, when it never appears', async () => {
+    const { outcome, log } = await follow({ appearAfterMs: null })
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.waitedMs).toBe(FIND_TIMEOUT_MS)
+    expect(outcome.reasons).toEqual([
+      `External sync ${INVOCATION} was not found on the Platform after looking for 5m: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${INVOCATION}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`
+    ])
+    expect(outcome.run).toBeUndefined()
+    expect(log).toHaveLength(1)
+    const shorter = await follow(null, { timeoutMs: 60_000 })
+    expect(shorter.outcome.reasons[0]).toMatch('after looking for 1m:')
+    expectOnlyReads(shorter.sim)
+  })
+
+  it('passes through finalizing, looking each second, and is judged only once completed', async () => {
+    const { outcome, sim, log } = await follow({})
+    expect(log.some((l) => l.startsWith(`External sync ${ID}: finalizing, ingesting data (`))).toBe(
+      true
+    )
+    const reads = sim.requestsTo('GET', GET_ONE)
+    const finalizing = reads.filter(
+      (r) => (r.responseBody as { status: string }).status === 'finalizing'
+    )
+    expect(finalizing.length).toBeGreaterThanOrEqual(3)
+    const gaps = reads.slice(1).map((r, i) => r.startedAt - reads[i].startedAt)
+    const afterFinalizing = reads.indexOf(finalizing[0])
+    expect(gaps.slice(afterFinalizing).every((gap) => gap <= 1000)).toBe(true)
+    const finished = Date.parse(outcome.external!.finished_at!)
+    expect(reads.at(-1)!.startedAt - finished).toBeLessThanOrEqual(1000)
+    expect(outcome.completedAt).toBe(new Date(finished).toISOString())
+  })
+
+  it('fails the verdict when the CLI run failed', async () => {
+    const { outcome } = await follow({ finalStatus: 'failed', rows: 512, tables: undefined })
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.reasons).toEqual([
+      `External sync ${ID} (invocation ${INVOCATION}) failed after 512 rows; the CLI's own log says why.`
+    ])
+    expect(outcome.run).toMatchObject({ status: 'failed', total_rows: 512 })
+    expect(outcome.run?.ingested).toBeUndefined()
+    expect(outcome.completedAt).toBe(outcome.external?.finished_at)
+  })
+
+  it('times out while finalizing, saying what it waited for, and cancels nothing', async () => {
+    const { outcome, sim } = await follow({ finalizingMs: null }, { timeoutMs: 120_000 })
+    expect(outcome).toMatchObject({ verdict: 'fail', timedOut: true, cancelledByAction: false })
+    expect(outcome.waitedMs).toBe(120_000)
+    expect(outcome.reasons).toEqual([
+      `Timed out after 2m waiting for external sync ${ID} (invocation ${INVOCATION}) (status "finalizing") — waited for its data to be ingested. It is not cancelled: the CLI owns it.`
+    ])
+    expect(outcome.run).toMatchObject({ status: 'completed', ingested: false })
+    expect(outcome.completedAt).toBeUndefined()
+    expectOnlyReads(sim)
+  })
+
+  it('times out while started, waiting for it to finish', async () => {
+    const { outcome } = await follow({ startedMs: 3_600_000 }, { timeoutMs: 60_000 })
+    expect(outcome.reasons[0]).toMatch('(status "started") — waited for it to finish.')
+  })
+
+  it('warns once about a status it does not know, and keeps waiting', async () => {
+    const { outcome, log } = await follow({
+      statusSequence: [
+        { status: 'uploading', ms: 20_000 },
+        { status: 'started', ms: 10_000 }
+      ]
+    })
+    expect(outcome.verdict).toBe('pass')
+    expect(log.filter((l) => l.includes('"uploading", which this action does not know'))).toEqual([
+      `warning: External sync ${ID} reports status "uploading", which this action does not know; waiting until it ends or the timeout.`
+    ])
+  })
+
+  it('stands in the moment it saw it completed for an unbelievable finished_at', async () => {
+    const { outcome } = await follow({ extraFields: { finished_at: '2999-01-01T00:00:00Z' } })
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.completedAt).not.toBe('2999-01-01T00:00:00.000Z')
+    expect(outcome.warnings[0]).toMatch(/without a usable completion time/)
+  })
+
+  it('throws a clear error for a wrong-shaped answer or a Platform that cannot be reached', async () => {
+    await expect(follow({ extraFields: { table_progress: [1, 2] } })).rejects.toThrow(
+      /GET \/external-sync-runs, with an "items" entry with a "table_progress" that is not an object/
+    )
+    const down = follow(
+      {},
+      {},
+      {
+        faults: [{ match: { path: '/external-sync-runs' }, kind: '503', count: 'always' }]
+      }
+    )
+    await expect(down).rejects.toBeInstanceOf(PlatformError)
+  })
+
+  it('reads counts as untrusted: a count that is not one is said so', async () => {
+    const { outcome, log } = await follow({ finalStatus: 'failed', extraFields: { rows: 'lots' } })
+    expect(outcome.reasons[0]).toMatch('failed after "lots" rows (not a count);')
+    expect(
+      log.some((l) => l.includes('still started; "lots" rows (not a count) in 3 tables'))
+    ).toBe(true)
+  })
+
+  it('ends on time with the last status seen when the Platform stops answering', async () => {
+    const silent = { match: { path: GET_ONE }, kind: 'silent' as const, count: 'always' as const }
+    const { outcome } = await follow({}, { timeoutMs: 30_000 }, { faults: [silent] })
+    expect(outcome).toMatchObject({ verdict: 'fail', timedOut: true, waitedMs: 30_000 })
+    expect(outcome.external?.status).toBe('started')
+  })
+
+  it('stops waiting when the workflow is cancelled, judging nothing', async () => {
+    const outcome = await withSimulator(
+      { externalSyncs: [CLI_RUN] },
+      async (_sim, client, clock) => {
+        const controller = new AbortController()
+        const log = createMemoryLogger()
+        setTimeout(() => controller.abort(), 0)
+        return followExternalSync(
+          { id: ID, timeoutMs: 600_000, pollIntervalMs: 15_000 },
+          { client, clock, log, signal: controller.signal }
+        )
+      }
+    )
+    expect(outcome).toMatchObject({ verdict: 'pass', reasons: [], timedOut: false })
+    expect(outcome.completedAt).toBeUndefined()
+    expect(outcome.external?.status).not.toBe('completed')
+  })
+})
