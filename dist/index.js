@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9088);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(49);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29669,6 +29669,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   b5: () => (/* binding */ Waker),
   Mf: () => (/* binding */ abortableSleep),
   g3: () => (/* binding */ pollUntil),
+  _H: () => (/* binding */ readBefore),
   fb: () => (/* binding */ settleWithin),
   ml: () => (/* binding */ systemClock)
 });
@@ -29747,6 +29748,18 @@ async function settleWithin(promise, ms, clock) {
         timer.abort();
     }
 }
+/**
+ * `read()`'s value, or `fallback` when `deadline` (a `clock` instant) comes first (a silent or
+ * trickling server) or the read fails after it: a wait must end on time with the last value seen.
+ */
+async function readBefore(read, fallback, deadline, clock) {
+    const reading = read().catch((error) => {
+        if (clock.now() < deadline)
+            throw error;
+        return undefined;
+    });
+    return (await settleWithin(reading, deadline - clock.now(), clock)) ?? fallback;
+}
 function anySignal(...signals) {
     const present = signals.filter((signal) => signal !== undefined);
     if (present.length <= 1)
@@ -29813,7 +29826,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 9088:
+/***/ 49:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33792,6 +33805,33 @@ class LiveLogs {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sync/progress.ts
+// The progress lines of a wait, shared by managed runs and external syncs: each change of status,
+// a line now and then while none comes, and a warning (once) for a status the action does not know.
+
+
+const PROGRESS_EVERY_MS = 30_000;
+function progressReporter(log, clock) {
+    let lastStatus = '';
+    let lastProgressAt = clock.now();
+    const unknownStatuses = new Set();
+    return ({ subject, status, label, known, progress }, elapsedMs) => {
+        if (label !== lastStatus) {
+            log.info(`${subject}: ${label} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
+            lastStatus = label;
+            lastProgressAt = clock.now();
+        }
+        else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+            log.info(`${subject}: still ${label}; ${progress}; ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
+            lastProgressAt = clock.now();
+        }
+        if (!known && !unknownStatuses.has(status)) {
+            unknownStatuses.add(status);
+            log.warning(`${subject} reports status "${(0,log_safety/* oneLine */.TN)(status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sync/wait.ts
 // Following the run to its end: an adaptive poll of its status, woken early by the end of its live
 // log stream, a progress line now and then, and on timeout the cancel of a run this action started.
@@ -33804,7 +33844,6 @@ class LiveLogs {
 
 
 
-const PROGRESS_EVERY_MS = 30_000;
 /** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
 async function waitForRun(config, deps, tracker, history, outcome) {
     const { clock, log } = deps;
@@ -33834,7 +33873,7 @@ async function waitForRun(config, deps, tracker, history, outcome) {
         isDone: isFinished,
         onValue: (current, elapsedMs) => {
             tracker.statusSeen(current);
-            report(current, elapsedMs);
+            report(progressOf(current), elapsedMs);
             if ((0,types/* isTerminal */.Hd)(current.status))
                 stream.stop();
             else
@@ -33861,22 +33900,26 @@ async function waitForRun(config, deps, tracker, history, outcome) {
     }
     return final;
 }
+function progressOf(run) {
+    return {
+        subject: `Run ${run.id}`,
+        status: run.status,
+        label: statusLabel(run),
+        known: (0,types/* isTerminal */.Hd)(run.status) || (0,types/* isActive */.$m)(run.status),
+        progress: progressLine(run)
+    };
+}
 function waitingLine(config, run, expectedMs) {
     const earlier = expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : '';
     return `Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${earlier}.`;
 }
 /**
- * The run's status, or its last known one when `deadline` comes first (a silent or trickling
- * Platform) or a request fails after it: `timeout` is kept, and the timeout path can still cancel.
+ * The run's status, or its last known one when `deadline` comes first or a request fails after
+ * it: `timeout` is kept, and the timeout path can still cancel.
  */
-async function statusWithin({ client, clock }, syncName, tracker, deadline) {
-    const reading = client.getRun(syncName, tracker.runId).catch((error) => {
-        if (clock.now() < deadline)
-            throw error;
-        return undefined;
-    });
-    const value = await (0,poll/* settleWithin */.fb)(reading, deadline - clock.now(), clock);
-    return value ?? tracker.run;
+function statusWithin({ client, clock }, syncName, tracker, deadline) {
+    const last = tracker.run;
+    return (0,poll/* readBefore */._H)(() => client.getRun(syncName, tracker.runId), last, deadline, clock);
 }
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
 function openLiveLogs(config, { client, log }, tracker, waker) {
@@ -33894,29 +33937,6 @@ function openLiveLogs(config, { client, log }, tracker, waker) {
     });
     stream.follow(run.status);
     return stream;
-}
-/** Logs each change of status, a progress line while none comes, and statuses it does not know. */
-function progressReporter(log, clock) {
-    let lastStatus = '';
-    let lastProgressAt = clock.now();
-    const unknownStatuses = new Set();
-    return (current, elapsedMs) => {
-        const status = statusLabel(current);
-        if (status !== lastStatus) {
-            log.info(`Run ${current.id}: ${status} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
-            lastStatus = status;
-            lastProgressAt = clock.now();
-        }
-        else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
-            log.info(`Run ${current.id}: still ${status}; ${progressLine(current)}; ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
-            lastProgressAt = clock.now();
-        }
-        const known = (0,types/* isTerminal */.Hd)(current.status) || (0,types/* isActive */.$m)(current.status);
-        if (!known && !unknownStatuses.has(current.status)) {
-            unknownStatuses.add(current.status);
-            log.warning(`Run ${current.id} reports status "${(0,log_safety/* oneLine */.TN)(current.status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
-        }
-    };
 }
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
 async function onTimeout(result, config, deps, tracker, outcome) {
@@ -34048,12 +34068,298 @@ function latestCompletion(outcomes) {
     return latest;
 }
 
+;// CONCATENATED MODULE: ./src/sync/completeness.ts
+// Whether the policy results can mean anything yet: they are evaluated over the data the runs
+// loaded, so they are read only once that data is complete. Pure, so each rule is tested alone.
+
+/**
+ * Why the policy stage must not run yet; undefined when it may. The data is complete when every
+ * run has ended (finished with its data ingested, or failed: none still running, timed out or left
+ * unawaited) and at least one finished with its data ingested, so a failed sync among several does
+ * not hold back the others' results.
+ */
+function whyPolicyDataIsIncomplete(state) {
+    const { names } = state;
+    if (names.length === 0)
+        return undefined;
+    if (state.otherStageFailed)
+        return 'the sync stage did not finish';
+    const skips = names.map((_, index) => runSkip(state, index));
+    if (names.length === 1)
+        return skips[0]?.reason;
+    const open = skips.findIndex((skip) => skip?.open);
+    if (open >= 0)
+        return `sync "${names[open]}" is not done: ${skips[open].reason}`;
+    if (skips.every((skip) => skip !== undefined))
+        return 'no sync run finished with its data ingested, so the policy results would not reflect any';
+    return undefined;
+}
+/** Why one run's data is not in the policy results; undefined when it is. */
+function runSkip(state, index) {
+    const sync = state.outcomes[index];
+    const open = !!sync?.run && !isFinished(sync.run);
+    // One sync keeps its one message for any failure of its stage.
+    if (!sync || (state.syncStageThrew && state.names.length === 1))
+        return { reason: 'the sync stage did not finish', open };
+    // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
+    if (sync.verdict === 'fail') {
+        if (sync.waited)
+            return { reason: 'the sync run failed, so the policy results would not reflect it', open };
+        if (state.ifRunning === 'fail' && !sync.startedByAction) {
+            return {
+                reason: 'no run was started: the sync already had an active run and "if-running" is "fail"',
+                open: false
+            };
+        }
+        return { reason: 'the sync stage failed before its run finished', open };
+    }
+    if (!sync.waited) {
+        return {
+            reason: 'the run was not awaited (wait: false), so its data is not in the results yet',
+            open: true
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/sync/external-find.ts
+// Finding the external sync a workflow names by the CLI's invocation id or the Platform's id (both
+// UUIDs). The CLI creates it when it starts uploading, which may be after this step starts, so a
+// sync not there yet is looked for again, for a bounded time.
+
+
+
+
+/** Longest wait for an external sync to appear (less when `timeout` is shorter). */
+const FIND_TIMEOUT_MS = 5 * 60_000;
+/** The newest page: a CLI run this workflow just started is on it. */
+const NEWEST_PAGE_SIZE = 100;
+async function findExternalSync(config, deps) {
+    const { clock, log } = deps;
+    const timeoutMs = Math.min(FIND_TIMEOUT_MS, config.timeoutMs);
+    const deadline = clock.now() + timeoutMs;
+    let told = false;
+    const result = await (0,poll/* pollUntil */.g3)({
+        clock,
+        signal: deps.signal,
+        timeoutMs,
+        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id), undefined, deadline, clock),
+        isDone: (found) => found !== undefined,
+        onValue: (found) => {
+            if (found || told)
+                return;
+            told = true;
+            log.info(`External sync ${config.id} is not on the Platform yet; looking for it for up to ${(0,lib_duration/* formatDuration */.a)(timeoutMs)}.`);
+        },
+        nextDelay: (_, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            maxIntervalMs: config.pollIntervalMs,
+            awaitingIngestion: false,
+            streamOpen: false
+        })
+    });
+    const sync = result.kind === 'done' ? result.value : undefined;
+    const same = (value) => value.toLowerCase() === config.id.toLowerCase();
+    return {
+        sync,
+        byInvocation: sync !== undefined && !same(sync.id),
+        elapsedMs: result.elapsedMs,
+        checks: result.checks,
+        aborted: result.kind === 'aborted'
+    };
+}
+/**
+ * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
+ * else by id, for an older one. A 404 means it is not there (yet); any other failure is thrown.
+ */
+async function lookOnce({ client }, value) {
+    const wanted = value.toLowerCase();
+    const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1);
+    const listed = page.items.find((sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted);
+    if (listed)
+        return listed;
+    return client.getExternalSyncRun(value).catch((error) => {
+        if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
+            return undefined;
+        throw error;
+    });
+}
+/** Why it was not found, and what to check. */
+function notFoundReason(config, elapsedMs) {
+    return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
+}
+
+;// CONCATENATED MODULE: ./src/sync/external-status.ts
+// What an external sync's answer means, as pure functions: its status in the words of the log, its
+// progress, the run view the report shows, and the reasons it fails. The Platform's values are
+// untrusted: a count that is not one is said so, never added up.
+
+
+
+/** Done: its data ingested (`completed`), or `failed`. `finalizing` is still being ingested. */
+function externalFinished(sync) {
+    return sync.status === 'completed' || sync.status === 'failed';
+}
+/** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
+function externalName(sync, byInvocation) {
+    const id = `external sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)}`;
+    return byInvocation ? `${id} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)})` : id;
+}
+function externalProgress(sync, subject) {
+    const status = sync.status ?? '(none)';
+    return {
+        subject,
+        status,
+        label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
+        known: types/* EXTERNAL_SYNC_STATUSES */.Pc.includes(status),
+        progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
+    };
+}
+/** `12,480 rows`, or what was sent instead of a count. */
+function rowsText(rows) {
+    if (!(0,lib_text/* isCount */.my)(rows))
+        return `${(0,lib_text/* describeValue */.bp)(rows)} rows (not a count)`;
+    return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
+}
+function tablesText(progress) {
+    const tables = progress ? Object.keys(progress).length : 0;
+    return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
+}
+/**
+ * The external sync seen as a run, so the verdict and the report read it like a managed one:
+ * `finalizing` is a completed run whose data is not ingested yet.
+ */
+function externalRunView(sync, name) {
+    const status = sync.status ?? '(none)';
+    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
+    return {
+        id: sync.id,
+        sync_name: name,
+        status: status === 'finalizing' ? 'completed' : status,
+        created_at: sync.created_at,
+        completed_at: sync.finished_at,
+        total_rows: sync.rows,
+        ...(ingested === undefined ? {} : { ingested })
+    };
+}
+function externalFailure(sync) {
+    return `External sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`;
+}
+
+;// CONCATENATED MODULE: ./src/sync/external.ts
+// Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
+// (its data ingested) or `failed` with the managed wait's adaptive schedule and progress lines,
+// and judge it. The CLI owns an external sync: this action never cancels one (the API has no way
+// to), not even on timeout or a cancelled workflow. Expected outcomes are results; only a
+// Platform that cannot be talked to throws.
+
+
+
+
+
+
+
+
+async function followExternalSync(config, deps) {
+    const { clock, log } = deps;
+    const startedAt = clock.now();
+    const outcome = externalOutcome(config);
+    const found = await findExternalSync(config, deps);
+    outcome.statusChecks = found.checks;
+    outcome.waitedMs = found.elapsedMs;
+    if (!found.sync) {
+        if (!found.aborted)
+            fail(outcome, notFoundReason(config, found.elapsedMs));
+        return outcome;
+    }
+    const name = externalName(found.sync, found.byInvocation);
+    const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
+    log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
+    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome);
+    const final = 'value' in result ? result.value : result.last;
+    outcome.waitedMs = clock.now() - startedAt;
+    outcome.external = final;
+    outcome.run = externalRunView(final, config.id);
+    outcome.durationSeconds = runDurationSeconds(outcome.run);
+    if (result.kind === 'timeout')
+        external_onTimeout(outcome, final, name, outcome.waitedMs);
+    if (result.kind !== 'done')
+        return outcome;
+    outcome.completedAt = completionTime(outcome.run, clock.now(), outcome.warnings);
+    if (final.status === 'failed')
+        fail(outcome, externalFailure(final));
+    return outcome;
+}
+/** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
+function followToEnd(config, deps, first, timeoutMs, outcome) {
+    const { client, clock } = deps;
+    const deadline = clock.now() + timeoutMs;
+    const report = progressReporter(deps.log, clock);
+    const subject = `External sync ${(0,log_safety/* oneLine */.TN)(first.id, 60)}`;
+    // Finding it answered its state a moment ago: that is the first look.
+    let known = first;
+    let last = first;
+    return (0,poll/* pollUntil */.g3)({
+        clock,
+        signal: deps.signal,
+        timeoutMs,
+        check: async () => {
+            const value = known ??
+                (await (0,poll/* readBefore */._H)(() => client.getExternalSyncRun(first.id), last, deadline, clock));
+            if (!known)
+                outcome.statusChecks++;
+            known = undefined;
+            return value;
+        },
+        isDone: externalFinished,
+        onValue: (current, elapsedMs) => {
+            last = current;
+            report(externalProgress(current, subject), elapsedMs);
+        },
+        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is.
+        nextDelay: (current, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            maxIntervalMs: config.pollIntervalMs,
+            awaitingIngestion: current.status === 'finalizing',
+            streamOpen: false
+        })
+    });
+}
+/** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */
+function external_onTimeout(outcome, last, name, waitedMs) {
+    outcome.timedOut = true;
+    const what = last.status === 'finalizing' ? 'its data to be ingested' : 'it to finish';
+    fail(outcome, `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for ${name} (status "${(0,log_safety/* oneLine */.TN)(last.status ?? '(none)', 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`);
+}
+function fail(outcome, reason) {
+    outcome.verdict = 'fail';
+    outcome.reasons.push(reason);
+}
+function externalOutcome(config) {
+    return {
+        kind: 'external',
+        syncName: config.id,
+        startedByAction: false,
+        waited: true,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's main step. It only wires the steps together — inputs → platform client → sync →
 // policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
+
 
 
 
@@ -34192,6 +34498,12 @@ async function prepare(config, findings, deps, redact) {
     }
 }
 async function syncStage(config, findings, deps, trackers, redact) {
+    if (config.external) {
+        const outcome = await stage(findings, 'sync', redact, () => followExternalSync(config.external, deps));
+        if (!deps.signal?.aborted)
+            findings.syncs[0] = outcome;
+        return;
+    }
     const several = config.syncs.length > 1;
     await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
         // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
@@ -34211,7 +34523,13 @@ async function syncStage(config, findings, deps, trackers, redact) {
     });
 }
 async function policyStage(config, findings, deps, redact, resolved) {
-    const reason = policySkipReason(config, findings);
+    const reason = whyPolicyDataIsIncomplete({
+        names: syncNames(config),
+        ifRunning: config.syncs[0]?.ifRunning,
+        outcomes: findings.syncs,
+        otherStageFailed: findings.errors.some((error) => error.stage !== 'sync'),
+        syncStageThrew: findings.errors.some((error) => error.stage === 'sync')
+    });
     if (reason) {
         deps.log.info(`Policy stage skipped: ${reason}.`);
         findings.policiesSkipped = reason;
@@ -34243,52 +34561,6 @@ async function stage(findings, name, redact, body) {
         findings.errors.push(stageError(name, error, redact));
         return undefined;
     }
-}
-/**
- * Policy results mean something only once the data they are evaluated over is complete: every run
- * has ended (none still running, timed out or left unawaited) and at least one of them finished
- * with its data ingested. A failed sync among several does not hold back the others' results.
- */
-function policySkipReason(config, findings) {
-    const named = syncNames(config);
-    if (named.length === 0)
-        return undefined;
-    if (findings.errors.some((error) => error.stage !== 'sync'))
-        return 'the sync stage did not finish';
-    const skips = named.map((_, index) => runSkip(config, findings, index));
-    if (named.length === 1)
-        return skips[0]?.reason;
-    const open = skips.findIndex((skip) => skip?.open);
-    if (open >= 0)
-        return `sync "${named[open]}" ${skips[open].reason}`;
-    if (skips.every((skip) => skip !== undefined))
-        return 'no sync run finished with its data ingested, so the policy results would not reflect any';
-    return undefined;
-}
-/** Why one run's data is not in the policy results; undefined when it is. */
-function runSkip(config, findings, index) {
-    const sync = findings.syncs[index];
-    const open = !!sync?.run && !isFinished(sync.run);
-    if (!sync || (findings.errors.length > 0 && config.syncs.length <= 1))
-        return { reason: 'the sync stage did not finish', open };
-    // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
-    if (sync.verdict === 'fail') {
-        if (sync.waited)
-            return { reason: 'the sync run failed, so the policy results would not reflect it', open };
-        const refused = config.syncs[index]?.ifRunning === 'fail' && !sync.startedByAction;
-        return refused
-            ? {
-                reason: 'no run was started: the sync already had an active run and "if-running" is "fail"',
-                open: false
-            }
-            : { reason: 'the sync stage failed before its run finished', open };
-    }
-    if (!sync.waited)
-        return {
-            reason: 'the run was not awaited (wait: false), so its data is not in the results yet',
-            open: true
-        };
-    return undefined;
 }
 function syncNames(config) {
     if (config?.external)
@@ -34646,11 +34918,16 @@ function shapeProblem(value, shape) {
         return 'with a "metadata" that is not an object';
     switch (shape) {
         case 'page':
-            if (!Array.isArray(value.items))
-                return 'without an "items" list';
-            if (!value.items.every(isObject))
-                return 'with an "items" entry that is not an object';
-            return undefined;
+            return pageProblem(value);
+        case 'external-page': {
+            const page = pageProblem(value);
+            if (page)
+                return page;
+            const item = value.items.map(externalSyncProblem).find(Boolean);
+            return item && `with an "items" entry ${item}`;
+        }
+        case 'external-sync':
+            return externalSyncProblem(value);
         case 'table':
             return isObject(value.data) ? undefined : 'without a "data" object';
         case 'run':
@@ -34660,6 +34937,25 @@ function shapeProblem(value, shape) {
         case 'object':
             return undefined;
     }
+}
+function pageProblem(value) {
+    if (!Array.isArray(value.items))
+        return 'without an "items" list';
+    if (!value.items.every(isObject))
+        return 'with an "items" entry that is not an object';
+    return undefined;
+}
+/** What the external-sync stage reads: ids to match, a status to follow, tables to count. */
+function externalSyncProblem(value) {
+    if (!isObject(value))
+        return 'where a JSON object was expected';
+    if (typeof value.id !== 'string' || typeof value.invocation_id !== 'string')
+        return 'without an external sync\'s "id" and "invocation_id" as text';
+    if (value.status != null && typeof value.status !== 'string')
+        return 'with a "status" that is not text';
+    if (value.table_progress != null && !isObject(value.table_progress))
+        return 'with a "table_progress" that is not an object';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/platform/transport.ts
@@ -34985,6 +35281,25 @@ class PlatformClient {
     openLiveLogs(syncName, runId) {
         return this.transport.openStream(`${runPath(syncName, runId)}/logs/live`);
     }
+    // External syncs (CLI runs): read-only; the API has no way to cancel one, the CLI owns it.
+    /** Newest first. */
+    listExternalSyncRuns(perPage = 100, page = 1) {
+        return this.json({
+            method: 'GET',
+            path: '/external-sync-runs',
+            query: { per_page: perPage, page },
+            retry: true,
+            shape: 'external-page'
+        });
+    }
+    getExternalSyncRun(id) {
+        return this.json({
+            method: 'GET',
+            path: `/external-sync-runs/${enc(id)}`,
+            retry: true,
+            shape: 'external-sync'
+        });
+    }
     // Policies
     listPolicies(filters, page, perPage, sort = { by: 'created_at', dir: 'asc' }) {
         return this.json({
@@ -35096,9 +35411,10 @@ const MAX_LIST_PAGES = 1_000;
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $m: () => (/* binding */ isActive),
 /* harmony export */   Hd: () => (/* binding */ isTerminal),
-/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS)
+/* harmony export */   KR: () => (/* binding */ KNOWN_DOMAINS),
+/* harmony export */   Pc: () => (/* binding */ EXTERNAL_SYNC_STATUSES)
 /* harmony export */ });
-/* unused harmony exports TERMINAL_RUN_STATUSES, ACTIVE_RUN_STATUSES, EXTERNAL_SYNC_STATUSES */
+/* unused harmony exports TERMINAL_RUN_STATUSES, ACTIVE_RUN_STATUSES */
 // Shapes of the CloudQuery Platform API, typed by hand from ../shared/platform-openapi.json.
 // Only the fields the action reads are listed; the Platform may send more, and unknown enum
 // values (a status or severity added after this was written) must be tolerated, so enums are
@@ -35114,7 +35430,7 @@ function isActive(status) {
     return ACTIVE_RUN_STATUSES.includes(status);
 }
 /** `ExternalSync` status: the CLI reports `started`/`failed`; `finalizing` lasts until its data is ingested. */
-const EXTERNAL_SYNC_STATUSES = (/* unused pure expression or super */ null && (['started', 'finalizing', 'completed', 'failed']));
+const EXTERNAL_SYNC_STATUSES = ['started', 'finalizing', 'completed', 'failed'];
 const KNOWN_DOMAINS = [
     'finops',
     'security',

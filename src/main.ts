@@ -20,6 +20,7 @@ import { stageLabel, type ReportContext, type ReportError, type RunReport } from
 import { cancelStartedRuns, latestCompletion, runAllSyncs } from './sync/all-syncs.js'
 import type { SyncOutcome } from './sync/outcome.js'
 import { whyPolicyDataIsIncomplete } from './sync/completeness.js'
+import { followExternalSync } from './sync/external.js'
 import { interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
@@ -193,6 +194,13 @@ async function syncStage(
   trackers: RunTracker[],
   redact: Redactor
 ): Promise<void> {
+  if (config.external) {
+    const outcome = await stage(findings, 'sync', redact, () =>
+      followExternalSync(config.external!, deps)
+    )
+    if (!deps.signal?.aborted) findings.syncs[0] = outcome
+    return
+  }
   const several = config.syncs.length > 1
   await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
     // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
