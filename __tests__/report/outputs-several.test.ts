@@ -64,7 +64,7 @@ describe('outputs for several syncs', () => {
     ['completed', {}]
   ]
 
-  it.each(WORST_FIRST.slice(0, -1).map(([name], index) => [name, index]))(
+  it.each(WORST_FIRST.slice(0, -1).map(([name], index): [string, number] => [name, index]))(
     'rank %s worse than every status after it',
     (_, index) => {
       // The better runs before and after it, so the worst is neither simply the first nor the last.
