@@ -150,7 +150,7 @@ export interface SyncTotals {
 export function syncTotals(syncs: readonly SyncOutcome[]): SyncTotals {
   const all = (value: (sync: SyncOutcome) => unknown): number[] | undefined => {
     const values = syncs.map(value)
-    return syncs.length > 0 && values.every(isCount) ? (values as number[]) : undefined
+    return syncs.length > 0 && values.every(isCount) ? values : undefined
   }
   const sum = (values: number[] | undefined): number | undefined =>
     values?.reduce((total, value) => total + value, 0)
