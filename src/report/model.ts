@@ -117,7 +117,7 @@ export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudg
  * `ingestion_failed`, with `partial_success`, and cleanly. A sync without a run ranks last: there
  * is no status of it to show.
  */
-export function statusRank(sync: SyncOutcome): number {
+function statusRank(sync: SyncOutcome): number {
   const status = sync.run?.status
   if (status === undefined) return 7
   if (status === 'failed') return 0
