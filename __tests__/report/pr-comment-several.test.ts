@@ -39,6 +39,11 @@ describe('renderComment: several syncs', () => {
     expect(out).not.toContain('<code>s19</code>')
   })
 
+  it('says which sync has no run', () => {
+    const lost = syncOutcome({ syncName: 'lost', run: undefined })
+    expect(render([lost, ...severalSyncs()])).toContain('- <code>lost</code> · no run\n')
+  })
+
   it('is identified by every sync name, one per line, and differs from a gate of one', () => {
     const marker = commentMarker(reportOf(severalSyncs()), 'prod', redact)
     expect(marker).toBe('<!-- cloudquery-platform-action:aws-prod%0Agcp-prod%0Aazure-prod:prod -->')

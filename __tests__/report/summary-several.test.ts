@@ -84,6 +84,27 @@ describe('renderSummary: several syncs', () => {
     )
   })
 
+  it('says when the runs were not awaited', () => {
+    const text = renderSyncs(passing().map((sync) => ({ ...sync, waited: false })))
+    expect(text).toContain(
+      '3 syncs were started or attached to and not awaited (<code>wait: false</code>).'
+    )
+    expect(text).toContain('⏳ Not awaited (<code>wait: false</code>)')
+  })
+
+  it('points at the errors for a named sync without a run', () => {
+    const text = render(
+      runReport({
+        syncs: passing(),
+        syncNames: ['aws-prod', 'gcp-prod', 'azure-prod', 'lost'],
+        errors: [{ stage: 'sync', message: 'Sync "lost" was not found.' }]
+      })
+    )
+    expect(text).toContain(
+      'Syncs without a run were not started or followed: see the errors below.'
+    )
+  })
+
   it('keeps hostile sync names and statuses inert', () => {
     const hostile = syncOutcome({
       syncName: `<img src=x onerror=alert(1)> | @acme/admins #12 ${API_KEY}`,
