@@ -3,7 +3,7 @@
 
 import type { BaselineFile, ExceptionEntry, Thresholds } from '../../src/inputs/config.js'
 import { addUpBySeverity } from '../../src/lib/severity.js'
-import type { SyncRunDetails } from '../../src/platform/types.js'
+import type { ExternalSync, SyncRunDetails } from '../../src/platform/types.js'
 import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
 import type { SyncOutcome } from '../../src/sync/outcome.js'
@@ -132,6 +132,64 @@ export const timedOutSync = (): SyncOutcome =>
       `Timed out after 1h waiting for run ${RUN_ID} of sync "${SYNC_NAME}" (status "started") — waited for it to finish.`
     ]
   })
+
+/** Three syncs followed at once: one passed, one failed, one attached to (started elsewhere). */
+export function severalSyncs(): SyncOutcome[] {
+  const failed = failedSync()
+  return [
+    syncOutcome({ run: syncRun({ total_rows: 12_480 }) }),
+    {
+      ...failed,
+      syncName: 'gcp-prod',
+      run: { ...failed.run!, id: 'run-gcp', sync_name: 'gcp-prod', total_rows: 12_480 },
+      reasons: ['Run run-gcp of sync "gcp-prod" failed: it ran out of memory and was killed.']
+    },
+    syncOutcome({
+      syncName: 'azure-prod',
+      run: syncRun({ id: 'run-azure', sync_name: 'azure-prod', total_rows: 12_480 }),
+      startedByAction: false,
+      durationSeconds: 500
+    })
+  ]
+}
+
+export const EXTERNAL_SYNC_ID = '9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'
+export const INVOCATION_ID = 'inv-2026-11-27-a'
+
+export function externalSync(overrides: Partial<ExternalSync> = {}): ExternalSync {
+  return {
+    id: EXTERNAL_SYNC_ID,
+    invocation_id: INVOCATION_ID,
+    created_at: '2026-11-27T10:00:05Z',
+    status: 'completed',
+    rows: 48_000,
+    table_progress: { aws_s3_buckets: 800, aws_ec2_instances: 40_000, aws_iam_users: 7_200 },
+    updated_at: '2026-11-27T10:04:00Z',
+    finished_at: '2026-11-27T10:04:05Z',
+    ...overrides
+  }
+}
+
+/** A CLI run followed through `external-sync`: the run is a view of the ExternalSync. */
+export function externalSyncOutcome(external: ExternalSync = externalSync()): SyncOutcome {
+  const finalizing = external.status === 'finalizing'
+  return syncOutcome({
+    kind: 'external',
+    syncName: INVOCATION_ID,
+    external,
+    run: {
+      id: external.id,
+      sync_name: INVOCATION_ID,
+      status: finalizing ? 'completed' : (external.status ?? 'started'),
+      created_at: external.created_at,
+      completed_at: external.finished_at,
+      total_rows: external.rows,
+      ingested: external.status === 'completed'
+    },
+    startedByAction: false,
+    durationSeconds: 240
+  })
+}
 
 export function policy(overrides: Partial<PolicyResult> & { name: string }): PolicyResult {
   const violations = overrides.violations ?? 0

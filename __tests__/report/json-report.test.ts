@@ -13,6 +13,10 @@ import {
   comparedPolicies,
   completedSync,
   exceptionEntry,
+  EXTERNAL_SYNC_ID,
+  externalSync,
+  externalSyncOutcome,
+  INVOCATION_ID,
   failedSync,
   failingPolicies,
   notAwaitedSync,
@@ -21,6 +25,7 @@ import {
   policyOutcome,
   RUN_ID,
   runReport,
+  severalSyncs,
   syncOutcome,
   syncRun,
   timedOutSync
@@ -67,6 +72,15 @@ const STATES: Record<string, RunReport> = {
   'timed out': runReport({ syncs: [timedOutSync()] }),
   cancelled: runReport({ syncs: [notAwaitedSync()], cancelled: true }),
   'per resource: baseline and exceptions': perResourceReport(),
+  'several syncs, one failing': runReport({
+    syncs: severalSyncs(),
+    syncNames: ['aws-prod', 'gcp-prod', 'azure-prod'],
+    policiesSkipped: 'a sync run failed'
+  }),
+  'an external sync, finalizing': runReport({
+    syncs: [externalSyncOutcome(externalSync({ status: 'finalizing', finished_at: null }))],
+    syncNames: [INVOCATION_ID]
+  }),
   'odd data from the Platform': runReport({
     syncs: [
       syncOutcome({
@@ -242,6 +256,46 @@ describe('toJsonReport', () => {
     expect(json.sync?.run?.status).toBe('paused_by_admin')
     expect(json.policies?.violations.unknownSeverity).toBe(0)
     expect(json.policies?.policies.map((result) => result.violations)).toEqual([null, 2])
+  })
+
+  it('has every run in syncs, and the first as sync and syncName for compatibility', () => {
+    const json = toJsonReport(STATES['several syncs, one failing'], redact)
+    expect(json.syncs.map((sync) => [sync.kind, sync.run?.id, sync.verdict])).toEqual([
+      ['managed', RUN_ID, 'pass'],
+      ['managed', 'run-gcp', 'fail'],
+      ['managed', 'run-azure', 'pass']
+    ])
+    expect(json.syncs[2]).toMatchObject({ startedByAction: false, external: null })
+    expect(json.sync).toEqual(json.syncs[0])
+    expect(json.syncName).toBe('aws-prod')
+  })
+
+  it('shows an external sync as a run, with the external sync as the Platform said it', () => {
+    const json = toJsonReport(STATES['an external sync, finalizing'], redact)
+    expect(json.syncs).toHaveLength(1)
+    expect(json.sync).toMatchObject({
+      kind: 'external',
+      startedByAction: false,
+      run: { id: EXTERNAL_SYNC_ID, status: 'completed', ingested: false, totalRows: 48000 },
+      external: {
+        id: EXTERNAL_SYNC_ID,
+        invocationId: INVOCATION_ID,
+        status: 'finalizing',
+        tableProgress: { aws_s3_buckets: 800, aws_ec2_instances: 40000, aws_iam_users: 7200 }
+      }
+    })
+    // Figures a CLI run does not report are unknown, not zero.
+    expect(json.sync?.run).toMatchObject({ errors: null, warnings: null, cpuSeconds: null })
+  })
+
+  it('keeps an odd table_progress within the schema', () => {
+    const odd = externalSync({
+      status: undefined,
+      table_progress: { t: 'many' as unknown as number, u: Number.NaN }
+    })
+    const json = toJsonReport(runReport({ syncs: [externalSyncOutcome(odd)] }), redact)
+    expect(json.sync?.external).toMatchObject({ status: null, tableProgress: { t: null, u: null } })
+    expect(validate(json) ? [] : validate.errors).toEqual([])
   })
 
   it('says why the policy stage did not run', () => {

@@ -7,8 +7,15 @@ import {
   formatTimestamp
 } from '../../src/report/format.js'
 import { severityRank } from '../../src/lib/severity.js'
-import { violatingPolicies, violationTotals } from '../../src/report/model.js'
-import { policy, policyOutcome, runReport } from '../__fixtures__/report.js'
+import { syncTotals, violatingPolicies, violationTotals, worstRun } from '../../src/report/model.js'
+import {
+  externalSyncOutcome,
+  policy,
+  policyOutcome,
+  runReport,
+  severalSyncs,
+  syncOutcome
+} from '../__fixtures__/report.js'
 
 describe('violatingPolicies', () => {
   it('orders by severity (unknown last), then violations, then name', () => {
@@ -73,5 +80,31 @@ describe('format', () => {
     expect(formatChange(2, 5)).toBe('−3')
     expect(formatChange(2, 2)).toBe('±0')
     expect(formatChange(2, undefined)).toBe('—')
+  })
+})
+
+describe('worstRun and syncTotals', () => {
+  it('know nothing without a run', () => {
+    const noRun = syncOutcome({ run: undefined })
+    expect(worstRun([])).toBeUndefined()
+    expect(worstRun([noRun])).toBeUndefined()
+    expect(syncTotals([])).toEqual({})
+    expect(syncTotals([noRun, ...severalSyncs()]).rows).toBeUndefined()
+  })
+
+  it('pass over a sync without a run for the worst status, and take the first on a tie', () => {
+    const [passed, failed] = severalSyncs()
+    const noRun = syncOutcome({ syncName: 'lost', run: undefined })
+    expect(worstRun([noRun, passed])).toBe(passed)
+    expect(worstRun([failed, { ...failed, syncName: 'again' }])).toBe(failed)
+  })
+
+  it('add up a CLI run only in what it reports', () => {
+    expect(syncTotals([externalSyncOutcome(), severalSyncs()[0]])).toEqual({
+      rows: 60480,
+      errors: undefined,
+      warnings: undefined,
+      longestSeconds: 312
+    })
   })
 })

@@ -43,6 +43,17 @@ describe('outputsOf', () => {
       'sync-errors': '0',
       'sync-warnings': '2',
       'sync-duration-seconds': '312',
+      'sync-runs': JSON.stringify({
+        'aws-prod': {
+          id: RUN_ID,
+          status: 'completed',
+          rows: 1234567,
+          errors: 0,
+          warnings: 2,
+          durationSeconds: 312,
+          kind: 'managed'
+        }
+      }),
       result: 'fail',
       'report-file': '/tmp/report.json',
       violations: '17',
@@ -62,6 +73,7 @@ describe('outputsOf', () => {
     const outputs = outputsOf(runReport({ errors: [{ stage: 'inputs', message: 'bad' }] }), redact)
     expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
     expect(Object.entries(outputs).filter(([, value]) => value !== '')).toEqual([
+      ['sync-runs', '{}'],
       ['result', 'fail']
     ])
   })

@@ -7,6 +7,7 @@ import { plural, quoteList } from '../lib/text.js'
 import type { GateVerdict } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
+import type { SyncOutcome } from '../sync/outcome.js'
 import { formatTimestamp } from './format.js'
 import {
   judgementOf,
@@ -156,22 +157,33 @@ function runCandidates(report: RunReport): Candidate[] {
       )
     )
   }
-  const [sync] = report.syncs
-  if (!sync) return found
-  const title = sync.timedOut ? 'Sync run timed out' : 'Sync run failed'
-  if (sync.verdict === 'fail') {
-    for (const reason of sync.reasons)
-      found.push(candidate('error', RANK.syncFailure, title, reason))
+  const several = report.syncs.length > 1
+  for (const sync of report.syncs) found.push(...syncCandidates(report, sync, several))
+  return found
+}
+
+/**
+ * One error for a failing sync (its reasons together), its warnings, and a notice when it was not
+ * awaited. With several syncs each title names its sync, so one failing among them is found.
+ */
+function syncCandidates(report: RunReport, sync: SyncOutcome, several: boolean): Candidate[] {
+  const what = sync.kind === 'external' ? 'CLI sync' : 'Sync'
+  const title = (outcome: string): string =>
+    several ? `${what} "${sync.syncName}" ${outcome}` : `Sync run ${outcome}`
+  const found: Candidate[] = []
+  if (sync.verdict === 'fail' && sync.reasons.length > 0) {
+    const outcome = sync.timedOut ? 'timed out' : 'failed'
+    found.push(candidate('error', RANK.syncFailure, title(outcome), sync.reasons.join(' ')))
   }
   for (const warning of sync.warnings) {
-    found.push(candidate('warning', RANK.syncWarning, 'Sync run warning', warning))
+    found.push(candidate('warning', RANK.syncWarning, title('warning'), warning))
   }
   if (sync.run && !sync.waited && !report.cancelled) {
     found.push(
       candidate(
         'notice',
         RANK.notAwaited,
-        'Sync run not awaited',
+        title('not awaited'),
         `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`
       )
     )

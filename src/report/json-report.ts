@@ -4,14 +4,13 @@
 
 import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
 import type { Redactor } from '../lib/log-safety.js'
-import type { PolicyViolation, SyncRunTableStat } from '../platform/types.js'
+import type { PolicyViolation } from '../platform/types.js'
 import type {
   PolicyOutcome,
   PolicyResult,
   ResultSource,
   ViolatingResource
 } from '../policies/outcome.js'
-import type { SyncOutcome } from '../sync/outcome.js'
 import {
   judgementOf,
   withoutResources,
@@ -32,6 +31,7 @@ import {
   type JsonExceptions
 } from './json-resources.js'
 import { finiteOrNull, text } from './json-values.js'
+import { jsonSync, type JsonSync } from './json-sync.js'
 
 export interface JsonReport {
   schemaVersion: 1
@@ -50,9 +50,12 @@ export interface JsonReport {
   /** When the action started and finished (ISO 8601). */
   startedAt: string
   finishedAt: string | null
+  /** The first sync named, kept for compatibility (`syncs` has every run); null without syncs. */
   syncName: string | null
-  /** Null without a sync stage, or when it ended before it knew anything. */
+  /** The first run, kept for compatibility; null without a sync stage, or before it knew any. */
   sync: JsonSync | null
+  /** Every run followed, in the order of `sync-name` (or the one external sync). */
+  syncs: JsonSync[]
   /** Null when the policy stage did not run; `policiesSkipped` then says why, when known. */
   policies: JsonPolicies | null
   policiesSkipped: string | null
@@ -64,49 +67,6 @@ export interface JsonReport {
   baseline: JsonBaseline | null
   /** The exceptions file's entries and what became of each; null without `exceptions-file`. */
   exceptions: JsonExceptions | null
-}
-
-export interface JsonSync {
-  /** The Platform's run, as last seen; null when no run was started or found. */
-  run: JsonSyncRun | null
-  /** True: this action started the run. False: it attached to (or was told to follow) one. */
-  startedByAction: boolean
-  /** False with `wait: false`: the run was started and left running. */
-  waited: boolean
-  waitedSeconds: number
-  /** From the run's creation to its completion. */
-  durationSeconds: number | null
-  timedOut: boolean
-  /** The action cancelled the run (on timeout). */
-  cancelledByAction: boolean
-  verdict: 'pass' | 'fail'
-  reasons: string[]
-  warnings: string[]
-  /** Most errors first, at most 10. */
-  tablesWithErrors: JsonTableStat[]
-}
-
-export interface JsonSyncRun {
-  id: string
-  status: string
-  statusReason: string | null
-  createdAt: string | null
-  completedAt: string | null
-  ingested: boolean | null
-  totalRows: number | null
-  errors: number | null
-  warnings: number | null
-  cpuSeconds: number | null
-  memoryByteSeconds: number | null
-  networkEgressBytes: number | null
-}
-
-export interface JsonTableStat {
-  table: string
-  service: string | null
-  errors: number | null
-  resources: number | null
-  panics: number | null
 }
 
 export interface JsonPolicies {
@@ -198,6 +158,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     finishedAt: text(safe.finishedAt),
     syncName: text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
     sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
+    syncs: safe.syncs.map(jsonSync),
     policies:
       safe.policies && safe.verdict.gate
         ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
@@ -216,48 +177,6 @@ export async function writeJsonReport(
   redact: Redactor
 ): Promise<void> {
   await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
-}
-
-function jsonSync(sync: SyncOutcome): JsonSync {
-  const { run } = sync
-  return {
-    run: run
-      ? {
-          id: String(run.id),
-          status: String(run.status),
-          statusReason: text(run.status_reason),
-          createdAt: text(run.created_at),
-          completedAt: text(run.completed_at),
-          ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-          totalRows: finiteOrNull(run.total_rows),
-          errors: finiteOrNull(run.errors),
-          warnings: finiteOrNull(run.warnings),
-          cpuSeconds: finiteOrNull(run.cpu_seconds),
-          memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
-          networkEgressBytes: finiteOrNull(run.network_egress_bytes)
-        }
-      : null,
-    startedByAction: sync.startedByAction,
-    waited: sync.waited,
-    waitedSeconds: Math.round(sync.waitedMs / 1000),
-    durationSeconds: finiteOrNull(sync.durationSeconds),
-    timedOut: sync.timedOut,
-    cancelledByAction: sync.cancelledByAction,
-    verdict: sync.verdict,
-    reasons: sync.reasons,
-    warnings: sync.warnings,
-    tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat)
-  }
-}
-
-function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
-  return {
-    table: String(stat.name),
-    service: text(stat.service_name),
-    errors: finiteOrNull(stat.errors),
-    resources: finiteOrNull(stat.resources),
-    panics: finiteOrNull(stat.panics)
-  }
 }
 
 function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunReport): JsonPolicies {

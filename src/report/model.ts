@@ -4,6 +4,8 @@
 
 import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
 import { byImportance, totalViolations } from '../lib/severity.js'
+import { isCount } from '../lib/text.js'
+import { isActive } from '../platform/types.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import type { StageName, Verdict } from '../verdict/decide.js'
@@ -105,4 +107,58 @@ export function withoutResources(report: RunReport): RunReport {
 /** How the policy's resources were judged (baseline, exceptions); undefined: not read. */
 export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudgement | undefined {
   return report.verdict.resources?.policies[policy.id]
+}
+
+// --- Several syncs ----------------------------------------------------------------------------
+
+/**
+ * How bad a run's status is, worst first, so that one status can stand for several runs: failed,
+ * cancelled, a status this action does not know, timed out or still active, then completed with
+ * `ingestion_failed`, with `partial_success`, and cleanly. A sync without a run ranks last: there
+ * is no status of it to show.
+ */
+function statusRank(sync: SyncOutcome): number {
+  const status = sync.run?.status
+  if (status === undefined) return 7
+  if (status === 'failed') return 0
+  if (status === 'cancelled') return 1
+  if (status === 'completed' && !sync.timedOut) {
+    const reason = sync.run?.status_reason
+    return reason === 'ingestion_failed' ? 4 : reason === 'partial_success' ? 5 : 6
+  }
+  return isActive(status) || sync.timedOut ? 3 : 2
+}
+
+/** The run whose status is worst (the first of them on a tie); undefined when no run is known. */
+export function worstRun(syncs: readonly SyncOutcome[]): SyncOutcome | undefined {
+  let worst: SyncOutcome | undefined
+  for (const sync of syncs) {
+    if (sync.run && (!worst || statusRank(sync) < statusRank(worst))) worst = sync
+  }
+  return worst
+}
+
+/** Figures over every run; each undefined when any run's is unknown, so no total undercounts. */
+export interface SyncTotals {
+  rows?: number
+  errors?: number
+  warnings?: number
+  /** The longest run's duration, not a sum: the runs go at the same time. */
+  longestSeconds?: number
+}
+
+export function syncTotals(syncs: readonly SyncOutcome[]): SyncTotals {
+  const all = (value: (sync: SyncOutcome) => unknown): number[] | undefined => {
+    const values = syncs.map(value)
+    return syncs.length > 0 && values.every(isCount) ? values : undefined
+  }
+  const sum = (values: number[] | undefined): number | undefined =>
+    values?.reduce((total, value) => total + value, 0)
+  const durations = all((sync) => sync.durationSeconds)
+  return {
+    rows: sum(all((sync) => sync.run?.total_rows)),
+    errors: sum(all((sync) => sync.run?.errors)),
+    warnings: sum(all((sync) => sync.run?.warnings)),
+    longestSeconds: durations && Math.max(...durations)
+  }
 }

@@ -4,7 +4,14 @@
 import { SEVERITY_ORDER } from '../lib/severity.js'
 import { isCount } from '../lib/text.js'
 import type { Redactor } from '../lib/log-safety.js'
-import { stalePolicies, violatingPolicies, violationTotals, type RunReport } from './model.js'
+import {
+  stalePolicies,
+  syncTotals,
+  violatingPolicies,
+  violationTotals,
+  worstRun,
+  type RunReport
+} from './model.js'
 import { redacted } from './redact.js'
 
 export const OUTPUT_NAMES = [
@@ -15,6 +22,7 @@ export const OUTPUT_NAMES = [
   'sync-errors',
   'sync-warnings',
   'sync-duration-seconds',
+  'sync-runs',
   'result',
   'report-file',
   'violations',
@@ -52,18 +60,59 @@ export function outputsOf(
   })
 }
 
+/**
+ * For one sync, its run. For several: the run with the worst status, the totals (each empty when
+ * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
+ */
 function syncOutputs(report: RunReport): Outputs {
-  const [sync] = report.syncs
-  const run = sync?.run
+  const run = worstRun(report.syncs)?.run
+  const totals = syncTotals(report.syncs)
   return {
     'sync-run-id': token(run?.id),
     'sync-run-status': token(run?.status),
     'sync-run-status-reason': token(run?.status_reason),
-    'sync-total-rows': numberOutput(run?.total_rows),
-    'sync-errors': numberOutput(run?.errors),
-    'sync-warnings': numberOutput(run?.warnings),
-    'sync-duration-seconds': numberOutput(sync?.durationSeconds)
+    'sync-total-rows': numberOutput(totals.rows),
+    'sync-errors': numberOutput(totals.errors),
+    'sync-warnings': numberOutput(totals.warnings),
+    'sync-duration-seconds': numberOutput(totals.longestSeconds),
+    'sync-runs': JSON.stringify(syncRuns(report))
   }
+}
+
+interface SyncRunOutput {
+  id: string | null
+  status: string | null
+  rows: number | null
+  errors: number | null
+  warnings: number | null
+  durationSeconds: number | null
+  kind: string
+}
+
+/**
+ * Sync name → its run, for `fromJSON(steps.x.outputs.sync-runs)['aws-prod'].status`; only syncs
+ * with a run (`{}` without one). The name is the workflow's own; the rest is the Platform's, so
+ * cleaned as the single-value outputs are.
+ */
+function syncRuns(report: RunReport): Record<string, SyncRunOutput> {
+  const count = (value: unknown): number | null => (isCount(value) ? value : null)
+  const word = (value: string | null | undefined): string | null => token(value) || null
+  return Object.fromEntries(
+    report.syncs
+      .filter((sync) => sync.run)
+      .map(({ syncName, run, durationSeconds, kind }) => [
+        syncName,
+        {
+          id: word(run?.id),
+          status: word(run?.status),
+          rows: count(run?.total_rows),
+          errors: count(run?.errors),
+          warnings: count(run?.warnings),
+          durationSeconds: count(durationSeconds),
+          kind: token(kind)
+        }
+      ])
+  )
 }
 
 function policyOutputs(report: RunReport): Outputs {

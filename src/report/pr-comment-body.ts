@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto'
 import { formatDuration } from '../lib/duration.js'
 import type { Redactor } from '../lib/log-safety.js'
+import type { SyncRunDetails } from '../platform/types.js'
+import type { SyncOutcome } from '../sync/outcome.js'
 import {
   blocks,
   bulletList,
@@ -21,7 +23,7 @@ import { redactDeep } from './redact.js'
 import { renderBanner, renderFooter } from './summary.js'
 import { renderThresholdsTable, renderViolatingPolicies } from './summary-policies.js'
 import { renderComparison, renderExceptions } from './summary-resources.js'
-import { renderRunStatus } from './summary-sync.js'
+import { renderRunStatus, syncStatusIcon } from './summary-sync.js'
 import { byteLength } from './summary-pieces.js'
 
 /** GitHub rejects an issue comment longer than 65,536 characters. */
@@ -32,6 +34,8 @@ const COMMENT_POLICY_LIMIT = 10
 const MARKER_PREFIX = 'cloudquery-platform-action'
 const MARKER_PART_LENGTH = 100
 const REASON_LENGTH = 300
+const NAMES_SHOWN = 10
+const SYNC_LINES = 20
 
 /** How much detail a rendering carries; the comment takes the first that fits the budget. */
 interface Detail {
@@ -56,14 +60,15 @@ export interface CommentOptions {
 // --- Marker ---------------------------------------------------------------------------------
 
 /**
- * `<!-- cloudquery-platform-action:<sync name or "policies">:<comment-tag> -->`, the comment's
+ * `<!-- cloudquery-platform-action:<sync names or "policies">:<comment-tag> -->`, the comment's
  * first line, by which the action finds its own comment again. Each part is redacted, then
  * percent-encoded down to `[A-Za-z0-9._-]` (so no name can close the comment, add a `:` or span
  * lines), and a long part is shortened with a hash of the whole, so the marker stays one short line
  * and different names keep different markers.
  */
 export function commentMarker(report: RunReport, tag: string, redact: Redactor): string {
-  const gate = report.syncNames[0] ?? 'policies'
+  // One name per line, as `sync-name` takes them, so no list of names reads as another.
+  const gate = report.syncNames.length > 0 ? report.syncNames.join('\n') : 'policies'
   return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`
 }
 
@@ -166,27 +171,53 @@ function composeMinimal(report: RunReport, context: ReportContext): Markdown {
 /** Which gate this is, when the marker alone would say it: the comment tag. */
 function renderGateLine(report: RunReport, tag: string): Markdown | undefined {
   if (tag.trim() === '') return undefined
-  const gate = report.syncNames[0]
-  const parts = [
-    ...(gate === undefined ? [markup`Policies-only gate`] : [markup`Sync ${codeSpan(gate, 100)}`]),
-    markup`tag ${codeSpan(tag, 100)}`
-  ]
+  const parts = [gateName(report.syncNames), markup`tag ${codeSpan(tag, 100)}`]
   return markup`<sub>${joinInline(parts, markup` · `)}</sub>`
 }
 
-/** One line on the sync run, when there was one. */
+/** Which syncs the gate follows: every name, each shortened and the list capped. */
+function gateName(names: readonly string[]): Markdown {
+  if (names.length === 0) return markup`Policies-only gate`
+  if (names.length === 1) return markup`Sync ${codeSpan(names[0], 100)}`
+  const shown = names.slice(0, NAMES_SHOWN).map((name) => codeSpan(name, 60))
+  const more = names.length - shown.length
+  const rest = more > 0 ? markup` and ${more} more` : markup``
+  return markup`Syncs ${joinInline(shown, markup`, `)}${rest}`
+}
+
+/** One line on the sync run, when there was one; with several, one short line per sync. */
 function renderSyncLine(report: RunReport): Markdown | undefined {
+  if (report.syncs.length > 1) return renderSyncLines(report.syncs)
   const [sync] = report.syncs
   const run = sync?.run
   if (!sync || !run) return undefined
+  return markup`**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${runFigures(sync, run)}`
+}
+
+function renderSyncLines(syncs: readonly SyncOutcome[]): Markdown {
+  const shown = syncs.slice(0, SYNC_LINES)
+  const lines = shown.map((sync) => {
+    const name = codeSpan(sync.syncName, 100)
+    if (!sync.run) return markup`${name} · no run`
+    const status = markup`${syncStatusIcon(sync, sync.run)} ${codeSpan(sync.run.status, 40)}`
+    return markup`${name} · ${status}${runFigures(sync, sync.run)}`
+  })
+  return blocks(
+    bulletList(lines),
+    syncs.length > shown.length
+      ? markup`_…and ${syncs.length - shown.length} more syncs, in the job summary._`
+      : undefined
+  )
+}
+
+/** ` · 1,234 rows · 5m 12s`, what of it is known. */
+function runFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
   const figures: Markdown[] = []
-  const rows = escapeCell(run.total_rows)
-  if (run.total_rows != null) figures.push(markup`${rows} rows`)
+  if (run.total_rows != null) figures.push(markup`${escapeCell(run.total_rows)} rows`)
   if (sync.durationSeconds !== undefined) {
     figures.push(escapeText(formatDuration(sync.durationSeconds * 1000)))
   }
-  const tail = figures.length > 0 ? markup` · ${joinInline(figures, markup` · `)}` : markup``
-  return markup`**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${tail}`
+  return figures.length > 0 ? markup` · ${joinInline(figures, markup` · `)}` : markup``
 }
 
 function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {

@@ -1,9 +1,13 @@
-// The job summary's sync run section: status, figures, notes and the tables with errors.
+// The job summary's section on one sync run: status, figures, notes and the tables with errors,
+// or for a CLI run (an external sync) its tables' progress. Its pieces also serve the table of
+// several syncs (summary-syncs.ts) and the PR comment.
 
 import { formatDuration } from '../lib/duration.js'
+import { isCount } from '../lib/text.js'
 import {
   isActive,
   isTerminal,
+  type ExternalSync,
   type SyncRunDetails,
   type SyncRunTableStat
 } from '../platform/types.js'
@@ -28,15 +32,12 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
   const [sync] = report.syncs
   const name = sync?.syncName ?? report.syncNames[0]
   if (name === undefined) return undefined
-  const heading = markup`### 🔄 Sync run of ${codeSpan(name)}`
+  const heading =
+    sync?.kind === 'external'
+      ? markup`### 🔄 CLI sync run ${codeSpan(name)}`
+      : markup`### 🔄 Sync run of ${codeSpan(name)}`
   const run = sync?.run
-  // The banner's "Why" already says the first reason.
-  const messages =
-    sync &&
-    renderMessages(
-      sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]),
-      sync.warnings
-    )
+  const messages = sync && syncMessages(report, sync)
   if (!sync || !run) {
     return blocks(
       heading,
@@ -52,16 +53,41 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
     renderRunFigures(sync, run),
     renderRunNotes(report, sync, run),
     messages,
-    renderTablesWithErrors(sync.tablesWithErrors)
+    sync.external
+      ? renderTableProgress(sync.external)
+      : renderTablesWithErrors(sync.tablesWithErrors)
+  )
+}
+
+/** The sync's reasons and warnings, but the one the banner's "Why" already says. */
+export function syncMessages(report: RunReport, sync: SyncOutcome): Markdown | undefined {
+  return renderMessages(
+    sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]),
+    sync.warnings
   )
 }
 
 export function renderRunStatus(sync: SyncOutcome, run: SyncRunDetails): Markdown {
+  const status = markup`**Status:** ${syncStatusIcon(sync, run)} ${codeSpan(run.status)}`
+  const { external } = sync
+  if (external) {
+    // While the Platform is `finalizing`, the run reads `completed`: say what the Platform said.
+    const said =
+      external.status != null && external.status !== run.status
+        ? markup` (${codeSpan(external.status)})`
+        : markup``
+    return markup`${status}${said} · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)} (run by the CLI; never cancelled by this action)`
+  }
   const reason = run.status_reason ? markup` (${codeSpan(run.status_reason)})` : markup``
   const origin = sync.startedByAction
     ? markup`started by this action`
     : markup`followed; not started by this action`
-  return markup`**Status:** ${runStatusIcon(run)} ${codeSpan(run.status)}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`
+  return markup`${status}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`
+}
+
+/** A CLI run still `finalizing` has not been ingested yet, whatever its run reads. */
+export function syncStatusIcon(sync: SyncOutcome, run: SyncRunDetails): Markdown {
+  return sync.external?.status === 'finalizing' ? markup`⏳` : runStatusIcon(run)
 }
 
 function runStatusIcon(run: SyncRunDetails): Markdown {
@@ -82,10 +108,15 @@ function renderRunFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
     [markup`Started`, escapeCell(formatTimestamp(run.created_at))],
     [markup`Completed`, escapeCell(formatTimestamp(run.completed_at))],
     [markup`Duration`, escapeCell(duration)],
-    [markup`Rows`, escapeCell(run.total_rows)],
-    [markup`Errors`, escapeCell(run.errors)],
-    [markup`Warnings`, escapeCell(run.warnings)]
+    [markup`Rows`, escapeCell(run.total_rows)]
   ]
+  // A CLI run reports no errors or warnings: left out rather than shown as unknown.
+  if (sync.kind !== 'external') {
+    figures.push(
+      [markup`Errors`, escapeCell(run.errors)],
+      [markup`Warnings`, escapeCell(run.warnings)]
+    )
+  }
   // Resource figures only when the Platform metered them.
   const metered: [Markdown, string | undefined][] = [
     [markup`CPU`, cpu === undefined ? undefined : `${cpu} s`],
@@ -103,7 +134,7 @@ function renderRunFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
   )
 }
 
-function renderRunNotes(
+export function renderRunNotes(
   report: RunReport,
   sync: SyncOutcome,
   run: SyncRunDetails
@@ -131,11 +162,14 @@ function renderRunNotes(
   return notes.length > 0 ? bulletList(notes) : undefined
 }
 
-function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown | undefined {
+export function renderTablesWithErrors(
+  tables: readonly SyncRunTableStat[],
+  heading = markup`#### Tables with errors`
+): Markdown | undefined {
   if (tables.length === 0) return undefined
   const shown = [...tables].sort((a, b) => (b.errors ?? 0) - (a.errors ?? 0)).slice(0, TABLE_LIMIT)
   return blocks(
-    markup`#### Tables with errors`,
+    heading,
     table(
       [markup`Table`, markup`Service`, markup`Errors`, markup`Resources`, markup`Panics`],
       shown.map((stat) => [
@@ -149,6 +183,25 @@ function renderTablesWithErrors(tables: readonly SyncRunTableStat[]): Markdown |
     ),
     tables.length > shown.length
       ? markup`_…and ${tables.length - shown.length} more tables with errors._`
+      : undefined
+  )
+}
+
+/** A CLI run's rows per table (`table_progress`), most rows first. */
+function renderTableProgress(external: ExternalSync): Markdown | undefined {
+  const progress = Object.entries(external.table_progress ?? {})
+  if (progress.length === 0) return undefined
+  const rows = (count: unknown): number => (isCount(count) ? count : -1)
+  const shown = progress.sort(([, a], [, b]) => rows(b) - rows(a)).slice(0, TABLE_LIMIT)
+  return blocks(
+    markup`#### Tables`,
+    table(
+      [markup`Table`, markup`Rows`],
+      shown.map(([name, count]) => [codeSpan(name, NAME_LENGTH), escapeCell(count)]),
+      ['left', 'right']
+    ),
+    progress.length > shown.length
+      ? markup`_…and ${progress.length - shown.length} more tables._`
       : undefined
   )
 }

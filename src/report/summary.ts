@@ -17,8 +17,10 @@ import {
   markup,
   type Markdown
 } from './markdown.js'
+import type { SyncOutcome } from '../sync/outcome.js'
 import {
   stageLabel,
+  syncTotals,
   violatingPolicies,
   violationTotals,
   type ReportContext,
@@ -27,7 +29,7 @@ import {
 import { redacted } from './redact.js'
 import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './summary-pieces.js'
 import { renderComparison, renderExceptions } from './summary-resources.js'
-import { renderSyncSection } from './summary-sync.js'
+import { renderSyncsSection } from './summary-syncs.js'
 import {
   renderPolicyOverview,
   renderPolicyNotEvaluated,
@@ -55,7 +57,7 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
   const { policies } = report
   const head = blocks(
     renderBanner(report),
-    renderSyncSection(report),
+    renderSyncsSection(report),
     policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report),
     policies &&
       report.verdict.gate &&
@@ -103,16 +105,7 @@ export function renderBanner(report: RunReport): Markdown {
 function passLine(report: RunReport): Markdown {
   const parts: Markdown[] = []
   const { policies } = report
-  const [sync] = report.syncs
-  if (sync?.run && !sync.waited) {
-    parts.push(
-      markup`Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
-    )
-  } else if (sync?.run) {
-    parts.push(
-      markup`Sync ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
-    )
-  }
+  parts.push(...syncPassLine(report.syncs))
   if (policies) {
     const selected = escapeText(plural(policies.policies.length, 'policy', 'policies'))
     const { violations } = violationTotals(policies, report.verdict)
@@ -127,6 +120,34 @@ function passLine(report: RunReport): Markdown {
     parts.push(markup`Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`)
   }
   return joinInline(parts, markup` `)
+}
+
+/** What the runs did, in a sentence: each by name for one sync, counted and added up for several. */
+function syncPassLine(syncs: readonly SyncOutcome[]): Markdown[] {
+  const [sync] = syncs
+  if (syncs.length > 1) {
+    const { rows } = syncTotals(syncs)
+    const count = escapeText(plural(syncs.length, 'sync'))
+    if (syncs.some((each) => !each.waited)) {
+      return [
+        markup`${count} were started or attached to and not awaited (${codeSpan('wait: false')}).`
+      ]
+    }
+    const total = rows === undefined ? markup`` : markup`: ${escapeCell(rows)} rows`
+    return [markup`${count} completed${total}.`]
+  }
+  if (sync?.run && !sync.waited) {
+    return [
+      markup`Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
+    ]
+  }
+  if (sync?.run) {
+    const what = sync.kind === 'external' ? markup`CLI sync` : markup`Sync`
+    return [
+      markup`${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
+    ]
+  }
+  return []
 }
 
 // --- Errors and footer ----------------------------------------------------------------------
