@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(49);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5946);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29826,7 +29826,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 49:
+/***/ 5946:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31506,6 +31506,8 @@ function failureMessage(reasons) {
 // derive from it. Keeping the views here means the reports can never disagree.
 
 
+
+
 function hasError(report, stage) {
     return report.errors.some((error) => error.stage === stage);
 }
@@ -31544,6 +31546,50 @@ function withoutResources(report) {
 /** How the policy's resources were judged (baseline, exceptions); undefined: not read. */
 function judgementOf(report, policy) {
     return report.verdict.resources?.policies[policy.id];
+}
+// --- Several syncs ----------------------------------------------------------------------------
+/**
+ * How bad a run's status is, worst first, so that one status can stand for several runs: failed,
+ * cancelled, a status this action does not know, timed out or still active, then completed with
+ * `ingestion_failed`, with `partial_success`, and cleanly. A sync without a run ranks last: there
+ * is no status of it to show.
+ */
+function statusRank(sync) {
+    const status = sync.run?.status;
+    if (status === undefined)
+        return 7;
+    if (status === 'failed')
+        return 0;
+    if (status === 'cancelled')
+        return 1;
+    if (status === 'completed' && !sync.timedOut) {
+        const reason = sync.run?.status_reason;
+        return reason === 'ingestion_failed' ? 4 : reason === 'partial_success' ? 5 : 6;
+    }
+    return (0,types/* isActive */.$m)(status) || sync.timedOut ? 3 : 2;
+}
+/** The run whose status is worst (the first of them on a tie); undefined when no run is known. */
+function worstRun(syncs) {
+    let worst;
+    for (const sync of syncs) {
+        if (sync.run && (!worst || statusRank(sync) < statusRank(worst)))
+            worst = sync;
+    }
+    return worst;
+}
+function syncTotals(syncs) {
+    const all = (value) => {
+        const values = syncs.map(value);
+        return syncs.length > 0 && values.every(lib_text/* isCount */.my) ? values : undefined;
+    };
+    const sum = (values) => values?.reduce((total, value) => total + value, 0);
+    const durations = all((sync) => sync.durationSeconds);
+    return {
+        rows: sum(all((sync) => sync.run?.total_rows)),
+        errors: sum(all((sync) => sync.run?.errors)),
+        warnings: sum(all((sync) => sync.run?.warnings)),
+        longestSeconds: durations && Math.max(...durations)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
@@ -31932,19 +31978,28 @@ function runCandidates(report) {
     if (report.cancelled) {
         found.push(candidate('warning', RANK.cancelled, 'Workflow cancelled', 'The workflow was cancelled before the action finished; the job summary and the JSON report hold what was known at that moment.'));
     }
-    const [sync] = report.syncs;
-    if (!sync)
-        return found;
-    const title = sync.timedOut ? 'Sync run timed out' : 'Sync run failed';
-    if (sync.verdict === 'fail') {
-        for (const reason of sync.reasons)
-            found.push(candidate('error', RANK.syncFailure, title, reason));
+    const several = report.syncs.length > 1;
+    for (const sync of report.syncs)
+        found.push(...syncCandidates(report, sync, several));
+    return found;
+}
+/**
+ * One error for a failing sync (its reasons together), its warnings, and a notice when it was not
+ * awaited. With several syncs each title names its sync, so one failing among them is found.
+ */
+function syncCandidates(report, sync, several) {
+    const what = sync.kind === 'external' ? 'CLI sync' : 'Sync';
+    const title = (outcome) => several ? `${what} "${sync.syncName}" ${outcome}` : `Sync run ${outcome}`;
+    const found = [];
+    if (sync.verdict === 'fail' && sync.reasons.length > 0) {
+        const outcome = sync.timedOut ? 'timed out' : 'failed';
+        found.push(candidate('error', RANK.syncFailure, title(outcome), sync.reasons.join(' ')));
     }
     for (const warning of sync.warnings) {
-        found.push(candidate('warning', RANK.syncWarning, 'Sync run warning', warning));
+        found.push(candidate('warning', RANK.syncWarning, title('warning'), warning));
     }
     if (sync.run && !sync.waited && !report.cancelled) {
-        found.push(candidate('notice', RANK.notAwaited, 'Sync run not awaited', `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`));
+        found.push(candidate('notice', RANK.notAwaited, title('not awaited'), `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`));
     }
     return found;
 }
@@ -32170,48 +32225,15 @@ function jsonExceptions(resources) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/json-report.ts
-// The JSON report (`report-file`): everything both stages learned, for later steps and other tools.
-// Its shape is a contract, described by docs/report-schema.json: every field is always present
-// (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
+;// CONCATENATED MODULE: ./src/report/json-sync.ts
+// The JSON report's sync runs: each run as the Platform last showed it, and for a CLI run the
+// external sync itself, kept to docs/report-schema.json whatever the Platform sent.
 
-
-
-
-
-function toJsonReport(report, redact) {
-    // The resource ids go straight into the baseline section: a deep copy of them for redaction
-    // would double the largest part of the report (the written text is redacted as a whole too).
-    const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null;
-    return redacted(withoutResources(report), redact, (safe) => ({
-        schemaVersion: 1,
-        actionVersion: safe.actionVersion,
-        result: safe.verdict.result,
-        reasons: safe.verdict.reasons,
-        softFail: safe.softFail,
-        cancelled: safe.cancelled,
-        platformUrl: json_values_text(safe.platformUrl),
-        platformVersion: json_values_text(safe.platformVersion),
-        startedAt: safe.startedAt,
-        finishedAt: json_values_text(safe.finishedAt),
-        syncName: json_values_text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
-        sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
-        policies: safe.policies && safe.verdict.gate
-            ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
-            : null,
-        policiesSkipped: json_values_text(safe.policiesSkipped),
-        errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
-        baseline,
-        exceptions: jsonExceptions(safe.verdict.resources)
-    }));
-}
-/** The JSON report, written whole or not at all (see writeJsonFile). */
-async function writeJsonReport(path, report, redact) {
-    await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
-}
 function jsonSync(sync) {
     const { run } = sync;
     return {
+        kind: sync.kind,
+        syncName: String(sync.syncName),
         run: run
             ? {
                 id: String(run.id),
@@ -32237,7 +32259,8 @@ function jsonSync(sync) {
         verdict: sync.verdict,
         reasons: sync.reasons,
         warnings: sync.warnings,
-        tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat)
+        tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat),
+        external: sync.external ? jsonExternal(sync.external) : null
     };
 }
 function jsonTableStat(stat) {
@@ -32248,6 +32271,59 @@ function jsonTableStat(stat) {
         resources: finiteOrNull(stat.resources),
         panics: finiteOrNull(stat.panics)
     };
+}
+function jsonExternal(external) {
+    const progress = external.table_progress;
+    return {
+        id: String(external.id),
+        invocationId: String(external.invocation_id),
+        status: json_values_text(external.status),
+        tableProgress: progress && typeof progress === 'object'
+            ? Object.fromEntries(Object.entries(progress).map(([table, rows]) => [table, finiteOrNull(rows)]))
+            : null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/json-report.ts
+// The JSON report (`report-file`): everything both stages learned, for later steps and other tools.
+// Its shape is a contract, described by docs/report-schema.json: every field is always present
+// (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
+
+
+
+
+
+
+function toJsonReport(report, redact) {
+    // The resource ids go straight into the baseline section: a deep copy of them for redaction
+    // would double the largest part of the report (the written text is redacted as a whole too).
+    const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null;
+    return redacted(withoutResources(report), redact, (safe) => ({
+        schemaVersion: 1,
+        actionVersion: safe.actionVersion,
+        result: safe.verdict.result,
+        reasons: safe.verdict.reasons,
+        softFail: safe.softFail,
+        cancelled: safe.cancelled,
+        platformUrl: json_values_text(safe.platformUrl),
+        platformVersion: json_values_text(safe.platformVersion),
+        startedAt: safe.startedAt,
+        finishedAt: json_values_text(safe.finishedAt),
+        syncName: json_values_text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
+        sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
+        syncs: safe.syncs.map(jsonSync),
+        policies: safe.policies && safe.verdict.gate
+            ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
+            : null,
+        policiesSkipped: json_values_text(safe.policiesSkipped),
+        errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
+        baseline,
+        exceptions: jsonExceptions(safe.verdict.resources)
+    }));
+}
+/** The JSON report, written whole or not at all (see writeJsonFile). */
+async function writeJsonReport(path, report, redact) {
+    await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
 }
 function jsonPolicies(outcome, gate, report) {
     const totals = violationTotals(outcome, report.verdict);
@@ -32363,6 +32439,7 @@ const OUTPUT_NAMES = [
     'sync-errors',
     'sync-warnings',
     'sync-duration-seconds',
+    'sync-runs',
     'result',
     'report-file',
     'violations',
@@ -32387,18 +32464,46 @@ function outputsOf(report, redact, reportFile = '') {
         return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, known[name] ?? '']));
     });
 }
+/**
+ * For one sync, its run. For several: the run with the worst status, the totals (each empty when
+ * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
+ */
 function syncOutputs(report) {
-    const [sync] = report.syncs;
-    const run = sync?.run;
+    const run = worstRun(report.syncs)?.run;
+    const totals = syncTotals(report.syncs);
     return {
         'sync-run-id': token(run?.id),
         'sync-run-status': token(run?.status),
         'sync-run-status-reason': token(run?.status_reason),
-        'sync-total-rows': numberOutput(run?.total_rows),
-        'sync-errors': numberOutput(run?.errors),
-        'sync-warnings': numberOutput(run?.warnings),
-        'sync-duration-seconds': numberOutput(sync?.durationSeconds)
+        'sync-total-rows': numberOutput(totals.rows),
+        'sync-errors': numberOutput(totals.errors),
+        'sync-warnings': numberOutput(totals.warnings),
+        'sync-duration-seconds': numberOutput(totals.longestSeconds),
+        'sync-runs': JSON.stringify(syncRuns(report))
     };
+}
+/**
+ * Sync name → its run, for `fromJSON(steps.x.outputs.sync-runs)['aws-prod'].status`; only syncs
+ * with a run (`{}` without one). The name is the workflow's own; the rest is the Platform's, so
+ * cleaned as the single-value outputs are.
+ */
+function syncRuns(report) {
+    const count = (value) => ((0,lib_text/* isCount */.my)(value) ? value : null);
+    const word = (value) => token(value) || null;
+    return Object.fromEntries(report.syncs
+        .filter((sync) => sync.run)
+        .map(({ syncName, run, durationSeconds, kind }) => [
+        syncName,
+        {
+            id: word(run?.id),
+            status: word(run?.status),
+            rows: count(run?.total_rows),
+            errors: count(run?.errors),
+            warnings: count(run?.warnings),
+            durationSeconds: count(durationSeconds),
+            kind: token(kind)
+        }
+    ]));
 }
 function policyOutputs(report) {
     const outcome = report.policies;
@@ -32434,7 +32539,10 @@ function token(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-sync.ts
-// The job summary's sync run section: status, figures, notes and the tables with errors.
+// The job summary's section on one sync run: status, figures, notes and the tables with errors,
+// or for a CLI run (an external sync) its tables' progress. Its pieces also serve the table of
+// several syncs (summary-syncs.ts) and the PR comment.
+
 
 
 
@@ -32447,24 +32555,43 @@ function renderSyncSection(report) {
     const name = sync?.syncName ?? report.syncNames[0];
     if (name === undefined)
         return undefined;
-    const heading = markup `### 🔄 Sync run of ${codeSpan(name)}`;
+    const heading = sync?.kind === 'external'
+        ? markup `### 🔄 CLI sync run ${codeSpan(name)}`
+        : markup `### 🔄 Sync run of ${codeSpan(name)}`;
     const run = sync?.run;
-    // The banner's "Why" already says the first reason.
-    const messages = sync &&
-        renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]), sync.warnings);
+    const messages = sync && syncMessages(report, sync);
     if (!sync || !run) {
         return blocks(heading, hasError(report, 'sync')
             ? markup `No run was started or followed: see the errors below.`
             : markup `No run was started or followed.`, messages);
     }
-    return blocks(heading, renderRunStatus(sync, run), renderRunFigures(sync, run), renderRunNotes(report, sync, run), messages, renderTablesWithErrors(sync.tablesWithErrors));
+    return blocks(heading, renderRunStatus(sync, run), renderRunFigures(sync, run), renderRunNotes(report, sync, run), messages, sync.external
+        ? renderTableProgress(sync.external)
+        : renderTablesWithErrors(sync.tablesWithErrors));
+}
+/** The sync's reasons and warnings, but the one the banner's "Why" already says. */
+function syncMessages(report, sync) {
+    return renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]), sync.warnings);
 }
 function renderRunStatus(sync, run) {
+    const status = markup `**Status:** ${syncStatusIcon(sync, run)} ${codeSpan(run.status)}`;
+    const { external } = sync;
+    if (external) {
+        // While the Platform is `finalizing`, the run reads `completed`: say what the Platform said.
+        const said = external.status != null && external.status !== run.status
+            ? markup ` (${codeSpan(external.status)})`
+            : markup ``;
+        return markup `${status}${said} · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)} (run by the CLI; never cancelled by this action)`;
+    }
     const reason = run.status_reason ? markup ` (${codeSpan(run.status_reason)})` : markup ``;
     const origin = sync.startedByAction
         ? markup `started by this action`
         : markup `followed; not started by this action`;
-    return markup `**Status:** ${runStatusIcon(run)} ${codeSpan(run.status)}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`;
+    return markup `${status}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`;
+}
+/** A CLI run still `finalizing` has not been ingested yet, whatever its run reads. */
+function syncStatusIcon(sync, run) {
+    return sync.external?.status === 'finalizing' ? markup `⏳` : runStatusIcon(run);
 }
 function runStatusIcon(run) {
     if (run.status === 'completed') {
@@ -32485,10 +32612,12 @@ function renderRunFigures(sync, run) {
         [markup `Started`, escapeCell(formatTimestamp(run.created_at))],
         [markup `Completed`, escapeCell(formatTimestamp(run.completed_at))],
         [markup `Duration`, escapeCell(duration)],
-        [markup `Rows`, escapeCell(run.total_rows)],
-        [markup `Errors`, escapeCell(run.errors)],
-        [markup `Warnings`, escapeCell(run.warnings)]
+        [markup `Rows`, escapeCell(run.total_rows)]
     ];
+    // A CLI run reports no errors or warnings: left out rather than shown as unknown.
+    if (sync.kind !== 'external') {
+        figures.push([markup `Errors`, escapeCell(run.errors)], [markup `Warnings`, escapeCell(run.warnings)]);
+    }
     // Resource figures only when the Platform metered them.
     const metered = [
         [markup `CPU`, cpu === undefined ? undefined : `${cpu} s`],
@@ -32521,11 +32650,11 @@ function renderRunNotes(report, sync, run) {
     }
     return notes.length > 0 ? bulletList(notes) : undefined;
 }
-function renderTablesWithErrors(tables) {
+function renderTablesWithErrors(tables, heading = markup `#### Tables with errors`) {
     if (tables.length === 0)
         return undefined;
     const shown = [...tables].sort((a, b) => (b.errors ?? 0) - (a.errors ?? 0)).slice(0, TABLE_LIMIT);
-    return blocks(markup `#### Tables with errors`, table([markup `Table`, markup `Service`, markup `Errors`, markup `Resources`, markup `Panics`], shown.map((stat) => [
+    return blocks(heading, table([markup `Table`, markup `Service`, markup `Errors`, markup `Resources`, markup `Panics`], shown.map((stat) => [
         codeSpan(stat.name, NAME_LENGTH),
         escapeCell(stat.service_name, NAME_LENGTH),
         escapeCell(stat.errors),
@@ -32534,6 +32663,80 @@ function renderTablesWithErrors(tables) {
     ]), ['left', 'left', 'right', 'right', 'right']), tables.length > shown.length
         ? markup `_…and ${tables.length - shown.length} more tables with errors._`
         : undefined);
+}
+/** A CLI run's rows per table (`table_progress`), most rows first. */
+function renderTableProgress(external) {
+    const progress = Object.entries(external.table_progress ?? {});
+    if (progress.length === 0)
+        return undefined;
+    const rows = (count) => ((0,lib_text/* isCount */.my)(count) ? count : -1);
+    const shown = progress.sort(([, a], [, b]) => rows(b) - rows(a)).slice(0, TABLE_LIMIT);
+    return blocks(markup `#### Tables`, table([markup `Table`, markup `Rows`], shown.map(([name, count]) => [codeSpan(name, NAME_LENGTH), escapeCell(count)]), ['left', 'right']), progress.length > shown.length
+        ? markup `_…and ${progress.length - shown.length} more tables._`
+        : undefined);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-syncs.ts
+// The job summary's sync section. One sync keeps its own section (summary-sync.ts); several get one
+// table, a row per sync, above the gate, then per sync only what needs saying: reasons and
+// warnings the banner does not show, notes (timed out, cancelled, not awaited), tables with errors.
+
+
+
+
+
+function renderSyncsSection(report) {
+    if (report.syncs.length <= 1 && report.syncNames.length <= 1)
+        return renderSyncSection(report);
+    return blocks(markup `### 🔄 Sync runs`, renderSyncsTable(report), hasError(report, 'sync') && report.syncs.length < report.syncNames.length
+        ? markup `Syncs without a run were not started or followed: see the errors below.`
+        : undefined, ...report.syncs.map((sync) => renderSyncNotes(report, sync)));
+}
+function renderSyncsTable(report) {
+    const followed = new Set(report.syncs.map((sync) => sync.syncName));
+    // A name the workflow gave that has no outcome (the stage ended first) still gets its row.
+    const unfollowed = report.syncNames.filter((name) => !followed.has(name));
+    return table([
+        markup `Sync`,
+        markup `Kind`,
+        markup `Status`,
+        markup `Rows`,
+        markup `Errors`,
+        markup `Duration`,
+        markup `Run`,
+        markup `Origin`
+    ], [
+        ...report.syncs.map(syncRow),
+        ...unfollowed.map((name) => [codeSpan(name, NAME_LENGTH), markup `—`, markup `no run`])
+    ], ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left']);
+}
+function syncRow(sync) {
+    const { run } = sync;
+    const external = sync.kind === 'external';
+    const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
+    return [
+        codeSpan(sync.syncName, NAME_LENGTH),
+        external ? markup `CLI` : markup `managed`,
+        run ? markup `${syncStatusIcon(sync, run)} ${codeSpan(run.status, 40)}` : markup `no run`,
+        escapeCell(run?.total_rows),
+        // A CLI run reports no errors: left empty rather than shown as unknown.
+        external ? markup `` : escapeCell(run?.errors),
+        escapeCell(duration),
+        // Link-free: the id is for a search on the Platform, and a link could point anywhere.
+        run ? codeSpan(run.id, 60) : markup `—`,
+        external
+            ? markup `run by the CLI`
+            : sync.startedByAction
+                ? markup `started by this action`
+                : markup `attached`
+    ];
+}
+/** What the table cannot say about one sync; nothing when all went well. */
+function renderSyncNotes(report, sync) {
+    const notes = blocks(sync.run && renderRunNotes(report, sync, sync.run), syncMessages(report, sync), renderTablesWithErrors(sync.tablesWithErrors, markup `**Tables with errors**`));
+    return notes === ''
+        ? undefined
+        : blocks(markup `#### ${codeSpan(sync.syncName, NAME_LENGTH)}`, notes);
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-policies.ts
@@ -32748,7 +32951,7 @@ function renderSummary(report, options) {
 }
 function composeSummary(report, context) {
     const { policies } = report;
-    const head = blocks(renderBanner(report), renderSyncSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
+    const head = blocks(renderBanner(report), renderSyncsSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
         report.verdict.gate &&
         renderThresholdsTable(policies, report.verdict.gate, report.gateOn, report.verdict.resources?.baseline !== undefined), policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT), policies && renderComparison(report, policies), policies && renderExceptions(report, policies));
     const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
@@ -32771,13 +32974,7 @@ function renderBanner(report) {
 function passLine(report) {
     const parts = [];
     const { policies } = report;
-    const [sync] = report.syncs;
-    if (sync?.run && !sync.waited) {
-        parts.push(markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`);
-    }
-    else if (sync?.run) {
-        parts.push(markup `Sync ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`);
-    }
+    parts.push(...syncPassLine(report.syncs));
     if (policies) {
         const selected = escapeText((0,lib_text/* plural */.LS)(policies.policies.length, 'policy', 'policies'));
         const { violations } = violationTotals(policies, report.verdict);
@@ -32791,6 +32988,33 @@ function passLine(report) {
         parts.push(markup `Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`);
     }
     return joinInline(parts, markup ` `);
+}
+/** What the runs did, in a sentence: each by name for one sync, counted and added up for several. */
+function syncPassLine(syncs) {
+    const [sync] = syncs;
+    if (syncs.length > 1) {
+        const { rows } = syncTotals(syncs);
+        const count = escapeText((0,lib_text/* plural */.LS)(syncs.length, 'sync'));
+        if (syncs.some((each) => !each.waited)) {
+            return [
+                markup `${count} were started or attached to and not awaited (${codeSpan('wait: false')}).`
+            ];
+        }
+        const total = rows === undefined ? markup `` : markup `: ${escapeCell(rows)} rows`;
+        return [markup `${count} completed${total}.`];
+    }
+    if (sync?.run && !sync.waited) {
+        return [
+            markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
+        ];
+    }
+    if (sync?.run) {
+        const what = sync.kind === 'external' ? markup `CLI sync` : markup `Sync`;
+        return [
+            markup `${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
+        ];
+    }
+    return [];
 }
 // --- Errors and footer ----------------------------------------------------------------------
 function renderErrors(report) {
@@ -32838,6 +33062,8 @@ const COMMENT_POLICY_LIMIT = 10;
 const MARKER_PREFIX = 'cloudquery-platform-action';
 const MARKER_PART_LENGTH = 100;
 const REASON_LENGTH = 300;
+const NAMES_SHOWN = 10;
+const SYNC_LINES = 20;
 const DETAIL_LEVELS = [
     { policies: COMMENT_POLICY_LIMIT, reasons: 10 },
     { policies: 5, reasons: 3 },
@@ -32845,14 +33071,15 @@ const DETAIL_LEVELS = [
 ];
 // --- Marker ---------------------------------------------------------------------------------
 /**
- * `<!-- cloudquery-platform-action:<sync name or "policies">:<comment-tag> -->`, the comment's
+ * `<!-- cloudquery-platform-action:<sync names or "policies">:<comment-tag> -->`, the comment's
  * first line, by which the action finds its own comment again. Each part is redacted, then
  * percent-encoded down to `[A-Za-z0-9._-]` (so no name can close the comment, add a `:` or span
  * lines), and a long part is shortened with a hash of the whole, so the marker stays one short line
  * and different names keep different markers.
  */
 function commentMarker(report, tag, redact) {
-    const gate = report.syncNames[0] ?? 'policies';
+    // One name per line, as `sync-name` takes them, so no list of names reads as another.
+    const gate = report.syncNames.length > 0 ? report.syncNames.join('\n') : 'policies';
     return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`;
 }
 function markerPart(text, redact) {
@@ -32918,28 +33145,52 @@ function composeMinimal(report, context) {
 function renderGateLine(report, tag) {
     if (tag.trim() === '')
         return undefined;
-    const gate = report.syncNames[0];
-    const parts = [
-        ...(gate === undefined ? [markup `Policies-only gate`] : [markup `Sync ${codeSpan(gate, 100)}`]),
-        markup `tag ${codeSpan(tag, 100)}`
-    ];
+    const parts = [gateName(report.syncNames), markup `tag ${codeSpan(tag, 100)}`];
     return markup `<sub>${joinInline(parts, markup ` · `)}</sub>`;
 }
-/** One line on the sync run, when there was one. */
+/** Which syncs the gate follows: every name, each shortened and the list capped. */
+function gateName(names) {
+    if (names.length === 0)
+        return markup `Policies-only gate`;
+    if (names.length === 1)
+        return markup `Sync ${codeSpan(names[0], 100)}`;
+    const shown = names.slice(0, NAMES_SHOWN).map((name) => codeSpan(name, 60));
+    const more = names.length - shown.length;
+    const rest = more > 0 ? markup ` and ${more} more` : markup ``;
+    return markup `Syncs ${joinInline(shown, markup `, `)}${rest}`;
+}
+/** One line on the sync run, when there was one; with several, one short line per sync. */
 function renderSyncLine(report) {
+    if (report.syncs.length > 1)
+        return renderSyncLines(report.syncs);
     const [sync] = report.syncs;
     const run = sync?.run;
     if (!sync || !run)
         return undefined;
+    return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${runFigures(sync, run)}`;
+}
+function renderSyncLines(syncs) {
+    const shown = syncs.slice(0, SYNC_LINES);
+    const lines = shown.map((sync) => {
+        const name = codeSpan(sync.syncName, 100);
+        if (!sync.run)
+            return markup `${name} · no run`;
+        const status = markup `${syncStatusIcon(sync, sync.run)} ${codeSpan(sync.run.status, 40)}`;
+        return markup `${name} · ${status}${runFigures(sync, sync.run)}`;
+    });
+    return blocks(bulletList(lines), syncs.length > shown.length
+        ? markup `_…and ${syncs.length - shown.length} more syncs, in the job summary._`
+        : undefined);
+}
+/** ` · 1,234 rows · 5m 12s`, what of it is known. */
+function runFigures(sync, run) {
     const figures = [];
-    const rows = escapeCell(run.total_rows);
     if (run.total_rows != null)
-        figures.push(markup `${rows} rows`);
+        figures.push(markup `${escapeCell(run.total_rows)} rows`);
     if (sync.durationSeconds !== undefined) {
         figures.push(escapeText((0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000)));
     }
-    const tail = figures.length > 0 ? markup ` · ${joinInline(figures, markup ` · `)}` : markup ``;
-    return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${tail}`;
+    return figures.length > 0 ? markup ` · ${joinInline(figures, markup ` · `)}` : markup ``;
 }
 function pr_comment_body_renderPolicyNotEvaluated(report) {
     // A passing banner already says why; a failing one leads with the failure instead.

@@ -89,6 +89,9 @@ describe('the bundle, spawned as the runner spawns it', () => {
       'sync-errors': '0',
       'sync-warnings': '3',
       'sync-duration-seconds': expect.stringMatching(/^\d+$/),
+      'sync-runs': expect.stringContaining(
+        `{"aws-prod":{"id":"${runId}","status":"completed","rows":12480,"errors":0,"warnings":3,`
+      ),
       result: 'pass',
       'report-file': run.reportFile,
       violations: '7',

@@ -7,6 +7,8 @@ import { finiteOrNull, text } from './json-values.js'
 
 export interface JsonSync {
   kind: SyncKind
+  /** The sync's name; for a CLI run, the `external-sync` value the workflow gave. */
+  syncName: string
   /** The Platform's run, as last seen; null when no run was started or found. */
   run: JsonSyncRun | null
   /** True: this action started the run. False: it attached to (or was told to follow) one. */
@@ -64,6 +66,7 @@ export function jsonSync(sync: SyncOutcome): JsonSync {
   const { run } = sync
   return {
     kind: sync.kind,
+    syncName: String(sync.syncName),
     run: run
       ? {
           id: String(run.id),
