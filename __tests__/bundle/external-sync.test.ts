@@ -1,0 +1,121 @@
+// Gating a sync the CloudQuery CLI ran (`external-sync`), through the built action: found by its
+// invocation id, followed through `finalizing` and gated only once `completed`; a failed one fails
+// the step; one that never appears times out clearly; and no request ever tries to cancel one.
+
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import type { ExternalSyncSpec } from '../../simulator/external-syncs.js'
+import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
+import type { RecordedRequest } from '../../simulator/server.js'
+import {
+  assertBundleExists,
+  errorLines,
+  reportOf,
+  requestLog,
+  runAll,
+  runBundle,
+  type BundleRun
+} from '../helpers/bundle.js'
+
+const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+const EXTERNAL_RUN = '/external-sync-runs/{external_sync_id}'
+const POLICIES: PolicySpec[] = [
+  { name: 'Public S3 buckets', severity: 'critical', violationCount: 0, countAfterSync: 0 },
+  { name: 'Unattached EBS volumes', severity: 'medium', violationCount: 2, countAfterSync: 3 }
+]
+
+function scenario(external: Partial<ExternalSyncSpec>): Scenario {
+  return {
+    policies: POLICIES,
+    evaluation: { delayAfterIngestMs: 50 },
+    externalSyncs: [{ invocationId: INVOCATION, startedMs: 300, finalizingMs: 1_500, ...external }]
+  }
+}
+
+/** The action's inputs for an external sync: no managed sync. */
+const inputs = (more: Record<string, string> = {}) => ({
+  'sync-name': '',
+  'external-sync': INVOCATION,
+  'poll-interval': '2s',
+  ...more
+})
+
+let runs: Record<'completes' | 'failed' | 'neverAppears', BundleRun>
+
+beforeAll(async () => {
+  assertBundleExists()
+  runs = await runAll({
+    completes: () => runBundle(scenario({}), inputs()),
+    failed: () => runBundle(scenario({ finalStatus: 'failed' }), inputs()),
+    neverAppears: () => runBundle(scenario({ appearAfterMs: null }), inputs({ timeout: '3s' }))
+  })
+}, 60_000)
+
+/** The answers to status requests for the external sync, in order. */
+const statusesSeen = (requests: RecordedRequest[]): string[] =>
+  requests
+    .filter((r) => r.pathTemplate === EXTERNAL_RUN && r.status === 200)
+    .map((r) => (r.responseBody as { status: string }).status)
+
+describe('gating a sync the CLI ran', () => {
+  it('follows it through finalizing and reads the policies only once it completed', () => {
+    const run = runs.completes
+    expect(run.exitCode).toBe(0)
+    const seen = statusesSeen(run.sim.requests)
+    expect(seen).toContain('finalizing')
+    expect(seen.at(-1)).toBe('completed')
+    const completedAt = run.sim.requests.find(
+      (r) =>
+        r.pathTemplate === EXTERNAL_RUN &&
+        (r.responseBody as { status?: string } | undefined)?.status === 'completed'
+    )?.finishedAt
+    const policyReads = run.sim.requestsTo('GET', '/policies')
+    expect(policyReads.length).toBeGreaterThan(0)
+    expect(policyReads.every((r) => r.startedAt >= completedAt!)).toBe(true)
+    expect(run.stdout).toMatch(/finalizing/)
+    expect(run.outputs.result).toBe('pass')
+    expect(run.outputs['sync-run-status']).toBe('completed')
+  })
+
+  it('shows the CLI run in the summary and the JSON report like a managed one', () => {
+    const run = runs.completes
+    const report = reportOf(run) as {
+      syncs: { kind: string; syncName: string; external: { invocationId: string } }[]
+    }
+    expect(report.syncs).toHaveLength(1)
+    expect(report.syncs[0]).toMatchObject({
+      kind: 'external',
+      syncName: INVOCATION,
+      external: { invocationId: INVOCATION }
+    })
+    expect(run.summary).toContain('CLI sync run')
+    expect(run.summary).toContain(INVOCATION)
+  })
+
+  it('fails the step for a CLI run that failed, naming its status', () => {
+    const run = runs.failed
+    expect(run.exitCode).toBe(1)
+    expect(statusesSeen(run.sim.requests).at(-1)).toBe('failed')
+    expect(errorLines(run.stdout).join('\n')).toMatch(/External sync [0-9a-f-]{36}.* failed/)
+    expect(run.outputs['sync-run-status']).toBe('failed')
+    expect(run.sim.requestsTo('GET', '/policies')).toHaveLength(0)
+  })
+
+  it('times out clearly when no external sync has the invocation id', () => {
+    const run = runs.neverAppears
+    expect(run.exitCode).toBe(1)
+    expect(errorLines(run.stdout).join('\n')).toMatch(
+      new RegExp(
+        `External sync ${INVOCATION} was not found on the Platform after looking for 3(\\.0)?s`
+      )
+    )
+    expect(run.stdout).toContain(`--invocation-id ${INVOCATION}`)
+  })
+
+  it('never sends anything but a read for an external sync', () => {
+    for (const run of Object.values(runs)) {
+      const writes = run.sim.requests.filter((r) => r.method !== 'GET')
+      expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([])
+      expect(requestLog(run.sim)).not.toMatch(/PATCH|POST|DELETE/)
+    }
+  })
+})
