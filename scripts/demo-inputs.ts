@@ -1,13 +1,23 @@
 // The demo's inputs, shared by `npm run demo` and `npm run screenshots`, so the README's pictures
 // show exactly what the demo prints: the gate with a medium limit that the demo's run stays under.
+// A scenario with a CLI run gates that run (`external-sync`); one whose syncs behave differently
+// (`syncRuns`, as the `several-syncs` preset) runs all of its syncs in one step.
 
 import type { Simulator } from '../simulator/server.js'
 
 export function demoInputs(sim: Simulator): Record<string, string> {
+  const { syncs, syncRuns, externalSyncs } = sim.scenario
+  const [external] = externalSyncs
+  const several = Object.keys(syncRuns).length > 0
   return {
     'platform-url': sim.url,
     'api-key': sim.scenario.apiKey,
-    'sync-name': sim.scenario.syncs[0].name,
+    'sync-name': external
+      ? ''
+      : several
+        ? syncs.map((sync) => sync.name).join('\n')
+        : syncs[0].name,
+    'external-sync': external?.invocationId ?? '',
     'max-medium-violations': '20'
   }
 }

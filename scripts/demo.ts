@@ -3,7 +3,9 @@
 // a workflow would see: the log, the step's outputs, and the job summary.
 //
 //   npm run demo                      # the default demo
-//   npm run demo -- --scenario clean  # any simulator preset (see simulator/scenario.ts)
+//   npm run demo -- --scenario clean  # any simulator preset (see simulator/presets.ts)
+//   npm run demo -- --scenario several-syncs   # three syncs in one step, one failing
+//   npm run demo -- --scenario external-sync   # gating a sync the CLI ran
 
 import { startSimulator } from '../simulator/server.js'
 import { preset } from '../simulator/presets.js'
