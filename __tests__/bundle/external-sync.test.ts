@@ -17,6 +17,7 @@ import {
 } from '../helpers/bundle.js'
 
 const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+const EXTERNAL_RUNS = '/external-sync-runs'
 const EXTERNAL_RUN = '/external-sync-runs/{external_sync_id}'
 const POLICIES: PolicySpec[] = [
   { name: 'Public S3 buckets', severity: 'critical', violationCount: 0, countAfterSync: 0 },
@@ -27,7 +28,11 @@ function scenario(external: Partial<ExternalSyncSpec>): Scenario {
   return {
     policies: POLICIES,
     evaluation: { delayAfterIngestMs: 50 },
-    externalSyncs: [{ invocationId: INVOCATION, startedMs: 300, finalizingMs: 1_500, ...external }]
+    // Finalizing outlasts the longest gap between looks (poll-interval: 2s), so it is seen
+    // whenever the action starts looking before it ends (spawning it can take a few seconds).
+    externalSyncs: [
+      { invocationId: INVOCATION, startedMs: 3_000, finalizingMs: 3_000, ...external }
+    ]
   }
 }
 
@@ -50,11 +55,23 @@ beforeAll(async () => {
   })
 }, 60_000)
 
-/** The answers to status requests for the external sync, in order. */
+interface ExternalSyncBody {
+  invocation_id: string
+  status: string
+}
+
+/** The statuses the action was told of the external sync, in order (listings and reads). */
 const statusesSeen = (requests: RecordedRequest[]): string[] =>
   requests
-    .filter((r) => r.pathTemplate === EXTERNAL_RUN && r.status === 200)
-    .map((r) => (r.responseBody as { status: string }).status)
+    .filter((r) => r.status === 200)
+    .flatMap((r) => {
+      if (r.pathTemplate === EXTERNAL_RUN) return [r.responseBody as ExternalSyncBody]
+      if (r.pathTemplate !== EXTERNAL_RUNS) return []
+      return (r.responseBody as { items: ExternalSyncBody[] }).items.filter(
+        (item) => item.invocation_id === INVOCATION
+      )
+    })
+    .map((sync) => sync.status)
 
 describe('gating a sync the CLI ran', () => {
   it('follows it through finalizing and reads the policies only once it completed', () => {
@@ -66,7 +83,7 @@ describe('gating a sync the CLI ran', () => {
     const completedAt = run.sim.requests.find(
       (r) =>
         r.pathTemplate === EXTERNAL_RUN &&
-        (r.responseBody as { status?: string } | undefined)?.status === 'completed'
+        (r.responseBody as ExternalSyncBody | undefined)?.status === 'completed'
     )?.finishedAt
     const policyReads = run.sim.requestsTo('GET', '/policies')
     expect(policyReads.length).toBeGreaterThan(0)
