@@ -34390,11 +34390,12 @@ async function findExternalSync(config, deps) {
     const timeoutMs = Math.min(FIND_TIMEOUT_MS, config.timeoutMs);
     const deadline = clock.now() + timeoutMs;
     let told = false;
+    let others = [];
     const result = await (0,poll/* pollUntil */.g3)({
         clock,
         signal: deps.signal,
         timeoutMs,
-        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id), undefined, deadline, clock),
+        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id, (page) => (others = page)), undefined, deadline, clock),
         isDone: (found) => found !== undefined,
         onValue: (found) => {
             if (found || told)
@@ -34413,6 +34414,7 @@ async function findExternalSync(config, deps) {
     const same = (value) => value.toLowerCase() === config.id.toLowerCase();
     return {
         sync,
+        others: others.filter((other) => other.id !== sync?.id),
         byInvocation: sync !== undefined && !same(sync.id),
         elapsedMs: result.elapsedMs,
         checks: result.checks,
@@ -34421,11 +34423,12 @@ async function findExternalSync(config, deps) {
 }
 /**
  * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
- * else by id, for an older one. A 404 means it is not there (yet); any other failure is thrown.
+ * else by id, for an older one. `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there (yet); any other failure is thrown.
  */
-async function lookOnce({ client }, value) {
+async function lookOnce({ client }, value, onPage) {
     const wanted = value.toLowerCase();
     const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1);
+    onPage(page.items);
     const listed = page.items.find((sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted);
     if (listed)
         return listed;
@@ -34526,7 +34529,8 @@ async function followExternalSync(config, deps) {
     const name = externalName(found.sync, found.byInvocation);
     const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
     log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
-    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome);
+    const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')));
+    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, expectedMs);
     const final = 'value' in result ? result.value : result.last;
     outcome.waitedMs = clock.now() - startedAt;
     outcome.external = final;
@@ -34542,11 +34546,12 @@ async function followExternalSync(config, deps) {
     return outcome;
 }
 /** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
-function followToEnd(config, deps, first, timeoutMs, outcome) {
+function followToEnd(config, deps, first, timeoutMs, outcome, expectedMs) {
     const { client, clock } = deps;
     const deadline = clock.now() + timeoutMs;
     const report = progressReporter(deps.log, clock);
     const subject = `External sync ${(0,log_safety/* oneLine */.TN)(first.id, 60)}`;
+    const ageAtStart = runAge(externalRunView(first, ''), clock.now());
     // Finding it answered its state a moment ago: that is the first look.
     let known = first;
     let last = first;
@@ -34567,9 +34572,13 @@ function followToEnd(config, deps, first, timeoutMs, outcome) {
             last = current;
             report(externalProgress(current, subject), elapsedMs);
         },
-        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is.
+        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
+        // no live log stream, the end of the upload is looked for near when the team's other CLI runs
+        // ended: the schedule of a managed run without its stream.
         nextDelay: (current, elapsedMs) => nextPollDelay({
             elapsedMs,
+            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+            expectedDurationMs: expectedMs,
             maxIntervalMs: config.pollIntervalMs,
             awaitingIngestion: current.status === 'finalizing',
             streamOpen: false

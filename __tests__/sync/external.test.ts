@@ -31,9 +31,13 @@ interface Result {
 async function follow(
   externalSync: Partial<ExternalSyncSpec> | null,
   config: Partial<ExternalSyncConfig> = {},
-  scenario: Scenario = {}
+  scenario: Scenario = {},
+  others: ExternalSyncSpec[] = []
 ): Promise<Result> {
-  const externalSyncs = externalSync === null ? [] : [{ ...CLI_RUN, ...externalSync }]
+  const externalSyncs = [
+    ...(externalSync === null ? [] : [{ ...CLI_RUN, ...externalSync }]),
+    ...others
+  ]
   return withSimulator({ externalSyncs, ...scenario }, async (sim, client, clock) => {
     const log = createMemoryLogger()
     const outcome = await followExternalSync(
@@ -150,6 +154,29 @@ describe('following an external sync against the simulator', () => {
     const finished = Date.parse(outcome.external!.finished_at!)
     expect(reads.at(-1)!.startedAt - finished).toBeLessThanOrEqual(1000)
     expect(outcome.completedAt).toBe(new Date(finished).toISOString())
+  })
+
+  it("looks quickly near when the team's earlier CLI runs ended, so a short finalizing is not missed", async () => {
+    // Earlier runs of other invocations took about as long: their median predicts this one's end.
+    const earlier = [1, 2, 3].map((k) => ({
+      invocationId: `00000000-0000-4000-8000-00000000000${k}`,
+      ageMs: k * 6 * 3_600_000,
+      startedMs: 176_000 + k * 2_000,
+      finalizingMs: 1_500
+    }))
+    const { outcome, sim } = await follow(
+      { startedMs: 184_000, finalizingMs: 1_500 },
+      {},
+      { olderExternalSyncs: 0 },
+      earlier
+    )
+    const completedAt = Date.parse(outcome.external!.finished_at!)
+    const seenAt = sim.requests.at(-1)!.startedAt
+    // The poll-interval is 15 s: without the prediction this end is seen 9.5 s late.
+    expect(seenAt - completedAt).toBeLessThanOrEqual(3_000)
+    const looks = sim.requests.filter((r) => r.pathTemplate === GET_ONE).length
+    // And still fewer looks than a fixed 5 s poller would make over the run.
+    expect(looks).toBeLessThan((184_000 + 1_500) / 5_000)
   })
 
   it('fails the verdict when the CLI run failed', async () => {

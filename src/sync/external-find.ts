@@ -17,6 +17,8 @@ const NEWEST_PAGE_SIZE = 100
 
 export interface FindResult {
   sync?: ExternalSync
+  /** The other external syncs on the newest page: how long this team's CLI runs take. */
+  others: ExternalSync[]
   /** Found by `invocation_id` rather than by `id`. */
   byInvocation: boolean
   elapsedMs: number
@@ -33,11 +35,18 @@ export async function findExternalSync(
   const timeoutMs = Math.min(FIND_TIMEOUT_MS, config.timeoutMs)
   const deadline = clock.now() + timeoutMs
   let told = false
+  let others: ExternalSync[] = []
   const result = await pollUntil<ExternalSync | undefined>({
     clock,
     signal: deps.signal,
     timeoutMs,
-    check: () => readBefore(() => lookOnce(deps, config.id), undefined, deadline, clock),
+    check: () =>
+      readBefore(
+        () => lookOnce(deps, config.id, (page) => (others = page)),
+        undefined,
+        deadline,
+        clock
+      ),
     isDone: (found) => found !== undefined,
     onValue: (found) => {
       if (found || told) return
@@ -58,6 +67,7 @@ export async function findExternalSync(
   const same = (value: string): boolean => value.toLowerCase() === config.id.toLowerCase()
   return {
     sync,
+    others: others.filter((other) => other.id !== sync?.id),
     byInvocation: sync !== undefined && !same(sync.id),
     elapsedMs: result.elapsedMs,
     checks: result.checks,
@@ -67,11 +77,16 @@ export async function findExternalSync(
 
 /**
  * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
- * else by id, for an older one. A 404 means it is not there (yet); any other failure is thrown.
+ * else by id, for an older one. `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there (yet); any other failure is thrown.
  */
-async function lookOnce({ client }: StageDeps, value: string): Promise<ExternalSync | undefined> {
+async function lookOnce(
+  { client }: StageDeps,
+  value: string,
+  onPage: (items: ExternalSync[]) => void
+): Promise<ExternalSync | undefined> {
   const wanted = value.toLowerCase()
   const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1)
+  onPage(page.items)
   const listed = page.items.find(
     (sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted
   )

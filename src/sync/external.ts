@@ -8,7 +8,7 @@ import type { ExternalSyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
 import { oneLine } from '../lib/log-safety.js'
 import { pollUntil, readBefore, type PollResult } from '../lib/poll.js'
-import { nextPollDelay } from '../lib/poll-schedule.js'
+import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { ExternalSync } from '../platform/types.js'
 import { findExternalSync, notFoundReason } from './external-find.js'
@@ -21,7 +21,7 @@ import {
 } from './external-status.js'
 import type { SyncOutcome } from './outcome.js'
 import { progressReporter } from './progress.js'
-import { completionTime, runDurationSeconds } from './run-status.js'
+import { completionTime, runAge, runDurationSeconds } from './run-status.js'
 
 export async function followExternalSync(
   config: ExternalSyncConfig,
@@ -40,7 +40,8 @@ export async function followExternalSync(
   const name = externalName(found.sync, found.byInvocation)
   const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt))
   log.info(`Found ${name}; waiting up to ${formatDuration(remainingMs)} for it to complete.`)
-  const result = await followToEnd(config, deps, found.sync, remainingMs, outcome)
+  const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')))
+  const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, expectedMs)
   const final = 'value' in result ? result.value : result.last
   outcome.waitedMs = clock.now() - startedAt
   outcome.external = final
@@ -59,12 +60,14 @@ function followToEnd(
   deps: StageDeps,
   first: ExternalSync,
   timeoutMs: number,
-  outcome: SyncOutcome
+  outcome: SyncOutcome,
+  expectedMs: number | undefined
 ): Promise<PollResult<ExternalSync>> {
   const { client, clock } = deps
   const deadline = clock.now() + timeoutMs
   const report = progressReporter(deps.log, clock)
   const subject = `External sync ${oneLine(first.id, 60)}`
+  const ageAtStart = runAge(externalRunView(first, ''), clock.now())
   // Finding it answered its state a moment ago: that is the first look.
   let known: ExternalSync | undefined = first
   let last = first
@@ -85,10 +88,14 @@ function followToEnd(
       last = current
       report(externalProgress(current, subject), elapsedMs)
     },
-    // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is.
+    // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
+    // no live log stream, the end of the upload is looked for near when the team's other CLI runs
+    // ended: the schedule of a managed run without its stream.
     nextDelay: (current, elapsedMs) =>
       nextPollDelay({
         elapsedMs,
+        runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+        expectedDurationMs: expectedMs,
         maxIntervalMs: config.pollIntervalMs,
         awaitingIngestion: current.status === 'finalizing',
         streamOpen: false
