@@ -30195,7 +30195,7 @@ function parseSyncSettings(input, names, problems) {
  * `external-sync`: a sync the CLI ran. The action only follows it, so the inputs about starting,
  * cancelling or judging a managed run's errors cannot apply to it.
  */
-function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs }, problems) {
+function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs, wait }, problems) {
     const id = input('external-sync');
     if (id === '')
         return undefined;
@@ -30205,7 +30205,7 @@ function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs }, prob
     if (syncCount > 0) {
         problems.add('Inputs "external-sync" and "sync-name" cannot be used together: "external-sync" follows a sync the CloudQuery CLI ran, "sync-name" starts syncs the Platform runs. Use one step for each.');
     }
-    if (input('wait') === 'false') {
+    if (wait === false) {
         problems.add('Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".');
     }
     if (input('max-sync-errors') !== '') {
@@ -31597,7 +31597,8 @@ function syncTotals(syncs) {
 // runner masks registered secrets in the log only; the summary, the report file, annotations,
 // outputs and PR comments are ours to clean.
 /**
- * `value` with every string in it redacted. What holds no secret is returned as it is, not copied:
+ * `value` with every string in it redacted, keys included (a map the Platform keys, such as an
+ * external sync's `table_progress`, is text it chose). What holds no secret is returned as it is, not copied:
  * a report of 10,000 policies is rendered several times, and copying it whole each time is most of
  * the reports' memory. Nothing renders by changing what it was given, so sharing is safe. Objects
  * other than plain ones and arrays are copied into plain ones, as they always were.
@@ -31610,13 +31611,18 @@ function redactDeep(value, redact) {
     if (value !== null && typeof value === 'object') {
         const prototype = Object.getPrototypeOf(value);
         if (prototype !== Object.prototype && prototype !== null) {
-            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)]));
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]));
         }
         let copy;
         for (const [key, item] of Object.entries(value)) {
             const safe = redactDeep(item, redact);
-            if (safe !== item)
-                (copy ??= { ...value })[key] = safe;
+            const safeKey = redact(key);
+            if (safe === item && safeKey === key)
+                continue;
+            copy ??= { ...value };
+            if (safeKey !== key)
+                delete copy[key];
+            copy[safeKey] = safe;
         }
         return (copy ?? value);
     }
@@ -31984,8 +31990,8 @@ function runCandidates(report) {
     return found;
 }
 /**
- * One error for a failing sync (its reasons together), its warnings, and a notice when it was not
- * awaited. With several syncs each title names its sync, so one failing among them is found.
+ * An error for each reason a sync failed (among several, one a sync, its reasons together), its
+ * warnings, and a notice when it was not awaited. With several syncs each title names its sync, so one failing among them is found.
  */
 function syncCandidates(report, sync, several) {
     const what = sync.kind === 'external' ? 'CLI sync' : 'Sync';
@@ -31993,7 +31999,10 @@ function syncCandidates(report, sync, several) {
     const found = [];
     if (sync.verdict === 'fail' && sync.reasons.length > 0) {
         const outcome = sync.timedOut ? 'timed out' : 'failed';
-        found.push(candidate('error', RANK.syncFailure, title(outcome), sync.reasons.join(' ')));
+        // Among several, one error a sync keeps the annotations' cap for the others.
+        const messages = several ? [sync.reasons.join(' ')] : sync.reasons;
+        for (const message of messages)
+            found.push(candidate('error', RANK.syncFailure, title(outcome), message));
     }
     for (const warning of sync.warnings) {
         found.push(candidate('warning', RANK.syncWarning, title('warning'), warning));
@@ -32272,6 +32281,8 @@ function jsonTableStat(stat) {
         panics: finiteOrNull(stat.panics)
     };
 }
+/** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
+const MAX_TABLES = 1_000;
 function jsonExternal(external) {
     const progress = external.table_progress;
     return {
@@ -32279,7 +32290,10 @@ function jsonExternal(external) {
         invocationId: String(external.invocation_id),
         status: json_values_text(external.status),
         tableProgress: progress && typeof progress === 'object'
-            ? Object.fromEntries(Object.entries(progress).map(([table, rows]) => [table, finiteOrNull(rows)]))
+            ? Object.fromEntries(Object.entries(progress)
+                .map(([table, rows]) => [table, finiteOrNull(rows)])
+                .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
+                .slice(0, MAX_TABLES))
             : null
     };
 }
@@ -32693,9 +32707,17 @@ function renderSyncsSection(report) {
         : undefined, ...report.syncs.map((sync) => renderSyncNotes(report, sync)));
 }
 function renderSyncsTable(report) {
-    const followed = new Set(report.syncs.map((sync) => sync.syncName));
-    // A name the workflow gave that has no outcome (the stage ended first) still gets its row.
-    const unfollowed = report.syncNames.filter((name) => !followed.has(name));
+    const byName = new Map(report.syncs.map((sync) => [sync.syncName, sync]));
+    // In the order the workflow named them; a name with no outcome (its stage ended first) still
+    // gets its row, and an outcome under no given name (none today) is not lost.
+    const named = new Set(report.syncNames);
+    const rows = [
+        ...report.syncNames.map((name) => {
+            const sync = byName.get(name);
+            return sync ? syncRow(sync) : [codeSpan(name, NAME_LENGTH), markup `—`, markup `no run`];
+        }),
+        ...report.syncs.filter((sync) => !named.has(sync.syncName)).map(syncRow)
+    ];
     return table([
         markup `Sync`,
         markup `Kind`,
@@ -32705,10 +32727,7 @@ function renderSyncsTable(report) {
         markup `Duration`,
         markup `Run`,
         markup `Origin`
-    ], [
-        ...report.syncs.map(syncRow),
-        ...unfollowed.map((name) => [codeSpan(name, NAME_LENGTH), markup `—`, markup `no run`])
-    ], ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left']);
+    ], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left']);
 }
 function syncRow(sync) {
     const { run } = sync;
@@ -33071,15 +33090,20 @@ const DETAIL_LEVELS = [
 ];
 // --- Marker ---------------------------------------------------------------------------------
 /**
- * `<!-- cloudquery-platform-action:<sync names or "policies">:<comment-tag> -->`, the comment's
+ * `<!-- cloudquery-platform-action:<sync names, "external-sync" or "policies">:<comment-tag> -->`, the comment's
  * first line, by which the action finds its own comment again. Each part is redacted, then
  * percent-encoded down to `[A-Za-z0-9._-]` (so no name can close the comment, add a `:` or span
  * lines), and a long part is shortened with a hash of the whole, so the marker stays one short line
  * and different names keep different markers.
  */
 function commentMarker(report, tag, redact) {
-    // One name per line, as `sync-name` takes them, so no list of names reads as another.
-    const gate = report.syncNames.length > 0 ? report.syncNames.join('\n') : 'policies';
+    // One name per line, as `sync-name` takes them, so no list of names reads as another. A CLI run's
+    // invocation id is new with every run, so it would start a new comment each time.
+    const gate = report.externalSync
+        ? 'external-sync'
+        : report.syncNames.length > 0
+            ? report.syncNames.join('\n')
+            : 'policies';
     return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`;
 }
 function markerPart(text, redact) {
@@ -33599,6 +33623,7 @@ const START_ATTEMPTS = 3;
 const LATE_CREATE_LOOKS = 6;
 /** How far ahead of this runner's clock the Platform's may be before a date is not believed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+const CANCELLED_BEFORE_START = 'The workflow was cancelled before a run of this sync was started.';
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
 async function resolveRun(config, deps, tracker) {
     const { client, log } = deps;
@@ -33649,6 +33674,10 @@ async function startRun(config, deps, history, tracker) {
     let lastError;
     let lastUnknown = false;
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        // After a signal nothing new is started: the handler cancels only the starts under way, and
+        // there is no check between here and startPending, so none can slip past it.
+        if (deps.signal?.aborted)
+            return { refusal: CANCELLED_BEFORE_START };
         try {
             const creating = client.createRun(config.name);
             tracker.startPending(creating);
@@ -34237,12 +34266,15 @@ async function failureLogs(config, { client, log }, run, stream) {
 
 
 
-const MAX_TABLES = 10;
+const stage_MAX_TABLES = 10;
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 async function runSyncStage(config, deps, tracker, limitStarts = (start) => start()) {
     const { client, log } = deps;
     const outcome = outcomeSoFar(tracker);
-    const resolved = await limitStarts(() => resolveRun(config, deps, tracker));
+    // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
+    const resolved = await limitStarts(() => deps.signal?.aborted
+        ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
+        : resolveRun(config, deps, tracker));
     if ('refusal' in resolved) {
         outcome.verdict = 'fail';
         outcome.reasons.push(resolved.refusal);
@@ -34269,8 +34301,8 @@ async function runSyncStage(config, deps, tracker, limitStarts = (start) => star
 }
 async function fetchTablesWithErrors(client, syncName, runId, log) {
     try {
-        const page = await client.listRunTables(syncName, runId, MAX_TABLES);
-        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES);
+        const page = await client.listRunTables(syncName, runId, stage_MAX_TABLES);
+        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, stage_MAX_TABLES);
     }
     catch (error) {
         log.warning(`Could not read the run's table statistics: ${(0,lib_text/* messageOf */.bD)(error)}`);
@@ -34325,9 +34357,10 @@ function latestCompletion(outcomes) {
 
 /**
  * Why the policy stage must not run yet; undefined when it may. The data is complete when every
- * run has ended (finished with its data ingested, or failed: none still running, timed out or left
- * unawaited) and at least one finished with its data ingested, so a failed sync among several does
- * not hold back the others' results.
+ * run has ended (finished with its data ingested, failed, or cancelled: none still running or
+ * ingesting, none left unawaited, none whose stage ended without knowing whether a run is going,
+ * no other run of a sync refused by `if-running: fail` still going) and at least one finished with
+ * its data ingested, so a failed sync among several does not hold back the others' results.
  */
 function whyPolicyDataIsIncomplete(state) {
     const { names } = state;
@@ -34340,7 +34373,7 @@ function whyPolicyDataIsIncomplete(state) {
         return skips[0]?.reason;
     const open = skips.findIndex((skip) => skip?.open);
     if (open >= 0)
-        return `sync "${names[open]}" is not done: ${skips[open].reason}`;
+        return `the data of sync "${names[open]}" may still change: ${skips[open].reason}`;
     if (skips.every((skip) => skip !== undefined))
         return 'no sync run finished with its data ingested, so the policy results would not reflect any';
     return undefined;
@@ -34348,18 +34381,22 @@ function whyPolicyDataIsIncomplete(state) {
 /** Why one run's data is not in the policy results; undefined when it is. */
 function runSkip(state, index) {
     const sync = state.outcomes[index];
-    const open = !!sync?.run && !isFinished(sync.run);
+    // A stage that threw before it knew of a run (its start unanswered, say) may have one going.
+    if (!sync)
+        return { reason: 'the sync stage did not finish', open: true };
+    const open = !!sync.run && !isFinished(sync.run);
     // One sync keeps its one message for any failure of its stage.
-    if (!sync || (state.syncStageThrew && state.names.length === 1))
+    if (state.syncStageThrew && state.names.length === 1)
         return { reason: 'the sync stage did not finish', open };
     // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
     if (sync.verdict === 'fail') {
         if (sync.waited)
             return { reason: 'the sync run failed, so the policy results would not reflect it', open };
+        // Another run of the sync is going, writing the tables the policies read.
         if (state.ifRunning === 'fail' && !sync.startedByAction) {
             return {
                 reason: 'no run was started: the sync already had an active run and "if-running" is "fail"',
-                open: false
+                open: true
             };
         }
         return { reason: 'the sync stage failed before its run finished', open };
@@ -34499,6 +34536,16 @@ function externalRunView(sync, name) {
 function externalFailure(sync) {
     return `External sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`;
 }
+/**
+ * Results must be newer than this to be fresh: `finished_at`, or, should the Platform set that when
+ * the CLI reported done rather than when the data was ingested, the last moment the action saw it
+ * still `finalizing` (a result from before then cannot cover all of its data).
+ */
+function freshFrom(finishedAt, finalizingAt) {
+    if (finalizingAt === undefined || finalizingAt <= Date.parse(finishedAt))
+        return finishedAt;
+    return new Date(finalizingAt).toISOString();
+}
 
 ;// CONCATENATED MODULE: ./src/sync/external.ts
 // Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
@@ -34530,7 +34577,11 @@ async function followExternalSync(config, deps) {
     const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
     log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
     const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')));
-    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, expectedMs);
+    const seen = {};
+    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
+        expectedMs,
+        seen
+    });
     const final = 'value' in result ? result.value : result.last;
     outcome.waitedMs = clock.now() - startedAt;
     outcome.external = final;
@@ -34540,13 +34591,13 @@ async function followExternalSync(config, deps) {
         external_onTimeout(outcome, final, name, outcome.waitedMs);
     if (result.kind !== 'done')
         return outcome;
-    outcome.completedAt = completionTime(outcome.run, clock.now(), outcome.warnings);
+    outcome.completedAt = freshFrom(completionTime(outcome.run, clock.now(), outcome.warnings), seen.finalizingAt);
     if (final.status === 'failed')
         fail(outcome, externalFailure(final));
     return outcome;
 }
 /** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
-function followToEnd(config, deps, first, timeoutMs, outcome, expectedMs) {
+function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen }) {
     const { client, clock } = deps;
     const deadline = clock.now() + timeoutMs;
     const report = progressReporter(deps.log, clock);
@@ -34570,6 +34621,8 @@ function followToEnd(config, deps, first, timeoutMs, outcome, expectedMs) {
         isDone: externalFinished,
         onValue: (current, elapsedMs) => {
             last = current;
+            if (current.status === 'finalizing')
+                seen.finalizingAt = clock.now();
             report(externalProgress(current, subject), elapsedMs);
         },
         // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
@@ -34804,12 +34857,18 @@ async function cancelOnSignal(findings, deps, trackers, wiring) {
     await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS);
     const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS);
     trackers.forEach((tracker, index) => {
-        if (findings.syncs[index] !== undefined || !tracker.runId)
+        if (!tracker.runId)
             return;
-        findings.syncs[index] = {
-            ...interruptedOutcome(tracker, true),
-            cancelledByAction: !!cancelled?.[index]
-        };
+        const cancelledByAction = !!cancelled?.[index];
+        const known = findings.syncs[index];
+        // A run already reported (not awaited, or left running after a timeout) may just have been
+        // cancelled too: the report says so, with the state the cancel answered.
+        if (known) {
+            if (cancelledByAction)
+                findings.syncs[index] = { ...known, run: tracker.run, cancelledByAction };
+            return;
+        }
+        findings.syncs[index] = { ...interruptedOutcome(tracker, true), cancelledByAction };
     });
     await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
 }
@@ -34853,6 +34912,7 @@ function buildReport(findings, config) {
         policies,
         policiesSkipped,
         syncNames: syncNames(config),
+        externalSync: config?.external !== undefined,
         errors: [...errors],
         cancelled,
         thresholds: config?.policies?.thresholds,

@@ -254,11 +254,17 @@ async function cancelOnSignal(
   await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS)
   const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS)
   trackers.forEach((tracker, index) => {
-    if (findings.syncs[index] !== undefined || !tracker.runId) return
-    findings.syncs[index] = {
-      ...interruptedOutcome(tracker, true)!,
-      cancelledByAction: !!cancelled?.[index]
+    if (!tracker.runId) return
+    const cancelledByAction = !!cancelled?.[index]
+    const known = findings.syncs[index]
+    // A run already reported (not awaited, or left running after a timeout) may just have been
+    // cancelled too: the report says so, with the state the cancel answered.
+    if (known) {
+      if (cancelledByAction)
+        findings.syncs[index] = { ...known, run: tracker.run, cancelledByAction }
+      return
     }
+    findings.syncs[index] = { ...interruptedOutcome(tracker, true)!, cancelledByAction }
   })
   await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
 }
@@ -315,6 +321,7 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     policies,
     policiesSkipped,
     syncNames: syncNames(config),
+    externalSync: config?.external !== undefined,
     errors: [...errors],
     cancelled,
     thresholds: config?.policies?.thresholds,

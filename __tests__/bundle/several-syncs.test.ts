@@ -48,10 +48,12 @@ interface Signalled {
 
 let runs: Record<'mixed' | 'timeout' | 'lostAnswers', BundleRun>
 let signalled: Signalled
+let duringStarts: { run: BundleRun; sentAt?: number }
 
 beforeAll(async () => {
   assertBundleExists()
   const cancelled = signalledRun()
+  const queued = signalledDuringStarts()
   runs = await runAll({
     mixed: () => runBundle(mixed, { 'sync-name': SYNC_NAME }),
     timeout: () => runBundle(longMixed, { 'sync-name': SYNC_NAME, timeout: '3s' }),
@@ -72,7 +74,31 @@ beforeAll(async () => {
       )
   })
   signalled = await cancelled
+  duringStarts = await queued
 }, 60_000)
+
+/** Six syncs, slow starts: SIGTERM while four are starting and two wait for a start slot. */
+function signalledDuringStarts(): Promise<{ run: BundleRun; sentAt?: number }> {
+  const names = ['s1', 's2', 's3', 's4', 's5', 's6']
+  const signaller = new Signaller('→ POST /syncs/', 'SIGTERM', 300)
+  const scenario: Scenario = {
+    ...base,
+    syncs: names,
+    run: LONG,
+    faults: [
+      {
+        match: { method: 'POST', path: '/syncs/{sync_name}/runs' },
+        kind: 'slow',
+        delayMs: 1_500,
+        count: 'always'
+      }
+    ]
+  }
+  return usingSimulator(scenario, async (sim) => {
+    const run = await runAgainst(sim, { 'sync-name': names.join('\n') }, signaller.options)
+    return { run, sentAt: signaller.sentAt }
+  })
+}
 
 /** SIGTERM while the three runs are followed, then the post step the runner runs next. */
 function signalledRun(): Promise<Signalled> {
@@ -137,6 +163,19 @@ describe('several syncs in one step', () => {
         new RegExp(`\\[${name}\\] Run [0-9a-f-]{36} was created by the failed request`)
       )
     expect(run.sim.requests.filter((r) => r.fault === 'reset-after-create')).toHaveLength(2)
+  })
+
+  it('starts nothing once the workflow is cancelled, and cancels every start under way', () => {
+    const { run, sentAt } = duringStarts
+    expect(run.exitCode).toBe(1)
+    const started = run.sim.requests.filter((r) => r.method === 'POST')
+    expect(sentAt).toBeDefined()
+    // Two syncs were waiting for a start slot: they never start.
+    expect(started.length).toBeLessThanOrEqual(4)
+    expect(started.every((r) => r.startedAt <= sentAt!)).toBe(true)
+    // Each start under way answered after the signal, and its run was cancelled.
+    expect(cancels(run.sim)).toEqual(started.map((r) => r.path.split('/')[3]).sort())
+    expect(run.sim.runs.filter((r) => r.origin === 'created')).toHaveLength(started.length)
   })
 
   it('on a cancelled workflow cancels every run it started, and the post step has none left', () => {

@@ -153,7 +153,7 @@ describe('parseInputs', () => {
       /"external-sync" and "sync-name" cannot be used together/
     ],
     [
-      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69', wait: 'false' },
+      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69', wait: 'False' },
       /"wait" is "false", but "external-sync" only follows/
     ],
     [

@@ -298,6 +298,18 @@ describe('toJsonReport', () => {
     expect(validate(json) ? [] : validate.errors).toEqual([])
   })
 
+  it('never writes the key as a table name, and keeps at most 1,000 tables, the most rows first', () => {
+    const tables = Object.fromEntries(
+      Array.from({ length: 1_200 }, (_, i): [string, number] => [`t_${i}`, i])
+    )
+    const hostile = externalSync({ table_progress: { ...tables, [API_KEY]: 5_000 } })
+    const json = toJsonReport(runReport({ syncs: [externalSyncOutcome(hostile)] }), redact)
+    const kept = json.sync?.external?.tableProgress ?? {}
+    expect(JSON.stringify(json)).not.toContain(API_KEY)
+    expect(Object.keys(kept)).toHaveLength(1_000)
+    expect(Object.values(kept).slice(0, 2)).toEqual([5_000, 1_199])
+  })
+
   it('says why the policy stage did not run', () => {
     const json = toJsonReport(STATES['sync failed, policies skipped'], redact)
     expect(json.policies).toBeNull()

@@ -54,6 +54,18 @@ describe('renderComment: several syncs', () => {
     )
   })
 
+  it('keeps one comment for a CLI-run gate, whose invocation id is new with every run', () => {
+    const gate = (invocation: string) =>
+      commentMarker(
+        runReport({ syncs: [], syncNames: [invocation], externalSync: true }),
+        '',
+        redact
+      )
+    const first = gate('4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69')
+    expect(gate('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9')).toBe(first)
+    expect(first).toBe('<!-- cloudquery-platform-action:external-sync: -->')
+  })
+
   it('keeps the identity and the heading bounded however many syncs there are', () => {
     const syncs = Array.from({ length: 40 }, (_, i) => named(`sync-${'x'.repeat(80)}-${i}`))
     const marker = commentMarker(reportOf(syncs), 'tag', redact)

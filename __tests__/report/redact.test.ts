@@ -16,6 +16,14 @@ describe('redactDeep', () => {
     expect((input.a[1] as { b: string }).b).toBe('s3cr3t-key')
   })
 
+  it('redacts keys too: a map the Platform keys is text it chose', () => {
+    const progress = { 's3cr3t-key': 5, aws_ec2_instances: 7 }
+    const safe = redactDeep({ table_progress: progress }, redact)
+    expect(safe.table_progress).toEqual({ '***': 5, aws_ec2_instances: 7 })
+    expect(JSON.stringify(safe)).not.toContain('s3cr3t-key')
+    expect(Object.keys(progress)).toContain('s3cr3t-key')
+  })
+
   it('shares what holds no secret, and copies only the path to what does', () => {
     const clean = { list: [{ name: 'ok' }], deep: { more: ['fine'] } }
     expect(redactDeep(clean, redact)).toBe(clean)

@@ -64,11 +64,15 @@ describe('renderSummary: several syncs', () => {
     expect(text).toContain('| <code>slow</code> | managed | 🚫 <code>cancelled</code> |')
   })
 
-  it('gives a named sync without a run its row', () => {
+  it('gives a named sync without a run its row, where the workflow named it', () => {
     const text = render(
-      runReport({ syncs: severalSyncs(), syncNames: ['aws-prod', 'gcp-prod', 'azure-prod', 'x'] })
+      runReport({ syncs: severalSyncs(), syncNames: ['aws-prod', 'x', 'gcp-prod', 'azure-prod'] })
     )
     expect(text).toContain('| <code>x</code> | — | no run |')
+    const order = ['aws-prod', 'x', 'gcp-prod', 'azure-prod'].map((name) =>
+      text.indexOf(`| <code>${name}</code> |`)
+    )
+    expect(order).toEqual([...order].sort((a, b) => a - b))
     expectValidTables(text)
   })
 

@@ -44,24 +44,43 @@ describe('whyPolicyDataIsIncomplete', () => {
     expect(why([refused], { ifRunning: 'fail' })).toMatch(/"if-running" is "fail"/)
   })
 
-  it('runs the gate over the others when one of several syncs failed or threw', () => {
+  it('runs the gate over the others when one of several syncs failed', () => {
     expect(why([ingested(), failed(), ingested()])).toBeUndefined()
-    expect(why([ingested(), undefined, ingested()], { syncStageThrew: true })).toBeUndefined()
+    const cancelled = syncOutcome({
+      verdict: 'fail',
+      timedOut: true,
+      cancelledByAction: true,
+      run: syncRun({ status: 'cancelled', ingested: false })
+    })
+    expect(why([ingested(), cancelled])).toBeUndefined()
+  })
+
+  it('waits for no result while a sync whose stage threw may have a run going', () => {
+    expect(why([ingested(), undefined, ingested()], { syncStageThrew: true })).toBe(
+      'the data of sync "aws-dev" may still change: the sync stage did not finish'
+    )
+  })
+
+  it('waits for no result while another run of a sync refused by if-running: fail is going', () => {
+    const refused = syncOutcome({ verdict: 'fail', waited: false, startedByAction: false })
+    expect(why([ingested(), refused], { ifRunning: 'fail' })).toMatch(
+      /^the data of sync "aws-dev" may still change: no run was started/
+    )
   })
 
   it('waits for no result while any run may still be writing data', () => {
     expect(why([ingested(), timedOut(), ingested()])).toBe(
-      'sync "aws-dev" is not done: the sync run failed, so the policy results would not reflect it'
+      'the data of sync "aws-dev" may still change: the sync run failed, so the policy results would not reflect it'
     )
     expect(why([ingested(), ingested(), unawaited()])).toMatch(
-      /^sync "gcp-prod" is not done: .*wait: false/
+      /^the data of sync "gcp-prod" may still change: .*wait: false/
     )
     const ingesting = syncOutcome({
       verdict: 'fail',
       timedOut: true,
       run: syncRun({ status: 'completed', ingested: false })
     })
-    expect(why([ingesting, ingested()])).toMatch(/^sync "aws-prod" is not done/)
+    expect(why([ingesting, ingested()])).toMatch(/^the data of sync "aws-prod" may still change/)
   })
 
   it('skips the gate when no run finished with its data ingested', () => {

@@ -152,7 +152,7 @@ function parseSyncSettings(
 function parseExternalSync(
   input: Read,
   syncCount: number,
-  { timeoutMs, pollIntervalMs }: Omit<SyncConfig, 'name'>,
+  { timeoutMs, pollIntervalMs, wait }: Omit<SyncConfig, 'name'>,
   problems: Problems
 ): ExternalSyncConfig | undefined {
   const id = input('external-sync')
@@ -171,7 +171,7 @@ function parseExternalSync(
       'Inputs "external-sync" and "sync-name" cannot be used together: "external-sync" follows a sync the CloudQuery CLI ran, "sync-name" starts syncs the Platform runs. Use one step for each.'
     )
   }
-  if (input('wait') === 'false') {
+  if (wait === false) {
     problems.add(
       'Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".'
     )

@@ -163,8 +163,8 @@ function runCandidates(report: RunReport): Candidate[] {
 }
 
 /**
- * One error for a failing sync (its reasons together), its warnings, and a notice when it was not
- * awaited. With several syncs each title names its sync, so one failing among them is found.
+ * An error for each reason a sync failed (among several, one a sync, its reasons together), its
+ * warnings, and a notice when it was not awaited. With several syncs each title names its sync, so one failing among them is found.
  */
 function syncCandidates(report: RunReport, sync: SyncOutcome, several: boolean): Candidate[] {
   const what = sync.kind === 'external' ? 'CLI sync' : 'Sync'
@@ -173,7 +173,10 @@ function syncCandidates(report: RunReport, sync: SyncOutcome, several: boolean):
   const found: Candidate[] = []
   if (sync.verdict === 'fail' && sync.reasons.length > 0) {
     const outcome = sync.timedOut ? 'timed out' : 'failed'
-    found.push(candidate('error', RANK.syncFailure, title(outcome), sync.reasons.join(' ')))
+    // Among several, one error a sync keeps the annotations' cap for the others.
+    const messages = several ? [sync.reasons.join(' ')] : sync.reasons
+    for (const message of messages)
+      found.push(candidate('error', RANK.syncFailure, title(outcome), message))
   }
   for (const warning of sync.warnings) {
     found.push(candidate('warning', RANK.syncWarning, title('warning'), warning))

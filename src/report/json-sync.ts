@@ -58,7 +58,7 @@ export interface JsonExternalSync {
   invocationId: string
   /** As the Platform said it (`finalizing` included); null when it gave none. */
   status: string | null
-  /** Rows per table; null when the Platform gave none. */
+  /** Rows per table, the most rows first, at most 1,000; null when the Platform gave none. */
   tableProgress: Record<string, number | null> | null
 }
 
@@ -107,6 +107,9 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
   }
 }
 
+/** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
+const MAX_TABLES = 1_000
+
 function jsonExternal(external: ExternalSync): JsonExternalSync {
   const progress = external.table_progress
   return {
@@ -116,7 +119,10 @@ function jsonExternal(external: ExternalSync): JsonExternalSync {
     tableProgress:
       progress && typeof progress === 'object'
         ? Object.fromEntries(
-            Object.entries(progress).map(([table, rows]) => [table, finiteOrNull(rows)])
+            Object.entries(progress)
+              .map(([table, rows]): [string, number | null] => [table, finiteOrNull(rows)])
+              .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
+              .slice(0, MAX_TABLES)
           )
         : null
   }

@@ -41,6 +41,11 @@ export interface RunReport {
   policiesSkipped?: string
   /** The syncs the workflow named (`sync-name`, or `external-sync`), known even when no run was. */
   syncNames: string[]
+  /**
+   * The workflow gated a CLI-run sync (`external-sync`, its id in `syncNames`): its id changes with
+   * every run, so it does not name the PR comment.
+   */
+  externalSync?: boolean
   errors: ReportError[]
   /** The workflow was cancelled (SIGINT/SIGTERM) before the action finished. */
   cancelled: boolean

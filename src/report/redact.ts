@@ -5,7 +5,8 @@
 import type { Redactor } from '../lib/log-safety.js'
 
 /**
- * `value` with every string in it redacted. What holds no secret is returned as it is, not copied:
+ * `value` with every string in it redacted, keys included (a map the Platform keys, such as an
+ * external sync's `table_progress`, is text it chose). What holds no secret is returned as it is, not copied:
  * a report of 10,000 policies is rendered several times, and copying it whole each time is most of
  * the reports' memory. Nothing renders by changing what it was given, so sharing is safe. Objects
  * other than plain ones and arrays are copied into plain ones, as they always were.
@@ -17,13 +18,17 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
     const prototype: unknown = Object.getPrototypeOf(value)
     if (prototype !== Object.prototype && prototype !== null) {
       return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])
+        Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)])
       ) as T
     }
     let copy: Record<string, unknown> | undefined
     for (const [key, item] of Object.entries(value)) {
       const safe = redactDeep(item, redact)
-      if (safe !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = safe
+      const safeKey = redact(key)
+      if (safe === item && safeKey === key) continue
+      copy ??= { ...(value as Record<string, unknown>) }
+      if (safeKey !== key) delete copy[key]
+      copy[safeKey] = safe
     }
     return (copy ?? value) as T
   }

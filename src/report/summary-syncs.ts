@@ -28,9 +28,17 @@ export function renderSyncsSection(report: RunReport): Markdown | undefined {
 }
 
 function renderSyncsTable(report: RunReport): Markdown {
-  const followed = new Set(report.syncs.map((sync) => sync.syncName))
-  // A name the workflow gave that has no outcome (the stage ended first) still gets its row.
-  const unfollowed = report.syncNames.filter((name) => !followed.has(name))
+  const byName = new Map(report.syncs.map((sync) => [sync.syncName, sync]))
+  // In the order the workflow named them; a name with no outcome (its stage ended first) still
+  // gets its row, and an outcome under no given name (none today) is not lost.
+  const named = new Set(report.syncNames)
+  const rows = [
+    ...report.syncNames.map((name) => {
+      const sync = byName.get(name)
+      return sync ? syncRow(sync) : [codeSpan(name, NAME_LENGTH), markup`—`, markup`no run`]
+    }),
+    ...report.syncs.filter((sync) => !named.has(sync.syncName)).map(syncRow)
+  ]
   return table(
     [
       markup`Sync`,
@@ -42,10 +50,7 @@ function renderSyncsTable(report: RunReport): Markdown {
       markup`Run`,
       markup`Origin`
     ],
-    [
-      ...report.syncs.map(syncRow),
-      ...unfollowed.map((name) => [codeSpan(name, NAME_LENGTH), markup`—`, markup`no run`])
-    ],
+    rows,
     ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left']
   )
 }

@@ -19,9 +19,10 @@ export interface SyncStageState {
 
 /**
  * Why the policy stage must not run yet; undefined when it may. The data is complete when every
- * run has ended (finished with its data ingested, or failed: none still running, timed out or left
- * unawaited) and at least one finished with its data ingested, so a failed sync among several does
- * not hold back the others' results.
+ * run has ended (finished with its data ingested, failed, or cancelled: none still running or
+ * ingesting, none left unawaited, none whose stage ended without knowing whether a run is going,
+ * no other run of a sync refused by `if-running: fail` still going) and at least one finished with
+ * its data ingested, so a failed sync among several does not hold back the others' results.
  */
 export function whyPolicyDataIsIncomplete(state: SyncStageState): string | undefined {
   const { names } = state
@@ -30,7 +31,7 @@ export function whyPolicyDataIsIncomplete(state: SyncStageState): string | undef
   const skips = names.map((_, index) => runSkip(state, index))
   if (names.length === 1) return skips[0]?.reason
   const open = skips.findIndex((skip) => skip?.open)
-  if (open >= 0) return `sync "${names[open]}" is not done: ${skips[open]!.reason}`
+  if (open >= 0) return `the data of sync "${names[open]}" may still change: ${skips[open]!.reason}`
   if (skips.every((skip) => skip !== undefined))
     return 'no sync run finished with its data ingested, so the policy results would not reflect any'
   return undefined
@@ -45,18 +46,21 @@ interface RunSkip {
 /** Why one run's data is not in the policy results; undefined when it is. */
 function runSkip(state: SyncStageState, index: number): RunSkip | undefined {
   const sync = state.outcomes[index]
-  const open = !!sync?.run && !isFinished(sync.run)
+  // A stage that threw before it knew of a run (its start unanswered, say) may have one going.
+  if (!sync) return { reason: 'the sync stage did not finish', open: true }
+  const open = !!sync.run && !isFinished(sync.run)
   // One sync keeps its one message for any failure of its stage.
-  if (!sync || (state.syncStageThrew && state.names.length === 1))
+  if (state.syncStageThrew && state.names.length === 1)
     return { reason: 'the sync stage did not finish', open }
   // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
   if (sync.verdict === 'fail') {
     if (sync.waited)
       return { reason: 'the sync run failed, so the policy results would not reflect it', open }
+    // Another run of the sync is going, writing the tables the policies read.
     if (state.ifRunning === 'fail' && !sync.startedByAction) {
       return {
         reason: 'no run was started: the sync already had an active run and "if-running" is "fail"',
-        open: false
+        open: true
       }
     }
     return { reason: 'the sync stage failed before its run finished', open }

@@ -65,3 +65,13 @@ export function externalRunView(sync: ExternalSync, name: string): SyncRunDetail
 export function externalFailure(sync: ExternalSync): string {
   return `External sync ${oneLine(sync.id, 60)} (invocation ${oneLine(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`
 }
+
+/**
+ * Results must be newer than this to be fresh: `finished_at`, or, should the Platform set that when
+ * the CLI reported done rather than when the data was ingested, the last moment the action saw it
+ * still `finalizing` (a result from before then cannot cover all of its data).
+ */
+export function freshFrom(finishedAt: string, finalizingAt: number | undefined): string {
+  if (finalizingAt === undefined || finalizingAt <= Date.parse(finishedAt)) return finishedAt
+  return new Date(finalizingAt).toISOString()
+}

@@ -17,7 +17,8 @@ import {
   externalFinished,
   externalName,
   externalProgress,
-  externalRunView
+  externalRunView,
+  freshFrom
 } from './external-status.js'
 import type { SyncOutcome } from './outcome.js'
 import { progressReporter } from './progress.js'
@@ -41,7 +42,11 @@ export async function followExternalSync(
   const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt))
   log.info(`Found ${name}; waiting up to ${formatDuration(remainingMs)} for it to complete.`)
   const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')))
-  const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, expectedMs)
+  const seen: Seen = {}
+  const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
+    expectedMs,
+    seen
+  })
   const final = 'value' in result ? result.value : result.last
   outcome.waitedMs = clock.now() - startedAt
   outcome.external = final
@@ -49,7 +54,10 @@ export async function followExternalSync(
   outcome.durationSeconds = runDurationSeconds(outcome.run)
   if (result.kind === 'timeout') onTimeout(outcome, final, name, outcome.waitedMs)
   if (result.kind !== 'done') return outcome
-  outcome.completedAt = completionTime(outcome.run, clock.now(), outcome.warnings)
+  outcome.completedAt = freshFrom(
+    completionTime(outcome.run, clock.now(), outcome.warnings),
+    seen.finalizingAt
+  )
   if (final.status === 'failed') fail(outcome, externalFailure(final))
   return outcome
 }
@@ -61,7 +69,7 @@ function followToEnd(
   first: ExternalSync,
   timeoutMs: number,
   outcome: SyncOutcome,
-  expectedMs: number | undefined
+  { expectedMs, seen }: { expectedMs?: number; seen: Seen }
 ): Promise<PollResult<ExternalSync>> {
   const { client, clock } = deps
   const deadline = clock.now() + timeoutMs
@@ -86,6 +94,7 @@ function followToEnd(
     isDone: externalFinished,
     onValue: (current, elapsedMs) => {
       last = current
+      if (current.status === 'finalizing') seen.finalizingAt = clock.now()
       report(externalProgress(current, subject), elapsedMs)
     },
     // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
@@ -101,6 +110,12 @@ function followToEnd(
         streamOpen: false
       })
   })
+}
+
+/** What the wait saw on the way. */
+interface Seen {
+  /** The last moment the external sync was still `finalizing`: its data was not all in yet. */
+  finalizingAt?: number
 }
 
 /** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */

@@ -10,7 +10,7 @@ import type { StageDeps } from '../platform/deps.js'
 import type { SyncRunTableStat } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
 import { completionTime, isFinished, judgeRun, runDurationSeconds } from './run-status.js'
-import { resolveRun } from './start.js'
+import { CANCELLED_BEFORE_START, resolveRun } from './start.js'
 import { outcomeSoFar, type RunTracker } from './tracker.js'
 import { waitForRun } from './wait.js'
 
@@ -25,7 +25,12 @@ export async function runSyncStage(
 ): Promise<SyncOutcome> {
   const { client, log } = deps
   const outcome = outcomeSoFar(tracker)
-  const resolved = await limitStarts(() => resolveRun(config, deps, tracker))
+  // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
+  const resolved = await limitStarts(() =>
+    deps.signal?.aborted
+      ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
+      : resolveRun(config, deps, tracker)
+  )
   if ('refusal' in resolved) {
     outcome.verdict = 'fail'
     outcome.reasons.push(resolved.refusal)

@@ -18,6 +18,9 @@ const LATE_CREATE_LOOKS = 6
 /** How far ahead of this runner's clock the Platform's may be before a date is not believed. */
 const CLOCK_SKEW_MS = 5 * 60_000
 
+export const CANCELLED_BEFORE_START =
+  'The workflow was cancelled before a run of this sync was started.'
+
 export type Resolution =
   { run: SyncRunDetails; started: boolean; history: SyncRun[] } | { refusal: string }
 
@@ -95,6 +98,9 @@ async function startRun(
   let lastError: PlatformError | undefined
   let lastUnknown = false
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    // After a signal nothing new is started: the handler cancels only the starts under way, and
+    // there is no check between here and startPending, so none can slip past it.
+    if (deps.signal?.aborted) return { refusal: CANCELLED_BEFORE_START }
     try {
       const creating = client.createRun(config.name)
       tracker.startPending(creating)
