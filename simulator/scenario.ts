@@ -64,6 +64,8 @@ export interface SyncSpec {
   source?: string
   destinations?: string[]
   disabled?: boolean
+  /** What this sync's new runs do differently from the scenario's `run` (several syncs at once). */
+  run?: Partial<RunSpec>
 }
 
 /** A terminal run that already exists when the simulator starts. */
@@ -324,7 +326,8 @@ function resolveSync(sync: string | SyncSpec): Required<SyncSpec> {
         .join(' '),
     source,
     destinations: spec.destinations ?? ['postgresql'],
-    disabled: spec.disabled ?? false
+    disabled: spec.disabled ?? false,
+    run: spec.run ?? {}
   }
 }
 

@@ -87,7 +87,14 @@ export class SyncHandlers {
     ) {
       throw new ApiError(422, 'sync already has an active run')
     }
-    const run = newRun(this.platform.scenario, this.nextRunId(), sync.name, 'created', now)
+    const run = newRun(
+      this.platform.scenario,
+      this.nextRunId(),
+      sync.name,
+      'created',
+      now,
+      sync.run
+    )
     this.platform.runs.push(run)
     return { status: 201, json: runView(run, now) }
   }

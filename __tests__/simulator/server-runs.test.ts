@@ -55,6 +55,18 @@ describe('sync runs over HTTP', () => {
     })
   })
 
+  it("gives a sync's new runs its own run settings over the scenario's", async () => {
+    const { sim, api } = await start({
+      syncs: ['aws-prod', { name: 'gcp-prod', run: { durationMs: 5_000, ingestionDelayMs: 700 } }]
+    })
+    await api('POST', '/syncs/aws-prod/runs')
+    await api('POST', '/syncs/gcp-prod/runs')
+    const [aws, gcp] = sim.runs.filter((r) => r.origin === 'created')
+    expect(aws.terminalAt - aws.startedAt).toBe(FAST_RUN.durationMs)
+    expect(gcp.terminalAt - gcp.startedAt).toBe(5_000)
+    expect((gcp.ingestedAt ?? 0) - gcp.terminalAt).toBe(700)
+  })
+
   it('lists runs newest first, history included, with page metadata', async () => {
     const { api } = await start({ previousRuns: 3 })
     await api('POST', '/syncs/aws-prod/runs')
