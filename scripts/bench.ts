@@ -9,6 +9,8 @@
 //      200,000 violations, 5 samples: wall time, requests, peak RSS; then the same with the
 //      per-resource gate (a 200,000-entry baseline, 500 exceptions), end to end.
 //   3. Start-up (process start to the first request) and the size of the bundle.
+//   4. Ten syncs of 3 minutes followed in one step: per sync, latency and status requests per
+//      minute as in 1; the step's peak RSS against the same action following one of them.
 //
 // The simulator runs in a child process (this file with `--simulator`), so serving 10,000 policies
 // does not share an event loop, or its timers, with the measuring. Progress and every single
@@ -16,6 +18,7 @@
 //
 //   npx tsx scripts/bench.ts > bench.md          # the committed bundle
 //   npx tsx scripts/bench.ts --per-resource      # only the per-resource case (its rows)
+//   npx tsx scripts/bench.ts --several-syncs     # only section 4 (its rows)
 //   ACTION_BUNDLE=/tmp/b/index.js npx tsx scripts/bench.ts
 
 import { statSync } from 'node:fs'
@@ -27,48 +30,54 @@ import { BUNDLE, ROOT } from './action-runner.js'
 import { progress } from './bench/measure.js'
 import { measurePerResource } from './bench/per-resource.js'
 import { measurePolicies } from './bench/policy-stage.js'
+import { measureSeveralSyncs } from './bench/several-syncs.js'
 import { SimulatorProcess, simulatorChild } from './bench/simulator-process.js'
 import { measureStartup } from './bench/startup.js'
 import { measureSyncs } from './bench/sync-latency.js'
-import { notes, perResourceRows, table } from './bench/table.js'
+import { notes, perResourceRows, severalSyncsRows, shortRow, table } from './bench/table.js'
 
 /** The simulator child is this file again, with `--simulator`: it loads as the parent did. */
 const SELF = fileURLToPath(import.meta.url)
 const launch = (scenarios: Scenario[]): Promise<SimulatorProcess> =>
   SimulatorProcess.start(SELF, scenarios)
 
-async function main(): Promise<void> {
+const load = (): string =>
+  `load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`
+
+function machine(): string {
   const cpu = cpus()
-  const machine = `Node ${process.version}, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores`
+  return `Node ${process.version}, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores`
+}
+
+async function main(): Promise<void> {
   const bundleBytes = statSync(BUNDLE).size
   const bundle = BUNDLE.startsWith(`${ROOT}/`) ? relative(ROOT, BUNDLE) : BUNDLE
-  const load = (): string =>
-    `load average ${loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' ')}`
-  progress(`bundle ${bundle} (${bundleBytes} bytes); ${machine}; ${load()}`)
+  progress(`bundle ${bundle} (${bundleBytes} bytes); ${machine()}; ${load()}`)
   const startup = await measureStartup(launch)
   const policies = await measurePolicies(launch)
   const perResource = await measurePerResource(launch)
   const syncs = await measureSyncs(launch)
+  const severalSyncs = await measureSeveralSyncs(launch)
   progress(load())
   const date = new Date().toISOString().slice(0, 10)
-  console.log(`Measured ${date} by \`npm run bench\` (bundle \`${bundle}\`) on ${machine}.\n`)
-  console.log(table(syncs, policies, perResource, startup, bundleBytes))
+  console.log(`Measured ${date} by \`npm run bench\` (bundle \`${bundle}\`) on ${machine()}.\n`)
+  console.log(table({ syncs, severalSyncs, policies, perResource, startup, bundleBytes }))
   console.log(notes())
 }
 
-/** `--per-resource`: that case alone, its rows of the table. */
-async function perResourceOnly(): Promise<void> {
-  const rows = perResourceRows(await measurePerResource(launch), (figure, value, target, met) => [
-    figure,
-    value,
-    target,
-    met ? '✅' : '❌'
-  ])
-  console.log(rows.map((row) => `| ${row.join(' | ')} |`).join('\n'))
+/** `--per-resource`, `--several-syncs`: that case alone, its rows of the table. */
+async function only(rows: () => Promise<string[][]>): Promise<void> {
+  progress(`bundle ${BUNDLE}; ${machine()}; ${load()}`)
+  const measured = await rows()
+  progress(load())
+  console.log(measured.map((row) => `| ${row.join(' | ')} |`).join('\n'))
 }
 
 if (process.argv.includes('--simulator')) await simulatorChild()
-else if (process.argv.includes('--per-resource')) await perResourceOnly()
+else if (process.argv.includes('--per-resource'))
+  await only(async () => perResourceRows(await measurePerResource(launch), shortRow))
+else if (process.argv.includes('--several-syncs'))
+  await only(async () => severalSyncsRows(await measureSeveralSyncs(launch), shortRow))
 else await main()

@@ -32,6 +32,23 @@ export const REPETITIONS = [
   { ingestionMs: 2400, history: [0.91, 0.98, 1.02, 1.06, 1.1] },
   { ingestionMs: 3100, history: [0.92, 1.0, 1.06, 1.09, 1.1] }
 ]
+/**
+ * Section 4: syncs followed in one step, their runs about as long as section 1's longest; the same
+ * repetitions (one simulator each), and the step's memory against the same scenario's one sync.
+ */
+export const SEVERAL_SYNCS = QUICK ? 3 : 10
+export const SEVERAL_SYNCS_RUN = RUN_LENGTHS[RUN_LENGTHS.length - 1]
+/**
+ * Sync k's run ends k × this after the first's, the ten centred on SEVERAL_SYNCS_RUN, so that each
+ * end, and the wake it causes, stands apart from the others'.
+ */
+export const SEVERAL_SYNCS_END_STEP_MS = 1300
+/**
+ * Sync k's ingestion in a repetition: 1.5–3.5 s, with fractions of a second spread evenly over
+ * the syncs (steps of 0.37 s), so that no poll cadence lines up with all of them by luck.
+ */
+export const severalSyncsIngestionMs = (k: number, rep: number): number =>
+  1500 + ((k * 370 + rep * 130) % 2000)
 export const BASELINE_INTERVALS_MS = [15_000, 30_000]
 /** Spawns of section 1 are spread out so that runs do not end (and get noticed) all at once. */
 export const SPAWN_STAGGER_MS = 500
@@ -49,6 +66,8 @@ export const TARGETS = {
   perResourceRequests: 300,
   perResourceRssBytes: 200e6,
   startupMs: 250,
+  /** What following SEVERAL_SYNCS in one step may add to the peak RSS of following one. */
+  severalSyncsExtraRssBytes: 50e6,
   bundleBytes: 1.5e6
 }
 

@@ -1,20 +1,17 @@
 // Section 1: how soon the action notices a run's end, and what its waiting costs in requests.
 
-import type { Scenario } from '../../simulator/scenario.js'
 import { runAction } from '../action-runner.js'
 import {
   BASELINE_AGENT,
   BASELINE_INTERVALS_MS,
-  PENDING_MS,
   REPETITIONS,
   RUN_LENGTHS,
   SPAWN_STAGGER_MS,
-  START_DELAY_MS,
-  STATUS_TEMPLATE,
   SYNC_REPS
 } from './config.js'
 import { baselineAgent, fixedPoller } from './fixed-poller.js'
-import { lineSplitter, progress, seconds, sleep } from './measure.js'
+import { endLine, followedScenario, followFigures, type FollowedSync } from './followed-run.js'
+import { lineSplitter, progress, sleep } from './measure.js'
 import type { LaunchSimulators, SimReport } from './simulator-process.js'
 
 interface Variant {
@@ -43,35 +40,10 @@ interface SyncJob {
   exitCode?: number | null
 }
 
-export interface SyncMeasurement {
+export interface SyncMeasurement extends FollowedSync {
   variant: string
   observer: string
   syncName: string
-  latencyMs: number
-  statusRequests: number
-  waitedMs: number
-  perMinute: number
-}
-
-function syncScenario(variant: Variant, rep: number, syncName: string): Scenario {
-  const { ingestionMs, history } = REPETITIONS[rep]
-  return {
-    syncs: [syncName],
-    previousRuns: history.map((factor, k) => ({
-      syncName,
-      durationMs: Math.round(variant.totalMs * factor),
-      ageMs: (k + 1) * 6 * 3_600_000
-    })),
-    run: {
-      pendingMs: PENDING_MS,
-      startDelayMs: START_DELAY_MS,
-      durationMs: variant.totalMs - PENDING_MS - START_DELAY_MS,
-      ingestionDelayMs: ingestionMs
-    },
-    liveLogs: variant.liveLogs,
-    // As the spec documents: 204 from logs/live until the run has started.
-    liveLogsBeforeStart: 'no-content'
-  }
 }
 
 async function runSyncJob(job: SyncJob, url: string, apiKey: string): Promise<void> {
@@ -81,7 +53,7 @@ async function runSyncJob(job: SyncJob, url: string, apiKey: string): Promise<vo
     const started = /^Started run ([0-9a-f-]{36}) of sync /.exec(line)
     if (started && job.runId === undefined) {
       const runId = (job.runId = started[1])
-      finishedLine = new RegExp(`^Run ${runId}: (completed|failed|cancelled)( \\([a-z_]+\\))? \\(`)
+      finishedLine = endLine(runId)
       for (const [i, interval] of BASELINE_INTERVALS_MS.entries()) {
         if (!job.variant.baselines) break
         const poller = fixedPoller(url, apiKey, job.syncName, runId, interval)
@@ -131,52 +103,40 @@ function syncJobs(): SyncJob[] {
 
 /** What each observer of one run saw, from the simulator's record of that run. */
 function jobMeasurements(job: SyncJob, report: SimReport): SyncMeasurement[] {
-  const run = report.runs.find((r) => r.id === job.runId)
-  const settled = report.events.find((e) => e.type === 'run-terminal' && e.runId === job.runId)?.at
-  if (!run || settled === undefined) {
-    progress(`${job.variant.key}/${job.syncName}: no run or no run-terminal event`)
-    return []
-  }
   const measurements: SyncMeasurement[] = []
   for (const observer of [job.action, ...(job.variant.baselines ? job.baselines : [])]) {
-    if (observer.seenAt === undefined) continue
-    const seenAt = observer.seenAt
-    const checks = report.requests.filter(
-      (r) =>
-        r.method === 'GET' &&
-        r.pathTemplate === STATUS_TEMPLATE &&
-        r.params.sync_run_id === job.runId &&
-        r.startedAt <= seenAt &&
-        observer.userAgent(r.userAgent)
-    )
-    const statusRequests = checks.length
-    const waitedMs = observer.seenAt - run.createdAt
+    if (observer.seenAt === undefined || job.runId === undefined) continue
+    const figures = followFigures(report, job.runId, observer.seenAt, observer.userAgent)
+    if (!figures) {
+      progress(`${job.variant.key}/${job.syncName}: no run or no run-terminal event`)
+      return []
+    }
+    const { summary, timeline, ...measured } = figures
     const measurement = {
       variant: job.variant.key,
       observer: observer.label,
       syncName: job.syncName,
-      latencyMs: observer.seenAt - settled,
-      statusRequests,
-      waitedMs,
-      perMinute: statusRequests / (waitedMs / 60_000)
+      ...measured
     }
     measurements.push(measurement)
     progress(
-      `${measurement.variant} ${measurement.syncName} ${measurement.observer}: latency ${measurement.latencyMs} ms, ${statusRequests} status requests in ${seconds(waitedMs)} (${measurement.perMinute.toFixed(1)}/min), exit ${job.exitCode}`
+      `${measurement.variant} ${measurement.syncName} ${measurement.observer}: ${summary}, exit ${job.exitCode}`
     )
-    if (observer === job.action) {
-      const at = (t: number): string => ((t - run.createdAt) / 1000).toFixed(1)
-      progress(
-        `  terminal at ${at(run.terminalAt)} s, settled at ${at(settled)} s; status requests at ${checks.map((r) => at(r.startedAt)).join(', ')} s`
-      )
-    }
+    if (observer === job.action) progress(`  ${timeline}`)
   }
   return measurements
 }
 
 export async function measureSyncs(launch: LaunchSimulators): Promise<SyncMeasurement[]> {
   const jobs = syncJobs()
-  const sims = await launch(jobs.map((job) => syncScenario(job.variant, job.rep, job.syncName)))
+  const sims = await launch(
+    jobs.map((job) =>
+      followedScenario(
+        [{ name: job.syncName, totalMs: job.variant.totalMs, ...REPETITIONS[job.rep] }],
+        job.variant.liveLogs
+      )
+    )
+  )
   try {
     const longest = Math.max(...RUN_LENGTHS.map((length) => length.totalMs))
     progress(

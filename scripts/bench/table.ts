@@ -6,6 +6,9 @@ import {
   POLICY_REPS,
   REPETITIONS,
   RUN_LENGTHS,
+  SEVERAL_SYNCS,
+  SEVERAL_SYNCS_END_STEP_MS,
+  SEVERAL_SYNCS_RUN,
   START_DELAY_MS,
   SYNC_REPS,
   TARGETS
@@ -13,9 +16,34 @@ import {
 import { median, megabytes, seconds } from './measure.js'
 import type { PerResourceMeasurement } from './per-resource.js'
 import type { PolicyMeasurement } from './policy-stage.js'
+import type { StepMeasurement, SyncFigures } from './several-syncs.js'
 import type { SyncMeasurement } from './sync-latency.js'
 
 const mark = (ok: boolean): string => (ok ? '✅' : '❌')
+
+/** A row of a figure of the action alone: its value, target and whether it is met. */
+type RowMaker = (figure: string, value: string, target: string, met: boolean) => string[]
+
+/** The rows of one case printed alone (`--per-resource`, `--several-syncs`): no other columns. */
+export const shortRow: RowMaker = (figure, value, target, met) => [figure, value, target, mark(met)]
+
+/** In the full table: no comparison columns. */
+const fullRow: RowMaker = (figure, value, target, met) => [
+  figure,
+  value,
+  ...['—', '—', '—'],
+  target,
+  mark(met)
+]
+
+export interface BenchFigures {
+  syncs: SyncMeasurement[]
+  severalSyncs: StepMeasurement[]
+  policies: PolicyMeasurement[]
+  perResource: PerResourceMeasurement[]
+  startup: number[]
+  bundleBytes: number
+}
 
 /** Section 1: a latency row and a request-rate row per run length, every observer a column. */
 function syncRows(syncs: SyncMeasurement[]): string[][] {
@@ -60,14 +88,7 @@ function actionRows(
   startup: number[],
   bundleBytes: number
 ): string[][] {
-  const none = ['—', '—', '—']
-  const row = (figure: string, value: string, target: string, met: boolean): string[] => [
-    figure,
-    value,
-    ...none,
-    target,
-    mark(met)
-  ]
+  const row = fullRow
   const stage = median(policies.map((p) => p.stageMs))
   const requests = median(policies.map((p) => p.requests))
   const samples = median(policies.map((p) => p.samples))
@@ -109,10 +130,7 @@ function actionRows(
 }
 
 /** Section 2b: the per-resource gate, end to end. */
-export function perResourceRows(
-  measurements: PerResourceMeasurement[],
-  row: (figure: string, value: string, target: string, met: boolean) => string[]
-): string[][] {
+export function perResourceRows(measurements: PerResourceMeasurement[], row: RowMaker): string[][] {
   const ms = median(measurements.map((m) => m.processMs))
   const requests = median(measurements.map((m) => m.requests))
   const rss = median(measurements.map((m) => m.peakRssBytes))
@@ -139,13 +157,65 @@ export function perResourceRows(
   ]
 }
 
-export function table(
-  syncs: SyncMeasurement[],
-  policies: PolicyMeasurement[],
-  perResource: PerResourceMeasurement[],
-  startup: number[],
-  bundleBytes: number
-): string {
+/**
+ * Section 4's figures: per step, the worst and the median over its syncs, each the median over the
+ * repetitions; peak RSS, the median of each kind of step. A sync whose end a step never logged
+ * makes that step's worst infinite: a miss, not a gap.
+ */
+function severalSyncsFigures(steps: StepMeasurement[]) {
+  const several = steps.filter((s) => s.syncCount > 1)
+  type Field = keyof Pick<SyncFigures, 'latencyMs' | 'perMinute'>
+  const worst = (field: Field): number =>
+    median(
+      several.map((s) =>
+        s.syncs.length < s.syncCount ? Infinity : Math.max(...s.syncs.map((f) => f[field]))
+      )
+    )
+  const typical = (field: Field): number =>
+    median(several.map((s) => median(s.syncs.map((f) => f[field]))))
+  const rss = (syncCount: (n: number) => boolean): number =>
+    median(steps.filter((s) => syncCount(s.syncCount)).map((s) => s.peakRssBytes ?? NaN))
+  return {
+    latency: { worst: worst('latencyMs'), median: typical('latencyMs') },
+    rate: { worst: worst('perMinute'), median: typical('perMinute') },
+    rss: { several: rss((n) => n > 1), one: rss((n) => n === 1) }
+  }
+}
+
+/** Section 4: syncs followed in one step, each row's value in the table's main column. */
+export function severalSyncsRows(steps: StepMeasurement[], row: RowMaker): string[][] {
+  const { latency, rate, rss } = severalSyncsFigures(steps)
+  const what = `${SEVERAL_SYNCS} syncs of ${SEVERAL_SYNCS_RUN.label} in one step`
+  const latencyRow = (label: string, ms: number): string[] =>
+    row(
+      `Completion latency, ${what}, ${label} of the ${SEVERAL_SYNCS}`,
+      seconds(ms),
+      `≤ ${TARGETS.latencyMs / 1000} s`,
+      ms <= TARGETS.latencyMs
+    )
+  const rateRow = (label: string, perMinute: number): string[] =>
+    row(
+      `Status requests per sync per minute of waiting, ${what}, ${label} of the ${SEVERAL_SYNCS}`,
+      perMinute.toFixed(1),
+      `≤ ${TARGETS.statusPerMinute}`,
+      perMinute <= TARGETS.statusPerMinute
+    )
+  const extra = rss.several - rss.one
+  return [
+    latencyRow('worst', latency.worst),
+    latencyRow('median', latency.median),
+    rateRow('worst', rate.worst),
+    rateRow('median', rate.median),
+    row(
+      `Peak RSS, ${what}, over the same step following 1 of them`,
+      `${extra >= 0 ? '+' : '−'}${megabytes(Math.abs(extra))} (${megabytes(rss.several)} vs ${megabytes(rss.one)})`,
+      `≤ +${TARGETS.severalSyncsExtraRssBytes / 1e6} MB`,
+      extra <= TARGETS.severalSyncsExtraRssBytes
+    )
+  ]
+}
+
+export function table(figures: BenchFigures): string {
   const header = [
     'Figure (median)',
     'This action, default inputs',
@@ -154,10 +224,21 @@ export function table(
     'Target',
     'Met'
   ]
-  const rows = [...syncRows(syncs), ...actionRows(policies, perResource, startup, bundleBytes)]
+  const rows = [
+    ...syncRows(figures.syncs),
+    ...severalSyncsRows(figures.severalSyncs, fullRow),
+    ...actionRows(figures.policies, figures.perResource, figures.startup, figures.bundleBytes)
+  ]
   return [header, header.map(() => '---'), ...rows]
     .map((row) => `| ${row.join(' | ')} |`)
     .join('\n')
+}
+
+/** When section 4's runs end, from the first sync's to the last's. */
+function severalSyncsEnds(): string {
+  const spread = ((SEVERAL_SYNCS - 1) / 2) * SEVERAL_SYNCS_END_STEP_MS
+  const { totalMs } = SEVERAL_SYNCS_RUN
+  return `${seconds(totalMs - spread)} to ${seconds(totalMs + spread)}`
 }
 
 /** How each figure was measured, for whoever reads the table in docs/performance.md. */
@@ -173,6 +254,7 @@ Medians of ${SYNC_REPS} runs per run length and variant (all ${SYNC_REPS * RUN_L
       ' s, '
     )} s after completing (one per repetition). The sync's 5 earlier runs took 90–110 % of the run's time; their median is off by −5 %, +2 % or +6 %.
 - Latency: from the instant the simulator has the run terminal and ingested to the arrival of the action's \`Run <id>: completed (…)\` line on its stdout (for the pollers: to the answer that showed it). Status requests per minute: \`GET /syncs/{sync_name}/runs/{sync_run_id}\` requests for the run, divided by the time from its creation to that moment. The fixed pollers follow the same runs as the action from the moment it starts them; "no live log stream" is a simulator answering 204 to \`logs/live\`.
+- ${SEVERAL_SYNCS} syncs in one step: \`sync-name\` lists the ${SEVERAL_SYNCS} syncs of one simulator; their runs go as above but end ${SEVERAL_SYNCS_END_STEP_MS / 1000} s apart, ${severalSyncsEnds()} after creation, and are ingested 1.5–3.5 s after completing (fractions of a second spread evenly over the syncs, shifted in each repetition); each sync has 5 earlier runs of its own (the repetitions' histories in turn). ${SYNC_REPS} repetitions, each next to the same action following the first sync alone against a copy of the scenario, all ${SYNC_REPS * 2} processes at once. Per sync, latency to its \`[<sync name>] Run <id>: completed (…)\` line and its own status requests per minute, as above; each row is the median over the repetitions of the worst (or the median) of the step's ${SEVERAL_SYNCS}. Peak RSS as for the policy stage, the median of each kind of step.
 - Policy stage: policies-only mode (no sync), default inputs (5 samples per violating policy, for the 50 listed). Wall time from the first request the simulator receives to the action's \`Policies: …\` summary line (start-up is the row below; writing the summary and report follows). Peak RSS is the kernel's maximum resident set of the process (GNU \`time\`, \`%M\`). MB = 10⁶ bytes.
 - Per-resource gate: the policy stage's scenario with \`gate-on: new\`, a baseline file of every violating resource but 1 in 100 (so some are new), and 500 exceptions over the critical and high violating policies; resources are read (1,000 a page) for the policies the default thresholds count (critical, high) and those the exceptions name. Time from spawning the process to its exit, summary and report written.
 - Start-up: from spawning \`node dist/index.js\` to the simulator receiving its first request.`
