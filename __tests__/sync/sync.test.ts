@@ -222,6 +222,28 @@ describe('sync stage against the simulator', () => {
   })
 })
 
+describe('a short run whose stream is not there before it starts', () => {
+  it('looks again when logs/live answers 204 before the start, and notices the end within a second', async () => {
+    // The spec answers 204 from logs/live until a run has started. Taken for an open stream, it
+    // left the loop asleep for the whole poll interval, past the end of this 9 s run.
+    const { outcome, sim } = await sync(
+      {
+        previousRuns: 0,
+        liveLogsBeforeStart: 'no-content',
+        run: { pendingMs: 1_000, startDelayMs: 2_000, durationMs: 5_000, ingestionDelayMs: 1_000 }
+      },
+      { pollIntervalMs: 15_000 }
+    )
+    expect(outcome.verdict).toBe('pass')
+    const run = sim.runs.find((r) => r.origin === 'created')!
+    const sawEnd = sim
+      .requestsTo('GET', RUN_STATUS)
+      .find((c) => (c.responseBody as { ingested?: boolean }).ingested === true)
+    expect(sawEnd!.startedAt - run.ingestedAt!).toBeLessThanOrEqual(1_000)
+    expect(sim.requestsTo('GET', RUN_STATUS).length).toBeLessThanOrEqual(8)
+  })
+})
+
 describe('sync stage errors', () => {
   it('names the closest syncs when the sync does not exist', async () => {
     const error = await sync(

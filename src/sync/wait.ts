@@ -115,9 +115,10 @@ function openLiveLogs(
     print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
     onEnd: (reason) => {
       log.debug(`Live log stream: ${reason}.`)
-      // The spec answers 204 while a run has not started: that says nothing about its end.
-      const status = tracker.run?.status
-      if (reason === 'unavailable' && (status === 'created' || status === 'pending')) return
+      // Whatever the reason, look now. Even the 204 the spec answers before a run has started,
+      // which says nothing of its end: the loop slept as if a stream would wake it, and must
+      // schedule its next look without one, or a run that starts and ends meanwhile is noticed
+      // only at poll-interval (one look more; the stream is reopened once the status moves on).
       waker.wake()
     }
   })
