@@ -27,10 +27,13 @@ const POLICIES: PolicySpec[] = [
   { name: 'Unattached EBS volumes', severity: 'medium', violationCount: 2, countAfterSync: 3 }
 ]
 const base: Scenario = { ...FAST, syncs: SYNCS, policies: POLICIES }
-/** aws-dev already has a run going (followed, never cancelled); gcp-prod's new run fails. */
+/**
+ * aws-dev already has a run going (followed, never cancelled), long enough to be still going
+ * however slowly the action starts; gcp-prod's new run fails.
+ */
 const mixed: Scenario = {
   ...base,
-  activeRun: { syncName: 'aws-dev', ...FAST_RUN, durationMs: 1_500 },
+  activeRun: { syncName: 'aws-dev', ...FAST_RUN, durationMs: 6_000 },
   syncRuns: { 'gcp-prod': { finalStatus: 'failed', statusReason: 'error', errors: 3 } }
 }
 const LONG = { ...FAST_RUN, durationMs: 120_000 }
