@@ -6,7 +6,7 @@ import { addUpBySeverity } from '../../src/lib/severity.js'
 import type { ExternalSync, SyncRunDetails } from '../../src/platform/types.js'
 import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import { blankOutcome, type SyncOutcome } from '../../src/sync/outcome.js'
 import { decide, type StageError, type Verdict } from '../../src/verdict/decide.js'
 import type { ResourceSettings } from '../../src/verdict/resources.js'
 
@@ -46,20 +46,12 @@ export function syncRun(overrides: Partial<SyncRunDetails> = {}): SyncRunDetails
 
 export function syncOutcome(overrides: Partial<SyncOutcome> = {}): SyncOutcome {
   return {
-    kind: 'managed',
-    syncName: SYNC_NAME,
+    ...blankOutcome('managed', SYNC_NAME),
     run: syncRun(),
     startedByAction: true,
     waited: true,
-    verdict: 'pass',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
     waitedMs: 312_000,
     durationSeconds: 312,
-    tablesWithErrors: [],
-    logLines: [],
     statusChecks: 20,
     ...overrides
   }

@@ -1,5 +1,6 @@
 // A minimal client for the simulator tests: global fetch with the test key and parsed bodies.
 
+import { afterEach } from '@jest/globals'
 import type { Scenario } from '../../simulator/scenario.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -51,6 +52,23 @@ export async function simulatorOnClock(
 ): Promise<{ sim: Simulator; clock: FakeClock }> {
   const clock = new FakeClock(Date.now())
   return { sim: await startSimulator(scenario, { clock: clock.follower }), clock }
+}
+
+/**
+ * `start(scenario)` for one test file: a simulator on a virtual clock (`defaults` under the
+ * scenario) and a client for it; the one a test started is closed after it.
+ */
+export function simulatorPerTest(defaults: Scenario = {}) {
+  let sim: Simulator | undefined
+  afterEach(async () => {
+    await sim?.close()
+    sim = undefined
+  })
+  return async (scenario: Scenario = {}) => {
+    const started = await simulatorOnClock({ ...defaults, ...scenario })
+    sim = started.sim
+    return { sim: started.sim, clock: started.clock, api: client(started.sim) }
+  }
 }
 
 /** Timings short enough for tests, long enough to observe each phase. */

@@ -1,25 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { EXTERNAL_INVOCATION_ID, preset } from '../../simulator/presets.js'
-import type { Simulator } from '../../simulator/server.js'
-import type { Scenario } from '../../simulator/scenario.js'
-import { client, simulatorOnClock } from './client.js'
+import { simulatorPerTest } from './client.js'
 
 const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
 const ID = '0d4b3c1e-2f6a-4b7c-8d9e-0f1a2b3c4d5e'
 const LIST = '/external-sync-runs'
 
-let sim: Simulator | undefined
-
-async function start(scenario: Scenario = {}) {
-  const started = await simulatorOnClock(scenario)
-  sim = started.sim
-  return { sim, clock: started.clock, api: client(sim) }
-}
-
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
+const start = simulatorPerTest()
 
 describe('external syncs over HTTP', () => {
   it('passes through started and finalizing to completed, rows growing, finished_at at the end', async () => {
@@ -127,12 +114,12 @@ describe('external syncs over HTTP', () => {
   })
 
   it('needs the key, and takes faults like every route', async () => {
-    const { api } = await start({
+    const { sim, api } = await start({
       faults: [{ match: { path: '/external-sync-runs' }, kind: '503', count: 1 }]
     })
     expect((await api('GET', LIST, { apiKey: 'wrong' })).status).toBe(503)
     expect((await api('GET', LIST, { apiKey: 'wrong' })).status).toBe(401)
-    expect(sim?.requestsTo('GET', LIST).map((r) => r.fault)).toEqual(['503', undefined])
+    expect(sim.requestsTo('GET', LIST).map((r) => r.fault)).toEqual(['503', undefined])
   })
 
   it('serves the external-sync preset: a CLI run that appears, finalizes and completes', async () => {

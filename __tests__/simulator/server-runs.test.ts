@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Simulator } from '../../simulator/server.js'
-import type { Scenario } from '../../simulator/scenario.js'
-import { client, FAST_RUN, simulatorOnClock } from './client.js'
+import { describe, expect, it } from '@jest/globals'
+import { FAST_RUN, simulatorPerTest } from './client.js'
 
-let sim: Simulator | undefined
-
-async function start(scenario: Scenario = {}) {
-  const started = await simulatorOnClock({ run: FAST_RUN, ...scenario })
-  sim = started.sim
-  return { sim, clock: started.clock, api: client(sim) }
-}
-
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
+const start = simulatorPerTest({ run: FAST_RUN })
 
 describe('sync runs over HTTP', () => {
   it('creates a run and follows it to completion and ingestion', async () => {

@@ -20,7 +20,7 @@ import {
   externalRunView,
   freshFrom
 } from './external-status.js'
-import type { SyncOutcome } from './outcome.js'
+import { blankOutcome, type SyncOutcome } from './outcome.js'
 import { progressReporter } from './progress.js'
 import { completionTime, runAge, runDurationSeconds } from './run-status.js'
 
@@ -134,19 +134,6 @@ function fail(outcome: SyncOutcome, reason: string): void {
 }
 
 function externalOutcome(config: ExternalSyncConfig): SyncOutcome {
-  return {
-    kind: 'external',
-    syncName: config.id,
-    startedByAction: false,
-    waited: true,
-    verdict: 'pass',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
-    waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
-    statusChecks: 0
-  }
+  // Always awaited: `wait: false` is refused for an external sync.
+  return { ...blankOutcome('external', config.id), waited: true }
 }

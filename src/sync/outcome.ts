@@ -1,5 +1,5 @@
-// What the sync stage found about the run, as a value (types only): the verdict step judges it and
-// the report renders it.
+// What the sync stage found about a run, as a value: the verdict step judges it and the report
+// renders it. Types, and the blank outcome every run's starts from.
 
 import type { ExternalSync, SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
 
@@ -46,4 +46,23 @@ export interface SyncOutcome {
    * believable, the moment this action saw it finished (later, so never a false "fresh").
    */
   completedAt?: string
+}
+
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+export function blankOutcome(kind: SyncKind, syncName: string): SyncOutcome {
+  return {
+    kind,
+    syncName,
+    startedByAction: false,
+    waited: false,
+    verdict: 'pass',
+    reasons: [],
+    warnings: [],
+    timedOut: false,
+    cancelledByAction: false,
+    waitedMs: 0,
+    tablesWithErrors: [],
+    logLines: [],
+    statusChecks: 0
+  }
 }

@@ -6,7 +6,7 @@ import { messageOf } from '../lib/text.js'
 import type { Logger } from '../lib/logger.js'
 import type { PlatformClient } from '../platform/client.js'
 import { isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
-import type { SyncOutcome } from './outcome.js'
+import { blankOutcome, type SyncOutcome } from './outcome.js'
 
 export class RunTracker {
   private known?: { run: SyncRunDetails; startedByAction: boolean }
@@ -88,20 +88,9 @@ export async function cancelStartedRun(
 /** What is known before (or without) following the run to its end: the verdict waits for the run. */
 export function outcomeSoFar(tracker: RunTracker): SyncOutcome {
   return {
-    kind: 'managed',
-    syncName: tracker.syncName,
+    ...blankOutcome('managed', tracker.syncName),
     run: tracker.run,
-    startedByAction: tracker.startedByAction,
-    waited: false,
-    verdict: 'pass',
-    reasons: [],
-    warnings: [],
-    timedOut: false,
-    cancelledByAction: false,
-    waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
-    statusChecks: 0
+    startedByAction: tracker.startedByAction
   }
 }
 
