@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5946);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5922);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29826,7 +29826,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 5946:
+/***/ 5922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33784,10 +33784,33 @@ async function listRunsOrExplain(client, syncName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sync/outcome.ts
+// What the sync stage found about a run, as a value: the verdict step judges it and the report
+// renders it. Types, and the blank outcome every run's starts from.
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+function blankOutcome(kind, syncName) {
+    return {
+        kind,
+        syncName,
+        startedByAction: false,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sync/tracker.ts
 // What is known about the run at any moment, for whoever must act on it before the stage returns:
 // the signal handler that cancels it and the post step that cleans up after a killed process. Its
 // state is read-only from outside and changes only through the named methods below.
+
 
 
 class RunTracker {
@@ -33860,20 +33883,9 @@ async function cancelStartedRun(client, tracker, log) {
 /** What is known before (or without) following the run to its end: the verdict waits for the run. */
 function outcomeSoFar(tracker) {
     return {
-        kind: 'managed',
-        syncName: tracker.syncName,
+        ...blankOutcome('managed', tracker.syncName),
         run: tracker.run,
-        startedByAction: tracker.startedByAction,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
+        startedByAction: tracker.startedByAction
     };
 }
 /**
@@ -34561,6 +34573,7 @@ function freshFrom(finishedAt, finalizingAt) {
 
 
 
+
 async function followExternalSync(config, deps) {
     const { clock, log } = deps;
     const startedAt = clock.now();
@@ -34649,21 +34662,8 @@ function fail(outcome, reason) {
     outcome.reasons.push(reason);
 }
 function externalOutcome(config) {
-    return {
-        kind: 'external',
-        syncName: config.id,
-        startedByAction: false,
-        waited: true,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
-    };
+    // Always awaited: `wait: false` is refused for an external sync.
+    return { ...blankOutcome('external', config.id), waited: true };
 }
 
 // EXTERNAL MODULE: ./src/lib/version.ts

@@ -46,8 +46,13 @@ const CLIENT_OPERATIONS = [
   'GET /policies/{policy_id}/violations',
   'GET /policies/{policy_id}/violations-history',
   'GET /policies/violations-history',
-  'POST /queries/{query_id}/execute'
+  'POST /queries/{query_id}/execute',
+  'GET /external-sync-runs',
+  'GET /external-sync-runs/{external_sync_id}'
 ]
+
+const EXTERNAL_INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+const EXTERNAL_ID = '0d4b3c1e-2f6a-4b7c-8d9e-0f1a2b3c4d5e'
 
 const POLICIES: PolicySpec[] = [
   {
@@ -108,7 +113,42 @@ const SCENARIOS: Record<string, () => Promise<BundleRun>> = {
     }),
   'sync not found, with suggestions': () => runBundle(base, { 'sync-name': 'aws-prdo' }),
   'wait: false': () => runBundle(base, { wait: 'false' }),
-  'policies only': () => runBundle(base, { 'sync-name': '' })
+  'policies only': () => runBundle(base, { 'sync-name': '' }),
+  'several syncs, one failing, one attached': () =>
+    runBundle(
+      {
+        ...base,
+        syncs: ['aws-prod', 'aws-dev', 'gcp-prod'],
+        activeRun: { ...ACTIVE, syncName: 'aws-dev' },
+        syncRuns: { 'gcp-prod': { finalStatus: 'failed', statusReason: 'error' } }
+      },
+      { ...FOLLOW, 'sync-name': 'aws-prod\naws-dev\ngcp-prod' }
+    ),
+  // Not on the newest page: found by asking for its id.
+  'external sync, older than the newest page': () =>
+    runBundle(
+      {
+        ...base,
+        externalSyncs: [
+          { invocationId: EXTERNAL_INVOCATION, id: EXTERNAL_ID, ageMs: 3_600_000 },
+          ...Array.from({ length: 100 }, (_, i) => ({
+            invocationId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            ageMs: 60_000 + i
+          }))
+        ],
+        olderExternalSyncs: 0
+      },
+      // Its policy results are an hour old: the gate is not what this case is for.
+      { 'sync-name': '', 'external-sync': EXTERNAL_ID, 'evaluate-policies': 'false' }
+    ),
+  'external sync by invocation id, through finalizing': () =>
+    runBundle(
+      {
+        ...base,
+        externalSyncs: [{ invocationId: EXTERNAL_INVOCATION, startedMs: 500, finalizingMs: 1_000 }]
+      },
+      { 'sync-name': '', 'external-sync': EXTERNAL_INVOCATION }
+    )
 }
 
 describeContract('the action against the Platform OpenAPI spec', () => {
@@ -183,5 +223,15 @@ describeContract('the action against the Platform OpenAPI spec', () => {
     )
     expect(lastRunAt.length).toBeGreaterThan(0)
     expect(runs['sync not found, with suggestions'].stdout).toMatch(/Did you mean "aws-prod"/)
+    expect(runs['several syncs, one failing, one attached'].sim.runsStarted()).toBe(2)
+    expect(
+      sent(
+        'external sync, older than the newest page',
+        'GET /external-sync-runs/{external_sync_id}'
+      )
+    ).toBe(true)
+    expect(
+      runs['external sync by invocation id, through finalizing'].outputs['sync-run-status']
+    ).toBe('completed')
   })
 })
