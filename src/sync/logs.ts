@@ -199,7 +199,9 @@ export class LiveLogs {
   follow(status: string): void {
     if (this.follower && this.follower.endReason === undefined) return
     if (this.follower?.endReason === 'stalled' || this.opens >= MAX_STREAM_OPENS) return
-    if (status === 'created' || status === this.statusAtOpen) return
+    // The spec answers 204 until a run has started: asking earlier costs a request and tells
+    // nothing, and a stream counted open while it is asked for keeps status checks sparse.
+    if (status === 'created' || status === 'pending' || status === this.statusAtOpen) return
     this.opens++
     this.statusAtOpen = status
     this.follower = new LiveLogFollower({

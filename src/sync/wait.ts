@@ -115,10 +115,9 @@ function openLiveLogs(
     print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
     onEnd: (reason) => {
       log.debug(`Live log stream: ${reason}.`)
-      // Whatever the reason, look now. Even the 204 the spec answers before a run has started,
-      // which says nothing of its end: the loop slept as if a stream would wake it, and must
-      // schedule its next look without one, or a run that starts and ends meanwhile is noticed
-      // only at poll-interval (one look more; the stream is reopened once the status moves on).
+      // Whatever the reason, look now: even a 204, which says nothing of the run's end, leaves
+      // the loop asleep as if a stream would wake it, so a run that ends meanwhile would be
+      // noticed only at poll-interval.
       waker.wake()
     }
   })
