@@ -30146,15 +30146,16 @@ function parseInputs(read, env = process.env) {
     const names = parseSyncNames(input, problems);
     const settings = parseSyncSettings(input, names, problems);
     const syncs = names.map((name) => ({ name, ...settings }));
-    const external = parseExternalSync(input, syncs.length, settings, problems);
+    const externalSyncs = parseExternalSyncs(input, syncs.length, settings, problems);
     const evaluate = problems.check(() => (0,values/* boolean */.zM)(input, 'evaluate-policies', true));
     const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems);
     const report = parseReportConfig(input, env, problems);
-    if (syncs.length === 0 && !external && evaluate === false) {
+    if (syncs.length === 0 && externalSyncs.length === 0 && evaluate === false) {
         problems.add('Nothing to do: "sync-name" and "external-sync" are empty and "evaluate-policies" is false. Name a sync to run or follow, or enable the policy gate.');
     }
     problems.throwIfAny();
-    return { apiBaseUrl, apiKey, syncs, external, policies: evaluate ? policies : undefined, report };
+    const policyConfig = evaluate ? policies : undefined;
+    return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report };
 }
 /** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
 function parseSyncNames(input, problems) {
@@ -30192,15 +30193,19 @@ function parseSyncSettings(input, names, problems) {
     };
 }
 /**
- * `external-sync`: a sync the CLI ran. The action only follows it, so the inputs about starting,
- * cancelling or judging a managed run's errors cannot apply to it.
+ * `external-sync`: syncs the CLI ran (one, or one per shard). The action only follows them, so the
+ * inputs about starting, cancelling or judging a managed run's errors cannot apply to them.
  */
-function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs, wait }, problems) {
-    const id = input('external-sync');
-    if (id === '')
-        return undefined;
-    if (!UUID_PATTERN.test(id)) {
-        problems.add((0,values/* invalid */.Gq)('external-sync', id, "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID)").message);
+function parseExternalSyncs(input, syncCount, { timeoutMs, pollIntervalMs, wait }, problems) {
+    const ids = (0,values/* list */.p_)(input('external-sync')).map((id) => id.toLowerCase());
+    if (ids.length === 0)
+        return [];
+    const bad = ids.filter((id) => !UUID_PATTERN.test(id));
+    if (bad.length > 0) {
+        problems.add((0,values/* invalid */.Gq)('external-sync', bad.join(', '), "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID); several, one per line, for a sharded sync").message);
+    }
+    if (ids.length > MAX_SYNCS) {
+        problems.add((0,values/* invalid */.Gq)('external-sync', `${ids.length} ids`, `at most ${MAX_SYNCS} in one step`).message);
     }
     if (syncCount > 0) {
         problems.add('Inputs "external-sync" and "sync-name" cannot be used together: "external-sync" follows a sync the CloudQuery CLI ran, "sync-name" starts syncs the Platform runs. Use one step for each.');
@@ -30211,7 +30216,7 @@ function parseExternalSync(input, syncCount, { timeoutMs, pollIntervalMs, wait }
     if (input('max-sync-errors') !== '') {
         problems.add('Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.');
     }
-    return { id: id.toLowerCase(), timeoutMs, pollIntervalMs };
+    return [...new Set(ids)].map((id) => ({ id, timeoutMs, pollIntervalMs }));
 }
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
 function parsePolicyConfig(input, given, problems) {
@@ -33476,6 +33481,192 @@ async function publishReport(report, context, settings, { redact, log }) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./src/sync/external-find.ts
+// Finding the external sync a workflow names by the CLI's invocation id or the Platform's id (both
+// UUIDs). The CLI creates it when it starts uploading, which may be after this step starts, so a
+// sync not there yet is looked for again, for a bounded time.
+
+
+
+
+/** Longest wait for an external sync to appear (less when `timeout` is shorter). */
+const FIND_TIMEOUT_MS = 5 * 60_000;
+/** The newest page: a CLI run this workflow just started is on it. */
+const NEWEST_PAGE_SIZE = 100;
+async function findExternalSync(config, deps) {
+    const { clock, log } = deps;
+    const timeoutMs = Math.min(FIND_TIMEOUT_MS, config.timeoutMs);
+    const deadline = clock.now() + timeoutMs;
+    let told = false;
+    let others = [];
+    const result = await (0,poll/* pollUntil */.g3)({
+        clock,
+        signal: deps.signal,
+        timeoutMs,
+        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id, (page) => (others = page)), undefined, deadline, clock),
+        isDone: (found) => found !== undefined,
+        onValue: (found) => {
+            if (found || told)
+                return;
+            told = true;
+            log.info(`External sync ${config.id} is not on the Platform yet; looking for it for up to ${(0,lib_duration/* formatDuration */.a)(timeoutMs)}.`);
+        },
+        nextDelay: (_, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            maxIntervalMs: config.pollIntervalMs,
+            awaitingIngestion: false,
+            streamOpen: false
+        })
+    });
+    const sync = result.kind === 'done' ? result.value : undefined;
+    const same = (value) => value.toLowerCase() === config.id.toLowerCase();
+    return {
+        sync,
+        others: others.filter((other) => other.id !== sync?.id),
+        byInvocation: sync !== undefined && !same(sync.id),
+        elapsedMs: result.elapsedMs,
+        checks: result.checks,
+        aborted: result.kind === 'aborted'
+    };
+}
+/**
+ * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
+ * else by id, for an older one. `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there (yet); any other failure is thrown.
+ */
+async function lookOnce({ client }, value, onPage) {
+    const wanted = value.toLowerCase();
+    const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1);
+    onPage(page.items);
+    const listed = page.items.find((sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted);
+    if (listed)
+        return listed;
+    return client.getExternalSyncRun(value).catch((error) => {
+        if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
+            return undefined;
+        throw error;
+    });
+}
+/** Why it was not found, and what to check. */
+function notFoundReason(config, elapsedMs) {
+    return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
+}
+
+;// CONCATENATED MODULE: ./src/sync/external-status.ts
+// What an external sync's answer means, as pure functions: its status in the words of the log, its
+// progress, the run view the report shows, and the reasons it fails. The Platform's values are
+// untrusted: a count that is not one is said so, never added up.
+
+
+
+/** Done: its data ingested (`completed`), or `failed`. `finalizing` is still being ingested. */
+function externalFinished(sync) {
+    return sync.status === 'completed' || sync.status === 'failed';
+}
+/** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
+function externalName(sync, byInvocation) {
+    const id = `external sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)}`;
+    return byInvocation ? `${id} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)})` : id;
+}
+function externalProgress(sync, subject) {
+    const status = sync.status ?? '(none)';
+    return {
+        subject,
+        status,
+        label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
+        known: types/* EXTERNAL_SYNC_STATUSES */.Pc.includes(status),
+        progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
+    };
+}
+/** `12,480 rows`, or what was sent instead of a count. */
+function rowsText(rows) {
+    if (!(0,lib_text/* isCount */.my)(rows))
+        return `${(0,lib_text/* describeValue */.bp)(rows)} rows (not a count)`;
+    return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
+}
+function tablesText(progress) {
+    const tables = progress ? Object.keys(progress).length : 0;
+    return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
+}
+/**
+ * The external sync seen as a run, so the verdict and the report read it like a managed one:
+ * `finalizing` is a completed run whose data is not ingested yet.
+ */
+function externalRunView(sync, name) {
+    const status = sync.status ?? '(none)';
+    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
+    return {
+        id: sync.id,
+        sync_name: name,
+        status: status === 'finalizing' ? 'completed' : status,
+        created_at: sync.created_at,
+        completed_at: sync.finished_at,
+        total_rows: sync.rows,
+        ...(ingested === undefined ? {} : { ingested })
+    };
+}
+function externalFailure(sync) {
+    return `External sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`;
+}
+/**
+ * Results must be newer than this to be fresh: `finished_at`, or, should the Platform set that when
+ * the CLI reported done rather than when the data was ingested, the last moment the action saw it
+ * still `finalizing` (a result from before then cannot cover all of its data).
+ */
+function freshFrom(finishedAt, finalizingAt) {
+    if (finalizingAt === undefined || finalizingAt <= Date.parse(finishedAt))
+        return finishedAt;
+    return new Date(finalizingAt).toISOString();
+}
+
+;// CONCATENATED MODULE: ./src/sync/outcome.ts
+// What the sync stage found about a run, as a value: the verdict step judges it and the report
+// renders it. Types, and the blank outcome every run's starts from.
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+function blankOutcome(kind, syncName) {
+    return {
+        kind,
+        syncName,
+        startedByAction: false,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sync/progress.ts
+// The progress lines of a wait, shared by managed runs and external syncs: each change of status,
+// a line now and then while none comes, and a warning (once) for a status the action does not know.
+
+
+const PROGRESS_EVERY_MS = 30_000;
+function progressReporter(log, clock) {
+    let lastStatus = '';
+    let lastProgressAt = clock.now();
+    const unknownStatuses = new Set();
+    return ({ subject, status, label, known, progress }, elapsedMs) => {
+        if (label !== lastStatus) {
+            log.info(`${subject}: ${label} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
+            lastStatus = label;
+            lastProgressAt = clock.now();
+        }
+        else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+            log.info(`${subject}: still ${label}; ${progress}; ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
+            lastProgressAt = clock.now();
+        }
+        if (!known && !unknownStatuses.has(status)) {
+            unknownStatuses.add(status);
+            log.warning(`${subject} reports status "${(0,log_safety/* oneLine */.TN)(status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sync/run-status.ts
 // What a run's status means: active, ended, finished (data ingested), failed, and the stage's
 // verdict on a finished run. Pure, so each rule is tested without HTTP.
@@ -33568,6 +33759,113 @@ function runDurationSeconds(run) {
         return undefined;
     const ms = Date.parse(run.completed_at) - Date.parse(run.created_at);
     return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/sync/external.ts
+// Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
+// (its data ingested) or `failed` with the managed wait's adaptive schedule and progress lines,
+// and judge it. The CLI owns an external sync: this action never cancels one (the API has no way
+// to), not even on timeout or a cancelled workflow. Expected outcomes are results; only a
+// Platform that cannot be talked to throws.
+
+
+
+
+
+
+
+
+
+async function followExternalSync(config, deps) {
+    const { clock, log } = deps;
+    const startedAt = clock.now();
+    const outcome = externalOutcome(config);
+    const found = await findExternalSync(config, deps);
+    outcome.statusChecks = found.checks;
+    outcome.waitedMs = found.elapsedMs;
+    if (!found.sync) {
+        if (!found.aborted)
+            fail(outcome, notFoundReason(config, found.elapsedMs));
+        return outcome;
+    }
+    const name = externalName(found.sync, found.byInvocation);
+    const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
+    log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
+    const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')));
+    const seen = {};
+    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
+        expectedMs,
+        seen
+    });
+    const final = 'value' in result ? result.value : result.last;
+    outcome.waitedMs = clock.now() - startedAt;
+    outcome.external = final;
+    outcome.run = externalRunView(final, config.id);
+    outcome.durationSeconds = runDurationSeconds(outcome.run);
+    if (result.kind === 'timeout')
+        onTimeout(outcome, final, name, outcome.waitedMs);
+    if (result.kind !== 'done')
+        return outcome;
+    outcome.completedAt = freshFrom(completionTime(outcome.run, clock.now(), outcome.warnings), seen.finalizingAt);
+    if (final.status === 'failed')
+        fail(outcome, externalFailure(final));
+    return outcome;
+}
+/** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
+function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen }) {
+    const { client, clock } = deps;
+    const deadline = clock.now() + timeoutMs;
+    const report = progressReporter(deps.log, clock);
+    const subject = `External sync ${(0,log_safety/* oneLine */.TN)(first.id, 60)}`;
+    const ageAtStart = runAge(externalRunView(first, ''), clock.now());
+    // Finding it answered its state a moment ago: that is the first look.
+    let known = first;
+    let last = first;
+    return (0,poll/* pollUntil */.g3)({
+        clock,
+        signal: deps.signal,
+        timeoutMs,
+        check: async () => {
+            const value = known ??
+                (await (0,poll/* readBefore */._H)(() => client.getExternalSyncRun(first.id), last, deadline, clock));
+            if (!known)
+                outcome.statusChecks++;
+            known = undefined;
+            return value;
+        },
+        isDone: externalFinished,
+        onValue: (current, elapsedMs) => {
+            last = current;
+            if (current.status === 'finalizing')
+                seen.finalizingAt = clock.now();
+            report(externalProgress(current, subject), elapsedMs);
+        },
+        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
+        // no live log stream, the end of the upload is looked for near when the team's other CLI runs
+        // ended: the schedule of a managed run without its stream.
+        nextDelay: (current, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+            expectedDurationMs: expectedMs,
+            maxIntervalMs: config.pollIntervalMs,
+            awaitingIngestion: current.status === 'finalizing',
+            streamOpen: false
+        })
+    });
+}
+/** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */
+function onTimeout(outcome, last, name, waitedMs) {
+    outcome.timedOut = true;
+    const what = last.status === 'finalizing' ? 'its data to be ingested' : 'it to finish';
+    fail(outcome, `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for ${name} (status "${(0,log_safety/* oneLine */.TN)(last.status ?? '(none)', 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`);
+}
+function fail(outcome, reason) {
+    outcome.verdict = 'fail';
+    outcome.reasons.push(reason);
+}
+function externalOutcome(config) {
+    // Always awaited: `wait: false` is refused for an external sync.
+    return { ...blankOutcome('external', config.id), waited: true };
 }
 
 // EXTERNAL MODULE: ./src/lib/backoff.ts
@@ -33782,28 +34080,6 @@ async function listRunsOrExplain(client, syncName) {
             throw await syncNotFound(client, syncName, error);
         throw error;
     }
-}
-
-;// CONCATENATED MODULE: ./src/sync/outcome.ts
-// What the sync stage found about a run, as a value: the verdict step judges it and the report
-// renders it. Types, and the blank outcome every run's starts from.
-/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
-function blankOutcome(kind, syncName) {
-    return {
-        kind,
-        syncName,
-        startedByAction: false,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/sync/tracker.ts
@@ -34099,33 +34375,6 @@ class LiveLogs {
     }
 }
 
-;// CONCATENATED MODULE: ./src/sync/progress.ts
-// The progress lines of a wait, shared by managed runs and external syncs: each change of status,
-// a line now and then while none comes, and a warning (once) for a status the action does not know.
-
-
-const PROGRESS_EVERY_MS = 30_000;
-function progressReporter(log, clock) {
-    let lastStatus = '';
-    let lastProgressAt = clock.now();
-    const unknownStatuses = new Set();
-    return ({ subject, status, label, known, progress }, elapsedMs) => {
-        if (label !== lastStatus) {
-            log.info(`${subject}: ${label} (${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed).`);
-            lastStatus = label;
-            lastProgressAt = clock.now();
-        }
-        else if (clock.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
-            log.info(`${subject}: still ${label}; ${progress}; ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} elapsed.`);
-            lastProgressAt = clock.now();
-        }
-        if (!known && !unknownStatuses.has(status)) {
-            unknownStatuses.add(status);
-            log.warning(`${subject} reports status "${(0,log_safety/* oneLine */.TN)(status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/sync/wait.ts
 // Following the run to its end: an adaptive poll of its status, woken early by the end of its live
 // log stream, a progress line now and then, and on timeout the cancel of a run this action started.
@@ -34186,7 +34435,7 @@ async function waitForRun(config, deps, tracker, history, outcome) {
     outcome.waitedMs = result.elapsedMs;
     let final = 'value' in result ? result.value : result.last;
     if (result.kind === 'timeout')
-        final = await onTimeout(result, config, deps, tracker, outcome);
+        final = await wait_onTimeout(result, config, deps, tracker, outcome);
     // With `always` the lines were printed as they came; `on-failure` prints them only now.
     if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
         outcome.logLines = await failureLogs(config, deps, final, stream);
@@ -34232,7 +34481,7 @@ function openLiveLogs(config, { client, log }, tracker, waker) {
     return stream;
 }
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
-async function onTimeout(result, config, deps, tracker, outcome) {
+async function wait_onTimeout(result, config, deps, tracker, outcome) {
     const last = result.last;
     outcome.timedOut = true;
     outcome.verdict = 'fail';
@@ -34324,9 +34573,11 @@ async function fetchTablesWithErrors(client, syncName, runId, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/sync/all-syncs.ts
-// Several managed syncs in one step: each is started exactly once and followed to its end at the
-// same time as the others, with its own poll loop and live log stream. One sync failing, or its
-// requests failing, never stops the others: every run is followed and reported.
+// Several syncs in one step: each managed one is started exactly once and followed to its end at
+// the same time as the others, with its own poll loop and live log stream; several CLI-run ones
+// (the shards of one sync) are followed at once too. One sync failing, or its requests failing,
+// never stops the others: every run is followed and reported.
+
 
 
 
@@ -34342,11 +34593,20 @@ const CONCURRENT_STARTS = 4;
  */
 async function runAllSyncs(configs, deps, trackers, onResult) {
     const limitStarts = createLimiter(CONCURRENT_STARTS);
-    const several = configs.length > 1;
-    await Promise.all(configs.map(async (config, index) => {
+    const names = configs.map((config) => config.name);
+    await eachAtOnce(names, deps, onResult, (index, syncDeps) => runSyncStage(configs[index], syncDeps, trackers[index], limitStarts));
+}
+/** Follows every CLI-run sync (the shards of one sharded sync, say) at once, likewise. */
+async function followAllExternal(configs, deps, onResult) {
+    const names = configs.map((config) => config.id);
+    await eachAtOnce(names, deps, onResult, (index, syncDeps) => followExternalSync(configs[index], syncDeps));
+}
+async function eachAtOnce(names, deps, onResult, follow) {
+    const several = names.length > 1;
+    await Promise.all(names.map(async (name, index) => {
         // Lines of syncs followed at once are told apart by their name; one sync's read as before.
-        const log = several ? (0,logger/* withPrefix */.Fe)(deps.log, `[${config.name}]`) : deps.log;
-        const result = await runSyncStage(config, { ...deps, log }, trackers[index], limitStarts).then((outcome) => ({ outcome }), (error) => ({ error }));
+        const log = several ? (0,logger/* withPrefix */.Fe)(deps.log, `[${name}]`) : deps.log;
+        const result = await follow(index, { ...deps, log }).then((outcome) => ({ outcome }), (error) => ({ error }));
         onResult(index, result);
     }));
 }
@@ -34423,257 +34683,12 @@ function runSkip(state, index) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/sync/external-find.ts
-// Finding the external sync a workflow names by the CLI's invocation id or the Platform's id (both
-// UUIDs). The CLI creates it when it starts uploading, which may be after this step starts, so a
-// sync not there yet is looked for again, for a bounded time.
-
-
-
-
-/** Longest wait for an external sync to appear (less when `timeout` is shorter). */
-const FIND_TIMEOUT_MS = 5 * 60_000;
-/** The newest page: a CLI run this workflow just started is on it. */
-const NEWEST_PAGE_SIZE = 100;
-async function findExternalSync(config, deps) {
-    const { clock, log } = deps;
-    const timeoutMs = Math.min(FIND_TIMEOUT_MS, config.timeoutMs);
-    const deadline = clock.now() + timeoutMs;
-    let told = false;
-    let others = [];
-    const result = await (0,poll/* pollUntil */.g3)({
-        clock,
-        signal: deps.signal,
-        timeoutMs,
-        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id, (page) => (others = page)), undefined, deadline, clock),
-        isDone: (found) => found !== undefined,
-        onValue: (found) => {
-            if (found || told)
-                return;
-            told = true;
-            log.info(`External sync ${config.id} is not on the Platform yet; looking for it for up to ${(0,lib_duration/* formatDuration */.a)(timeoutMs)}.`);
-        },
-        nextDelay: (_, elapsedMs) => nextPollDelay({
-            elapsedMs,
-            maxIntervalMs: config.pollIntervalMs,
-            awaitingIngestion: false,
-            streamOpen: false
-        })
-    });
-    const sync = result.kind === 'done' ? result.value : undefined;
-    const same = (value) => value.toLowerCase() === config.id.toLowerCase();
-    return {
-        sync,
-        others: others.filter((other) => other.id !== sync?.id),
-        byInvocation: sync !== undefined && !same(sync.id),
-        elapsedMs: result.elapsedMs,
-        checks: result.checks,
-        aborted: result.kind === 'aborted'
-    };
-}
-/**
- * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
- * else by id, for an older one. `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there (yet); any other failure is thrown.
- */
-async function lookOnce({ client }, value, onPage) {
-    const wanted = value.toLowerCase();
-    const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1);
-    onPage(page.items);
-    const listed = page.items.find((sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted);
-    if (listed)
-        return listed;
-    return client.getExternalSyncRun(value).catch((error) => {
-        if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
-            return undefined;
-        throw error;
-    });
-}
-/** Why it was not found, and what to check. */
-function notFoundReason(config, elapsedMs) {
-    return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
-}
-
-;// CONCATENATED MODULE: ./src/sync/external-status.ts
-// What an external sync's answer means, as pure functions: its status in the words of the log, its
-// progress, the run view the report shows, and the reasons it fails. The Platform's values are
-// untrusted: a count that is not one is said so, never added up.
-
-
-
-/** Done: its data ingested (`completed`), or `failed`. `finalizing` is still being ingested. */
-function externalFinished(sync) {
-    return sync.status === 'completed' || sync.status === 'failed';
-}
-/** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
-function externalName(sync, byInvocation) {
-    const id = `external sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)}`;
-    return byInvocation ? `${id} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)})` : id;
-}
-function externalProgress(sync, subject) {
-    const status = sync.status ?? '(none)';
-    return {
-        subject,
-        status,
-        label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
-        known: types/* EXTERNAL_SYNC_STATUSES */.Pc.includes(status),
-        progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
-    };
-}
-/** `12,480 rows`, or what was sent instead of a count. */
-function rowsText(rows) {
-    if (!(0,lib_text/* isCount */.my)(rows))
-        return `${(0,lib_text/* describeValue */.bp)(rows)} rows (not a count)`;
-    return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
-}
-function tablesText(progress) {
-    const tables = progress ? Object.keys(progress).length : 0;
-    return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
-}
-/**
- * The external sync seen as a run, so the verdict and the report read it like a managed one:
- * `finalizing` is a completed run whose data is not ingested yet.
- */
-function externalRunView(sync, name) {
-    const status = sync.status ?? '(none)';
-    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
-    return {
-        id: sync.id,
-        sync_name: name,
-        status: status === 'finalizing' ? 'completed' : status,
-        created_at: sync.created_at,
-        completed_at: sync.finished_at,
-        total_rows: sync.rows,
-        ...(ingested === undefined ? {} : { ingested })
-    };
-}
-function externalFailure(sync) {
-    return `External sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`;
-}
-/**
- * Results must be newer than this to be fresh: `finished_at`, or, should the Platform set that when
- * the CLI reported done rather than when the data was ingested, the last moment the action saw it
- * still `finalizing` (a result from before then cannot cover all of its data).
- */
-function freshFrom(finishedAt, finalizingAt) {
-    if (finalizingAt === undefined || finalizingAt <= Date.parse(finishedAt))
-        return finishedAt;
-    return new Date(finalizingAt).toISOString();
-}
-
-;// CONCATENATED MODULE: ./src/sync/external.ts
-// Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
-// (its data ingested) or `failed` with the managed wait's adaptive schedule and progress lines,
-// and judge it. The CLI owns an external sync: this action never cancels one (the API has no way
-// to), not even on timeout or a cancelled workflow. Expected outcomes are results; only a
-// Platform that cannot be talked to throws.
-
-
-
-
-
-
-
-
-
-async function followExternalSync(config, deps) {
-    const { clock, log } = deps;
-    const startedAt = clock.now();
-    const outcome = externalOutcome(config);
-    const found = await findExternalSync(config, deps);
-    outcome.statusChecks = found.checks;
-    outcome.waitedMs = found.elapsedMs;
-    if (!found.sync) {
-        if (!found.aborted)
-            fail(outcome, notFoundReason(config, found.elapsedMs));
-        return outcome;
-    }
-    const name = externalName(found.sync, found.byInvocation);
-    const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
-    log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
-    const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')));
-    const seen = {};
-    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
-        expectedMs,
-        seen
-    });
-    const final = 'value' in result ? result.value : result.last;
-    outcome.waitedMs = clock.now() - startedAt;
-    outcome.external = final;
-    outcome.run = externalRunView(final, config.id);
-    outcome.durationSeconds = runDurationSeconds(outcome.run);
-    if (result.kind === 'timeout')
-        external_onTimeout(outcome, final, name, outcome.waitedMs);
-    if (result.kind !== 'done')
-        return outcome;
-    outcome.completedAt = freshFrom(completionTime(outcome.run, clock.now(), outcome.warnings), seen.finalizingAt);
-    if (final.status === 'failed')
-        fail(outcome, externalFailure(final));
-    return outcome;
-}
-/** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
-function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen }) {
-    const { client, clock } = deps;
-    const deadline = clock.now() + timeoutMs;
-    const report = progressReporter(deps.log, clock);
-    const subject = `External sync ${(0,log_safety/* oneLine */.TN)(first.id, 60)}`;
-    const ageAtStart = runAge(externalRunView(first, ''), clock.now());
-    // Finding it answered its state a moment ago: that is the first look.
-    let known = first;
-    let last = first;
-    return (0,poll/* pollUntil */.g3)({
-        clock,
-        signal: deps.signal,
-        timeoutMs,
-        check: async () => {
-            const value = known ??
-                (await (0,poll/* readBefore */._H)(() => client.getExternalSyncRun(first.id), last, deadline, clock));
-            if (!known)
-                outcome.statusChecks++;
-            known = undefined;
-            return value;
-        },
-        isDone: externalFinished,
-        onValue: (current, elapsedMs) => {
-            last = current;
-            if (current.status === 'finalizing')
-                seen.finalizingAt = clock.now();
-            report(externalProgress(current, subject), elapsedMs);
-        },
-        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
-        // no live log stream, the end of the upload is looked for near when the team's other CLI runs
-        // ended: the schedule of a managed run without its stream.
-        nextDelay: (current, elapsedMs) => nextPollDelay({
-            elapsedMs,
-            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-            expectedDurationMs: expectedMs,
-            maxIntervalMs: config.pollIntervalMs,
-            awaitingIngestion: current.status === 'finalizing',
-            streamOpen: false
-        })
-    });
-}
-/** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */
-function external_onTimeout(outcome, last, name, waitedMs) {
-    outcome.timedOut = true;
-    const what = last.status === 'finalizing' ? 'its data to be ingested' : 'it to finish';
-    fail(outcome, `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for ${name} (status "${(0,log_safety/* oneLine */.TN)(last.status ?? '(none)', 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`);
-}
-function fail(outcome, reason) {
-    outcome.verdict = 'fail';
-    outcome.reasons.push(reason);
-}
-function externalOutcome(config) {
-    // Always awaited: `wait: false` is refused for an external sync.
-    return { ...blankOutcome('external', config.id), waited: true };
-}
-
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's main step. It only wires the steps together — inputs → platform client → sync →
 // policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
-
 
 
 
@@ -34812,14 +34827,8 @@ async function prepare(config, findings, deps, redact) {
     }
 }
 async function syncStage(config, findings, deps, trackers, redact) {
-    if (config.external) {
-        const outcome = await stage(findings, 'sync', redact, () => followExternalSync(config.external, deps));
-        if (!deps.signal?.aborted)
-            findings.syncs[0] = outcome;
-        return;
-    }
-    const several = config.syncs.length > 1;
-    await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
+    const names = syncNames(config);
+    const onResult = (index, result) => {
         // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
         // outcome assigned now would make the JSON report and the summary disagree.
         if (deps.signal?.aborted)
@@ -34828,13 +34837,18 @@ async function syncStage(config, findings, deps, trackers, redact) {
             findings.syncs[index] = result.outcome;
             return;
         }
-        const sync = config.syncs[index];
         const error = stageError('sync', result.error, redact);
-        if (several)
-            error.message = `Sync "${sync.name}": ${error.message}`;
+        if (names.length > 1)
+            error.message = `Sync "${names[index]}": ${error.message}`;
         findings.errors.push(error);
-        findings.syncs[index] = interruptedOutcome(trackers[index], sync.wait);
-    });
+        // A managed run it knew of is reported, as failed; a CLI run has no tracker.
+        const tracker = trackers[index];
+        findings.syncs[index] = tracker && interruptedOutcome(tracker, config.syncs[index].wait);
+    };
+    if (config.externalSyncs.length > 0)
+        await followAllExternal(config.externalSyncs, deps, onResult);
+    else
+        await runAllSyncs(config.syncs, deps, trackers, onResult);
 }
 async function policyStage(config, findings, deps, redact, resolved) {
     const reason = whyPolicyDataIsIncomplete({
@@ -34883,8 +34897,8 @@ async function stage(findings, name, redact, body) {
     }
 }
 function syncNames(config) {
-    if (config?.external)
-        return [config.external.id];
+    if (config?.externalSyncs.length)
+        return config.externalSyncs.map((external) => external.id);
     return config?.syncs.map((sync) => sync.name) ?? [];
 }
 function followedRuns(findings) {
@@ -34913,7 +34927,7 @@ function buildReport(findings, config) {
         policies,
         policiesSkipped,
         syncNames: syncNames(config),
-        externalSync: config?.external !== undefined,
+        externalSync: (config?.externalSyncs.length ?? 0) > 0,
         errors: [...errors],
         cancelled,
         thresholds: config?.policies?.thresholds,

@@ -17,10 +17,15 @@ import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
 import { publishReport } from './report/publish.js'
 import { stageLabel, type ReportContext, type ReportError, type RunReport } from './report/model.js'
-import { cancelStartedRuns, latestCompletion, runAllSyncs } from './sync/all-syncs.js'
+import {
+  cancelStartedRuns,
+  followAllExternal,
+  latestCompletion,
+  runAllSyncs,
+  type SyncResult
+} from './sync/all-syncs.js'
 import type { SyncOutcome } from './sync/outcome.js'
 import { whyPolicyDataIsIncomplete } from './sync/completeness.js'
-import { followExternalSync } from './sync/external.js'
 import { interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
@@ -194,15 +199,8 @@ async function syncStage(
   trackers: RunTracker[],
   redact: Redactor
 ): Promise<void> {
-  if (config.external) {
-    const outcome = await stage(findings, 'sync', redact, () =>
-      followExternalSync(config.external!, deps)
-    )
-    if (!deps.signal?.aborted) findings.syncs[0] = outcome
-    return
-  }
-  const several = config.syncs.length > 1
-  await runAllSyncs(config.syncs, deps, trackers, (index, result) => {
+  const names = syncNames(config)
+  const onResult = (index: number, result: SyncResult): void => {
     // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
     // outcome assigned now would make the JSON report and the summary disagree.
     if (deps.signal?.aborted) return
@@ -210,12 +208,15 @@ async function syncStage(
       findings.syncs[index] = result.outcome
       return
     }
-    const sync = config.syncs[index]
     const error = stageError('sync', result.error, redact)
-    if (several) error.message = `Sync "${sync.name}": ${error.message}`
+    if (names.length > 1) error.message = `Sync "${names[index]}": ${error.message}`
     findings.errors.push(error)
-    findings.syncs[index] = interruptedOutcome(trackers[index], sync.wait)
-  })
+    // A managed run it knew of is reported, as failed; a CLI run has no tracker.
+    const tracker = trackers[index]
+    findings.syncs[index] = tracker && interruptedOutcome(tracker, config.syncs[index].wait)
+  }
+  if (config.externalSyncs.length > 0) await followAllExternal(config.externalSyncs, deps, onResult)
+  else await runAllSyncs(config.syncs, deps, trackers, onResult)
 }
 
 async function policyStage(
@@ -284,7 +285,7 @@ async function stage<T>(
 }
 
 function syncNames(config: ActionConfig | undefined): string[] {
-  if (config?.external) return [config.external.id]
+  if (config?.externalSyncs.length) return config.externalSyncs.map((external) => external.id)
   return config?.syncs.map((sync) => sync.name) ?? []
 }
 
@@ -321,7 +322,7 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     policies,
     policiesSkipped,
     syncNames: syncNames(config),
-    externalSync: config?.external !== undefined,
+    externalSync: (config?.externalSyncs.length ?? 0) > 0,
     errors: [...errors],
     cancelled,
     thresholds: config?.policies?.thresholds,

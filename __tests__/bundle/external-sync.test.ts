@@ -44,14 +44,22 @@ const inputs = (more: Record<string, string> = {}) => ({
   ...more
 })
 
-let runs: Record<'completes' | 'failed' | 'neverAppears', BundleRun>
+const SHARD = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'
+
+let runs: Record<'completes' | 'failed' | 'neverAppears' | 'shards', BundleRun>
 
 beforeAll(async () => {
   assertBundleExists()
   runs = await runAll({
     completes: () => runBundle(scenario({}), inputs()),
     failed: () => runBundle(scenario({ finalStatus: 'failed' }), inputs()),
-    neverAppears: () => runBundle(scenario({ appearAfterMs: null }), inputs({ timeout: '3s' }))
+    neverAppears: () => runBundle(scenario({ appearAfterMs: null }), inputs({ timeout: '3s' })),
+    // Two shards of one sharded sync, each with its own invocation id; the second fails.
+    shards: () => {
+      const shards = scenario({})
+      shards.externalSyncs!.push({ invocationId: SHARD, startedMs: 2_000, finalStatus: 'failed' })
+      return runBundle(shards, inputs({ 'external-sync': `${INVOCATION}\n${SHARD}` }))
+    }
   })
 }, 60_000)
 
@@ -126,6 +134,22 @@ describe('gating a sync the CLI ran', () => {
       )
     )
     expect(run.stdout).toContain(`--invocation-id ${INVOCATION}`)
+  })
+
+  it('follows the shards of a sharded sync at once, and fails the step for the one that failed', () => {
+    const run = runs.shards
+    expect(run.exitCode).toBe(1)
+    const report = reportOf(run) as { syncs: { syncName: string; verdict: string }[] }
+    expect(report.syncs.map((sync) => [sync.syncName, sync.verdict])).toEqual([
+      [INVOCATION, 'pass'],
+      [SHARD, 'fail']
+    ])
+    expect(run.stdout).toContain(`[${SHARD}] Found external sync`)
+    expect(errorLines(run.stdout).join('\n')).toMatch(
+      /External sync [0-9a-f-]{36} \(invocation 0b1c2d3e/
+    )
+    // One shard failed, the other's data is in: the gate still ran over it.
+    expect(run.sim.requestsTo('GET', '/policies').length).toBeGreaterThan(0)
   })
 
   it('never sends anything but a read for an external sync', () => {

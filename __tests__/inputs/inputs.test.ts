@@ -30,7 +30,7 @@ describe('parseInputs', () => {
   it('applies the documented defaults', () => {
     const config = parseInputs(reader({}), { RUNNER_TEMP: '/runner/temp' })
     expect(config.apiBaseUrl).toBe('https://cloudquery.example.com/api')
-    expect(config.external).toBeUndefined()
+    expect(config.externalSyncs).toEqual([])
     expect(config.syncs).toEqual([
       {
         name: 'aws-prod',
@@ -88,7 +88,7 @@ describe('parseInputs', () => {
   it('runs the policy stage alone when no sync is named', () => {
     const config = parseInputs(reader({ 'sync-name': '' }), {})
     expect(config.syncs).toEqual([])
-    expect(config.external).toBeUndefined()
+    expect(config.externalSyncs).toEqual([])
     expect(config.policies).toBeDefined()
   })
 
@@ -108,11 +108,25 @@ describe('parseInputs', () => {
       {}
     )
     expect(config.syncs).toEqual([])
-    expect(config.external).toEqual({
-      id: id.toLowerCase(),
-      timeoutMs: 7_200_000,
-      pollIntervalMs: 30_000
-    })
+    expect(config.externalSyncs).toEqual([
+      { id: id.toLowerCase(), timeoutMs: 7_200_000, pollIntervalMs: 30_000 }
+    ])
+  })
+
+  it('reads the CLI runs of a sharded sync, one per line or comma-separated', () => {
+    const shards = [
+      '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69',
+      '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+      '7e2a9c14-55d1-4b0e-9f3a-2c8d6b1e0a47'
+    ]
+    const config = parseInputs(
+      reader({
+        'sync-name': '',
+        'external-sync': `${shards[0]}\n${shards[1]}, ${shards[2]}\n${shards[0].toUpperCase()}`
+      }),
+      {}
+    )
+    expect(config.externalSyncs.map((external) => external.id)).toEqual(shards)
   })
 
   it('reads lists, severities and domains', () => {
@@ -148,6 +162,10 @@ describe('parseInputs', () => {
       /"sync-run-id" is a run of one sync, but "sync-name" lists 2 \(aws-prod, gcp-prod\)/
     ],
     [{ 'sync-name': '', 'external-sync': 'run-42' }, /"external-sync" is "run-42".*invocation id/],
+    [
+      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69\nshard-2' },
+      /"external-sync" is "shard-2".*one per line, for a sharded sync/
+    ],
     [
       { 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69' },
       /"external-sync" and "sync-name" cannot be used together/

@@ -3,6 +3,7 @@ import type { SyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import {
   cancelStartedRuns,
+  followAllExternal,
   latestCompletion,
   runAllSyncs,
   type SyncResult
@@ -120,6 +121,38 @@ describe('several syncs in one step', () => {
         const cancelled = await cancelStartedRuns(deps, trackers)
         expect(cancelled).toEqual([true, false, false])
         expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1)
+      }
+    )
+  })
+})
+
+describe('the shards of a sync the CLI ran', () => {
+  it('follows each at once, one failing never stopping the other, and cancels none', async () => {
+    const shards = ['4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69', '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9']
+    await withSimulator(
+      {
+        externalSyncs: [
+          { invocationId: shards[0], startedMs: 60_000, finalizingMs: 3_000 },
+          { invocationId: shards[1], startedMs: 20_000, finalStatus: 'failed' }
+        ]
+      },
+      async (sim, client, clock) => {
+        const log = createMemoryLogger()
+        const results: SyncResult[] = []
+        const configs = shards.map((id) => ({ id, timeoutMs: 600_000, pollIntervalMs: 15_000 }))
+        await followAllExternal(configs, { client, clock, log }, (index, result) => {
+          results[index] = result
+        })
+        expect(results.map((result) => outcomeOf(result).verdict)).toEqual(['pass', 'fail'])
+        expect(results.map((result) => outcomeOf(result).external?.status)).toEqual([
+          'completed',
+          'failed'
+        ])
+        for (const id of shards)
+          expect(log.lines.some((line) => line.startsWith(`[${id}] Found external sync`))).toBe(
+            true
+          )
+        expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([])
       }
     )
   })

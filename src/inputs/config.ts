@@ -110,8 +110,11 @@ export interface ActionConfig {
    * none (an external sync, or a policies-only gate).
    */
   syncs: SyncConfig[]
-  /** `external-sync`: a CLI-run sync to follow instead of managed ones. */
-  external?: ExternalSyncConfig
+  /**
+   * `external-sync`: the CLI-run syncs to follow instead of managed ones (one per shard of a
+   * sharded `cloudquery sync`), in the order given; empty when the workflow names none.
+   */
+  externalSyncs: ExternalSyncConfig[]
   /** No policy stage when `evaluate-policies` is false. */
   policies?: PolicyConfig
   report: ReportConfig

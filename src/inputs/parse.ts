@@ -71,17 +71,18 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   const names = parseSyncNames(input, problems)
   const settings = parseSyncSettings(input, names, problems)
   const syncs = names.map((name) => ({ name, ...settings }))
-  const external = parseExternalSync(input, syncs.length, settings, problems)
+  const externalSyncs = parseExternalSyncs(input, syncs.length, settings, problems)
   const evaluate = problems.check(() => boolean(input, 'evaluate-policies', true))
   const policies = parsePolicyConfig(input, (name) => read(name) !== undefined, problems)
   const report = parseReportConfig(input, env, problems)
-  if (syncs.length === 0 && !external && evaluate === false) {
+  if (syncs.length === 0 && externalSyncs.length === 0 && evaluate === false) {
     problems.add(
       'Nothing to do: "sync-name" and "external-sync" are empty and "evaluate-policies" is false. Name a sync to run or follow, or enable the policy gate.'
     )
   }
   problems.throwIfAny()
-  return { apiBaseUrl, apiKey, syncs, external, policies: evaluate ? policies : undefined, report }
+  const policyConfig = evaluate ? policies : undefined
+  return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report }
 }
 
 /** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
@@ -146,24 +147,30 @@ function parseSyncSettings(
 }
 
 /**
- * `external-sync`: a sync the CLI ran. The action only follows it, so the inputs about starting,
- * cancelling or judging a managed run's errors cannot apply to it.
+ * `external-sync`: syncs the CLI ran (one, or one per shard). The action only follows them, so the
+ * inputs about starting, cancelling or judging a managed run's errors cannot apply to them.
  */
-function parseExternalSync(
+function parseExternalSyncs(
   input: Read,
   syncCount: number,
   { timeoutMs, pollIntervalMs, wait }: Omit<SyncConfig, 'name'>,
   problems: Problems
-): ExternalSyncConfig | undefined {
-  const id = input('external-sync')
-  if (id === '') return undefined
-  if (!UUID_PATTERN.test(id)) {
+): ExternalSyncConfig[] {
+  const ids = list(input('external-sync')).map((id) => id.toLowerCase())
+  if (ids.length === 0) return []
+  const bad = ids.filter((id) => !UUID_PATTERN.test(id))
+  if (bad.length > 0) {
     problems.add(
       invalid(
         'external-sync',
-        id,
-        "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID)"
+        bad.join(', '),
+        "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID); several, one per line, for a sharded sync"
       ).message
+    )
+  }
+  if (ids.length > MAX_SYNCS) {
+    problems.add(
+      invalid('external-sync', `${ids.length} ids`, `at most ${MAX_SYNCS} in one step`).message
     )
   }
   if (syncCount > 0) {
@@ -181,7 +188,7 @@ function parseExternalSync(
       'Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.'
     )
   }
-  return { id: id.toLowerCase(), timeoutMs, pollIntervalMs }
+  return [...new Set(ids)].map((id) => ({ id, timeoutMs, pollIntervalMs }))
 }
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */

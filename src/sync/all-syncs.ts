@@ -1,11 +1,13 @@
-// Several managed syncs in one step: each is started exactly once and followed to its end at the
-// same time as the others, with its own poll loop and live log stream. One sync failing, or its
-// requests failing, never stops the others: every run is followed and reported.
+// Several syncs in one step: each managed one is started exactly once and followed to its end at
+// the same time as the others, with its own poll loop and live log stream; several CLI-run ones
+// (the shards of one sync) are followed at once too. One sync failing, or its requests failing,
+// never stops the others: every run is followed and reported.
 
-import type { SyncConfig } from '../inputs/config.js'
+import type { ExternalSyncConfig, SyncConfig } from '../inputs/config.js'
 import { createLimiter } from '../lib/concurrency.js'
 import { withPrefix } from '../lib/logger.js'
 import type { StageDeps } from '../platform/deps.js'
+import { followExternalSync } from './external.js'
 import type { SyncOutcome } from './outcome.js'
 import { runSyncStage } from './stage.js'
 import { cancelStartedRun, type RunTracker } from './tracker.js'
@@ -30,17 +32,36 @@ export async function runAllSyncs(
   onResult: (index: number, result: SyncResult) => void
 ): Promise<void> {
   const limitStarts = createLimiter(CONCURRENT_STARTS)
-  const several = configs.length > 1
+  const names = configs.map((config) => config.name)
+  await eachAtOnce(names, deps, onResult, (index, syncDeps) =>
+    runSyncStage(configs[index], syncDeps, trackers[index], limitStarts)
+  )
+}
+
+/** Follows every CLI-run sync (the shards of one sharded sync, say) at once, likewise. */
+export async function followAllExternal(
+  configs: readonly ExternalSyncConfig[],
+  deps: StageDeps,
+  onResult: (index: number, result: SyncResult) => void
+): Promise<void> {
+  const names = configs.map((config) => config.id)
+  await eachAtOnce(names, deps, onResult, (index, syncDeps) =>
+    followExternalSync(configs[index], syncDeps)
+  )
+}
+
+async function eachAtOnce(
+  names: readonly string[],
+  deps: StageDeps,
+  onResult: (index: number, result: SyncResult) => void,
+  follow: (index: number, deps: StageDeps) => Promise<SyncOutcome>
+): Promise<void> {
+  const several = names.length > 1
   await Promise.all(
-    configs.map(async (config, index) => {
+    names.map(async (name, index) => {
       // Lines of syncs followed at once are told apart by their name; one sync's read as before.
-      const log = several ? withPrefix(deps.log, `[${config.name}]`) : deps.log
-      const result = await runSyncStage(
-        config,
-        { ...deps, log },
-        trackers[index],
-        limitStarts
-      ).then(
+      const log = several ? withPrefix(deps.log, `[${name}]`) : deps.log
+      const result = await follow(index, { ...deps, log }).then(
         (outcome) => ({ outcome }),
         (error: unknown) => ({ error })
       )
