@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2270);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29826,7 +29826,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 5922:
+/***/ 2270:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31625,13 +31625,25 @@ function redactDeep(value, redact) {
             if (safe === item && safeKey === key)
                 continue;
             copy ??= { ...value };
-            if (safeKey !== key)
-                delete copy[key];
-            copy[safeKey] = safe;
+            if (safeKey === key) {
+                copy[key] = safe;
+                continue;
+            }
+            delete copy[key];
+            copy[unusedKey(copy, safeKey)] = safe;
         }
         return (copy ?? value);
     }
     return value;
+}
+/** `key`, or `key (2)`, `key (3)`…: a redacted key never overwrites another entry. */
+function unusedKey(object, key) {
+    if (!Object.hasOwn(object, key))
+        return key;
+    let n = 2;
+    while (Object.hasOwn(object, `${key} (${n})`))
+        n++;
+    return `${key} (${n})`;
 }
 function redactArray(value, redact) {
     let copy;
@@ -33095,21 +33107,21 @@ const DETAIL_LEVELS = [
 ];
 // --- Marker ---------------------------------------------------------------------------------
 /**
- * `<!-- cloudquery-platform-action:<sync names, "external-sync" or "policies">:<comment-tag> -->`, the comment's
+ * `<!-- cloudquery-platform-action:<sync names, "~external-sync" or "policies">:<comment-tag> -->`, the comment's
  * first line, by which the action finds its own comment again. Each part is redacted, then
  * percent-encoded down to `[A-Za-z0-9._-]` (so no name can close the comment, add a `:` or span
  * lines), and a long part is shortened with a hash of the whole, so the marker stays one short line
  * and different names keep different markers.
  */
+/** `~` is never a name's part (it is encoded), so no sync named `external-sync` shares the comment. */
+const EXTERNAL_GATE = '~external-sync';
 function commentMarker(report, tag, redact) {
     // One name per line, as `sync-name` takes them, so no list of names reads as another. A CLI run's
     // invocation id is new with every run, so it would start a new comment each time.
     const gate = report.externalSync
-        ? 'external-sync'
-        : report.syncNames.length > 0
-            ? report.syncNames.join('\n')
-            : 'policies';
-    return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`;
+        ? EXTERNAL_GATE
+        : markerPart(report.syncNames.length > 0 ? report.syncNames.join('\n') : 'policies', redact);
+    return `<!-- ${MARKER_PREFIX}:${gate}:${markerPart(tag, redact)} -->`;
 }
 function markerPart(text, redact) {
     const normalized = redact(String(text).normalize('NFC').trim());
@@ -33551,10 +33563,33 @@ function notFoundReason(config, elapsedMs) {
     return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
 }
 
+;// CONCATENATED MODULE: ./src/sync/outcome.ts
+// What the sync stage found about a run, as a value: the verdict step judges it and the report
+// renders it. Types, and the blank outcome every run's starts from.
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+function blankOutcome(kind, syncName) {
+    return {
+        kind,
+        syncName,
+        startedByAction: false,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        tablesWithErrors: [],
+        logLines: [],
+        statusChecks: 0
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sync/external-status.ts
 // What an external sync's answer means, as pure functions: its status in the words of the log, its
 // progress, the run view the report shows, and the reasons it fails. The Platform's values are
 // untrusted: a count that is not one is said so, never added up.
+
 
 
 
@@ -33617,26 +33652,17 @@ function freshFrom(finishedAt, finalizingAt) {
         return finishedAt;
     return new Date(finalizingAt).toISOString();
 }
-
-;// CONCATENATED MODULE: ./src/sync/outcome.ts
-// What the sync stage found about a run, as a value: the verdict step judges it and the report
-// renders it. Types, and the blank outcome every run's starts from.
-/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
-function blankOutcome(kind, syncName) {
+/**
+ * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
+ * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
+ */
+function interruptedExternal(id, last) {
     return {
-        kind,
-        syncName,
-        startedByAction: false,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
+        ...blankOutcome('external', id),
+        waited: true,
+        verdict: 'fail',
+        external: last,
+        run: last && externalRunView(last, id)
     };
 }
 
@@ -33776,7 +33802,8 @@ function runDurationSeconds(run) {
 
 
 
-async function followExternalSync(config, deps) {
+/** `onSeen` hears of each state seen, so a cancelled workflow can still report the last one. */
+async function followExternalSync(config, deps, onSeen = () => undefined) {
     const { clock, log } = deps;
     const startedAt = clock.now();
     const outcome = externalOutcome(config);
@@ -33788,6 +33815,7 @@ async function followExternalSync(config, deps) {
             fail(outcome, notFoundReason(config, found.elapsedMs));
         return outcome;
     }
+    onSeen(found.sync);
     const name = externalName(found.sync, found.byInvocation);
     const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
     log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
@@ -33795,7 +33823,8 @@ async function followExternalSync(config, deps) {
     const seen = {};
     const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
         expectedMs,
-        seen
+        seen,
+        onSeen
     });
     const final = 'value' in result ? result.value : result.last;
     outcome.waitedMs = clock.now() - startedAt;
@@ -33812,7 +33841,7 @@ async function followExternalSync(config, deps) {
     return outcome;
 }
 /** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
-function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen }) {
+function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen, onSeen }) {
     const { client, clock } = deps;
     const deadline = clock.now() + timeoutMs;
     const report = progressReporter(deps.log, clock);
@@ -33836,6 +33865,7 @@ function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen
         isDone: externalFinished,
         onValue: (current, elapsedMs) => {
             last = current;
+            onSeen(current);
             if (current.status === 'finalizing')
                 seen.finalizingAt = clock.now();
             report(externalProgress(current, subject), elapsedMs);
@@ -34597,9 +34627,9 @@ async function runAllSyncs(configs, deps, trackers, onResult) {
     await eachAtOnce(names, deps, onResult, (index, syncDeps) => runSyncStage(configs[index], syncDeps, trackers[index], limitStarts));
 }
 /** Follows every CLI-run sync (the shards of one sharded sync, say) at once, likewise. */
-async function followAllExternal(configs, deps, onResult) {
+async function followAllExternal(configs, deps, onResult, onSeen = () => undefined) {
     const names = configs.map((config) => config.id);
-    await eachAtOnce(names, deps, onResult, (index, syncDeps) => followExternalSync(configs[index], syncDeps));
+    await eachAtOnce(names, deps, onResult, (index, syncDeps) => followExternalSync(configs[index], syncDeps, (sync) => onSeen(index, sync)));
 }
 async function eachAtOnce(names, deps, onResult, follow) {
     const several = names.length > 1;
@@ -34657,6 +34687,9 @@ function runSkip(state, index) {
     // A stage that threw before it knew of a run (its start unanswered, say) may have one going.
     if (!sync)
         return { reason: 'the sync stage did not finish', open: true };
+    // A CLI run not found (yet) may still be created, and upload: the CLI, not this action, starts it.
+    if (!sync.run && sync.kind === 'external')
+        return { reason: 'its CLI run was not found, so its data may still arrive', open: true };
     const open = !!sync.run && !isFinished(sync.run);
     // One sync keeps its one message for any failure of its stage.
     if (state.syncStageThrew && state.names.length === 1)
@@ -34683,12 +34716,43 @@ function runSkip(state, index) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/lib/termination.ts
+// What the main step needs of the process it runs in: to hear that the workflow was cancelled
+// (the runner sends SIGINT, then SIGTERM), and to give up on a promise that outlasts a deadline.
+/** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
+function onTermination(handler) {
+    let handling = false;
+    const listener = (signal) => {
+        if (handling)
+            return;
+        handling = true;
+        // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
+        void handler(signal).finally(() => process.exit(1));
+    };
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+    };
+}
+/** `promise`'s value, or `undefined` once `ms` have passed (the promise is left to settle). */
+function withTimeout(promise, ms) {
+    let timer;
+    const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's main step. It only wires the steps together — inputs → platform client → sync →
 // policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
+
+
 
 
 
@@ -34727,7 +34791,8 @@ async function run(env = process.env) {
         startedAt: new Date().toISOString(),
         errors: [],
         cancelled: false,
-        syncs: []
+        syncs: [],
+        externalSeen: []
     };
     const context = reportContext(env);
     let config;
@@ -34770,7 +34835,7 @@ async function runStages(config, findings, wiring) {
     const removeSignalHandlers = onTermination(async (signal) => {
         log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
         abort.abort();
-        await cancelOnSignal(findings, deps, trackers, wiring);
+        await cancelOnSignal(findings, deps, { trackers, externalSyncs: config.externalSyncs }, wiring);
     });
     try {
         const resolved = await prepare(config, findings, deps, redact);
@@ -34845,8 +34910,11 @@ async function syncStage(config, findings, deps, trackers, redact) {
         const tracker = trackers[index];
         findings.syncs[index] = tracker && interruptedOutcome(tracker, config.syncs[index].wait);
     };
+    const seen = (index, sync) => {
+        findings.externalSeen[index] = sync;
+    };
     if (config.externalSyncs.length > 0)
-        await followAllExternal(config.externalSyncs, deps, onResult);
+        await followAllExternal(config.externalSyncs, deps, onResult, seen);
     else
         await runAllSyncs(config.syncs, deps, trackers, onResult);
 }
@@ -34866,8 +34934,11 @@ async function policyStage(config, findings, deps, redact, resolved) {
     const runCompletedAt = latestCompletion(followedRuns(findings));
     findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt, resolved }));
 }
-/** Cancels the runs this action started and publishes what is known, each within the deadline. */
-async function cancelOnSignal(findings, deps, trackers, wiring) {
+/**
+ * Cancels the runs this action started and publishes what is known, each within the deadline. A
+ * CLI run being followed is reported as last seen, and never cancelled.
+ */
+async function cancelOnSignal(findings, deps, { trackers, externalSyncs }, wiring) {
     findings.cancelled = true;
     await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS);
     const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS);
@@ -34884,6 +34955,9 @@ async function cancelOnSignal(findings, deps, trackers, wiring) {
             return;
         }
         findings.syncs[index] = { ...interruptedOutcome(tracker, true), cancelledByAction };
+    });
+    externalSyncs.forEach(({ id }, index) => {
+        findings.syncs[index] ??= interruptedExternal(id, findings.externalSeen[index]);
     });
     await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
 }
@@ -34957,23 +35031,6 @@ function reportContext(env) {
         workflowRunUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined
     };
 }
-/** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
-function onTermination(handler) {
-    let handling = false;
-    const listener = (signal) => {
-        if (handling)
-            return;
-        handling = true;
-        // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
-        void handler(signal).finally(() => process.exit(1));
-    };
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
-    return () => {
-        process.off('SIGINT', listener);
-        process.off('SIGTERM', listener);
-    };
-}
 /**
  * Test hook, not an input: `CQ_REQUEST_TIMEOUT_MS` shortens the per-request deadline (30 s) so the
  * bundle tests can prove that an answer slower than it is retried (see CONTRIBUTING.md).
@@ -34981,13 +35038,6 @@ function onTermination(handler) {
 function requestTimeoutOverride(env) {
     const value = env.CQ_REQUEST_TIMEOUT_MS?.trim();
     return value && /^[1-9]\d*$/.test(value) ? Number(value) : undefined;
-}
-function withTimeout(promise, ms) {
-    let timer;
-    const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 

@@ -3,7 +3,12 @@
 // workflow) the outputs, job summary and JSON report say everything known at that moment.
 
 import * as core from '@actions/core'
-import { InputError, type ActionConfig, type PolicyConfig } from './inputs/config.js'
+import {
+  InputError,
+  type ActionConfig,
+  type ExternalSyncConfig,
+  type PolicyConfig
+} from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
@@ -12,6 +17,7 @@ import { systemClock } from './lib/poll.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import type { StageDeps } from './platform/deps.js'
+import type { ExternalSync } from './platform/types.js'
 import { resolveSelection, type ResolvedSelection } from './policies/select.js'
 import { runPolicyStage } from './policies/stage.js'
 import { saveRunState } from './post.js'
@@ -26,6 +32,7 @@ import {
 } from './sync/all-syncs.js'
 import type { SyncOutcome } from './sync/outcome.js'
 import { whyPolicyDataIsIncomplete } from './sync/completeness.js'
+import { interruptedExternal } from './sync/external-status.js'
 import { interruptedOutcome, RunTracker } from './sync/tracker.js'
 import {
   decide,
@@ -35,6 +42,7 @@ import {
   type StageName,
   type Verdict
 } from './verdict/decide.js'
+import { onTermination, withTimeout } from './lib/termination.js'
 import { ACTION_VERSION } from './lib/version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
@@ -53,6 +61,8 @@ interface Findings {
   cancelled: boolean
   /** By the order the workflow named the syncs; a gap for a sync whose stage has not ended. */
   syncs: (SyncOutcome | undefined)[]
+  /** The last state seen of each CLI run being followed, for a report made on a signal. */
+  externalSeen: (ExternalSync | undefined)[]
   policies?: RunReport['policies']
   policiesSkipped?: string
   platformVersion?: string
@@ -68,7 +78,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     startedAt: new Date().toISOString(),
     errors: [],
     cancelled: false,
-    syncs: []
+    syncs: [],
+    externalSeen: []
   }
   const context = reportContext(env)
 
@@ -129,7 +140,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   const removeSignalHandlers = onTermination(async (signal) => {
     log.warning(`Received ${signal}: the workflow was cancelled or timed out.`)
     abort.abort()
-    await cancelOnSignal(findings, deps, trackers, wiring)
+    await cancelOnSignal(findings, deps, { trackers, externalSyncs: config.externalSyncs }, wiring)
   })
   try {
     const resolved = await prepare(config, findings, deps, redact)
@@ -215,7 +226,11 @@ async function syncStage(
     const tracker = trackers[index]
     findings.syncs[index] = tracker && interruptedOutcome(tracker, config.syncs[index].wait)
   }
-  if (config.externalSyncs.length > 0) await followAllExternal(config.externalSyncs, deps, onResult)
+  const seen = (index: number, sync: ExternalSync): void => {
+    findings.externalSeen[index] = sync
+  }
+  if (config.externalSyncs.length > 0)
+    await followAllExternal(config.externalSyncs, deps, onResult, seen)
   else await runAllSyncs(config.syncs, deps, trackers, onResult)
 }
 
@@ -244,11 +259,14 @@ async function policyStage(
   )
 }
 
-/** Cancels the runs this action started and publishes what is known, each within the deadline. */
+/**
+ * Cancels the runs this action started and publishes what is known, each within the deadline. A
+ * CLI run being followed is reported as last seen, and never cancelled.
+ */
 async function cancelOnSignal(
   findings: Findings,
   deps: StageDeps,
-  trackers: RunTracker[],
+  { trackers, externalSyncs }: { trackers: RunTracker[]; externalSyncs: ExternalSyncConfig[] },
   wiring: Wiring
 ): Promise<void> {
   findings.cancelled = true
@@ -266,6 +284,9 @@ async function cancelOnSignal(
       return
     }
     findings.syncs[index] = { ...interruptedOutcome(tracker, true)!, cancelledByAction }
+  })
+  externalSyncs.forEach(({ id }, index) => {
+    findings.syncs[index] ??= interruptedExternal(id, findings.externalSeen[index])
   })
   await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS)
 }
@@ -356,23 +377,6 @@ function reportContext(env: NodeJS.ProcessEnv): ReportContext {
   }
 }
 
-/** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
-function onTermination(handler: (signal: NodeJS.Signals) => Promise<void>): () => void {
-  let handling = false
-  const listener = (signal: NodeJS.Signals): void => {
-    if (handling) return
-    handling = true
-    // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
-    void handler(signal).finally(() => process.exit(1))
-  }
-  process.on('SIGINT', listener)
-  process.on('SIGTERM', listener)
-  return () => {
-    process.off('SIGINT', listener)
-    process.off('SIGTERM', listener)
-  }
-}
-
 /**
  * Test hook, not an input: `CQ_REQUEST_TIMEOUT_MS` shortens the per-request deadline (30 s) so the
  * bundle tests can prove that an answer slower than it is retried (see CONTRIBUTING.md).
@@ -380,12 +384,4 @@ function onTermination(handler: (signal: NodeJS.Signals) => Promise<void>): () =
 function requestTimeoutOverride(env: NodeJS.ProcessEnv): number | undefined {
   const value = env.CQ_REQUEST_TIMEOUT_MS?.trim()
   return value && /^[1-9]\d*$/.test(value) ? Number(value) : undefined
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -13,6 +13,7 @@ import {
   requestLog,
   runAll,
   runBundle,
+  Signaller,
   type BundleRun
 } from '../helpers/bundle.js'
 
@@ -46,7 +47,10 @@ const inputs = (more: Record<string, string> = {}) => ({
 
 const SHARD = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'
 
-let runs: Record<'completes' | 'failed' | 'neverAppears' | 'shards', BundleRun>
+let runs: Record<
+  'completes' | 'failed' | 'neverAppears' | 'shards' | 'shardNotFound' | 'signalled',
+  BundleRun
+>
 
 beforeAll(async () => {
   assertBundleExists()
@@ -59,6 +63,22 @@ beforeAll(async () => {
       const shards = scenario({})
       shards.externalSyncs!.push({ invocationId: SHARD, startedMs: 2_000, finalStatus: 'failed' })
       return runBundle(shards, inputs({ 'external-sync': `${INVOCATION}\n${SHARD}` }))
+    },
+    // One shard completes, the other never appears (its job may still be queued).
+    shardNotFound: () =>
+      runBundle(scenario({ startedMs: 500, finalizingMs: 500 }), {
+        ...inputs({ 'external-sync': `${INVOCATION}\n${SHARD}`, timeout: '4s' })
+      }),
+    // SIGTERM while two shards upload: both reported as last seen, neither touched.
+    signalled: () => {
+      const shards = scenario({ startedMs: 60_000 })
+      shards.externalSyncs!.push({ invocationId: SHARD, startedMs: 60_000 })
+      const signaller = new Signaller(`[${SHARD}] Found external sync`, 'SIGTERM', 1_000)
+      return runBundle(
+        shards,
+        inputs({ 'external-sync': `${INVOCATION}\n${SHARD}` }),
+        signaller.options
+      )
     }
   })
 }, 60_000)
@@ -150,6 +170,29 @@ describe('gating a sync the CLI ran', () => {
     )
     // One shard failed, the other's data is in: the gate still ran over it.
     expect(run.sim.requestsTo('GET', '/policies').length).toBeGreaterThan(0)
+  })
+
+  it('reads no policy while a shard was not found: its data may still arrive', () => {
+    const run = runs.shardNotFound
+    expect(run.exitCode).toBe(1)
+    expect(run.sim.requestsTo('GET', '/policies')).toHaveLength(0)
+    expect(reportOf(run)).toMatchObject({
+      policiesSkipped: expect.stringContaining('its CLI run was not found') as unknown
+    })
+  })
+
+  it('reports every shard it was following when the workflow is cancelled, and touches none', () => {
+    const run = runs.signalled
+    expect(run.exitCode).toBe(1)
+    const report = reportOf(run) as {
+      cancelled: boolean
+      syncs: { syncName: string; external: { status: string } | null }[]
+    }
+    expect(report.cancelled).toBe(true)
+    expect(report.syncs.map((sync) => [sync.syncName, sync.external?.status])).toEqual([
+      [INVOCATION, 'started'],
+      [SHARD, 'started']
+    ])
   })
 
   it('never sends anything but a read for an external sync', () => {

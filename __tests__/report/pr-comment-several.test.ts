@@ -63,7 +63,10 @@ describe('renderComment: several syncs', () => {
       )
     const first = gate('4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69')
     expect(gate('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9')).toBe(first)
-    expect(first).toBe('<!-- cloudquery-platform-action:external-sync: -->')
+    expect(first).toBe('<!-- cloudquery-platform-action:~external-sync: -->')
+    // A managed sync named "external-sync" is another gate.
+    const named = runReport({ syncs: [], syncNames: ['external-sync'] })
+    expect(commentMarker(named, '', redact)).not.toBe(first)
   })
 
   it('keeps the identity and the heading bounded however many syncs there are', () => {

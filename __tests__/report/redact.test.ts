@@ -24,6 +24,12 @@ describe('redactDeep', () => {
     expect(Object.keys(progress)).toContain('s3cr3t-key')
   })
 
+  it('never lets a redacted key overwrite another entry', () => {
+    const safe = redactDeep({ 't_s3cr3t-key': 5, 't_***': 7 }, redact)
+    expect(Object.values(safe).sort()).toEqual([5, 7])
+    expect(Object.keys(safe).sort()).toEqual(['t_***', 't_*** (2)'])
+  })
+
   it('shares what holds no secret, and copies only the path to what does', () => {
     const clean = { list: [{ name: 'ok' }], deep: { more: ['fine'] } }
     expect(redactDeep(clean, redact)).toBe(clean)

@@ -83,6 +83,13 @@ describe('whyPolicyDataIsIncomplete', () => {
     expect(why([ingesting, ingested()])).toMatch(/^the data of sync "aws-prod" may still change/)
   })
 
+  it('waits for no result while a shard of a CLI sync was not found: it may still upload', () => {
+    const notFound = syncOutcome({ kind: 'external', run: undefined, verdict: 'fail' })
+    expect(why([ingested(), notFound])).toBe(
+      'the data of sync "aws-dev" may still change: its CLI run was not found, so its data may still arrive'
+    )
+  })
+
   it('skips the gate when no run finished with its data ingested', () => {
     expect(why([failed(), failed()])).toMatch(/no sync run finished with its data ingested/)
   })

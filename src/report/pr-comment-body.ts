@@ -60,21 +60,22 @@ export interface CommentOptions {
 // --- Marker ---------------------------------------------------------------------------------
 
 /**
- * `<!-- cloudquery-platform-action:<sync names, "external-sync" or "policies">:<comment-tag> -->`, the comment's
+ * `<!-- cloudquery-platform-action:<sync names, "~external-sync" or "policies">:<comment-tag> -->`, the comment's
  * first line, by which the action finds its own comment again. Each part is redacted, then
  * percent-encoded down to `[A-Za-z0-9._-]` (so no name can close the comment, add a `:` or span
  * lines), and a long part is shortened with a hash of the whole, so the marker stays one short line
  * and different names keep different markers.
  */
+/** `~` is never a name's part (it is encoded), so no sync named `external-sync` shares the comment. */
+const EXTERNAL_GATE = '~external-sync'
+
 export function commentMarker(report: RunReport, tag: string, redact: Redactor): string {
   // One name per line, as `sync-name` takes them, so no list of names reads as another. A CLI run's
   // invocation id is new with every run, so it would start a new comment each time.
   const gate = report.externalSync
-    ? 'external-sync'
-    : report.syncNames.length > 0
-      ? report.syncNames.join('\n')
-      : 'policies'
-  return `<!-- ${MARKER_PREFIX}:${markerPart(gate, redact)}:${markerPart(tag, redact)} -->`
+    ? EXTERNAL_GATE
+    : markerPart(report.syncNames.length > 0 ? report.syncNames.join('\n') : 'policies', redact)
+  return `<!-- ${MARKER_PREFIX}:${gate}:${markerPart(tag, redact)} -->`
 }
 
 export function markerPart(text: string, redact: Redactor): string {

@@ -27,12 +27,24 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
       const safeKey = redact(key)
       if (safe === item && safeKey === key) continue
       copy ??= { ...(value as Record<string, unknown>) }
-      if (safeKey !== key) delete copy[key]
-      copy[safeKey] = safe
+      if (safeKey === key) {
+        copy[key] = safe
+        continue
+      }
+      delete copy[key]
+      copy[unusedKey(copy, safeKey)] = safe
     }
     return (copy ?? value) as T
   }
   return value
+}
+
+/** `key`, or `key (2)`, `key (3)`…: a redacted key never overwrites another entry. */
+function unusedKey(object: Record<string, unknown>, key: string): string {
+  if (!Object.hasOwn(object, key)) return key
+  let n = 2
+  while (Object.hasOwn(object, `${key} (${n})`)) n++
+  return `${key} (${n})`
 }
 
 function redactArray(value: readonly unknown[], redact: Redactor): unknown[] {

@@ -7,6 +7,7 @@ import type { ExternalSyncConfig, SyncConfig } from '../inputs/config.js'
 import { createLimiter } from '../lib/concurrency.js'
 import { withPrefix } from '../lib/logger.js'
 import type { StageDeps } from '../platform/deps.js'
+import type { ExternalSync } from '../platform/types.js'
 import { followExternalSync } from './external.js'
 import type { SyncOutcome } from './outcome.js'
 import { runSyncStage } from './stage.js'
@@ -42,11 +43,12 @@ export async function runAllSyncs(
 export async function followAllExternal(
   configs: readonly ExternalSyncConfig[],
   deps: StageDeps,
-  onResult: (index: number, result: SyncResult) => void
+  onResult: (index: number, result: SyncResult) => void,
+  onSeen: (index: number, sync: ExternalSync) => void = () => undefined
 ): Promise<void> {
   const names = configs.map((config) => config.id)
   await eachAtOnce(names, deps, onResult, (index, syncDeps) =>
-    followExternalSync(configs[index], syncDeps)
+    followExternalSync(configs[index], syncDeps, (sync) => onSeen(index, sync))
   )
 }
 

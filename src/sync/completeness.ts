@@ -48,6 +48,9 @@ function runSkip(state: SyncStageState, index: number): RunSkip | undefined {
   const sync = state.outcomes[index]
   // A stage that threw before it knew of a run (its start unanswered, say) may have one going.
   if (!sync) return { reason: 'the sync stage did not finish', open: true }
+  // A CLI run not found (yet) may still be created, and upload: the CLI, not this action, starts it.
+  if (!sync.run && sync.kind === 'external')
+    return { reason: 'its CLI run was not found, so its data may still arrive', open: true }
   const open = !!sync.run && !isFinished(sync.run)
   // One sync keeps its one message for any failure of its stage.
   if (state.syncStageThrew && state.names.length === 1)

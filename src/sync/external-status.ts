@@ -9,6 +9,7 @@ import {
   type ExternalSync,
   type SyncRunDetails
 } from '../platform/types.js'
+import { blankOutcome, type SyncOutcome } from './outcome.js'
 import type { ProgressSnapshot } from './progress.js'
 
 /** Done: its data ingested (`completed`), or `failed`. `finalizing` is still being ingested. */
@@ -74,4 +75,18 @@ export function externalFailure(sync: ExternalSync): string {
 export function freshFrom(finishedAt: string, finalizingAt: number | undefined): string {
   if (finalizingAt === undefined || finalizingAt <= Date.parse(finishedAt)) return finishedAt
   return new Date(finalizingAt).toISOString()
+}
+
+/**
+ * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
+ * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
+ */
+export function interruptedExternal(id: string, last: ExternalSync | undefined): SyncOutcome {
+  return {
+    ...blankOutcome('external', id),
+    waited: true,
+    verdict: 'fail',
+    external: last,
+    run: last && externalRunView(last, id)
+  }
 }

@@ -24,9 +24,11 @@ import { blankOutcome, type SyncOutcome } from './outcome.js'
 import { progressReporter } from './progress.js'
 import { completionTime, runAge, runDurationSeconds } from './run-status.js'
 
+/** `onSeen` hears of each state seen, so a cancelled workflow can still report the last one. */
 export async function followExternalSync(
   config: ExternalSyncConfig,
-  deps: StageDeps
+  deps: StageDeps,
+  onSeen: (sync: ExternalSync) => void = () => undefined
 ): Promise<SyncOutcome> {
   const { clock, log } = deps
   const startedAt = clock.now()
@@ -38,6 +40,7 @@ export async function followExternalSync(
     if (!found.aborted) fail(outcome, notFoundReason(config, found.elapsedMs))
     return outcome
   }
+  onSeen(found.sync)
   const name = externalName(found.sync, found.byInvocation)
   const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt))
   log.info(`Found ${name}; waiting up to ${formatDuration(remainingMs)} for it to complete.`)
@@ -45,7 +48,8 @@ export async function followExternalSync(
   const seen: Seen = {}
   const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
     expectedMs,
-    seen
+    seen,
+    onSeen
   })
   const final = 'value' in result ? result.value : result.last
   outcome.waitedMs = clock.now() - startedAt
@@ -69,7 +73,11 @@ function followToEnd(
   first: ExternalSync,
   timeoutMs: number,
   outcome: SyncOutcome,
-  { expectedMs, seen }: { expectedMs?: number; seen: Seen }
+  {
+    expectedMs,
+    seen,
+    onSeen
+  }: { expectedMs?: number; seen: Seen; onSeen: (sync: ExternalSync) => void }
 ): Promise<PollResult<ExternalSync>> {
   const { client, clock } = deps
   const deadline = clock.now() + timeoutMs
@@ -94,6 +102,7 @@ function followToEnd(
     isDone: externalFinished,
     onValue: (current, elapsedMs) => {
       last = current
+      onSeen(current)
       if (current.status === 'finalizing') seen.finalizingAt = clock.now()
       report(externalProgress(current, subject), elapsedMs)
     },
