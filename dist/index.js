@@ -30284,6 +30284,35 @@ var logger = __nccwpck_require__(2415);
 var log_safety = __nccwpck_require__(9160);
 // EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
 var poll = __nccwpck_require__(5439);
+;// CONCATENATED MODULE: ./src/lib/termination.ts
+// What the main step needs of the process it runs in: to hear that the workflow was cancelled
+// (the runner sends SIGINT, then SIGTERM), and to give up on a promise that outlasts a deadline.
+/** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
+function onTermination(handler) {
+    let handling = false;
+    const listener = (signal) => {
+        if (handling)
+            return;
+        handling = true;
+        // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
+        void handler(signal).finally(() => process.exit(1));
+    };
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+    };
+}
+/** `promise`'s value, or `undefined` once `ms` have passed (the promise is left to settle). */
+function withTimeout(promise, ms) {
+    let timer;
+    const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 // EXTERNAL MODULE: ./src/platform/client.ts + 4 modules
 var platform_client = __nccwpck_require__(6534);
 ;// CONCATENATED MODULE: ./src/lib/concurrency.ts
@@ -32008,7 +32037,8 @@ function runCandidates(report) {
 }
 /**
  * An error for each reason a sync failed (among several, one a sync, its reasons together), its
- * warnings, and a notice when it was not awaited. With several syncs each title names its sync, so one failing among them is found.
+ * warnings, and a notice when it was not awaited. With several syncs each title names its sync,
+ * so the one failing among them is found.
  */
 function syncCandidates(report, sync, several) {
     const what = sync.kind === 'external' ? 'CLI sync' : 'Sync';
@@ -32726,14 +32756,12 @@ function renderSyncsSection(report) {
 function renderSyncsTable(report) {
     const byName = new Map(report.syncs.map((sync) => [sync.syncName, sync]));
     // In the order the workflow named them; a name with no outcome (its stage ended first) still
-    // gets its row, and an outcome under no given name (none today) is not lost.
-    const named = new Set(report.syncNames);
+    // gets its row.
     const rows = [
         ...report.syncNames.map((name) => {
             const sync = byName.get(name);
             return sync ? syncRow(sync) : [codeSpan(name, NAME_LENGTH), markup `—`, markup `no run`];
-        }),
-        ...report.syncs.filter((sync) => !named.has(sync.syncName)).map(syncRow)
+        })
     ];
     return table([
         markup `Sync`,
@@ -34714,35 +34742,6 @@ function runSkip(state, index) {
         };
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/lib/termination.ts
-// What the main step needs of the process it runs in: to hear that the workflow was cancelled
-// (the runner sends SIGINT, then SIGTERM), and to give up on a promise that outlasts a deadline.
-/** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
-function onTermination(handler) {
-    let handling = false;
-    const listener = (signal) => {
-        if (handling)
-            return;
-        handling = true;
-        // A signal listener cannot be awaited; exiting in finally() also ends a handler that rejects.
-        void handler(signal).finally(() => process.exit(1));
-    };
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
-    return () => {
-        process.off('SIGINT', listener);
-        process.off('SIGTERM', listener);
-    };
-}
-/** `promise`'s value, or `undefined` once `ms` have passed (the promise is left to settle). */
-function withTimeout(promise, ms) {
-    let timer;
-    const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 // EXTERNAL MODULE: ./src/lib/version.ts

@@ -14,6 +14,7 @@ import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor, oneLine, stripControls, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
+import { onTermination, withTimeout } from './lib/termination.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import type { StageDeps } from './platform/deps.js'
@@ -42,7 +43,6 @@ import {
   type StageName,
   type Verdict
 } from './verdict/decide.js'
-import { onTermination, withTimeout } from './lib/termination.js'
 import { ACTION_VERSION } from './lib/version.js'
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */

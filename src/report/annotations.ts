@@ -164,7 +164,8 @@ function runCandidates(report: RunReport): Candidate[] {
 
 /**
  * An error for each reason a sync failed (among several, one a sync, its reasons together), its
- * warnings, and a notice when it was not awaited. With several syncs each title names its sync, so one failing among them is found.
+ * warnings, and a notice when it was not awaited. With several syncs each title names its sync,
+ * so the one failing among them is found.
  */
 function syncCandidates(report: RunReport, sync: SyncOutcome, several: boolean): Candidate[] {
   const what = sync.kind === 'external' ? 'CLI sync' : 'Sync'

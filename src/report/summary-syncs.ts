@@ -30,14 +30,12 @@ export function renderSyncsSection(report: RunReport): Markdown | undefined {
 function renderSyncsTable(report: RunReport): Markdown {
   const byName = new Map(report.syncs.map((sync) => [sync.syncName, sync]))
   // In the order the workflow named them; a name with no outcome (its stage ended first) still
-  // gets its row, and an outcome under no given name (none today) is not lost.
-  const named = new Set(report.syncNames)
+  // gets its row.
   const rows = [
     ...report.syncNames.map((name) => {
       const sync = byName.get(name)
       return sync ? syncRow(sync) : [codeSpan(name, NAME_LENGTH), markup`—`, markup`no run`]
-    }),
-    ...report.syncs.filter((sync) => !named.has(sync.syncName)).map(syncRow)
+    })
   ]
   return table(
     [
