@@ -5,7 +5,7 @@ import {
   formatChange,
   formatCount,
   formatTimestamp
-} from '../../src/report/format.js'
+} from '../../src/report/render/format.js'
 import { severityRank } from '../../src/lib/severity.js'
 import { syncTotals, violatingPolicies, violationTotals, worstRun } from '../../src/report/model.js'
 import {

@@ -8,7 +8,7 @@ import type { GateVerdict } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
-import { formatTimestamp } from './format.js'
+import { formatTimestamp } from './render/format.js'
 import {
   judgementOf,
   stageLabel,
@@ -16,8 +16,8 @@ import {
   violatingPolicies,
   type RunReport
 } from './model.js'
-import { redacted } from './redact.js'
-import { entryNote } from './summary-resources.js'
+import { redacted } from './render/redact.js'
+import { entryNote } from './render/wording.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 

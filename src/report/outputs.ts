@@ -12,7 +12,7 @@ import {
   worstRun,
   type RunReport
 } from './model.js'
-import { redacted } from './redact.js'
+import { redacted } from './render/redact.js'
 
 export const OUTPUT_NAMES = [
   'sync-run-id',

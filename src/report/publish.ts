@@ -9,12 +9,12 @@ import type { Logger } from '../lib/logger.js'
 import type { Redactor } from '../lib/log-safety.js'
 import { messageOf } from '../lib/text.js'
 import { ANNOTATION_LIMIT, planAnnotations } from './annotations.js'
-import { writeBaselineFile } from './baseline-file.js'
-import { writeJsonReport } from './json-report.js'
+import { writeBaselineFile } from './json/write-baseline.js'
+import { writeJsonReport } from './json/report.js'
 import { withoutResources, type ReportContext, type ReportError, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
-import { publishComment } from './pr-comment.js'
-import { renderSummary } from './summary.js'
+import { publishComment } from './pr-comment/post.js'
+import { renderSummary } from './summary/summary.js'
 
 export interface PublishDeps {
   redact: Redactor

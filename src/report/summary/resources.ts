@@ -2,9 +2,9 @@
 // file (new with samples, fixed, unchanged per policy) and the exceptions (what each suppressed, and
 // the entries that suppress nothing). They read the verdict only.
 
-import { plural } from '../lib/text.js'
-import type { PolicyOutcome } from '../policies/outcome.js'
-import type { ExceptionStatus } from '../verdict/exceptions.js'
+import { plural } from '../../lib/text.js'
+import type { PolicyOutcome } from '../../policies/outcome.js'
+import type { ExceptionStatus } from '../../verdict/exceptions.js'
 import {
   blocks,
   bulletList,
@@ -14,9 +14,10 @@ import {
   markup,
   table,
   type Markdown
-} from './markdown.js'
-import { judgementOf, type RunReport } from './model.js'
-import { NAME_LENGTH, severityLabel } from './summary-pieces.js'
+} from '../render/markdown.js'
+import { judgementOf, type RunReport } from '../model.js'
+import { NAME_LENGTH, severityLabel } from './pieces.js'
+import { entryNote } from '../render/wording.js'
 
 const POLICY_LIMIT = 50
 const ENTRY_LIMIT = 50
@@ -104,20 +105,6 @@ export function renderExceptions(report: RunReport, outcome: PolicyOutcome): Mar
       : undefined,
     problems.length > 0 ? bulletList(problems.slice(0, ENTRY_LIMIT).map(describeEntry)) : undefined
   )
-}
-
-/** `line 12 (policy "x"): expired on 2026-01-01, suppresses nothing`. */
-export function entryNote(status: ExceptionStatus): string {
-  const { entry, state, problem, matched, expiringSoon } = status
-  const what =
-    state !== 'active'
-      ? `${state === 'invalid' ? 'invalid' : state === 'expired' ? 'expired' : 'too long'}: ${problem ?? ''}; it suppresses nothing`
-      : matched === 0
-        ? 'unused: it matched no violating resource; remove it if the finding is gone'
-        : expiringSoon
-          ? `expires soon (${entry.expires ?? ''}): renew it or fix the finding`
-          : `suppressed ${matched}`
-  return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`
 }
 
 function describeEntry(status: ExceptionStatus): Markdown {

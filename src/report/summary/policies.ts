@@ -1,10 +1,10 @@
 // The job summary's policy gate section: the overview, the thresholds table, the violating
 // policies with their samples, the stale policies and the trend. The PR comment reuses them.
 
-import { plural } from '../lib/text.js'
-import type { GateVerdict } from '../verdict/gate.js'
-import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
-import { formatChange, formatTimestamp } from './format.js'
+import { plural } from '../../lib/text.js'
+import type { GateVerdict } from '../../verdict/gate.js'
+import type { PolicyOutcome, PolicyResult } from '../../policies/outcome.js'
+import { formatChange, formatTimestamp } from '../render/format.js'
 import {
   blocks,
   bulletList,
@@ -16,7 +16,7 @@ import {
   markup,
   table,
   type Markdown
-} from './markdown.js'
+} from '../render/markdown.js'
 import {
   hasError,
   judgementOf,
@@ -24,9 +24,9 @@ import {
   violatingPolicies,
   currentViolations,
   type RunReport
-} from './model.js'
-import type { PolicyJudgement } from '../verdict/resources.js'
-import { severityLabel, byteLength, NAME_LENGTH } from './summary-pieces.js'
+} from '../model.js'
+import type { PolicyJudgement } from '../../verdict/resources.js'
+import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
 const STALE_POLICY_LIMIT = 50

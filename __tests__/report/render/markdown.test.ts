@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { outsideCode } from './summary-helpers.js'
+import { outsideCode } from '../summary/helpers.js'
 import {
   blocks,
   bulletList,
@@ -11,7 +11,7 @@ import {
   link,
   markup,
   table
-} from '../../src/report/markdown.js'
+} from '../../../src/report/render/markdown.js'
 
 const ZWJ = '\u200d'
 const HOSTILE = [

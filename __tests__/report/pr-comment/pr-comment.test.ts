@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { outsideCode } from './summary-helpers.js'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import type { PolicyResult } from '../../src/policies/outcome.js'
-import type { RunReport } from '../../src/report/model.js'
-import { commentFailureMessage } from '../../src/report/pr-comment.js'
+import { outsideCode } from '../summary/helpers.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import type { PolicyResult } from '../../../src/policies/outcome.js'
+import type { RunReport } from '../../../src/report/model.js'
+import { commentFailureMessage } from '../../../src/report/pr-comment/post.js'
 import {
   COMMENT_BUDGET_BYTES,
   COMMENT_MAX_CHARS,
@@ -11,7 +11,7 @@ import {
   isOwnComment,
   markerPart,
   renderComment
-} from '../../src/report/pr-comment-body.js'
+} from '../../../src/report/pr-comment/body.js'
 import {
   API_KEY,
   comparedPolicies,
@@ -26,7 +26,7 @@ import {
   RUN_ID,
   runReport,
   WORKFLOW_RUN_URL
-} from '../__fixtures__/report.js'
+} from '../../__fixtures__/report.js'
 
 const TOKEN = 'ghs_Pr1vate_GitHub_t0ken'
 const redact = createRedactor([API_KEY, TOKEN])

@@ -2,8 +2,8 @@
 // than copied (a report of 10,000 policies is rendered several times).
 
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import { redactDeep } from '../../src/report/redact.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import { redactDeep } from '../../../src/report/render/redact.js'
 
 const redact = createRedactor(['s3cr3t-key'])
 

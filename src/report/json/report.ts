@@ -2,144 +2,31 @@
 // Its shape is a contract, described by docs/report-schema.json: every field is always present
 // (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
 
-import { SEVERITY_ORDER, type SeverityCounts } from '../lib/severity.js'
-import type { Redactor } from '../lib/log-safety.js'
-import type { PolicyViolation } from '../platform/types.js'
-import type {
-  PolicyOutcome,
-  PolicyResult,
-  ResultSource,
-  ViolatingResource
-} from '../policies/outcome.js'
+import type { SeverityCounts } from '../../lib/severity.js'
+import type { Redactor } from '../../lib/log-safety.js'
+import type { PolicyViolation } from '../../platform/types.js'
+import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../policies/outcome.js'
 import {
   judgementOf,
   withoutResources,
   stalePolicies,
   violatingPolicies,
   violationTotals,
-  type RunReport,
-  type ReportError
-} from './model.js'
-import { writeJsonFile } from './json-file.js'
-import { redacted } from './redact.js'
-import type { GateVerdict } from '../verdict/gate.js'
-import {
-  jsonBaseline,
-  jsonExceptions,
-  newPerSeverity,
-  type JsonBaseline,
-  type JsonExceptions
-} from './json-resources.js'
-import { finiteOrNull, text } from './json-values.js'
-import { jsonSync, type JsonSync } from './json-sync.js'
-
-export interface JsonReport {
-  schemaVersion: 1
-  actionVersion: string
-  /** The verdict over both stages. */
-  result: 'pass' | 'fail'
-  /** Why `result` is `fail`, most fundamental first; empty on a pass. */
-  reasons: string[]
-  softFail: boolean
-  /** The workflow was cancelled before the action finished; the report holds what was known. */
-  cancelled: boolean
-  /** The API base URL (`…/api`); null when the inputs could not be read. */
-  platformUrl: string | null
-  /** The Platform's version, from the preflight (`GET /platform-info`); null before it answered. */
-  platformVersion: string | null
-  /** When the action started and finished (ISO 8601). */
-  startedAt: string
-  finishedAt: string | null
-  /** The first sync named, kept for compatibility (`syncs` has every run); null without syncs. */
-  syncName: string | null
-  /** The first run, kept for compatibility; null without a sync stage, or before it knew any. */
-  sync: JsonSync | null
-  /** Every run followed, in the order of `sync-name` (or the one external sync). */
-  syncs: JsonSync[]
-  /** Null when the policy stage did not run; `policiesSkipped` then says why, when known. */
-  policies: JsonPolicies | null
-  policiesSkipped: string | null
-  errors: ReportError[]
-  /**
-   * The violating resources this run read, per policy: the report is itself a baseline file for
-   * `baseline-file`. Null when no resources were read (no baseline, exceptions or baseline-write).
-   */
-  baseline: JsonBaseline | null
-  /** The exceptions file's entries and what became of each; null without `exceptions-file`. */
-  exceptions: JsonExceptions | null
-}
-
-export interface JsonPolicies {
-  /** The evaluation mode applied (`auto` resolves to what actually happened). */
-  mode: string
-  /** `all` or `new`. */
-  gateOn: string | null
-  /** Results had to be newer than this (the run's completion); null in policies-only mode. */
-  freshAfter: string | null
-  verdict: 'pass' | 'fail'
-  reasons: string[]
-  /** Most violations allowed; null: no limit. */
-  thresholds: JsonSeverityValues<number | null>
-  violations: JsonSeverityValues<number> & { unknownSeverity: number }
-  /** New (not in the baseline file) and not suppressed; null without a baseline file. */
-  newViolations: (JsonSeverityValues<number> & { unknownSeverity: number }) | null
-  /** The baseline file compared with; null without one. */
-  baselineFile: { path: string; createdAt: string; ageDays: number } | null
-  selectedPolicies: number
-  violatingPolicies: number
-  stalePolicies: number
-  /** Every selected policy, most severe and most violating first. */
-  policies: JsonPolicy[]
-  /** Daily totals, oldest first. */
-  trend: { date: string; violations: number | null }[]
-  warnings: string[]
-  evaluationWaitSeconds: number
-}
-
-export type JsonSeverityValues<T> = Record<(typeof SEVERITY_ORDER)[number] | 'total', T>
-
-export interface JsonPolicy {
-  id: string
-  name: string
-  severity: string
-  domain: string
-  queryId: string | null
-  groups: string[]
-  /** Current violations; null when the Platform gave no count. */
-  violations: number | null
-  /** The count of the evaluation before this one (information only). */
-  previousViolations: number | null
-  /** Per resource against the baseline file; null when not compared. */
-  newViolations: number | null
-  fixedViolations: number | null
-  unchangedViolations: number | null
-  /** Suppressed by exceptions; null when the policy's resources were not read. */
-  suppressedViolations: number | null
-  /** Which entries suppressed how many (line of the exceptions file). */
-  suppressedBy: {
-    line: number
-    count: number
-    reason: string | null
-    owner: string | null
-    expires: string | null
-  }[]
-  /** Some new, not suppressed resources. */
-  newSamples: JsonSample[]
-  /** When the count was produced (the policy's `run_at`, or when its query was executed). */
-  evaluatedAt: string | null
-  source: ResultSource
-  stale: boolean
-  samples: JsonSample[]
-}
-
-export interface JsonSample {
-  name: string | null
-  resourceType: string | null
-  account: string | null
-  region: string | null
-  cloud: string | null
-  platformId: string | null
-}
+  type RunReport
+} from '../model.js'
+import { writeJsonFile } from './write-file.js'
+import { redacted } from '../render/redact.js'
+import type { GateVerdict } from '../../verdict/gate.js'
+import { jsonBaseline, jsonExceptions, newPerSeverity } from './resources.js'
+import { finiteOrNull, text } from './values.js'
+import { jsonSync } from './sync.js'
+import type {
+  JsonPolicies,
+  JsonPolicy,
+  JsonReport,
+  JsonSample,
+  JsonSeverityValues
+} from './types.js'
 
 export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
   // The resource ids go straight into the baseline section: a deep copy of them for redaction

@@ -11,8 +11,8 @@ import {
   runReport,
   timedOutSync,
   WORKFLOW_RUN_URL
-} from '../__fixtures__/report.js'
-import { expectValidTables, render } from './summary-helpers.js'
+} from '../../__fixtures__/report.js'
+import { expectValidTables, render } from './helpers.js'
 
 describe('renderSummary: partial states', () => {
   it('only a sync stage: no policy section', () => {

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readBaselineFile } from '../../src/inputs/baseline-file.js'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import { toJsonReport, writeJsonReport } from '../../src/report/json-report.js'
-import type { RunReport } from '../../src/report/model.js'
+import { readBaselineFile } from '../../../src/inputs/baseline-file.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import { toJsonReport, writeJsonReport } from '../../../src/report/json/report.js'
+import type { RunReport } from '../../../src/report/model.js'
 import {
   API_KEY,
   comparedPolicies,
@@ -29,11 +29,11 @@ import {
   syncOutcome,
   syncRun,
   timedOutSync
-} from '../__fixtures__/report.js'
+} from '../../__fixtures__/report.js'
 
 const redact = createRedactor([API_KEY])
 const schema = JSON.parse(
-  await readFile(new URL('../../docs/report-schema.json', import.meta.url), 'utf8')
+  await readFile(new URL('../../../docs/report-schema.json', import.meta.url), 'utf8')
 ) as object
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema)
 

@@ -3,7 +3,7 @@
 // tables, no @mentions that ping people. Escaped text and the builders' results carry the
 // `Markdown` brand, and the builders accept nothing else, so an unescaped string is a type error.
 
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine } from '../../lib/log-safety.js'
 import { formatCount } from './format.js'
 
 declare const markdownBrand: unique symbol

@@ -2,10 +2,10 @@
 // that lets the next run find and update it. Pure: the GitHub calls are in pr-comment.ts.
 
 import { createHash } from 'node:crypto'
-import { formatDuration } from '../lib/duration.js'
-import type { Redactor } from '../lib/log-safety.js'
-import type { SyncRunDetails } from '../platform/types.js'
-import type { SyncOutcome } from '../sync/outcome.js'
+import { formatDuration } from '../../lib/duration.js'
+import type { Redactor } from '../../lib/log-safety.js'
+import type { SyncRunDetails } from '../../platform/types.js'
+import type { SyncOutcome } from '../../sync/outcome.js'
 import {
   blocks,
   bulletList,
@@ -17,14 +17,14 @@ import {
   link,
   markup,
   type Markdown
-} from './markdown.js'
-import { violatingPolicies, type ReportContext, type RunReport } from './model.js'
-import { redactDeep } from './redact.js'
-import { renderBanner, renderFooter } from './summary.js'
-import { renderThresholdsTable, renderViolatingPolicies } from './summary-policies.js'
-import { renderComparison, renderExceptions } from './summary-resources.js'
-import { renderRunStatus, syncStatusIcon } from './summary-sync.js'
-import { byteLength } from './summary-pieces.js'
+} from '../render/markdown.js'
+import { violatingPolicies, type ReportContext, type RunReport } from '../model.js'
+import { redactDeep } from '../render/redact.js'
+import { renderBanner, renderFooter } from '../summary/summary.js'
+import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
+import { renderComparison, renderExceptions } from '../summary/resources.js'
+import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
+import { byteLength } from '../summary/pieces.js'
 
 /** GitHub rejects an issue comment longer than 65,536 characters. */
 export const COMMENT_MAX_CHARS = 65_536

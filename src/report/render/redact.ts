@@ -2,7 +2,7 @@
 // runner masks registered secrets in the log only; the summary, the report file, annotations,
 // outputs and PR comments are ours to clean.
 
-import type { Redactor } from '../lib/log-safety.js'
+import type { Redactor } from '../../lib/log-safety.js'
 
 /**
  * `value` with every string in it redacted, keys included (a map the Platform keys, such as an

@@ -1,10 +1,10 @@
 // The summary tests' shared rendering and table checks, so each test file asserts the same way.
 
 import { expect } from '@jest/globals'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import type { RunReport } from '../../src/report/model.js'
-import { renderSummary } from '../../src/report/summary.js'
-import { API_KEY, WORKFLOW_RUN_URL } from '../__fixtures__/report.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import type { RunReport } from '../../../src/report/model.js'
+import { renderSummary } from '../../../src/report/summary/summary.js'
+import { API_KEY, WORKFLOW_RUN_URL } from '../../__fixtures__/report.js'
 
 const redact = createRedactor([API_KEY])
 export const render = (report: RunReport): string =>

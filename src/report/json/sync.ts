@@ -1,66 +1,10 @@
 // The JSON report's sync runs: each run as the Platform last showed it, and for a CLI run the
 // external sync itself, kept to docs/report-schema.json whatever the Platform sent.
 
-import type { ExternalSync, SyncRunTableStat } from '../platform/types.js'
-import type { SyncKind, SyncOutcome } from '../sync/outcome.js'
-import { finiteOrNull, text } from './json-values.js'
-
-export interface JsonSync {
-  kind: SyncKind
-  /** The sync's name; for a CLI run, the `external-sync` value the workflow gave. */
-  syncName: string
-  /** The Platform's run, as last seen; null when no run was started or found. */
-  run: JsonSyncRun | null
-  /** True: this action started the run. False: it attached to (or was told to follow) one. */
-  startedByAction: boolean
-  /** False with `wait: false`: the run was started and left running. */
-  waited: boolean
-  waitedSeconds: number
-  /** From the run's creation to its completion. */
-  durationSeconds: number | null
-  timedOut: boolean
-  /** The action cancelled the run (on timeout). */
-  cancelledByAction: boolean
-  verdict: 'pass' | 'fail'
-  reasons: string[]
-  warnings: string[]
-  /** Most errors first, at most 10. */
-  tablesWithErrors: JsonTableStat[]
-  /** The external sync as the Platform said it; null for a managed sync. */
-  external: JsonExternalSync | null
-}
-
-export interface JsonSyncRun {
-  id: string
-  status: string
-  statusReason: string | null
-  createdAt: string | null
-  completedAt: string | null
-  ingested: boolean | null
-  totalRows: number | null
-  errors: number | null
-  warnings: number | null
-  cpuSeconds: number | null
-  memoryByteSeconds: number | null
-  networkEgressBytes: number | null
-}
-
-export interface JsonTableStat {
-  table: string
-  service: string | null
-  errors: number | null
-  resources: number | null
-  panics: number | null
-}
-
-export interface JsonExternalSync {
-  id: string
-  invocationId: string
-  /** As the Platform said it (`finalizing` included); null when it gave none. */
-  status: string | null
-  /** Rows per table, the most rows first, at most 1,000; null when the Platform gave none. */
-  tableProgress: Record<string, number | null> | null
-}
+import type { ExternalSync, SyncRunTableStat } from '../../platform/types.js'
+import type { SyncOutcome } from '../../sync/outcome.js'
+import type { JsonExternalSync, JsonSync, JsonTableStat } from './types.js'
+import { finiteOrNull, text } from './values.js'
 
 export function jsonSync(sync: SyncOutcome): JsonSync {
   const { run } = sync

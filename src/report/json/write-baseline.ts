@@ -1,10 +1,10 @@
 // `baseline-write`: a compact baseline, the JSON report's `baseline` object alone, for a workflow
 // that commits it (or uploads it) for pull requests to compare against.
 
-import type { Redactor } from '../lib/log-safety.js'
-import { writeJsonFile } from './json-file.js'
-import { toJsonReport } from './json-report.js'
-import type { RunReport } from './model.js'
+import type { Redactor } from '../../lib/log-safety.js'
+import { writeJsonFile } from './write-file.js'
+import { toJsonReport } from './report.js'
+import type { RunReport } from '../model.js'
 
 /** Writes the compact baseline; throws when this run read no resources (nothing to write). */
 export async function writeBaselineFile(

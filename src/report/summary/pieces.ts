@@ -1,8 +1,8 @@
 // Pieces the job summary's sections share: the caps that keep it under GitHub's limit, failure
 // and warning lists, and severity labels.
 
-import { isKnownSeverity } from '../lib/severity.js'
-import { bulletList, escapeText, markup, type Markdown } from './markdown.js'
+import { isKnownSeverity } from '../../lib/severity.js'
+import { bulletList, escapeText, markup, type Markdown } from '../render/markdown.js'
 
 export const NAME_LENGTH = 120
 export const MESSAGE_LENGTH = 1000

@@ -2,8 +2,8 @@
 // trend whose last day differs from the gate's total.
 
 import { describe, expect, it } from '@jest/globals'
-import { policy, policyOutcome, runReport, TREND } from '../__fixtures__/report.js'
-import { render, section } from './summary-helpers.js'
+import { policy, policyOutcome, runReport, TREND } from '../../__fixtures__/report.js'
+import { render, section } from './helpers.js'
 
 const compared = policy({ name: 'Public buckets', severity: 'low', violations: 3 })
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { outsideCode } from './summary-helpers.js'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import { commentMarker, renderComment } from '../../src/report/pr-comment-body.js'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import { outsideCode } from '../summary/helpers.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import { commentMarker, renderComment } from '../../../src/report/pr-comment/body.js'
+import type { SyncOutcome } from '../../../src/sync/outcome.js'
 import {
   API_KEY,
   externalSyncOutcome,
@@ -12,7 +12,7 @@ import {
   syncOutcome,
   syncRun,
   WORKFLOW_RUN_URL
-} from '../__fixtures__/report.js'
+} from '../../__fixtures__/report.js'
 
 const redact = createRedactor([API_KEY])
 const reportOf = (syncs: SyncOutcome[], syncNames = syncs.map((sync) => sync.syncName)) =>

@@ -15,10 +15,10 @@ import {
 import { symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRedactor } from '../../src/lib/log-safety.js'
-import { writeJsonFile } from '../../src/report/json-file.js'
-import { writeJsonReport } from '../../src/report/json-report.js'
-import { API_KEY, runReport } from '../__fixtures__/report.js'
+import { createRedactor } from '../../../src/lib/log-safety.js'
+import { writeJsonFile } from '../../../src/report/json/write-file.js'
+import { writeJsonReport } from '../../../src/report/json/report.js'
+import { API_KEY, runReport } from '../../__fixtures__/report.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'special-files-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,7 +1,7 @@
 // Each section of the summary for a finished run: what a reader needs without opening the logs.
 
 import { describe, expect, it } from '@jest/globals'
-import { sparkline } from '../../src/report/summary-policies.js'
+import { sparkline } from '../../../src/report/summary/policies.js'
 import {
   comparedPolicies,
   completedSync,
@@ -13,8 +13,8 @@ import {
   RUN_ID,
   runReport,
   WORKFLOW_RUN_URL
-} from '../__fixtures__/report.js'
-import { expectValidTables, render, section } from './summary-helpers.js'
+} from '../../__fixtures__/report.js'
+import { expectValidTables, render, section } from './helpers.js'
 
 describe('renderSummary: a full passing run', () => {
   const out = render(runReport({ syncs: [completedSync()], policies: passingPolicies() }))

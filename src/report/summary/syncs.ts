@@ -2,18 +2,18 @@
 // table, a row per sync, above the gate, then per sync only what needs saying: reasons and
 // warnings the banner does not show, notes (timed out, cancelled, not awaited), tables with errors.
 
-import { formatDuration } from '../lib/duration.js'
-import type { SyncOutcome } from '../sync/outcome.js'
-import { blocks, codeSpan, escapeCell, markup, table, type Markdown } from './markdown.js'
-import { hasError, type RunReport } from './model.js'
-import { NAME_LENGTH } from './summary-pieces.js'
+import { formatDuration } from '../../lib/duration.js'
+import type { SyncOutcome } from '../../sync/outcome.js'
+import { blocks, codeSpan, escapeCell, markup, table, type Markdown } from '../render/markdown.js'
+import { hasError, type RunReport } from '../model.js'
+import { NAME_LENGTH } from './pieces.js'
 import {
   renderRunNotes,
   renderSyncSection,
   renderTablesWithErrors,
   syncMessages,
   syncStatusIcon
-} from './summary-sync.js'
+} from './sync.js'
 
 export function renderSyncsSection(report: RunReport): Markdown | undefined {
   if (report.syncs.length <= 1 && report.syncNames.length <= 1) return renderSyncSection(report)

@@ -2,7 +2,7 @@
 // and of a CLI run (an external sync), shown like a managed one.
 
 import { describe, expect, it } from '@jest/globals'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import type { SyncOutcome } from '../../../src/sync/outcome.js'
 import {
   API_KEY,
   EXTERNAL_SYNC_ID,
@@ -15,8 +15,8 @@ import {
   syncOutcome,
   syncRun,
   timedOutSync
-} from '../__fixtures__/report.js'
-import { expectValidTables, outsideCode, render, section } from './summary-helpers.js'
+} from '../../__fixtures__/report.js'
+import { expectValidTables, outsideCode, render, section } from './helpers.js'
 
 const renderSyncs = (syncs: SyncOutcome[], extra: Parameters<typeof runReport>[0] = {}) =>
   render(runReport({ syncs, syncNames: syncs.map((sync) => sync.syncName), ...extra }))

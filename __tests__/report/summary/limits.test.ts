@@ -1,8 +1,8 @@
 // The summary against hostile input: GitHub's size limit, Platform text posing as markup, secrets.
 
 import { describe, expect, it } from '@jest/globals'
-import type { PolicyResult } from '../../src/policies/outcome.js'
-import { SUMMARY_MAX_BYTES } from '../../src/report/summary.js'
+import type { PolicyResult } from '../../../src/policies/outcome.js'
+import { SUMMARY_MAX_BYTES } from '../../../src/report/summary/summary.js'
 import {
   API_KEY,
   failedSync,
@@ -11,8 +11,8 @@ import {
   policyOutcome,
   runReport,
   WORKFLOW_RUN_URL
-} from '../__fixtures__/report.js'
-import { expectValidTables, outsideCode, render } from './summary-helpers.js'
+} from '../../__fixtures__/report.js'
+import { expectValidTables, outsideCode, render } from './helpers.js'
 
 describe('renderSummary: caps', () => {
   it('shows 50 violating policies and counts the rest', () => {

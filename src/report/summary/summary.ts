@@ -3,9 +3,9 @@
 // compact form from the same pieces. Every list is capped, so however much the Platform returns
 // the summary stays under GitHub's limit of 1 MiB per step.
 
-import { plural } from '../lib/text.js'
-import type { Redactor } from '../lib/log-safety.js'
-import { formatTimestamp } from './format.js'
+import { plural } from '../../lib/text.js'
+import type { Redactor } from '../../lib/log-safety.js'
+import { formatTimestamp } from '../render/format.js'
 import {
   blocks,
   bulletList,
@@ -16,8 +16,8 @@ import {
   link,
   markup,
   type Markdown
-} from './markdown.js'
-import type { SyncOutcome } from '../sync/outcome.js'
+} from '../render/markdown.js'
+import type { SyncOutcome } from '../../sync/outcome.js'
 import {
   stageLabel,
   syncTotals,
@@ -25,11 +25,11 @@ import {
   violationTotals,
   type ReportContext,
   type RunReport
-} from './model.js'
-import { redacted } from './redact.js'
-import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './summary-pieces.js'
-import { renderComparison, renderExceptions } from './summary-resources.js'
-import { renderSyncsSection } from './summary-syncs.js'
+} from '../model.js'
+import { redacted } from '../render/redact.js'
+import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './pieces.js'
+import { renderComparison, renderExceptions } from './resources.js'
+import { renderSyncsSection } from './syncs.js'
 import {
   renderPolicyOverview,
   renderPolicyNotEvaluated,
@@ -39,7 +39,7 @@ import {
   renderStalePolicies,
   renderTrend,
   VIOLATING_POLICY_LIMIT
-} from './summary-policies.js'
+} from './policies.js'
 
 /** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
 export const SUMMARY_MAX_BYTES = 1_000_000

@@ -2,17 +2,17 @@
 // or for a CLI run (an external sync) its tables' progress. Its pieces also serve the table of
 // several syncs (summary-syncs.ts) and the PR comment.
 
-import { formatDuration } from '../lib/duration.js'
-import { isCount } from '../lib/text.js'
+import { formatDuration } from '../../lib/duration.js'
+import { isCount } from '../../lib/text.js'
 import {
   isActive,
   isTerminal,
   type ExternalSync,
   type SyncRunDetails,
   type SyncRunTableStat
-} from '../platform/types.js'
-import type { SyncOutcome } from '../sync/outcome.js'
-import { formatByteSeconds, formatBytes, formatCount, formatTimestamp } from './format.js'
+} from '../../platform/types.js'
+import type { SyncOutcome } from '../../sync/outcome.js'
+import { formatByteSeconds, formatBytes, formatCount, formatTimestamp } from '../render/format.js'
 import {
   blocks,
   bulletList,
@@ -22,9 +22,9 @@ import {
   markup,
   table,
   type Markdown
-} from './markdown.js'
-import { hasError, type RunReport } from './model.js'
-import { renderMessages, NAME_LENGTH } from './summary-pieces.js'
+} from '../render/markdown.js'
+import { hasError, type RunReport } from '../model.js'
+import { renderMessages, NAME_LENGTH } from './pieces.js'
 
 const TABLE_LIMIT = 10
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { Redactor } from '../lib/log-safety.js'
+import type { Redactor } from '../../lib/log-safety.js'
 
 /** Characters a slice; in UTF-8 at most 3 bytes each (a surrogate pair, 2 of them, takes 4). */
 const WRITE_SLICE = 1 << 18

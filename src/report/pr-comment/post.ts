@@ -5,12 +5,12 @@
 // the runs that do not comment neither pay for loading it nor read the event payload.
 
 import * as core from '@actions/core'
-import type { PrCommentMode, ReportConfig } from '../inputs/config.js'
-import type { Logger } from '../lib/logger.js'
-import { createRedactor, type Redactor } from '../lib/log-safety.js'
-import { messageOf } from '../lib/text.js'
-import type { ReportContext, RunReport } from './model.js'
-import { commentMarker, isOwnComment, renderComment } from './pr-comment-body.js'
+import type { PrCommentMode, ReportConfig } from '../../inputs/config.js'
+import type { Logger } from '../../lib/logger.js'
+import { createRedactor, type Redactor } from '../../lib/log-safety.js'
+import { messageOf } from '../../lib/text.js'
+import type { ReportContext, RunReport } from '../model.js'
+import { commentMarker, isOwnComment, renderComment } from './body.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
 const PR_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']

@@ -1,45 +1,15 @@
 // The per-resource parts of the JSON report: the baseline section (which makes the report a
 // baseline file), the exceptions and their fate, and the new counts per severity.
 
-import { BASELINE_FORMAT, BASELINE_VERSION } from '../inputs/config.js'
-import type { Redactor } from '../lib/log-safety.js'
-import { SEVERITY_ORDER } from '../lib/severity.js'
-import type { PolicyOutcome } from '../policies/outcome.js'
-import type { ExceptionState } from '../verdict/exceptions.js'
-import type { GateVerdict } from '../verdict/gate.js'
-import type { ResourceVerdict } from '../verdict/resources.js'
-import type { JsonPolicies } from './json-report.js'
-import { text } from './json-values.js'
-import type { RunReport } from './model.js'
-
-export interface JsonBaseline {
-  format: typeof BASELINE_FORMAT
-  version: typeof BASELINE_VERSION
-  createdAt: string
-  policies: { id: string; name: string; resources: string[] }[]
-}
-
-export interface JsonExceptions {
-  file: string
-  /** Resources suppressed over all policies; they never count toward the thresholds. */
-  suppressedViolations: number
-  entries: JsonExceptionEntry[]
-}
-
-export interface JsonExceptionEntry {
-  line: number
-  policy: string | null
-  /** `active` entries suppress; the others suppress nothing. */
-  state: ExceptionState
-  problem: string | null
-  reason: string | null
-  owner: string | null
-  link: string | null
-  expires: string | null
-  expiringSoon: boolean
-  /** Resources it suppressed; 0 for an active entry is an unused one. */
-  matched: number
-}
+import { BASELINE_FORMAT, BASELINE_VERSION } from '../../inputs/config.js'
+import type { Redactor } from '../../lib/log-safety.js'
+import { SEVERITY_ORDER } from '../../lib/severity.js'
+import type { PolicyOutcome } from '../../policies/outcome.js'
+import type { GateVerdict } from '../../verdict/gate.js'
+import type { ResourceVerdict } from '../../verdict/resources.js'
+import type { JsonBaseline, JsonExceptions, JsonPolicies } from './types.js'
+import { text } from './values.js'
+import type { RunReport } from '../model.js'
 
 /** The gate's new counts per severity; the unknown severities are what the total has beyond them. */
 export function newPerSeverity(

@@ -1,0 +1,202 @@
+// The JSON report's shape (`report-file`), described for other tools by docs/report-schema.json.
+
+import type { BASELINE_FORMAT, BASELINE_VERSION } from '../../inputs/config.js'
+import type { SEVERITY_ORDER } from '../../lib/severity.js'
+import type { ResultSource } from '../../policies/outcome.js'
+import type { SyncKind } from '../../sync/outcome.js'
+import type { ExceptionState } from '../../verdict/exceptions.js'
+import type { ReportError } from '../model.js'
+
+export interface JsonReport {
+  schemaVersion: 1
+  actionVersion: string
+  /** The verdict over both stages. */
+  result: 'pass' | 'fail'
+  /** Why `result` is `fail`, most fundamental first; empty on a pass. */
+  reasons: string[]
+  softFail: boolean
+  /** The workflow was cancelled before the action finished; the report holds what was known. */
+  cancelled: boolean
+  /** The API base URL (`…/api`); null when the inputs could not be read. */
+  platformUrl: string | null
+  /** The Platform's version, from the preflight (`GET /platform-info`); null before it answered. */
+  platformVersion: string | null
+  /** When the action started and finished (ISO 8601). */
+  startedAt: string
+  finishedAt: string | null
+  /** The first sync named, kept for compatibility (`syncs` has every run); null without syncs. */
+  syncName: string | null
+  /** The first run, kept for compatibility; null without a sync stage, or before it knew any. */
+  sync: JsonSync | null
+  /** Every run followed, in the order of `sync-name` (or the one external sync). */
+  syncs: JsonSync[]
+  /** Null when the policy stage did not run; `policiesSkipped` then says why, when known. */
+  policies: JsonPolicies | null
+  policiesSkipped: string | null
+  errors: ReportError[]
+  /**
+   * The violating resources this run read, per policy: the report is itself a baseline file for
+   * `baseline-file`. Null when no resources were read (no baseline, exceptions or baseline-write).
+   */
+  baseline: JsonBaseline | null
+  /** The exceptions file's entries and what became of each; null without `exceptions-file`. */
+  exceptions: JsonExceptions | null
+}
+
+export interface JsonPolicies {
+  /** The evaluation mode applied (`auto` resolves to what actually happened). */
+  mode: string
+  /** `all` or `new`. */
+  gateOn: string | null
+  /** Results had to be newer than this (the run's completion); null in policies-only mode. */
+  freshAfter: string | null
+  verdict: 'pass' | 'fail'
+  reasons: string[]
+  /** Most violations allowed; null: no limit. */
+  thresholds: JsonSeverityValues<number | null>
+  violations: JsonSeverityValues<number> & { unknownSeverity: number }
+  /** New (not in the baseline file) and not suppressed; null without a baseline file. */
+  newViolations: (JsonSeverityValues<number> & { unknownSeverity: number }) | null
+  /** The baseline file compared with; null without one. */
+  baselineFile: { path: string; createdAt: string; ageDays: number } | null
+  selectedPolicies: number
+  violatingPolicies: number
+  stalePolicies: number
+  /** Every selected policy, most severe and most violating first. */
+  policies: JsonPolicy[]
+  /** Daily totals, oldest first. */
+  trend: { date: string; violations: number | null }[]
+  warnings: string[]
+  evaluationWaitSeconds: number
+}
+
+export type JsonSeverityValues<T> = Record<(typeof SEVERITY_ORDER)[number] | 'total', T>
+
+export interface JsonPolicy {
+  id: string
+  name: string
+  severity: string
+  domain: string
+  queryId: string | null
+  groups: string[]
+  /** Current violations; null when the Platform gave no count. */
+  violations: number | null
+  /** The count of the evaluation before this one (information only). */
+  previousViolations: number | null
+  /** Per resource against the baseline file; null when not compared. */
+  newViolations: number | null
+  fixedViolations: number | null
+  unchangedViolations: number | null
+  /** Suppressed by exceptions; null when the policy's resources were not read. */
+  suppressedViolations: number | null
+  /** Which entries suppressed how many (line of the exceptions file). */
+  suppressedBy: {
+    line: number
+    count: number
+    reason: string | null
+    owner: string | null
+    expires: string | null
+  }[]
+  /** Some new, not suppressed resources. */
+  newSamples: JsonSample[]
+  /** When the count was produced (the policy's `run_at`, or when its query was executed). */
+  evaluatedAt: string | null
+  source: ResultSource
+  stale: boolean
+  samples: JsonSample[]
+}
+
+export interface JsonSample {
+  name: string | null
+  resourceType: string | null
+  account: string | null
+  region: string | null
+  cloud: string | null
+  platformId: string | null
+}
+
+export interface JsonSync {
+  kind: SyncKind
+  /** The sync's name; for a CLI run, the `external-sync` value the workflow gave. */
+  syncName: string
+  /** The Platform's run, as last seen; null when no run was started or found. */
+  run: JsonSyncRun | null
+  /** True: this action started the run. False: it attached to (or was told to follow) one. */
+  startedByAction: boolean
+  /** False with `wait: false`: the run was started and left running. */
+  waited: boolean
+  waitedSeconds: number
+  /** From the run's creation to its completion. */
+  durationSeconds: number | null
+  timedOut: boolean
+  /** The action cancelled the run (on timeout). */
+  cancelledByAction: boolean
+  verdict: 'pass' | 'fail'
+  reasons: string[]
+  warnings: string[]
+  /** Most errors first, at most 10. */
+  tablesWithErrors: JsonTableStat[]
+  /** The external sync as the Platform said it; null for a managed sync. */
+  external: JsonExternalSync | null
+}
+
+export interface JsonSyncRun {
+  id: string
+  status: string
+  statusReason: string | null
+  createdAt: string | null
+  completedAt: string | null
+  ingested: boolean | null
+  totalRows: number | null
+  errors: number | null
+  warnings: number | null
+  cpuSeconds: number | null
+  memoryByteSeconds: number | null
+  networkEgressBytes: number | null
+}
+
+export interface JsonTableStat {
+  table: string
+  service: string | null
+  errors: number | null
+  resources: number | null
+  panics: number | null
+}
+
+export interface JsonExternalSync {
+  id: string
+  invocationId: string
+  /** As the Platform said it (`finalizing` included); null when it gave none. */
+  status: string | null
+  /** Rows per table, the most rows first, at most 1,000; null when the Platform gave none. */
+  tableProgress: Record<string, number | null> | null
+}
+
+export interface JsonBaseline {
+  format: typeof BASELINE_FORMAT
+  version: typeof BASELINE_VERSION
+  createdAt: string
+  policies: { id: string; name: string; resources: string[] }[]
+}
+
+export interface JsonExceptions {
+  file: string
+  /** Resources suppressed over all policies; they never count toward the thresholds. */
+  suppressedViolations: number
+  entries: JsonExceptionEntry[]
+}
+
+export interface JsonExceptionEntry {
+  line: number
+  policy: string | null
+  /** `active` entries suppress; the others suppress nothing. */
+  state: ExceptionState
+  problem: string | null
+  reason: string | null
+  owner: string | null
+  link: string | null
+  expires: string | null
+  expiringSoon: boolean
+  /** Resources it suppressed; 0 for an active entry is an unused one. */
+  matched: number
+}
