@@ -35,9 +35,9 @@ import type { SyncOutcome } from './sync/outcome.js'
 import { whyPolicyDataIsIncomplete } from './sync/completeness.js'
 import { interruptedExternal } from './sync/external-status.js'
 import { interruptedOutcome, RunTracker } from './sync/tracker.js'
+import { failureMessage } from './verdict/reasons.js'
 import {
   decide,
-  failureMessage,
   type GateSettings,
   type StageError,
   type StageName,
@@ -157,9 +157,8 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
   const { verdict, problems } = await wiring.publish()
   if (verdict.result === 'fail') {
     const message = stripControls(redact(failureMessage(verdict.reasons)))
-    // soft-fail softens a gate result, never a mistake in the workflow.
-    const inputMistake = findings.errors.some((error) => error.stage === 'inputs')
-    if (config.report.softFail && !inputMistake) {
+    // soft-fail softens breached thresholds only, never a failed sync, stale data or a mistake.
+    if (verdict.softened) {
       log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`)
     } else {
       core.setFailed(message)
@@ -333,7 +332,14 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
   return {
     schemaVersion: 1,
     actionVersion: ACTION_VERSION,
-    verdict: decide({ cancelled, errors, syncs, policies, gate }),
+    verdict: decide({
+      cancelled,
+      errors,
+      syncs,
+      policies,
+      gate,
+      softFail: config?.report.softFail ?? false
+    }),
     softFail: config?.report.softFail ?? false,
     platformUrl: config?.apiBaseUrl,
     platformVersion,

@@ -330,7 +330,8 @@ export function runReport(
     errors: report.errors.filter((error) => error.stage !== 'report') as StageError[],
     syncs,
     policies,
-    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources }
+    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources },
+    softFail: report.softFail
   })
   return { ...report, verdict: { ...decided, ...verdict } }
 }

@@ -4,7 +4,7 @@ import type { PlatformClient } from '../../src/platform/client.js'
 import type { PolicyOutcome } from '../../src/policies/outcome.js'
 import { runPolicyStage, type PolicyStageContext } from '../../src/policies/stage.js'
 import { decide } from '../../src/verdict/decide.js'
-import type { GateVerdict } from '../../src/verdict/gate.js'
+import type { Gate } from '../../src/verdict/gate.js'
 import type { ResourceVerdict } from '../../src/verdict/resources.js'
 import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
@@ -50,16 +50,19 @@ export function policyConfig(overrides: Partial<PolicyConfig> = {}): PolicyConfi
   }
 }
 
+/** The gate with its reasons as text, as the stage tests assert them. */
+type JudgedGate = Gate & { reasons: string[] }
+
 export async function runStage(
   client: PlatformClient,
   config: PolicyConfig,
   context: PolicyStageContext = {},
   clock: Clock = clockOf(client)
-): Promise<PolicyOutcome & { gate: GateVerdict; resources?: ResourceVerdict; log: string[] }> {
+): Promise<PolicyOutcome & { gate: JudgedGate; resources?: ResourceVerdict; log: string[] }> {
   const log = createMemoryLogger()
   const outcome = await runPolicyStage(config, { client, clock, log }, context)
   // The stage's counts, judged by the verdict step as main.run() does.
-  const { gate, resources } = decide({
+  const { gate, resources, reasons } = decide({
     cancelled: false,
     errors: [],
     syncs: [],
@@ -79,7 +82,9 @@ export async function runStage(
           : undefined
     }
   })
-  return { ...outcome, gate: gate!, resources, log: log.lines }
+  // The gate's own reasons (the stage's outcome has no sync or stage error to add any other).
+  const judged = { ...gate!, reasons: reasons.map((reason) => reason.text) }
+  return { ...outcome, gate: judged, resources, log: log.lines }
 }
 
 /** The completion time of the scenario's `activeRun`, as the sync stage would pass it on. */

@@ -125,10 +125,11 @@ describe('policy stage: thresholds', () => {
         const over = await at(counts[severity] - 1)
         expect(over.gate.verdict).toBe('fail')
         expect(over.gate.reasons).toEqual([expect.stringContaining(`(max-${severity}-violations)`)])
-        expect(over.gate.rows.find((row) => row.severity === severity)).toMatchObject({
+        expect(over.gate.rows.find((row) => row.key === severity)).toMatchObject({
           violations: counts[severity],
+          counted: counts[severity],
           allowed: counts[severity] - 1,
-          breached: true
+          status: 'breached'
         })
         expect((await at(counts[severity])).gate).toMatchObject({ verdict: 'pass', reasons: [] })
       })

@@ -7,7 +7,7 @@ import {
   formatTimestamp
 } from '../../src/report/render/format.js'
 import { severityRank } from '../../src/lib/severity.js'
-import { syncTotals, violatingPolicies, violationTotals, worstRun } from '../../src/report/model.js'
+import { syncTotals, totalRow, violatingPolicies, worstRun } from '../../src/report/model.js'
 import {
   externalSyncOutcome,
   policy,
@@ -43,11 +43,8 @@ describe('violatingPolicies', () => {
       policy({ name: 'odd', severity: 'urgent', violations: 4 }),
       policy({ name: 'c', severity: 'critical', violations: 1 })
     ])
-    expect(violationTotals(outcome, runReport({ policies: outcome }).verdict)).toEqual({
-      violations: 5,
-      newViolations: undefined,
-      suppressed: undefined
-    })
+    const gate = runReport({ policies: outcome }).verdict.gate!
+    expect(totalRow(gate)).toMatchObject({ violations: 5, suppressed: 0, new: null, counted: 5 })
   })
 })
 

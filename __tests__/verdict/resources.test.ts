@@ -48,12 +48,14 @@ describe('the baseline, per resource', () => {
     expect(verdict.resources?.policies[critical.id]).toMatchObject({
       new: 1,
       fixed: 1,
-      unchanged: 1,
-      newCounted: 1
+      unchanged: 1
     })
     expect(verdict.result).toBe('fail')
     expect(verdict.reasons).toEqual([
-      '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      {
+        kind: 'threshold',
+        text: '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      }
     ])
   })
 
@@ -89,7 +91,8 @@ describe('the baseline, per resource', () => {
   it('fails on a baseline made for other policies', () => {
     const { critical } = swapped(['a'], [])
     const verdict = gateOf([critical], resourceSettings({ baseline: baselineFile({ x: ['y'] }) }))
-    expect(verdict.reasons[0]).toMatch(
+    expect(verdict.reasons[0].kind).toBe('input')
+    expect(verdict.reasons[0].text).toMatch(
       /^Inputs: Input "baseline-file": "baseline.json" lists 1 policy, none of them among the 1 selected policy/
     )
   })
@@ -139,18 +142,26 @@ describe('exceptions', () => {
       ]
     }
     const all = gateOf([critical], resourceSettings({ exceptions }), 'all')
-    expect(all.gate?.rows[0]).toMatchObject({ violations: 1, breached: true })
-    expect(all.resources?.suppressed).toBe(4)
+    // The Platform's count stays what it is; beside it, what was suppressed and what is counted.
+    expect(all.gate?.rows[0]).toMatchObject({
+      violations: 5,
+      suppressed: 4,
+      counted: 1,
+      status: 'breached'
+    })
     const baseline = baselineFile({ [critical.id]: [] })
     const onlyNew = gateOf([critical], resourceSettings({ exceptions, baseline }))
     expect(onlyNew.resources?.policies[critical.id]).toMatchObject({
-      new: 5,
-      newCounted: 1,
+      new: 1,
+      unchanged: 0,
       suppressed: 4
     })
     expect(onlyNew.resources?.policies[critical.id].suppressedBy).toEqual([{ entry: 0, count: 4 }])
     expect(onlyNew.reasons).toEqual([
-      '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      {
+        kind: 'threshold',
+        text: '1 new critical violation; at most 0 allowed (max-critical-violations)'
+      }
     ])
   })
 
@@ -198,6 +209,6 @@ describe('exceptions', () => {
       // Expires today: still valid today, and unused.
       { state: 'active', problem: undefined, matched: 0, expiringSoon: true }
     ])
-    expect(verdict.suppressed).toBe(1)
+    expect(verdict.exceptions.reduce((sum, status) => sum + status.matched, 0)).toBe(1)
   })
 })

@@ -10,7 +10,7 @@ export const SEVERITY_ORDER: readonly KnownSeverity[] = [...KNOWN_SEVERITIES].re
 
 export type SeverityCounts = Record<KnownSeverity, number>
 
-export function emptyCounts(): SeverityCounts {
+function emptyCounts(): SeverityCounts {
   return { critical: 0, high: 0, medium: 0, low: 0 }
 }
 

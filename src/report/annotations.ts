@@ -4,20 +4,14 @@
 
 import { severityRank } from '../lib/severity.js'
 import { plural, quoteList } from '../lib/text.js'
-import type { GateVerdict } from '../verdict/gate.js'
+import type { Gate } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { formatTimestamp } from './render/format.js'
-import {
-  judgementOf,
-  stageLabel,
-  stalePolicies,
-  violatingPolicies,
-  type RunReport
-} from './model.js'
+import { stageLabel, stalePolicies, violatingPolicies, type RunReport } from './model.js'
 import { redacted } from './render/redact.js'
-import { entryNote } from './render/wording.js'
+import { countedInWords, entryNote } from './render/wording.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 
@@ -199,26 +193,27 @@ function policyCandidates(report: RunReport): Candidate[] {
   const outcome = report.policies
   const gate = report.verdict.gate
   if (!outcome || !gate) return []
-  const countNew = report.gateOn === 'new'
-  const word = countNew ? 'new ' : ''
-  const counted = (policy: PolicyResult): number => countedOf(report, policy, countNew)
-  const breachedRows = gate.rows.filter((row) => row.breached)
-  const breached = new Set<string>(breachedRows.map((row) => row.severity))
+  const countNew = gate.gateOn === 'new'
+  const counted = (policy: PolicyResult): number => gate.policies[policy.id]?.counted ?? 0
+  const breachedRows = gate.rows.filter((row) => row.status === 'breached')
+  const breached = new Set<string>(breachedRows.map((row) => row.key))
   const violating = violatingPolicies(outcome)
   const isBreaching = (policy: PolicyResult): boolean =>
     counted(policy) > 0 && (breached.has('total') || breached.has(policy.severity))
   const breaching = violating.filter(isBreaching)
 
   const found = breachedRows.map((row) => {
-    const total = row.severity === 'total'
-    const contributors = breaching.filter((policy) => total || policy.severity === row.severity)
-    const what = total ? `${word}violations in all` : `${word}${row.severity} violations`
+    const total = row.key === 'total'
+    const contributors = breaching.filter((policy) => total || policy.severity === row.key)
+    const what = countedInWords(row, countNew)
+    const limit = `at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.key}-violations`})`
+    const kind = `${countNew ? 'new ' : ''}${total ? 'violations in all' : `${row.key} violations`}`
     return candidate(
       'error',
-      RANK.threshold + severityRank(row.severity),
-      `Too many ${what}`,
-      `${row.counted} ${what}; at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.severity}-violations`}). ${namesWithCounts(contributors, counted)}`,
-      `${row.counted} ${what} (at most ${row.allowed})`
+      RANK.threshold + severityRank(row.key),
+      `Too many ${kind}`,
+      `${what}${total ? ' in all' : ''}; ${limit}. ${namesWithCounts(contributors, counted)}`,
+      `${what} (at most ${row.allowed})`
     )
   })
   found.push(...staleCandidates(outcome, gate))
@@ -254,13 +249,7 @@ function policyCandidates(report: RunReport): Candidate[] {
   return found
 }
 
-/** What the gate counted of the policy: its new or its current violations, less the suppressed. */
-function countedOf(report: RunReport, policy: PolicyResult, countNew: boolean): number {
-  const judged = judgementOf(report, policy)
-  return countNew ? (judged?.newCounted ?? 0) : (policy.violations ?? 0) - (judged?.suppressed ?? 0)
-}
-
-function staleCandidates(outcome: PolicyOutcome, gate: GateVerdict): Candidate[] {
+function staleCandidates(outcome: PolicyOutcome, gate: Gate): Candidate[] {
   const stale = stalePolicies(outcome)
   if (stale.length === 0) return []
   // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.

@@ -3,12 +3,14 @@
 // derive from it. Keeping the views here means the reports can never disagree.
 
 import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
-import { byImportance, totalViolations } from '../lib/severity.js'
+import { byImportance } from '../lib/severity.js'
 import { isCount } from '../lib/text.js'
 import { isActive } from '../platform/types.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import type { StageName, Verdict } from '../verdict/decide.js'
+import type { GateRow, PolicyFigures, RowKey } from '../verdict/figures.js'
+import type { Gate } from '../verdict/gate.js'
 import type { PolicyJudgement } from '../verdict/resources.js'
 
 export { stageLabel } from '../verdict/decide.js'
@@ -74,29 +76,32 @@ export function stalePolicies(outcome: PolicyOutcome): PolicyResult[] {
   return outcome.policies.filter((policy) => policy.stale)
 }
 
-export interface ViolationTotals {
-  violations: number
-  /** New and not suppressed, against the baseline file; undefined without one. */
-  newViolations?: number
-  /** Suppressed by exceptions; undefined without an exceptions file. */
-  suppressed?: number
+/**
+ * Why the policy gate, though configured, has no outcome; undefined when it has one or was not
+ * configured (no thresholds: the policy stage is off, or the inputs could not be read at all).
+ */
+export function notEvaluatedReason(report: RunReport): string | undefined {
+  if (report.thresholds === undefined || report.policies) return undefined
+  if (report.policiesSkipped) return report.policiesSkipped
+  if (report.cancelled) return 'the workflow was cancelled first'
+  return hasError(report, 'policies')
+    ? 'the policy stage failed (see the errors below)'
+    : 'an earlier stage did not finish'
 }
 
-/** Totals over every selected policy, those of unknown severity included. */
-/** Current violations over every selected policy, those of unknown severity included. */
-export function currentViolations(outcome: PolicyOutcome): number {
-  return totalViolations(outcome.violations, outcome.unknownSeverityViolations)
+/** The gate's row for a severity, the other severities or the total. */
+export function gateRow(gate: Gate, key: RowKey): GateRow | undefined {
+  return gate.rows.find((row) => row.key === key)
 }
 
-export function violationTotals(outcome: PolicyOutcome, verdict: Verdict): ViolationTotals {
-  const resources = verdict.resources
-  return {
-    violations: currentViolations(outcome),
-    newViolations: resources?.baseline
-      ? verdict.gate?.rows.find((row) => row.severity === 'total')?.newViolations
-      : undefined,
-    suppressed: resources?.exceptionsFile !== undefined ? resources.suppressed : undefined
-  }
+/** The gate's total row: every selected policy, those of unknown severity included. */
+export function totalRow(gate: Gate): GateRow {
+  return gate.rows[gate.rows.length - 1]
+}
+
+/** Every figure the gate judged of a policy; undefined without a gate. */
+export function figuresOf(report: RunReport, policy: PolicyResult): PolicyFigures | undefined {
+  return report.verdict.gate?.policies[policy.id]
 }
 
 /**

@@ -5,10 +5,11 @@ import { SEVERITY_ORDER } from '../lib/severity.js'
 import { isCount } from '../lib/text.js'
 import type { Redactor } from '../lib/log-safety.js'
 import {
+  gateRow,
   stalePolicies,
+  totalRow,
   syncTotals,
   violatingPolicies,
-  violationTotals,
   worstRun,
   type RunReport
 } from './model.js'
@@ -32,6 +33,7 @@ export const OUTPUT_NAMES = [
   'low-violations',
   'new-violations',
   'suppressed-violations',
+  'counted-violations',
   'violating-policies',
   'stale-policies'
 ] as const
@@ -115,19 +117,22 @@ function syncRuns(report: RunReport): Record<string, SyncRunOutput> {
   )
 }
 
+/** The gate's figures, exactly as its table shows them; empty where a figure is unknown. */
 function policyOutputs(report: RunReport): Outputs {
   const outcome = report.policies
-  if (!outcome) return {}
-  const totals = violationTotals(outcome, report.verdict)
+  const gate = report.verdict.gate
+  if (!outcome || !gate) return {}
+  const total = totalRow(gate)
   const outputs: Outputs = {
-    violations: numberOutput(totals.violations),
-    'new-violations': numberOutput(totals.newViolations),
-    'suppressed-violations': numberOutput(totals.suppressed),
+    violations: numberOutput(total.violations),
+    'new-violations': numberOutput(total.new),
+    'suppressed-violations': numberOutput(total.suppressed),
+    'counted-violations': numberOutput(total.counted),
     'violating-policies': numberOutput(violatingPolicies(outcome).length),
     'stale-policies': numberOutput(stalePolicies(outcome).length)
   }
   for (const severity of SEVERITY_ORDER) {
-    outputs[`${severity}-violations`] = numberOutput(outcome.violations[severity])
+    outputs[`${severity}-violations`] = numberOutput(gateRow(gate, severity)?.violations)
   }
   return outputs
 }

@@ -3,17 +3,13 @@
 // fundamental first. Nothing else decides the result: publishing only renders it.
 
 import type { GateOn, Thresholds } from '../inputs/config.js'
-import { addUpBySeverity } from '../lib/severity.js'
-import { plural } from '../lib/text.js'
-import type { PolicyOutcome } from '../policies/outcome.js'
+import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
-import { evaluateGate, type GateVerdict } from './gate.js'
-import {
-  judgeResources,
-  type PolicyJudgement,
-  type ResourceSettings,
-  type ResourceVerdict
-} from './resources.js'
+import { namesPolicy } from './exceptions.js'
+import { policyFigures, type FigureSettings, type PolicyFigures } from './figures.js'
+import { evaluateGate, type Gate } from './gate.js'
+import { isSoftened, reason, type Reason, type ReasonKind } from './reasons.js'
+import { judgeResources, type ResourceSettings, type ResourceVerdict } from './resources.js'
 
 export type StageName = 'inputs' | 'platform' | 'sync' | 'policies'
 
@@ -33,6 +29,8 @@ export interface VerdictInput {
   policies?: PolicyOutcome
   /** The gate's settings; present when the policy stage is configured. */
   gate?: GateSettings
+  /** `soft-fail`: breached thresholds alone do not fail the step. */
+  softFail?: boolean
 }
 
 export interface GateSettings {
@@ -45,22 +43,50 @@ export interface GateSettings {
 export interface Verdict {
   result: 'pass' | 'fail'
   /** Why the result is `fail`, most fundamental first; empty on a pass. */
-  reasons: string[]
-  /** The gate over the policy counts; absent when the policy stage has no outcome. */
-  gate?: GateVerdict
+  reasons: Reason[]
+  /** `fail`, but the step passes: `soft-fail` is on and every reason is a breached threshold. */
+  softened: boolean
+  /** The gate with every figure it judged; absent when the policy stage has no outcome. */
+  gate?: Gate
   /** Per resource: baseline comparison and exceptions; with a baseline or exceptions file only. */
   resources?: ResourceVerdict
+}
+
+const STAGE_REASON: Record<StageName, ReasonKind> = {
+  inputs: 'input',
+  platform: 'platform',
+  sync: 'sync',
+  policies: 'policies'
 }
 
 export function decide(input: VerdictInput): Verdict {
   const { policies } = input
   const settings = input.gate?.resources
   const resources = policies && settings && judgeResources(policies.policies, settings)
-  const gate = policies && input.gate ? judgeGate(policies, input.gate, resources) : undefined
-  const reasons: string[] = []
-  if (input.cancelled) reasons.push('The workflow was cancelled before the action finished.')
-  for (const error of input.errors) reasons.push(`${stageLabel(error.stage)}: ${error.message}`)
-  if (resources?.inputError) reasons.push(`${stageLabel('inputs')}: ${resources.inputError}`)
+  const judged = policies && input.gate && judgeGate(policies, input.gate, resources)
+  const reasons: Reason[] = []
+  if (input.cancelled) {
+    reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'))
+  }
+  for (const error of input.errors) {
+    reasons.push(reason(STAGE_REASON[error.stage], `${stageLabel(error.stage)}: ${error.message}`))
+  }
+  if (resources?.inputError) {
+    reasons.push(reason('input', `${stageLabel('inputs')}: ${resources.inputError}`))
+  }
+  reasons.push(...syncReasons(input))
+  if (judged) reasons.push(...judged.reasons)
+  return {
+    result: reasons.length > 0 ? 'fail' : 'pass',
+    reasons,
+    softened: isSoftened(reasons, input.softFail ?? false),
+    gate: judged?.gate,
+    resources
+  }
+}
+
+function syncReasons(input: VerdictInput): Reason[] {
+  const reasons: Reason[] = []
   for (const sync of input.syncs) {
     if (sync.verdict !== 'fail') continue
     // A stage that threw, or was cut short by the cancellation, is already explained.
@@ -68,40 +94,42 @@ export function decide(input: VerdictInput): Verdict {
       sync.reasons.length > 0 ||
       input.errors.some((error) => error.stage === 'sync') ||
       input.cancelled
-    reasons.push(
-      ...(explained
-        ? sync.reasons
-        : [
-            input.syncs.length > 1
-              ? `The sync stage failed for "${sync.syncName}".`
-              : 'The sync stage failed.'
-          ])
-    )
+    const texts = explained
+      ? sync.reasons
+      : [
+          input.syncs.length > 1
+            ? `The sync stage failed for "${sync.syncName}".`
+            : 'The sync stage failed.'
+        ]
+    reasons.push(...texts.map((text) => reason('sync', text)))
   }
-  if (gate?.verdict === 'fail') reasons.push(...gate.reasons)
-  return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate, resources }
+  return reasons
 }
 
-/** Suppressed violations never count; `gate-on: new` counts the new ones not suppressed. */
+/** Every policy's figures, then the gate over them. */
 function judgeGate(
-  policies: PolicyOutcome,
+  outcome: PolicyOutcome,
   settings: GateSettings,
   resources: ResourceVerdict | undefined
-): GateVerdict {
-  const judged = (id: string): PolicyJudgement | undefined => resources?.policies[id]
-  const current = addUpBySeverity(
-    policies.policies,
-    (p) => (p.violations ?? 0) - (judged(p.id)?.suppressed ?? 0)
-  )
-  const added = addUpBySeverity(policies.policies, (p) => judged(p.id)?.newCounted ?? 0)
-  return evaluateGate({
-    violations: current.counts,
-    unknownSeverityViolations: current.unknown,
-    newViolations: added.counts,
-    newUnknownSeverityViolations: added.unknown,
-    thresholds: settings.thresholds,
+): { gate: Gate; reasons: Reason[] } {
+  const entries = settings.resources?.exceptions?.entries ?? []
+  const baseline = settings.resources?.baseline
+  const figureSettings: FigureSettings = {
     gateOn: settings.gateOn,
-    stalePolicies: policies.policies.filter((policy) => policy.stale).length
+    thresholds: settings.thresholds,
+    compared: baseline !== undefined,
+    namedByException: (policy: PolicyResult) => entries.some((entry) => namesPolicy(entry, policy)),
+    inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
+  }
+  const figures: Record<string, PolicyFigures> = {}
+  for (const policy of outcome.policies) {
+    figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings)
+  }
+  return evaluateGate({
+    policies: outcome.policies,
+    figures,
+    thresholds: settings.thresholds,
+    gateOn: settings.gateOn
   })
 }
 
@@ -118,13 +146,4 @@ export function stageLabel(stage: StageName | 'report'): string {
     case 'report':
       return 'Report'
   }
-}
-
-/** One line for the step's failure: the annotations and the summary carry the details. */
-export function failureMessage(reasons: readonly string[]): string {
-  const [first, ...rest] = reasons
-  const more = rest.length > 0 ? ` (and ${plural(rest.length, 'more reason')})` : ''
-  // The reasons are sentences; the line adds its own full stop.
-  const reason = (first ?? 'see the job summary').replace(/[.\s]+$/, '')
-  return `CloudQuery Platform gate failed: ${reason}${more}. See the job summary for details.`
 }

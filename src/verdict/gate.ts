@@ -1,78 +1,87 @@
-// The gate: a pure function from violation counts and the workflow's thresholds to a verdict with
-// its reasons, so every rule is tested without HTTP.
+// The gate: the policies' figures against the workflow's thresholds, as a pure function, so every
+// rule is tested without HTTP. It fails on a breached threshold, on a stale result, and on a
+// figure a threshold needs but the action could not know: what it could not see never passes.
 
 import type { GateOn, Thresholds } from '../inputs/config.js'
-import {
-  SEVERITY_ORDER,
-  totalViolations,
-  type KnownSeverity,
-  type SeverityCounts
-} from '../lib/severity.js'
+import { oneLine } from '../lib/log-safety.js'
 import { plural } from '../lib/text.js'
+import type { PolicyResult } from '../policies/outcome.js'
+import { gateRows, type GateRow, type PolicyFigures } from './figures.js'
+import { reason, type Reason } from './reasons.js'
+
+/** Policies named in a reason; the summary lists them all. */
+const NAMES_LISTED = 5
 
 export interface GateInput {
-  /** Current violations per severity over the selected policies, suppressed ones left out. */
-  violations: SeverityCounts
-  /** Violating resources not in the baseline file and not suppressed (for `gate-on: new`). */
-  newViolations: SeverityCounts
-  /** Violations of policies whose severity this action does not know (counted in the total). */
-  unknownSeverityViolations: number
-  newUnknownSeverityViolations: number
+  /** Every selected policy, most severe first. */
+  policies: readonly PolicyResult[]
+  figures: Readonly<Record<string, PolicyFigures>>
   thresholds: Thresholds
   gateOn: GateOn
-  /** Policies with no evaluation after the run: the gate cannot vouch for them. */
-  stalePolicies: number
 }
 
-export interface GateRow {
-  severity: KnownSeverity | 'total'
-  violations: number
-  newViolations: number
-  /** `undefined`: no limit. */
-  allowed?: number
-  /** The number compared with `allowed`: all or new violations, as `gate-on` says. */
-  counted: number
-  breached: boolean
-}
-
-export interface GateVerdict {
+export interface Gate {
   verdict: 'pass' | 'fail'
-  reasons: string[]
-  /** Most severe first, then the total. */
+  gateOn: GateOn
+  /** Most severe first, then the severities this action does not know (if any), then the total. */
   rows: GateRow[]
+  /** Policy id → its figures; every selected policy. */
+  policies: Record<string, PolicyFigures>
 }
 
-export function evaluateGate(input: GateInput): GateVerdict {
+export function evaluateGate(input: GateInput): { gate: Gate; reasons: Reason[] } {
+  const rows = gateRows(input.policies, input.figures, input.thresholds)
   const countNew = input.gateOn === 'new'
-  const rows: GateRow[] = SEVERITY_ORDER.map((severity) =>
-    gateRow(severity, input.violations[severity], input.newViolations[severity])
-  )
-  rows.push(
-    gateRow(
-      'total',
-      totalViolations(input.violations, input.unknownSeverityViolations),
-      totalViolations(input.newViolations, input.newUnknownSeverityViolations)
-    )
-  )
-  const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew))
-  if (input.stalePolicies > 0) {
-    reasons.push(
-      `${plural(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`
-    )
+  const reasons = rows
+    .filter((row) => row.status === 'breached')
+    .map((row) => reason('threshold', breachReason(row, countNew)))
+  reasons.push(...unseenReasons(input))
+  const gate: Gate = {
+    verdict: reasons.length > 0 ? 'fail' : 'pass',
+    gateOn: input.gateOn,
+    rows,
+    policies: { ...input.figures }
   }
-  return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows }
+  return { gate, reasons }
+}
 
-  function gateRow(severity: GateRow['severity'], violations: number, newViolations: number) {
-    const counted = countNew ? newViolations : violations
-    const allowed = input.thresholds[severity]
-    const breached = allowed !== undefined && counted > allowed
-    return { severity, violations, newViolations, allowed, counted, breached }
+/**
+ * Stale results fail the gate whatever the counts (the gate cannot vouch for them); so does a
+ * policy a threshold counts whose counted figure is unknown for another reason.
+ */
+function unseenReasons({ policies, figures }: GateInput): Reason[] {
+  const reasons: Reason[] = []
+  const stale = policies.filter((policy) => policy.stale)
+  if (stale.length > 0) {
+    reasons.push(
+      reason(
+        'stale',
+        `${plural(stale.length, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`
+      )
+    )
   }
+  const unknown = policies.filter(
+    (policy) => !policy.stale && figures[policy.id].judged && figures[policy.id].counted === null
+  )
+  if (unknown.length > 0) {
+    const named = unknown
+      .slice(0, NAMES_LISTED)
+      .map((policy) => `"${oneLine(policy.name, 80)}" (${figures[policy.id].unknownBecause})`)
+    const more = unknown.length > NAMES_LISTED ? ` and ${unknown.length - NAMES_LISTED} more` : ''
+    reasons.push(
+      reason(
+        'stale',
+        `${plural(unknown.length, 'policy', 'policies')} counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${named.join('; ')}${more}`
+      )
+    )
+  }
+  return reasons
 }
 
 function breachReason(row: GateRow, countNew: boolean): string {
   const word = countNew ? 'new ' : ''
-  return row.severity === 'total'
-    ? `${plural(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
-    : `${plural(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`
+  const counted = row.counted ?? 0
+  return row.key === 'total'
+    ? `${plural(counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
+    : `${plural(counted, `${word}${row.key} violation`)}; at most ${row.allowed} allowed (max-${row.key}-violations)`
 }

@@ -23,16 +23,18 @@ export interface PolicyJudgement {
   policyId: string
   /** Compared with the baseline: there is one and the policy's resources were read. */
   compared: boolean
-  /** New (not in the baseline), fixed (in it, gone now), unchanged; 0 when not compared. */
-  new: number
-  fixed: number
-  unchanged: number
-  /** New and not suppressed: what `gate-on: new` counts. */
-  newCounted: number
+  /**
+   * Every violating resource read is exactly one of suppressed (an active exception matched it),
+   * new (not in the baseline) or unchanged (in it); new and unchanged are 0 when not compared.
+   */
   suppressed: number
+  new: number
+  unchanged: number
+  /** In the baseline and no longer violating; 0 when not compared. */
+  fixed: number
   /** Which entries (index into `exceptions`) suppressed how many resources, in file order. */
   suppressedBy: { entry: number; count: number }[]
-  /** Some new, not suppressed resources (at most NEW_SAMPLES). */
+  /** Some new resources (at most NEW_SAMPLES). */
   newSamples: ViolatingResource[]
 }
 
@@ -44,9 +46,8 @@ export interface ResourceVerdict {
    * every report renders from a deep copy.
    */
   policies: Record<string, PolicyJudgement>
-  /** Every entry of the exceptions file, in file order. */
+  /** Every entry of the exceptions file, in file order, with what it matched. */
   exceptions: ExceptionStatus[]
-  suppressed: number
   warnings: string[]
   /** An input error found only once the selection is known (a baseline for other policies). */
   inputError?: string
@@ -60,6 +61,11 @@ export function judgeResources(
   const statuses = (exceptions?.entries ?? []).map((entry) =>
     judgeEntry(entry, settings.today, settings.maxExceptionDays)
   )
+  const judged: Record<string, PolicyJudgement> = {}
+  for (const policy of policies) {
+    if (policy.resources === undefined) continue
+    judged[policy.id] = judgePolicy(policy, policy.resources, baseline, statuses)
+  }
   const verdict: ResourceVerdict = {
     baseline: baseline && {
       path: baseline.path,
@@ -69,42 +75,46 @@ export function judgeResources(
       )
     },
     exceptionsFile: exceptions?.path,
-    policies: {},
-    exceptions: statuses,
-    suppressed: 0,
+    policies: judged,
+    exceptions: withMatches(statuses, Object.values(judged)),
     warnings: [],
     inputError: baseline && foreignBaseline(baseline, policies)
   }
-  for (const policy of policies) {
-    if (policy.resources === undefined) continue
-    const judgement = judgePolicy(policy, policy.resources, baseline, statuses)
-    verdict.policies[policy.id] = judgement
-    verdict.suppressed += judgement.suppressed
-  }
   verdict.warnings.push(...baselineWarnings(verdict, policies, settings))
   return verdict
+}
+
+/** Each entry with the resources it suppressed over every policy. */
+function withMatches(
+  statuses: readonly ExceptionStatus[],
+  judgements: readonly PolicyJudgement[]
+): ExceptionStatus[] {
+  const matched = statuses.map(() => 0)
+  for (const { suppressedBy } of judgements) {
+    for (const { entry, count } of suppressedBy) matched[entry] += count
+  }
+  return statuses.map((status, index) => ({ ...status, matched: matched[index] }))
 }
 
 function judgePolicy(
   policy: PolicyResult,
   resources: readonly ViolatingResource[],
   baseline: BaselineFile | undefined,
-  statuses: ExceptionStatus[]
+  statuses: readonly ExceptionStatus[]
 ): PolicyJudgement {
   const known = baseline?.policies.get(policy.id)
   const matchers = statuses.flatMap((status, index) =>
     status.state === 'active' && namesPolicy(status.entry, policy)
-      ? [{ index, status, matches: resourceMatcher(status.entry) }]
+      ? [{ index, matches: resourceMatcher(status.entry) }]
       : []
   )
   const judgement: PolicyJudgement = {
     policyId: policy.id,
     compared: baseline !== undefined,
-    new: 0,
-    fixed: 0,
-    unchanged: 0,
-    newCounted: 0,
     suppressed: 0,
+    new: 0,
+    unchanged: 0,
+    fixed: 0,
     suppressedBy: [],
     newSamples: []
   }
@@ -112,16 +122,16 @@ function judgePolicy(
   const bySuppressor = new Map<number, number>()
   for (const resource of resources) {
     current.add(resource.platformId)
-    const isNew = baseline !== undefined && !known?.has(resource.platformId)
-    if (isNew) judgement.new++
-    else if (baseline !== undefined) judgement.unchanged++
     const by = matchers.find((m) => m.matches(resource))
     if (by) {
-      by.status.matched++
       judgement.suppressed++
       bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1)
-    } else if (isNew) {
-      judgement.newCounted++
+    } else if (baseline === undefined) {
+      continue
+    } else if (known?.has(resource.platformId)) {
+      judgement.unchanged++
+    } else {
+      judgement.new++
       if (judgement.newSamples.length < NEW_SAMPLES) judgement.newSamples.push(resource)
     }
   }

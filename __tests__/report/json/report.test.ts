@@ -123,7 +123,17 @@ describe('toJsonReport', () => {
 
   it('shows new, fixed, unchanged and suppressed per policy, and every exception entry', () => {
     const json = toJsonReport(perResourceReport(), redact)
-    expect(json.policies?.newViolations).toMatchObject({ critical: 1, high: 0, total: 1 })
+    // The medium and low policies' resources were not read: their new figures, and so the
+    // total's, are unknown — never the 1 of the policies that were compared.
+    expect(json.policies?.newViolations).toMatchObject({
+      critical: 1,
+      high: 0,
+      medium: null,
+      total: null
+    })
+    expect(json.policies?.suppressedViolations).toMatchObject({ critical: 1, total: 1 })
+    expect(json.policies?.countedViolations).toMatchObject({ critical: 1, high: 0, total: null })
+    expect(json.policies?.violations).toMatchObject({ critical: 3, total: 17 })
     expect(json.policies?.policies[0]).toMatchObject({
       newViolations: 1,
       fixedViolations: 1,
@@ -170,6 +180,7 @@ describe('toJsonReport', () => {
         '5 high violations; at most 0 allowed (max-high-violations)',
         expect.stringContaining('1 policy with no fresh result')
       ],
+      reasonKinds: ['threshold', 'threshold', 'stale'],
       softFail: false,
       cancelled: false,
       platformUrl: 'https://cloudquery.example.com/api',
@@ -204,6 +215,9 @@ describe('toJsonReport', () => {
       violations: { critical: 3, high: 5, medium: 2, low: 7, unknownSeverity: 0, total: 17 },
       // Nothing is judged new without a baseline file.
       newViolations: null,
+      suppressedViolations: { critical: 0, total: 0 },
+      countedViolations: { critical: 3, high: 5, medium: 2, low: 7, total: 17 },
+      status: { critical: 'breached', high: 'breached', medium: 'no-limit', total: 'no-limit' },
       baselineFile: null,
       selectedPolicies: 4,
       violatingPolicies: 4,
@@ -222,7 +236,11 @@ describe('toJsonReport', () => {
       newViolations: null,
       fixedViolations: null,
       unchangedViolations: null,
-      suppressedViolations: null,
+      // No exception names it: nothing of it is suppressed, and all 3 count.
+      suppressedViolations: 0,
+      countedViolations: 3,
+      judged: true,
+      unknownBecause: null,
       suppressedBy: [],
       newSamples: [],
       evaluatedAt: '2026-11-27T10:06:00Z',
@@ -254,7 +272,10 @@ describe('toJsonReport', () => {
     const json = toJsonReport(STATES['odd data from the Platform'], redact)
     expect(json.sync?.run?.errors).toBeNull()
     expect(json.sync?.run?.status).toBe('paused_by_admin')
-    expect(json.policies?.violations.unknownSeverity).toBe(0)
+    // A policy with no count: its row and the total are unknown, never 0.
+    expect(json.policies?.violations.unknownSeverity).toBeNull()
+    expect(json.policies?.violations.total).toBeNull()
+    expect(json.policies?.violations.high).toBe(2)
     expect(json.policies?.policies.map((result) => result.violations)).toEqual([null, 2])
   })
 

@@ -80,8 +80,8 @@ describe('renderComment: a failing gate', () => {
   })
 
   it('has the thresholds table and the violating policies', () => {
-    expect(out).toContain('| Severity | Violations | New | Allowed | Status |')
-    expect(out).toContain('| 🔴 Critical | **3** | — | 0 | ❌ over by 3 |')
+    expect(out).toContain('| Severity | Violations | Allowed | Status |')
+    expect(out).toContain('| 🔴 Critical | **3** | 0 | ❌ over by 3 |')
     expect(out).toContain('#### Violating policies (4)')
     expect(out).toContain('| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 |')
     expectValidTables(out)
@@ -118,8 +118,12 @@ describe('renderComment: per resource', () => {
         resources: { ...resources, exceptions: { path: 'exceptions.yml', entries } }
       })
     )
-    // The gate's counts leave the suppressed resource out: 2 of 3 critical, 1 of them new.
-    expect(out).toContain('| 🔴 Critical | 2 | **1** | 0 | ❌ over by 1 |')
+    // The Platform's 3 stay 3; beside them, under their own names, the 1 suppressed, the 1 new
+    // and the 1 the thresholds counted.
+    expect(out).toContain(
+      '| Severity | Violations | Suppressed | New | Counted | Allowed | Status |'
+    )
+    expect(out).toContain('| 🔴 Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
     expect(out).toContain('#### Against the baseline')
     expect(out).toContain('| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b |')
     // The owner cannot ping anyone from a comment.
@@ -127,7 +131,7 @@ describe('renderComment: per resource', () => {
       '| Public S3 buckets | 1 | line 3 | Accepted | <code>@web</code> | 2026-12-31 |'
     )
     expect(out).toContain(
-      '❌ line 8 \\(policy "Public S3 buckets"\\): expired: expired on 2026-01-01; it suppresses nothing'
+      '❌ line 8 \\(policy "Public S3 buckets"\\): expired on 2026-01-01; it suppresses nothing'
     )
     expectValidTables(out)
   })

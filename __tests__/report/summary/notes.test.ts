@@ -33,7 +33,7 @@ describe('the 7-day trend', () => {
     ])
     expect(out).toContain('0 → 52')
     expect(out).toMatch(
-      /paused policies included; the gate above counts the 1 selected active policy \\\(3 now\\\)/
+      /paused policies included; the gate above counts the 1 selected active policy \\\(3 violations now\\\)/
     )
   })
 

@@ -43,10 +43,13 @@ describe('renderSummary: a full passing run', () => {
   it('shows the thresholds table with the status of each row', () => {
     const gate = section(out, '### 🛡️ Policy gate')
     expect(gate).toContain('Gate on **all** current violations · evaluation <code>wait</code>')
-    expect(gate).toContain('| Severity | Violations | New | Allowed | Status |')
-    expect(gate).toContain('| 🔴 Critical | **0** | — | 0 | ✅ within |')
-    expect(gate).toContain('| 🟡 Medium | **4** | — | — | ➖ no limit |')
-    expect(gate).toContain('| **Total** | **13** | — | — | ➖ no limit |')
+    // No baseline and no exceptions: the thresholds judge the Platform's count itself, so the
+    // table has no New, Suppressed or Counted column to confuse with it.
+    expect(gate).toContain('| Severity | Violations | Allowed | Status |')
+    expect(gate).toContain('| 🔴 Critical | **0** | 0 | ✅ within |')
+    expect(gate).toContain('| 🟡 Medium | **4** | — | ➖ no limit |')
+    expect(gate).toContain('| **Total** | **13** | — | ➖ no limit |')
+    expect(gate).toContain("_The thresholds judge the Platform's current Violations._")
   })
 
   it('lists violating policies, most severe first', () => {
@@ -94,8 +97,8 @@ describe('renderSummary: a failing gate', () => {
   })
 
   it('marks breached thresholds', () => {
-    expect(out).toContain('| 🔴 Critical | **3** | — | 0 | ❌ over by 3 |')
-    expect(out).toContain('| 🟠 High | **5** | — | 0 | ❌ over by 5 |')
+    expect(out).toContain('| 🔴 Critical | **3** | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🟠 High | **5** | 0 | ❌ over by 5 |')
   })
 
   it('shows the change since the previous evaluation and flags stale results', () => {
@@ -126,11 +129,19 @@ describe('renderSummary: a failing gate', () => {
     expect(out).toContain('- ⚠️ Run ')
   })
 
-  it('says plainly when soft-fail kept the step from failing', () => {
-    const soft = render({ ...report, softFail: true })
+  it('says plainly when soft-fail kept the step from failing, and when it could not', () => {
+    const breached = policyOutcome([
+      policy({ name: 'Open ports', severity: 'high', violations: 2 })
+    ])
+    const soft = render(runReport({ policies: breached, softFail: true }))
     expect(soft).toContain('## ❌ CloudQuery Platform: failed')
     expect(soft).toContain(
-      '**Soft fail:** <code>soft-fail</code> is on, so this step is not marked as failed; the <code>result</code> output is <code>fail</code>.'
+      '**Soft fail:** <code>soft-fail</code> is on and only thresholds were breached, so this step is not marked as failed; the <code>result</code> output is <code>fail</code>.'
+    )
+    // A stale policy is data the gate could not see: soft-fail does not soften it.
+    const unsoftened = render(runReport({ policies: failingPolicies(), softFail: true }))
+    expect(unsoftened).toContain(
+      '**Soft fail does not apply:** <code>soft-fail</code> softens breached thresholds only, and this step failed for another reason.'
     )
   })
 
@@ -140,7 +151,12 @@ describe('renderSummary: a failing gate', () => {
       runReport({ syncs: [completedSync()], policies, resources, gateOn: 'new' })
     )
     expect(fresh).toContain('Gate on **new** violations')
-    expect(fresh).toContain('| 🔴 Critical | 3 | **2** | 0 | ❌ over by 2 |')
+    expect(fresh).toContain('| Severity | Violations | New | Counted | Allowed | Status |')
+    expect(fresh).toContain('| 🔴 Critical | 3 | 2 | **2** | 0 | ❌ over by 2 |')
+    // The medium and low policies' resources were not read: their new figure is unknown.
+    expect(fresh).toContain('| 🟡 Medium | 2 | — | — | — | ➖ no limit |')
+    expect(fresh).toContain('| **Total** | 17 | — | — | — | ➖ no limit |')
+    expect(fresh).toContain('_The thresholds judge Counted: the new violations')
     expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
     expect(fresh).toContain('| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b, c |')
     expect(fresh).not.toContain('⚠️ The baseline')
@@ -159,7 +175,7 @@ describe('renderSummary: a failing gate', () => {
       policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })
     ])
     const withUnknown = render(runReport({ policies: outcome, syncNames: [] }))
-    expect(withUnknown).toContain('| ❔ Other severities | 4 | — | — | counted in the total |')
+    expect(withUnknown).toContain('| ❔ Other severities | **4** | — | counted in the total |')
     expect(withUnknown).toContain('| ❔ urgent | Quantum risk |')
     expectValidTables(withUnknown)
   })

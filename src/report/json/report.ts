@@ -2,31 +2,26 @@
 // Its shape is a contract, described by docs/report-schema.json: every field is always present
 // (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
 
-import type { SeverityCounts } from '../../lib/severity.js'
 import type { Redactor } from '../../lib/log-safety.js'
 import type { PolicyViolation } from '../../platform/types.js'
 import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../policies/outcome.js'
 import {
+  figuresOf,
+  gateRow,
   judgementOf,
   withoutResources,
   stalePolicies,
   violatingPolicies,
-  violationTotals,
   type RunReport
 } from '../model.js'
 import { writeJsonFile } from './write-file.js'
 import { redacted } from '../render/redact.js'
-import type { GateVerdict } from '../../verdict/gate.js'
-import { jsonBaseline, jsonExceptions, newPerSeverity } from './resources.js'
+import type { GateRow, RowKey } from '../../verdict/figures.js'
+import type { Gate } from '../../verdict/gate.js'
+import { jsonBaseline, jsonExceptions } from './resources.js'
 import { finiteOrNull, text } from './values.js'
 import { jsonSync } from './sync.js'
-import type {
-  JsonPolicies,
-  JsonPolicy,
-  JsonReport,
-  JsonSample,
-  JsonSeverityValues
-} from './types.js'
+import type { JsonPolicies, JsonPolicy, JsonReport, JsonRows, JsonSample } from './types.js'
 
 export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
   // The resource ids go straight into the baseline section: a deep copy of them for redaction
@@ -36,7 +31,8 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     schemaVersion: 1,
     actionVersion: safe.actionVersion,
     result: safe.verdict.result,
-    reasons: safe.verdict.reasons,
+    reasons: safe.verdict.reasons.map((reason) => reason.text),
+    reasonKinds: safe.verdict.reasons.map((reason) => reason.kind),
     softFail: safe.softFail,
     cancelled: safe.cancelled,
     platformUrl: text(safe.platformUrl),
@@ -53,7 +49,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     policiesSkipped: text(safe.policiesSkipped),
     errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
     baseline,
-    exceptions: jsonExceptions(safe.verdict.resources)
+    exceptions: jsonExceptions(safe.verdict.resources, safe.verdict.gate)
   }))
 }
 
@@ -66,32 +62,28 @@ export async function writeJsonReport(
   await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
 }
 
-function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunReport): JsonPolicies {
-  const totals = violationTotals(outcome, report.verdict)
-  const perSeverity = (counts: SeverityCounts, unknown: number, total: number) => ({
-    critical: counts.critical,
-    high: counts.high,
-    medium: counts.medium,
-    low: counts.low,
-    unknownSeverity: unknown,
-    total
-  })
-  const thresholds = Object.fromEntries(
-    gate.rows.map((row) => [row.severity, row.allowed ?? null])
-  ) as JsonSeverityValues<number | null>
+function jsonPolicies(outcome: PolicyOutcome, gate: Gate, report: RunReport): JsonPolicies {
+  const thresholds = perRow(gate, (row) => row.allowed ?? null)
   return {
     mode: outcome.mode,
     gateOn: text(report.gateOn),
     freshAfter: text(outcome.freshAfter),
     verdict: gate.verdict,
-    reasons: gate.reasons,
-    thresholds,
-    violations: perSeverity(
-      outcome.violations,
-      outcome.unknownSeverityViolations,
-      totals.violations
-    ),
-    newViolations: newPerSeverity(gate, report.verdict.resources),
+    reasons: report.verdict.reasons
+      .filter((reason) => reason.kind === 'threshold' || reason.kind === 'stale')
+      .map((reason) => reason.text),
+    thresholds: {
+      critical: thresholds.critical,
+      high: thresholds.high,
+      medium: thresholds.medium,
+      low: thresholds.low,
+      total: thresholds.total
+    },
+    violations: perRow(gate, (row) => row.violations),
+    suppressedViolations: perRow(gate, (row) => row.suppressed),
+    newViolations: report.verdict.resources?.baseline ? perRow(gate, (row) => row.new) : null,
+    countedViolations: perRow(gate, (row) => row.counted),
+    status: perRow(gate, (row) => row.status),
     baselineFile: report.verdict.resources?.baseline ?? null,
     selectedPolicies: outcome.policies.length,
     violatingPolicies: violatingPolicies(outcome).length,
@@ -107,9 +99,30 @@ function jsonPolicies(outcome: PolicyOutcome, gate: GateVerdict, report: RunRepo
   }
 }
 
+/**
+ * One value per row of the gate, keyed as the schema has it (`unknownSeverity` for the severities
+ * this action does not know, the row a gate has only when some policy has one).
+ */
+function perRow<T>(gate: Gate, value: (row: GateRow) => T): JsonRows<T> {
+  const of = (key: RowKey): T => {
+    const row = gateRow(gate, key)
+    return value(
+      row ?? { key, violations: 0, suppressed: 0, new: 0, counted: 0, status: 'no-limit' }
+    )
+  }
+  return {
+    critical: of('critical'),
+    high: of('high'),
+    medium: of('medium'),
+    low: of('low'),
+    unknownSeverity: of('other'),
+    total: of('total')
+  }
+}
+
 function jsonPolicy(policy: PolicyResult, report: RunReport): JsonPolicy {
   const judged = judgementOf(report, policy)
-  const compared = judged?.compared ? judged : undefined
+  const figures = figuresOf(report, policy)
   const entries = report.verdict.resources?.exceptions ?? []
   return {
     id: String(policy.id),
@@ -118,20 +131,24 @@ function jsonPolicy(policy: PolicyResult, report: RunReport): JsonPolicy {
     domain: String(policy.domain),
     queryId: text(policy.queryId),
     groups: policy.groups.map(String),
-    violations: finiteOrNull(policy.violations),
+    violations: figures ? figures.violations : finiteOrNull(policy.violations),
     previousViolations: finiteOrNull(policy.previousViolations),
-    newViolations: finiteOrNull(compared?.newCounted),
-    fixedViolations: finiteOrNull(compared?.fixed),
-    unchangedViolations: finiteOrNull(compared?.unchanged),
-    suppressedViolations: finiteOrNull(judged?.suppressed),
+    newViolations: figures?.new ?? null,
+    fixedViolations: figures?.fixed ?? null,
+    unchangedViolations: figures?.unchanged ?? null,
+    suppressedViolations: figures?.suppressed ?? null,
+    countedViolations: figures?.counted ?? null,
+    judged: figures?.judged ?? false,
+    unknownBecause: text(figures?.unknownBecause),
     suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
       line: entries[entry].entry.line,
       count,
       reason: text(entries[entry].entry.reason),
       owner: text(entries[entry].entry.owner),
+      link: text(entries[entry].entry.link),
       expires: text(entries[entry].entry.expires)
     })),
-    newSamples: (compared?.newSamples ?? []).map(resourceSample),
+    newSamples: (judged?.newSamples ?? []).map(resourceSample),
     evaluatedAt: text(policy.evaluatedAt),
     source: policy.source,
     stale: policy.stale,

@@ -1,34 +1,14 @@
 // The per-resource parts of the JSON report: the baseline section (which makes the report a
-// baseline file), the exceptions and their fate, and the new counts per severity.
+// baseline file), and the exceptions and their fate.
 
 import { BASELINE_FORMAT, BASELINE_VERSION } from '../../inputs/config.js'
 import type { Redactor } from '../../lib/log-safety.js'
-import { SEVERITY_ORDER } from '../../lib/severity.js'
 import type { PolicyOutcome } from '../../policies/outcome.js'
-import type { GateVerdict } from '../../verdict/gate.js'
 import type { ResourceVerdict } from '../../verdict/resources.js'
-import type { JsonBaseline, JsonExceptions, JsonPolicies } from './types.js'
+import type { JsonBaseline, JsonExceptions } from './types.js'
 import { text } from './values.js'
-import type { RunReport } from '../model.js'
-
-/** The gate's new counts per severity; the unknown severities are what the total has beyond them. */
-export function newPerSeverity(
-  gate: GateVerdict,
-  resources: ResourceVerdict | undefined
-): JsonPolicies['newViolations'] {
-  if (!resources?.baseline) return null
-  const of = (severity: string): number =>
-    gate.rows.find((row) => row.severity === severity)?.newViolations ?? 0
-  const known = SEVERITY_ORDER.reduce((sum, severity) => sum + of(severity), 0)
-  return {
-    critical: of('critical'),
-    high: of('high'),
-    medium: of('medium'),
-    low: of('low'),
-    unknownSeverity: of('total') - known,
-    total: of('total')
-  }
-}
+import { totalRow, type RunReport } from '../model.js'
+import type { Gate } from '../../verdict/gate.js'
 
 /** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
 export function jsonBaseline(
@@ -50,11 +30,15 @@ export function jsonBaseline(
   }
 }
 
-export function jsonExceptions(resources: ResourceVerdict | undefined): JsonExceptions | null {
+export function jsonExceptions(
+  resources: ResourceVerdict | undefined,
+  gate: Gate | undefined
+): JsonExceptions | null {
   if (resources?.exceptionsFile === undefined) return null
   return {
     file: resources.exceptionsFile,
-    suppressedViolations: resources.suppressed,
+    // The gate's total, as every other surface shows it; null when some policy's is unknown.
+    suppressedViolations: gate ? totalRow(gate).suppressed : null,
     entries: resources.exceptions.map(({ entry, state, problem, expiringSoon, matched }) => ({
       line: entry.line,
       policy: text(entry.policy),

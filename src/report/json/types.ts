@@ -5,6 +5,8 @@ import type { SEVERITY_ORDER } from '../../lib/severity.js'
 import type { ResultSource } from '../../policies/outcome.js'
 import type { SyncKind } from '../../sync/outcome.js'
 import type { ExceptionState } from '../../verdict/exceptions.js'
+import type { RowStatus } from '../../verdict/figures.js'
+import type { ReasonKind } from '../../verdict/reasons.js'
 import type { ReportError } from '../model.js'
 
 export interface JsonReport {
@@ -14,6 +16,12 @@ export interface JsonReport {
   result: 'pass' | 'fail'
   /** Why `result` is `fail`, most fundamental first; empty on a pass. */
   reasons: string[]
+  /**
+   * The kind of each reason, in the same order: `cancelled`, `input`, `platform`, `sync`,
+   * `policies`, `stale` (data the gate could not see) or `threshold`. `soft-fail` softens
+   * `threshold` alone.
+   */
+  reasonKinds: ReasonKind[]
   softFail: boolean
   /** The workflow was cancelled before the action finished; the report holds what was known. */
   cancelled: boolean
@@ -51,12 +59,23 @@ export interface JsonPolicies {
   /** Results had to be newer than this (the run's completion); null in policies-only mode. */
   freshAfter: string | null
   verdict: 'pass' | 'fail'
+  /** The gate's own reasons (breached thresholds, stale or unknown data). */
   reasons: string[]
-  /** Most violations allowed; null: no limit. */
+  /** Most counted allowed; null: no limit. */
   thresholds: JsonSeverityValues<number | null>
-  violations: JsonSeverityValues<number> & { unknownSeverity: number }
-  /** New (not in the baseline file) and not suppressed; null without a baseline file. */
-  newViolations: (JsonSeverityValues<number> & { unknownSeverity: number }) | null
+  /** The Platform's current counts; null where some policy's count is unknown. */
+  violations: JsonRows<number | null>
+  /** Suppressed by an exception; 0 without an exceptions file; null where unknown. */
+  suppressedViolations: JsonRows<number | null>
+  /** New against the baseline (not in it, not suppressed); null without a baseline file. */
+  newViolations: JsonRows<number | null> | null
+  /**
+   * What the thresholds judged: `violations − suppressedViolations` (`gate-on: all`) or
+   * `newViolations` (`gate-on: new`); null where unknown.
+   */
+  countedViolations: JsonRows<number | null>
+  /** Each row against its threshold. */
+  status: JsonRows<RowStatus>
   /** The baseline file compared with; null without one. */
   baselineFile: { path: string; createdAt: string; ageDays: number } | null
   selectedPolicies: number
@@ -72,6 +91,9 @@ export interface JsonPolicies {
 
 export type JsonSeverityValues<T> = Record<(typeof SEVERITY_ORDER)[number] | 'total', T>
 
+/** A value per row of the gate: each known severity, the unknown severities, the total. */
+export type JsonRows<T> = JsonSeverityValues<T> & { unknownSeverity: T }
+
 export interface JsonPolicy {
   id: string
   name: string
@@ -83,18 +105,27 @@ export interface JsonPolicy {
   violations: number | null
   /** The count of the evaluation before this one (information only). */
   previousViolations: number | null
-  /** Per resource against the baseline file; null when not compared. */
+  /** New against the baseline (not in it, not suppressed); null without one or when unknown. */
   newViolations: number | null
+  /** In the baseline and violating no more; null without one or when unknown. */
   fixedViolations: number | null
+  /** In the baseline, still violating and not suppressed; null without one or when unknown. */
   unchangedViolations: number | null
-  /** Suppressed by exceptions; null when the policy's resources were not read. */
+  /** Suppressed by an exception; 0 when no exception names the policy; null when unknown. */
   suppressedViolations: number | null
+  /** What the thresholds count of this policy (see `countedViolations` above); null: unknown. */
+  countedViolations: number | null
+  /** A threshold counts this policy (its severity's or the total's). */
+  judged: boolean
+  /** Why one of its figures is unknown, when one is. */
+  unknownBecause: string | null
   /** Which entries suppressed how many (line of the exceptions file). */
   suppressedBy: {
     line: number
     count: number
     reason: string | null
     owner: string | null
+    link: string | null
     expires: string | null
   }[]
   /** Some new, not suppressed resources. */
@@ -181,8 +212,11 @@ export interface JsonBaseline {
 
 export interface JsonExceptions {
   file: string
-  /** Resources suppressed over all policies; they never count toward the thresholds. */
-  suppressedViolations: number
+  /**
+   * Resources suppressed over all policies (the gate's total); they never count toward the
+   * thresholds. Null when some policy's is unknown.
+   */
+  suppressedViolations: number | null
   entries: JsonExceptionEntry[]
 }
 

@@ -18,7 +18,12 @@ import {
   markup,
   type Markdown
 } from '../render/markdown.js'
-import { violatingPolicies, type ReportContext, type RunReport } from '../model.js'
+import {
+  notEvaluatedReason,
+  violatingPolicies,
+  type ReportContext,
+  type RunReport
+} from '../model.js'
 import { redactDeep } from '../render/redact.js'
 import { renderBanner, renderFooter } from '../summary/summary.js'
 import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
@@ -141,13 +146,8 @@ function composeComment(
     renderGateLine(report, tag),
     renderSyncLine(report),
     policies && report.verdict.gate
-      ? renderThresholdsTable(
-          policies,
-          report.verdict.gate,
-          report.gateOn,
-          report.verdict.resources?.baseline !== undefined
-        )
-      : renderPolicyNotEvaluated(report),
+      ? renderThresholdsTable(report, report.verdict.gate)
+      : renderCompactNotEvaluated(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(report, policies, detail.policies)
       : policies && violating > 0
@@ -226,10 +226,10 @@ function runFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
   return figures.length > 0 ? markup` · ${joinInline(figures, markup` · `)}` : markup``
 }
 
-function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
-  // A passing banner already says why; a failing one leads with the failure instead.
-  if (report.thresholds === undefined || report.verdict.result === 'pass') return undefined
-  const reason = report.policiesSkipped ?? 'an earlier stage did not finish'
+/** The policy gate that did not run, in one line; a passing banner already says why. */
+function renderCompactNotEvaluated(report: RunReport): Markdown | undefined {
+  const reason = notEvaluatedReason(report)
+  if (reason === undefined || report.verdict.result === 'pass') return undefined
   return markup`**Policy gate:** not evaluated: ${escapeText(reason, REASON_LENGTH)}.`
 }
 
@@ -242,7 +242,7 @@ function renderReasons(report: RunReport, limit: number): Markdown | undefined {
   return details(
     `Why it failed: ${reasons.length} reasons`,
     blocks(
-      bulletList(shown.map((reason) => escapeText(reason, REASON_LENGTH))),
+      bulletList(shown.map((reason) => escapeText(reason.text, REASON_LENGTH))),
       more > 0 ? markup`_…and ${more} more, in the job summary._` : undefined
     )
   )

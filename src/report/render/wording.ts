@@ -1,17 +1,88 @@
-// Sentences more than one surface says the same way (the summary, the PR comment, annotations).
+// Sentences more than one surface says the same way (the log, the summary, the PR comment,
+// annotations), so that each figure is named alike wherever it appears.
 
+import { plural } from '../../lib/text.js'
 import type { ExceptionStatus } from '../../verdict/exceptions.js'
+import type { GateRow, RowKey, RowStatus } from '../../verdict/figures.js'
+import type { Gate } from '../../verdict/gate.js'
 
-/** `line 12 (policy "x"): expired on 2026-01-01, suppresses nothing`. */
+/** `line 12 (policy "x"): expired on 2026-01-01; it suppresses nothing`. */
 export function entryNote(status: ExceptionStatus): string {
   const { entry, state, problem, matched, expiringSoon } = status
   const what =
     state !== 'active'
-      ? `${state === 'invalid' ? 'invalid' : state === 'expired' ? 'expired' : 'too long'}: ${problem ?? ''}; it suppresses nothing`
+      ? // An expired entry's problem already says so ("expired on …").
+        `${state === 'invalid' ? 'invalid: ' : state === 'too-long' ? 'too long: ' : ''}${problem ?? state}; it suppresses nothing`
       : matched === 0
         ? 'unused: it matched no violating resource; remove it if the finding is gone'
         : expiringSoon
           ? `expires soon (${entry.expires ?? ''}): renew it or fix the finding`
           : `suppressed ${matched}`
   return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`
+}
+
+/** Whether the thresholds judge a figure other than the Platform's count (shown as "Counted"). */
+export function countsOtherThanViolations(gate: Gate, withExceptions: boolean): boolean {
+  return gate.gateOn === 'new' || withExceptions
+}
+
+/** What the thresholds judged, in a sentence, for under the gate's table. */
+export function judgedFigureSentence(gate: Gate, withExceptions: boolean): string {
+  if (gate.gateOn === 'new') {
+    return 'The thresholds judge Counted: the new violations, violating resources not in the baseline and not suppressed by an exception.'
+  }
+  if (withExceptions) {
+    return "The thresholds judge Counted: the Platform's violations less those suppressed by an exception."
+  }
+  return "The thresholds judge the Platform's current Violations."
+}
+
+/** What "counted" is, in a few words: `new`, `after 2 suppressed`. */
+export function countedMeaning(gate: Gate, total: GateRow): string {
+  if (gate.gateOn === 'new') return 'new: not in the baseline, not suppressed'
+  return total.suppressed === null
+    ? 'after those suppressed by exceptions'
+    : `after ${total.suppressed} suppressed by exceptions`
+}
+
+function rowName(key: RowKey): string {
+  return key === 'total' ? 'total' : key === 'other' ? 'other severities' : key
+}
+
+const STATUS_WORDS: Record<RowStatus, string> = {
+  breached: 'over',
+  within: 'within',
+  'no-limit': 'no limit',
+  unknown: 'unknown'
+}
+
+/** A figure in text: unknown is `—`, never 0. */
+export function figureText(value: number | null): string {
+  return value === null ? '—' : String(value)
+}
+
+/**
+ * The gate in one log line, with the figures under their names:
+ * `Gate (gate-on: all): violations 20, suppressed 1, counted 19. critical 3/0 over, high 0/0 within, …`.
+ */
+export function gateLogLine(gate: Gate, withExceptions: boolean): string {
+  const total = gate.rows[gate.rows.length - 1]
+  const figures = [`violations ${figureText(total.violations)}`]
+  if (withExceptions) figures.push(`suppressed ${figureText(total.suppressed)}`)
+  if (total.new !== null || gate.gateOn === 'new') figures.push(`new ${figureText(total.new)}`)
+  const counted = countsOtherThanViolations(gate, withExceptions)
+  if (counted) figures.push(`counted ${figureText(total.counted)}`)
+  const rows = gate.rows.map((row) => {
+    const limit = row.allowed === undefined ? '' : `/${row.allowed}`
+    return `${rowName(row.key)} ${figureText(row.counted)}${limit} ${STATUS_WORDS[row.status]}`
+  })
+  const judged = counted ? 'counted' : 'violations'
+  return `Policy gate (gate-on: ${gate.gateOn}, judging ${judged} against the thresholds): ${figures.join(', ')}. Per severity, ${judged}/allowed: ${rows.join(', ')}. ${gate.verdict === 'pass' ? 'Passed' : 'Failed'}.`
+}
+
+/** `1 new high violation`, `3 critical violations`: a row's counted figure in words. */
+export function countedInWords(row: GateRow, countNew: boolean): string {
+  const word = countNew ? 'new ' : ''
+  const what = row.key === 'total' ? `${word}violation` : `${word}${rowName(row.key)} violation`
+  return row.counted === null ? `an unknown number of ${what}s` : plural(row.counted, what)
 }

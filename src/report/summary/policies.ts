@@ -2,7 +2,8 @@
 // policies with their samples, the stale policies and the trend. The PR comment reuses them.
 
 import { plural } from '../../lib/text.js'
-import type { GateVerdict } from '../../verdict/gate.js'
+import type { GateRow, PolicyFigures, RowKey } from '../../verdict/figures.js'
+import type { Gate } from '../../verdict/gate.js'
 import type { PolicyOutcome, PolicyResult } from '../../policies/outcome.js'
 import { formatChange, formatTimestamp } from '../render/format.js'
 import {
@@ -15,17 +16,18 @@ import {
   joinInline,
   markup,
   table,
+  type Align,
   type Markdown
 } from '../render/markdown.js'
 import {
-  hasError,
-  judgementOf,
+  figuresOf,
+  notEvaluatedReason,
   stalePolicies,
+  totalRow,
   violatingPolicies,
-  currentViolations,
   type RunReport
 } from '../model.js'
-import type { PolicyJudgement } from '../../verdict/resources.js'
+import { countsOtherThanViolations, figureText, judgedFigureSentence } from '../render/wording.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
@@ -51,64 +53,71 @@ export function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome):
 }
 
 export function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
-  // No thresholds: the policy stage was not configured, or the inputs could not be read at all.
-  if (report.thresholds === undefined) return undefined
-  const reason =
-    report.policiesSkipped ??
-    (report.cancelled
-      ? 'the workflow was cancelled first'
-      : hasError(report, 'policies')
-        ? 'the policy stage failed (see the errors below)'
-        : 'an earlier stage did not finish')
+  const reason = notEvaluatedReason(report)
+  if (reason === undefined) return undefined
   return blocks(markup`### 🛡️ Policy gate`, markup`Not evaluated: ${escapeText(reason, 300)}.`)
 }
 
-/** `compared`: there is a baseline file, so the new counts are known. */
-export function renderThresholdsTable(
-  outcome: PolicyOutcome,
-  gate: GateVerdict,
-  gateOn: string | undefined,
-  compared: boolean
-): Markdown {
-  // The column the gate judges (all or new violations) is in bold.
-  const count = (judged: boolean, value: number): Markdown =>
-    judged ? markup`**${escapeCell(value)}**` : escapeCell(value)
-  const rows = gate.rows.map((row) => {
-    const status = row.breached
-      ? markup`❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
-      : row.allowed === undefined
-        ? markup`➖ no limit`
-        : markup`✅ within`
-    return [
-      row.severity === 'total' ? markup`**Total**` : severityLabel(row.severity),
-      count(gateOn !== 'new', row.violations),
-      compared ? count(gateOn === 'new', row.newViolations) : escapeCell(undefined),
-      escapeCell(row.allowed),
-      status
-    ]
-  })
-  const total = gate.rows[gate.rows.length - 1]
-  const otherNew =
-    total.newViolations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.newViolations, 0)
-  if (outcome.unknownSeverityViolations > 0 || otherNew > 0) {
-    // Severities the action does not know are not gated on their own, but count in the total.
-    rows.splice(rows.length - 1, 0, [
-      markup`❔ Other severities`,
-      escapeCell(
-        total.violations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.violations, 0)
-      ),
-      compared ? escapeCell(otherNew) : escapeCell(undefined),
-      escapeCell(undefined),
-      markup`counted in the total`
-    ])
-  }
+/**
+ * The gate's table: per severity the Platform's count, and beside it, under their own names, what
+ * the exceptions suppressed, what is new against the baseline and what the thresholds counted.
+ */
+export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
+  const withExceptions = report.verdict.resources?.exceptionsFile !== undefined
+  const compared = report.verdict.resources?.baseline !== undefined
+  const counted = countsOtherThanViolations(gate, withExceptions)
+  // The column the thresholds judge is in bold.
+  const figure = (value: number | null, judged = false): Markdown =>
+    judged && value !== null ? markup`**${escapeCell(value)}**` : escapeCell(value)
+  const columns: Column[] = [
+    [markup`Severity`, (row) => rowLabel(row.key), 'left'],
+    [markup`Violations`, (row) => figure(row.violations, !counted), 'right'],
+    ...when(withExceptions, [markup`Suppressed`, (row) => figure(row.suppressed), 'right']),
+    ...when(compared, [markup`New`, (row) => figure(row.new), 'right']),
+    ...when(counted, [markup`Counted`, (row) => figure(row.counted, true), 'right']),
+    [markup`Allowed`, (row) => escapeCell(row.allowed), 'right'],
+    [markup`Status`, rowStatus, 'left']
+  ]
+  const [first, ...rest] = columns.map(([header]) => header)
+  const unknown = gate.rows.some((row) =>
+    [row.violations, row.suppressed, row.counted, ...(compared ? [row.new] : [])].includes(null)
+  )
   return blocks(
     table(
-      [markup`Severity`, markup`Violations`, markup`New`, markup`Allowed`, markup`Status`],
-      rows,
-      ['left', 'right', 'right', 'right', 'left']
-    )
+      [first, ...rest],
+      gate.rows.map((row) => columns.map(([, cell]) => cell(row))),
+      columns.map(([, , align]) => align)
+    ),
+    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`
   )
+}
+
+/** A column of the gate's table: its header, its cell for a row, its alignment. */
+type Column = [Markdown, (row: GateRow) => Markdown, Align]
+
+function when(condition: boolean, column: Column): Column[] {
+  return condition ? [column] : []
+}
+
+const UNKNOWN_NOTE =
+  '— is a figure the action could not know (a policy with no believable count, or whose violating resources were not read): never taken as 0.'
+
+function rowLabel(key: RowKey): Markdown {
+  if (key === 'total') return markup`**Total**`
+  return key === 'other' ? markup`❔ Other severities` : severityLabel(key)
+}
+
+function rowStatus(row: GateRow): Markdown {
+  switch (row.status) {
+    case 'breached':
+      return markup`❌ over by ${escapeCell((row.counted ?? 0) - (row.allowed ?? 0))}`
+    case 'within':
+      return markup`✅ within`
+    case 'unknown':
+      return markup`❔ unknown: not judged`
+    case 'no-limit':
+      return row.key === 'other' ? markup`counted in the total` : markup`➖ no limit`
+  }
 }
 
 export function renderViolatingPolicies(
@@ -120,7 +129,7 @@ export function renderViolatingPolicies(
   if (violating.length === 0) return markup`No selected policy has violations.`
   const shown = violating.slice(0, limit)
   const rows = shown.map((policy) => {
-    const newCount = perResource(judgementOf(report, policy))
+    const newCount = perResource(figuresOf(report, policy))
     return [
       severityLabel(policy.severity),
       escapeCell(policy.name, NAME_LENGTH),
@@ -151,11 +160,14 @@ export function renderViolatingPolicies(
 }
 
 /** ` (2 new, 1 fixed, 3 suppressed)`: what the baseline and the exceptions made of the count. */
-function perResource(judged: PolicyJudgement | undefined): Markdown {
-  if (!judged) return markup``
+function perResource(figures: PolicyFigures | undefined): Markdown {
+  if (!figures) return markup``
   const parts = [
-    ...(judged.compared ? [`${judged.newCounted} new`, `${judged.fixed} fixed`] : []),
-    ...(judged.suppressed > 0 ? [`${judged.suppressed} suppressed`] : [])
+    ...(figures.new !== null ? [`${figures.new} new`] : []),
+    ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
+    ...(figures.suppressed !== null && figures.suppressed > 0
+      ? [`${figures.suppressed} suppressed`]
+      : [])
   ]
   return parts.length > 0 ? markup` (${escapeCell(parts.join(', '))})` : markup``
 }
@@ -225,7 +237,7 @@ export function renderStalePolicies(outcome: PolicyOutcome): Markdown | undefine
   )
 }
 
-export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
+export function renderTrend(report: RunReport, outcome: PolicyOutcome): Markdown | undefined {
   const trend = outcome.trend.slice(-TREND_LIMIT)
   if (trend.length === 0) return undefined
   const values = trend.map((point) => point.violations)
@@ -245,17 +257,20 @@ export function renderTrend(outcome: PolicyOutcome): Markdown | undefined {
       [trend.map((point) => escapeCell(point.violations))],
       trend.map(() => 'right')
     ),
-    trendNote(outcome, last)
+    trendNote(outcome, report.verdict.gate && totalRow(report.verdict.gate).violations, last)
   )
 }
 
 /** Why the trend's last day may differ from the gate's total. */
-function trendNote(outcome: PolicyOutcome, last: number | undefined): Markdown | undefined {
-  const violations = currentViolations(outcome)
+function trendNote(
+  outcome: PolicyOutcome,
+  violations: number | null | undefined,
+  last: number | undefined
+): Markdown | undefined {
   const notes = [
     outcome.trendNote,
     last !== undefined && last !== violations
-      ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${plural(outcome.policies.length, 'selected active policy', 'selected active policies')} (${violations} now).`
+      ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${plural(outcome.policies.length, 'selected active policy', 'selected active policies')} (${figureText(violations ?? null)} violations now).`
       : undefined
   ].filter((note): note is string => note !== undefined)
   return notes.length > 0 ? markup`_${escapeText(notes.join(' '), 600)}_` : undefined

@@ -2,8 +2,8 @@
 // file (new with samples, fixed, unchanged per policy) and the exceptions (what each suppressed, and
 // the entries that suppress nothing). They read the verdict only.
 
-import { plural } from '../../lib/text.js'
-import type { PolicyOutcome } from '../../policies/outcome.js'
+import { plural, quoteList } from '../../lib/text.js'
+import type { PolicyOutcome, PolicyResult } from '../../policies/outcome.js'
 import type { ExceptionStatus } from '../../verdict/exceptions.js'
 import {
   blocks,
@@ -11,11 +11,12 @@ import {
   codeSpan,
   escapeCell,
   escapeText,
+  link,
   markup,
   table,
   type Markdown
 } from '../render/markdown.js'
-import { judgementOf, type RunReport } from '../model.js'
+import { figuresOf, judgementOf, totalRow, type RunReport } from '../model.js'
 import { NAME_LENGTH, severityLabel } from './pieces.js'
 import { entryNote } from '../render/wording.js'
 
@@ -27,16 +28,20 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
   const baseline = report.verdict.resources?.baseline
   if (!baseline) return undefined
   const warnings = report.verdict.resources?.warnings ?? []
-  const compared = outcome.policies.flatMap((policy) => {
-    const judged = judgementOf(report, policy)
-    return judged?.compared && judged.new + judged.fixed + judged.unchanged > 0
-      ? [{ policy, judged }]
-      : []
+  const rows = outcome.policies.flatMap((policy) => {
+    const figures = figuresOf(report, policy)
+    const changed = [figures?.new, figures?.fixed, figures?.unchanged].some(
+      (value) => value !== null && value !== undefined && value > 0
+    )
+    return figures && figures.new !== null && changed ? [{ policy, figures }] : []
   })
-  const shown = compared.slice(0, POLICY_LIMIT)
+  const notCompared = outcome.policies.filter(
+    (policy) => figuresOf(report, policy)?.new === null && (policy.violations ?? 0) > 0
+  )
+  const shown = rows.slice(0, POLICY_LIMIT)
   return blocks(
     markup`#### Against the baseline`,
-    markup`${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText(plural(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception.`,
+    markup`${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText(plural(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`,
     shown.length === 0
       ? markup`No violating resource now or in the baseline for the compared policies.`
       : table(
@@ -48,23 +53,40 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
             markup`Unchanged`,
             markup`New resources`
           ],
-          shown.map(({ policy, judged }) => [
+          shown.map(({ policy, figures }) => [
             severityLabel(policy.severity),
             escapeCell(policy.name, NAME_LENGTH),
-            escapeCell(judged.newCounted),
-            escapeCell(judged.fixed),
-            escapeCell(judged.unchanged),
-            escapeCell(judged.newSamples.map((r) => r.name || r.platformId).join(', '), 300)
+            escapeCell(figures.new),
+            escapeCell(figures.fixed),
+            escapeCell(figures.unchanged),
+            escapeCell(newSampleNames(report, policy), 300)
           ]),
           ['left', 'left', 'right', 'right', 'right', 'left']
         ),
-    compared.length > shown.length
-      ? markup`_…and ${compared.length - shown.length} more policies, all in the JSON report._`
+    rows.length > shown.length
+      ? markup`_…and ${rows.length - shown.length} more policies, all in the JSON report._`
+      : undefined,
+    notCompared.length > 0
+      ? markup`_${escapeText(notComparedNote(notCompared, report))}_`
       : undefined,
     warnings.length > 0
       ? bulletList(warnings.map((warning) => markup`⚠️ ${escapeText(warning, 400)}`))
       : undefined
   )
+}
+
+function newSampleNames(report: RunReport, policy: PolicyResult): string {
+  const samples = judgementOf(report, policy)?.newSamples ?? []
+  return samples.map((resource) => resource.name || resource.platformId).join(', ')
+}
+
+/** Violating policies whose new figure is unknown: said, never shown as 0 new. */
+function notComparedNote(policies: readonly PolicyResult[], report: RunReport): string {
+  const why = figuresOf(report, policies[0])?.unknownBecause
+  return `Not compared (New —): ${quoteList(
+    policies.map((policy) => policy.name),
+    5
+  )}${policies.length === 1 && why ? `: ${why}` : ': their violating resources were not read'}.`
 }
 
 /** What the exceptions suppressed, per policy and entry, and the entries that suppress nothing. */
@@ -78,7 +100,7 @@ export function renderExceptions(report: RunReport, outcome: PolicyOutcome): Mar
       return [
         escapeCell(policy.name, NAME_LENGTH),
         escapeCell(count),
-        escapeCell(`line ${e.line}`),
+        e.link ? link(`line ${e.line}`, e.link) : escapeCell(`line ${e.line}`),
         escapeCell(e.reason, 200),
         escapeCell(e.owner, 60),
         escapeCell(e.expires, 20)
@@ -88,7 +110,7 @@ export function renderExceptions(report: RunReport, outcome: PolicyOutcome): Mar
   const problems = entries.filter((s) => s.state !== 'active' || s.matched === 0 || s.expiringSoon)
   return blocks(
     markup`#### Exceptions (${codeSpan(resources.exceptionsFile)})`,
-    markup`${escapeText(plural(resources.suppressed, 'violation'))} suppressed: they never count toward the thresholds.`,
+    markup`${escapeText(suppressedSentence(report))}`,
     rows.length > 0
       ? table(
           [
@@ -105,6 +127,16 @@ export function renderExceptions(report: RunReport, outcome: PolicyOutcome): Mar
       : undefined,
     problems.length > 0 ? bulletList(problems.slice(0, ENTRY_LIMIT).map(describeEntry)) : undefined
   )
+}
+
+/** The total suppressed, as the gate's table has it. */
+function suppressedSentence(report: RunReport): string {
+  const suppressed = report.verdict.gate && totalRow(report.verdict.gate).suppressed
+  const what =
+    suppressed === null || suppressed === undefined
+      ? 'An unknown number of violations'
+      : plural(suppressed, 'violation')
+  return `${what} suppressed: they never count toward the thresholds. An entry's line links to its tracking issue when it gives one.`
 }
 
 function describeEntry(status: ExceptionStatus): Markdown {

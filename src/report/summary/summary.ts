@@ -21,11 +21,14 @@ import type { SyncOutcome } from '../../sync/outcome.js'
 import {
   stageLabel,
   syncTotals,
+  totalRow,
   violatingPolicies,
-  violationTotals,
   type ReportContext,
   type RunReport
 } from '../model.js'
+import type { PolicyOutcome } from '../../policies/outcome.js'
+import type { Gate } from '../../verdict/gate.js'
+import { countedMeaning, countsOtherThanViolations } from '../render/wording.js'
 import { redacted } from '../render/redact.js'
 import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './pieces.js'
 import { renderComparison, renderExceptions } from './resources.js'
@@ -59,21 +62,14 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
     renderBanner(report),
     renderSyncsSection(report),
     policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report),
-    policies &&
-      report.verdict.gate &&
-      renderThresholdsTable(
-        policies,
-        report.verdict.gate,
-        report.gateOn,
-        report.verdict.resources?.baseline !== undefined
-      ),
+    policies && report.verdict.gate && renderThresholdsTable(report, report.verdict.gate),
     policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT),
     policies && renderComparison(report, policies),
     policies && renderExceptions(report, policies)
   )
   const tail = blocks(
     policies && renderStalePolicies(policies),
-    policies && renderTrend(policies),
+    policies && renderTrend(report, policies),
     policies && renderMessages([], policies.warnings),
     renderErrors(report),
     renderFooter(report, context)
@@ -91,14 +87,16 @@ export function renderBanner(report: RunReport): Markdown {
   if (report.verdict.result === 'pass') {
     return blocks(markup`## ✅ CloudQuery Platform: passed`, passLine(report))
   }
-  const { reasons } = report.verdict
+  const { reasons, softened } = report.verdict
   const more = reasons.length > 1 ? markup` _(and ${reasons.length - 1} more, below)_` : markup``
   return blocks(
     markup`## ❌ CloudQuery Platform: failed`,
-    reasons.length > 0 ? markup`**Why:** ${escapeText(reasons[0], 300)}${more}` : undefined,
-    report.softFail
-      ? markup`**Soft fail:** ${codeSpan('soft-fail')} is on, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
-      : undefined
+    reasons.length > 0 ? markup`**Why:** ${escapeText(reasons[0].text, 300)}${more}` : undefined,
+    softened
+      ? markup`**Soft fail:** ${codeSpan('soft-fail')} is on and only thresholds were breached, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
+      : report.softFail
+        ? markup`**Soft fail does not apply:** ${codeSpan('soft-fail')} softens breached thresholds only, and this step failed for another reason.`
+        : undefined
   )
 }
 
@@ -106,20 +104,30 @@ function passLine(report: RunReport): Markdown {
   const parts: Markdown[] = []
   const { policies } = report
   parts.push(...syncPassLine(report.syncs))
-  if (policies) {
-    const selected = escapeText(plural(policies.policies.length, 'policy', 'policies'))
-    const { violations } = violationTotals(policies, report.verdict)
-    parts.push(
-      policies.policies.length === 0
-        ? markup`No policies were selected.`
-        : violations === 0
-          ? markup`No violations in ${selected}.`
-          : markup`${escapeText(plural(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}, all within the thresholds.`
-    )
+  if (policies && report.verdict.gate) {
+    parts.push(policiesPassLine(policies, report.verdict.gate, report))
   } else if (report.policiesSkipped) {
     parts.push(markup`Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`)
   }
   return joinInline(parts, markup` `)
+}
+
+/** The policies in a sentence, naming the figure the thresholds judged when it is not the count. */
+function policiesPassLine(policies: PolicyOutcome, gate: Gate, report: RunReport): Markdown {
+  const selected = escapeText(plural(policies.policies.length, 'policy', 'policies'))
+  if (policies.policies.length === 0) return markup`No policies were selected.`
+  const total = totalRow(gate)
+  const violations = total.violations ?? 0
+  if (violations === 0) return markup`No violations in ${selected}.`
+  const found = markup`${escapeText(plural(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}`
+  const withExceptions = report.verdict.resources?.exceptionsFile !== undefined
+  if (!countsOtherThanViolations(gate, withExceptions)) {
+    return markup`${found}, all within the thresholds.`
+  }
+  const meaning = escapeText(countedMeaning(gate, total))
+  return total.counted === null
+    ? markup`${found}; every severity the thresholds limit is within them, counting only violations ${meaning}.`
+    : markup`${found}; the thresholds count ${escapeText(plural(total.counted, 'violation'))} (${meaning}), all within.`
 }
 
 /** What the runs did, in a sentence: each by name for one sync, counted and added up for several. */

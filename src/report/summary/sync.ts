@@ -62,7 +62,7 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
 /** The sync's reasons and warnings, but the one the banner's "Why" already says. */
 export function syncMessages(report: RunReport, sync: SyncOutcome): Markdown | undefined {
   return renderMessages(
-    sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]),
+    sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]?.text),
     sync.warnings
   )
 }
