@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2270);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2079);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -29246,13 +29246,16 @@ __webpack_async_result__();
 /** Every bad input at once: one line per problem, each naming the input, the value and what is accepted. */
 class InputError extends Error {
     problems;
-    constructor(problems) {
+    /** The problems that are on a line of a file (an exceptions file's), for annotations there. */
+    at;
+    constructor(problems, at = []) {
         const list = typeof problems === 'string' ? [problems] : problems;
         super(list.length === 1
             ? list[0]
             : `${list.length} inputs need fixing:\n${list.map((p) => `- ${p}`).join('\n')}`);
         this.name = 'InputError';
         this.problems = list;
+        this.at = at;
     }
 }
 /** The `format` and `version` of a baseline, in the JSON report and in a compact baseline file. */
@@ -29336,6 +29339,7 @@ function invalid(name, value, accepted) {
 /** Collects every bad input instead of stopping at the first, so one run lists them all. */
 class Problems {
     found = [];
+    at = [];
     /**
      * What `reader` gives; on an InputError, the problem is recorded and the value is a placeholder
      * that nobody sees, since `throwIfAny` throws before a configuration is returned.
@@ -29348,6 +29352,7 @@ class Problems {
             if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz))
                 throw error;
             this.found.push(...error.problems);
+            this.at.push(...error.at);
             return undefined;
         }
     }
@@ -29356,7 +29361,7 @@ class Problems {
     }
     throwIfAny() {
         if (this.found.length > 0)
-            throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(this.found);
+            throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(this.found, this.at);
     }
 }
 function valueOr(read, name, fallback) {
@@ -29826,7 +29831,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 2270:
+/***/ 2079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29985,13 +29990,16 @@ function readExceptionsFile(path) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (error) {
-        throw fatal(path, [`cannot be read (${(0,lib_text/* messageOf */.bD)(error)})`]);
+        throw new inputs_config/* InputError */.dz(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
     }
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
     const lineOf = (node) => node?.range ? lines.linePos(node.range[0]).line : 1;
     if (doc.errors.length > 0) {
-        throw fatal(path, doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: not valid YAML (${e.message})`));
+        throw fatal(path, doc.errors.map((e) => ({
+            line: lines.linePos(e.pos[0]).line,
+            text: `not valid YAML (${e.message})`
+        })));
     }
     const errors = [];
     const entries = entriesOf(doc.contents, lineOf, errors);
@@ -30003,7 +30011,7 @@ function entriesOf(root, lineOf, errors) {
     if (root === null)
         return [];
     if (!(0,dist/* isMap */.jh)(root)) {
-        errors.push(`line ${lineOf(root)}: expected a mapping with the key "exceptions"`);
+        errors.push({ line: lineOf(root), text: 'expected a mapping with the key "exceptions"' });
         return [];
     }
     let list = undefined;
@@ -30012,17 +30020,23 @@ function entriesOf(root, lineOf, errors) {
         if (key === 'exceptions')
             list = pair.value;
         else
-            errors.push(`line ${lineOf(pair.key)}: unknown key "${key}" (accepted: exceptions)`);
+            errors.push({
+                line: lineOf(pair.key),
+                text: `unknown key "${key}" (accepted: exceptions)`
+            });
     }
     if (list === undefined || ((0,dist/* isScalar */.jn)(list) && list.value === null))
         return [];
     if (!(0,dist/* isSeq */.oP)(list)) {
-        errors.push(`line ${lineOf(list)}: "exceptions" must be a list of entries`);
+        errors.push({ line: lineOf(list), text: '"exceptions" must be a list of entries' });
         return [];
     }
     return list.items.flatMap((item) => {
         if (!(0,dist/* isMap */.jh)(item)) {
-            errors.push(`line ${lineOf(item)}: an entry must be a mapping (policy, reason, expires, …)`);
+            errors.push({
+                line: lineOf(item),
+                text: 'an entry must be a mapping (policy, reason, expires, …)'
+            });
             return [];
         }
         return [entryOf(item, lineOf, errors)];
@@ -30039,21 +30053,24 @@ function entryOf(node, lineOf, errors) {
     };
     for (const pair of node.items) {
         const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
-        const at = `line ${lineOf(pair.key)}`;
+        const line = lineOf(pair.key);
         if (!ENTRY_KEYS.includes(key)) {
-            errors.push(`${at}: unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})`);
+            errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` });
         }
         else if (TEXT_KEYS.includes(key)) {
             const value = textOf(pair.value);
             if (value === undefined)
-                errors.push(`${at}: "${key}" must be text, not ${describe(pair.value)}`);
+                errors.push({ line, text: `"${key}" must be text, not ${describe(pair.value)}` });
             else
                 entry[key] = value;
         }
         else {
             const values = listOf(pair.value);
             if (values === undefined)
-                errors.push(`${at}: "${key}" must be text or a list of text, not ${describe(pair.value)}`);
+                errors.push({
+                    line,
+                    text: `"${key}" must be text or a list of text, not ${describe(pair.value)}`
+                });
             else
                 entry[key] = values;
         }
@@ -30096,8 +30113,15 @@ function isDate(value) {
     const ms = Date.parse(`${value}T00:00:00Z`);
     return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
 }
-function fatal(path, problems) {
-    return new inputs_config/* InputError */.dz(`Input "exceptions-file": "${path}" is not a valid exceptions file: ${problems.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`);
+function fatal(path, found) {
+    // In the order of the file, however the checks found them.
+    const problems = [...found].sort((a, b) => a.line - b.line);
+    const lines = problems.map(({ line, text }) => `line ${line}: ${text}`);
+    return new inputs_config/* InputError */.dz(`Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`, problems.map(({ line, text }) => ({
+        file: path,
+        line,
+        message: `Not a valid exceptions file: ${text}.`
+    })));
 }
 
 // EXTERNAL MODULE: ./src/inputs/platform-url.ts
@@ -31206,7 +31230,7 @@ function nameOf(t) {
 
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/report/render/format.ts
 // Numbers, sizes and times as a person reads them. Plain text: callers escape it for Markdown.
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
 // locale or time zone.
@@ -31254,34 +31278,6 @@ function formatChange(current, previous) {
     if (change === 0)
         return '±0';
     return `${change > 0 ? '+' : '−'}${formatCount(Math.abs(change))}`;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/gate.ts
-// The gate: a pure function from violation counts and the workflow's thresholds to a verdict with
-// its reasons, so every rule is tested without HTTP.
-
-
-function evaluateGate(input) {
-    const countNew = input.gateOn === 'new';
-    const rows = SEVERITY_ORDER.map((severity) => gateRow(severity, input.violations[severity], input.newViolations[severity]));
-    rows.push(gateRow('total', totalViolations(input.violations, input.unknownSeverityViolations), totalViolations(input.newViolations, input.newUnknownSeverityViolations)));
-    const reasons = rows.filter((row) => row.breached).map((row) => breachReason(row, countNew));
-    if (input.stalePolicies > 0) {
-        reasons.push(`${(0,lib_text/* plural */.LS)(input.stalePolicies, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`);
-    }
-    return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, rows };
-    function gateRow(severity, violations, newViolations) {
-        const counted = countNew ? newViolations : violations;
-        const allowed = input.thresholds[severity];
-        const breached = allowed !== undefined && counted > allowed;
-        return { severity, violations, newViolations, allowed, counted, breached };
-    }
-}
-function breachReason(row, countNew) {
-    const word = countNew ? 'new ' : '';
-    return row.severity === 'total'
-        ? `${(0,lib_text/* plural */.LS)(row.counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
-        : `${(0,lib_text/* plural */.LS)(row.counted, `${word}${row.severity} violation`)}; at most ${row.allowed} allowed (max-${row.severity}-violations)`;
 }
 
 ;// CONCATENATED MODULE: ./src/lib/glob.ts
@@ -31355,6 +31351,189 @@ function addDays(day, days) {
     return new Date(Date.parse(`${day}T00:00:00Z`) + days * exceptions_DAY_MS).toISOString().slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./src/verdict/figures.ts
+// Every figure the gate judges, per policy and per severity, computed once: the Platform's count,
+// what exceptions suppressed, what is new against the baseline, and what the thresholds counted.
+// Every surface (log, outputs, summary, PR comment, annotations, JSON report) reads these and
+// never adds anything up again, so no two can disagree. A figure the action could not know is
+// `null`, never 0, and so is every sum it is part of.
+
+
+function policyFigures(policy, read, settings) {
+    const violations = (0,lib_text/* isCount */.my)(policy.violations) ? policy.violations : null;
+    // A policy with no violating resource has none to suppress, nor anything new or unchanged.
+    const none = violations === 0;
+    const comparison = settings.compared ? compareFigures(policy, read, none, settings) : undefined;
+    const suppressed = read?.suppressed ?? (none || !settings.namedByException(policy) ? 0 : null);
+    const fresh = comparison?.new ?? null;
+    const counted = settings.gateOn === 'new'
+        ? fresh
+        : violations === null || suppressed === null
+            ? null
+            : violations - suppressed;
+    return {
+        policyId: policy.id,
+        violations,
+        suppressed,
+        new: fresh,
+        counted,
+        fixed: comparison?.fixed ?? null,
+        unchanged: comparison?.unchanged ?? null,
+        judged: isJudged(policy.severity, settings.thresholds),
+        unknownBecause: unknownBecause(policy, violations, suppressed, comparison)
+    };
+}
+function compareFigures(policy, read, none, settings) {
+    if (read)
+        return { new: read.new, fixed: read.fixed, unchanged: read.unchanged };
+    // Nothing violates now: whatever the baseline lists for it was fixed.
+    if (none)
+        return { new: 0, fixed: settings.inBaseline(policy.id), unchanged: 0 };
+    return { new: null, fixed: null, unchanged: null };
+}
+function unknownBecause(policy, violations, suppressed, comparison) {
+    if (violations === null) {
+        return policy.invalidCount !== undefined
+            ? `the Platform's count (${policy.invalidCount}) is not a count`
+            : 'the Platform gave no count';
+    }
+    if (policy.stale && (suppressed === null || comparison?.new === null)) {
+        return 'its result is stale, so its resources were not read';
+    }
+    if (suppressed === null || comparison?.new === null) {
+        return 'its violating resources were not read (no threshold counts it)';
+    }
+    return undefined;
+}
+/** Whether a threshold counts a policy of this severity: its own, or the total's. */
+function isJudged(severity, thresholds) {
+    if (thresholds.total !== undefined)
+        return true;
+    return isKnownSeverity(severity) && thresholds[severity] !== undefined;
+}
+/**
+ * The gate's rows: each known severity, most severe first, the severities this action does not
+ * know (only when some policy has one), then the total. Each figure is the sum over the row's
+ * policies, or null when any of them is unknown.
+ */
+function gateRows(policies, figures, thresholds) {
+    const rowOf = (policy) => isKnownSeverity(policy.severity) ? policy.severity : 'other';
+    const keys = [...SEVERITY_ORDER];
+    if (policies.some((policy) => rowOf(policy) === 'other'))
+        keys.push('other');
+    keys.push('total');
+    return keys.map((key) => {
+        const members = policies
+            .filter((policy) => key === 'total' || rowOf(policy) === key)
+            .map((policy) => figures[policy.id]);
+        const sums = sumFigures(members);
+        const allowed = key === 'other' ? undefined : thresholds[key];
+        return { key, ...sums, allowed, status: rowStatus(sums.counted, allowed) };
+    });
+}
+function sumFigures(members) {
+    const sum = (pick) => {
+        let total = 0;
+        for (const member of members) {
+            const value = pick(member);
+            if (value === null)
+                return null;
+            total += value;
+        }
+        return total;
+    };
+    return {
+        violations: sum((f) => f.violations),
+        suppressed: sum((f) => f.suppressed),
+        new: sum((f) => f.new),
+        counted: sum((f) => f.counted)
+    };
+}
+function rowStatus(counted, allowed) {
+    if (allowed === undefined)
+        return 'no-limit';
+    if (counted === null)
+        return 'unknown';
+    return counted > allowed ? 'breached' : 'within';
+}
+
+;// CONCATENATED MODULE: ./src/verdict/reasons.ts
+// Why a verdict is `fail`, as typed values: what kind of reason each is decides what `soft-fail`
+// may soften (a breached threshold only, never a mistake in the workflow or data the gate could
+// not see), so it travels with the text instead of being guessed from it later.
+
+function reason(kind, text) {
+    return { kind, text };
+}
+/**
+ * `soft-fail` lets the step pass on breached thresholds alone: a failed sync, stale data or a
+ * mistake in the workflow still fails it, whatever the setting.
+ */
+function isSoftened(reasons, softFail) {
+    return softFail && reasons.length > 0 && reasons.every((each) => each.kind === 'threshold');
+}
+/** One line for the step's failure: the annotations and the summary carry the details. */
+function failureMessage(reasons) {
+    const [first, ...rest] = reasons;
+    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
+    // The reasons are sentences; the line adds its own full stop.
+    const text = (first?.text ?? 'see the job summary').replace(/[.\s]+$/, '');
+    return `CloudQuery Platform gate failed: ${text}${more}. See the job summary for details.`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
+// The gate: the policies' figures against the workflow's thresholds, as a pure function, so every
+// rule is tested without HTTP. It fails on a breached threshold, on a stale result, and on a
+// figure a threshold needs but the action could not know: what it could not see never passes.
+
+
+
+
+/** Policies named in a reason; the summary lists them all. */
+const NAMES_LISTED = 5;
+function evaluateGate(input) {
+    const rows = gateRows(input.policies, input.figures, input.thresholds);
+    const countNew = input.gateOn === 'new';
+    const reasons = rows
+        .filter((row) => row.status === 'breached')
+        .map((row) => reason('threshold', breachReason(row, countNew)));
+    reasons.push(...unseenReasons(input));
+    const gate = {
+        verdict: reasons.length > 0 ? 'fail' : 'pass',
+        gateOn: input.gateOn,
+        rows,
+        policies: { ...input.figures }
+    };
+    return { gate, reasons };
+}
+/**
+ * Stale results fail the gate whatever the counts (the gate cannot vouch for them); so does a
+ * policy a threshold counts whose counted figure is unknown for another reason.
+ */
+function unseenReasons({ policies, figures }) {
+    const reasons = [];
+    const stale = policies.filter((policy) => policy.stale);
+    if (stale.length > 0) {
+        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(stale.length, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`));
+    }
+    const unknown = policies.filter((policy) => !policy.stale && figures[policy.id].judged && figures[policy.id].counted === null);
+    if (unknown.length > 0) {
+        const named = unknown
+            .slice(0, NAMES_LISTED)
+            .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${figures[policy.id].unknownBecause})`);
+        const more = unknown.length > NAMES_LISTED ? ` and ${unknown.length - NAMES_LISTED} more` : '';
+        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(unknown.length, 'policy', 'policies')} counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${named.join('; ')}${more}`));
+    }
+    return reasons;
+}
+function breachReason(row, countNew) {
+    const word = countNew ? 'new ' : '';
+    const counted = row.counted ?? 0;
+    return row.key === 'total'
+        ? `${(0,lib_text/* plural */.LS)(counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
+        : `${(0,lib_text/* plural */.LS)(counted, `${word}${row.key} violation`)}; at most ${row.allowed} allowed (max-${row.key}-violations)`;
+}
+
 ;// CONCATENATED MODULE: ./src/verdict/resources.ts
 // Per resource: each policy's violating resources against the baseline (new, fixed, unchanged) and
 // against the exceptions (suppressed). Pure, so the same inputs give the same verdict on a re-run.
@@ -31366,6 +31545,12 @@ const resources_DAY_MS = 86_400_000;
 function judgeResources(policies, settings) {
     const { baseline, exceptions } = settings;
     const statuses = (exceptions?.entries ?? []).map((entry) => judgeEntry(entry, settings.today, settings.maxExceptionDays));
+    const judged = {};
+    for (const policy of policies) {
+        if (policy.resources === undefined)
+            continue;
+        judged[policy.id] = judgePolicy(policy, policy.resources, baseline, statuses);
+    }
     const verdict = {
         baseline: baseline && {
             path: baseline.path,
@@ -31373,35 +31558,35 @@ function judgeResources(policies, settings) {
             ageDays: Math.floor((Date.parse(`${settings.today}T23:59:59Z`) - Date.parse(baseline.createdAt)) / resources_DAY_MS)
         },
         exceptionsFile: exceptions?.path,
-        policies: {},
-        exceptions: statuses,
-        suppressed: 0,
+        policies: judged,
+        exceptions: withMatches(statuses, Object.values(judged)),
         warnings: [],
         inputError: baseline && foreignBaseline(baseline, policies)
     };
-    for (const policy of policies) {
-        if (policy.resources === undefined)
-            continue;
-        const judgement = judgePolicy(policy, policy.resources, baseline, statuses);
-        verdict.policies[policy.id] = judgement;
-        verdict.suppressed += judgement.suppressed;
-    }
     verdict.warnings.push(...baselineWarnings(verdict, policies, settings));
     return verdict;
+}
+/** Each entry with the resources it suppressed over every policy. */
+function withMatches(statuses, judgements) {
+    const matched = statuses.map(() => 0);
+    for (const { suppressedBy } of judgements) {
+        for (const { entry, count } of suppressedBy)
+            matched[entry] += count;
+    }
+    return statuses.map((status, index) => ({ ...status, matched: matched[index] }));
 }
 function judgePolicy(policy, resources, baseline, statuses) {
     const known = baseline?.policies.get(policy.id);
     const matchers = statuses.flatMap((status, index) => status.state === 'active' && namesPolicy(status.entry, policy)
-        ? [{ index, status, matches: resourceMatcher(status.entry) }]
+        ? [{ index, matches: resourceMatcher(status.entry) }]
         : []);
     const judgement = {
         policyId: policy.id,
         compared: baseline !== undefined,
-        new: 0,
-        fixed: 0,
-        unchanged: 0,
-        newCounted: 0,
         suppressed: 0,
+        new: 0,
+        unchanged: 0,
+        fixed: 0,
         suppressedBy: [],
         newSamples: []
     };
@@ -31409,19 +31594,19 @@ function judgePolicy(policy, resources, baseline, statuses) {
     const bySuppressor = new Map();
     for (const resource of resources) {
         current.add(resource.platformId);
-        const isNew = baseline !== undefined && !known?.has(resource.platformId);
-        if (isNew)
-            judgement.new++;
-        else if (baseline !== undefined)
-            judgement.unchanged++;
         const by = matchers.find((m) => m.matches(resource));
         if (by) {
-            by.status.matched++;
             judgement.suppressed++;
             bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1);
         }
-        else if (isNew) {
-            judgement.newCounted++;
+        else if (baseline === undefined) {
+            continue;
+        }
+        else if (known?.has(resource.platformId)) {
+            judgement.unchanged++;
+        }
+        else {
+            judgement.new++;
             if (judgement.newSamples.length < NEW_SAMPLES)
                 judgement.newSamples.push(resource);
         }
@@ -31465,18 +31650,41 @@ function baselineWarnings(verdict, policies, settings) {
 
 
 
+
+const STAGE_REASON = {
+    inputs: 'input',
+    platform: 'platform',
+    sync: 'sync',
+    policies: 'policies'
+};
 function decide(input) {
     const { policies } = input;
     const settings = input.gate?.resources;
     const resources = policies && settings && judgeResources(policies.policies, settings);
-    const gate = policies && input.gate ? judgeGate(policies, input.gate, resources) : undefined;
+    const judged = policies && input.gate && judgeGate(policies, input.gate, resources);
     const reasons = [];
-    if (input.cancelled)
-        reasons.push('The workflow was cancelled before the action finished.');
-    for (const error of input.errors)
-        reasons.push(`${stageLabel(error.stage)}: ${error.message}`);
-    if (resources?.inputError)
-        reasons.push(`${stageLabel('inputs')}: ${resources.inputError}`);
+    if (input.cancelled) {
+        reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'));
+    }
+    for (const error of input.errors) {
+        reasons.push(reason(STAGE_REASON[error.stage], `${stageLabel(error.stage)}: ${error.message}`));
+    }
+    if (resources?.inputError) {
+        reasons.push(reason('input', `${stageLabel('inputs')}: ${resources.inputError}`));
+    }
+    reasons.push(...syncReasons(input));
+    if (judged)
+        reasons.push(...judged.reasons);
+    return {
+        result: reasons.length > 0 ? 'fail' : 'pass',
+        reasons,
+        softened: isSoftened(reasons, input.softFail ?? false),
+        gate: judged?.gate,
+        resources
+    };
+}
+function syncReasons(input) {
+    const reasons = [];
     for (const sync of input.syncs) {
         if (sync.verdict !== 'fail')
             continue;
@@ -31484,31 +31692,37 @@ function decide(input) {
         const explained = sync.reasons.length > 0 ||
             input.errors.some((error) => error.stage === 'sync') ||
             input.cancelled;
-        reasons.push(...(explained
+        const texts = explained
             ? sync.reasons
             : [
                 input.syncs.length > 1
                     ? `The sync stage failed for "${sync.syncName}".`
                     : 'The sync stage failed.'
-            ]));
+            ];
+        reasons.push(...texts.map((text) => reason('sync', text)));
     }
-    if (gate?.verdict === 'fail')
-        reasons.push(...gate.reasons);
-    return { result: reasons.length > 0 ? 'fail' : 'pass', reasons, gate, resources };
+    return reasons;
 }
-/** Suppressed violations never count; `gate-on: new` counts the new ones not suppressed. */
-function judgeGate(policies, settings, resources) {
-    const judged = (id) => resources?.policies[id];
-    const current = addUpBySeverity(policies.policies, (p) => (p.violations ?? 0) - (judged(p.id)?.suppressed ?? 0));
-    const added = addUpBySeverity(policies.policies, (p) => judged(p.id)?.newCounted ?? 0);
-    return evaluateGate({
-        violations: current.counts,
-        unknownSeverityViolations: current.unknown,
-        newViolations: added.counts,
-        newUnknownSeverityViolations: added.unknown,
-        thresholds: settings.thresholds,
+/** Every policy's figures, then the gate over them. */
+function judgeGate(outcome, settings, resources) {
+    const entries = settings.resources?.exceptions?.entries ?? [];
+    const baseline = settings.resources?.baseline;
+    const figureSettings = {
         gateOn: settings.gateOn,
-        stalePolicies: policies.policies.filter((policy) => policy.stale).length
+        thresholds: settings.thresholds,
+        compared: baseline !== undefined,
+        namedByException: (policy) => entries.some((entry) => namesPolicy(entry, policy)),
+        inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
+    };
+    const figures = {};
+    for (const policy of outcome.policies) {
+        figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings);
+    }
+    return evaluateGate({
+        policies: outcome.policies,
+        figures,
+        thresholds: settings.thresholds,
+        gateOn: settings.gateOn
     });
 }
 function stageLabel(stage) {
@@ -31524,14 +31738,6 @@ function stageLabel(stage) {
         case 'report':
             return 'Report';
     }
-}
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons) {
-    const [first, ...rest] = reasons;
-    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
-    // The reasons are sentences; the line adds its own full stop.
-    const reason = (first ?? 'see the job summary').replace(/[.\s]+$/, '');
-    return `CloudQuery Platform gate failed: ${reason}${more}. See the job summary for details.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/model.ts
@@ -31552,20 +31758,32 @@ function violatingPolicies(outcome) {
 function stalePolicies(outcome) {
     return outcome.policies.filter((policy) => policy.stale);
 }
-/** Totals over every selected policy, those of unknown severity included. */
-/** Current violations over every selected policy, those of unknown severity included. */
-function currentViolations(outcome) {
-    return totalViolations(outcome.violations, outcome.unknownSeverityViolations);
+/**
+ * Why the policy gate, though configured, has no outcome; undefined when it has one or was not
+ * configured (no thresholds: the policy stage is off, or the inputs could not be read at all).
+ */
+function notEvaluatedReason(report) {
+    if (report.thresholds === undefined || report.policies)
+        return undefined;
+    if (report.policiesSkipped)
+        return report.policiesSkipped;
+    if (report.cancelled)
+        return 'the workflow was cancelled first';
+    return hasError(report, 'policies')
+        ? 'the policy stage failed (see the errors below)'
+        : 'an earlier stage did not finish';
 }
-function violationTotals(outcome, verdict) {
-    const resources = verdict.resources;
-    return {
-        violations: currentViolations(outcome),
-        newViolations: resources?.baseline
-            ? verdict.gate?.rows.find((row) => row.severity === 'total')?.newViolations
-            : undefined,
-        suppressed: resources?.exceptionsFile !== undefined ? resources.suppressed : undefined
-    };
+/** The gate's row for a severity, the other severities or the total. */
+function gateRow(gate, key) {
+    return gate.rows.find((row) => row.key === key);
+}
+/** The gate's total row: every selected policy, those of unknown severity included. */
+function totalRow(gate) {
+    return gate.rows[gate.rows.length - 1];
+}
+/** Every figure the gate judged of a policy; undefined without a gate. */
+function figuresOf(report, policy) {
+    return report.verdict.gate?.policies[policy.id];
 }
 /**
  * The report without the policies' resource lists (up to hundreds of thousands): what every
@@ -31626,7 +31844,7 @@ function syncTotals(syncs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/redact.ts
+;// CONCATENATED MODULE: ./src/report/render/redact.ts
 // The last line of defence for the API key in everything the action writes outside its log. The
 // runner masks registered secrets in the log only; the summary, the report file, annotations,
 // outputs and PR comments are ours to clean.
@@ -31692,7 +31910,753 @@ function redacted(input, redact, build) {
     return redactDeep(build(redactDeep(input, redact)), redact);
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/render/wording.ts
+// Sentences more than one surface says the same way (the log, the summary, the PR comment,
+// annotations), so that each figure is named alike wherever it appears.
+
+/** `line 12 (policy "x"): expired on 2026-01-01; it suppresses nothing`. */
+function entryNote(status) {
+    const { entry, state, problem, matched, expiringSoon } = status;
+    const what = state !== 'active'
+        ? // An expired entry's problem already says so ("expired on …").
+            `${state === 'invalid' ? 'invalid: ' : state === 'too-long' ? 'too long: ' : ''}${problem ?? state}; it suppresses nothing`
+        : matched === 0
+            ? 'unused: it matched no violating resource; remove it if the finding is gone'
+            : expiringSoon
+                ? `expires soon (${entry.expires ?? ''}): renew it or fix the finding`
+                : `suppressed ${matched}`;
+    return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`;
+}
+/** Whether the thresholds judge a figure other than the Platform's count (shown as "Counted"). */
+function countsOtherThanViolations(gate, withExceptions) {
+    return gate.gateOn === 'new' || withExceptions;
+}
+/** What the thresholds judged, in a sentence, for under the gate's table. */
+function judgedFigureSentence(gate, withExceptions) {
+    if (gate.gateOn === 'new') {
+        return 'The thresholds judge Counted: the new violations, violating resources not in the baseline and not suppressed by an exception.';
+    }
+    if (withExceptions) {
+        return "The thresholds judge Counted: the Platform's violations less those suppressed by an exception.";
+    }
+    return "The thresholds judge the Platform's current Violations.";
+}
+/** What "counted" is, in a few words: `new`, `after 2 suppressed`. */
+function countedMeaning(gate, total) {
+    if (gate.gateOn === 'new')
+        return 'new: not in the baseline, not suppressed';
+    return total.suppressed === null
+        ? 'after those suppressed by exceptions'
+        : `after ${total.suppressed} suppressed by exceptions`;
+}
+function rowName(key) {
+    return key === 'total' ? 'total' : key === 'other' ? 'other severities' : key;
+}
+const STATUS_WORDS = {
+    breached: 'over',
+    within: 'within',
+    'no-limit': 'no limit',
+    unknown: 'unknown'
+};
+/** A figure in text: unknown is `—`, never 0. */
+function figureText(value) {
+    return value === null ? '—' : String(value);
+}
+/**
+ * The gate in one log line, with the figures under their names:
+ * `Gate (gate-on: all): violations 20, suppressed 1, counted 19. critical 3/0 over, high 0/0 within, …`.
+ */
+function gateLogLine(gate, withExceptions) {
+    const total = gate.rows[gate.rows.length - 1];
+    const figures = [`violations ${figureText(total.violations)}`];
+    if (withExceptions)
+        figures.push(`suppressed ${figureText(total.suppressed)}`);
+    if (total.new !== null || gate.gateOn === 'new')
+        figures.push(`new ${figureText(total.new)}`);
+    const counted = countsOtherThanViolations(gate, withExceptions);
+    if (counted)
+        figures.push(`counted ${figureText(total.counted)}`);
+    const rows = gate.rows.map((row) => {
+        const limit = row.allowed === undefined ? '' : `/${row.allowed}`;
+        return `${rowName(row.key)} ${figureText(row.counted)}${limit} ${STATUS_WORDS[row.status]}`;
+    });
+    const judged = counted ? 'counted' : 'violations';
+    return `Policy gate (gate-on: ${gate.gateOn}, judging ${judged} against the thresholds): ${figures.join(', ')}. Per severity, ${judged}/allowed: ${rows.join(', ')}. ${gate.verdict === 'pass' ? 'Passed' : 'Failed'}.`;
+}
+/** `1 new high violation`, `3 critical violations`: a row's counted figure in words. */
+function countedInWords(row, countNew) {
+    const word = countNew ? 'new ' : '';
+    const what = row.key === 'total' ? `${word}violation` : `${word}${rowName(row.key)} violation`;
+    return row.counted === null ? `an unknown number of ${what}s` : (0,lib_text/* plural */.LS)(row.counted, what);
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+// Error, warning and notice annotations. GitHub shows at most 10 of each level per step and drops
+// the rest silently, so every candidate carries a rank, the most important are kept, and whatever
+// does not fit is merged into one last annotation instead of vanishing.
+
+
+
+
+
+
+
+/** What GitHub shows of each level per step. */
+const ANNOTATION_LIMIT = 10;
+const LEVELS = ['error', 'warning', 'notice'];
+const TITLE_LENGTH = 200;
+const MESSAGE_LENGTH = 1000;
+const annotations_NAMES_LISTED = 5;
+/** Lower ranks are shown first and never merged away while a higher rank is shown. */
+const RANK = {
+    stageError: 0,
+    syncFailure: 1,
+    threshold: 2, // + the severity's rank, so critical comes first and the total last
+    stale: 8,
+    policy: 10, // + the severity's rank
+    reportError: 20,
+    cancelled: 0,
+    syncWarning: 1,
+    withinThresholds: 2,
+    policyWarning: 3,
+    exceptionWarning: 4,
+    exceptionError: 9,
+    notAwaited: 0
+};
+/** `limits`: fewer than 10 of a level, to leave room for annotations written elsewhere. */
+function planAnnotations(report, redact, limits = {}) {
+    return redacted(report, redact, (safe) => {
+        const candidates = [
+            ...runCandidates(safe),
+            ...policyCandidates(safe),
+            ...resourceCandidates(safe)
+        ];
+        return LEVELS.flatMap((level) => fit(candidates.filter((candidate) => candidate.level === level), level, limits[level] ?? ANNOTATION_LIMIT));
+    });
+}
+function candidate(level, rank, title, message, brief = title, at) {
+    return {
+        level,
+        rank,
+        title: (0,log_safety/* oneLine */.TN)(title, TITLE_LENGTH),
+        message: (0,log_safety/* oneLine */.TN)(message, MESSAGE_LENGTH),
+        brief: (0,log_safety/* oneLine */.TN)(brief, TITLE_LENGTH),
+        ...at
+    };
+}
+/**
+ * The baseline's warnings and the exceptions file's entries that need attention, each on its line
+ * of the file: invalid or too long (errors), expired, unused or expiring soon (warnings).
+ */
+function resourceCandidates(report) {
+    const resources = report.verdict.resources;
+    if (!resources)
+        return [];
+    const found = resources.warnings.map((warning) => candidate('warning', RANK.policyWarning, 'Baseline', warning));
+    if (resources.inputError) {
+        found.push(candidate('error', RANK.stageError, 'Inputs error', resources.inputError));
+    }
+    const file = resources.exceptionsFile ?? '';
+    for (const status of resources.exceptions) {
+        const { state, matched, expiringSoon, entry } = status;
+        if (state === 'active' && matched > 0 && !expiringSoon)
+            continue;
+        const error = state === 'invalid' || state === 'too-long';
+        const title = state === 'active'
+            ? matched === 0
+                ? 'Unused exception'
+                : 'Exception expires soon'
+            : `Exception ${state === 'too-long' ? 'too long' : state}: suppresses nothing`;
+        found.push(candidate(error ? 'error' : 'warning', error ? RANK.exceptionError : RANK.exceptionWarning, title, entryNote(status), `${title} (${file}:${entry.line})`, { file, startLine: entry.line }));
+    }
+    return found;
+}
+function runCandidates(report) {
+    const found = report.errors.map((error) => candidate('error', error.stage === 'report' ? RANK.reportError : RANK.stageError, `${stageLabel(error.stage)} error`, error.message));
+    if (report.cancelled) {
+        found.push(candidate('warning', RANK.cancelled, 'Workflow cancelled', 'The workflow was cancelled before the action finished; the job summary and the JSON report hold what was known at that moment.'));
+    }
+    const several = report.syncs.length > 1;
+    for (const sync of report.syncs)
+        found.push(...syncCandidates(report, sync, several));
+    return found;
+}
+/**
+ * An error for each reason a sync failed (among several, one a sync, its reasons together), its
+ * warnings, and a notice when it was not awaited. With several syncs each title names its sync,
+ * so the one failing among them is found.
+ */
+function syncCandidates(report, sync, several) {
+    const what = sync.kind === 'external' ? 'CLI sync' : 'Sync';
+    const title = (outcome) => several ? `${what} "${sync.syncName}" ${outcome}` : `Sync run ${outcome}`;
+    const found = [];
+    if (sync.verdict === 'fail' && sync.reasons.length > 0) {
+        const outcome = sync.timedOut ? 'timed out' : 'failed';
+        // Among several, one error a sync keeps the annotations' cap for the others.
+        const messages = several ? [sync.reasons.join(' ')] : sync.reasons;
+        for (const message of messages)
+            found.push(candidate('error', RANK.syncFailure, title(outcome), message));
+    }
+    for (const warning of sync.warnings) {
+        found.push(candidate('warning', RANK.syncWarning, title('warning'), warning));
+    }
+    if (sync.run && !sync.waited && !report.cancelled) {
+        found.push(candidate('notice', RANK.notAwaited, title('not awaited'), `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`));
+    }
+    return found;
+}
+function policyCandidates(report) {
+    const outcome = report.policies;
+    const gate = report.verdict.gate;
+    if (!outcome || !gate)
+        return [];
+    const countNew = gate.gateOn === 'new';
+    const counted = (policy) => gate.policies[policy.id]?.counted ?? 0;
+    const breachedRows = gate.rows.filter((row) => row.status === 'breached');
+    const breached = new Set(breachedRows.map((row) => row.key));
+    const violating = violatingPolicies(outcome);
+    const isBreaching = (policy) => counted(policy) > 0 && (breached.has('total') || breached.has(policy.severity));
+    const breaching = violating.filter(isBreaching);
+    const found = breachedRows.map((row) => {
+        const total = row.key === 'total';
+        const contributors = breaching.filter((policy) => total || policy.severity === row.key);
+        const what = countedInWords(row, countNew);
+        const limit = `at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.key}-violations`})`;
+        const kind = `${countNew ? 'new ' : ''}${total ? 'violations in all' : `${row.key} violations`}`;
+        return candidate('error', RANK.threshold + severityRank(row.key), `Too many ${kind}`, `${what}${total ? ' in all' : ''}; ${limit}. ${namesWithCounts(contributors, counted)}`, `${what} (at most ${row.allowed})`);
+    });
+    found.push(...staleCandidates(outcome, gate));
+    for (const policy of breaching) {
+        const newPart = countNew ? ` (${counted(policy)} new)` : '';
+        const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time';
+        found.push(candidate('error', RANK.policy + severityRank(policy.severity), `Policy violated: ${policy.name}`, `${policy.severity} ${policy.domain} policy with ${(0,lib_text/* plural */.LS)(policy.violations ?? 0, 'violation')}${newPart}${policy.stale ? ' (stale result)' : ''}; evaluated at ${when}.`, `${policy.name} (${policy.severity}, ${counted(policy)})`));
+    }
+    const within = violating.filter((policy) => !isBreaching(policy));
+    if (within.length > 0) {
+        const sum = within.reduce((total, policy) => total + (policy.violations ?? 0), 0);
+        found.push(candidate('warning', RANK.withinThresholds, 'Violations within the thresholds', `${(0,lib_text/* plural */.LS)(sum, 'violation')} in ${(0,lib_text/* plural */.LS)(within.length, 'policy', 'policies')} did not fail the gate (${bySeverity(within)}). ${namesWithCounts(within, (policy) => policy.violations ?? 0)}`));
+    }
+    for (const warning of outcome.warnings) {
+        found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning));
+    }
+    return found;
+}
+function staleCandidates(outcome, gate) {
+    const stale = stalePolicies(outcome);
+    if (stale.length === 0)
+        return [];
+    // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
+    const level = gate.verdict === 'fail' ? 'error' : 'warning';
+    return [
+        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), annotations_NAMES_LISTED, 100)}.`)
+    ];
+}
+/** `critical 3, low 2`: violations per severity, most severe first. */
+function bySeverity(policies) {
+    const totals = new Map();
+    for (const policy of policies) {
+        totals.set(policy.severity, (totals.get(policy.severity) ?? 0) + (policy.violations ?? 0));
+    }
+    return [...totals]
+        .sort(([a], [b]) => severityRank(a) - severityRank(b))
+        .map(([severity, count]) => `${severity} ${count}`)
+        .join(', ');
+}
+function namesWithCounts(policies, count) {
+    if (policies.length === 0)
+        return '';
+    return `Policies: ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => `${policy.name} (${count(policy)})`), annotations_NAMES_LISTED, 100)}.`;
+}
+/** The `limit` most important, the last of them standing for all that did not fit. */
+function fit(candidates, level, limit) {
+    const ordered = [...candidates].sort((a, b) => a.rank - b.rank);
+    const strip = ({ rank: _rank, brief: _brief, ...annotation }) => annotation;
+    if (ordered.length <= limit)
+        return ordered.map(strip);
+    if (limit <= 0)
+        return [];
+    const kept = ordered.slice(0, limit - 1);
+    const rest = ordered.slice(kept.length);
+    return [
+        ...kept.map(strip),
+        {
+            level,
+            title: `${(0,lib_text/* plural */.LS)(rest.length, `more ${level}`)} (see the job summary)`,
+            message: (0,log_safety/* oneLine */.TN)(`Merged into one to stay within GitHub's per-step limit: ${rest.map((item) => item.brief).join('; ')}`, MESSAGE_LENGTH)
+        }
+    ];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/report/json/write-file.ts
+// Writing a JSON file (the report, the compact baseline) where a reader never sees half of it. A
+// report with a baseline runs to megabytes: it is written a slice at a time through one buffer,
+// never copied whole (once more for the final newline, once into a buffer as big as the file).
+
+
+
+/** Characters a slice; in UTF-8 at most 3 bytes each (a surrogate pair, 2 of them, takes 4). */
+const WRITE_SLICE = 1 << 18;
+/**
+ * Writes `text` and a newline, redacted, to a temporary file, then renames it to `path`. A path that
+ * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
+ * a rename would replace that node (as root, even a device) with a plain file.
+ */
+async function writeJsonFile(path, text, redact) {
+    const json = redact(text);
+    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (existing && !existing.isFile())
+        return writeSlices(path, json);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    try {
+        await writeSlices(temporary, json, 0o644);
+        await (0,promises_namespaceObject.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+async function writeSlices(path, json, mode) {
+    const file = await (0,promises_namespaceObject.open)(path, 'w', mode);
+    try {
+        const buffer = Buffer.allocUnsafe(3 * WRITE_SLICE);
+        for (let at = 0; at < json.length;) {
+            const end = sliceEnd(json, at);
+            await writeAll(file, buffer, buffer.write(json.slice(at, end), 'utf8'));
+            at = end;
+        }
+        await writeAll(file, buffer, buffer.write('\n', 'utf8'));
+    }
+    finally {
+        await file.close();
+    }
+}
+async function writeAll(file, buffer, bytes) {
+    for (let done = 0; done < bytes;) {
+        done += (await file.write(buffer, done, bytes - done)).bytesWritten;
+    }
+}
+/** The end of the slice from `at`: WRITE_SLICE characters, never between a surrogate pair's halves. */
+function sliceEnd(text, at) {
+    const end = Math.min(at + WRITE_SLICE, text.length);
+    const last = text.charCodeAt(end - 1);
+    return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
+;// CONCATENATED MODULE: ./src/report/json/values.ts
+// Values of the JSON report, kept to its schema whatever the Platform sent.
+/**
+ * Odd data from the Platform (a number or an object where text was expected, `null`) keeps the
+ * schema; an object is written as JSON, not as "[object Object]".
+ */
+function values_text(value) {
+    if (value == null || value === '')
+        return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+function finiteOrNull(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+;// CONCATENATED MODULE: ./src/report/json/resources.ts
+// The per-resource parts of the JSON report: the baseline section (which makes the report a
+// baseline file), and the exceptions and their fate.
+
+
+
+/** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
+function jsonBaseline(outcome, report, redact) {
+    const read = outcome.policies.filter((policy) => policy.resources !== undefined);
+    if (read.length === 0)
+        return null;
+    return {
+        format: inputs_config/* BASELINE_FORMAT */.q4,
+        version: inputs_config/* BASELINE_VERSION */.d0,
+        createdAt: report.finishedAt || report.startedAt,
+        policies: read.map((policy) => ({
+            id: redact(String(policy.id)),
+            name: redact(String(policy.name)),
+            resources: policy.resources.map((resource) => resource.platformId)
+        }))
+    };
+}
+function jsonExceptions(resources, gate) {
+    if (resources?.exceptionsFile === undefined)
+        return null;
+    return {
+        file: resources.exceptionsFile,
+        // The gate's total, as every other surface shows it; null when some policy's is unknown.
+        suppressedViolations: gate ? totalRow(gate).suppressed : null,
+        entries: resources.exceptions.map(({ entry, state, problem, expiringSoon, matched }) => ({
+            line: entry.line,
+            policy: values_text(entry.policy),
+            state,
+            problem: values_text(problem),
+            reason: values_text(entry.reason),
+            owner: values_text(entry.owner),
+            link: values_text(entry.link),
+            expires: values_text(entry.expires),
+            expiringSoon,
+            matched
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/json/sync.ts
+// The JSON report's sync runs: each run as the Platform last showed it, and for a CLI run the
+// external sync itself, kept to docs/report-schema.json whatever the Platform sent.
+
+function jsonSync(sync) {
+    const { run } = sync;
+    return {
+        kind: sync.kind,
+        syncName: String(sync.syncName),
+        run: run
+            ? {
+                id: String(run.id),
+                status: String(run.status),
+                statusReason: values_text(run.status_reason),
+                createdAt: values_text(run.created_at),
+                completedAt: values_text(run.completed_at),
+                ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
+                totalRows: finiteOrNull(run.total_rows),
+                errors: finiteOrNull(run.errors),
+                warnings: finiteOrNull(run.warnings),
+                cpuSeconds: finiteOrNull(run.cpu_seconds),
+                memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
+                networkEgressBytes: finiteOrNull(run.network_egress_bytes)
+            }
+            : null,
+        startedByAction: sync.startedByAction,
+        waited: sync.waited,
+        waitedSeconds: Math.round(sync.waitedMs / 1000),
+        durationSeconds: finiteOrNull(sync.durationSeconds),
+        timedOut: sync.timedOut,
+        cancelledByAction: sync.cancelledByAction,
+        verdict: sync.verdict,
+        reasons: sync.reasons,
+        warnings: sync.warnings,
+        tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat),
+        external: sync.external ? jsonExternal(sync.external) : null
+    };
+}
+function jsonTableStat(stat) {
+    return {
+        table: String(stat.name),
+        service: values_text(stat.service_name),
+        errors: finiteOrNull(stat.errors),
+        resources: finiteOrNull(stat.resources),
+        panics: finiteOrNull(stat.panics)
+    };
+}
+/** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
+const MAX_TABLES = 1_000;
+function jsonExternal(external) {
+    const progress = external.table_progress;
+    return {
+        id: String(external.id),
+        invocationId: String(external.invocation_id),
+        status: values_text(external.status),
+        tableProgress: progress && typeof progress === 'object'
+            ? Object.fromEntries(Object.entries(progress)
+                .map(([table, rows]) => [table, finiteOrNull(rows)])
+                .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
+                .slice(0, MAX_TABLES))
+            : null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/json/report.ts
+// The JSON report (`report-file`): everything both stages learned, for later steps and other tools.
+// Its shape is a contract, described by docs/report-schema.json: every field is always present
+// (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
+
+
+
+
+
+
+function toJsonReport(report, redact) {
+    // The resource ids go straight into the baseline section: a deep copy of them for redaction
+    // would double the largest part of the report (the written text is redacted as a whole too).
+    const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null;
+    return redacted(withoutResources(report), redact, (safe) => ({
+        schemaVersion: 1,
+        actionVersion: safe.actionVersion,
+        result: safe.verdict.result,
+        reasons: safe.verdict.reasons.map((reason) => reason.text),
+        reasonKinds: safe.verdict.reasons.map((reason) => reason.kind),
+        softFail: safe.softFail,
+        cancelled: safe.cancelled,
+        platformUrl: values_text(safe.platformUrl),
+        platformVersion: values_text(safe.platformVersion),
+        startedAt: safe.startedAt,
+        finishedAt: values_text(safe.finishedAt),
+        syncName: values_text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
+        sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
+        syncs: safe.syncs.map(jsonSync),
+        policies: safe.policies && safe.verdict.gate
+            ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
+            : null,
+        policiesSkipped: values_text(safe.policiesSkipped),
+        errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
+        baseline,
+        exceptions: jsonExceptions(safe.verdict.resources, safe.verdict.gate)
+    }));
+}
+/** The JSON report, written whole or not at all (see writeJsonFile). */
+async function writeJsonReport(path, report, redact) {
+    await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
+}
+function jsonPolicies(outcome, gate, report) {
+    const thresholds = perRow(gate, (row) => row.allowed ?? null);
+    return {
+        mode: outcome.mode,
+        gateOn: values_text(report.gateOn),
+        freshAfter: values_text(outcome.freshAfter),
+        verdict: gate.verdict,
+        reasons: report.verdict.reasons
+            .filter((reason) => reason.kind === 'threshold' || reason.kind === 'stale')
+            .map((reason) => reason.text),
+        thresholds: {
+            critical: thresholds.critical,
+            high: thresholds.high,
+            medium: thresholds.medium,
+            low: thresholds.low,
+            total: thresholds.total
+        },
+        violations: perRow(gate, (row) => row.violations),
+        suppressedViolations: perRow(gate, (row) => row.suppressed),
+        newViolations: report.verdict.resources?.baseline ? perRow(gate, (row) => row.new) : null,
+        countedViolations: perRow(gate, (row) => row.counted),
+        status: perRow(gate, (row) => row.status),
+        baselineFile: report.verdict.resources?.baseline ?? null,
+        selectedPolicies: outcome.policies.length,
+        violatingPolicies: violatingPolicies(outcome).length,
+        stalePolicies: stalePolicies(outcome).length,
+        policies: outcome.policies.map((policy) => jsonPolicy(policy, report)),
+        trend: outcome.trend.map((point) => ({
+            date: String(point.date),
+            violations: finiteOrNull(point.violations)
+        })),
+        // The baseline's own warnings (its age, policies it lacks) beside the stage's.
+        warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
+        evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
+    };
+}
+/**
+ * One value per row of the gate, keyed as the schema has it (`unknownSeverity` for the severities
+ * this action does not know, the row a gate has only when some policy has one).
+ */
+function perRow(gate, value) {
+    const of = (key) => {
+        const row = gateRow(gate, key);
+        return value(row ?? { key, violations: 0, suppressed: 0, new: 0, counted: 0, status: 'no-limit' });
+    };
+    return {
+        critical: of('critical'),
+        high: of('high'),
+        medium: of('medium'),
+        low: of('low'),
+        unknownSeverity: of('other'),
+        total: of('total')
+    };
+}
+function jsonPolicy(policy, report) {
+    const judged = judgementOf(report, policy);
+    const figures = figuresOf(report, policy);
+    const entries = report.verdict.resources?.exceptions ?? [];
+    return {
+        id: String(policy.id),
+        name: String(policy.name),
+        severity: String(policy.severity),
+        domain: String(policy.domain),
+        queryId: values_text(policy.queryId),
+        groups: policy.groups.map(String),
+        violations: figures ? figures.violations : finiteOrNull(policy.violations),
+        previousViolations: finiteOrNull(policy.previousViolations),
+        newViolations: figures?.new ?? null,
+        fixedViolations: figures?.fixed ?? null,
+        unchangedViolations: figures?.unchanged ?? null,
+        suppressedViolations: figures?.suppressed ?? null,
+        countedViolations: figures?.counted ?? null,
+        judged: figures?.judged ?? false,
+        unknownBecause: values_text(figures?.unknownBecause),
+        suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
+            line: entries[entry].entry.line,
+            count,
+            reason: values_text(entries[entry].entry.reason),
+            owner: values_text(entries[entry].entry.owner),
+            link: values_text(entries[entry].entry.link),
+            expires: values_text(entries[entry].entry.expires)
+        })),
+        newSamples: (judged?.newSamples ?? []).map(resourceSample),
+        evaluatedAt: values_text(policy.evaluatedAt),
+        source: policy.source,
+        stale: policy.stale,
+        samples: policy.samples.map(jsonSample)
+    };
+}
+function jsonSample(sample) {
+    return {
+        name: values_text(sample.name),
+        resourceType: values_text(sample.resource_type_label),
+        account: values_text(sample._cq_account_name ?? sample.account_id),
+        region: values_text(sample.region),
+        cloud: values_text(sample.cloud),
+        platformId: values_text(sample._cq_platform_id)
+    };
+}
+function resourceSample(resource) {
+    return jsonSample({
+        name: resource.name,
+        _cq_account_name: resource.accountName,
+        account_id: resource.accountId,
+        region: resource.region,
+        _cq_platform_id: resource.platformId
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/json/write-baseline.ts
+// `baseline-write`: a compact baseline, the JSON report's `baseline` object alone, for a workflow
+// that commits it (or uploads it) for pull requests to compare against.
+
+
+/** Writes the compact baseline; throws when this run read no resources (nothing to write). */
+async function writeBaselineFile(path, report, redact) {
+    const { baseline } = toJsonReport(report, redact);
+    if (!baseline) {
+        throw new Error('this run read no violating resources (the policy stage did not finish, or no policy is counted by a threshold)');
+    }
+    await writeJsonFile(path, JSON.stringify({ baseline }), redact);
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The step's outputs: every name from action.yml, always set, empty where the value is unknown, so
+// a later step can test `steps.<id>.outputs.<name> != ''` instead of guessing.
+
+
+
+
+const OUTPUT_NAMES = [
+    'sync-run-id',
+    'sync-run-status',
+    'sync-run-status-reason',
+    'sync-total-rows',
+    'sync-errors',
+    'sync-warnings',
+    'sync-duration-seconds',
+    'sync-runs',
+    'result',
+    'report-file',
+    'violations',
+    'critical-violations',
+    'high-violations',
+    'medium-violations',
+    'low-violations',
+    'new-violations',
+    'suppressed-violations',
+    'counted-violations',
+    'violating-policies',
+    'stale-policies'
+];
+/** `reportFile`: the path the JSON report was written to; empty when it was not written. */
+function outputsOf(report, redact, reportFile = '') {
+    return redacted(report, redact, (safe) => {
+        const known = {
+            ...syncOutputs(safe),
+            ...policyOutputs(safe),
+            result: safe.verdict.result,
+            'report-file': reportFile
+        };
+        return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, known[name] ?? '']));
+    });
+}
+/**
+ * For one sync, its run. For several: the run with the worst status, the totals (each empty when
+ * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
+ */
+function syncOutputs(report) {
+    const run = worstRun(report.syncs)?.run;
+    const totals = syncTotals(report.syncs);
+    return {
+        'sync-run-id': token(run?.id),
+        'sync-run-status': token(run?.status),
+        'sync-run-status-reason': token(run?.status_reason),
+        'sync-total-rows': numberOutput(totals.rows),
+        'sync-errors': numberOutput(totals.errors),
+        'sync-warnings': numberOutput(totals.warnings),
+        'sync-duration-seconds': numberOutput(totals.longestSeconds),
+        'sync-runs': JSON.stringify(syncRuns(report))
+    };
+}
+/**
+ * Sync name → its run, for `fromJSON(steps.x.outputs.sync-runs)['aws-prod'].status`; only syncs
+ * with a run (`{}` without one). The name is the workflow's own; the rest is the Platform's, so
+ * cleaned as the single-value outputs are.
+ */
+function syncRuns(report) {
+    const count = (value) => ((0,lib_text/* isCount */.my)(value) ? value : null);
+    const word = (value) => token(value) || null;
+    return Object.fromEntries(report.syncs
+        .filter((sync) => sync.run)
+        .map(({ syncName, run, durationSeconds, kind }) => [
+        syncName,
+        {
+            id: word(run?.id),
+            status: word(run?.status),
+            rows: count(run?.total_rows),
+            errors: count(run?.errors),
+            warnings: count(run?.warnings),
+            durationSeconds: count(durationSeconds),
+            kind: token(kind)
+        }
+    ]));
+}
+/** The gate's figures, exactly as its table shows them; empty where a figure is unknown. */
+function policyOutputs(report) {
+    const outcome = report.policies;
+    const gate = report.verdict.gate;
+    if (!outcome || !gate)
+        return {};
+    const total = totalRow(gate);
+    const outputs = {
+        violations: numberOutput(total.violations),
+        'new-violations': numberOutput(total.new),
+        'suppressed-violations': numberOutput(total.suppressed),
+        'counted-violations': numberOutput(total.counted),
+        'violating-policies': numberOutput(violatingPolicies(outcome).length),
+        'stale-policies': numberOutput(stalePolicies(outcome).length)
+    };
+    for (const severity of SEVERITY_ORDER) {
+        outputs[`${severity}-violations`] = numberOutput(gateRow(gate, severity)?.violations);
+    }
+    return outputs;
+}
+function numberOutput(value) {
+    return (0,lib_text/* isCount */.my)(value) ? String(value) : '';
+}
+/**
+ * Ids and statuses are words; anything else the Platform sends is replaced, because workflows
+ * interpolate outputs into shell scripts (`run: echo ${{ steps.x.outputs.sync-run-status }}`),
+ * where a quote or `$(` from the server would be code.
+ */
+function token(value) {
+    return value == null
+        ? ''
+        : String(value)
+            .slice(0, 100)
+            .replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 // Markdown for the job summary and PR comments, built so that text from the Platform (policy and
 // resource names, error messages) can only ever be text: no HTML, no links or images, no broken
 // tables, no @mentions that ping people. Escaped text and the builders' results carry the
@@ -31827,19 +32791,19 @@ function safeHref(url) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/summary-pieces.ts
+;// CONCATENATED MODULE: ./src/report/summary/pieces.ts
 // Pieces the job summary's sections share: the caps that keep it under GitHub's limit, failure
 // and warning lists, and severity labels.
 
 
 const NAME_LENGTH = 120;
-const MESSAGE_LENGTH = 1000;
+const pieces_MESSAGE_LENGTH = 1000;
 const MESSAGE_LIMIT = 20;
 /** Failure reasons and warnings, one per line. */
 function renderMessages(reasons, warnings) {
     const items = [
-        ...reasons.map((reason) => markup `❌ ${escapeText(reason, MESSAGE_LENGTH)}`),
-        ...warnings.map((warning) => markup `⚠️ ${escapeText(warning, MESSAGE_LENGTH)}`)
+        ...reasons.map((reason) => markup `❌ ${escapeText(reason, pieces_MESSAGE_LENGTH)}`),
+        ...warnings.map((warning) => markup `⚠️ ${escapeText(warning, pieces_MESSAGE_LENGTH)}`)
     ];
     return items.length > 0 ? bulletList(items.slice(0, MESSAGE_LIMIT)) : undefined;
 }
@@ -31853,10 +32817,11 @@ function byteLength(text) {
     return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary-resources.ts
+;// CONCATENATED MODULE: ./src/report/summary/resources.ts
 // The per-resource sections of the job summary and the PR comment: the comparison with the baseline
 // file (new with samples, fixed, unchanged per policy) and the exceptions (what each suppressed, and
 // the entries that suppress nothing). They read the verdict only.
+
 
 
 
@@ -31869,14 +32834,14 @@ function renderComparison(report, outcome) {
     if (!baseline)
         return undefined;
     const warnings = report.verdict.resources?.warnings ?? [];
-    const compared = outcome.policies.flatMap((policy) => {
-        const judged = judgementOf(report, policy);
-        return judged?.compared && judged.new + judged.fixed + judged.unchanged > 0
-            ? [{ policy, judged }]
-            : [];
+    const rows = outcome.policies.flatMap((policy) => {
+        const figures = figuresOf(report, policy);
+        const changed = [figures?.new, figures?.fixed, figures?.unchanged].some((value) => value !== null && value !== undefined && value > 0);
+        return figures && figures.new !== null && changed ? [{ policy, figures }] : [];
     });
-    const shown = compared.slice(0, POLICY_LIMIT);
-    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception.`, shown.length === 0
+    const notCompared = outcome.policies.filter((policy) => figuresOf(report, policy)?.new === null && (policy.violations ?? 0) > 0);
+    const shown = rows.slice(0, POLICY_LIMIT);
+    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`, shown.length === 0
         ? markup `No violating resource now or in the baseline for the compared policies.`
         : table([
             markup `Severity`,
@@ -31885,18 +32850,29 @@ function renderComparison(report, outcome) {
             markup `Fixed`,
             markup `Unchanged`,
             markup `New resources`
-        ], shown.map(({ policy, judged }) => [
+        ], shown.map(({ policy, figures }) => [
             severityLabel(policy.severity),
             escapeCell(policy.name, NAME_LENGTH),
-            escapeCell(judged.newCounted),
-            escapeCell(judged.fixed),
-            escapeCell(judged.unchanged),
-            escapeCell(judged.newSamples.map((r) => r.name || r.platformId).join(', '), 300)
-        ]), ['left', 'left', 'right', 'right', 'right', 'left']), compared.length > shown.length
-        ? markup `_…and ${compared.length - shown.length} more policies, all in the JSON report._`
+            escapeCell(figures.new),
+            escapeCell(figures.fixed),
+            escapeCell(figures.unchanged),
+            escapeCell(newSampleNames(report, policy), 300)
+        ]), ['left', 'left', 'right', 'right', 'right', 'left']), rows.length > shown.length
+        ? markup `_…and ${rows.length - shown.length} more policies, all in the JSON report._`
+        : undefined, notCompared.length > 0
+        ? markup `_${escapeText(notComparedNote(notCompared, report))}_`
         : undefined, warnings.length > 0
         ? bulletList(warnings.map((warning) => markup `⚠️ ${escapeText(warning, 400)}`))
         : undefined);
+}
+function newSampleNames(report, policy) {
+    const samples = judgementOf(report, policy)?.newSamples ?? [];
+    return samples.map((resource) => resource.name || resource.platformId).join(', ');
+}
+/** Violating policies whose new figure is unknown: said, never shown as 0 new. */
+function notComparedNote(policies, report) {
+    const why = figuresOf(report, policies[0])?.unknownBecause;
+    return `Not compared (New —): ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => policy.name), 5)}${policies.length === 1 && why ? `: ${why}` : ': their violating resources were not read'}.`;
 }
 /** What the exceptions suppressed, per policy and entry, and the entries that suppress nothing. */
 function renderExceptions(report, outcome) {
@@ -31909,14 +32885,14 @@ function renderExceptions(report, outcome) {
         return [
             escapeCell(policy.name, NAME_LENGTH),
             escapeCell(count),
-            escapeCell(`line ${e.line}`),
+            e.link ? markdown_link(`line ${e.line}`, e.link) : escapeCell(`line ${e.line}`),
             escapeCell(e.reason, 200),
             escapeCell(e.owner, 60),
             escapeCell(e.expires, 20)
         ];
     }));
     const problems = entries.filter((s) => s.state !== 'active' || s.matched === 0 || s.expiringSoon);
-    return blocks(markup `#### Exceptions (${codeSpan(resources.exceptionsFile)})`, markup `${escapeText((0,lib_text/* plural */.LS)(resources.suppressed, 'violation'))} suppressed: they never count toward the thresholds.`, rows.length > 0
+    return blocks(markup `#### Exceptions (${codeSpan(resources.exceptionsFile)})`, markup `${escapeText(suppressedSentence(report))}`, rows.length > 0
         ? table([
             markup `Policy`,
             markup `Suppressed`,
@@ -31927,679 +32903,20 @@ function renderExceptions(report, outcome) {
         ], rows.slice(0, POLICY_LIMIT), ['left', 'right', 'left', 'left', 'left', 'left'])
         : undefined, problems.length > 0 ? bulletList(problems.slice(0, ENTRY_LIMIT).map(describeEntry)) : undefined);
 }
-/** `line 12 (policy "x"): expired on 2026-01-01, suppresses nothing`. */
-function entryNote(status) {
-    const { entry, state, problem, matched, expiringSoon } = status;
-    const what = state !== 'active'
-        ? `${state === 'invalid' ? 'invalid' : state === 'expired' ? 'expired' : 'too long'}: ${problem ?? ''}; it suppresses nothing`
-        : matched === 0
-            ? 'unused: it matched no violating resource; remove it if the finding is gone'
-            : expiringSoon
-                ? `expires soon (${entry.expires ?? ''}): renew it or fix the finding`
-                : `suppressed ${matched}`;
-    return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`;
+/** The total suppressed, as the gate's table has it. */
+function suppressedSentence(report) {
+    const suppressed = report.verdict.gate && totalRow(report.verdict.gate).suppressed;
+    const what = suppressed === null || suppressed === undefined
+        ? 'An unknown number of violations'
+        : (0,lib_text/* plural */.LS)(suppressed, 'violation');
+    return `${what} suppressed: they never count toward the thresholds. An entry's line links to its tracking issue when it gives one.`;
 }
 function describeEntry(status) {
     const icon = status.state !== 'active' ? markup `❌` : markup `⚠️`;
     return markup `${icon} ${escapeText(entryNote(status), 400)}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-// Error, warning and notice annotations. GitHub shows at most 10 of each level per step and drops
-// the rest silently, so every candidate carries a rank, the most important are kept, and whatever
-// does not fit is merged into one last annotation instead of vanishing.
-
-
-
-
-
-
-
-/** What GitHub shows of each level per step. */
-const ANNOTATION_LIMIT = 10;
-const LEVELS = ['error', 'warning', 'notice'];
-const TITLE_LENGTH = 200;
-const annotations_MESSAGE_LENGTH = 1000;
-const NAMES_LISTED = 5;
-/** Lower ranks are shown first and never merged away while a higher rank is shown. */
-const RANK = {
-    stageError: 0,
-    syncFailure: 1,
-    threshold: 2, // + the severity's rank, so critical comes first and the total last
-    stale: 8,
-    policy: 10, // + the severity's rank
-    reportError: 20,
-    cancelled: 0,
-    syncWarning: 1,
-    withinThresholds: 2,
-    policyWarning: 3,
-    exceptionWarning: 4,
-    exceptionError: 9,
-    notAwaited: 0
-};
-/** `limits`: fewer than 10 of a level, to leave room for annotations written elsewhere. */
-function planAnnotations(report, redact, limits = {}) {
-    return redacted(report, redact, (safe) => {
-        const candidates = [
-            ...runCandidates(safe),
-            ...policyCandidates(safe),
-            ...resourceCandidates(safe)
-        ];
-        return LEVELS.flatMap((level) => fit(candidates.filter((candidate) => candidate.level === level), level, limits[level] ?? ANNOTATION_LIMIT));
-    });
-}
-function candidate(level, rank, title, message, brief = title, at) {
-    return {
-        level,
-        rank,
-        title: (0,log_safety/* oneLine */.TN)(title, TITLE_LENGTH),
-        message: (0,log_safety/* oneLine */.TN)(message, annotations_MESSAGE_LENGTH),
-        brief: (0,log_safety/* oneLine */.TN)(brief, TITLE_LENGTH),
-        ...at
-    };
-}
-/**
- * The baseline's warnings and the exceptions file's entries that need attention, each on its line
- * of the file: invalid or too long (errors), expired, unused or expiring soon (warnings).
- */
-function resourceCandidates(report) {
-    const resources = report.verdict.resources;
-    if (!resources)
-        return [];
-    const found = resources.warnings.map((warning) => candidate('warning', RANK.policyWarning, 'Baseline', warning));
-    if (resources.inputError) {
-        found.push(candidate('error', RANK.stageError, 'Inputs error', resources.inputError));
-    }
-    const file = resources.exceptionsFile ?? '';
-    for (const status of resources.exceptions) {
-        const { state, matched, expiringSoon, entry } = status;
-        if (state === 'active' && matched > 0 && !expiringSoon)
-            continue;
-        const error = state === 'invalid' || state === 'too-long';
-        const title = state === 'active'
-            ? matched === 0
-                ? 'Unused exception'
-                : 'Exception expires soon'
-            : `Exception ${state === 'too-long' ? 'too long' : state}: suppresses nothing`;
-        found.push(candidate(error ? 'error' : 'warning', error ? RANK.exceptionError : RANK.exceptionWarning, title, entryNote(status), `${title} (${file}:${entry.line})`, { file, startLine: entry.line }));
-    }
-    return found;
-}
-function runCandidates(report) {
-    const found = report.errors.map((error) => candidate('error', error.stage === 'report' ? RANK.reportError : RANK.stageError, `${stageLabel(error.stage)} error`, error.message));
-    if (report.cancelled) {
-        found.push(candidate('warning', RANK.cancelled, 'Workflow cancelled', 'The workflow was cancelled before the action finished; the job summary and the JSON report hold what was known at that moment.'));
-    }
-    const several = report.syncs.length > 1;
-    for (const sync of report.syncs)
-        found.push(...syncCandidates(report, sync, several));
-    return found;
-}
-/**
- * An error for each reason a sync failed (among several, one a sync, its reasons together), its
- * warnings, and a notice when it was not awaited. With several syncs each title names its sync,
- * so the one failing among them is found.
- */
-function syncCandidates(report, sync, several) {
-    const what = sync.kind === 'external' ? 'CLI sync' : 'Sync';
-    const title = (outcome) => several ? `${what} "${sync.syncName}" ${outcome}` : `Sync run ${outcome}`;
-    const found = [];
-    if (sync.verdict === 'fail' && sync.reasons.length > 0) {
-        const outcome = sync.timedOut ? 'timed out' : 'failed';
-        // Among several, one error a sync keeps the annotations' cap for the others.
-        const messages = several ? [sync.reasons.join(' ')] : sync.reasons;
-        for (const message of messages)
-            found.push(candidate('error', RANK.syncFailure, title(outcome), message));
-    }
-    for (const warning of sync.warnings) {
-        found.push(candidate('warning', RANK.syncWarning, title('warning'), warning));
-    }
-    if (sync.run && !sync.waited && !report.cancelled) {
-        found.push(candidate('notice', RANK.notAwaited, title('not awaited'), `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`));
-    }
-    return found;
-}
-function policyCandidates(report) {
-    const outcome = report.policies;
-    const gate = report.verdict.gate;
-    if (!outcome || !gate)
-        return [];
-    const countNew = report.gateOn === 'new';
-    const word = countNew ? 'new ' : '';
-    const counted = (policy) => countedOf(report, policy, countNew);
-    const breachedRows = gate.rows.filter((row) => row.breached);
-    const breached = new Set(breachedRows.map((row) => row.severity));
-    const violating = violatingPolicies(outcome);
-    const isBreaching = (policy) => counted(policy) > 0 && (breached.has('total') || breached.has(policy.severity));
-    const breaching = violating.filter(isBreaching);
-    const found = breachedRows.map((row) => {
-        const total = row.severity === 'total';
-        const contributors = breaching.filter((policy) => total || policy.severity === row.severity);
-        const what = total ? `${word}violations in all` : `${word}${row.severity} violations`;
-        return candidate('error', RANK.threshold + severityRank(row.severity), `Too many ${what}`, `${row.counted} ${what}; at most ${row.allowed} allowed (${total ? 'max-violations' : `max-${row.severity}-violations`}). ${namesWithCounts(contributors, counted)}`, `${row.counted} ${what} (at most ${row.allowed})`);
-    });
-    found.push(...staleCandidates(outcome, gate));
-    for (const policy of breaching) {
-        const newPart = countNew ? ` (${counted(policy)} new)` : '';
-        const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time';
-        found.push(candidate('error', RANK.policy + severityRank(policy.severity), `Policy violated: ${policy.name}`, `${policy.severity} ${policy.domain} policy with ${(0,lib_text/* plural */.LS)(policy.violations ?? 0, 'violation')}${newPart}${policy.stale ? ' (stale result)' : ''}; evaluated at ${when}.`, `${policy.name} (${policy.severity}, ${counted(policy)})`));
-    }
-    const within = violating.filter((policy) => !isBreaching(policy));
-    if (within.length > 0) {
-        const sum = within.reduce((total, policy) => total + (policy.violations ?? 0), 0);
-        found.push(candidate('warning', RANK.withinThresholds, 'Violations within the thresholds', `${(0,lib_text/* plural */.LS)(sum, 'violation')} in ${(0,lib_text/* plural */.LS)(within.length, 'policy', 'policies')} did not fail the gate (${bySeverity(within)}). ${namesWithCounts(within, (policy) => policy.violations ?? 0)}`));
-    }
-    for (const warning of outcome.warnings) {
-        found.push(candidate('warning', RANK.policyWarning, 'Policy stage warning', warning));
-    }
-    return found;
-}
-/** What the gate counted of the policy: its new or its current violations, less the suppressed. */
-function countedOf(report, policy, countNew) {
-    const judged = judgementOf(report, policy);
-    return countNew ? (judged?.newCounted ?? 0) : (policy.violations ?? 0) - (judged?.suppressed ?? 0);
-}
-function staleCandidates(outcome, gate) {
-    const stale = stalePolicies(outcome);
-    if (stale.length === 0)
-        return [];
-    // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
-    const level = gate.verdict === 'fail' ? 'error' : 'warning';
-    return [
-        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), NAMES_LISTED, 100)}.`)
-    ];
-}
-/** `critical 3, low 2`: violations per severity, most severe first. */
-function bySeverity(policies) {
-    const totals = new Map();
-    for (const policy of policies) {
-        totals.set(policy.severity, (totals.get(policy.severity) ?? 0) + (policy.violations ?? 0));
-    }
-    return [...totals]
-        .sort(([a], [b]) => severityRank(a) - severityRank(b))
-        .map(([severity, count]) => `${severity} ${count}`)
-        .join(', ');
-}
-function namesWithCounts(policies, count) {
-    if (policies.length === 0)
-        return '';
-    return `Policies: ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => `${policy.name} (${count(policy)})`), NAMES_LISTED, 100)}.`;
-}
-/** The `limit` most important, the last of them standing for all that did not fit. */
-function fit(candidates, level, limit) {
-    const ordered = [...candidates].sort((a, b) => a.rank - b.rank);
-    const strip = ({ rank: _rank, brief: _brief, ...annotation }) => annotation;
-    if (ordered.length <= limit)
-        return ordered.map(strip);
-    if (limit <= 0)
-        return [];
-    const kept = ordered.slice(0, limit - 1);
-    const rest = ordered.slice(kept.length);
-    return [
-        ...kept.map(strip),
-        {
-            level,
-            title: `${(0,lib_text/* plural */.LS)(rest.length, `more ${level}`)} (see the job summary)`,
-            message: (0,log_safety/* oneLine */.TN)(`Merged into one to stay within GitHub's per-step limit: ${rest.map((item) => item.brief).join('; ')}`, annotations_MESSAGE_LENGTH)
-        }
-    ];
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/report/json-file.ts
-// Writing a JSON file (the report, the compact baseline) where a reader never sees half of it. A
-// report with a baseline runs to megabytes: it is written a slice at a time through one buffer,
-// never copied whole (once more for the final newline, once into a buffer as big as the file).
-
-
-
-/** Characters a slice; in UTF-8 at most 3 bytes each (a surrogate pair, 2 of them, takes 4). */
-const WRITE_SLICE = 1 << 18;
-/**
- * Writes `text` and a newline, redacted, to a temporary file, then renames it to `path`. A path that
- * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
- * a rename would replace that node (as root, even a device) with a plain file.
- */
-async function writeJsonFile(path, text, redact) {
-    const json = redact(text);
-    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
-    if (existing && !existing.isFile())
-        return writeSlices(path, json);
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-    try {
-        await writeSlices(temporary, json, 0o644);
-        await (0,promises_namespaceObject.rename)(temporary, path);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(temporary, { force: true });
-        throw error;
-    }
-}
-async function writeSlices(path, json, mode) {
-    const file = await (0,promises_namespaceObject.open)(path, 'w', mode);
-    try {
-        const buffer = Buffer.allocUnsafe(3 * WRITE_SLICE);
-        for (let at = 0; at < json.length;) {
-            const end = sliceEnd(json, at);
-            await writeAll(file, buffer, buffer.write(json.slice(at, end), 'utf8'));
-            at = end;
-        }
-        await writeAll(file, buffer, buffer.write('\n', 'utf8'));
-    }
-    finally {
-        await file.close();
-    }
-}
-async function writeAll(file, buffer, bytes) {
-    for (let done = 0; done < bytes;) {
-        done += (await file.write(buffer, done, bytes - done)).bytesWritten;
-    }
-}
-/** The end of the slice from `at`: WRITE_SLICE characters, never between a surrogate pair's halves. */
-function sliceEnd(text, at) {
-    const end = Math.min(at + WRITE_SLICE, text.length);
-    const last = text.charCodeAt(end - 1);
-    return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
-}
-
-;// CONCATENATED MODULE: ./src/report/json-values.ts
-// Values of the JSON report, kept to its schema whatever the Platform sent.
-/**
- * Odd data from the Platform (a number or an object where text was expected, `null`) keeps the
- * schema; an object is written as JSON, not as "[object Object]".
- */
-function json_values_text(value) {
-    if (value == null || value === '')
-        return null;
-    return typeof value === 'string' ? value : JSON.stringify(value);
-}
-function finiteOrNull(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-;// CONCATENATED MODULE: ./src/report/json-resources.ts
-// The per-resource parts of the JSON report: the baseline section (which makes the report a
-// baseline file), the exceptions and their fate, and the new counts per severity.
-
-
-
-/** The gate's new counts per severity; the unknown severities are what the total has beyond them. */
-function newPerSeverity(gate, resources) {
-    if (!resources?.baseline)
-        return null;
-    const of = (severity) => gate.rows.find((row) => row.severity === severity)?.newViolations ?? 0;
-    const known = SEVERITY_ORDER.reduce((sum, severity) => sum + of(severity), 0);
-    return {
-        critical: of('critical'),
-        high: of('high'),
-        medium: of('medium'),
-        low: of('low'),
-        unknownSeverity: of('total') - known,
-        total: of('total')
-    };
-}
-/** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
-function jsonBaseline(outcome, report, redact) {
-    const read = outcome.policies.filter((policy) => policy.resources !== undefined);
-    if (read.length === 0)
-        return null;
-    return {
-        format: inputs_config/* BASELINE_FORMAT */.q4,
-        version: inputs_config/* BASELINE_VERSION */.d0,
-        createdAt: report.finishedAt || report.startedAt,
-        policies: read.map((policy) => ({
-            id: redact(String(policy.id)),
-            name: redact(String(policy.name)),
-            resources: policy.resources.map((resource) => resource.platformId)
-        }))
-    };
-}
-function jsonExceptions(resources) {
-    if (resources?.exceptionsFile === undefined)
-        return null;
-    return {
-        file: resources.exceptionsFile,
-        suppressedViolations: resources.suppressed,
-        entries: resources.exceptions.map(({ entry, state, problem, expiringSoon, matched }) => ({
-            line: entry.line,
-            policy: json_values_text(entry.policy),
-            state,
-            problem: json_values_text(problem),
-            reason: json_values_text(entry.reason),
-            owner: json_values_text(entry.owner),
-            link: json_values_text(entry.link),
-            expires: json_values_text(entry.expires),
-            expiringSoon,
-            matched
-        }))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/json-sync.ts
-// The JSON report's sync runs: each run as the Platform last showed it, and for a CLI run the
-// external sync itself, kept to docs/report-schema.json whatever the Platform sent.
-
-function jsonSync(sync) {
-    const { run } = sync;
-    return {
-        kind: sync.kind,
-        syncName: String(sync.syncName),
-        run: run
-            ? {
-                id: String(run.id),
-                status: String(run.status),
-                statusReason: json_values_text(run.status_reason),
-                createdAt: json_values_text(run.created_at),
-                completedAt: json_values_text(run.completed_at),
-                ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-                totalRows: finiteOrNull(run.total_rows),
-                errors: finiteOrNull(run.errors),
-                warnings: finiteOrNull(run.warnings),
-                cpuSeconds: finiteOrNull(run.cpu_seconds),
-                memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
-                networkEgressBytes: finiteOrNull(run.network_egress_bytes)
-            }
-            : null,
-        startedByAction: sync.startedByAction,
-        waited: sync.waited,
-        waitedSeconds: Math.round(sync.waitedMs / 1000),
-        durationSeconds: finiteOrNull(sync.durationSeconds),
-        timedOut: sync.timedOut,
-        cancelledByAction: sync.cancelledByAction,
-        verdict: sync.verdict,
-        reasons: sync.reasons,
-        warnings: sync.warnings,
-        tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat),
-        external: sync.external ? jsonExternal(sync.external) : null
-    };
-}
-function jsonTableStat(stat) {
-    return {
-        table: String(stat.name),
-        service: json_values_text(stat.service_name),
-        errors: finiteOrNull(stat.errors),
-        resources: finiteOrNull(stat.resources),
-        panics: finiteOrNull(stat.panics)
-    };
-}
-/** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
-const MAX_TABLES = 1_000;
-function jsonExternal(external) {
-    const progress = external.table_progress;
-    return {
-        id: String(external.id),
-        invocationId: String(external.invocation_id),
-        status: json_values_text(external.status),
-        tableProgress: progress && typeof progress === 'object'
-            ? Object.fromEntries(Object.entries(progress)
-                .map(([table, rows]) => [table, finiteOrNull(rows)])
-                .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
-                .slice(0, MAX_TABLES))
-            : null
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/json-report.ts
-// The JSON report (`report-file`): everything both stages learned, for later steps and other tools.
-// Its shape is a contract, described by docs/report-schema.json: every field is always present
-// (`null` when unknown), names are camelCase, and any incompatible change bumps `schemaVersion`.
-
-
-
-
-
-
-function toJsonReport(report, redact) {
-    // The resource ids go straight into the baseline section: a deep copy of them for redaction
-    // would double the largest part of the report (the written text is redacted as a whole too).
-    const baseline = report.policies ? jsonBaseline(report.policies, report, redact) : null;
-    return redacted(withoutResources(report), redact, (safe) => ({
-        schemaVersion: 1,
-        actionVersion: safe.actionVersion,
-        result: safe.verdict.result,
-        reasons: safe.verdict.reasons,
-        softFail: safe.softFail,
-        cancelled: safe.cancelled,
-        platformUrl: json_values_text(safe.platformUrl),
-        platformVersion: json_values_text(safe.platformVersion),
-        startedAt: safe.startedAt,
-        finishedAt: json_values_text(safe.finishedAt),
-        syncName: json_values_text(safe.syncs[0]?.syncName ?? safe.syncNames[0]),
-        sync: safe.syncs[0] ? jsonSync(safe.syncs[0]) : null,
-        syncs: safe.syncs.map(jsonSync),
-        policies: safe.policies && safe.verdict.gate
-            ? jsonPolicies(safe.policies, safe.verdict.gate, safe)
-            : null,
-        policiesSkipped: json_values_text(safe.policiesSkipped),
-        errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
-        baseline,
-        exceptions: jsonExceptions(safe.verdict.resources)
-    }));
-}
-/** The JSON report, written whole or not at all (see writeJsonFile). */
-async function writeJsonReport(path, report, redact) {
-    await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
-}
-function jsonPolicies(outcome, gate, report) {
-    const totals = violationTotals(outcome, report.verdict);
-    const perSeverity = (counts, unknown, total) => ({
-        critical: counts.critical,
-        high: counts.high,
-        medium: counts.medium,
-        low: counts.low,
-        unknownSeverity: unknown,
-        total
-    });
-    const thresholds = Object.fromEntries(gate.rows.map((row) => [row.severity, row.allowed ?? null]));
-    return {
-        mode: outcome.mode,
-        gateOn: json_values_text(report.gateOn),
-        freshAfter: json_values_text(outcome.freshAfter),
-        verdict: gate.verdict,
-        reasons: gate.reasons,
-        thresholds,
-        violations: perSeverity(outcome.violations, outcome.unknownSeverityViolations, totals.violations),
-        newViolations: newPerSeverity(gate, report.verdict.resources),
-        baselineFile: report.verdict.resources?.baseline ?? null,
-        selectedPolicies: outcome.policies.length,
-        violatingPolicies: violatingPolicies(outcome).length,
-        stalePolicies: stalePolicies(outcome).length,
-        policies: outcome.policies.map((policy) => jsonPolicy(policy, report)),
-        trend: outcome.trend.map((point) => ({
-            date: String(point.date),
-            violations: finiteOrNull(point.violations)
-        })),
-        // The baseline's own warnings (its age, policies it lacks) beside the stage's.
-        warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
-        evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
-    };
-}
-function jsonPolicy(policy, report) {
-    const judged = judgementOf(report, policy);
-    const compared = judged?.compared ? judged : undefined;
-    const entries = report.verdict.resources?.exceptions ?? [];
-    return {
-        id: String(policy.id),
-        name: String(policy.name),
-        severity: String(policy.severity),
-        domain: String(policy.domain),
-        queryId: json_values_text(policy.queryId),
-        groups: policy.groups.map(String),
-        violations: finiteOrNull(policy.violations),
-        previousViolations: finiteOrNull(policy.previousViolations),
-        newViolations: finiteOrNull(compared?.newCounted),
-        fixedViolations: finiteOrNull(compared?.fixed),
-        unchangedViolations: finiteOrNull(compared?.unchanged),
-        suppressedViolations: finiteOrNull(judged?.suppressed),
-        suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
-            line: entries[entry].entry.line,
-            count,
-            reason: json_values_text(entries[entry].entry.reason),
-            owner: json_values_text(entries[entry].entry.owner),
-            expires: json_values_text(entries[entry].entry.expires)
-        })),
-        newSamples: (compared?.newSamples ?? []).map(resourceSample),
-        evaluatedAt: json_values_text(policy.evaluatedAt),
-        source: policy.source,
-        stale: policy.stale,
-        samples: policy.samples.map(jsonSample)
-    };
-}
-function jsonSample(sample) {
-    return {
-        name: json_values_text(sample.name),
-        resourceType: json_values_text(sample.resource_type_label),
-        account: json_values_text(sample._cq_account_name ?? sample.account_id),
-        region: json_values_text(sample.region),
-        cloud: json_values_text(sample.cloud),
-        platformId: json_values_text(sample._cq_platform_id)
-    };
-}
-function resourceSample(resource) {
-    return jsonSample({
-        name: resource.name,
-        _cq_account_name: resource.accountName,
-        account_id: resource.accountId,
-        region: resource.region,
-        _cq_platform_id: resource.platformId
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/baseline-file.ts
-// `baseline-write`: a compact baseline, the JSON report's `baseline` object alone, for a workflow
-// that commits it (or uploads it) for pull requests to compare against.
-
-
-/** Writes the compact baseline; throws when this run read no resources (nothing to write). */
-async function writeBaselineFile(path, report, redact) {
-    const { baseline } = toJsonReport(report, redact);
-    if (!baseline) {
-        throw new Error('this run read no violating resources (the policy stage did not finish, or no policy is counted by a threshold)');
-    }
-    await writeJsonFile(path, JSON.stringify({ baseline }), redact);
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-// The step's outputs: every name from action.yml, always set, empty where the value is unknown, so
-// a later step can test `steps.<id>.outputs.<name> != ''` instead of guessing.
-
-
-
-
-const OUTPUT_NAMES = [
-    'sync-run-id',
-    'sync-run-status',
-    'sync-run-status-reason',
-    'sync-total-rows',
-    'sync-errors',
-    'sync-warnings',
-    'sync-duration-seconds',
-    'sync-runs',
-    'result',
-    'report-file',
-    'violations',
-    'critical-violations',
-    'high-violations',
-    'medium-violations',
-    'low-violations',
-    'new-violations',
-    'suppressed-violations',
-    'violating-policies',
-    'stale-policies'
-];
-/** `reportFile`: the path the JSON report was written to; empty when it was not written. */
-function outputsOf(report, redact, reportFile = '') {
-    return redacted(report, redact, (safe) => {
-        const known = {
-            ...syncOutputs(safe),
-            ...policyOutputs(safe),
-            result: safe.verdict.result,
-            'report-file': reportFile
-        };
-        return Object.fromEntries(OUTPUT_NAMES.map((name) => [name, known[name] ?? '']));
-    });
-}
-/**
- * For one sync, its run. For several: the run with the worst status, the totals (each empty when
- * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
- */
-function syncOutputs(report) {
-    const run = worstRun(report.syncs)?.run;
-    const totals = syncTotals(report.syncs);
-    return {
-        'sync-run-id': token(run?.id),
-        'sync-run-status': token(run?.status),
-        'sync-run-status-reason': token(run?.status_reason),
-        'sync-total-rows': numberOutput(totals.rows),
-        'sync-errors': numberOutput(totals.errors),
-        'sync-warnings': numberOutput(totals.warnings),
-        'sync-duration-seconds': numberOutput(totals.longestSeconds),
-        'sync-runs': JSON.stringify(syncRuns(report))
-    };
-}
-/**
- * Sync name → its run, for `fromJSON(steps.x.outputs.sync-runs)['aws-prod'].status`; only syncs
- * with a run (`{}` without one). The name is the workflow's own; the rest is the Platform's, so
- * cleaned as the single-value outputs are.
- */
-function syncRuns(report) {
-    const count = (value) => ((0,lib_text/* isCount */.my)(value) ? value : null);
-    const word = (value) => token(value) || null;
-    return Object.fromEntries(report.syncs
-        .filter((sync) => sync.run)
-        .map(({ syncName, run, durationSeconds, kind }) => [
-        syncName,
-        {
-            id: word(run?.id),
-            status: word(run?.status),
-            rows: count(run?.total_rows),
-            errors: count(run?.errors),
-            warnings: count(run?.warnings),
-            durationSeconds: count(durationSeconds),
-            kind: token(kind)
-        }
-    ]));
-}
-function policyOutputs(report) {
-    const outcome = report.policies;
-    if (!outcome)
-        return {};
-    const totals = violationTotals(outcome, report.verdict);
-    const outputs = {
-        violations: numberOutput(totals.violations),
-        'new-violations': numberOutput(totals.newViolations),
-        'suppressed-violations': numberOutput(totals.suppressed),
-        'violating-policies': numberOutput(violatingPolicies(outcome).length),
-        'stale-policies': numberOutput(stalePolicies(outcome).length)
-    };
-    for (const severity of SEVERITY_ORDER) {
-        outputs[`${severity}-violations`] = numberOutput(outcome.violations[severity]);
-    }
-    return outputs;
-}
-function numberOutput(value) {
-    return (0,lib_text/* isCount */.my)(value) ? String(value) : '';
-}
-/**
- * Ids and statuses are words; anything else the Platform sends is replaced, because workflows
- * interpolate outputs into shell scripts (`run: echo ${{ steps.x.outputs.sync-run-status }}`),
- * where a quote or `$(` from the server would be code.
- */
-function token(value) {
-    return value == null
-        ? ''
-        : String(value)
-            .slice(0, 100)
-            .replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
-;// CONCATENATED MODULE: ./src/report/summary-sync.ts
+;// CONCATENATED MODULE: ./src/report/summary/sync.ts
 // The job summary's section on one sync run: status, figures, notes and the tables with errors,
 // or for a CLI run (an external sync) its tables' progress. Its pieces also serve the table of
 // several syncs (summary-syncs.ts) and the PR comment.
@@ -32632,7 +32949,7 @@ function renderSyncSection(report) {
 }
 /** The sync's reasons and warnings, but the one the banner's "Why" already says. */
 function syncMessages(report, sync) {
-    return renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]), sync.warnings);
+    return renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]?.text), sync.warnings);
 }
 function renderRunStatus(sync, run) {
     const status = markup `**Status:** ${syncStatusIcon(sync, run)} ${codeSpan(run.status)}`;
@@ -32737,7 +33054,7 @@ function renderTableProgress(external) {
         : undefined);
 }
 
-;// CONCATENATED MODULE: ./src/report/summary-syncs.ts
+;// CONCATENATED MODULE: ./src/report/summary/syncs.ts
 // The job summary's sync section. One sync keeps its own section (summary-sync.ts); several get one
 // table, a row per sync, above the gate, then per sync only what needs saying: reasons and
 // warnings the banner does not show, notes (timed out, cancelled, not awaited), tables with errors.
@@ -32803,9 +33120,10 @@ function renderSyncNotes(report, sync) {
         : blocks(markup `#### ${codeSpan(sync.syncName, NAME_LENGTH)}`, notes);
 }
 
-;// CONCATENATED MODULE: ./src/report/summary-policies.ts
+;// CONCATENATED MODULE: ./src/report/summary/policies.ts
 // The job summary's policy gate section: the overview, the thresholds table, the violating
 // policies with their samples, the stale policies and the trend. The PR comment reuses them.
+
 
 
 
@@ -32828,48 +33146,54 @@ function renderPolicyOverview(report, outcome) {
     return blocks(markup `### 🛡️ Policy gate`, markup `${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup `, `)}`);
 }
 function renderPolicyNotEvaluated(report) {
-    // No thresholds: the policy stage was not configured, or the inputs could not be read at all.
-    if (report.thresholds === undefined)
+    const reason = notEvaluatedReason(report);
+    if (reason === undefined)
         return undefined;
-    const reason = report.policiesSkipped ??
-        (report.cancelled
-            ? 'the workflow was cancelled first'
-            : hasError(report, 'policies')
-                ? 'the policy stage failed (see the errors below)'
-                : 'an earlier stage did not finish');
     return blocks(markup `### 🛡️ Policy gate`, markup `Not evaluated: ${escapeText(reason, 300)}.`);
 }
-/** `compared`: there is a baseline file, so the new counts are known. */
-function renderThresholdsTable(outcome, gate, gateOn, compared) {
-    // The column the gate judges (all or new violations) is in bold.
-    const count = (judged, value) => judged ? markup `**${escapeCell(value)}**` : escapeCell(value);
-    const rows = gate.rows.map((row) => {
-        const status = row.breached
-            ? markup `❌ over by ${escapeCell(row.counted - (row.allowed ?? 0))}`
-            : row.allowed === undefined
-                ? markup `➖ no limit`
-                : markup `✅ within`;
-        return [
-            row.severity === 'total' ? markup `**Total**` : severityLabel(row.severity),
-            count(gateOn !== 'new', row.violations),
-            compared ? count(gateOn === 'new', row.newViolations) : escapeCell(undefined),
-            escapeCell(row.allowed),
-            status
-        ];
-    });
-    const total = gate.rows[gate.rows.length - 1];
-    const otherNew = total.newViolations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.newViolations, 0);
-    if (outcome.unknownSeverityViolations > 0 || otherNew > 0) {
-        // Severities the action does not know are not gated on their own, but count in the total.
-        rows.splice(rows.length - 1, 0, [
-            markup `❔ Other severities`,
-            escapeCell(total.violations - gate.rows.slice(0, -1).reduce((sum, row) => sum + row.violations, 0)),
-            compared ? escapeCell(otherNew) : escapeCell(undefined),
-            escapeCell(undefined),
-            markup `counted in the total`
-        ]);
+/**
+ * The gate's table: per severity the Platform's count, and beside it, under their own names, what
+ * the exceptions suppressed, what is new against the baseline and what the thresholds counted.
+ */
+function renderThresholdsTable(report, gate) {
+    const withExceptions = report.verdict.resources?.exceptionsFile !== undefined;
+    const compared = report.verdict.resources?.baseline !== undefined;
+    const counted = countsOtherThanViolations(gate, withExceptions);
+    // The column the thresholds judge is in bold.
+    const figure = (value, judged = false) => judged && value !== null ? markup `**${escapeCell(value)}**` : escapeCell(value);
+    const columns = [
+        [markup `Severity`, (row) => rowLabel(row.key), 'left'],
+        [markup `Violations`, (row) => figure(row.violations, !counted), 'right'],
+        ...when(withExceptions, [markup `Suppressed`, (row) => figure(row.suppressed), 'right']),
+        ...when(compared, [markup `New`, (row) => figure(row.new), 'right']),
+        ...when(counted, [markup `Counted`, (row) => figure(row.counted, true), 'right']),
+        [markup `Allowed`, (row) => escapeCell(row.allowed), 'right'],
+        [markup `Status`, policies_rowStatus, 'left']
+    ];
+    const [first, ...rest] = columns.map(([header]) => header);
+    const unknown = gate.rows.some((row) => [row.violations, row.suppressed, row.counted, ...(compared ? [row.new] : [])].includes(null));
+    return blocks(table([first, ...rest], gate.rows.map((row) => columns.map(([, cell]) => cell(row))), columns.map(([, , align]) => align)), markup `_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup ` ${escapeText(UNKNOWN_NOTE)}` : markup ``}_`);
+}
+function when(condition, column) {
+    return condition ? [column] : [];
+}
+const UNKNOWN_NOTE = '— is a figure the action could not know (a policy with no believable count, or whose violating resources were not read): never taken as 0.';
+function rowLabel(key) {
+    if (key === 'total')
+        return markup `**Total**`;
+    return key === 'other' ? markup `❔ Other severities` : severityLabel(key);
+}
+function policies_rowStatus(row) {
+    switch (row.status) {
+        case 'breached':
+            return markup `❌ over by ${escapeCell((row.counted ?? 0) - (row.allowed ?? 0))}`;
+        case 'within':
+            return markup `✅ within`;
+        case 'unknown':
+            return markup `❔ unknown: not judged`;
+        case 'no-limit':
+            return row.key === 'other' ? markup `counted in the total` : markup `➖ no limit`;
     }
-    return blocks(table([markup `Severity`, markup `Violations`, markup `New`, markup `Allowed`, markup `Status`], rows, ['left', 'right', 'right', 'right', 'left']));
 }
 function renderViolatingPolicies(report, outcome, limit) {
     const violating = violatingPolicies(outcome);
@@ -32877,14 +33201,14 @@ function renderViolatingPolicies(report, outcome, limit) {
         return markup `No selected policy has violations.`;
     const shown = violating.slice(0, limit);
     const rows = shown.map((policy) => {
-        const newCount = perResource(judgementOf(report, policy));
+        const newCount = perResource(figuresOf(report, policy));
         return [
             severityLabel(policy.severity),
             escapeCell(policy.name, NAME_LENGTH),
             escapeCell(policy.domain, 40),
             markup `${escapeCell(policy.violations)}${newCount}`,
             escapeCell(formatChange(policy.violations, policy.previousViolations)),
-            summary_policies_evaluatedAt(policy)
+            policies_evaluatedAt(policy)
         ];
     });
     return blocks(markup `#### Violating policies (${violating.length})`, table([
@@ -32899,16 +33223,19 @@ function renderViolatingPolicies(report, outcome, limit) {
         : undefined);
 }
 /** ` (2 new, 1 fixed, 3 suppressed)`: what the baseline and the exceptions made of the count. */
-function perResource(judged) {
-    if (!judged)
+function perResource(figures) {
+    if (!figures)
         return markup ``;
     const parts = [
-        ...(judged.compared ? [`${judged.newCounted} new`, `${judged.fixed} fixed`] : []),
-        ...(judged.suppressed > 0 ? [`${judged.suppressed} suppressed`] : [])
+        ...(figures.new !== null ? [`${figures.new} new`] : []),
+        ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
+        ...(figures.suppressed !== null && figures.suppressed > 0
+            ? [`${figures.suppressed} suppressed`]
+            : [])
     ];
     return parts.length > 0 ? markup ` (${escapeCell(parts.join(', '))})` : markup ``;
 }
-function summary_policies_evaluatedAt(policy) {
+function policies_evaluatedAt(policy) {
     const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40);
     if (policy.stale)
         return markup `${when} ⚠️ stale`;
@@ -32953,7 +33280,7 @@ function renderStalePolicies(outcome) {
         ? markup `_…and ${stale.length - shown.length} more stale policies._`
         : undefined);
 }
-function renderTrend(outcome) {
+function renderTrend(report, outcome) {
     const trend = outcome.trend.slice(-TREND_LIMIT);
     if (trend.length === 0)
         return undefined;
@@ -32965,15 +33292,14 @@ function renderTrend(outcome) {
         ? markup ` ${escapeCell(first)} → ${escapeCell(last)} (${escapeText(formatChange(last, first))})`
         : markup ``;
     const [firstDate, ...otherDates] = trend.map((point) => escapeCell(point.date, 20));
-    return blocks(markup `#### Violations over the last ${trend.length} days`, markup `${codeSpan(sparkline(values))}${range}`, table([firstDate, ...otherDates], [trend.map((point) => escapeCell(point.violations))], trend.map(() => 'right')), trendNote(outcome, last));
+    return blocks(markup `#### Violations over the last ${trend.length} days`, markup `${codeSpan(sparkline(values))}${range}`, table([firstDate, ...otherDates], [trend.map((point) => escapeCell(point.violations))], trend.map(() => 'right')), trendNote(outcome, report.verdict.gate && totalRow(report.verdict.gate).violations, last));
 }
 /** Why the trend's last day may differ from the gate's total. */
-function trendNote(outcome, last) {
-    const violations = currentViolations(outcome);
+function trendNote(outcome, violations, last) {
     const notes = [
         outcome.trendNote,
         last !== undefined && last !== violations
-            ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${(0,lib_text/* plural */.LS)(outcome.policies.length, 'selected active policy', 'selected active policies')} (${violations} now).`
+            ? `The trend is the Platform's daily total over every policy the group, severity and domain filters match, paused policies included; the gate above counts the ${(0,lib_text/* plural */.LS)(outcome.policies.length, 'selected active policy', 'selected active policies')} (${figureText(violations ?? null)} violations now).`
             : undefined
     ].filter((note) => note !== undefined);
     return notes.length > 0 ? markup `_${escapeText(notes.join(' '), 600)}_` : undefined;
@@ -32994,11 +33320,12 @@ function sparkline(values) {
         .join('');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary/summary.ts
 // The job summary: a verdict banner, the sync run, the policy gate, the errors and a footer. Each
 // section is its own exported function of a (redacted) report, so the PR comment can assemble a
 // compact form from the same pieces. Every list is capped, so however much the Platform returns
 // the summary stays under GitHub's limit of 1 MiB per step.
+
 
 
 
@@ -33015,10 +33342,8 @@ function renderSummary(report, options) {
 }
 function composeSummary(report, context) {
     const { policies } = report;
-    const head = blocks(renderBanner(report), renderSyncsSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies &&
-        report.verdict.gate &&
-        renderThresholdsTable(policies, report.verdict.gate, report.gateOn, report.verdict.resources?.baseline !== undefined), policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT), policies && renderComparison(report, policies), policies && renderExceptions(report, policies));
-    const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
+    const head = blocks(renderBanner(report), renderSyncsSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies && report.verdict.gate && renderThresholdsTable(report, report.verdict.gate), policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT), policies && renderComparison(report, policies), policies && renderExceptions(report, policies));
+    const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(report, policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
     // Samples are the only part without a natural bound, so they get whatever room is left.
     const room = SUMMARY_MAX_BYTES - byteLength(head) - byteLength(tail) - 4;
     const samples = policies && renderSamples(violatingPolicies(policies).slice(0, VIOLATING_POLICY_LIMIT), room);
@@ -33029,29 +33354,44 @@ function renderBanner(report) {
     if (report.verdict.result === 'pass') {
         return blocks(markup `## ✅ CloudQuery Platform: passed`, passLine(report));
     }
-    const { reasons } = report.verdict;
+    const { reasons, softened } = report.verdict;
     const more = reasons.length > 1 ? markup ` _(and ${reasons.length - 1} more, below)_` : markup ``;
-    return blocks(markup `## ❌ CloudQuery Platform: failed`, reasons.length > 0 ? markup `**Why:** ${escapeText(reasons[0], 300)}${more}` : undefined, report.softFail
-        ? markup `**Soft fail:** ${codeSpan('soft-fail')} is on, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
-        : undefined);
+    return blocks(markup `## ❌ CloudQuery Platform: failed`, reasons.length > 0 ? markup `**Why:** ${escapeText(reasons[0].text, 300)}${more}` : undefined, softened
+        ? markup `**Soft fail:** ${codeSpan('soft-fail')} is on and only thresholds were breached, so this step is not marked as failed; the ${codeSpan('result')} output is ${codeSpan('fail')}.`
+        : report.softFail
+            ? markup `**Soft fail does not apply:** ${codeSpan('soft-fail')} softens breached thresholds only, and this step failed for another reason.`
+            : undefined);
 }
 function passLine(report) {
     const parts = [];
     const { policies } = report;
     parts.push(...syncPassLine(report.syncs));
-    if (policies) {
-        const selected = escapeText((0,lib_text/* plural */.LS)(policies.policies.length, 'policy', 'policies'));
-        const { violations } = violationTotals(policies, report.verdict);
-        parts.push(policies.policies.length === 0
-            ? markup `No policies were selected.`
-            : violations === 0
-                ? markup `No violations in ${selected}.`
-                : markup `${escapeText((0,lib_text/* plural */.LS)(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}, all within the thresholds.`);
+    if (policies && report.verdict.gate) {
+        parts.push(policiesPassLine(policies, report.verdict.gate, report));
     }
     else if (report.policiesSkipped) {
         parts.push(markup `Policies not evaluated: ${escapeText(report.policiesSkipped, 300)}.`);
     }
     return joinInline(parts, markup ` `);
+}
+/** The policies in a sentence, naming the figure the thresholds judged when it is not the count. */
+function policiesPassLine(policies, gate, report) {
+    const selected = escapeText((0,lib_text/* plural */.LS)(policies.policies.length, 'policy', 'policies'));
+    if (policies.policies.length === 0)
+        return markup `No policies were selected.`;
+    const total = totalRow(gate);
+    const violations = total.violations ?? 0;
+    if (violations === 0)
+        return markup `No violations in ${selected}.`;
+    const found = markup `${escapeText((0,lib_text/* plural */.LS)(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}`;
+    const withExceptions = report.verdict.resources?.exceptionsFile !== undefined;
+    if (!countsOtherThanViolations(gate, withExceptions)) {
+        return markup `${found}, all within the thresholds.`;
+    }
+    const meaning = escapeText(countedMeaning(gate, total));
+    return total.counted === null
+        ? markup `${found}; every severity the thresholds limit is within them, counting only violations ${meaning}.`
+        : markup `${found}; the thresholds count ${escapeText((0,lib_text/* plural */.LS)(total.counted, 'violation'))} (${meaning}), all within.`;
 }
 /** What the runs did, in a sentence: each by name for one sync, counted and added up for several. */
 function syncPassLine(syncs) {
@@ -33085,7 +33425,7 @@ function renderErrors(report) {
     if (report.errors.length === 0)
         return undefined;
     const shown = report.errors.slice(0, MESSAGE_LIMIT);
-    return blocks(markup `### Errors`, bulletList(shown.map((error) => markup `**${escapeText(stageLabel(error.stage))}:** ${escapeText(error.message, MESSAGE_LENGTH)}`)), report.errors.length > shown.length
+    return blocks(markup `### Errors`, bulletList(shown.map((error) => markup `**${escapeText(stageLabel(error.stage))}:** ${escapeText(error.message, pieces_MESSAGE_LENGTH)}`)), report.errors.length > shown.length
         ? markup `_…and ${report.errors.length - shown.length} more errors._`
         : undefined);
 }
@@ -33105,7 +33445,7 @@ function renderFooter(report, context) {
     return blocks(markup `---`, markup `<sub>${joinInline(parts, markup ` · `)}</sub>`);
 }
 
-;// CONCATENATED MODULE: ./src/report/pr-comment-body.ts
+;// CONCATENATED MODULE: ./src/report/pr-comment/body.ts
 // The sticky pull-request comment's text: a compact form of the job summary, with a hidden marker
 // that lets the next run find and update it. Pure: the GitHub calls are in pr-comment.ts.
 
@@ -33195,8 +33535,8 @@ function composeComment(report, context, tag, detail, nowPassing) {
     return blocks(renderBanner(report), nowPassing && report.verdict.result === 'pass'
         ? markup `_An earlier run of this gate on this pull request failed; this run passes._`
         : undefined, renderGateLine(report, tag), renderSyncLine(report), policies && report.verdict.gate
-        ? renderThresholdsTable(policies, report.verdict.gate, report.gateOn, report.verdict.resources?.baseline !== undefined)
-        : pr_comment_body_renderPolicyNotEvaluated(report), policies && detail.policies > 0
+        ? renderThresholdsTable(report, report.verdict.gate)
+        : renderCompactNotEvaluated(report), policies && detail.policies > 0
         ? renderViolatingPolicies(report, policies, detail.policies)
         : policies && violating > 0
             ? markup `_${escapeText(`${violating} violating policies`)}: see the job summary._`
@@ -33261,11 +33601,11 @@ function runFigures(sync, run) {
     }
     return figures.length > 0 ? markup ` · ${joinInline(figures, markup ` · `)}` : markup ``;
 }
-function pr_comment_body_renderPolicyNotEvaluated(report) {
-    // A passing banner already says why; a failing one leads with the failure instead.
-    if (report.thresholds === undefined || report.verdict.result === 'pass')
+/** The policy gate that did not run, in one line; a passing banner already says why. */
+function renderCompactNotEvaluated(report) {
+    const reason = notEvaluatedReason(report);
+    if (reason === undefined || report.verdict.result === 'pass')
         return undefined;
-    const reason = report.policiesSkipped ?? 'an earlier stage did not finish';
     return markup `**Policy gate:** not evaluated: ${escapeText(reason, REASON_LENGTH)}.`;
 }
 /** Every failure reason (the banner shows the first), collapsed. */
@@ -33275,7 +33615,7 @@ function renderReasons(report, limit) {
         return undefined;
     const shown = reasons.slice(0, limit);
     const more = reasons.length - shown.length;
-    return details(`Why it failed: ${reasons.length} reasons`, blocks(bulletList(shown.map((reason) => escapeText(reason, REASON_LENGTH))), more > 0 ? markup `_…and ${more} more, in the job summary._` : undefined));
+    return details(`Why it failed: ${reasons.length} reasons`, blocks(bulletList(shown.map((reason) => escapeText(reason.text, REASON_LENGTH))), more > 0 ? markup `_…and ${more} more, in the job summary._` : undefined));
 }
 function renderDetailsLink(context) {
     if (!context.workflowRunUrl)
@@ -33283,7 +33623,7 @@ function renderDetailsLink(context) {
     return markup `📄 Full report: the job summary of ${markdown_link('this workflow run', context.workflowRunUrl)}.`;
 }
 
-;// CONCATENATED MODULE: ./src/report/pr-comment.ts
+;// CONCATENATED MODULE: ./src/report/pr-comment/post.ts
 // Posting the sticky pull-request comment (its text is rendered by pr-comment-body.ts):
 // `publishComment` finds the action's earlier comment by its hidden marker and updates it in place,
 // or creates one. Commenting is best effort: any failure is a warning and
@@ -33462,6 +33802,7 @@ function commentFailureMessage(error, apiUrl, target) {
 
 
 
+
 /** Publishes every part, each even when another fails; returns what could not be written. */
 async function publishReport(report, context, settings, { redact, log }) {
     const problems = [];
@@ -33484,6 +33825,9 @@ async function publishReport(report, context, settings, { redact, log }) {
             unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error);
         }
     }
+    const { gate } = report.verdict;
+    if (gate)
+        log.info(gateLogLine(gate, report.verdict.resources?.exceptionsFile !== undefined));
     // What follows needs no resource lists (up to hundreds of thousands), which every renderer
     // would copy.
     const slim = withoutResources(report);
@@ -34771,6 +35115,7 @@ var version = __nccwpck_require__(7471);
 
 
 
+
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
 const CANCEL_DEADLINE_MS = 2_000;
 /**
@@ -34803,6 +35148,14 @@ async function run(env = process.env) {
         const messages = error instanceof inputs_config/* InputError */.dz ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
         for (const message of messages)
             findings.errors.push(stageError('inputs', message, redact));
+        // A problem on a line of a file in the repository is shown there too, in the PR's diff.
+        for (const at of error instanceof inputs_config/* InputError */.dz ? error.at : []) {
+            core.error((0,log_safety/* stripControls */.$Y)(redact(at.message)), {
+                title: 'Exceptions file error',
+                file: at.file,
+                startLine: at.line
+            });
+        }
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
         const problems = await publishReport(buildReport(findings), context, settings, { redact, log });
@@ -34855,9 +35208,8 @@ async function runStages(config, findings, wiring) {
     const { verdict, problems } = await wiring.publish();
     if (verdict.result === 'fail') {
         const message = (0,log_safety/* stripControls */.$Y)(redact(failureMessage(verdict.reasons)));
-        // soft-fail softens a gate result, never a mistake in the workflow.
-        const inputMistake = findings.errors.some((error) => error.stage === 'inputs');
-        if (config.report.softFail && !inputMistake) {
+        // soft-fail softens breached thresholds only, never a failed sync, stale data or a mistake.
+        if (verdict.softened) {
             log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
         }
         else {
@@ -34990,7 +35342,14 @@ function buildReport(findings, config) {
     return {
         schemaVersion: 1,
         actionVersion: version/* ACTION_VERSION */.Y,
-        verdict: decide({ cancelled, errors, syncs, policies, gate }),
+        verdict: decide({
+            cancelled,
+            errors,
+            syncs,
+            policies,
+            gate,
+            softFail: config?.report.softFail ?? false
+        }),
         softFail: config?.report.softFail ?? false,
         platformUrl: config?.apiBaseUrl,
         platformVersion,

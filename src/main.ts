@@ -90,6 +90,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // One error per bad input, so the summary and the JSON report list them one by one.
     const messages = error instanceof InputError ? error.problems : [messageOf(error)]
     for (const message of messages) findings.errors.push(stageError('inputs', message, redact))
+    // A problem on a line of a file in the repository is shown there too, in the PR's diff.
+    for (const at of error instanceof InputError ? error.at : []) {
+      core.error(stripControls(redact(at.message)), {
+        title: 'Exceptions file error',
+        file: at.file,
+        startLine: at.line
+      })
+    }
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
     const settings = { reportFile, jobSummary: true, annotations: false }
     const problems = await publishReport(buildReport(findings), context, settings, { redact, log })

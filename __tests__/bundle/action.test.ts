@@ -99,9 +99,11 @@ describe('the bundle, spawned as the runner spawns it', () => {
       'high-violations': '0',
       'medium-violations': '3',
       'low-violations': '4',
-      // Neither a baseline nor an exceptions file: unknown, not zero.
+      // No baseline: nothing can be new, so the figure is empty. No exceptions file: nothing is
+      // suppressed, so it is 0, and everything the Platform counts is counted.
       'new-violations': '',
-      'suppressed-violations': '',
+      'suppressed-violations': '0',
+      'counted-violations': '7',
       'violating-policies': '2',
       'stale-policies': '0'
     })

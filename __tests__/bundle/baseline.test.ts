@@ -108,7 +108,12 @@ describe('the per-resource gate, through the bundle', () => {
   it('a swap (one resource fixed, another new) fails max-critical-violations: 0 on new', () => {
     const run = runs.gate
     expect(run.exitCode).toBe(1)
-    expect(run.outputs).toMatchObject({ result: 'fail', 'new-violations': '1', violations: '9' })
+    // The low policy's resources were not read (no threshold counts it): the total new figure is
+    // unknown, so the output is empty, never the 1 of the policies that were compared.
+    expect(run.outputs).toMatchObject({ result: 'fail', 'new-violations': '', violations: '9' })
+    expect(reportOf(run)).toMatchObject({
+      policies: { newViolations: { critical: 1, high: 0, low: null, total: null } }
+    })
     expect(failure(run)).toEqual([
       expect.stringContaining(
         '1 new critical violation; at most 0 allowed (max-critical-violations)'
@@ -126,7 +131,8 @@ describe('the per-resource gate, through the bundle', () => {
   it('a re-run gives the same verdict, and the compact baseline the same as the report', () => {
     for (const run of [runs.rerun, runs.compact]) {
       expect(run.exitCode).toBe(runs.gate.exitCode)
-      expect(run.outputs['new-violations']).toBe('1')
+      expect(run.outputs['new-violations']).toBe(runs.gate.outputs['new-violations'])
+      expect(reportOf(run)).toMatchObject({ policies: { newViolations: { critical: 1 } } })
       expect(failure(run)).toEqual(failure(runs.gate))
     }
   })
@@ -136,8 +142,9 @@ describe('the per-resource gate, through the bundle', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({
       result: 'pass',
-      'new-violations': '0',
-      'suppressed-violations': '1'
+      'new-violations': '',
+      'suppressed-violations': '1',
+      'counted-violations': ''
     })
     const onFile = workflowCommands(run.stdout)
       .filter((c) => c.properties.file === paths.exceptions)
@@ -150,6 +157,59 @@ describe('the per-resource gate, through the bundle', () => {
     const report = reportOf(run) as { exceptions: { suppressedViolations: number } }
     expect(report.exceptions.suppressedViolations).toBe(1)
     expect(run.summary).toContain('Static website bucket, encrypted at the CDN')
+  })
+
+  it('a baseline made for other policies fails the step, even with soft-fail', async () => {
+    const foreign = join(dir, 'foreign.json')
+    writeFileSync(
+      foreign,
+      JSON.stringify({
+        baseline: {
+          format: 'cloudquery-platform-baseline',
+          version: 1,
+          createdAt: new Date().toISOString(),
+          policies: [{ id: 'a-policy-of-another-platform', resources: ['x'] }]
+        }
+      })
+    )
+    const run = await runBundle(
+      { ...FAST, policies: POLICIES },
+      { 'sync-name': '', 'gate-on': 'new', 'baseline-file': foreign, 'soft-fail': 'true' }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.result).toBe('fail')
+    expect(failure(run).join('\n')).toContain('it was made for other policies')
+    expect(run.stdout).not.toContain('"soft-fail" is true, so the step passes')
+    expect(reportOf(run)).toMatchObject({ reasonKinds: expect.arrayContaining(['input']) })
+  })
+
+  it('soft-fail lets the step pass on breached thresholds alone', async () => {
+    const run = await runBundle(
+      { ...FAST, policies: POLICIES },
+      { 'sync-name': '', 'soft-fail': 'true' }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.result).toBe('fail')
+    expect(run.stdout).toContain('"soft-fail" is true, so the step passes')
+  })
+
+  it('a malformed exceptions file fails before any request, annotated at its line', async () => {
+    const broken = join(dir, 'broken.yml')
+    writeFileSync(broken, ['exceptions:', '  - policy: p', '    expiry: 2027-01-01', ''].join('\n'))
+    const run = await runBundle(
+      { ...FAST, policies: POLICIES },
+      { 'sync-name': '', 'exceptions-file': broken }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.sim.requests).toHaveLength(0)
+    const onFile = workflowCommands(run.stdout).filter((c) => c.properties.file === broken)
+    expect(onFile).toEqual([
+      expect.objectContaining({
+        name: 'error',
+        properties: expect.objectContaining({ line: '3', title: 'Exceptions file error' }),
+        data: expect.stringContaining('unknown key "expiry"')
+      })
+    ])
   })
 
   it('gate-on: new without baseline-file is an input error before any request', async () => {

@@ -133,7 +133,7 @@ describe('pr-comment: always', () => {
         expect(body).toMatch(
           /\*\*Sync <code>aws-prod<\/code>\*\* · \*\*Status:\*\* ✅ <code>completed<\/code>/
         )
-        expect(body).toContain('| Severity | Violations | New | Allowed | Status |')
+        expect(body).toContain('| Severity | Violations | Allowed | Status |')
         expect(body).toContain('#### Violating policies (5)')
         expect(body).toContain(`[this workflow run](${WORKFLOW_RUN_URL})`)
         expect(first.stdout).toContain(

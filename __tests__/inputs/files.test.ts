@@ -26,14 +26,18 @@ function parse(values: Record<string, string>) {
   return parseInputs((name) => all[name], {})
 }
 
-function errorOf(values: Record<string, string>): string {
+function inputErrorOf(values: Record<string, string>): InputError {
   try {
     parse(values)
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
-    return (error as Error).message
+    return error as InputError
   }
   throw new Error('expected an InputError')
+}
+
+function errorOf(values: Record<string, string>): string {
+  return inputErrorOf(values).message
 }
 
 const BASELINE = {
@@ -157,6 +161,27 @@ describe('exceptions-file', () => {
   it('fails on a file that is not YAML, naming the line', () => {
     const message = errorOf({ 'exceptions-file': file('exceptions:\n  - policy: [unclosed\n') })
     expect(message).toMatch(/line \d+: not valid YAML/)
+  })
+
+  it('gives each problem its file and line, so it can be annotated in the PR diff', () => {
+    const path = file(
+      ['exceptions:', '  - policy: p', '    expiry: 2027-01-01', 'extra: 1'].join('\n')
+    )
+    const error = inputErrorOf({ 'exceptions-file': path, timeout: 'soon' })
+    expect(error.at).toEqual([
+      {
+        file: path,
+        line: 3,
+        message: expect.stringMatching(/^Not a valid exceptions file: unknown key "expiry"/)
+      },
+      {
+        file: path,
+        line: 4,
+        message: 'Not a valid exceptions file: unknown key "extra" (accepted: exceptions).'
+      }
+    ])
+    // Another input's problem has no line of a file to go on.
+    expect(error.problems).toHaveLength(2)
   })
 
   it('accepts an empty file and an empty list', () => {

@@ -64,6 +64,29 @@ describe('planAnnotations', () => {
     ])
   })
 
+  it('says one violation in the singular, in the message and in a merged annotation', () => {
+    const one = policyOutcome([policy({ name: 'Open ports', severity: 'high', violations: 1 })])
+    const [breach] = ofLevel(planAnnotations(runReport({ policies: one }), redact), 'error')
+    expect(breach.title).toBe('Too many high violations')
+    expect(breach.message).toMatch(/^1 high violation; at most 0 allowed/)
+    // Merged into the last annotation when more than fit: the brief is singular too.
+    const many = policyOutcome(
+      Array.from({ length: 12 }, (_, i) =>
+        policy({ name: `p${i}`, severity: 'high', violations: 1 })
+      )
+    )
+    const merged = ofLevel(
+      planAnnotations(runReport({ policies: many }), redact, { error: 1 }),
+      'error'
+    )
+    expect(merged[0].message).toContain('12 high violations (at most 0)')
+    const single = ofLevel(
+      planAnnotations(runReport({ policies: one }), redact, { error: 1 }),
+      'error'
+    )
+    expect(single[0].message).toContain('1 high violation (at most 0)')
+  })
+
   it('under gate-on: new, judges and names new violations only', () => {
     const { policies, resources } = comparedPolicies()
     const annotations = planAnnotations(

@@ -120,11 +120,21 @@ export interface ActionConfig {
   report: ReportConfig
 }
 
+/** A problem on a line of a file in the repository, so it can be annotated there (in the PR diff). */
+export interface ProblemAt {
+  file: string
+  /** 1-based. */
+  line: number
+  message: string
+}
+
 /** Every bad input at once: one line per problem, each naming the input, the value and what is accepted. */
 export class InputError extends Error {
   readonly problems: string[]
+  /** The problems that are on a line of a file (an exceptions file's), for annotations there. */
+  readonly at: ProblemAt[]
 
-  constructor(problems: string | string[]) {
+  constructor(problems: string | string[], at: ProblemAt[] = []) {
     const list = typeof problems === 'string' ? [problems] : problems
     super(
       list.length === 1
@@ -133,6 +143,7 @@ export class InputError extends Error {
     )
     this.name = 'InputError'
     this.problems = list
+    this.at = at
   }
 }
 

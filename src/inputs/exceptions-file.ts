@@ -21,7 +21,9 @@ export function readExceptionsFile(path: string): ExceptionsFile {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw fatal(path, [`cannot be read (${messageOf(error)})`])
+    throw new InputError(
+      `Input "exceptions-file": "${path}" cannot be read (${messageOf(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`
+    )
   }
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
@@ -30,23 +32,32 @@ export function readExceptionsFile(path: string): ExceptionsFile {
   if (doc.errors.length > 0) {
     throw fatal(
       path,
-      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: not valid YAML (${e.message})`)
+      doc.errors.map((e) => ({
+        line: lines.linePos(e.pos[0]).line,
+        text: `not valid YAML (${e.message})`
+      }))
     )
   }
-  const errors: string[] = []
+  const errors: LineError[] = []
   const entries = entriesOf(doc.contents, lineOf, errors)
   if (errors.length > 0) throw fatal(path, errors)
   return { path, entries }
 }
 
+/** What is wrong on a line of the file. */
+interface LineError {
+  line: number
+  text: string
+}
+
 function entriesOf(
   root: unknown,
   lineOf: (node: Node | null | undefined) => number,
-  errors: string[]
+  errors: LineError[]
 ): ExceptionEntry[] {
   if (root === null) return []
   if (!isMap(root)) {
-    errors.push(`line ${lineOf(root as Node)}: expected a mapping with the key "exceptions"`)
+    errors.push({ line: lineOf(root as Node), text: 'expected a mapping with the key "exceptions"' })
     return []
   }
   let list: unknown = undefined
@@ -54,18 +65,22 @@ function entriesOf(
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
     if (key === 'exceptions') list = pair.value
     else
-      errors.push(`line ${lineOf(pair.key as Node)}: unknown key "${key}" (accepted: exceptions)`)
+      errors.push({
+        line: lineOf(pair.key as Node),
+        text: `unknown key "${key}" (accepted: exceptions)`
+      })
   }
   if (list === undefined || (isScalar(list) && list.value === null)) return []
   if (!isSeq(list)) {
-    errors.push(`line ${lineOf(list as Node)}: "exceptions" must be a list of entries`)
+    errors.push({ line: lineOf(list as Node), text: '"exceptions" must be a list of entries' })
     return []
   }
   return list.items.flatMap((item) => {
     if (!isMap(item)) {
-      errors.push(
-        `line ${lineOf(item as Node)}: an entry must be a mapping (policy, reason, expires, …)`
-      )
+      errors.push({
+        line: lineOf(item as Node),
+        text: 'an entry must be a mapping (policy, reason, expires, …)'
+      })
       return []
     }
     return [entryOf(item, lineOf, errors)]
@@ -75,7 +90,7 @@ function entriesOf(
 function entryOf(
   node: YAMLMap,
   lineOf: (node: Node | null | undefined) => number,
-  errors: string[]
+  errors: LineError[]
 ): ExceptionEntry {
   const entry: ExceptionEntry = {
     line: lineOf(node),
@@ -87,18 +102,21 @@ function entryOf(
   }
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
-    const at = `line ${lineOf(pair.key as Node)}`
+    const line = lineOf(pair.key as Node)
     if (!ENTRY_KEYS.includes(key)) {
-      errors.push(`${at}: unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})`)
+      errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` })
     } else if ((TEXT_KEYS as readonly string[]).includes(key)) {
       const value = textOf(pair.value)
       if (value === undefined)
-        errors.push(`${at}: "${key}" must be text, not ${describe(pair.value)}`)
+        errors.push({ line, text: `"${key}" must be text, not ${describe(pair.value)}` })
       else entry[key as TextKey] = value
     } else {
       const values = listOf(pair.value)
       if (values === undefined)
-        errors.push(`${at}: "${key}" must be text or a list of text, not ${describe(pair.value)}`)
+        errors.push({
+          line,
+          text: `"${key}" must be text or a list of text, not ${describe(pair.value)}`
+        })
       else entry[key as ListKey] = values
     }
   }
@@ -136,8 +154,16 @@ function isDate(value: string): boolean {
   return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value)
 }
 
-function fatal(path: string, problems: string[]): InputError {
+function fatal(path: string, found: LineError[]): InputError {
+  // In the order of the file, however the checks found them.
+  const problems = [...found].sort((a, b) => a.line - b.line)
+  const lines = problems.map(({ line, text }) => `line ${line}: ${text}`)
   return new InputError(
-    `Input "exceptions-file": "${path}" is not a valid exceptions file: ${problems.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`
+    `Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`,
+    problems.map(({ line, text }) => ({
+      file: path,
+      line,
+      message: `Not a valid exceptions file: ${text}.`
+    }))
   )
 }

@@ -2,7 +2,7 @@
 // an InputError that names the input, quotes the value and says what is accepted.
 
 import { parseDuration } from '../lib/duration.js'
-import { InputError } from './config.js'
+import { InputError, type ProblemAt } from './config.js'
 
 export function invalid(name: string, value: string, accepted: string): InputError {
   return new InputError(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`)
@@ -13,6 +13,7 @@ export type Read = (name: string) => string
 /** Collects every bad input instead of stopping at the first, so one run lists them all. */
 export class Problems {
   private readonly found: string[] = []
+  private readonly at: ProblemAt[] = []
 
   /**
    * What `reader` gives; on an InputError, the problem is recorded and the value is a placeholder
@@ -24,6 +25,7 @@ export class Problems {
     } catch (error) {
       if (!(error instanceof InputError)) throw error
       this.found.push(...error.problems)
+      this.at.push(...error.at)
       return undefined as T
     }
   }
@@ -33,7 +35,7 @@ export class Problems {
   }
 
   throwIfAny(): void {
-    if (this.found.length > 0) throw new InputError(this.found)
+    if (this.found.length > 0) throw new InputError(this.found, this.at)
   }
 }
 
