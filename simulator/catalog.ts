@@ -7,6 +7,7 @@ import type {
   EvaluationHistoryEntry,
   PolicySpec,
   ResolvedScenario,
+  ListingQuirks,
   ResourceOverride
 } from './scenario.js'
 
@@ -47,6 +48,7 @@ export interface CatalogPolicy {
   /** Explicit fields of the first violating resources. */
   resources?: ResourceOverride[]
   swapAfterSync?: number
+  listing?: ListingQuirks
 }
 
 export interface Catalog {
@@ -243,7 +245,8 @@ function explicitPolicy(
     history,
     kind,
     resources: spec.resources,
-    swapAfterSync: spec.swapAfterSync
+    swapAfterSync: spec.swapAfterSync,
+    listing: spec.listing
   }
 }
 
@@ -377,14 +380,19 @@ export function violationAt(
     _cq_platform_id: `${table}_${uuidFrom(rand)}`,
     tags: TAGS.filter(() => rand() < 0.4)
   }
-  return {
+  const overridden = {
     ...resource,
     resource_type_label: override.resourceTypeLabel ?? resource.resource_type_label,
     _cq_account_name: override.accountName ?? resource._cq_account_name,
     name: override.name ?? resource.name,
     region: override.region ?? resource.region,
-    tags: override.tags ?? resource.tags
+    tags: override.tags ?? resource.tags,
+    _cq_platform_id: override.platformId ?? resource._cq_platform_id
   }
+  if (override.platformId !== null) return overridden
+  // A hostile Platform: the fingerprint the spec requires is missing.
+  const { _cq_platform_id: _missing, ...withoutId } = overridden
+  return withoutId as ViolatingResource
 }
 
 /** Columns of a policy query's result, in the order `violationRow` fills them. */

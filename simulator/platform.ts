@@ -49,6 +49,7 @@ export class Platform implements PlatformState {
     '/syncs/{sync_name}/runs/{sync_run_id}/tables': { GET: (r) => this.syncs.runTables(r) },
     '/syncs/{sync_name}/runs/{sync_run_id}/stats': { GET: (r) => this.syncs.runStats(r) },
     '/policies': { GET: (r) => this.policies.listPolicies(r) },
+    '/policies/{policy_id}': { GET: (r) => this.policies.getPolicy(r) },
     '/policies/{policy_id}/violations': { GET: (r) => this.violations.violations(r) },
     '/policies/{policy_id}/violations-history': { GET: (r) => this.violations.policyHistory(r) },
     '/policies/violations-history': { GET: (r) => this.violations.violationsHistory(r) },

@@ -124,6 +124,12 @@ export class PolicyHandlers {
     }
   }
 
+  getPolicy({ params, now }: ApiRequest): Reply {
+    const policy = this.platform.catalog.byId.get(params.policy_id)
+    if (!policy) throw new ApiError(404, 'policy not found')
+    return { status: 200, json: this.policyView(policy, this.platform.evaluationsUntil(now)) }
+  }
+
   private policyView(policy: CatalogPolicy, evaluations: number[]): Record<string, unknown> {
     const state = policyState(policy, evaluations)
     const groupsById = this.groupsById()

@@ -129,10 +129,32 @@ export interface PolicySpec {
    * are otherwise stable across evaluations (the same `_cq_platform_id` at the same index).
    */
   swapAfterSync?: number
+  /** A hostile violations listing, for the first `settlesAfter` listings or for ever. */
+  listing?: ListingQuirks
+}
+
+/**
+ * Ways a violations listing can disagree with the policy's count: rows repeated, `page` ignored,
+ * more rows than the count (an evaluation that landed between the count and the listing), fewer.
+ */
+export interface ListingQuirks {
+  /** Every page lists its first row twice. */
+  repeatRows?: boolean
+  /** Every page answers what page 1 holds. */
+  ignorePage?: boolean
+  /** Lists this many more resources than the count (negative: fewer). */
+  extraRows?: number
+  /**
+   * How many listings (requests for page 1) are hostile before the listing agrees with the count
+   * again; undefined: all of them.
+   */
+  settlesAfter?: number
 }
 
 /** What a scenario may set on a generated violating resource. */
 export interface ResourceOverride {
+  /** `null`: the resource comes without `_cq_platform_id`. */
+  platformId?: string | null
   name?: string
   tags?: string[]
   region?: string

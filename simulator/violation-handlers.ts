@@ -13,6 +13,7 @@ import {
 import { ApiError, type ApiRequest, type PlatformState, type Reply } from './operations.js'
 import { filteredPolicies } from './policy-handlers.js'
 import { uuidOf } from './random.js'
+import type { ListingQuirks } from './scenario.js'
 import { ingestedAt } from './runs.js'
 
 /**
@@ -24,6 +25,9 @@ function resourceIndex(policy: CatalogPolicy, position: number, afterSync: boole
 }
 
 export class ViolationHandlers {
+  /** Listings (requests for page 1) of each policy so far, for quirks that settle. */
+  private readonly listings = new Map<string, number>()
+
   constructor(private readonly platform: PlatformState) {}
 
   violations({ params, query, now }: ApiRequest): Reply {
@@ -36,12 +40,8 @@ export class ViolationHandlers {
     const at = (i: number): ViolatingResource =>
       violationAt(catalog, policy, resourceIndex(policy, i, afterSync))
     const search = query.one('search')?.toLowerCase()
+    if (search === undefined) return this.listing(policy, count, p, at)
     const start = (p.page - 1) * p.perPage
-    if (search === undefined) {
-      const items = []
-      for (let i = start; i < Math.min(count, start + p.perPage); i++) items.push(at(i))
-      return { status: 200, json: { items, metadata: pageMetadata(count, p) } }
-    }
     // Searching has to look at every violation; they are generated and dropped one at a time.
     const items = []
     let total = 0
@@ -53,6 +53,31 @@ export class ViolationHandlers {
       total++
     }
     return { status: 200, json: { items, metadata: pageMetadata(total, p) } }
+  }
+
+  /** A page of the listing, with the policy's quirks while they last. */
+  private listing(
+    policy: CatalogPolicy,
+    count: number,
+    p: { page: number; perPage: number },
+    at: (i: number) => ViolatingResource
+  ): Reply {
+    const quirks = this.activeQuirks(policy, p.page)
+    const listed = Math.max(0, count + (quirks?.extraRows ?? 0))
+    const page = quirks?.ignorePage ? 1 : p.page
+    const start = (page - 1) * p.perPage
+    const items = []
+    for (let i = start; i < Math.min(listed, start + p.perPage); i++) items.push(at(i))
+    if (quirks?.repeatRows && items.length > 0) items.push(items[0])
+    return { status: 200, json: { items, metadata: pageMetadata(count, p) } }
+  }
+
+  private activeQuirks(policy: CatalogPolicy, page: number): ListingQuirks | undefined {
+    const quirks = policy.listing
+    if (!quirks) return undefined
+    const seen = (this.listings.get(policy.id) ?? 0) + (page === 1 ? 1 : 0)
+    this.listings.set(policy.id, seen)
+    return quirks.settlesAfter === undefined || seen <= quirks.settlesAfter ? quirks : undefined
   }
 
   policyHistory({ params, query, now }: ApiRequest): Reply {

@@ -396,7 +396,7 @@ export function comparedPolicies(): { policies: PolicyOutcome; resources: Resour
   high.resources = [1, 2, 3, 4, 5].map((n) => resource(`sg_${n}`))
   const baseline = baselineFile({
     [critical.id]: ['s3_a', 's3_gone'],
-    [high.id]: high.resources.map((r) => r.platformId)
+    [high.id]: high.resources.map((r) => r.platformId!)
   })
   return { policies, resources: resourceSettings({ baseline }) }
 }

@@ -136,7 +136,7 @@ function gateTable(markdown: string): Figures {
     if (!line.startsWith('|')) break
     const row = cells(line)
     const label = row[0].replace(/\*\*/g, '').replace(/^\S+ /, '').toLowerCase() as Row
-    const key = (row[0].includes('Total') ? 'total' : label) as Row
+    const key = row[0].includes('Total') ? 'total' : label
     const at = (name: string): number | null => figure(row[names.indexOf(name)])
     figures[key] = {
       violations: at('Violations'),

@@ -124,6 +124,7 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
     await call('GET', `/policies?policy_group_ids=${groups[0].id}`)
     await call('GET', `/policy-groups/${groups[0].id}?per_page=10&page=1&sort_by=name&sort_dir=asc`)
     for (const policy of all) {
+      await call('GET', `/policies/${policy.id}`)
       await call('GET', `/policies/${policy.id}/violations?per_page=2&page=1`)
       await call(
         'GET',

@@ -184,6 +184,83 @@ describe('exceptions-file', () => {
     expect(error.problems).toHaveLength(2)
   })
 
+  it('refuses an empty matcher list at its line: it would have matched every resource', () => {
+    for (const key of ['resources', 'accounts', 'regions', 'tags']) {
+      const path = file(
+        ['exceptions:', '  - policy: p', '    reason: r', `    ${key}: []`, ''].join('\n')
+      )
+      expect(errorOf({ 'exceptions-file': path })).toContain(
+        `line 4: "${key}" is an empty list, which would match every resource`
+      )
+    }
+  })
+
+  it('reads values as written: 1.10 is "1.10", yes is "yes", a date stays a date string', () => {
+    const path = file(
+      [
+        '%YAML 1.1',
+        '---',
+        'exceptions:',
+        '  - policy: 1.10',
+        '    reason: yes',
+        '    expires: 2026-12-31',
+        '    tags: aws:cloudformation:stack-name=prod',
+        ''
+      ].join('\n')
+    )
+    const [entry] = parse({ 'exceptions-file': path }).policies!.exceptions!.entries
+    expect(entry).toMatchObject({
+      policy: '1.10',
+      reason: 'yes',
+      expires: '2026-12-31',
+      tags: ['aws:cloudformation:stack-name=prod'],
+      problems: []
+    })
+  })
+
+  it('reads through anchors and aliases, and refuses merge keys by name', () => {
+    const aliased = file(
+      [
+        'shared:',
+        '  regions: &eu [eu-west-1, eu-central-1]',
+        '  why: &why Migrating to the new account',
+        'exceptions:',
+        '  - policy: p',
+        '    reason: *why',
+        '    expires: 2026-12-31',
+        '    regions: *eu',
+        ''
+      ].join('\n')
+    )
+    // The anchors live under a key the file does not know: only that is an error.
+    expect(errorOf({ 'exceptions-file': aliased })).toContain('unknown key "shared"')
+    const ok = file(
+      [
+        'exceptions:',
+        '  - &first',
+        '    policy: p',
+        '    reason: &why Migrating',
+        '    expires: 2026-12-31',
+        '    regions: [eu-west-1]',
+        '  - policy: q',
+        '    reason: *why',
+        '    expires: 2026-12-31',
+        ''
+      ].join('\n')
+    )
+    const entries = parse({ 'exceptions-file': ok }).policies!.exceptions!.entries
+    expect(entries.map((e) => [e.policy, e.reason, e.regions])).toEqual([
+      ['p', 'Migrating', ['eu-west-1']],
+      ['q', 'Migrating', []]
+    ])
+    const merged = file(
+      ['exceptions:', '  - &a', '    policy: p', '  - <<: *a', '    reason: r', ''].join('\n')
+    )
+    expect(errorOf({ 'exceptions-file': merged })).toContain(
+      'line 4: YAML merge keys (<<) are not supported: write the keys out'
+    )
+  })
+
   it('accepts an empty file and an empty list', () => {
     expect(parse({ 'exceptions-file': file('') }).policies?.exceptions?.entries).toEqual([])
     expect(

@@ -50,7 +50,7 @@ function baselineOf(outcome: PolicyOutcome): BaselineFile {
   return {
     path: 'baseline.json',
     createdAt: '2026-11-27T00:00:00Z',
-    policies: new Map(read.map((p) => [p.id, new Set(p.resources!.map((r) => r.platformId))]))
+    policies: new Map(read.map((p) => [p.id, new Set(p.resources!.map((r) => r.platformId!))]))
   }
 }
 

@@ -212,3 +212,55 @@ describe('exceptions', () => {
     expect(verdict.exceptions.reduce((sum, status) => sum + status.matched, 0)).toBe(1)
   })
 })
+
+describe('exceptions say exactly what they cover', () => {
+  it('an entry by a name several selected policies share suppresses nothing and asks for the id', () => {
+    const critical = policy({ name: 'Public buckets', severity: 'critical', violations: 1 })
+    const low = {
+      ...policy({ name: 'Public buckets', severity: 'low', violations: 1 }),
+      id: 'pol-low'
+    }
+    critical.resources = [resource('a')]
+    low.resources = [resource('b')]
+    const byName = exceptionEntry({ policy: 'Public buckets', line: 4 })
+    const byId = exceptionEntry({ policy: 'pol-low', line: 9 })
+    const verdict = judgeResources(
+      [critical, low],
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries: [byName, byId] } })
+    )
+    expect(verdict.exceptions[0]).toMatchObject({
+      state: 'ambiguous',
+      matched: 0,
+      problem: expect.stringContaining(
+        'the name "Public buckets" is shared by 2 selected policies (ids pol-public-buckets, pol-low): give the id'
+      )
+    })
+    expect(verdict.policies[critical.id].suppressed).toBe(0)
+    // By id, it is exact.
+    expect(verdict.exceptions[1]).toMatchObject({ state: 'active', matched: 1 })
+    expect(verdict.policies[low.id].suppressed).toBe(1)
+  })
+
+  it('tag keys may hold ":", and a bare key matches only that key', () => {
+    const p = policy({ name: 'Tagged', severity: 'high', violations: 3 })
+    p.resources = [
+      resource('a', { tags: ['aws:cloudformation:stack-name=prod'] }),
+      resource('b', { tags: ['team:payments'] }),
+      resource('c', { tags: ['aws:cloudformation:stack-name'] })
+    ]
+    const matched = (...tags: string[]) =>
+      judgeResources(
+        [p],
+        resourceSettings({
+          exceptions: { path: 'x.yml', entries: [exceptionEntry({ policy: 'Tagged', tags })] }
+        })
+      ).exceptions[0].matched
+    // Before, "aws" matched the CloudFormation tag: its key was cut at the first ":".
+    expect(matched('aws')).toBe(0)
+    expect(matched('aws:cloudformation:stack-name')).toBe(2)
+    expect(matched('aws:cloudformation:stack-name=prod')).toBe(1)
+    expect(matched('team')).toBe(1)
+    expect(matched('team=payments')).toBe(1)
+    expect(matched('team=web')).toBe(0)
+  })
+})

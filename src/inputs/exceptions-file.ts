@@ -4,7 +4,16 @@
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
 
 import { readFileSync } from 'node:fs'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Node,
+  type YAMLMap
+} from 'yaml'
 import { messageOf } from '../lib/text.js'
 import { InputError, type ExceptionEntry, type ExceptionsFile } from './config.js'
 
@@ -39,7 +48,9 @@ export function readExceptionsFile(path: string): ExceptionsFile {
     )
   }
   const errors: LineError[] = []
-  const entries = entriesOf(doc.contents, lineOf, errors)
+  // An alias stands for the node its anchor names: read through it, wherever it is.
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node)
+  const entries = entriesOf(doc.contents, { lineOf, resolve }, errors)
   if (errors.length > 0) throw fatal(path, errors)
   return { path, entries }
 }
@@ -50,20 +61,26 @@ interface LineError {
   text: string
 }
 
-function entriesOf(
-  root: unknown,
-  lineOf: (node: Node | null | undefined) => number,
-  errors: LineError[]
-): ExceptionEntry[] {
+/** How the walk reads the document: the line of a node, and the node an alias stands for. */
+interface Reading {
+  lineOf: (node: Node | null | undefined) => number
+  resolve: (node: unknown) => unknown
+}
+
+function entriesOf(root: unknown, reading: Reading, errors: LineError[]): ExceptionEntry[] {
+  const { lineOf, resolve } = reading
   if (root === null) return []
   if (!isMap(root)) {
-    errors.push({ line: lineOf(root as Node), text: 'expected a mapping with the key "exceptions"' })
+    errors.push({
+      line: lineOf(root as Node),
+      text: 'expected a mapping with the key "exceptions"'
+    })
     return []
   }
   let list: unknown = undefined
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
-    if (key === 'exceptions') list = pair.value
+    if (key === 'exceptions') list = resolve(pair.value)
     else
       errors.push({
         line: lineOf(pair.key as Node),
@@ -75,7 +92,8 @@ function entriesOf(
     errors.push({ line: lineOf(list as Node), text: '"exceptions" must be a list of entries' })
     return []
   }
-  return list.items.flatMap((item) => {
+  return list.items.flatMap((listed) => {
+    const item = resolve(listed)
     if (!isMap(item)) {
       errors.push({
         line: lineOf(item as Node),
@@ -83,15 +101,11 @@ function entriesOf(
       })
       return []
     }
-    return [entryOf(item, lineOf, errors)]
+    return [entryOf(item, reading, errors)]
   })
 }
 
-function entryOf(
-  node: YAMLMap,
-  lineOf: (node: Node | null | undefined) => number,
-  errors: LineError[]
-): ExceptionEntry {
+function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[]): ExceptionEntry {
   const entry: ExceptionEntry = {
     line: lineOf(node),
     resources: [],
@@ -103,19 +117,27 @@ function entryOf(
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
     const line = lineOf(pair.key as Node)
-    if (!ENTRY_KEYS.includes(key)) {
+    const value = resolve(pair.value)
+    if (key === '<<') {
+      errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' })
+    } else if (!ENTRY_KEYS.includes(key)) {
       errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` })
     } else if ((TEXT_KEYS as readonly string[]).includes(key)) {
-      const value = textOf(pair.value)
-      if (value === undefined)
-        errors.push({ line, text: `"${key}" must be text, not ${describe(pair.value)}` })
-      else entry[key as TextKey] = value
+      const text = textOf(value)
+      if (text === undefined)
+        errors.push({ line, text: `"${key}" must be text, not ${describe(value)}` })
+      else entry[key as TextKey] = text
     } else {
-      const values = listOf(pair.value)
+      const values = listOf(value, resolve)
       if (values === undefined)
         errors.push({
           line,
-          text: `"${key}" must be text or a list of text, not ${describe(pair.value)}`
+          text: `"${key}" must be text or a list of text, not ${describe(value)}`
+        })
+      else if (values.length === 0)
+        errors.push({
+          line,
+          text: `"${key}" is an empty list, which would match every resource: list what it matches, or leave "${key}" out`
         })
       else entry[key as ListKey] = values
     }
@@ -128,17 +150,26 @@ function entryOf(
   return entry
 }
 
+/**
+ * A scalar as written: a policy named `1.10`, `yes` or `2026-01-01` is that text, not the number,
+ * boolean or date YAML would make of it (`1.1`, `true`). An empty value (or `~`, `null`) is ''.
+ */
 function textOf(value: unknown): string | undefined {
   if (!isScalar(value)) return undefined
   const v = value.value
-  return typeof v === 'string' || typeof v === 'number' ? String(v).trim() : undefined
+  if (v === null) return ''
+  if (typeof v === 'string') return v.trim()
+  const written = (value as { source?: unknown }).source
+  if (typeof written === 'string') return written.trim()
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
 }
 
-function listOf(value: unknown): string[] | undefined {
+function listOf(value: unknown, resolve: (node: unknown) => unknown): string[] | undefined {
+  if (isScalar(value) && value.value === null) return undefined
   const one = textOf(value)
   if (one !== undefined) return [one]
   if (!isSeq(value)) return undefined
-  const items = value.items.map(textOf)
+  const items = value.items.map((item) => textOf(resolve(item)))
   return items.every((item) => item !== undefined) ? items : undefined
 }
 

@@ -193,6 +193,15 @@ export class PlatformClient {
     })
   }
 
+  getPolicy(policyId: string): Promise<Policy> {
+    return this.json({
+      method: 'GET',
+      path: `/policies/${enc(policyId)}`,
+      retry: true,
+      shape: 'object'
+    })
+  }
+
   listPolicyGroups(): Promise<{ items: PolicyGroupWithCounts[] }> {
     return this.json({ method: 'GET', path: '/policy-groups', retry: true, shape: 'page' })
   }

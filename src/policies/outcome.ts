@@ -40,15 +40,17 @@ export interface PolicyResult {
   samples: PolicyViolation[]
   /**
    * Every violating resource, read only when a baseline or an exception needs them (see
-   * `needsResources`); undefined: not read.
+   * `needsResources`), de-duplicated and as many as the count; undefined: not read.
    */
   resources?: ViolatingResource[]
+  /** Why the resources, though needed, are unknown (a listing that disagrees with the count). */
+  resourcesUnknown?: string
 }
 
 /** A violating resource: its fingerprint (with the policy's id) and what exceptions match on. */
 export interface ViolatingResource {
-  /** `_cq_platform_id`. */
-  platformId: string
+  /** `_cq_platform_id`; undefined when the Platform gave none (never matched to a baseline). */
+  platformId?: string
   name: string
   accountId?: string
   accountName: string

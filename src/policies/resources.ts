@@ -6,7 +6,7 @@
 import type { PolicyConfig } from '../inputs/config.js'
 import { mapWithConcurrency } from '../lib/concurrency.js'
 import { isKnownSeverity } from '../lib/severity.js'
-import { isCount } from '../lib/text.js'
+import { describeValue, isCount } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { PolicyViolation } from '../platform/types.js'
@@ -39,7 +39,7 @@ function namedByException(policy: PolicyResult, config: PolicyConfig): boolean {
 }
 
 /** Which of a policy's resources keep more than their id; `index` is its place in the listing. */
-export type KeepsDetail = (platformId: string, index: number) => boolean
+export type KeepsDetail = (platformId: string | undefined, index: number) => boolean
 
 /**
  * What the later steps need of a policy's resources beyond their ids (tens of thousands of them):
@@ -52,30 +52,106 @@ export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDe
   const { baseline, samples } = config
   const known = baseline?.policies.get(policy.id)
   return (platformId, index) =>
-    index < samples || (baseline !== undefined && !known?.has(platformId))
+    index < samples ||
+    (baseline !== undefined && (platformId === undefined || !known?.has(platformId)))
 }
 
 /**
- * Reads the resources of `policies` into each result. A policy with no violation has none, without
- * a request. Pages are planned from the listed count; when the Platform reports more than that
- * (an evaluation landed meanwhile), the rest are read after. A failure propagates: the gate needs
- * every one of them.
+ * Reads the resources of `policies` into each result, and reconciles them with the count: the
+ * listing, de-duplicated by fingerprint, must hold exactly as many resources as the count says. A
+ * policy with no violation has none, without a request. When a listing disagrees (an evaluation
+ * may have landed between the count and the listing), the policy's count and listing are read once
+ * more; when they still disagree, its resources are unknown (`resourcesUnknown` says why) and
+ * never taken as a partial list. A failed request propagates: the gate needs every one of them.
  */
 export async function readResources(
   client: PlatformClient,
   policies: readonly PolicyResult[],
-  detail: (policy: PolicyResult) => KeepsDetail
+  detail: (policy: PolicyResult) => KeepsDetail,
+  freshAfter?: string
 ): Promise<void> {
   const keeps = new Map(policies.map((policy) => [policy, detail(policy)]))
+  const listed = await listAll(client, policies, (policy) => policy.violations ?? 0, keeps)
+  const disagreeing: PolicyResult[] = []
+  for (const policy of policies) {
+    const { resources, agrees } = reconcileListing(policy.violations ?? 0, listed.get(policy)!)
+    if (agrees) policy.resources = resources
+    else disagreeing.push(policy)
+  }
+  for (const policy of disagreeing) {
+    await readAgain(client, policy, keeps.get(policy)!, freshAfter)
+  }
+}
+
+/**
+ * The listing de-duplicated by `_cq_platform_id` (a resource without one cannot be told from
+ * another, so each is kept), and whether it holds exactly `count` resources.
+ */
+export function reconcileListing(
+  count: number,
+  listed: readonly ViolatingResource[]
+): { resources: ViolatingResource[]; agrees: boolean } {
+  const seen = new Set<string>()
+  const resources: ViolatingResource[] = []
+  for (const resource of listed) {
+    if (resource.platformId !== undefined) {
+      if (seen.has(resource.platformId)) continue
+      seen.add(resource.platformId)
+    }
+    resources.push(resource)
+  }
+  return { resources, agrees: resources.length === count }
+}
+
+/**
+ * The policy's count and listing once more. They are taken when they agree and the count is
+ * still a fresh one; otherwise the policy's resources are unknown.
+ */
+async function readAgain(
+  client: PlatformClient,
+  policy: PolicyResult,
+  keeps: KeepsDetail,
+  freshAfter: string | undefined
+): Promise<void> {
+  const first = policy.violations ?? 0
+  const latest = await client.getPolicy(policy.id)
+  const count = isCount(latest.violation_count) ? latest.violation_count : undefined
+  const fresh =
+    typeof latest.run_at === 'string' &&
+    (freshAfter === undefined || Date.parse(latest.run_at) > Date.parse(freshAfter))
+  if (count !== undefined && fresh) {
+    const listed = await listAll(client, [policy], () => count, new Map([[policy, keeps]]))
+    const { resources, agrees } = reconcileListing(count, listed.get(policy)!)
+    if (agrees) {
+      policy.violations = count
+      policy.evaluatedAt = latest.run_at ?? undefined
+      policy.source = 'evaluation'
+      policy.resources = resources
+      return
+    }
+  }
+  policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${describeValue(latest.violation_count)})`
+}
+
+/**
+ * Every page of each policy's listing, pages of all policies in flight together with a bound.
+ * Pages are planned from `countOf`; when the Platform reports more than that, the rest are read
+ * after.
+ */
+async function listAll(
+  client: PlatformClient,
+  policies: readonly PolicyResult[],
+  countOf: (policy: PolicyResult) => number,
+  keeps: ReadonlyMap<PolicyResult, KeepsDetail>
+): Promise<Map<PolicyResult, ViolatingResource[]>> {
   const pageOf = (policy: PolicyResult, page: number, items: PolicyViolation[]) =>
     items.map((item, i) =>
       resourceOf(item, keeps.get(policy)!, (page - 1) * RESOURCES_PAGE_SIZE + i)
     )
+  const listed = new Map(policies.map((policy) => [policy, [] as ViolatingResource[]]))
   const pages: { policy: PolicyResult; page: number }[] = []
   for (const policy of policies) {
-    policy.resources = []
-    const count = policy.violations ?? 0
-    for (let page = 1; page <= Math.ceil(count / RESOURCES_PAGE_SIZE); page++) {
+    for (let page = 1; page <= Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE); page++) {
       pages.push({ policy, page })
     }
   }
@@ -90,17 +166,16 @@ export async function readResources(
       total: answer.metadata?.total_count
     }
   })
-  for (const { policy, resources } of read) {
-    for (const resource of resources) policy.resources!.push(resource)
-  }
+  for (const { policy, resources } of read) listed.get(policy)!.push(...resources)
   const lastPages = read.filter(
-    ({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE)
+    ({ policy, page }) => page === Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE)
   )
   for (const { policy, page, total } of lastPages) {
-    await readRemainingPages(client, policy, page, total, (next, items) =>
+    await readRemainingPages(client, policy, listed.get(policy)!, page, total, (next, items) =>
       pageOf(policy, next, items)
     )
   }
+  return listed
 }
 
 /**
@@ -110,12 +185,13 @@ export async function readResources(
 async function readRemainingPages(
   client: PlatformClient,
   policy: PolicyResult,
+  listed: ViolatingResource[],
   lastRead: number,
   total: unknown,
   toResources: (page: number, items: PolicyViolation[]) => ViolatingResource[]
 ): Promise<void> {
   if (!isCount(total)) return
-  const seen = new Set(policy.resources!.map((resource) => resource.platformId))
+  const seen = new Set(listed.map((resource) => resource.platformId))
   for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
     if (next > MAX_LIST_PAGES) {
       throw new PlatformError(
@@ -128,7 +204,7 @@ async function readRemainingPages(
     const fresh = toResources(next, more.items).filter((resource) => !seen.has(resource.platformId))
     if (fresh.length === 0) break
     for (const resource of fresh) seen.add(resource.platformId)
-    policy.resources!.push(...fresh)
+    listed.push(...fresh)
   }
 }
 
@@ -139,7 +215,9 @@ function resourceOf(
   keeps: KeepsDetail,
   index: number
 ): ViolatingResource {
-  const platformId = String(violation._cq_platform_id ?? '')
+  // The fingerprint the baseline is keyed by; a resource without one is never matched to it.
+  const id: unknown = violation._cq_platform_id
+  const platformId = typeof id === 'string' && id !== '' ? id : undefined
   if (!keeps(platformId, index)) {
     return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS }
   }

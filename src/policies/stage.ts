@@ -68,7 +68,12 @@ export async function runPolicyStage(
   tracked.sort((a, b) => byImportance(a.result, b.result))
   await readPrevious(selection, deps, warnings)
   const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config))
-  await readResources(deps.client, needed, (policy) => keepsDetail(policy, config))
+  await readResources(
+    deps.client,
+    needed,
+    (policy) => keepsDetail(policy, config),
+    selection.freshAfter
+  )
   if (config.samples > 0) await readSamples(tracked, config.samples, deps, warnings)
 
   const policies = tracked.map((t) => t.result)

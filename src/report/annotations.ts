@@ -111,7 +111,7 @@ function resourceCandidates(report: RunReport): Candidate[] {
   for (const status of resources.exceptions) {
     const { state, matched, expiringSoon, entry } = status
     if (state === 'active' && matched > 0 && !expiringSoon) continue
-    const error = state === 'invalid' || state === 'too-long'
+    const error = state === 'invalid' || state === 'too-long' || state === 'ambiguous'
     const title =
       state === 'active'
         ? matched === 0

@@ -116,6 +116,9 @@ function unknownBecause(
       ? `the Platform's count (${policy.invalidCount}) is not a count`
       : 'the Platform gave no count'
   }
+  if (policy.resourcesUnknown && (suppressed === null || comparison?.new === null)) {
+    return policy.resourcesUnknown
+  }
   if (policy.stale && (suppressed === null || comparison?.new === null)) {
     return 'its result is stale, so its resources were not read'
   }

@@ -4,7 +4,13 @@
 import type { BaselineFile, ExceptionsFile } from '../inputs/config.js'
 import { plural, quoteList } from '../lib/text.js'
 import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
-import { judgeEntry, namesPolicy, resourceMatcher, type ExceptionStatus } from './exceptions.js'
+import {
+  ambiguity,
+  judgeEntry,
+  namesPolicy,
+  resourceMatcher,
+  type ExceptionStatus
+} from './exceptions.js'
 
 /** New resources kept per policy to show. */
 const NEW_SAMPLES = 5
@@ -59,7 +65,7 @@ export function judgeResources(
 ): ResourceVerdict {
   const { baseline, exceptions } = settings
   const statuses = (exceptions?.entries ?? []).map((entry) =>
-    judgeEntry(entry, settings.today, settings.maxExceptionDays)
+    ambiguity(judgeEntry(entry, settings.today, settings.maxExceptionDays), policies)
   )
   const judged: Record<string, PolicyJudgement> = {}
   for (const policy of policies) {
@@ -121,14 +127,16 @@ function judgePolicy(
   const current = new Set<string>()
   const bySuppressor = new Map<number, number>()
   for (const resource of resources) {
-    current.add(resource.platformId)
+    const id = resource.platformId
+    if (id !== undefined) current.add(id)
     const by = matchers.find((m) => m.matches(resource))
     if (by) {
       judgement.suppressed++
       bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1)
     } else if (baseline === undefined) {
       continue
-    } else if (known?.has(resource.platformId)) {
+    } else if (id !== undefined && known?.has(id)) {
+      // A resource without a fingerprint cannot be in the baseline: it is new.
       judgement.unchanged++
     } else {
       judgement.new++

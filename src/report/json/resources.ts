@@ -25,7 +25,8 @@ export function jsonBaseline(
     policies: read.map((policy) => ({
       id: redact(String(policy.id)),
       name: redact(String(policy.name)),
-      resources: policy.resources!.map((resource) => resource.platformId)
+      // A resource without a fingerprint cannot be compared later, so it is not a baseline entry.
+      resources: policy.resources!.flatMap(({ platformId }) => (platformId ? [platformId] : []))
     }))
   }
 }

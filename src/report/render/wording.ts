@@ -2,17 +2,25 @@
 // annotations), so that each figure is named alike wherever it appears.
 
 import { plural } from '../../lib/text.js'
-import type { ExceptionStatus } from '../../verdict/exceptions.js'
+import type { ExceptionState, ExceptionStatus } from '../../verdict/exceptions.js'
 import type { GateRow, RowKey, RowStatus } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
+
+/** An expired entry's problem already says so ("expired on …"). */
+const STATE_LABELS: Record<ExceptionState, string> = {
+  active: '',
+  expired: '',
+  'too-long': 'too long: ',
+  invalid: 'invalid: ',
+  ambiguous: 'ambiguous: '
+}
 
 /** `line 12 (policy "x"): expired on 2026-01-01; it suppresses nothing`. */
 export function entryNote(status: ExceptionStatus): string {
   const { entry, state, problem, matched, expiringSoon } = status
   const what =
     state !== 'active'
-      ? // An expired entry's problem already says so ("expired on …").
-        `${state === 'invalid' ? 'invalid: ' : state === 'too-long' ? 'too long: ' : ''}${problem ?? state}; it suppresses nothing`
+      ? `${STATE_LABELS[state]}${problem ?? state}; it suppresses nothing`
       : matched === 0
         ? 'unused: it matched no violating resource; remove it if the finding is gone'
         : expiringSoon
