@@ -17,7 +17,7 @@ import {
 import { writeJsonFile } from './write-file.js'
 import { redacted } from '../render/redact.js'
 import type { GateVerdict } from '../../verdict/gate.js'
-import { jsonBaseline, jsonExceptions, newPerSeverity } from './resources.js'
+import { jsonBaseline, jsonBaselineSource, jsonExceptions, newPerSeverity } from './resources.js'
 import { finiteOrNull, text } from './values.js'
 import { jsonSync } from './sync.js'
 import type {
@@ -53,6 +53,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     policiesSkipped: text(safe.policiesSkipped),
     errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
     baseline,
+    baselineSource: jsonBaselineSource(safe),
     exceptions: jsonExceptions(safe.verdict.resources)
   }))
 }
