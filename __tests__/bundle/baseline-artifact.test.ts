@@ -141,8 +141,8 @@ describe('baseline-artifact finds the default branch baseline', () => {
         { id: 801, createdAt: at(-90 * 60_000), name: 'another-artifact' }
       ],
       {
-        // A fork's pull request, from the fork's own main branch.
-        301: { event: 'pull_request', ...FORK },
+        // A fork's run on the fork's own main branch (GitHub lists it beside this repository's).
+        301: { event: 'push', ...FORK },
         401: { event: 'push', headBranch: 'feature-x' },
         // Same repository and branch, but a run a pull request set off.
         601: { event: 'pull_request' }
