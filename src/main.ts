@@ -11,7 +11,6 @@ import {
 } from './inputs/config.js'
 import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
-import { baselineFromArtifact } from './baseline/stage.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor, oneLine, stripControls, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
@@ -198,6 +197,8 @@ async function prepare(
   const artifact = config.policies.baselineArtifact
   if (artifact) {
     const { githubToken: token } = config.report
+    // Evaluated (with the zip reader) only by the runs that use it: the others start as before.
+    const { baselineFromArtifact } = await import(/* webpackMode: "eager" */ './baseline/stage.js')
     const found = await baselineFromArtifact(
       artifact,
       { token, selection: config.policies },
