@@ -38,7 +38,7 @@ export async function downloadArchive(
         request: { redirect: 'manual', parseSuccessResponseBody: false }
       }
     )
-    await (response.data as unknown as ReadableStream | null)?.cancel()
+    await (response.data as ReadableStream | null)?.cancel()
     location = isRedirect(response.status) ? headerOf(response.headers, 'location') : undefined
     if (location === undefined) {
       throw new BaselineProblemError(

@@ -7,7 +7,7 @@ import type { Octokit } from '../lib/github-client.js'
 import { plural } from '../lib/text.js'
 
 /** Pages of the artifacts listing read at most (100 artifacts a page). */
-export const MAX_LISTING_PAGES = 5
+const MAX_LISTING_PAGES = 5
 const PAGE_SIZE = 100
 /** Candidates whose run is looked up (and, if it fits, downloaded) at most. */
 export const MAX_CANDIDATES = 10

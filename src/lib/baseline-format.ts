@@ -76,7 +76,7 @@ export function parseBaseline(json: unknown): { baseline: ParsedBaseline } | { p
  * ids): an empty list selects everything of its kind, so it covers any list, and is covered only
  * by another empty one.
  */
-export function uncoveredSelection(baseline: BaselineSelection, gate: BaselineSelection): string[] {
+function uncoveredSelection(baseline: BaselineSelection, gate: BaselineSelection): string[] {
   return SELECTION_KINDS.flatMap(([kind, input]) => {
     const made = baseline[kind]
     if (made.length === 0) return []

@@ -70,7 +70,7 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
 }
 
 /** Which artifact judged (`baseline-artifact`): its name and id, the run that made it, branch and age. */
-export function renderBaselineArtifact(report: RunReport): Markdown | undefined {
+function renderBaselineArtifact(report: RunReport): Markdown | undefined {
   const artifact = report.baselineSource?.artifact
   if (!artifact) return undefined
   const age = describeAge(baselineAgeHours(artifact.createdAt, report.finishedAt))
