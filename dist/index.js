@@ -29211,6 +29211,3250 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6999:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  baselineFromArtifact: () => (/* binding */ baselineFromArtifact)
+});
+
+// UNUSED EXPORTS: findBaselineArtifact
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/lib/baseline-format.ts
+var baseline_format = __nccwpck_require__(8850);
+// EXTERNAL MODULE: ./src/lib/github-client.ts
+var github_client = __nccwpck_require__(5962);
+// EXTERNAL MODULE: ./src/lib/log-safety.ts
+var log_safety = __nccwpck_require__(9160);
+// EXTERNAL MODULE: ./src/lib/text.ts
+var lib_text = __nccwpck_require__(9112);
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
+
+var esm_require = (0,external_module_namespaceObject.createRequire)('/');
+// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
+// https://tools.ietf.org/html/rfc1951
+// You may also wish to take a look at the guide I made about this program:
+// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
+// Some of the following code is similar to that of UZIP.js:
+// https://github.com/photopea/UZIP.js
+// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
+// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
+// is better for memory in most engines (I *think*).
+var _a;
+// Mediocre shim
+var Worker;
+var isMarkedAsUntransferable;
+var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
+try {
+    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
+}
+catch (e) {
+}
+var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
+    var done = false;
+    var w = new Worker(c + workerAdd, { eval: true })
+        .on('error', function (e) { return cb(e, null); })
+        .on('message', function (m) { return cb(null, m); })
+        .on('exit', function (c) {
+        if (c && !done)
+            cb(new Error('exited with code ' + c), null);
+    });
+    if (isMarkedAsUntransferable)
+        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
+    w.postMessage(msg, transfer);
+    w.terminate = function () {
+        done = true;
+        return Worker.prototype.terminate.call(w);
+    };
+    return w;
+} : function (_, __, ___, ____, cb) {
+    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
+    var NOP = function () { };
+    return {
+        terminate: NOP,
+        postMessage: NOP
+    };
+}));
+
+// aliases for shorter compressed code (most minifers don't do this)
+var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
+// fixed length extra bits
+var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
+// fixed distance extra bits
+var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
+// code length index map
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+// get base, reverse index map from extra bits
+var freb = function (eb, start) {
+    var b = new u16(31);
+    for (var i = 0; i < 31; ++i) {
+        b[i] = start += 1 << eb[i - 1];
+    }
+    // numbers here are at max 18 bits
+    var r = new i32(b[30]);
+    for (var i = 1; i < 30; ++i) {
+        for (var j = b[i]; j < b[i + 1]; ++j) {
+            r[j] = ((j - b[i]) << 5) | i;
+        }
+    }
+    return { b: b, r: r };
+};
+var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
+// we can ignore the fact that the other numbers are wrong; they never happen anyway
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
+// map of value to reverse (assuming 16 bits)
+var rev = new u16(32768);
+for (var i = 0; i < 32768; ++i) {
+    // reverse table algorithm from SO
+    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
+    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
+    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
+    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
+}
+// create huffman tree from u8 "map": index -> code length for code index
+// mb (max bits) must be at most 15
+// TODO: optimize/split up?
+var hMap = (function (cd, mb, r) {
+    var s = cd.length;
+    // index
+    var i = 0;
+    // u16 "map": index -> # of codes with bit length = index
+    var l = new u16(mb);
+    // length of cd must be 288 (total # of codes)
+    for (; i < s; ++i) {
+        if (cd[i])
+            ++l[cd[i] - 1];
+    }
+    // u16 "map": index -> minimum code for bit length = index
+    var le = new u16(mb);
+    for (i = 1; i < mb; ++i) {
+        le[i] = (le[i - 1] + l[i - 1]) << 1;
+    }
+    var co;
+    if (r) {
+        // u16 "map": index -> number of actual bits, symbol for code
+        co = new u16(1 << mb);
+        // bits to remove for reverser
+        var rvb = 15 - mb;
+        for (i = 0; i < s; ++i) {
+            // ignore 0 lengths
+            if (cd[i]) {
+                // num encoding both symbol and bits read
+                var sv = (i << 4) | cd[i];
+                // free bits
+                var r_1 = mb - cd[i];
+                // start value
+                var v = le[cd[i] - 1]++ << r_1;
+                // m is end value
+                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
+                    // every 16 bit value starting with the code yields the same result
+                    co[rev[v] >> rvb] = sv;
+                }
+            }
+        }
+    }
+    else {
+        co = new u16(s);
+        for (i = 0; i < s; ++i) {
+            if (cd[i]) {
+                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
+            }
+        }
+    }
+    return co;
+});
+// fixed length tree
+var flt = new u8(288);
+for (var i = 0; i < 144; ++i)
+    flt[i] = 8;
+for (var i = 144; i < 256; ++i)
+    flt[i] = 9;
+for (var i = 256; i < 280; ++i)
+    flt[i] = 7;
+for (var i = 280; i < 288; ++i)
+    flt[i] = 8;
+// fixed distance tree
+var fdt = new u8(32);
+for (var i = 0; i < 32; ++i)
+    fdt[i] = 5;
+// fixed length map
+var flm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(flt, 9, 0))), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
+// fixed distance map
+var fdm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(fdt, 5, 0))), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
+// find max of array
+var max = function (a) {
+    var m = a[0];
+    for (var i = 1; i < a.length; ++i) {
+        if (a[i] > m)
+            m = a[i];
+    }
+    return m;
+};
+// read d, starting at bit p and mask with m
+var bits = function (d, p, m) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
+};
+// read d, starting at bit p continuing for at least 16 bits
+var bits16 = function (d, p) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
+};
+// get end of byte
+var shft = function (p) { return ((p + 7) / 8) | 0; };
+// typed array slice - allows garbage collector to free original reference,
+// while being more compatible than .slice
+var slc = function (v, s, e) {
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    // can't use .constructor in case user-supplied
+    return new u8(v.subarray(s, e));
+};
+/**
+ * Codes for errors generated within this library
+ */
+var FlateErrorCode = {
+    UnexpectedEOF: 0,
+    InvalidBlockType: 1,
+    InvalidLengthLiteral: 2,
+    InvalidDistance: 3,
+    StreamFinished: 4,
+    NoStreamHandler: 5,
+    InvalidHeader: 6,
+    NoCallback: 7,
+    InvalidUTF8: 8,
+    ExtraFieldTooLong: 9,
+    InvalidDate: 10,
+    FilenameTooLong: 11,
+    StreamFinishing: 12,
+    InvalidZipData: 13,
+    UnknownCompressionMethod: 14
+};
+// error codes
+var ec = [
+    'unexpected EOF',
+    'invalid block type',
+    'invalid length/literal',
+    'invalid distance',
+    'stream finished',
+    'no stream handler',
+    , // determined by compression function
+    'no callback',
+    'invalid UTF-8 data',
+    'extra field too long',
+    'date not in range 1980-2099',
+    'filename too long',
+    'stream finishing',
+    'invalid zip data'
+    // determined by unknown compression method
+];
+;
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+// expands raw DEFLATE data
+var inflt = function (dat, st, buf, dict) {
+    // source length       dict length
+    var sl = dat.length, dl = dict ? dict.length : 0;
+    if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+    var noBuf = !buf;
+    // have to estimate size
+    var resize = noBuf || st.i != 2;
+    // no state
+    var noSt = st.i;
+    // Assumes roughly 33% compression ratio average
+    if (noBuf)
+        buf = new u8(sl * 3);
+    // ensure buffer can fit at least l elements
+    var cbuf = function (l) {
+        var bl = buf.length;
+        // need to increase size to fit
+        if (l > bl) {
+            // Double or set to necessary, whichever is greater
+            var nbuf = new u8(Math.max(bl * 2, l));
+            nbuf.set(buf);
+            buf = nbuf;
+        }
+    };
+    //  last chunk         bitpos           bytes
+    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+    // total bits
+    var tbts = sl * 8;
+    do {
+        if (!lm) {
+            // BFINAL - this is only 1 when last chunk is next
+            final = bits(dat, pos, 1);
+            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
+            var type = bits(dat, pos + 1, 3);
+            pos += 3;
+            if (!type) {
+                // go to end of byte boundary
+                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
+                if (t > sl) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                // ensure size
+                if (resize)
+                    cbuf(bt + l);
+                // Copy over uncompressed data
+                buf.set(dat.subarray(s, t), bt);
+                // Get new bitpos, update byte count
+                st.b = bt += l, st.p = pos = t * 8, st.f = final;
+                continue;
+            }
+            else if (type == 1)
+                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+            else if (type == 2) {
+                //  literal                            lengths
+                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+                var tl = hLit + bits(dat, pos + 5, 31) + 1;
+                pos += 14;
+                // length+distance tree
+                var ldt = new u8(tl);
+                // code length tree
+                var clt = new u8(19);
+                for (var i = 0; i < hcLen; ++i) {
+                    // use index map to get real code
+                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
+                }
+                pos += hcLen * 3;
+                // code lengths bits
+                var clb = max(clt), clbmsk = (1 << clb) - 1;
+                // code lengths map
+                var clm = hMap(clt, clb, 1);
+                for (var i = 0; i < tl;) {
+                    var r = clm[bits(dat, pos, clbmsk)];
+                    // bits read
+                    pos += r & 15;
+                    // symbol
+                    var s = r >> 4;
+                    // code length to copy
+                    if (s < 16) {
+                        ldt[i++] = s;
+                    }
+                    else {
+                        //  copy   count
+                        var c = 0, n = 0;
+                        if (s == 16)
+                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
+                        else if (s == 17)
+                            n = 3 + bits(dat, pos, 7), pos += 3;
+                        else if (s == 18)
+                            n = 11 + bits(dat, pos, 127), pos += 7;
+                        while (n--)
+                            ldt[i++] = c;
+                    }
+                }
+                //    length tree                 distance tree
+                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+                // max length bits
+                lbt = max(lt);
+                // max dist bits
+                dbt = max(dt);
+                lm = hMap(lt, lbt, 1);
+                dm = hMap(dt, dbt, 1);
+            }
+            else
+                err(1);
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+        }
+        // Make sure the buffer can hold this + the largest possible addition
+        // Maximum chunk size (practically, theoretically infinite) is 2^17
+        if (resize)
+            cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (;; lpos = pos) {
+            // bits read, code
+            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
+            pos += c & 15;
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+            if (!c)
+                err(2);
+            if (sym < 256)
+                buf[bt++] = sym;
+            else if (sym == 256) {
+                lpos = pos, lm = null;
+                break;
+            }
+            else {
+                var add = sym - 254;
+                // no extra bits needed if less
+                if (sym > 264) {
+                    // index
+                    var i = sym - 257, b = fleb[i];
+                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
+                    pos += b;
+                }
+                // dist
+                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+                if (!d)
+                    err(3);
+                pos += d & 15;
+                var dt = fd[dsym];
+                if (dsym > 3) {
+                    var b = fdeb[dsym];
+                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+                }
+                if (pos > tbts) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                if (resize)
+                    cbuf(bt + 131072);
+                var end = bt + add;
+                if (bt < dt) {
+                    var shift = dl - dt, dend = Math.min(dt, end);
+                    if (shift + bt < 0)
+                        err(3);
+                    for (; bt < dend; ++bt)
+                        buf[bt] = dict[shift + bt];
+                }
+                for (; bt < end; ++bt)
+                    buf[bt] = buf[bt - dt];
+            }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+    } while (!final);
+    // don't reallocate for streams or user buffers
+    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+// starting at p, write the minimum number of bits that can hold v to d
+var wbits = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+};
+// starting at p, write the minimum number of bits (>8) that can hold v to d
+var wbits16 = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+    d[o + 2] |= v >> 16;
+};
+// creates code lengths from a frequency table
+var hTree = function (d, mb) {
+    // Need extra info to make a tree
+    var t = [];
+    for (var i = 0; i < d.length; ++i) {
+        if (d[i])
+            t.push({ s: i, f: d[i] });
+    }
+    var s = t.length;
+    var t2 = t.slice();
+    if (!s)
+        return { t: et, l: 0 };
+    if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+    }
+    t.sort(function (a, b) { return a.f - b.f; });
+    // after i2 reaches last ind, will be stopped
+    // freq must be greater than largest possible number of symbols
+    t.push({ s: -1, f: 25001 });
+    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
+    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
+    // efficient algorithm from UZIP.js
+    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
+    // symbols that combined have high freq, will start processing i2 (high-freq,
+    // non-composite) symbols instead
+    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
+    while (i1 != s - 1) {
+        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
+        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
+        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
+    }
+    var maxSym = t2[0].s;
+    for (var i = 1; i < s; ++i) {
+        if (t2[i].s > maxSym)
+            maxSym = t2[i].s;
+    }
+    // code lengths
+    var tr = new u16(maxSym + 1);
+    // max bits in tree
+    var mbt = ln(t[i1 - 1], tr, 0);
+    if (mbt > mb) {
+        // more algorithms from UZIP.js
+        // TODO: find out how this code works (debt)
+        //  ind    debt
+        var i = 0, dt = 0;
+        //    left            cost
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
+        for (; i < s; ++i) {
+            var i2_1 = t2[i].s;
+            if (tr[i2_1] > mb) {
+                dt += cst - (1 << (mbt - tr[i2_1]));
+                tr[i2_1] = mb;
+            }
+            else
+                break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+            var i2_2 = t2[i].s;
+            if (tr[i2_2] < mb)
+                dt -= 1 << (mb - tr[i2_2]++ - 1);
+            else
+                ++i;
+        }
+        for (; i >= 0 && dt; --i) {
+            var i2_3 = t2[i].s;
+            if (tr[i2_3] == mb) {
+                --tr[i2_3];
+                ++dt;
+            }
+        }
+        mbt = mb;
+    }
+    return { t: new u8(tr), l: mbt };
+};
+// get the max length and assign length codes
+var ln = function (n, l, d) {
+    return n.s == -1
+        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
+        : (l[n.s] = d);
+};
+// length codes generation
+var lc = function (c) {
+    var s = c.length;
+    // Note that the semicolon was intentional
+    while (s && !c[--s])
+        ;
+    var cl = new u16(++s);
+    //  ind      num         streak
+    var cli = 0, cln = c[0], cls = 1;
+    var w = function (v) { cl[cli++] = v; };
+    for (var i = 1; i <= s; ++i) {
+        if (c[i] == cln && i != s)
+            ++cls;
+        else {
+            if (!cln && cls > 2) {
+                for (; cls > 138; cls -= 138)
+                    w(32754);
+                if (cls > 2) {
+                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
+                    cls = 0;
+                }
+            }
+            else if (cls > 3) {
+                w(cln), --cls;
+                for (; cls > 6; cls -= 6)
+                    w(8304);
+                if (cls > 2)
+                    w(((cls - 3) << 5) | 8208), cls = 0;
+            }
+            while (cls--)
+                w(cln);
+            cls = 1;
+            cln = c[i];
+        }
+    }
+    return { c: cl.subarray(0, cli), n: s };
+};
+// calculate the length of output from tree, code lengths
+var clen = function (cf, cl) {
+    var l = 0;
+    for (var i = 0; i < cl.length; ++i)
+        l += cf[i] * cl[i];
+    return l;
+};
+// writes a fixed block
+// returns the new bit pos
+var wfblk = function (out, pos, dat) {
+    // no need to write 00 as type: TypedArray defaults to 0
+    var s = dat.length;
+    var o = shft(pos + 2);
+    out[o] = s & 255;
+    out[o + 1] = s >> 8;
+    out[o + 2] = out[o] ^ 255;
+    out[o + 3] = out[o + 1] ^ 255;
+    for (var i = 0; i < s; ++i)
+        out[o + i + 4] = dat[i];
+    return (o + 4 + s) * 8;
+};
+// writes a block
+var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+    wbits(out, p++, final);
+    ++lf[256];
+    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
+    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
+    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+    var lcfreq = new u16(19);
+    for (var i = 0; i < lclt.length; ++i)
+        ++lcfreq[lclt[i] & 31];
+    for (var i = 0; i < lcdt.length; ++i)
+        ++lcfreq[lcdt[i] & 31];
+    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+    var nlcc = 19;
+    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+    var flen = (bl + 5) << 3;
+    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+    var lm, ll, dm, dl;
+    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+    if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i = 0; i < nlcc; ++i)
+            wbits(out, p + 3 * i, lct[clim[i]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+            var clct = lcts[it];
+            for (var i = 0; i < clct.length; ++i) {
+                var len = clct[i] & 31;
+                wbits(out, p, llm[len]), p += lct[len];
+                if (len > 15)
+                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
+            }
+        }
+    }
+    else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+    }
+    for (var i = 0; i < li; ++i) {
+        var sym = syms[i];
+        if (sym > 255) {
+            var len = (sym >> 18) & 31;
+            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+            if (len > 7)
+                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
+            var dst = sym & 31;
+            wbits16(out, p, dm[dst]), p += dl[dst];
+            if (dst > 3)
+                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
+        }
+        else {
+            wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+    }
+    wbits16(out, p, lm[256]);
+    return p + ll[256];
+};
+// deflate options (nice << 13) | chain
+var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+// empty
+var et = /*#__PURE__*/ new u8(0);
+// compresses data into a raw DEFLATE buffer
+var dflt = function (dat, lvl, plvl, pre, post, st) {
+    var s = st.z || dat.length;
+    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
+    // writing to this writes to the output buffer
+    var w = o.subarray(pre, o.length - post);
+    var lst = st.l;
+    var pos = (st.r || 0) & 7;
+    if (lvl) {
+        if (pos)
+            w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n = opt >> 13, c = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        //    prev 2-byte val map    curr 2-byte val map
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
+        // 24576 is an arbitrary number of maximum symbols per block
+        // 424 buffer for last block
+        var syms = new i32(25000);
+        // length/literal freq   distance freq
+        var lf = new u16(288), df = new u16(32);
+        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
+        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i + 2 < s; ++i) {
+            // hash value
+            var hv = hsh(i);
+            // index mod 32768    previous index mod
+            var imod = i & 32767, pimod = head[hv];
+            prev[imod] = pimod;
+            head[hv] = imod;
+            // We always should modify head and prev, but only add symbols if
+            // this data is not yet processed ("wait" for wait index)
+            if (wi <= i) {
+                // bytes remaining
+                var rem = s - i;
+                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
+                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
+                    li = lc_1 = eb = 0, bs = i;
+                    for (var j = 0; j < 286; ++j)
+                        lf[j] = 0;
+                    for (var j = 0; j < 30; ++j)
+                        df[j] = 0;
+                }
+                //  len    dist   chain
+                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
+                if (rem > 2 && hv == hsh(i - dif)) {
+                    var maxn = Math.min(n, rem) - 1;
+                    var maxd = Math.min(32767, i);
+                    // max possible length
+                    // not capped at dif because decompressors implement "rolling" index population
+                    var ml = Math.min(258, rem);
+                    while (dif <= maxd && --ch_1 && imod != pimod) {
+                        if (dat[i + l] == dat[i + l - dif]) {
+                            var nl = 0;
+                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
+                                ;
+                            if (nl > l) {
+                                l = nl, d = dif;
+                                // break out early when we reach "nice" (we are satisfied enough)
+                                if (nl > maxn)
+                                    break;
+                                // now, find the rarest 2-byte sequence within this
+                                // length of literals and search for that instead.
+                                // Much faster than just using the start
+                                var mmd = Math.min(dif, nl - 2);
+                                var md = 0;
+                                for (var j = 0; j < mmd; ++j) {
+                                    var ti = i - dif + j & 32767;
+                                    var pti = prev[ti];
+                                    var cd = ti - pti & 32767;
+                                    if (cd > md)
+                                        md = cd, pimod = ti;
+                                }
+                            }
+                        }
+                        // check the previous match
+                        imod = pimod, pimod = prev[imod];
+                        dif += imod - pimod & 32767;
+                    }
+                }
+                // d will be nonzero only when a match was found
+                if (d) {
+                    // store both dist and len data in one int32
+                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
+                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
+                    var lin = revfl[l] & 31, din = revfd[d] & 31;
+                    eb += fleb[lin] + fdeb[din];
+                    ++lf[257 + lin];
+                    ++df[din];
+                    wi = i + l;
+                    ++lc_1;
+                }
+                else {
+                    syms[li++] = dat[i];
+                    ++lf[dat[i]];
+                }
+            }
+        }
+        for (i = Math.max(i, wi); i < s; ++i) {
+            syms[li++] = dat[i];
+            ++lf[dat[i]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
+        if (!lst) {
+            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
+            // shft(pos) now 1 less if pos & 7 != 0
+            pos -= 7;
+            st.h = head, st.p = prev, st.i = i, st.w = wi;
+        }
+    }
+    else {
+        for (var i = st.w || 0; i < s + lst; i += 65535) {
+            // end
+            var e = i + 65535;
+            if (e >= s) {
+                // write final block
+                w[(pos / 8) | 0] = lst;
+                e = s;
+            }
+            pos = wfblk(w, pos + 1, dat.subarray(i, e));
+        }
+        st.i = s;
+    }
+    return slc(o, 0, pre + shft(pos) + post);
+};
+// CRC32 table
+var crct = /*#__PURE__*/ (/* unused pure expression or super */ null && ((function () {
+    var t = new Int32Array(256);
+    for (var i = 0; i < 256; ++i) {
+        var c = i, k = 9;
+        while (--k)
+            c = ((c & 1) && -306674912) ^ (c >>> 1);
+        t[i] = c;
+    }
+    return t;
+})()));
+// CRC32
+var crc = function () {
+    var c = -1;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var cr = c;
+            for (var i = 0; i < d.length; ++i)
+                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
+            c = cr;
+        },
+        d: function () { return ~c; }
+    };
+};
+// Adler32
+var adler = function () {
+    var a = 1, b = 0;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var n = a, m = b;
+            var l = d.length | 0;
+            for (var i = 0; i != l;) {
+                var e = Math.min(i + 2655, l);
+                for (; i < e; ++i)
+                    m += n += d[i];
+                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
+            }
+            a = n, b = m;
+        },
+        d: function () {
+            a %= 65521, b %= 65521;
+            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
+        }
+    };
+};
+;
+// deflate with opts
+var dopt = function (dat, opt, pre, post, st) {
+    if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+            var dict = opt.dictionary.subarray(-32768);
+            var newDat = new u8(dict.length + dat.length);
+            newDat.set(dict);
+            newDat.set(dat, dict.length);
+            dat = newDat;
+            st.w = dict.length;
+        }
+    }
+    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
+};
+// Walmart object spread
+var mrg = function (a, b) {
+    var o = {};
+    for (var k in a)
+        o[k] = a[k];
+    for (var k in b)
+        o[k] = b[k];
+    return o;
+};
+// worker clone
+// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
+// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
+// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
+// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
+// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
+// This took me three weeks to figure out how to do.
+var wcln = function (fn, fnStr, td) {
+    var dt = fn();
+    var st = fn.toString();
+    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
+    for (var i = 0; i < dt.length; ++i) {
+        var v = dt[i], k = ks[i];
+        if (typeof v == 'function') {
+            fnStr += ';' + k + '=';
+            var st_1 = v.toString();
+            if (v.prototype) {
+                // for global objects
+                if (st_1.indexOf('[native code]') != -1) {
+                    var spInd = st_1.indexOf(' ', 8) + 1;
+                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
+                }
+                else {
+                    fnStr += st_1;
+                    for (var t in v.prototype)
+                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
+                }
+            }
+            else
+                fnStr += st_1;
+        }
+        else
+            td[k] = v;
+    }
+    return fnStr;
+};
+var ch = (/* unused pure expression or super */ null && ([]));
+// clone bufs
+var cbfs = function (v) {
+    var tl = [];
+    for (var k in v) {
+        if (v[k].buffer) {
+            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
+        }
+    }
+    return tl;
+};
+// use a worker to execute code
+var wrkr = function (fns, init, id, cb) {
+    if (!ch[id]) {
+        var fnStr = '', td_1 = {}, m = fns.length - 1;
+        for (var i = 0; i < m; ++i)
+            fnStr = wcln(fns[i], fnStr, td_1);
+        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
+    }
+    var td = mrg({}, ch[id].e);
+    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
+};
+// base async inflate fn
+var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
+var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
+// gzip extra
+var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
+// gunzip extra
+var guze = function () { return [gzs, gzl]; };
+// zlib extra
+var zle = function () { return [zlh, wbytes, adler]; };
+// unzlib extra
+var zule = function () { return [zls]; };
+// post buf
+var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
+// get opts
+var gopt = function (o) { return o && {
+    out: o.size && new u8(o.size),
+    dictionary: o.dictionary
+}; };
+// async helper
+var cbify = function (dat, opts, fns, init, id, cb) {
+    var w = wrkr(fns, init, id, function (err, dat) {
+        w.terminate();
+        cb(err, dat);
+    });
+    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
+    return function () { w.terminate(); };
+};
+// auto stream
+var astrm = function (strm) {
+    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
+    return function (ev) {
+        if (ev.data[0]) {
+            strm.push(ev.data[0], ev.data[1]);
+            postMessage([ev.data[0].length]);
+        }
+        else
+            strm.flush(ev.data[1]);
+    };
+};
+// async stream attach
+var astrmify = function (fns, strm, opts, init, id, flush, ext) {
+    var t;
+    var w = wrkr(fns, init, id, function (err, dat) {
+        if (err)
+            w.terminate(), strm.ondata.call(strm, err);
+        else if (!Array.isArray(dat))
+            ext(dat);
+        else if (dat.length == 1) {
+            strm.queuedSize -= dat[0];
+            if (strm.ondrain)
+                strm.ondrain(dat[0]);
+        }
+        else {
+            if (dat[1])
+                w.terminate();
+            strm.ondata.call(strm, err, dat[0], dat[1]);
+        }
+    });
+    w.postMessage(opts);
+    strm.queuedSize = 0;
+    strm.push = function (d, f) {
+        if (!strm.ondata)
+            err(5);
+        if (t)
+            strm.ondata(err(4, 0, 1), null, !!f);
+        strm.queuedSize += d.length;
+        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
+        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
+    };
+    strm.terminate = function () { w.terminate(); };
+    if (flush) {
+        strm.flush = function (sync) { w.postMessage([0, sync]); };
+    }
+};
+// read 2 bytes
+var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
+// read 4 bytes
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read 8 bytes
+var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
+// write bytes
+var wbytes = function (d, b, v) {
+    for (; v; ++b)
+        d[b] = v, v >>>= 8;
+};
+// gzip header
+var gzh = function (c, o) {
+    var fn = o.filename;
+    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
+    if (o.mtime != 0)
+        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
+    if (fn) {
+        c[3] = 8;
+        for (var i = 0; i <= fn.length; ++i)
+            c[i + 10] = fn.charCodeAt(i);
+    }
+};
+// gzip footer: -8 to -4 = CRC, -4 to -0 is length
+// gzip start
+var gzs = function (d) {
+    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
+        err(6, 'invalid gzip data');
+    var flg = d[3];
+    var st = 10;
+    if (flg & 4)
+        st += (d[10] | d[11] << 8) + 2;
+    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
+        ;
+    return st + (flg & 2);
+};
+// gzip length
+var gzl = function (d) {
+    var l = d.length;
+    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
+};
+// gzip header length
+var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
+// zlib header
+var zlh = function (c, o) {
+    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
+    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
+    if (o.dictionary) {
+        var h = adler();
+        h.p(o.dictionary);
+        wbytes(c, 2, h.d());
+    }
+};
+// zlib start
+var zls = function (d, dict) {
+    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
+        err(6, 'invalid zlib data');
+    if ((d[1] >> 5 & 1) == +!dict)
+        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
+    return (d[1] >> 3 & 4) + 2;
+};
+function StrmOpt(opts, cb) {
+    if (typeof opts == 'function')
+        cb = opts, opts = {};
+    this.ondata = cb;
+    return opts;
+}
+/**
+ * Streaming DEFLATE compression
+ */
+var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Deflate(opts, cb) {
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
+        // 98304 = 32768 (lookback) + 65536 (common chunk size)
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+            var dict = this.o.dictionary.subarray(-32768);
+            this.b.set(dict, 32768 - dict.length);
+            this.s.i = 32768 - dict.length;
+        }
+    }
+    Deflate.prototype.p = function (c, f) {
+        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Deflate.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+            if (endLen > 2 * this.b.length - 32768) {
+                var newBuf = new u8(endLen & -32768);
+                newBuf.set(this.b.subarray(0, this.s.z));
+                this.b = newBuf;
+            }
+            var split = this.b.length - this.s.z;
+            this.b.set(chunk.subarray(0, split), this.s.z);
+            this.s.z = this.b.length;
+            this.p(this.b, false);
+            this.b.set(this.b.subarray(-32768));
+            this.b.set(chunk.subarray(split), 32768);
+            this.s.z = chunk.length - split + 32768;
+            this.s.i = 32766, this.s.w = 32768;
+        }
+        else {
+            this.b.set(chunk, this.s.z);
+            this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+            this.p(this.b, final || false);
+            this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+            // cleanup unneeded buffers/state to reduce memory usage
+            this.s = this.o = {};
+            this.b = et;
+        }
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * deflated output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible. A separate DEFLATE stream may be concatenated
+     *             with the current output after a sync flush.
+     */
+    Deflate.prototype.flush = function (sync) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
+        // but the deterministic trailer (00 00 FF FF) is useful in some situations
+        if (sync) {
+            var c = new u8(6);
+            c[0] = this.s.r >> 3;
+            // write empty, non-final type-0 block
+            var ep = wfblk(c, this.s.r, et);
+            this.s.r = 0;
+            this.ondata(c.subarray(0, ep >> 3), false);
+        }
+    };
+    return Deflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE compression
+ */
+var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDeflate(opts, cb) {
+        astrmify([
+            bDflt,
+            function () { return [astrm, Deflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Deflate(ev.data);
+            onmessage = astrm(strm);
+        }, 6, 1);
+    }
+    return AsyncDeflate;
+}())));
+
+function deflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
+}
+/**
+ * Compresses data with DEFLATE without any wrapper
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The deflated version of the data
+ */
+function deflateSync(data, opts) {
+    return dopt(data, opts || {}, 0, 0);
+}
+/**
+ * Streaming DEFLATE decompression
+ */
+var Inflate = /*#__PURE__*/ (function () {
+    function Inflate(opts, cb) {
+        // no StrmOpt here to avoid adding to workerizer
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+        this.s = { i: 0, b: dict ? dict.length : 0 };
+        this.o = new u8(32768);
+        this.p = new u8(0);
+        if (dict)
+            this.o.set(dict);
+    }
+    Inflate.prototype.e = function (c) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        if (!this.p.length)
+            this.p = c;
+        else if (c.length) {
+            var n = new u8(this.p.length + c.length);
+            n.set(this.p), n.set(c, this.p.length), this.p = n;
+        }
+    };
+    Inflate.prototype.c = function (final) {
+        this.s.i = +(this.d = final || false);
+        var bts = this.s.b;
+        var dt = inflt(this.p, this.s, this.o);
+        this.ondata(slc(dt, bts, this.s.b), this.d);
+        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
+    };
+    /**
+     * Pushes a chunk to be inflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the final chunk
+     */
+    Inflate.prototype.push = function (chunk, final) {
+        this.e(chunk), this.c(final);
+    };
+    return Inflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE decompression
+ */
+var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncInflate(opts, cb) {
+        astrmify([
+            bInflt,
+            function () { return [astrm, Inflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Inflate(ev.data);
+            onmessage = astrm(strm);
+        }, 7, 0);
+    }
+    return AsyncInflate;
+}())));
+
+function inflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt
+    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
+}
+function inflateSync(data, opts) {
+    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
+/**
+ * Streaming GZIP compression
+ */
+var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gzip(opts, cb) {
+        this.c = crc();
+        this.l = 0;
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gzip.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        this.l += chunk.length;
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Gzip.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
+        if (this.v)
+            gzh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * GZIPped output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Gzip.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Gzip;
+}())));
+
+/**
+ * Asynchronous streaming GZIP compression
+ */
+var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGzip(opts, cb) {
+        astrmify([
+            bDflt,
+            gze,
+            function () { return [astrm, Deflate, Gzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gzip(ev.data);
+            onmessage = astrm(strm);
+        }, 8, 1);
+    }
+    return AsyncGzip;
+}())));
+
+function gzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        gze,
+        function () { return [gzipSync]; }
+    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
+}
+/**
+ * Compresses data with GZIP
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The gzipped version of the data
+ */
+function gzipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var c = crc(), l = data.length;
+    c.p(data);
+    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
+    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
+}
+/**
+ * Streaming single or multi-member GZIP decompression
+ */
+var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gunzip(opts, cb) {
+        this.v = 1;
+        this.r = 0;
+        Inflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GUNZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gunzip.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        this.r += chunk.length;
+        if (this.v) {
+            var p = this.p.subarray(this.v - 1);
+            var s = p.length > 3 ? gzs(p) : 4;
+            if (s > p.length) {
+                if (!final)
+                    return;
+            }
+            else if (this.v > 1 && this.onmember) {
+                this.onmember(this.r - p.length);
+            }
+            this.p = p.subarray(s), this.v = 0;
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, 0);
+        // process concatenated GZIP
+        if (this.s.f && !this.s.l) {
+            this.v = shft(this.s.p) + 9;
+            this.s = { i: 0 };
+            this.o = new u8(0);
+            this.push(new u8(0), final);
+        }
+        else if (final) {
+            Inflate.prototype.c.call(this, final);
+        }
+    };
+    return Gunzip;
+}())));
+
+/**
+ * Asynchronous streaming single or multi-member GZIP decompression
+ */
+var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGunzip(opts, cb) {
+        var _this = this;
+        astrmify([
+            bInflt,
+            guze,
+            function () { return [astrm, Inflate, Gunzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gunzip(ev.data);
+            strm.onmember = function (offset) { return postMessage(offset); };
+            onmessage = astrm(strm);
+        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
+    }
+    return AsyncGunzip;
+}())));
+
+function gunzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        guze,
+        function () { return [gunzipSync]; }
+    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
+}
+function gunzipSync(data, opts) {
+    var st = gzs(data);
+    if (st + 8 > data.length)
+        err(6, 'invalid gzip data');
+    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
+}
+/**
+ * Streaming Zlib compression
+ */
+var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Zlib(opts, cb) {
+        this.c = adler();
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be zlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Zlib.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Zlib.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
+        if (this.v)
+            zlh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 4, this.c.d());
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * zlibbed output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Zlib.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Zlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib compression
+ */
+var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncZlib(opts, cb) {
+        astrmify([
+            bDflt,
+            zle,
+            function () { return [astrm, Deflate, Zlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Zlib(ev.data);
+            onmessage = astrm(strm);
+        }, 10, 1);
+    }
+    return AsyncZlib;
+}())));
+
+function zlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        zle,
+        function () { return [zlibSync]; }
+    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
+}
+/**
+ * Compress data with Zlib
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The zlib-compressed version of the data
+ */
+function zlibSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var a = adler();
+    a.p(data);
+    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
+    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
+}
+/**
+ * Streaming Zlib decompression
+ */
+var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Unzlib(opts, cb) {
+        Inflate.call(this, opts, cb);
+        this.v = opts && opts.dictionary ? 2 : 1;
+    }
+    /**
+     * Pushes a chunk to be unzlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzlib.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        if (this.v) {
+            if (this.p.length < 6 && !final)
+                return;
+            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
+        }
+        if (final) {
+            if (this.p.length < 4)
+                err(6, 'invalid zlib data');
+            this.p = this.p.subarray(0, -4);
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, final);
+    };
+    return Unzlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib decompression
+ */
+var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncUnzlib(opts, cb) {
+        astrmify([
+            bInflt,
+            zule,
+            function () { return [astrm, Inflate, Unzlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Unzlib(ev.data);
+            onmessage = astrm(strm);
+        }, 11, 0);
+    }
+    return AsyncUnzlib;
+}())));
+
+function unzlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        zule,
+        function () { return [unzlibSync]; }
+    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
+}
+function unzlibSync(data, opts) {
+    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// Default algorithm for compression (used because having a known output size allows faster decompression)
+
+
+/**
+ * Streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Decompress(opts, cb) {
+        this.o = StrmOpt.call(this, opts, cb) || {};
+        this.G = Gunzip;
+        this.I = Inflate;
+        this.Z = Unzlib;
+    }
+    // init substream
+    // overriden by AsyncDecompress
+    Decompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (dat, final) {
+            _this.ondata(dat, final);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (!this.s) {
+            if (this.p && this.p.length) {
+                var n = new u8(this.p.length + chunk.length);
+                n.set(this.p), n.set(chunk, this.p.length);
+            }
+            else
+                this.p = chunk;
+            if (this.p.length > 2) {
+                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
+                    ? new this.G(this.o)
+                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
+                        ? new this.I(this.o)
+                        : new this.Z(this.o);
+                this.i();
+                this.s.push(this.p, final);
+                this.p = null;
+            }
+        }
+        else
+            this.s.push(chunk, final);
+    };
+    return Decompress;
+}())));
+
+/**
+ * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDecompress(opts, cb) {
+        Decompress.call(this, opts, cb);
+        this.queuedSize = 0;
+        this.G = AsyncGunzip;
+        this.I = AsyncInflate;
+        this.Z = AsyncUnzlib;
+    }
+    AsyncDecompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        };
+        this.s.ondrain = function (size) {
+            _this.queuedSize -= size;
+            if (_this.ondrain)
+                _this.ondrain(size);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncDecompress.prototype.push = function (chunk, final) {
+        this.queuedSize += chunk.length;
+        Decompress.prototype.push.call(this, chunk, final);
+    };
+    return AsyncDecompress;
+}())));
+
+function decompress(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzip(data, opts, cb)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflate(data, opts, cb)
+            : unzlib(data, opts, cb);
+}
+/**
+ * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
+ * @param data The data to decompress
+ * @param opts The decompression options
+ * @returns The decompressed version of the data
+ */
+function decompressSync(data, opts) {
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzipSync(data, opts)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflateSync(data, opts)
+            : unzlibSync(data, opts);
+}
+// flatten a directory structure
+var fltn = function (d, p, t, o) {
+    for (var k in d) {
+        var val = d[k], n = p + k, op = o;
+        if (Array.isArray(val))
+            op = mrg(o, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+            t[n] = [val, op];
+        else {
+            t[n += '/'] = [new u8(0), op];
+            fltn(val, n, t, o);
+        }
+    }
+};
+// text encoder
+var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
+// text decoder
+var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
+// text decoder stream
+var tds = 0;
+try {
+    td.decode(et, { stream: true });
+    tds = 1;
+}
+catch (e) { }
+// decode UTF8
+var dutf8 = function (d) {
+    for (var r = '', i = 0;;) {
+        var c = d[i++];
+        var eb = (c > 127) + (c > 223) + (c > 239);
+        if (i + eb > d.length)
+            return { s: r, r: slc(d, i - 1) };
+        if (!eb)
+            r += String.fromCharCode(c);
+        else if (eb == 3) {
+            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
+                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
+        }
+        else if (eb & 1)
+            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
+        else
+            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
+    }
+};
+/**
+ * Streaming UTF-8 decoding
+ */
+var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is decoded
+     */
+    function DecodeUTF8(cb) {
+        this.ondata = cb;
+        if (tds)
+            this.t = new TextDecoder();
+        else
+            this.p = et;
+    }
+    /**
+     * Pushes a chunk to be decoded from UTF-8 binary
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    DecodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        final = !!final;
+        if (this.t) {
+            this.ondata(this.t.decode(chunk, { stream: true }), final);
+            if (final) {
+                if (this.t.decode().length)
+                    err(8);
+                this.t = null;
+            }
+            return;
+        }
+        if (!this.p)
+            err(4);
+        var dat = new u8(this.p.length + chunk.length);
+        dat.set(this.p);
+        dat.set(chunk, this.p.length);
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (final) {
+            if (r.length)
+                err(8);
+            this.p = null;
+        }
+        else
+            this.p = r;
+        this.ondata(s, final);
+    };
+    return DecodeUTF8;
+}())));
+
+/**
+ * Streaming UTF-8 encoding
+ */
+var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is encoded
+     */
+    function EncodeUTF8(cb) {
+        this.ondata = cb;
+    }
+    /**
+     * Pushes a chunk to be encoded to UTF-8
+     * @param chunk The string data to push
+     * @param final Whether this is the last chunk
+     */
+    EncodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        this.ondata(strToU8(chunk), this.d = final || false);
+    };
+    return EncodeUTF8;
+}())));
+
+/**
+ * Converts a string into a Uint8Array for use with compression/decompression methods
+ * @param str The string to encode
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless decoding a binary string.
+ * @returns The string encoded in UTF-8/Latin-1 binary
+ */
+function strToU8(str, latin1) {
+    if (latin1) {
+        var ar_1 = new u8(str.length);
+        for (var i = 0; i < str.length; ++i)
+            ar_1[i] = str.charCodeAt(i);
+        return ar_1;
+    }
+    if (te)
+        return te.encode(str);
+    var l = str.length;
+    var ar = new u8(str.length + (str.length >> 1));
+    var ai = 0;
+    var w = function (v) { ar[ai++] = v; };
+    for (var i = 0; i < l; ++i) {
+        if (ai + 5 > ar.length) {
+            var n = new u8(ai + 8 + ((l - i) << 1));
+            n.set(ar);
+            ar = n;
+        }
+        var c = str.charCodeAt(i);
+        if (c < 128 || latin1)
+            w(c);
+        else if (c < 2048)
+            w(192 | (c >> 6)), w(128 | (c & 63));
+        else if (c > 55295 && c < 57344)
+            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
+                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+        else
+            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+    }
+    return slc(ar, 0, ai);
+}
+/**
+ * Converts a Uint8Array to a string
+ * @param dat The data to decode to string
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless encoding to binary string.
+ * @returns The original UTF-8/Latin-1 string
+ */
+function strFromU8(dat, latin1) {
+    if (latin1) {
+        var r = '';
+        for (var i = 0; i < dat.length; i += 16384)
+            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
+        return r;
+    }
+    else if (td) {
+        return td.decode(dat);
+    }
+    else {
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (r.length)
+            err(8);
+        return s;
+    }
+}
+;
+// deflate bit flag
+var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
+// skip local zip header
+var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
+// read zip header
+var zh = function (d, b, z) {
+    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
+    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+// read zip64 header sizes
+var z64hs = function (d, b, l, z, sc, su, off) {
+    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+    var nf = nsc + nsu + noff;
+    if (z && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+            if (b2(d, b) == 1) {
+                return [
+                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+                    nsu ? b8(d, b + 4) : su,
+                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+                    1
+                ];
+            }
+        }
+        // z == 2 for unknown whether or not zip64
+        if (z < 2)
+            err(13);
+    }
+    return [sc, su, off, 0];
+};
+// extra field length
+var exfl = function (ex) {
+    var le = 0;
+    if (ex) {
+        for (var k in ex) {
+            var l = ex[k].length;
+            if (l > 65535)
+                err(9);
+            le += l + 4;
+        }
+    }
+    return le;
+};
+// write zip header
+var wzh = function (d, b, f, fn, u, c, ce, co) {
+    var fl = fn.length, ex = f.extra, col = co && co.length;
+    var exl = exfl(ex);
+    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
+    if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+    d[b] = 20, b += 2; // spec compliance? what's that?
+    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
+    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+    if (y < 0 || y > 119)
+        err(10);
+    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
+    if (c != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
+        wbytes(d, b + 8, f.size);
+    }
+    wbytes(d, b + 12, fl);
+    wbytes(d, b + 14, exl), b += 16;
+    if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+    }
+    d.set(fn, b);
+    b += fl;
+    if (exl) {
+        for (var k in ex) {
+            var exf = ex[k], l = exf.length;
+            wbytes(d, b, +k);
+            wbytes(d, b + 2, l);
+            d.set(exf, b + 4), b += 4 + l;
+        }
+    }
+    if (col)
+        d.set(co, b), b += col;
+    return b;
+};
+// write zip footer (end of central directory)
+var wzf = function (o, b, c, d, e) {
+    wbytes(o, b, 0x6054B50); // skip disk
+    wbytes(o, b + 8, c);
+    wbytes(o, b + 10, c);
+    wbytes(o, b + 12, d);
+    wbytes(o, b + 16, e);
+};
+/**
+ * A pass-through stream to keep data uncompressed in a ZIP archive.
+ */
+var ZipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a pass-through stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     */
+    function ZipPassThrough(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+    }
+    /**
+     * Processes a chunk and pushes to the output stream. You can override this
+     * method in a subclass for custom behavior, but by default this passes
+     * the data through. You must call this.ondata(err, chunk, final) at some
+     * point in this method.
+     * @param chunk The chunk to process
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.process = function (chunk, final) {
+        this.ondata(null, chunk, final);
+    };
+    /**
+     * Pushes a chunk to be added. If you are subclassing this with a custom
+     * compression algorithm, note that you must push data from the source
+     * file only, pre-compression.
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+            this.crc = this.c.d();
+        // we shouldn't really do this cast, but properly handling ArrayBufferLike
+        // makes the API unergonomic with Buffer
+        this.process(chunk, final || false);
+    };
+    return ZipPassThrough;
+}())));
+
+// I don't extend because TypeScript extension adds 1kB of runtime bloat
+/**
+ * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
+ * for better performance
+ */
+var ZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function ZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+    }
+    ZipDeflate.prototype.process = function (chunk, final) {
+        try {
+            this.d.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return ZipDeflate;
+}())));
+
+/**
+ * Asynchronous streaming DEFLATE compression for ZIP archives
+ */
+var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function AsyncZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new AsyncDeflate(opts, function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+        this.terminate = this.d.terminate;
+    }
+    AsyncZipDeflate.prototype.process = function (chunk, final) {
+        this.d.push(chunk, final);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return AsyncZipDeflate;
+}())));
+
+// TODO: Better tree shaking
+/**
+ * A zippable archive to which files can incrementally be added
+ */
+var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates an empty ZIP archive to which files can be added
+     * @param cb The callback to call whenever data for the generated ZIP archive
+     *           is available
+     */
+    function Zip(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+    }
+    /**
+     * Adds a file to the ZIP archive
+     * @param file The file stream to add
+     */
+    Zip.prototype.add = function (file) {
+        var _this = this;
+        if (!this.ondata)
+            err(5);
+        // finishing or finished
+        if (this.d & 2)
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+            var f = strToU8(file.filename), fl_1 = f.length;
+            var com = file.comment, o = com && strToU8(com);
+            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
+            var hl_1 = fl_1 + exfl(file.extra) + 30;
+            if (fl_1 > 65535)
+                this.ondata(err(11, 0, 1), null, false);
+            var header = new u8(hl_1);
+            wzh(header, 0, file, f, u, -1);
+            var chks_1 = [header];
+            var pAll_1 = function () {
+                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+                    var chk = chks_2[_i];
+                    _this.ondata(null, chk, false);
+                }
+                chks_1 = [];
+            };
+            var tr_1 = this.d;
+            this.d = 0;
+            var ind_1 = this.u.length;
+            var uf_1 = mrg(file, {
+                f: f,
+                u: u,
+                o: o,
+                t: function () {
+                    if (file.terminate)
+                        file.terminate();
+                },
+                r: function () {
+                    pAll_1();
+                    if (tr_1) {
+                        var nxt = _this.u[ind_1 + 1];
+                        if (nxt)
+                            nxt.r();
+                        else
+                            _this.d = 1;
+                    }
+                    tr_1 = 1;
+                }
+            });
+            var cl_1 = 0;
+            file.ondata = function (err, dat, final) {
+                if (err) {
+                    _this.ondata(err, dat, final);
+                    _this.terminate();
+                }
+                else {
+                    cl_1 += dat.length;
+                    chks_1.push(dat);
+                    if (final) {
+                        var dd = new u8(16);
+                        wbytes(dd, 0, 0x8074B50);
+                        wbytes(dd, 4, file.crc);
+                        wbytes(dd, 8, cl_1);
+                        wbytes(dd, 12, file.size);
+                        chks_1.push(dd);
+                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
+                        if (tr_1)
+                            uf_1.r();
+                        tr_1 = 1;
+                    }
+                    else if (tr_1)
+                        pAll_1();
+                }
+            };
+            this.u.push(uf_1);
+        }
+    };
+    /**
+     * Ends the process of adding files and prepares to emit the final chunks.
+     * This *must* be called after adding all desired files for the resulting
+     * ZIP file to work properly.
+     */
+    Zip.prototype.end = function () {
+        var _this = this;
+        if (this.d & 2) {
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+            return;
+        }
+        if (this.d)
+            this.e();
+        else
+            this.u.push({
+                r: function () {
+                    if (!(_this.d & 1))
+                        return;
+                    _this.u.splice(-1, 1);
+                    _this.e();
+                },
+                t: function () { }
+            });
+        this.d = 3;
+    };
+    Zip.prototype.e = function () {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
+            var f = _c[_b];
+            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+    };
+    /**
+     * A method to terminate any internal workers used by the stream. Subsequent
+     * calls to add() will fail.
+     */
+    Zip.prototype.terminate = function () {
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            f.t();
+        }
+        this.d = 2;
+    };
+    return Zip;
+}())));
+
+function zip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var r = {};
+    fltn(data, '', r, opts);
+    var k = Object.keys(r);
+    var lft = k.length, o = 0, tot = 0;
+    var slft = lft, files = new Array(lft);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var cbf = function () {
+        var out = new u8(tot + 22), oe = o, cdl = tot - o;
+        tot = 0;
+        for (var i = 0; i < slft; ++i) {
+            var f = files[i];
+            try {
+                var l = f.c.length;
+                wzh(out, tot, f, f.f, f.u, l);
+                var badd = 30 + f.f.length + exfl(f.extra);
+                var loc = tot + badd;
+                out.set(f.c, loc);
+                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
+            }
+            catch (e) {
+                return cbd(e, null);
+            }
+        }
+        wzf(out, o, files.length, cdl, oe);
+        cbd(null, out);
+    };
+    if (!lft)
+        cbf();
+    var _loop_1 = function (i) {
+        var fn = k[i];
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var c = crc(), size = file.length;
+        c.p(file);
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        var compression = p.level == 0 ? 0 : 8;
+        var cbl = function (e, d) {
+            if (e) {
+                tAll();
+                cbd(e, null);
+            }
+            else {
+                var l = d.length;
+                files[i] = mrg(p, {
+                    size: size,
+                    crc: c.d(),
+                    c: d,
+                    f: f,
+                    m: m,
+                    u: s != fn.length || (m && (com.length != ms)),
+                    compression: compression
+                });
+                o += 30 + s + exl + l;
+                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+                if (!--lft)
+                    cbf();
+            }
+        };
+        if (s > 65535)
+            cbl(err(11, 0, 1), null);
+        if (!compression)
+            cbl(null, file);
+        else if (size < 160000) {
+            try {
+                cbl(null, deflateSync(file, p));
+            }
+            catch (e) {
+                cbl(e, null);
+            }
+        }
+        else
+            term.push(deflate(file, p, cbl));
+    };
+    // Cannot use lft because it can decrease
+    for (var i = 0; i < slft; ++i) {
+        _loop_1(i);
+    }
+    return tAll;
+}
+/**
+ * Synchronously creates a ZIP file. Prefer using `zip` for better performance
+ * with more than one file.
+ * @param data The directory structure for the ZIP archive
+ * @param opts The main options, merged with per-file options
+ * @returns The generated ZIP archive
+ */
+function zipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var r = {};
+    var files = [];
+    fltn(data, '', r, opts);
+    var o = 0;
+    var tot = 0;
+    for (var fn in r) {
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var compression = p.level == 0 ? 0 : 8;
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        if (s > 65535)
+            err(11);
+        var d = compression ? deflateSync(file, p) : file, l = d.length;
+        var c = crc();
+        c.p(file);
+        files.push(mrg(p, {
+            size: file.length,
+            crc: c.d(),
+            c: d,
+            f: f,
+            m: m,
+            u: s != fn.length || (m && (com.length != ms)),
+            o: o,
+            compression: compression
+        }));
+        o += 30 + s + exl + l;
+        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+    }
+    var out = new u8(tot + 22), oe = o, cdl = tot - o;
+    for (var i = 0; i < files.length; ++i) {
+        var f = files[i];
+        wzh(out, f.o, f, f.f, f.u, f.c.length);
+        var badd = 30 + f.f.length + exfl(f.extra);
+        out.set(f.c, f.o + badd);
+        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
+    }
+    wzf(out, o, files.length, cdl, oe);
+    return out;
+}
+/**
+ * Streaming pass-through decompression for ZIP archives
+ */
+var UnzipPassThrough = /*#__PURE__*/ (function () {
+    function UnzipPassThrough() {
+    }
+    UnzipPassThrough.prototype.push = function (chunk, final) {
+        // same as ZipPassThrough: cast to retain Buffer ergonomics
+        this.ondata(null, chunk, final);
+    };
+    UnzipPassThrough.compression = 0;
+    return UnzipPassThrough;
+}());
+
+/**
+ * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
+ * better performance.
+ */
+var UnzipInflate = /*#__PURE__*/ (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function UnzipInflate() {
+        var _this = this;
+        this.i = new Inflate(function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+    }
+    UnzipInflate.prototype.push = function (chunk, final) {
+        try {
+            this.i.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    UnzipInflate.compression = 8;
+    return UnzipInflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE decompression for ZIP archives
+ */
+var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function AsyncUnzipInflate(_, sz) {
+        var _this = this;
+        if (sz < 320000) {
+            this.i = new Inflate(function (dat, final) {
+                _this.ondata(null, dat, final);
+            });
+        }
+        else {
+            this.i = new AsyncInflate(function (err, dat, final) {
+                _this.ondata(err, dat, final);
+            });
+            this.terminate = this.i.terminate;
+        }
+    }
+    AsyncUnzipInflate.prototype.push = function (chunk, final) {
+        if (this.i.terminate)
+            chunk = slc(chunk, 0);
+        this.i.push(chunk, final);
+    };
+    AsyncUnzipInflate.compression = 8;
+    return AsyncUnzipInflate;
+}())));
+
+/**
+ * A ZIP archive decompression stream that emits files as they are discovered
+ */
+var Unzip = /*#__PURE__*/ (function () {
+    /**
+     * Creates a ZIP decompression stream
+     * @param cb The callback to call whenever a file in the ZIP archive is found
+     */
+    function Unzip(cb) {
+        this.onfile = cb;
+        this.k = [];
+        this.o = {
+            0: UnzipPassThrough
+        };
+        this.p = et;
+    }
+    /**
+     * Pushes a chunk to be unzipped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzip.prototype.push = function (chunk, final) {
+        var _this = this;
+        if (!this.onfile)
+            err(5);
+        if (!this.p)
+            err(4);
+        if (this.c > 0) {
+            var len = Math.min(this.c, chunk.length);
+            var toAdd = chunk.subarray(0, len);
+            this.c -= len;
+            if (this.d)
+                this.d.push(toAdd, !this.c);
+            else
+                this.k[0].push(toAdd);
+            chunk = chunk.subarray(len);
+            if (chunk.length)
+                return this.push(chunk, final);
+        }
+        else {
+            var f = 0, i = 0, is = void 0, buf = void 0;
+            if (!this.p.length)
+                buf = chunk;
+            else if (!chunk.length)
+                buf = this.p;
+            else {
+                buf = new u8(this.p.length + chunk.length);
+                buf.set(this.p), buf.set(chunk, this.p.length);
+            }
+            var l = buf.length, oc = this.c, add = oc && this.d;
+            var _loop_2 = function () {
+                var sig = b4(buf, i);
+                if (sig == 0x4034B50) {
+                    f = 1, is = i;
+                    this_1.d = null;
+                    this_1.c = 0;
+                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
+                    if (l > i + 30 + fnl + es) {
+                        var chks_3 = [];
+                        this_1.k.unshift(chks_3);
+                        f = 2;
+                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
+                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
+                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
+                        if (dd)
+                            sc_1 = -1 - z64;
+                        i += es;
+                        this_1.c = sc_1;
+                        var d_1;
+                        var file_1 = {
+                            name: fn_1,
+                            compression: cmp_1,
+                            start: function () {
+                                if (!file_1.ondata)
+                                    err(5);
+                                if (!sc_1)
+                                    file_1.ondata(null, et, true);
+                                else {
+                                    var ctr = _this.o[cmp_1];
+                                    if (!ctr)
+                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
+                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
+                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
+                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
+                                        var dat = chks_4[_i];
+                                        d_1.push(dat, false);
+                                    }
+                                    if (_this.k[0] == chks_3 && _this.c)
+                                        _this.d = d_1;
+                                    else
+                                        d_1.push(et, true);
+                                }
+                            },
+                            terminate: function () {
+                                if (d_1 && d_1.terminate)
+                                    d_1.terminate();
+                            }
+                        };
+                        if (sc_1 >= 0)
+                            file_1.size = sc_1, file_1.originalSize = su_1;
+                        this_1.onfile(file_1);
+                    }
+                    return "break";
+                }
+                else if (oc) {
+                    if (sig == 0x8074B50) {
+                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                    else if (sig == 0x2014B50) {
+                        is = i -= 4, f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                }
+            };
+            var this_1 = this;
+            for (; i < l - 4; ++i) {
+                var state_1 = _loop_2();
+                if (state_1 === "break")
+                    break;
+            }
+            this.p = et;
+            if (oc < 0) {
+                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
+                if (add)
+                    add.push(dat, !!f);
+                else
+                    this.k[+(f == 2)].push(dat);
+            }
+            if (f & 2)
+                return this.push(buf.subarray(i), final);
+            this.p = buf.subarray(i);
+        }
+        if (final) {
+            if (this.c)
+                err(13);
+            this.p = null;
+        }
+    };
+    /**
+     * Registers a decoder with the stream, allowing for files compressed with
+     * the compression type provided to be expanded correctly
+     * @param decoder The decoder constructor
+     */
+    Unzip.prototype.register = function (decoder) {
+        this.o[decoder.compression] = decoder;
+    };
+    return Unzip;
+}());
+
+var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
+function unzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var files = {};
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558) {
+            cbd(err(13, 0, 1), null);
+            return tAll;
+        }
+    }
+    ;
+    var lft = b2(data, e + 8);
+    if (lft) {
+        var c = lft;
+        var o = b4(data, e + 16);
+        var z = b4(data, e - 20) == 0x7064B50;
+        if (z) {
+            var ze = b4(data, e - 12);
+            z = b4(data, ze) == 0x6064B50;
+            if (z) {
+                c = lft = b4(data, ze + 32);
+                o = b4(data, ze + 48);
+            }
+        }
+        var fltr = opts && opts.filter;
+        var _loop_3 = function (i) {
+            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+            o = no;
+            var cbl = function (e, d) {
+                if (e) {
+                    tAll();
+                    cbd(e, null);
+                }
+                else {
+                    if (d)
+                        files[fn] = d;
+                    if (!--lft)
+                        cbd(null, files);
+                }
+            };
+            if (!fltr || fltr({
+                name: fn,
+                size: sc,
+                originalSize: su,
+                compression: c_1
+            })) {
+                if (!c_1)
+                    cbl(null, slc(data, b, b + sc));
+                else if (c_1 == 8) {
+                    var infl = data.subarray(b, b + sc);
+                    // Synchronously decompress under 512KB, or barely-compressed data
+                    if (su < 524288 || sc > 0.8 * su) {
+                        try {
+                            cbl(null, inflateSync(infl, { out: new u8(su) }));
+                        }
+                        catch (e) {
+                            cbl(e, null);
+                        }
+                    }
+                    else
+                        term.push(inflate(infl, { size: su }, cbl));
+                }
+                else
+                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
+            }
+            else
+                cbl(null, null);
+        };
+        for (var i = 0; i < c; ++i) {
+            _loop_3(i);
+        }
+    }
+    else
+        cbd(null, {});
+    return tAll;
+}
+/**
+ * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
+ * performance with more than one file.
+ * @param data The raw compressed ZIP file
+ * @param opts The ZIP extraction options
+ * @returns The decompressed files
+ */
+function unzipSync(data, opts) {
+    var files = {};
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558)
+            err(13);
+    }
+    ;
+    var c = b2(data, e + 8);
+    if (!c)
+        return {};
+    var o = b4(data, e + 16);
+    var z = b4(data, e - 20) == 0x7064B50;
+    if (z) {
+        var ze = b4(data, e - 12);
+        z = b4(data, ze) == 0x6064B50;
+        if (z) {
+            c = b4(data, ze + 32);
+            o = b4(data, ze + 48);
+        }
+    }
+    var fltr = opts && opts.filter;
+    for (var i = 0; i < c; ++i) {
+        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+        o = no;
+        if (!fltr || fltr({
+            name: fn,
+            size: sc,
+            originalSize: su,
+            compression: c_2
+        })) {
+            if (!c_2)
+                files[fn] = slc(data, b, b + sc);
+            else if (c_2 == 8)
+                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+            else
+                err(14, 'unknown compression type ' + c_2);
+        }
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/problem.ts
+// What can stop the action from judging against the default branch's baseline artifact: each is
+// an expected outcome, returned as a value, and the caller fails the step with it as an input error
+// (a gate that cannot see its baseline must not pass, whatever `soft-fail` says).
+/** An expected failure on the way, carried up to the stage's entry and returned there as a value. */
+class BaselineProblemError extends Error {
+    kind;
+    constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = 'BaselineProblemError';
+    }
+}
+const INPUT = 'Input "baseline-artifact"';
+/** The permission the messages name, as it is written in a workflow's `permissions:`. */
+const PERMISSION_HINT = 'add "actions: read" to the job\'s permissions (with "contents: read"; a job that lists permissions gets only those)';
+
+;// CONCATENATED MODULE: ./src/baseline/archive.ts
+// The baseline inside a downloaded artifact: a zip archive (GitHub zips every artifact) holding one
+// JSON file. Read in memory with fflate; nothing is written to disk and no path from the archive is
+// used. The JSON is inflated in small steps and counted as it comes, so an archive that says it is
+// small but inflates without end (a zip bomb) stops at the bound instead of filling the memory.
+
+
+/** Compressed bytes inflated at a time: at most about 1,000 times as much comes out of each. */
+const STEP_BYTES = 16 * 1024;
+/**
+ * The text of the archive's one `.json` file. Throws a BaselineProblemError when the archive is
+ * not a zip, holds no single JSON file, or the file inflates beyond `maxBytes`.
+ */
+function baselineJsonOf(zip, maxBytes, what) {
+    const entries = entriesOf(zip, what);
+    const json = entries.filter((entry) => /\.json$/i.test(entry.name));
+    if (json.length !== 1) {
+        throw new BaselineProblemError('not-a-baseline', `${what} holds ${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${json.length} of them .json: a baseline artifact holds the one JSON file "baseline-write" wrote`);
+    }
+    const [entry] = json;
+    const tooBig = () => new BaselineProblemError('too-big', `${what} holds a JSON file larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`);
+    if (entry.originalSize > maxBytes)
+        throw tooBig();
+    const bytes = inflateEntry(zip, entry.name, maxBytes, tooBig, what);
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw new BaselineProblemError('not-a-baseline', `${what} holds a JSON file that is not UTF-8`);
+    }
+}
+/** The archive's files, from its central directory, without inflating any. */
+function entriesOf(zip, what) {
+    const entries = [];
+    try {
+        unzipSync(zip, {
+            filter: ({ name, originalSize }) => {
+                if (!name.endsWith('/'))
+                    entries.push({ name, originalSize });
+                return false;
+            }
+        });
+    }
+    catch {
+        throw new BaselineProblemError('not-a-baseline', `${what} is not a zip archive GitHub made`);
+    }
+    return entries;
+}
+function inflateEntry(zip, name, maxBytes, tooBig, what) {
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    let failure;
+    const unzip = new Unzip((file) => {
+        if (file.name !== name || done)
+            return;
+        file.ondata = (error, chunk, final) => {
+            if (failure)
+                return;
+            if (error) {
+                failure = new BaselineProblemError('not-a-baseline', `${what} cannot be unpacked`);
+                return;
+            }
+            size += chunk.length;
+            if (size > maxBytes)
+                failure = tooBig();
+            else
+                chunks.push(chunk);
+            done ||= final;
+        };
+        file.start();
+    });
+    unzip.register(UnzipInflate);
+    for (let at = 0; at < zip.length && !failure && !done; at += STEP_BYTES) {
+        try {
+            unzip.push(zip.subarray(at, at + STEP_BYTES), at + STEP_BYTES >= zip.length);
+        }
+        catch {
+            failure ??= new BaselineProblemError('not-a-baseline', `${what} cannot be unpacked`);
+        }
+    }
+    if (failure)
+        throw failure;
+    if (!done)
+        throw new BaselineProblemError('not-a-baseline', `${what} cannot be unpacked`);
+    return Buffer.concat(chunks);
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./src/lib/body.ts
+var body = __nccwpck_require__(2215);
+// EXTERNAL MODULE: ./src/lib/version.ts
+var version = __nccwpck_require__(7471);
+;// CONCATENATED MODULE: ./src/baseline/download.ts
+// Downloading an artifact. GitHub answers `GET …/actions/artifacts/{id}/zip` with a redirect to a
+// short-lived signed URL on its blob storage; the redirect is followed here, by a client that
+// carries no token (the signed URL is its own credential, and the token must not reach another
+// host), and the archive is read with a size bound, as the Platform's answers are.
+
+
+
+
+/** The largest archive downloaded: as large as the largest answer read from the Platform. */
+const MAX_ARCHIVE_BYTES = 16 * 1024 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+/**
+ * The artifact's archive, or `gone` when it expired or was deleted since it was listed (GitHub
+ * answers 404 or 410, here or at the storage), so that the next candidate is tried.
+ */
+async function downloadArchive(octokit, { owner, repo }, artifactId, what) {
+    let location;
+    try {
+        const response = await octokit.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+            owner,
+            repo,
+            artifact_id: artifactId,
+            archive_format: 'zip',
+            // Followed below, by a client without the token; the body of the redirect is not read.
+            request: { redirect: 'manual', parseSuccessResponseBody: false }
+        });
+        await response.data?.cancel();
+        location = isRedirect(response.status) ? headerOf(response.headers, 'location') : undefined;
+        if (location === undefined) {
+            throw new BaselineProblemError('unavailable', `GitHub answered the download of ${what} with ${response.status}, not with a redirect to the archive`);
+        }
+    }
+    catch (error) {
+        if (isGone(error))
+            return 'gone';
+        throw error;
+    }
+    return fetchArchive(location, what);
+}
+async function fetchArchive(location, what) {
+    const url = archiveUrl(location, what);
+    // No handlers: nothing adds an Authorization header. Proxies come from the environment.
+    const client = new lib/* HttpClient */.Qq(version/* USER_AGENT */._, [], {
+        allowRedirects: false,
+        socketTimeout: DOWNLOAD_TIMEOUT_MS
+    });
+    try {
+        const response = await client.get(url.href);
+        const status = response.message.statusCode ?? 0;
+        if (status === 404 || status === 410) {
+            response.message.resume();
+            return 'gone';
+        }
+        if (status !== 200) {
+            response.message.resume();
+            throw new BaselineProblemError('unavailable', `the download of ${what} from ${url.host} answered ${status}`);
+        }
+        const declared = Number(response.message.headers['content-length']);
+        if (declared > MAX_ARCHIVE_BYTES) {
+            response.message.destroy();
+            throw new body/* BodyTooLargeError */.A(MAX_ARCHIVE_BYTES);
+        }
+        return await (0,body/* readBodyBytes */.I)(response.message, DOWNLOAD_TIMEOUT_MS, MAX_ARCHIVE_BYTES);
+    }
+    catch (error) {
+        if (error instanceof body/* BodyTooLargeError */.A) {
+            throw new BaselineProblemError('too-big', `${what} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MB zipped, the most this action downloads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`);
+        }
+        if (error instanceof BaselineProblemError)
+            throw error;
+        throw new BaselineProblemError('unavailable', `the download of ${what} from ${url.host} failed (${error instanceof Error ? error.message : String(error)})`);
+    }
+    finally {
+        client.dispose();
+    }
+}
+/** The redirect's target: HTTPS, or plain HTTP to this machine only (nothing crosses a network). */
+function archiveUrl(location, what) {
+    let url;
+    try {
+        url = new URL(location);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+        return url;
+    throw new BaselineProblemError('unavailable', `GitHub redirected the download of ${what} to an address that is not HTTPS`);
+}
+function isRedirect(status) {
+    return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function headerOf(headers, name) {
+    const value = headers[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function isGone(error) {
+    const status = error?.status;
+    return status === 404 || status === 410;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/find.ts
+// Finding the default branch's baseline artifact through the GitHub REST API. The listing is
+// filtered and ordered here (GitHub's `name` filter and its order are asked for, not relied upon),
+// within bounds, and each candidate's run is looked up before the artifact is downloaded.
+
+
+/** Pages of the artifacts listing read at most (100 artifacts a page). */
+const MAX_LISTING_PAGES = 5;
+const PAGE_SIZE = 100;
+/** Candidates whose run is looked up (and, if it fits, downloaded) at most. */
+const MAX_CANDIDATES = 10;
+/** The runs a default branch's baseline comes from: not a pull request's, nor one another run set off. */
+const BASELINE_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
+async function repositoryOf(octokit, fullName) {
+    const [owner, repo] = fullName.split('/');
+    const { data } = await octokit.rest.repos.get({ owner, repo });
+    return { owner, repo, id: data.id, defaultBranch: data.default_branch };
+}
+async function runOf(octokit, repository, runId) {
+    const { owner, repo } = repository;
+    const { data } = await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId });
+    return {
+        id: data.id,
+        createdAt: data.created_at,
+        event: String(data.event),
+        headBranch: String(data.head_branch ?? ''),
+        headRepositoryId: data.head_repository?.id,
+        repositoryId: data.repository?.id,
+        url: data.html_url
+    };
+}
+/**
+ * The artifacts named `name` that fit, newest first: made on the default branch by a run of this
+ * repository, not expired, and created before `before` (this run's creation, the same for every
+ * attempt of a re-run).
+ */
+async function listCandidates(octokit, repository, wanted) {
+    const { owner, repo } = repository;
+    const listing = { candidates: [], looked: 0, passedOver: new Map(), cutShort: false };
+    for (let page = 1; page <= MAX_LISTING_PAGES; page++) {
+        const { data } = await octokit.rest.actions.listArtifactsForRepo({
+            owner,
+            repo,
+            name: wanted.name,
+            per_page: PAGE_SIZE,
+            page
+        });
+        const items = Array.isArray(data.artifacts) ? data.artifacts : [];
+        for (const artifact of items) {
+            listing.looked++;
+            const reason = whyNot(artifact, repository, wanted);
+            if (reason === undefined)
+                listing.candidates.push(candidateOf(artifact));
+            else if (reason !== '')
+                listing.passedOver.set(reason, (listing.passedOver.get(reason) ?? 0) + 1);
+        }
+        const more = items.length === PAGE_SIZE && page * PAGE_SIZE < Number(data.total_count ?? 0);
+        if (!more)
+            break;
+        if (page === MAX_LISTING_PAGES)
+            listing.cutShort = true;
+    }
+    listing.candidates.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+    return listing;
+}
+/** Why an artifact is passed over ('' for another name, which is not worth mentioning). */
+function whyNot(artifact, repository, { name, before, now }) {
+    const run = artifact.workflow_run;
+    if (artifact.name !== name)
+        return '';
+    if (artifact.expired || (artifact.expires_at && Date.parse(artifact.expires_at) <= now))
+        return 'expired';
+    if (!run || typeof run.id !== 'number')
+        return 'made by no known run';
+    if (run.head_repository_id !== repository.id || run.repository_id !== repository.id)
+        return 'made for a fork';
+    if (run.head_branch !== repository.defaultBranch)
+        return 'made on another branch';
+    const created = Date.parse(String(artifact.created_at));
+    if (Number.isNaN(created) || created >= Date.parse(before))
+        return 'made after this workflow run was created';
+    return undefined;
+}
+function candidateOf(artifact) {
+    return {
+        id: artifact.id,
+        name: artifact.name,
+        createdAt: String(artifact.created_at),
+        sizeInBytes: artifact.size_in_bytes,
+        runId: artifact.workflow_run.id
+    };
+}
+/** Why the run that made a candidate cannot have made the default branch's baseline. */
+function runMisfit(run, repository) {
+    if (!BASELINE_EVENTS.includes(run.event))
+        return `run ${run.id} was triggered by "${(0,log_safety/* oneLine */.TN)(run.event, 40)}", not by a push, a schedule or workflow_dispatch`;
+    if (run.headBranch !== repository.defaultBranch)
+        return `run ${run.id} ran on "${(0,log_safety/* oneLine */.TN)(run.headBranch, 100)}", not on the default branch`;
+    if (run.headRepositoryId !== repository.id || run.repositoryId !== repository.id)
+        return `run ${run.id} ran for a fork`;
+    return undefined;
+}
+/** `3 passed over: 2 expired, 1 made for a fork`, for the message that none fits. */
+function describePassedOver(listing) {
+    const total = [...listing.passedOver.values()].reduce((sum, n) => sum + n, 0);
+    if (total === 0)
+        return '';
+    const why = [...listing.passedOver].map(([reason, n]) => `${n} ${reason}`).join(', ');
+    return ` (${(0,lib_text/* plural */.LS)(total, 'artifact')} of that name passed over: ${why})`;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/github-errors.ts
+// What a failed GitHub API request means for finding the baseline, and what to do about it.
+
+
+function githubProblem(error, repository) {
+    const { status, message, response } = (error ?? {});
+    const detail = (0,log_safety/* oneLine */.TN)(String(message ?? error), 300);
+    const rateLimited = response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail);
+    if (status === 403 && !rateLimited) {
+        return {
+            kind: 'forbidden',
+            message: `the token in "github-token" may not read the Actions artifacts of ${repository} (GitHub answered 403: ${detail}): ${PERMISSION_HINT}.`
+        };
+    }
+    if (status === 404) {
+        return {
+            kind: 'forbidden',
+            message: `GitHub answered 404 (${detail}) for ${repository}: it does so rather than 403 when the token may not see a repository's Actions, so ${PERMISSION_HINT}. Also check that GITHUB_API_URL is this repository's GitHub.`
+        };
+    }
+    if (status === 401) {
+        return {
+            kind: 'forbidden',
+            message: `GitHub rejected the token in "github-token" (401: ${detail}). Leave it at its default, \${{ github.token }}, or pass a valid token.`
+        };
+    }
+    return {
+        kind: 'unavailable',
+        message: typeof status === 'number'
+            ? `GitHub answered ${status} (${detail}) while the baseline artifact was looked for${rateLimited ? ': the API rate limit is used up; re-run the job later' : ''}.`
+            : `no answer from the GitHub API (${detail}).`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/stage.ts
+// `baseline-artifact`: the default branch's newest baseline, found and downloaded through the GitHub
+// API before any sync starts, and read exactly as `baseline-file` is. Every way this can fail is a
+// BaselineProblem value saying what to do; the caller makes it an input error.
+
+
+
+
+
+
+
+
+
+
+/** The largest baseline JSON read from an archive, once inflated. */
+const MAX_JSON_BYTES = 4 * MAX_ARCHIVE_BYTES;
+/** Connects to GitHub with `github-token`, then finds the baseline (see findBaselineArtifact). */
+async function baselineFromArtifact(name, { token, selection }, env, log) {
+    core.setSecret(token);
+    const redact = (0,log_safety/* createRedactor */.lY)([token]);
+    const request = {
+        name,
+        selection,
+        repository: env.GITHUB_REPOSITORY,
+        runId: env.GITHUB_RUN_ID,
+        docs: docsUrl(env)
+    };
+    let github;
+    try {
+        github = await (0,github_client/* loadGitHub */.g2)();
+    }
+    catch (error) {
+        return problem('unavailable', `the GitHub client did not load (${(0,lib_text/* messageOf */.bD)(error)}).`, redact);
+    }
+    const octokit = (0,github_client/* createOctokit */.Qi)(github, token, (0,github_client/* githubApiUrl */.BN)(env), (m) => log.debug(redact(m)));
+    return findBaselineArtifact(request, { octokit, log, redact, now: Date.now });
+}
+/**
+ * The newest artifact `name` of the default branch made before this workflow run (so every attempt
+ * of a re-run finds the same one), downloaded, read and checked against the workflow's selection.
+ */
+async function findBaselineArtifact(request, deps) {
+    const { repository: fullName, runId } = request;
+    if (!fullName?.includes('/') || !/^\d+$/.test(runId ?? '')) {
+        return problem('unavailable', `it works in a GitHub Actions workflow run only: GITHUB_REPOSITORY and GITHUB_RUN_ID, which the runner sets, are missing.`, deps.redact);
+    }
+    try {
+        const repository = await repositoryOf(deps.octokit, fullName);
+        const thisRun = await runOf(deps.octokit, repository, Number(runId));
+        const found = await newestFitting(request, repository, thisRun.createdAt, deps);
+        const baseline = readBaseline(found, request);
+        deps.log.info(describeSource(baseline.artifact, deps.now()));
+        return { baseline };
+    }
+    catch (error) {
+        if (error instanceof BaselineProblemError)
+            return problem(error.kind, error.message, deps.redact);
+        const { kind, message } = githubProblem(error, fullName);
+        return problem(kind, message, deps.redact);
+    }
+}
+async function newestFitting(request, repository, before, deps) {
+    const { octokit, log } = deps;
+    const wanted = { name: request.name, before, now: deps.now() };
+    const listing = await listCandidates(octokit, repository, wanted);
+    for (const candidate of listing.candidates.slice(0, MAX_CANDIDATES)) {
+        const what = `artifact "${(0,log_safety/* oneLine */.TN)(candidate.name, 100)}" (id ${candidate.id})`;
+        const run = await runOf(octokit, repository, candidate.runId).catch((error) => {
+            if (error.status === 404)
+                return undefined;
+            throw error;
+        });
+        const misfit = run ? runMisfit(run, repository) : `its run ${candidate.runId} is gone`;
+        if (misfit || !run) {
+            log.info(`Baseline: passed over ${what}: ${misfit}.`);
+            continue;
+        }
+        const zip = await downloadArchive(octokit, repository, candidate.id, what);
+        if (zip === 'gone') {
+            log.info(`Baseline: passed over ${what}: it expired or was deleted since it was listed.`);
+            continue;
+        }
+        const json = baselineJsonOf(zip, MAX_JSON_BYTES, what);
+        return { source: sourceOf(candidate, run, repository), json };
+    }
+    throw notFound(request, repository, before, listing);
+}
+function sourceOf(candidate, run, repository) {
+    return {
+        name: candidate.name,
+        id: candidate.id,
+        createdAt: candidate.createdAt,
+        runId: run.id,
+        runUrl: run.url,
+        branch: repository.defaultBranch,
+        event: run.event
+    };
+}
+/** The artifact's JSON read as `baseline-file` reads a file, then held to the workflow's selection. */
+function readBaseline({ source, json }, request) {
+    const what = `artifact "${(0,log_safety/* oneLine */.TN)(source.name, 100)}" (id ${source.id}) of run ${source.runId}`;
+    let document;
+    try {
+        document = JSON.parse(json);
+    }
+    catch (error) {
+        throw new BaselineProblemError('not-a-baseline', `${what} is not JSON (${(0,lib_text/* messageOf */.bD)(error)}).`);
+    }
+    const parsed = (0,baseline_format/* parseBaseline */.nk)(document);
+    if ('problem' in parsed) {
+        throw new BaselineProblemError('not-a-baseline', `${what} is not a baseline: it ${parsed.problem}. Expected ${baseline_format/* BASELINE_EXPECTED */.ZR}. Upload the file "baseline-write" writes, and only it, under this name.`);
+    }
+    const baseline = {
+        path: `${source.name} (artifact ${source.id})`,
+        ...parsed.baseline,
+        artifact: source
+    };
+    const other = (0,baseline_format/* otherSelectionProblem */.k3)('baseline-artifact', what, baseline, request.selection);
+    if (other)
+        throw new BaselineProblemError('other-selection', other);
+    return baseline;
+}
+function notFound(request, repository, before, listing) {
+    const branch = (0,log_safety/* oneLine */.TN)(repository.defaultBranch, 100);
+    const tried = listing.candidates.length > 0
+        ? ` ${(0,lib_text/* plural */.LS)(Math.min(listing.candidates.length, MAX_CANDIDATES), 'newer artifact')} of that name did not fit (see the log).`
+        : '';
+    return new BaselineProblemError('not-found', `no baseline artifact named "${(0,log_safety/* oneLine */.TN)(request.name, 100)}" fits: one made on the default branch "${branch}" of ${repository.owner}/${repository.repo} by a push, schedule or workflow_dispatch run, not expired, and created before this workflow run (${before}).${describePassedOver(listing)}${tried}${listing.cutShort ? ' Only the newest artifacts were looked at.' : ''} To bootstrap: run the baseline workflow once on "${branch}" (Actions → the workflow → Run workflow), wait for it to upload "${(0,log_safety/* oneLine */.TN)(request.name, 100)}", then re-run this job. See ${request.docs}.`);
+}
+/** `Baseline: artifact "x" (id 1) uploaded by run 2 (https://…) on main (schedule), 5 hours old.` */
+function describeSource(source, now) {
+    const hours = Math.max(0, Math.floor((now - Date.parse(source.createdAt)) / 3_600_000));
+    return `Baseline: artifact "${(0,log_safety/* oneLine */.TN)(source.name, 100)}" (id ${source.id}), uploaded by run ${source.runId} (${source.runUrl}) on ${(0,log_safety/* oneLine */.TN)(source.branch, 100)} (${(0,log_safety/* oneLine */.TN)(source.event, 40)}), made ${source.createdAt}, ${(0,lib_text/* plural */.LS)(hours, 'hour')} ago.`;
+}
+function problem(kind, message, redact) {
+    // Every message names the input; the selection's comes named already (it is shared with the file).
+    const named = message.startsWith(INPUT) ? message : `${INPUT}: ${message}`;
+    return { problem: { kind, message: redact(named) } };
+}
+/** The PR-gate page of the action's own repository and version, when the runner says which. */
+function docsUrl(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_ACTION_REPOSITORY: action, GITHUB_ACTION_REF: ref } = env;
+    return server && action && ref
+        ? `${server}/${action}/blob/${ref}/docs/pr-gate.md`
+        : "docs/pr-gate.md in the action's repository";
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -29238,9 +32482,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d0: () => (/* binding */ BASELINE_VERSION),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   q4: () => (/* binding */ BASELINE_FORMAT)
+/* harmony export */   d: () => (/* binding */ InputError)
 /* harmony export */ });
 // The action's configuration, typed: what the inputs are parsed into and every stage reads.
 /** Every bad input at once: one line per problem, each naming the input, the value and what is accepted. */
@@ -29258,9 +32500,6 @@ class InputError extends Error {
         this.at = at;
     }
 }
-/** The `format` and `version` of a baseline, in the JSON report and in a compact baseline file. */
-const BASELINE_FORMAT = 'cloudquery-platform-baseline';
-const BASELINE_VERSION = 1;
 
 
 /***/ }),
@@ -29280,7 +32519,7 @@ const BASELINE_VERSION = 1;
 /** Accepts the deployment's URL with or without a trailing `/api` or `/`. */
 function parsePlatformUrl(value) {
     if (value === '')
-        throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('Input "platform-url" is required: the URL of your CloudQuery Platform deployment, e.g. https://cloudquery.example.com');
+        throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d('Input "platform-url" is required: the URL of your CloudQuery Platform deployment, e.g. https://cloudquery.example.com');
     let url;
     try {
         url = new URL(value);
@@ -29334,7 +32573,7 @@ function redactUrl(url) {
 
 
 function invalid(name, value, accepted) {
-    return new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`);
+    return new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(`Input "${name}" is "${value}", which is not valid: expected ${accepted}.`);
 }
 /** Collects every bad input instead of stopping at the first, so one run lists them all. */
 class Problems {
@@ -29349,7 +32588,7 @@ class Problems {
             return reader();
         }
         catch (error) {
-            if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz))
+            if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d))
                 throw error;
             this.found.push(...error.problems);
             this.at.push(...error.at);
@@ -29361,7 +32600,7 @@ class Problems {
     }
     throwIfAny() {
         if (this.found.length > 0)
-            throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(this.found, this.at);
+            throw new _config_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .d(this.found, this.at);
     }
 }
 function valueOr(read, name, fallback) {
@@ -29469,6 +32708,181 @@ function parseRetryAfter(header, nowMs) {
 
 /***/ }),
 
+/***/ 8850:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZR: () => (/* binding */ BASELINE_EXPECTED),
+/* harmony export */   d0: () => (/* binding */ BASELINE_VERSION),
+/* harmony export */   k3: () => (/* binding */ otherSelectionProblem),
+/* harmony export */   nk: () => (/* binding */ parseBaseline),
+/* harmony export */   q4: () => (/* binding */ BASELINE_FORMAT)
+/* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9112);
+// A baseline's format, shared by every way of getting one (a file, `baseline-file`; an artifact,
+// `baseline-artifact`) and by the report that writes one: how a JSON document is checked and read
+// as a baseline, and whether a baseline made for one policy selection covers another's.
+
+const BASELINE_FORMAT = 'cloudquery-platform-baseline';
+const BASELINE_VERSION = 1;
+/** What a baseline is, for the messages that say a document is not one. */
+const BASELINE_EXPECTED = `the JSON report of an earlier run (report-file) or a file written by "baseline-write": a JSON object whose "baseline" has "format": "${BASELINE_FORMAT}", "version": ${BASELINE_VERSION}, "createdAt" and "policies": [{ "id", "resources": [...] }]`;
+const SELECTION_KINDS = [
+    ['groups', 'policy-groups'],
+    ['policies', 'policies'],
+    ['severities', 'severities'],
+    ['domains', 'domains']
+];
+/** Reads a parsed JSON document as a baseline, or says what is wrong with it. */
+function parseBaseline(json) {
+    const baseline = field(json, 'baseline');
+    if (!isObject(baseline)) {
+        return {
+            problem: `has no "baseline" object (a report of a run that read no resources has "baseline": null)`
+        };
+    }
+    const { format, version, createdAt, policies, selection } = baseline;
+    if (format !== BASELINE_FORMAT || version !== BASELINE_VERSION) {
+        return {
+            problem: `has "format": ${JSON.stringify(format)}, "version": ${JSON.stringify(version)}`
+        };
+    }
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) {
+        return { problem: `has "createdAt": ${JSON.stringify(createdAt)}, not a date-time` };
+    }
+    if (!Array.isArray(policies))
+        return { problem: 'has no "policies" list' };
+    const byId = new Map();
+    for (const [index, policy] of policies.entries()) {
+        const id = field(policy, 'id');
+        const resources = field(policy, 'resources');
+        if (typeof id !== 'string' || !isStringList(resources)) {
+            return {
+                problem: `has policies[${index}] without a string "id" and a "resources" list of strings`
+            };
+        }
+        byId.set(id, new Set(resources));
+    }
+    if (selection !== undefined && selection !== null && !isSelection(selection)) {
+        return {
+            problem: `has a "selection" that is not { "groups", "policies", "severities", "domains" }, each a list of strings`
+        };
+    }
+    return { baseline: { createdAt, policies: byId, selection: selection ?? undefined } };
+}
+/**
+ * What the gate selects that the baseline's selection leaves out, one phrase per input that
+ * differs; empty when the baseline covers the gate. Compared as configured (names, not resolved
+ * ids): an empty list selects everything of its kind, so it covers any list, and is covered only
+ * by another empty one.
+ */
+function uncoveredSelection(baseline, gate) {
+    return SELECTION_KINDS.flatMap(([kind, input]) => {
+        const made = baseline[kind];
+        if (made.length === 0)
+            return [];
+        const has = new Set(made.map((name) => name.toLowerCase()));
+        const selected = gate[kind];
+        const only = `the baseline was made for ${input} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteList */ .JN)(made, 10)} only`;
+        if (selected.length === 0)
+            return [`"${input}": ${only}, this workflow selects every one`];
+        const extra = selected.filter((name) => !has.has(name.toLowerCase()));
+        return extra.length === 0
+            ? []
+            : [`"${input}": ${only}, this workflow also selects ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteList */ .JN)(extra, 10)}`];
+    });
+}
+/**
+ * Why a baseline cannot judge this workflow's selection (it was made for a narrower one), naming
+ * each difference; undefined when it can, or when it does not say what it was made for (a baseline
+ * written before the selection was recorded: the verdict then checks it against the policies).
+ */
+function otherSelectionProblem(input, what, baseline, selection) {
+    if (!baseline.selection)
+        return undefined;
+    const differences = uncoveredSelection(baseline.selection, selection);
+    if (differences.length === 0)
+        return undefined;
+    return `Input "${input}": ${what} was made for another policy selection, so the policies it lacks would count all their violating resources as new: ${differences.join('; ')}. Make the baseline with a selection that covers this gate's (the baseline's job can select everything: leave its "policy-groups", "policies", "severities" and "domains" empty), or narrow this gate's selection to the baseline's.`;
+}
+function isSelection(value) {
+    return SELECTION_KINDS.every(([kind]) => isStringList(field(value, kind)));
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function field(value, name) {
+    return isObject(value) ? value[name] : undefined;
+}
+function isStringList(value) {
+    return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+
+/***/ }),
+
+/***/ 2215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ BodyTooLargeError),
+/* harmony export */   I: () => (/* binding */ readBodyBytes)
+/* harmony export */ });
+// Reading an answer whole with a deadline and a size bound: a peer that resets, stalls, cuts the
+// body short or sends without end fails the read instead of hanging it or filling the memory.
+/** The answer was larger than its reader allows. */
+class BodyTooLargeError extends Error {
+    maxBytes;
+    constructor(maxBytes) {
+        super(`a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`);
+        this.maxBytes = maxBytes;
+    }
+}
+/**
+ * Reads a whole body, failing (instead of hanging or growing without end) when the peer resets,
+ * stalls, cuts it short or sends more than `maxBytes`: the limit is checked as the bytes arrive.
+ */
+function readBodyBytes(message, timeoutMs, maxBytes) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let received = 0;
+        let settled = false;
+        const timer = setTimeout(() => {
+            settle(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
+            message.destroy();
+        }, timeoutMs);
+        const settle = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            if (error)
+                reject(error);
+            else
+                resolve(Buffer.concat(chunks));
+        };
+        message.on('data', (chunk) => {
+            received += chunk.length;
+            if (received <= maxBytes)
+                return void chunks.push(chunk);
+            chunks.length = 0;
+            // Settled first: destroying the message reports it as cut short.
+            settle(new BodyTooLargeError(maxBytes));
+            message.destroy();
+        });
+        message.on('end', () => message.complete ? settle() : settle(new Error('the answer was cut short')));
+        message.on('aborted', () => settle(new Error('the answer was cut short')));
+        message.on('error', (error) => settle(error));
+        message.on('close', () => {
+            if (!message.complete)
+                settle(new Error('the connection closed before the answer was complete'));
+        });
+    });
+}
+
+
+/***/ }),
+
 /***/ 2543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29509,6 +32923,46 @@ function formatDuration(ms) {
     if (seconds || parts.length === 0)
         parts.push(`${seconds}s`);
     return parts.join(' ');
+}
+
+
+/***/ }),
+
+/***/ 5962:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BN: () => (/* binding */ githubApiUrl),
+/* harmony export */   Qi: () => (/* binding */ createOctokit),
+/* harmony export */   g2: () => (/* binding */ loadGitHub)
+/* harmony export */ });
+// The GitHub REST client (Octokit, from @actions/github) as the action uses it wherever it talks to
+// GitHub: loaded only when needed, pointed at GITHUB_API_URL, with a deadline on every request.
+/** Every request to GitHub (each page included) gets this long. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** `GITHUB_API_URL` without a trailing slash; github.com's API when the runner gives none. */
+function githubApiUrl(env) {
+    return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+}
+/**
+ * Bundled into dist/index.js ("eager": no separate chunk, which ncc's licenses.txt would miss) but
+ * evaluated only when called, so runs that do not talk to GitHub pay nothing for it at start-up.
+ */
+function loadGitHub() {
+    return Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+}
+function createOctokit(github, token, apiUrl, debug) {
+    const octokit = github.getOctokit(token, {
+        // The client's default is read from GITHUB_API_URL when it loads; passing it is explicit.
+        baseUrl: apiUrl,
+        log: { debug, info: debug, warn: debug, error: debug }
+    });
+    // No request may hang the step: each (every page included) gets its own deadline.
+    octokit.hook.wrap('request', (request, options) => request({
+        ...options,
+        request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
+    }));
+    return octokit;
 }
 
 
@@ -29902,6 +33356,8 @@ function normaliseSeverity(severity) {
 
 // EXTERNAL MODULE: ./src/platform/types.ts
 var types = __nccwpck_require__(9674);
+// EXTERNAL MODULE: ./src/lib/baseline-format.ts
+var baseline_format = __nccwpck_require__(8850);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./src/lib/text.ts
@@ -29913,7 +33369,7 @@ var lib_text = __nccwpck_require__(9112);
 
 
 
-const EXPECTED = `the JSON report of an earlier run (report-file) or a file written by "baseline-write": a JSON object whose "baseline" has "format": "${inputs_config/* BASELINE_FORMAT */.q4}", "version": ${inputs_config/* BASELINE_VERSION */.d0}, "createdAt" and "policies": [{ "id", "resources": [...] }]`;
+
 function readBaselineFile(path) {
     let text;
     try {
@@ -29929,44 +33385,13 @@ function readBaselineFile(path) {
     catch (error) {
         throw problem(path, `is not JSON (${(0,lib_text/* messageOf */.bD)(error)})`);
     }
-    return { path, ...baselineOf(json, path) };
-}
-function baselineOf(json, path) {
-    const baseline = field(json, 'baseline');
-    if (!isObject(baseline)) {
-        throw problem(path, `has no "baseline" object (a report of a run that read no resources has "baseline": null)`);
-    }
-    const { format, version, createdAt, policies } = baseline;
-    if (format !== inputs_config/* BASELINE_FORMAT */.q4 || version !== inputs_config/* BASELINE_VERSION */.d0) {
-        throw problem(path, `has "format": ${JSON.stringify(format)}, "version": ${JSON.stringify(version)}`);
-    }
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) {
-        throw problem(path, `has "createdAt": ${JSON.stringify(createdAt)}, not a date-time`);
-    }
-    if (!Array.isArray(policies))
-        throw problem(path, 'has no "policies" list');
-    const byId = new Map();
-    policies.forEach((policy, index) => {
-        const id = field(policy, 'id');
-        const resources = field(policy, 'resources');
-        if (typeof id !== 'string' || !isStringList(resources)) {
-            throw problem(path, `has policies[${index}] without a string "id" and a "resources" list of strings`);
-        }
-        byId.set(id, new Set(resources));
-    });
-    return { createdAt, policies: byId };
+    const parsed = (0,baseline_format/* parseBaseline */.nk)(json);
+    if ('problem' in parsed)
+        throw problem(path, parsed.problem);
+    return { path, ...parsed.baseline };
 }
 function problem(path, what) {
-    return new inputs_config/* InputError */.dz(`Input "baseline-file": "${path}" ${what}. Expected ${EXPECTED}. To make one, run the action on the default branch with "baseline-write" (or keep its "report-file") and pass that file here.`);
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function field(value, name) {
-    return isObject(value) ? value[name] : undefined;
-}
-function isStringList(value) {
-    return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    return new inputs_config/* InputError */.d(`Input "baseline-file": "${path}" ${what}. Expected ${baseline_format/* BASELINE_EXPECTED */.ZR}. To make one, run the action on the default branch with "baseline-write" (or keep its "report-file") and pass that file here.`);
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -29990,7 +33415,7 @@ function readExceptionsFile(path) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (error) {
-        throw new inputs_config/* InputError */.dz(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
+        throw new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
     }
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
@@ -30002,23 +33427,29 @@ function readExceptionsFile(path) {
         })));
     }
     const errors = [];
-    const entries = entriesOf(doc.contents, lineOf, errors);
+    // An alias stands for the node its anchor names: read through it, wherever it is.
+    const resolve = (node) => ((0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node);
+    const entries = entriesOf(doc.contents, { lineOf, resolve }, errors);
     if (errors.length > 0)
         throw fatal(path, errors);
     return { path, entries };
 }
-function entriesOf(root, lineOf, errors) {
+function entriesOf(root, reading, errors) {
+    const { lineOf, resolve } = reading;
     if (root === null)
         return [];
     if (!(0,dist/* isMap */.jh)(root)) {
-        errors.push({ line: lineOf(root), text: 'expected a mapping with the key "exceptions"' });
+        errors.push({
+            line: lineOf(root),
+            text: 'expected a mapping with the key "exceptions"'
+        });
         return [];
     }
     let list = undefined;
     for (const pair of root.items) {
         const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
         if (key === 'exceptions')
-            list = pair.value;
+            list = resolve(pair.value);
         else
             errors.push({
                 line: lineOf(pair.key),
@@ -30031,7 +33462,8 @@ function entriesOf(root, lineOf, errors) {
         errors.push({ line: lineOf(list), text: '"exceptions" must be a list of entries' });
         return [];
     }
-    return list.items.flatMap((item) => {
+    return list.items.flatMap((listed) => {
+        const item = resolve(listed);
         if (!(0,dist/* isMap */.jh)(item)) {
             errors.push({
                 line: lineOf(item),
@@ -30039,10 +33471,10 @@ function entriesOf(root, lineOf, errors) {
             });
             return [];
         }
-        return [entryOf(item, lineOf, errors)];
+        return [entryOf(item, reading, errors)];
     });
 }
-function entryOf(node, lineOf, errors) {
+function entryOf(node, { lineOf, resolve }, errors) {
     const entry = {
         line: lineOf(node),
         resources: [],
@@ -30054,22 +33486,31 @@ function entryOf(node, lineOf, errors) {
     for (const pair of node.items) {
         const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
         const line = lineOf(pair.key);
-        if (!ENTRY_KEYS.includes(key)) {
+        const value = resolve(pair.value);
+        if (key === '<<') {
+            errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' });
+        }
+        else if (!ENTRY_KEYS.includes(key)) {
             errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` });
         }
         else if (TEXT_KEYS.includes(key)) {
-            const value = textOf(pair.value);
-            if (value === undefined)
-                errors.push({ line, text: `"${key}" must be text, not ${describe(pair.value)}` });
+            const text = textOf(value);
+            if (text === undefined)
+                errors.push({ line, text: `"${key}" must be text, not ${describe(value)}` });
             else
-                entry[key] = value;
+                entry[key] = text;
         }
         else {
-            const values = listOf(pair.value);
+            const values = listOf(value, resolve);
             if (values === undefined)
                 errors.push({
                     line,
-                    text: `"${key}" must be text or a list of text, not ${describe(pair.value)}`
+                    text: `"${key}" must be text or a list of text, not ${describe(value)}`
+                });
+            else if (values.length === 0)
+                errors.push({
+                    line,
+                    text: `"${key}" is an empty list, which would match every resource: list what it matches, or leave "${key}" out`
                 });
             else
                 entry[key] = values;
@@ -30085,19 +33526,32 @@ function entryOf(node, lineOf, errors) {
         entry.problems.push(`"expires" is "${entry.expires}", not a date (YYYY-MM-DD)`);
     return entry;
 }
+/**
+ * A scalar as written: a policy named `1.10`, `yes` or `2026-01-01` is that text, not the number,
+ * boolean or date YAML would make of it (`1.1`, `true`). An empty value (or `~`, `null`) is ''.
+ */
 function textOf(value) {
     if (!(0,dist/* isScalar */.jn)(value))
         return undefined;
     const v = value.value;
-    return typeof v === 'string' || typeof v === 'number' ? String(v).trim() : undefined;
+    if (v === null)
+        return '';
+    if (typeof v === 'string')
+        return v.trim();
+    const written = value.source;
+    if (typeof written === 'string')
+        return written.trim();
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
-function listOf(value) {
+function listOf(value, resolve) {
+    if ((0,dist/* isScalar */.jn)(value) && value.value === null)
+        return undefined;
     const one = textOf(value);
     if (one !== undefined)
         return [one];
     if (!(0,dist/* isSeq */.oP)(value))
         return undefined;
-    const items = value.items.map(textOf);
+    const items = value.items.map((item) => textOf(resolve(item)));
     return items.every((item) => item !== undefined) ? items : undefined;
 }
 function describe(value) {
@@ -30117,7 +33571,7 @@ function fatal(path, found) {
     // In the order of the file, however the checks found them.
     const problems = [...found].sort((a, b) => a.line - b.line);
     const lines = problems.map(({ line, text }) => `line ${line}: ${text}`);
-    return new inputs_config/* InputError */.dz(`Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`, problems.map(({ line, text }) => ({
+    return new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`, problems.map(({ line, text }) => ({
         file: path,
         line,
         message: `Not a valid exceptions file: ${text}.`
@@ -30131,6 +33585,7 @@ var values = __nccwpck_require__(8463);
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
+
 
 
 
@@ -30247,16 +33702,21 @@ function parsePolicyConfig(input, given, problems) {
     const c = (reader) => problems.check(reader);
     const limit = (name, fallback) => c(() => (0,values/* wholeNumber */.rD)(input, name, given(name) ? '' : fallback));
     const gateOn = c(() => (0,values/* choice */.Yq)(input, 'gate-on', ['all', 'new'], 'all'));
+    const baselineArtifact = parseBaselineArtifact(input, gateOn, problems);
     const baselineFile = input('baseline-file');
-    if (gateOn === 'new' && baselineFile === '') {
-        problems.add('Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".');
-    }
     const exceptionsFile = input('exceptions-file');
-    return {
+    const selection = {
         groups: (0,values/* list */.p_)(input('policy-groups')),
         policies: (0,values/* list */.p_)(input('policies')),
         severities: c(() => (0,values/* listOf */.c3)(input, 'severities', KNOWN_SEVERITIES)),
-        domains: c(() => (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR)),
+        domains: c(() => (0,values/* listOf */.c3)(input, 'domains', types/* KNOWN_DOMAINS */.KR))
+    };
+    const baseline = baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile));
+    const otherSelection = baseline && (0,baseline_format/* otherSelectionProblem */.k3)('baseline-file', `"${baselineFile}"`, baseline, selection);
+    if (otherSelection)
+        problems.add(otherSelection);
+    return {
+        ...selection,
         thresholds: {
             critical: limit('max-critical-violations', '0'),
             high: limit('max-high-violations', '0'),
@@ -30271,9 +33731,33 @@ function parsePolicyConfig(input, given, problems) {
         maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
         baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),
         recordBaseline: input('baseline-write') !== '',
-        baseline: baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile)),
+        baseline,
+        baselineArtifact,
         exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
     };
+}
+/**
+ * `baseline-artifact`: checked here, found by the preflight. It replaces `baseline-file`, and
+ * `gate-on: new` needs one of the two.
+ */
+function parseBaselineArtifact(input, gateOn, problems) {
+    const name = input('baseline-artifact');
+    const file = input('baseline-file');
+    if (gateOn === 'new' && file === '' && name === '') {
+        problems.add('Input "gate-on" is "new", which needs "baseline-artifact" or "baseline-file": new violations are judged per resource against a fixed baseline of the default branch. Name the artifact your baseline workflow uploads ("baseline-artifact: cloudquery-baseline", see docs/pr-gate.md), or pass a file made with "baseline-write" as "baseline-file"; or use "gate-on: all".');
+    }
+    if (name === '')
+        return undefined;
+    if (file !== '') {
+        problems.add(`Inputs "baseline-artifact" and "baseline-file" cannot be used together: each names the baseline to judge against. Keep "baseline-artifact" to find the default branch's newest baseline artifact, or "baseline-file" for a file in the workspace.`);
+    }
+    if (/[":<>|*?\\/\r\n]/.test(name)) {
+        problems.add((0,values/* invalid */.Gq)('baseline-artifact', name, 'the name of an artifact, as given to actions/upload-artifact (no " : < > | * ? \\ / or line break)').message);
+    }
+    if (input('github-token') === '') {
+        problems.add('Input "baseline-artifact" needs "github-token": the artifact is found and downloaded through the GitHub API. Leave "github-token" at its default (${{ github.token }}) and give the job the `actions: read` permission.');
+    }
+    return name;
 }
 function parseReportConfig(input, env, problems) {
     const reportFile = input('report-file');
@@ -30535,7 +34019,7 @@ async function resolveGroups(client, wanted) {
             found.set(group.id, group);
     }
     if (missing.length > 0) {
-        throw new inputs_config/* InputError */.dz(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
+        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
             ? 'There are no policy groups.'
             : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => g.name))}.`}`);
     }
@@ -30554,7 +34038,7 @@ function selectPolicies(listed, config) {
             ? ' matching the other filters (policy-groups, severities, domains)'
             : '';
         const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new inputs_config/* InputError */.dz(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
+        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
             ? `There are no active policies${narrowed}.`
             : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
     }
@@ -30922,8 +34406,9 @@ function applyPrevious(result, previous) {
 ;// CONCATENATED MODULE: ./src/policies/resources.ts
 // The violating resources of the policies a baseline (compared or written) or an exception needs: every page of
 // `GET /policies/{id}/violations` (1,000 a page), pages of all policies in flight together with a
-// bound. A policy the gate does not count (no threshold for its severity and none for the total)
-// and no exception names is not read: its resources could change nothing.
+// bound. When comparing, a policy the gate does not count (no threshold for its severity and none
+// for the total) and no exception names is not read: its resources could change nothing. A
+// baseline written for later gates holds every selected policy, whatever this run counts.
 
 
 
@@ -30939,6 +34424,9 @@ function needsResources(policy, config) {
         return false;
     if (policy.stale || policy.violations === undefined)
         return false;
+    // A later gate may count more severities than this run does: its old violations must be found.
+    if (config.recordBaseline)
+        return true;
     if (namedByException(policy, config))
         return true;
     if (!compares)
@@ -30961,22 +34449,83 @@ function keepsDetail(policy, config) {
         return () => true;
     const { baseline, samples } = config;
     const known = baseline?.policies.get(policy.id);
-    return (platformId, index) => index < samples || (baseline !== undefined && !known?.has(platformId));
+    return (platformId, index) => index < samples ||
+        (baseline !== undefined && (platformId === undefined || !known?.has(platformId)));
 }
 /**
- * Reads the resources of `policies` into each result. A policy with no violation has none, without
- * a request. Pages are planned from the listed count; when the Platform reports more than that
- * (an evaluation landed meanwhile), the rest are read after. A failure propagates: the gate needs
- * every one of them.
+ * Reads the resources of `policies` into each result, and reconciles them with the count: the
+ * listing, de-duplicated by fingerprint, must hold exactly as many resources as the count says. A
+ * policy with no violation has none, without a request. When a listing disagrees (an evaluation
+ * may have landed between the count and the listing), the policy's count and listing are read once
+ * more; when they still disagree, its resources are unknown (`resourcesUnknown` says why) and
+ * never taken as a partial list. A failed request propagates: the gate needs every one of them.
  */
-async function readResources(client, policies, detail) {
+async function readResources(client, policies, detail, freshAfter) {
     const keeps = new Map(policies.map((policy) => [policy, detail(policy)]));
+    const listed = await listAll(client, policies, (policy) => policy.violations ?? 0, keeps);
+    const disagreeing = [];
+    for (const policy of policies) {
+        const { resources, agrees } = reconcileListing(policy.violations ?? 0, listed.get(policy));
+        if (agrees)
+            policy.resources = resources;
+        else
+            disagreeing.push(policy);
+    }
+    for (const policy of disagreeing) {
+        await readAgain(client, policy, keeps.get(policy), freshAfter);
+    }
+}
+/**
+ * The listing de-duplicated by `_cq_platform_id` (a resource without one cannot be told from
+ * another, so each is kept), and whether it holds exactly `count` resources.
+ */
+function reconcileListing(count, listed) {
+    const seen = new Set();
+    const resources = [];
+    for (const resource of listed) {
+        if (resource.platformId !== undefined) {
+            if (seen.has(resource.platformId))
+                continue;
+            seen.add(resource.platformId);
+        }
+        resources.push(resource);
+    }
+    return { resources, agrees: resources.length === count };
+}
+/**
+ * The policy's count and listing once more. They are taken when they agree and the count is
+ * still a fresh one; otherwise the policy's resources are unknown.
+ */
+async function readAgain(client, policy, keeps, freshAfter) {
+    const first = policy.violations ?? 0;
+    const latest = await client.getPolicy(policy.id);
+    const count = (0,lib_text/* isCount */.my)(latest.violation_count) ? latest.violation_count : undefined;
+    const fresh = typeof latest.run_at === 'string' &&
+        (freshAfter === undefined || Date.parse(latest.run_at) > Date.parse(freshAfter));
+    if (count !== undefined && fresh) {
+        const listed = await listAll(client, [policy], () => count, new Map([[policy, keeps]]));
+        const { resources, agrees } = reconcileListing(count, listed.get(policy));
+        if (agrees) {
+            policy.violations = count;
+            policy.evaluatedAt = latest.run_at ?? undefined;
+            policy.source = 'evaluation';
+            policy.resources = resources;
+            return;
+        }
+    }
+    policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${(0,lib_text/* describeValue */.bp)(latest.violation_count)})`;
+}
+/**
+ * Every page of each policy's listing, pages of all policies in flight together with a bound.
+ * Pages are planned from `countOf`; when the Platform reports more than that, the rest are read
+ * after.
+ */
+async function listAll(client, policies, countOf, keeps) {
     const pageOf = (policy, page, items) => items.map((item, i) => resourceOf(item, keeps.get(policy), (page - 1) * RESOURCES_PAGE_SIZE + i));
+    const listed = new Map(policies.map((policy) => [policy, []]));
     const pages = [];
     for (const policy of policies) {
-        policy.resources = [];
-        const count = policy.violations ?? 0;
-        for (let page = 1; page <= Math.ceil(count / RESOURCES_PAGE_SIZE); page++) {
+        for (let page = 1; page <= Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE); page++) {
             pages.push({ policy, page });
         }
     }
@@ -30991,23 +34540,22 @@ async function readResources(client, policies, detail) {
             total: answer.metadata?.total_count
         };
     });
-    for (const { policy, resources } of read) {
-        for (const resource of resources)
-            policy.resources.push(resource);
-    }
-    const lastPages = read.filter(({ policy, page }) => page === Math.ceil((policy.violations ?? 0) / RESOURCES_PAGE_SIZE));
+    for (const { policy, resources } of read)
+        listed.get(policy).push(...resources);
+    const lastPages = read.filter(({ policy, page }) => page === Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE));
     for (const { policy, page, total } of lastPages) {
-        await readRemainingPages(client, policy, page, total, (next, items) => pageOf(policy, next, items));
+        await readRemainingPages(client, policy, listed.get(policy), page, total, (next, items) => pageOf(policy, next, items));
     }
+    return listed;
 }
 /**
  * The pages past the listed count, when the Platform reports more: bounded like every listing, and
  * ended by a page that adds no resource not seen yet (a server that repeats itself).
  */
-async function readRemainingPages(client, policy, lastRead, total, toResources) {
+async function readRemainingPages(client, policy, listed, lastRead, total, toResources) {
     if (!(0,lib_text/* isCount */.my)(total))
         return;
-    const seen = new Set(policy.resources.map((resource) => resource.platformId));
+    const seen = new Set(listed.map((resource) => resource.platformId));
     for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
         if (next > limits/* MAX_LIST_PAGES */.rt) {
             throw new platform_client/* PlatformError */.W(`GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${RESOURCES_PAGE_SIZE}`, 'invalid-response', `GET /policies/${policy.id}/violations`);
@@ -31018,12 +34566,14 @@ async function readRemainingPages(client, policy, lastRead, total, toResources) 
             break;
         for (const resource of fresh)
             seen.add(resource.platformId);
-        policy.resources.push(...fresh);
+        listed.push(...fresh);
     }
 }
 const NO_TAGS = [];
 function resourceOf(violation, keeps, index) {
-    const platformId = String(violation._cq_platform_id ?? '');
+    // The fingerprint the baseline is keyed by; a resource without one is never matched to it.
+    const id = violation._cq_platform_id;
+    const platformId = typeof id === 'string' && id !== '' ? id : undefined;
     if (!keeps(platformId, index)) {
         return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS };
     }
@@ -31116,7 +34666,7 @@ async function runPolicyStage(config, deps, context) {
     tracked.sort((a, b) => byImportance(a.result, b.result));
     await readPrevious(selection, deps, warnings);
     const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config));
-    await readResources(deps.client, needed, (policy) => keepsDetail(policy, config));
+    await readResources(deps.client, needed, (policy) => keepsDetail(policy, config), selection.freshAfter);
     if (config.samples > 0)
         await readSamples(tracked, config.samples, deps, warnings);
     const policies = tracked.map((t) => t.result);
@@ -31138,8 +34688,12 @@ async function runPolicyStage(config, deps, context) {
             ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
             : undefined,
         warnings,
-        evaluationWaitMs
+        evaluationWaitMs,
+        baselineSelection: config.recordBaseline ? selectionOf(config) : undefined
     };
+}
+function selectionOf({ groups, policies, severities, domains }) {
+    return { groups, policies, severities, domains };
 }
 /** Lists the policies the workflow selected and starts tracking each one. */
 async function stage_select(config, { client, log }, groups, freshAfter, warnings) {
@@ -31282,15 +34836,46 @@ function formatChange(current, previous) {
 
 ;// CONCATENATED MODULE: ./src/lib/glob.ts
 // Globs for names and ids: `*` any run of characters, `?` one; everything else literal; the whole
-// text must match, ignoring case.
+// text must match, ignoring case. Matched by a small wildcard matcher rather than a regular
+// expression: a pattern of many stars against a long name made the backtracking engine run for
+// minutes. This one keeps only the last star to fall back to, so a match costs at most
+// (text length × pattern length) steps, whatever the pattern.
 function globMatcher(patterns) {
     if (patterns.length === 0)
         return () => true;
-    const regexps = patterns.map((pattern) => new RegExp(`^${pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-        .join('')}$`, 'is'));
-    return (text) => regexps.some((regexp) => regexp.test(text));
+    const lowered = patterns.map((pattern) => pattern.toLowerCase());
+    return (text) => {
+        const subject = text.toLowerCase();
+        return lowered.some((pattern) => wildcardMatch(pattern, subject));
+    };
+}
+function wildcardMatch(pattern, text) {
+    let p = 0;
+    let t = 0;
+    // Where the last star was, and where in the text its run began: the one place to fall back to.
+    let star = -1;
+    let resume = 0;
+    while (t < text.length) {
+        if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            resume = t;
+        }
+        else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (star !== -1) {
+            // The star takes one more character; the pattern after it starts again there.
+            p = star + 1;
+            t = ++resume;
+        }
+        else {
+            return false;
+        }
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/exceptions.ts
@@ -31325,6 +34910,26 @@ function namesPolicy(entry, policy) {
     return entry.policy === policy.id || entry.policy === policy.name;
 }
 /**
+ * An entry whose policy name several selected policies share (of different severities, say) could
+ * suppress a critical one its author never meant: it suppresses nothing and asks for the id.
+ */
+function ambiguity(status, policies) {
+    const { entry } = status;
+    if (status.state !== 'active' || policies.some((policy) => policy.id === entry.policy)) {
+        return status;
+    }
+    const named = policies.filter((policy) => policy.name === entry.policy);
+    if (named.length < 2)
+        return status;
+    const ids = named.slice(0, 5).map((policy) => policy.id);
+    return {
+        ...status,
+        state: 'ambiguous',
+        expiringSoon: false,
+        problem: `the name "${entry.policy}" is shared by ${named.length} selected policies (ids ${ids.join(', ')}${named.length > ids.length ? ', …' : ''}): give the id of the one it is for`
+    };
+}
+/**
  * A matcher of resources for an entry: every kind of matcher it has must match (within a kind, any
  * one of its values); an entry with none covers the whole policy.
  */
@@ -31332,20 +34937,36 @@ function resourceMatcher(entry) {
     const resources = globMatcher(entry.resources);
     const accounts = globMatcher(entry.accounts);
     const regions = globMatcher(entry.regions);
-    const tags = entry.tags.map(tagOf);
-    return (r) => (resources(r.name) || resources(r.platformId)) &&
+    const tags = entry.tags.map(wantedTagOf);
+    return (r) => (resources(r.name) || (r.platformId !== undefined && resources(r.platformId))) &&
         (accounts(r.accountName) || (r.accountId !== undefined && accounts(r.accountId))) &&
         regions(r.region) &&
-        (tags.length === 0 ||
-            r.tags.some((text) => {
-                const tag = tagOf(text);
-                return tags.some((want) => want.key === tag.key && (want.value === undefined || want.value === tag.value));
-            }));
+        (tags.length === 0 || r.tags.some((text) => tags.some((want) => tagMatches(text, want))));
 }
-/** `key=value`, `key:value` (as many tags arrive) or a bare `key`. */
-function tagOf(text) {
-    const at = text.search(/[=:]/);
-    return at === -1 ? { key: text } : { key: text.slice(0, at), value: text.slice(at + 1) };
+/**
+ * A resource's tag: `key=value` (a key may hold `:`, as in `aws:cloudformation:stack-name=prod`),
+ * or, without `=`, `key:value` split at its last `:` (as many tags arrive), or a bare `key`.
+ */
+function resourceTagOf(text) {
+    const equals = text.indexOf('=');
+    if (equals !== -1)
+        return { key: text.slice(0, equals), value: text.slice(equals + 1) };
+    const colon = text.lastIndexOf(':');
+    return colon === -1 ? { key: text } : { key: text.slice(0, colon), value: text.slice(colon + 1) };
+}
+/** An exception's tag: `key` or `key=value`, as the exceptions file documents; `:` is the key's. */
+function wantedTagOf(text) {
+    const equals = text.indexOf('=');
+    return equals === -1
+        ? { key: text }
+        : { key: text.slice(0, equals), value: text.slice(equals + 1) };
+}
+function tagMatches(text, want) {
+    // A tag written whole as the wanted key (`aws:cloudformation:stack-name`) is that key.
+    if (want.value === undefined && text === want.key)
+        return true;
+    const tag = resourceTagOf(text);
+    return tag.key === want.key && (want.value === undefined || tag.value === want.value);
 }
 function addDays(day, days) {
     return new Date(Date.parse(`${day}T00:00:00Z`) + days * exceptions_DAY_MS).toISOString().slice(0, 10);
@@ -31396,6 +35017,9 @@ function unknownBecause(policy, violations, suppressed, comparison) {
         return policy.invalidCount !== undefined
             ? `the Platform's count (${policy.invalidCount}) is not a count`
             : 'the Platform gave no count';
+    }
+    if (policy.resourcesUnknown && (suppressed === null || comparison?.new === null)) {
+        return policy.resourcesUnknown;
     }
     if (policy.stale && (suppressed === null || comparison?.new === null)) {
         return 'its result is stale, so its resources were not read';
@@ -31544,7 +35168,7 @@ const NEW_SAMPLES = 5;
 const resources_DAY_MS = 86_400_000;
 function judgeResources(policies, settings) {
     const { baseline, exceptions } = settings;
-    const statuses = (exceptions?.entries ?? []).map((entry) => judgeEntry(entry, settings.today, settings.maxExceptionDays));
+    const statuses = (exceptions?.entries ?? []).map((entry) => ambiguity(judgeEntry(entry, settings.today, settings.maxExceptionDays), policies));
     const judged = {};
     for (const policy of policies) {
         if (policy.resources === undefined)
@@ -31593,7 +35217,9 @@ function judgePolicy(policy, resources, baseline, statuses) {
     const current = new Set();
     const bySuppressor = new Map();
     for (const resource of resources) {
-        current.add(resource.platformId);
+        const id = resource.platformId;
+        if (id !== undefined)
+            current.add(id);
         const by = matchers.find((m) => m.matches(resource));
         if (by) {
             judgement.suppressed++;
@@ -31602,7 +35228,8 @@ function judgePolicy(policy, resources, baseline, statuses) {
         else if (baseline === undefined) {
             continue;
         }
-        else if (known?.has(resource.platformId)) {
+        else if (id !== undefined && known?.has(id)) {
+            // A resource without a fingerprint cannot be in the baseline: it is new.
             judgement.unchanged++;
         }
         else {
@@ -31625,7 +35252,8 @@ function foreignBaseline(baseline, policies) {
         return undefined;
     if (policies.some((policy) => baseline.policies.has(policy.id)))
         return undefined;
-    return `Input "baseline-file": "${baseline.path}" lists ${(0,lib_text/* plural */.LS)(baseline.policies.size, 'policy', 'policies')}, none of them among the ${(0,lib_text/* plural */.LS)(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`;
+    const input = baseline.artifact ? 'baseline-artifact' : 'baseline-file';
+    return `Input "${input}": "${baseline.path}" lists ${(0,lib_text/* plural */.LS)(baseline.policies.size, 'policy', 'policies')}, none of them among the ${(0,lib_text/* plural */.LS)(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`;
 }
 function baselineWarnings(verdict, policies, settings) {
     const { baseline } = settings;
@@ -31914,12 +35542,20 @@ function redacted(input, redact, build) {
 // Sentences more than one surface says the same way (the log, the summary, the PR comment,
 // annotations), so that each figure is named alike wherever it appears.
 
+const HOUR_MS = 3_600_000;
+/** An expired entry's problem already says so ("expired on …"). */
+const STATE_LABELS = {
+    active: '',
+    expired: '',
+    'too-long': 'too long: ',
+    invalid: 'invalid: ',
+    ambiguous: 'ambiguous: '
+};
 /** `line 12 (policy "x"): expired on 2026-01-01; it suppresses nothing`. */
 function entryNote(status) {
     const { entry, state, problem, matched, expiringSoon } = status;
     const what = state !== 'active'
-        ? // An expired entry's problem already says so ("expired on …").
-            `${state === 'invalid' ? 'invalid: ' : state === 'too-long' ? 'too long: ' : ''}${problem ?? state}; it suppresses nothing`
+        ? `${STATE_LABELS[state]}${problem ?? state}; it suppresses nothing`
         : matched === 0
             ? 'unused: it matched no violating resource; remove it if the finding is gone'
             : expiringSoon
@@ -31988,6 +35624,14 @@ function countedInWords(row, countNew) {
     const word = countNew ? 'new ' : '';
     const what = row.key === 'total' ? `${word}violation` : `${word}${rowName(row.key)} violation`;
     return row.counted === null ? `an unknown number of ${what}s` : (0,lib_text/* plural */.LS)(row.counted, what);
+}
+/** Whole hours from `createdAt` to `now` (never negative: a clock ahead of GitHub's is not news). */
+function baselineAgeHours(createdAt, now) {
+    return Math.max(0, Math.floor((Date.parse(now) - Date.parse(createdAt)) / HOUR_MS));
+}
+/** `5 hours`, `3 days`: a baseline artifact's age, in the unit a reader weighs it in. */
+function describeAge(hours) {
+    return hours < 48 ? (0,lib_text/* plural */.LS)(hours, 'hour') : (0,lib_text/* plural */.LS)(Math.floor(hours / 24), 'day');
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -32061,7 +35705,7 @@ function resourceCandidates(report) {
         const { state, matched, expiringSoon, entry } = status;
         if (state === 'active' && matched > 0 && !expiringSoon)
             continue;
-        const error = state === 'invalid' || state === 'too-long';
+        const error = state === 'invalid' || state === 'too-long' || state === 'ambiguous';
         const title = state === 'active'
             ? matched === 0
                 ? 'Unused exception'
@@ -32271,20 +35915,44 @@ function finiteOrNull(value) {
 
 
 
+
 /** Every policy whose resources were read, with their fingerprints: a baseline for a later run. */
 function jsonBaseline(outcome, report, redact) {
     const read = outcome.policies.filter((policy) => policy.resources !== undefined);
     if (read.length === 0)
         return null;
     return {
-        format: inputs_config/* BASELINE_FORMAT */.q4,
-        version: inputs_config/* BASELINE_VERSION */.d0,
+        format: baseline_format/* BASELINE_FORMAT */.q4,
+        version: baseline_format/* BASELINE_VERSION */.d0,
         createdAt: report.finishedAt || report.startedAt,
+        selection: outcome.baselineSelection
+            ? {
+                groups: outcome.baselineSelection.groups.map(redact),
+                policies: outcome.baselineSelection.policies.map(redact),
+                severities: [...outcome.baselineSelection.severities],
+                domains: [...outcome.baselineSelection.domains]
+            }
+            : null,
         policies: read.map((policy) => ({
             id: redact(String(policy.id)),
             name: redact(String(policy.name)),
-            resources: policy.resources.map((resource) => resource.platformId)
+            // A resource without a fingerprint cannot be compared later, so it is not a baseline entry.
+            resources: policy.resources.flatMap(({ platformId }) => (platformId ? [platformId] : []))
         }))
+    };
+}
+/** Which baseline judged; its age as of the report, so that a reader need not know when it ran. */
+function jsonBaselineSource(report) {
+    const source = report.baselineSource;
+    if (!source)
+        return null;
+    const { artifact } = source;
+    return {
+        kind: artifact ? 'artifact' : 'file',
+        path: source.path,
+        artifact: artifact
+            ? { ...artifact, ageHours: baselineAgeHours(artifact.createdAt, report.finishedAt) }
+            : null
     };
 }
 function jsonExceptions(resources, gate) {
@@ -32408,6 +36076,7 @@ function toJsonReport(report, redact) {
         policiesSkipped: values_text(safe.policiesSkipped),
         errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
         baseline,
+        baselineSource: jsonBaselineSource(safe),
         exceptions: jsonExceptions(safe.verdict.resources, safe.verdict.gate)
     }));
 }
@@ -32656,6 +36325,8 @@ function token(value) {
             .replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
+// EXTERNAL MODULE: ./src/lib/github-client.ts
+var github_client = __nccwpck_require__(5962);
 ;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 // Markdown for the job summary and PR comments, built so that text from the Platform (policy and
 // resource names, error messages) can only ever be text: no HTML, no links or images, no broken
@@ -32841,7 +36512,7 @@ function renderComparison(report, outcome) {
     });
     const notCompared = outcome.policies.filter((policy) => figuresOf(report, policy)?.new === null && (policy.violations ?? 0) > 0);
     const shown = rows.slice(0, POLICY_LIMIT);
-    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`, shown.length === 0
+    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`, renderBaselineArtifact(report), shown.length === 0
         ? markup `No violating resource now or in the baseline for the compared policies.`
         : table([
             markup `Severity`,
@@ -32873,6 +36544,14 @@ function newSampleNames(report, policy) {
 function notComparedNote(policies, report) {
     const why = figuresOf(report, policies[0])?.unknownBecause;
     return `Not compared (New —): ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => policy.name), 5)}${policies.length === 1 && why ? `: ${why}` : ': their violating resources were not read'}.`;
+}
+/** Which artifact judged (`baseline-artifact`): its name and id, the run that made it, branch and age. */
+function renderBaselineArtifact(report) {
+    const artifact = report.baselineSource?.artifact;
+    if (!artifact)
+        return undefined;
+    const age = describeAge(baselineAgeHours(artifact.createdAt, report.finishedAt));
+    return markup `Baseline artifact ${codeSpan(artifact.name, 100)} (id ${artifact.id}), uploaded by ${markdown_link(`run ${artifact.runId}`, artifact.runUrl)} (${escapeText(artifact.event, 40)}) on ${codeSpan(artifact.branch, 100)}, ${escapeText(age)} old.`;
 }
 /** What the exceptions suppressed, per policy and entry, and the entries that suppress nothing. */
 function renderExceptions(report, outcome) {
@@ -33633,7 +37312,7 @@ function renderDetailsLink(context) {
 
 
 
-const REQUEST_TIMEOUT_MS = 30_000;
+
 const PR_EVENTS = ['pull_request', 'pull_request_target'];
 /**
  * Creates or updates the gate's sticky comment on the pull request that triggered the workflow.
@@ -33665,12 +37344,10 @@ async function publishComment(report, context, settings, { redact, log, env = pr
     if (token === '') {
         return fail('Could not post the pull-request comment: "github-token" is empty. Leave it at its default (${{ github.token }}) or pass a token with the `pull-requests: write` permission.');
     }
-    const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    const apiUrl = (0,github_client/* githubApiUrl */.BN)(env);
     let github;
     try {
-        // Bundled into dist/index.js ("eager": no separate chunk, which ncc's licenses.txt would miss)
-        // but evaluated only here, so runs that do not comment pay nothing for it at start-up.
-        github = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        github = await (0,github_client/* loadGitHub */.g2)();
     }
     catch (error) {
         return fail(`Could not post the pull-request comment: the GitHub client did not load (${(0,lib_text/* messageOf */.bD)(error)}).`);
@@ -33686,7 +37363,7 @@ async function postComment(report, context, settings, { github, token, event, ap
         if (target === undefined) {
             return fail(`Could not post the pull-request comment: the "${event}" event's payload (GITHUB_EVENT_PATH) names no pull request.`);
         }
-        const octokit = createOctokit(github, token, apiUrl, (message) => log.debug(safe(message)));
+        const octokit = (0,github_client/* createOctokit */.Qi)(github, token, apiUrl, (message) => log.debug(safe(message)));
         const existing = await findOwnComment(octokit, target, commentMarker(report, settings.commentTag, safe));
         const failing = report.verdict.result === 'fail';
         if (mode === 'on-failure' && !failing && existing === undefined) {
@@ -33702,19 +37379,6 @@ async function postComment(report, context, settings, { github, token, event, ap
     catch (error) {
         return fail(commentFailureMessage(error, apiUrl, target));
     }
-}
-function createOctokit(github, token, apiUrl, debug) {
-    const octokit = github.getOctokit(token, {
-        // The client's default is read from GITHUB_API_URL when it loads; passing it is explicit.
-        baseUrl: apiUrl,
-        log: { debug, info: debug, warn: debug, error: debug }
-    });
-    // No request may hang the step: each (every page included) gets its own deadline.
-    octokit.hook.wrap('request', (request, options) => request({
-        ...options,
-        request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
-    }));
-    return octokit;
 }
 /** The id of this gate's earlier comment on the pull request, found by its marker. */
 async function findOwnComment(octokit, { owner, repo, number }, marker) {
@@ -35145,11 +38809,11 @@ async function run(env = process.env) {
     }
     catch (error) {
         // One error per bad input, so the summary and the JSON report list them one by one.
-        const messages = error instanceof inputs_config/* InputError */.dz ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
+        const messages = error instanceof inputs_config/* InputError */.d ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
         for (const message of messages)
             findings.errors.push(stageError('inputs', message, redact));
         // A problem on a line of a file in the repository is shown there too, in the PR's diff.
-        for (const at of error instanceof inputs_config/* InputError */.dz ? error.at : []) {
+        for (const at of error instanceof inputs_config/* InputError */.d ? error.at : []) {
             core.error((0,log_safety/* stripControls */.$Y)(redact(at.message)), {
                 title: 'Exceptions file error',
                 file: at.file,
@@ -35190,7 +38854,7 @@ async function runStages(config, findings, wiring) {
         await cancelOnSignal(findings, deps, { trackers, externalSyncs: config.externalSyncs }, wiring);
     });
     try {
-        const resolved = await prepare(config, findings, deps, redact);
+        const resolved = await prepare(config, findings, deps, wiring);
         if (resolved)
             await syncStage(config, findings, deps, trackers, redact);
         if (resolved && config.policies && !abort.signal.aborted)
@@ -35224,9 +38888,10 @@ async function runStages(config, findings, wiring) {
 }
 /**
  * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
- * policy selection's names, so that a mistake fails in seconds, not after the sync.
+ * policy selection's names and the baseline artifact, so that a mistake fails in seconds, not
+ * after the sync.
  */
-async function prepare(config, findings, deps, redact) {
+async function prepare(config, findings, deps, { redact, env }) {
     const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo());
     if (!info)
         return undefined;
@@ -35234,11 +38899,24 @@ async function prepare(config, findings, deps, redact) {
     deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`);
     if (!config.policies)
         return { groups: [] };
+    const artifact = config.policies.baselineArtifact;
+    if (artifact) {
+        const { githubToken: token } = config.report;
+        // Evaluated (with the zip reader) only by the runs that use it: the others start as before.
+        const { baselineFromArtifact } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 6999));
+        const found = await baselineFromArtifact(artifact, { token, selection: config.policies }, env, deps.log);
+        if ('problem' in found) {
+            // The gate cannot judge without its baseline: an input error, which soft-fail never softens.
+            findings.errors.push(stageError('inputs', found.problem.message, redact));
+            return undefined;
+        }
+        config.policies.baseline = found.baseline;
+    }
     try {
         return await resolveSelection(deps.client, config.policies);
     }
     catch (error) {
-        findings.errors.push(stageError(error instanceof inputs_config/* InputError */.dz ? 'inputs' : 'policies', error, redact));
+        findings.errors.push(stageError(error instanceof inputs_config/* InputError */.d ? 'inputs' : 'policies', error, redact));
         return undefined;
     }
 }
@@ -35364,7 +39042,11 @@ function buildReport(findings, config) {
         cancelled,
         thresholds: config?.policies?.thresholds,
         gateOn: config?.policies?.gateOn,
-        evaluationMode: config?.policies?.evaluation
+        evaluationMode: config?.policies?.evaluation,
+        baselineSource: config?.policies?.baseline && {
+            path: config.policies.baseline.path,
+            artifact: config.policies.baseline.artifact
+        }
     };
 }
 /** The gate's settings; "today" for the exceptions comes from the clock, as a value. */
@@ -35567,63 +39249,25 @@ function serverMessageOf(body) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/lib/body.ts
+var body = __nccwpck_require__(2215);
 // EXTERNAL MODULE: ./src/platform/limits.ts
 var limits = __nccwpck_require__(8351);
 ;// CONCATENATED MODULE: ./src/platform/http.ts
 // Reading an answer with a deadline: a peer that resets, stalls or cuts the body short fails the
 // request instead of hanging it.
 
-/** The answer was larger than the action reads (see limits.ts). */
-class BodyTooLargeError extends Error {
-    maxBytes;
-    constructor(maxBytes) {
-        super(`a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`);
-        this.maxBytes = maxBytes;
-    }
-}
+
+
 function header(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 /**
- * Reads a whole body, failing (instead of hanging or growing without end) when the peer resets,
- * stalls, cuts it short or sends more than `maxBytes`: the limit is checked as the bytes arrive.
+ * Reads a whole answer as text, failing (instead of hanging or growing without end) when the peer
+ * resets, stalls, cuts it short or sends more than `maxBytes`.
  */
-function readBody(message, timeoutMs, maxBytes = limits/* MAX_BODY_BYTES */.YK) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let received = 0;
-        let settled = false;
-        const timer = setTimeout(() => {
-            settle(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`));
-            message.destroy();
-        }, timeoutMs);
-        const settle = (error) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            if (error)
-                reject(error);
-            else
-                resolve(Buffer.concat(chunks).toString('utf8'));
-        };
-        message.on('data', (chunk) => {
-            received += chunk.length;
-            if (received <= maxBytes)
-                return void chunks.push(chunk);
-            chunks.length = 0;
-            // Settled first: destroying the message reports it as cut short.
-            settle(new BodyTooLargeError(maxBytes));
-            message.destroy();
-        });
-        message.on('end', () => message.complete ? settle() : settle(new Error('the answer was cut short')));
-        message.on('aborted', () => settle(new Error('the answer was cut short')));
-        message.on('error', (error) => settle(error));
-        message.on('close', () => {
-            if (!message.complete)
-                settle(new Error('the connection closed before the answer was complete'));
-        });
-    });
+async function readBody(message, timeoutMs, maxBytes = limits/* MAX_BODY_BYTES */.YK) {
+    return (await (0,body/* readBodyBytes */.I)(message, timeoutMs, maxBytes)).toString('utf8');
 }
 /**
  * Rejects when `promise` has not settled within `ms`; an answer that arrives later is handed to
@@ -35893,7 +39537,7 @@ class Transport {
             return error;
         // Redacted before it is cut: a cut can split the key and leave part of it unredacted.
         const cause = (0,log_safety/* oneLine */.TN)(this.redact((0,lib_text/* messageOf */.bD)(error)), 200);
-        if (error instanceof BodyTooLargeError) {
+        if (error instanceof body/* BodyTooLargeError */.A) {
             return new PlatformError(`${endpoint} answered with ${cause}`, 'invalid-response', endpoint, undefined, undefined, attempts);
         }
         const { kind, hint } = classifyTransportFailure(error, this.options.apiBaseUrl);
@@ -36060,6 +39704,14 @@ class PlatformClient {
             },
             retry: true,
             shape: 'page'
+        });
+    }
+    getPolicy(policyId) {
+        return this.json({
+            method: 'GET',
+            path: `/policies/${enc(policyId)}`,
+            retry: true,
+            shape: 'object'
         });
     }
     listPolicyGroups() {
@@ -39158,7 +42810,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

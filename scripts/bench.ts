@@ -9,6 +9,7 @@
 //      200,000 violations, 5 samples: wall time, requests, peak RSS; then the same with the
 //      per-resource gate (a 200,000-entry baseline, 500 exceptions), end to end.
 //   3. Start-up (process start to the first request) and the size of the bundle.
+//      Then writing a baseline (`baseline-write`) at the same scale: every violating policy read.
 //   4. Ten syncs of 3 minutes followed in one step: per sync, latency and status requests per
 //      minute as in 1; the step's peak RSS against the same action following one of them.
 //
@@ -19,6 +20,7 @@
 //   npx tsx scripts/bench.ts > bench.md          # the committed bundle
 //   npx tsx scripts/bench.ts --per-resource      # only the per-resource case (its rows)
 //   npx tsx scripts/bench.ts --several-syncs     # only section 4 (its rows)
+//   npx tsx scripts/bench.ts --baseline-write    # only the baseline-write case (its rows)
 //   ACTION_BUNDLE=/tmp/b/index.js npx tsx scripts/bench.ts
 
 import { statSync } from 'node:fs'
@@ -28,13 +30,21 @@ import { fileURLToPath } from 'node:url'
 import type { Scenario } from '../simulator/scenario.js'
 import { BUNDLE, ROOT } from './action-runner.js'
 import { progress } from './bench/measure.js'
+import { measureBaselineWrite } from './bench/baseline-write.js'
 import { measurePerResource } from './bench/per-resource.js'
 import { measurePolicies } from './bench/policy-stage.js'
 import { measureSeveralSyncs } from './bench/several-syncs.js'
 import { SimulatorProcess, simulatorChild } from './bench/simulator-process.js'
 import { measureStartup } from './bench/startup.js'
 import { measureSyncs } from './bench/sync-latency.js'
-import { notes, perResourceRows, severalSyncsRows, shortRow, table } from './bench/table.js'
+import {
+  baselineWriteRows,
+  notes,
+  perResourceRows,
+  severalSyncsRows,
+  shortRow,
+  table
+} from './bench/table.js'
 
 /** The simulator child is this file again, with `--simulator`: it loads as the parent did. */
 const SELF = fileURLToPath(import.meta.url)
@@ -58,16 +68,19 @@ async function main(): Promise<void> {
   const startup = await measureStartup(launch)
   const policies = await measurePolicies(launch)
   const perResource = await measurePerResource(launch)
+  const baselineWrite = await measureBaselineWrite(launch)
   const syncs = await measureSyncs(launch)
   const severalSyncs = await measureSeveralSyncs(launch)
   progress(load())
   const date = new Date().toISOString().slice(0, 10)
   console.log(`Measured ${date} by \`npm run bench\` (bundle \`${bundle}\`) on ${machine()}.\n`)
-  console.log(table({ syncs, severalSyncs, policies, perResource, startup, bundleBytes }))
+  console.log(
+    table({ syncs, severalSyncs, policies, perResource, baselineWrite, startup, bundleBytes })
+  )
   console.log(notes())
 }
 
-/** `--per-resource`, `--several-syncs`: that case alone, its rows of the table. */
+/** `--per-resource`, `--baseline-write`, `--several-syncs`: that case alone, its rows of the table. */
 async function only(rows: () => Promise<string[][]>): Promise<void> {
   progress(`bundle ${BUNDLE}; ${machine()}; ${load()}`)
   const measured = await rows()
@@ -78,6 +91,8 @@ async function only(rows: () => Promise<string[][]>): Promise<void> {
 if (process.argv.includes('--simulator')) await simulatorChild()
 else if (process.argv.includes('--per-resource'))
   await only(async () => perResourceRows(await measurePerResource(launch), shortRow))
+else if (process.argv.includes('--baseline-write'))
+  await only(async () => baselineWriteRows(await measureBaselineWrite(launch), shortRow))
 else if (process.argv.includes('--several-syncs'))
   await only(async () => severalSyncsRows(await measureSeveralSyncs(launch), shortRow))
 else await main()

@@ -151,7 +151,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     await cancelOnSignal(findings, deps, { trackers, externalSyncs: config.externalSyncs }, wiring)
   })
   try {
-    const resolved = await prepare(config, findings, deps, redact)
+    const resolved = await prepare(config, findings, deps, wiring)
     if (resolved) await syncStage(config, findings, deps, trackers, redact)
     if (resolved && config.policies && !abort.signal.aborted)
       await policyStage(config, findings, deps, redact, resolved)
@@ -187,19 +187,38 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
 
 /**
  * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
- * policy selection's names, so that a mistake fails in seconds, not after the sync.
+ * policy selection's names and the baseline artifact, so that a mistake fails in seconds, not
+ * after the sync.
  */
 async function prepare(
   config: ActionConfig,
   findings: Findings,
   deps: StageDeps,
-  redact: Redactor
+  { redact, env }: Wiring
 ): Promise<ResolvedSelection | undefined> {
   const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo())
   if (!info) return undefined
   findings.platformVersion = oneLine(info.version, 60)
   deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`)
   if (!config.policies) return { groups: [] }
+  const artifact = config.policies.baselineArtifact
+  if (artifact) {
+    const { githubToken: token } = config.report
+    // Evaluated (with the zip reader) only by the runs that use it: the others start as before.
+    const { baselineFromArtifact } = await import(/* webpackMode: "eager" */ './baseline/stage.js')
+    const found = await baselineFromArtifact(
+      artifact,
+      { token, selection: config.policies },
+      env,
+      deps.log
+    )
+    if ('problem' in found) {
+      // The gate cannot judge without its baseline: an input error, which soft-fail never softens.
+      findings.errors.push(stageError('inputs', found.problem.message, redact))
+      return undefined
+    }
+    config.policies.baseline = found.baseline
+  }
   try {
     return await resolveSelection(deps.client, config.policies)
   } catch (error) {
@@ -362,7 +381,11 @@ function buildReport(findings: Findings, config?: ActionConfig): RunReport {
     cancelled,
     thresholds: config?.policies?.thresholds,
     gateOn: config?.policies?.gateOn,
-    evaluationMode: config?.policies?.evaluation
+    evaluationMode: config?.policies?.evaluation,
+    baselineSource: config?.policies?.baseline && {
+      path: config.policies.baseline.path,
+      artifact: config.policies.baseline.artifact
+    }
   }
 }
 

@@ -101,8 +101,8 @@ describe('the per-resource gate, through the bundle', () => {
     const report = reportOf(runs.before) as { baseline: { policies: { resources: string[] }[] } }
     const compact = JSON.parse(readFileSync(paths.compact, 'utf8')) as typeof report
     expect(compact.baseline).toEqual(report.baseline)
-    // Critical and high are counted by a threshold; low is not, so it is not read.
-    expect(report.baseline.policies.map((p) => p.resources.length)).toEqual([3, 2])
+    // Every selected policy, low included though no threshold counts it: a later gate may.
+    expect(report.baseline.policies.map((p) => p.resources.length)).toEqual([3, 2, 4])
   })
 
   it('a swap (one resource fixed, another new) fails max-critical-violations: 0 on new', () => {
@@ -119,12 +119,12 @@ describe('the per-resource gate, through the bundle', () => {
         '1 new critical violation; at most 0 allowed (max-critical-violations)'
       )
     ])
-    // Per run, the critical and high policies' resources, one page of 1,000 each (the other
-    // requests are samples): five runs so far on this simulator.
+    // One page of 1,000 per policy read (the other requests are samples): run 1 read all three,
+    // each of the four gates only the critical and high ones it counts.
     const pages = run.sim
       .requestsTo('GET', VIOLATIONS)
       .filter((r) => r.query.per_page?.[0] === '1000')
-    expect(pages).toHaveLength(10)
+    expect(pages).toHaveLength(3 + 4 * 2)
     expect(run.summary).toContain('#### Against the baseline')
   })
 
@@ -218,7 +218,7 @@ describe('the per-resource gate, through the bundle', () => {
       { 'sync-name': '', 'gate-on': 'new' }
     )
     expect(run.exitCode).toBe(1)
-    expect(failure(run).join('\n')).toContain('needs "baseline-file"')
+    expect(failure(run).join('\n')).toContain('needs "baseline-artifact" or "baseline-file"')
     expect(run.sim.requests).toHaveLength(0)
   })
 })

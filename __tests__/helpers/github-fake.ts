@@ -46,7 +46,12 @@ export interface FakeFailure {
   message?: string
   /** Only these methods (default: every method). */
   methods?: string[]
+  /** Only paths (below the API base) that match (default: every path). */
+  path?: RegExp
 }
+
+/** More endpoints (see github-actions-fake.ts): serves the request and says so, or declines. */
+export type FakeRoute = (request: FakeRequest, answer: Answer, origin: string) => boolean
 
 export interface GitHubFake {
   /** The API base to put in GITHUB_API_URL: `http://127.0.0.1:PORT/api/v3`. */
@@ -81,16 +86,17 @@ interface FakeState {
   origin: string
   /** A clock that moves one second a call, so that creation and edit times differ and order. */
   now(): string
+  routes: FakeRoute[]
 }
 
 /** How a handler answers: `send` also notes the status on the recorded request. */
-interface Answer {
+export interface Answer {
   send(status: number, payload: unknown, headers?: Record<string, string>): void
   error(status: number, message: string): void
 }
 
-export async function startGitHubFake(): Promise<GitHubFake> {
-  const state = createFakeState()
+export async function startGitHubFake(routes: FakeRoute[] = []): Promise<GitHubFake> {
+  const state = createFakeState(routes)
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -112,7 +118,7 @@ export async function startGitHubFake(): Promise<GitHubFake> {
 }
 
 /** The in-memory comments and requests, and the methods a test uses to seed and inspect them. */
-function createFakeState(): FakeState {
+function createFakeState(routes: FakeRoute[]): FakeState {
   const comments: FakeComment[] = []
   const requests: FakeRequest[] = []
   let nextId = 1000
@@ -153,7 +159,7 @@ function createFakeState(): FakeState {
     },
     close: async () => undefined
   }
-  return { fake, origin: '', now }
+  return { fake, origin: '', now, routes }
 }
 
 /**
@@ -175,7 +181,11 @@ function handleRequest(
     return answer.error(401, 'Requires authentication')
   }
   const failure = state.fake.failure
-  if (failure && (!failure.methods || failure.methods.includes(record.method))) {
+  if (
+    failure &&
+    (!failure.methods || failure.methods.includes(record.method)) &&
+    (!failure.path || failure.path.test(record.path))
+  ) {
     return answer.error(failure.status, failure.message ?? defaultMessage(failure.status))
   }
   routeRequest(state, record, url, answer)
@@ -250,6 +260,7 @@ function routeRequest(state: FakeState, record: FakeRequest, url: URL, answer: A
   if (one && record.method === 'PATCH') {
     return updateComment(state, { repository: one[1], id: Number(one[2]) }, record, answer)
   }
+  if (state.routes.some((route) => route(record, answer, state.origin))) return
   answer.error(404, 'Not Found')
 }
 

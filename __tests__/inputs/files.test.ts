@@ -50,9 +50,31 @@ const BASELINE = {
 }
 
 describe('gate-on: new', () => {
-  it('without baseline-file is an input error naming it and how to make one', () => {
+  it('without a baseline is an input error naming both inputs and how to make one', () => {
     expect(errorOf({ 'gate-on': 'new' })).toBe(
-      'Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".'
+      'Input "gate-on" is "new", which needs "baseline-artifact" or "baseline-file": new violations are judged per resource against a fixed baseline of the default branch. Name the artifact your baseline workflow uploads ("baseline-artifact: cloudquery-baseline", see docs/pr-gate.md), or pass a file made with "baseline-write" as "baseline-file"; or use "gate-on: all".'
+    )
+    expect(
+      parse({ 'gate-on': 'new', 'baseline-artifact': 'b', 'github-token': 't' }).policies
+    ).toMatchObject({ gateOn: 'new', baselineArtifact: 'b', baseline: undefined })
+  })
+})
+
+describe('baseline-artifact', () => {
+  it('is one baseline or the other, found with github-token, named as an artifact can be', () => {
+    const message = errorOf({
+      'baseline-artifact': 'nightly/baseline',
+      'baseline-file': file(JSON.stringify(BASELINE)),
+      'github-token': ''
+    })
+    expect(message).toContain(
+      'Inputs "baseline-artifact" and "baseline-file" cannot be used together'
+    )
+    expect(message).toContain(
+      'Input "baseline-artifact" is "nightly/baseline", which is not valid: expected the name of an artifact'
+    )
+    expect(message).toContain(
+      'Input "baseline-artifact" needs "github-token": the artifact is found and downloaded through the GitHub API. Leave "github-token" at its default (${{ github.token }}) and give the job the `actions: read` permission.'
     )
   })
 })
@@ -86,6 +108,40 @@ describe('baseline-file', () => {
       expect(message).toMatch(what)
       expect(message).toMatch(expected)
     }
+  })
+})
+
+describe('the selection a baseline was made for', () => {
+  const made = (selection: object): string =>
+    file(JSON.stringify({ baseline: { ...BASELINE.baseline, selection } }))
+  const NARROW = {
+    groups: [],
+    policies: [],
+    severities: ['critical', 'high'],
+    domains: ['security']
+  }
+
+  it('covers the gate: the same, narrower or everything', () => {
+    for (const [path, inputs] of [
+      [made(NARROW), { severities: 'high', domains: 'Security' }],
+      [made({ ...NARROW, severities: [], domains: [] }), { severities: 'medium' }],
+      [file(JSON.stringify(BASELINE)), { severities: 'low' }]
+    ] as const) {
+      expect(parse({ 'baseline-file': path, ...inputs }).policies?.baseline?.path).toBe(path)
+    }
+  })
+
+  it('made for less than the gate selects is an input error naming each difference', () => {
+    const path = made(NARROW)
+    expect(errorOf({ 'baseline-file': path, severities: 'critical, medium' })).toBe(
+      `Input "baseline-file": "${path}" was made for another policy selection, so the policies it lacks would count all their violating resources as new: "severities": the baseline was made for severities "critical", "high" only, this workflow also selects "medium"; "domains": the baseline was made for domains "security" only, this workflow selects every one. Make the baseline with a selection that covers this gate's (the baseline's job can select everything: leave its "policy-groups", "policies", "severities" and "domains" empty), or narrow this gate's selection to the baseline's.`
+    )
+  })
+
+  it('must be lists of strings when given', () => {
+    expect(errorOf({ 'baseline-file': made({ ...NARROW, groups: 'all' }) })).toContain(
+      'has a "selection" that is not { "groups", "policies", "severities", "domains" }'
+    )
   })
 })
 

@@ -55,7 +55,7 @@ function baselineOf(outcome: PolicyOutcome): BaselineFile {
 }
 
 describe('violating resources', () => {
-  it('are read only for policies a threshold counts, 1,000 a page, with what exceptions match on', () =>
+  it('are read for every selected policy with baseline-write, 1,000 a page, with what exceptions match on', () =>
     withSimulator(SWAP, async (sim, client) => {
       const outcome = await runStage(
         client,
@@ -69,12 +69,24 @@ describe('violating resources', () => {
       const p = byName(outcome)
       expect(p['Unattached EBS volumes'].resources).toHaveLength(1500)
       expect(p['S3 buckets without default encryption'].resources).toHaveLength(3)
-      // No threshold for low, and no exception names it: never read.
-      expect(p['EC2 instances without owner tag'].resources).toBeUndefined()
-      // Besides them, one sample request (per_page=1) for the policy not read.
-      const pages = sim.requestsTo('GET', VIOLATIONS).filter((r) => r.query.per_page?.[0] !== '1')
-      expect(pages.map((r) => r.query.per_page?.[0])).toEqual(['1000', '1000', '1000', '1000'])
-      expect(pages.map((r) => r.query.page?.[0]).sort()).toEqual(['1', '1', '1', '2'])
+      // No threshold counts low, but a later gate may: a baseline holds every selected policy.
+      expect(p['EC2 instances without owner tag'].resources).toHaveLength(30)
+      expect(outcome.baselineSelection).toEqual({
+        groups: [],
+        policies: [],
+        severities: [],
+        domains: []
+      })
+      // Every sample comes from the resources read: no other request.
+      const pages = sim.requestsTo('GET', VIOLATIONS)
+      expect(pages.map((r) => r.query.per_page?.[0])).toEqual([
+        '1000',
+        '1000',
+        '1000',
+        '1000',
+        '1000'
+      ])
+      expect(pages.map((r) => r.query.page?.[0]).sort()).toEqual(['1', '1', '1', '1', '2'])
       expect(p['IAM users without MFA'].resources?.[0]).toEqual({
         platformId: expect.stringMatching(/^aws_iam_users_/),
         name: expect.any(String),
@@ -121,13 +133,17 @@ describe('violating resources', () => {
     expect(keepsDetail(policy, named)('known', 9)).toBe(true)
   })
 
-  it('give the samples of the policies they were read for, without another request', () =>
+  it('compared with a baseline, are read only for the policies a threshold counts, and give their samples', () =>
     withSimulator(SWAP, async (sim, client) => {
+      const baseline = { path: 'b.json', createdAt: '2026-11-27T00:00:00Z', policies: new Map() }
       const outcome = await runStage(
         client,
-        policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, recordBaseline: true })
+        policyConfig({ evaluation: 'latest', thresholds: THRESHOLDS, baseline })
       )
       const p = byName(outcome)
+      // No threshold for low, and no exception names it: its resources could change nothing.
+      expect(p['EC2 instances without owner tag'].resources).toBeUndefined()
+      expect(outcome.baselineSelection).toBeUndefined()
       expect(p['IAM users without MFA'].samples).toHaveLength(2)
       expect(p['EC2 instances without owner tag'].samples).toHaveLength(5)
       // Four resource pages, and a sample request only for the policy not read (low).

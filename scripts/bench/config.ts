@@ -65,6 +65,12 @@ export const TARGETS = {
   perResourceMs: 10_000,
   perResourceRequests: 300,
   perResourceRssBytes: 200e6,
+  /**
+   * The request budget of `baseline-write` at the policy stage's scale: a page per 1,000 violating
+   * resources of each violating policy (1,000 policies, 200,000 resources: about 1,000 pages), plus
+   * the stage's own requests.
+   */
+  baselineWriteRequests: 1_100,
   startupMs: 250,
   /** What following SEVERAL_SYNCS in one step may add to the peak RSS of following one. */
   severalSyncsExtraRssBytes: 50e6,

@@ -1,5 +1,6 @@
 // The action's configuration, typed: what the inputs are parsed into and every stage reads.
 
+import type { ParsedBaseline } from '../lib/baseline-format.js'
 import type { KnownSeverity } from '../lib/severity.js'
 
 export type IfRunning = 'attach' | 'start' | 'fail'
@@ -42,8 +43,13 @@ export interface PolicyConfig {
   evaluation: PolicyEvaluationMode
   evaluationTimeoutMs: number
   samples: number
-  /** `baseline-file`, read and checked; required by `gate-on: new`. */
+  /**
+   * `baseline-file`, read and checked; or, with `baseline-artifact`, the artifact's baseline once
+   * the preflight has found it. One of the two is required by `gate-on: new`.
+   */
   baseline?: BaselineFile
+  /** `baseline-artifact`: the artifact's name, looked for through the GitHub API before any sync. */
+  baselineArtifact?: string
   /** `exceptions-file`, read and checked for structure (entries are judged by the verdict). */
   exceptions?: ExceptionsFile
   /** An exception that expires further out than this many days from today is invalid. */
@@ -55,11 +61,26 @@ export interface PolicyConfig {
 }
 
 /** A baseline: the violating resources of each policy at one moment, by `_cq_platform_id`. */
-export interface BaselineFile {
+export interface BaselineFile extends ParsedBaseline {
+  /** The file, or for an artifact its name and id (what the messages call it). */
   path: string
+  /** Where an artifact's baseline came from; absent for `baseline-file`. */
+  artifact?: BaselineArtifactSource
+}
+
+/** The artifact a `baseline-artifact` baseline came from, and the run that made it. */
+export interface BaselineArtifactSource {
+  name: string
+  id: number
+  /** When GitHub created the artifact (ISO 8601). */
   createdAt: string
-  /** Policy id → its violating resources' `_cq_platform_id`s. */
-  policies: Map<string, Set<string>>
+  runId: number
+  /** The run's page on GitHub. */
+  runUrl: string
+  /** The branch the run was on: the repository's default branch. */
+  branch: string
+  /** What triggered the run: `push`, `schedule` or `workflow_dispatch`. */
+  event: string
 }
 
 /** One entry of the exceptions file, as written; `problems` make it suppress nothing. */
@@ -146,7 +167,3 @@ export class InputError extends Error {
     this.at = at
   }
 }
-
-/** The `format` and `version` of a baseline, in the JSON report and in a compact baseline file. */
-export const BASELINE_FORMAT = 'cloudquery-platform-baseline'
-export const BASELINE_VERSION = 1

@@ -11,6 +11,7 @@ import {
   type ReportConfig,
   type SyncConfig
 } from './config.js'
+import { otherSelectionProblem } from '../lib/baseline-format.js'
 import { readBaselineFile } from './baseline-file.js'
 import { readExceptionsFile } from './exceptions-file.js'
 import { parsePlatformUrl } from './platform-url.js'
@@ -201,18 +202,21 @@ function parsePolicyConfig(
   const limit = (name: string, fallback: string): number | undefined =>
     c(() => wholeNumber(input, name, given(name) ? '' : fallback))
   const gateOn = c(() => choice<GateOn>(input, 'gate-on', ['all', 'new'], 'all'))
+  const baselineArtifact = parseBaselineArtifact(input, gateOn, problems)
   const baselineFile = input('baseline-file')
-  if (gateOn === 'new' && baselineFile === '') {
-    problems.add(
-      'Input "gate-on" is "new", which needs "baseline-file": new violations are judged per resource against a fixed baseline. Make one by running the action on the default branch with "baseline-write: baseline.json" (or keep its JSON report, "report-file") and pass that file as "baseline-file"; or use "gate-on: all".'
-    )
-  }
   const exceptionsFile = input('exceptions-file')
-  return {
+  const selection = {
     groups: list(input('policy-groups')),
     policies: list(input('policies')),
     severities: c(() => listOf(input, 'severities', KNOWN_SEVERITIES)),
-    domains: c(() => listOf(input, 'domains', KNOWN_DOMAINS)),
+    domains: c(() => listOf(input, 'domains', KNOWN_DOMAINS))
+  }
+  const baseline = baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile))
+  const otherSelection =
+    baseline && otherSelectionProblem('baseline-file', `"${baselineFile}"`, baseline, selection)
+  if (otherSelection) problems.add(otherSelection)
+  return {
+    ...selection,
     thresholds: {
       critical: limit('max-critical-violations', '0'),
       high: limit('max-high-violations', '0'),
@@ -229,9 +233,49 @@ function parsePolicyConfig(
     maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
     baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),
     recordBaseline: input('baseline-write') !== '',
-    baseline: baselineFile === '' ? undefined : c(() => readBaselineFile(baselineFile)),
+    baseline,
+    baselineArtifact,
     exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
   }
+}
+
+/**
+ * `baseline-artifact`: checked here, found by the preflight. It replaces `baseline-file`, and
+ * `gate-on: new` needs one of the two.
+ */
+function parseBaselineArtifact(
+  input: Read,
+  gateOn: GateOn | undefined,
+  problems: Problems
+): string | undefined {
+  const name = input('baseline-artifact')
+  const file = input('baseline-file')
+  if (gateOn === 'new' && file === '' && name === '') {
+    problems.add(
+      'Input "gate-on" is "new", which needs "baseline-artifact" or "baseline-file": new violations are judged per resource against a fixed baseline of the default branch. Name the artifact your baseline workflow uploads ("baseline-artifact: cloudquery-baseline", see docs/pr-gate.md), or pass a file made with "baseline-write" as "baseline-file"; or use "gate-on: all".'
+    )
+  }
+  if (name === '') return undefined
+  if (file !== '') {
+    problems.add(
+      `Inputs "baseline-artifact" and "baseline-file" cannot be used together: each names the baseline to judge against. Keep "baseline-artifact" to find the default branch's newest baseline artifact, or "baseline-file" for a file in the workspace.`
+    )
+  }
+  if (/[":<>|*?\\/\r\n]/.test(name)) {
+    problems.add(
+      invalid(
+        'baseline-artifact',
+        name,
+        'the name of an artifact, as given to actions/upload-artifact (no " : < > | * ? \\ / or line break)'
+      ).message
+    )
+  }
+  if (input('github-token') === '') {
+    problems.add(
+      'Input "baseline-artifact" needs "github-token": the artifact is found and downloaded through the GitHub API. Leave "github-token" at its default (${{ github.token }}) and give the job the `actions: read` permission.'
+    )
+  }
+  return name
 }
 
 function parseReportConfig(input: Read, env: NodeJS.ProcessEnv, problems: Problems): ReportConfig {

@@ -2,61 +2,25 @@
 // request instead of hanging it.
 
 import type { IncomingMessage } from 'node:http'
+import { readBodyBytes } from '../lib/body.js'
 import { MAX_BODY_BYTES } from './limits.js'
 
-/** The answer was larger than the action reads (see limits.ts). */
-export class BodyTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`a body larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads`)
-  }
-}
+export { BodyTooLargeError } from '../lib/body.js'
 
 export function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
 /**
- * Reads a whole body, failing (instead of hanging or growing without end) when the peer resets,
- * stalls, cuts it short or sends more than `maxBytes`: the limit is checked as the bytes arrive.
+ * Reads a whole answer as text, failing (instead of hanging or growing without end) when the peer
+ * resets, stalls, cuts it short or sends more than `maxBytes`.
  */
-export function readBody(
+export async function readBody(
   message: IncomingMessage,
   timeoutMs: number,
   maxBytes = MAX_BODY_BYTES
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let received = 0
-    let settled = false
-    const timer = setTimeout(() => {
-      settle(new Error(`body not received within ${timeoutMs / 1000}s (timeout)`))
-      message.destroy()
-    }, timeoutMs)
-    const settle = (error?: Error): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (error) reject(error)
-      else resolve(Buffer.concat(chunks).toString('utf8'))
-    }
-    message.on('data', (chunk: Buffer) => {
-      received += chunk.length
-      if (received <= maxBytes) return void chunks.push(chunk)
-      chunks.length = 0
-      // Settled first: destroying the message reports it as cut short.
-      settle(new BodyTooLargeError(maxBytes))
-      message.destroy()
-    })
-    message.on('end', () =>
-      message.complete ? settle() : settle(new Error('the answer was cut short'))
-    )
-    message.on('aborted', () => settle(new Error('the answer was cut short')))
-    message.on('error', (error) => settle(error))
-    message.on('close', () => {
-      if (!message.complete)
-        settle(new Error('the connection closed before the answer was complete'))
-    })
-  })
+  return (await readBodyBytes(message, timeoutMs, maxBytes)).toString('utf8')
 }
 
 /**

@@ -2,6 +2,7 @@
 // step judges these counts; the report renders them.
 
 import type { PolicyEvaluationMode } from '../inputs/config.js'
+import type { BaselineSelection } from '../lib/baseline-format.js'
 import type { SeverityCounts } from '../lib/severity.js'
 import type { PolicyGroup, PolicyViolation } from '../platform/types.js'
 
@@ -78,4 +79,10 @@ export interface PolicyOutcome {
   warnings: string[]
   /** Time spent waiting for fresh evaluations. */
   evaluationWaitMs: number
+  /**
+   * With `baseline-write`: the selection as configured, every policy of which had its resources
+   * read (stale ones excepted), which a baseline records so that a later gate can be checked
+   * against it before its sync. Absent when only some policies were read.
+   */
+  baselineSelection?: BaselineSelection
 }

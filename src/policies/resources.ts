@@ -1,7 +1,8 @@
 // The violating resources of the policies a baseline (compared or written) or an exception needs: every page of
 // `GET /policies/{id}/violations` (1,000 a page), pages of all policies in flight together with a
-// bound. A policy the gate does not count (no threshold for its severity and none for the total)
-// and no exception names is not read: its resources could change nothing.
+// bound. When comparing, a policy the gate does not count (no threshold for its severity and none
+// for the total) and no exception names is not read: its resources could change nothing. A
+// baseline written for later gates holds every selected policy, whatever this run counts.
 
 import type { PolicyConfig } from '../inputs/config.js'
 import { mapWithConcurrency } from '../lib/concurrency.js'
@@ -21,6 +22,8 @@ export function needsResources(policy: PolicyResult, config: PolicyConfig): bool
   const compares = config.baseline !== undefined || config.recordBaseline
   if (!compares && !config.exceptions) return false
   if (policy.stale || policy.violations === undefined) return false
+  // A later gate may count more severities than this run does: its old violations must be found.
+  if (config.recordBaseline) return true
   if (namedByException(policy, config)) return true
   if (!compares) return false
   const { thresholds } = config

@@ -8,6 +8,7 @@
 // them, with bounded concurrency.
 
 import type { PolicyConfig, PolicyEvaluationMode } from '../inputs/config.js'
+import type { BaselineSelection } from '../lib/baseline-format.js'
 import { byImportance } from '../lib/severity.js'
 import { messageOf, plural } from '../lib/text.js'
 import type { PolicyListFilters } from '../platform/client.js'
@@ -101,8 +102,13 @@ export async function runPolicyStage(
         ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
         : undefined,
     warnings,
-    evaluationWaitMs
+    evaluationWaitMs,
+    baselineSelection: config.recordBaseline ? selectionOf(config) : undefined
   }
+}
+
+function selectionOf({ groups, policies, severities, domains }: PolicyConfig): BaselineSelection {
+  return { groups, policies, severities, domains }
 }
 
 /** Lists the policies the workflow selected and starts tracking each one. */

@@ -2,7 +2,7 @@
 // summary, annotations, outputs, JSON file, PR comment) is rendered from, plus the views they all
 // derive from it. Keeping the views here means the reports can never disagree.
 
-import type { GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
+import type { BaselineFile, GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
 import { byImportance } from '../lib/severity.js'
 import { isCount } from '../lib/text.js'
 import { isActive } from '../platform/types.js'
@@ -55,6 +55,8 @@ export interface RunReport {
   thresholds?: Thresholds
   gateOn?: GateOn
   evaluationMode?: PolicyEvaluationMode
+  /** The baseline judged against (a file, or the artifact found); absent without one. */
+  baselineSource?: Pick<BaselineFile, 'path' | 'artifact'>
 }
 
 /** What the runner tells the action about itself; passed in so that rendering stays pure. */

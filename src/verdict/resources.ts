@@ -157,7 +157,8 @@ function foreignBaseline(
 ): string | undefined {
   if (baseline.policies.size === 0 || policies.length === 0) return undefined
   if (policies.some((policy) => baseline.policies.has(policy.id))) return undefined
-  return `Input "baseline-file": "${baseline.path}" lists ${plural(baseline.policies.size, 'policy', 'policies')}, none of them among the ${plural(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`
+  const input = baseline.artifact ? 'baseline-artifact' : 'baseline-file'
+  return `Input "${input}": "${baseline.path}" lists ${plural(baseline.policies.size, 'policy', 'policies')}, none of them among the ${plural(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`
 }
 
 function baselineWarnings(

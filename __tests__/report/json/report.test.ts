@@ -51,6 +51,30 @@ function perResourceReport(): RunReport {
   return runReport({ policies, gateOn: 'new', resources: { ...resources, exceptions } })
 }
 
+/** The per-resource report of a gate that judged against a `baseline-artifact`, writing a baseline too. */
+function artifactReport(): RunReport {
+  const report = perResourceReport()
+  report.policies!.baselineSelection = {
+    groups: ['CIS'],
+    policies: [],
+    severities: ['critical', 'high'],
+    domains: []
+  }
+  report.baselineSource = {
+    path: 'cloudquery-baseline (artifact 201)',
+    artifact: {
+      name: 'cloudquery-baseline',
+      id: 201,
+      createdAt: '2026-11-27T05:00:00Z',
+      runId: 2010,
+      runUrl: 'https://github.com/acme/infra/actions/runs/2010',
+      branch: 'main',
+      event: 'schedule'
+    }
+  }
+  return report
+}
+
 const STATES: Record<string, RunReport> = {
   'both stages, failing': runReport({ syncs: [completedSync()], policies: failingPolicies() }),
   'both stages, passing': runReport({ syncs: [completedSync()], policies: passingPolicies() }),
@@ -72,6 +96,7 @@ const STATES: Record<string, RunReport> = {
   'timed out': runReport({ syncs: [timedOutSync()] }),
   cancelled: runReport({ syncs: [notAwaitedSync()], cancelled: true }),
   'per resource: baseline and exceptions': perResourceReport(),
+  'per resource: a baseline artifact, and a baseline with its selection': artifactReport(),
   'several syncs, one failing': runReport({
     syncs: severalSyncs(),
     syncNames: ['aws-prod', 'gcp-prod', 'azure-prod'],
@@ -119,6 +144,34 @@ describe('toJsonReport', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('names the baseline artifact that judged, and records the selection a baseline was made for', () => {
+    const json = toJsonReport(artifactReport(), redact)
+    expect(json.baselineSource).toEqual({
+      kind: 'artifact',
+      path: 'cloudquery-baseline (artifact 201)',
+      artifact: {
+        name: 'cloudquery-baseline',
+        id: 201,
+        createdAt: '2026-11-27T05:00:00Z',
+        // From the artifact's creation to the report's end (FINISHED_AT, 10:07:30).
+        ageHours: 5,
+        runId: 2010,
+        runUrl: 'https://github.com/acme/infra/actions/runs/2010',
+        branch: 'main',
+        event: 'schedule'
+      }
+    })
+    expect(json.baseline?.selection).toEqual({
+      groups: ['CIS'],
+      policies: [],
+      severities: ['critical', 'high'],
+      domains: []
+    })
+    // Without baseline-write only some policies were read: the report claims no selection.
+    expect(toJsonReport(perResourceReport(), redact).baseline?.selection).toBeNull()
+    expect(toJsonReport(perResourceReport(), redact).baselineSource).toBeNull()
   })
 
   it('shows new, fixed, unchanged and suppressed per policy, and every exception entry', () => {

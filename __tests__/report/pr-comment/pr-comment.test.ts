@@ -126,6 +126,27 @@ describe('renderComment: per resource', () => {
     expect(out).toContain('| 🔴 Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
     expect(out).toContain('#### Against the baseline')
     expect(out).toContain('| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b |')
+    const artifact = {
+      name: 'cloudquery-baseline',
+      id: 201,
+      createdAt: '2026-11-27T05:00:00Z',
+      runId: 2010,
+      runUrl: 'https://github.com/acme/infra/actions/runs/2010',
+      branch: 'main',
+      event: 'schedule'
+    }
+    const fromArtifact = render(
+      runReport({
+        syncs: [completedSync()],
+        policies,
+        gateOn: 'new',
+        resources,
+        baselineSource: { path: 'cloudquery-baseline (artifact 201)', artifact }
+      })
+    )
+    expect(fromArtifact).toContain(
+      'Baseline artifact <code>cloudquery-baseline</code> (id 201), uploaded by [run 2010](https://github.com/acme/infra/actions/runs/2010) (schedule) on <code>main</code>, 5 hours old.'
+    )
     // The owner cannot ping anyone from a comment.
     expect(out).toContain(
       '| Public S3 buckets | 1 | line 3 | Accepted | <code>@web</code> | 2026-12-31 |'

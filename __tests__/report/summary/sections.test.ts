@@ -170,6 +170,25 @@ describe('renderSummary: a failing gate', () => {
     )
   })
 
+  it('names the baseline artifact that judged, its run, branch and age, as text only', () => {
+    const { policies, resources } = comparedPolicies()
+    const report = runReport({ policies, resources, gateOn: 'new' })
+    expect(render(report)).not.toContain('Baseline artifact')
+    const artifact = {
+      name: 'nightly_*baseline*',
+      id: 201,
+      createdAt: '2026-11-24T09:00:00Z',
+      runId: 2010,
+      runUrl: 'https://github.com/acme/infra/actions/runs/2010',
+      branch: '@main <b>',
+      event: 'schedule'
+    }
+    const out = render({ ...report, baselineSource: { path: 'nightly (artifact 201)', artifact } })
+    expect(out).toContain(
+      'Baseline artifact <code>nightly\\_\\*baseline\\*</code> (id 201), uploaded by [run 2010](https://github.com/acme/infra/actions/runs/2010) (schedule) on <code>@main &lt;b&gt;</code>, 3 days old.'
+    )
+  })
+
   it('reports violations of an unknown severity instead of dropping them', () => {
     const outcome = policyOutcome([
       policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })

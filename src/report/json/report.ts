@@ -18,7 +18,7 @@ import { writeJsonFile } from './write-file.js'
 import { redacted } from '../render/redact.js'
 import type { GateRow, RowKey } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
-import { jsonBaseline, jsonExceptions } from './resources.js'
+import { jsonBaseline, jsonBaselineSource, jsonExceptions } from './resources.js'
 import { finiteOrNull, text } from './values.js'
 import { jsonSync } from './sync.js'
 import type { JsonPolicies, JsonPolicy, JsonReport, JsonRows, JsonSample } from './types.js'
@@ -49,6 +49,7 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
     policiesSkipped: text(safe.policiesSkipped),
     errors: safe.errors.map(({ stage, message }) => ({ stage, message })),
     baseline,
+    baselineSource: jsonBaselineSource(safe),
     exceptions: jsonExceptions(safe.verdict.resources, safe.verdict.gate)
   }))
 }

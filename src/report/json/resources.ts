@@ -1,12 +1,13 @@
 // The per-resource parts of the JSON report: the baseline section (which makes the report a
 // baseline file), and the exceptions and their fate.
 
-import { BASELINE_FORMAT, BASELINE_VERSION } from '../../inputs/config.js'
+import { BASELINE_FORMAT, BASELINE_VERSION } from '../../lib/baseline-format.js'
 import type { Redactor } from '../../lib/log-safety.js'
 import type { PolicyOutcome } from '../../policies/outcome.js'
 import type { ResourceVerdict } from '../../verdict/resources.js'
-import type { JsonBaseline, JsonExceptions } from './types.js'
+import type { JsonBaseline, JsonBaselineSource, JsonExceptions } from './types.js'
 import { text } from './values.js'
+import { baselineAgeHours } from '../render/wording.js'
 import { totalRow, type RunReport } from '../model.js'
 import type { Gate } from '../../verdict/gate.js'
 
@@ -22,12 +23,34 @@ export function jsonBaseline(
     format: BASELINE_FORMAT,
     version: BASELINE_VERSION,
     createdAt: report.finishedAt || report.startedAt,
+    selection: outcome.baselineSelection
+      ? {
+          groups: outcome.baselineSelection.groups.map(redact),
+          policies: outcome.baselineSelection.policies.map(redact),
+          severities: [...outcome.baselineSelection.severities],
+          domains: [...outcome.baselineSelection.domains]
+        }
+      : null,
     policies: read.map((policy) => ({
       id: redact(String(policy.id)),
       name: redact(String(policy.name)),
       // A resource without a fingerprint cannot be compared later, so it is not a baseline entry.
       resources: policy.resources!.flatMap(({ platformId }) => (platformId ? [platformId] : []))
     }))
+  }
+}
+
+/** Which baseline judged; its age as of the report, so that a reader need not know when it ran. */
+export function jsonBaselineSource(report: RunReport): JsonBaselineSource | null {
+  const source = report.baselineSource
+  if (!source) return null
+  const { artifact } = source
+  return {
+    kind: artifact ? 'artifact' : 'file',
+    path: source.path,
+    artifact: artifact
+      ? { ...artifact, ageHours: baselineAgeHours(artifact.createdAt, report.finishedAt) }
+      : null
   }
 }
 

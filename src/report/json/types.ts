@@ -1,6 +1,6 @@
 // The JSON report's shape (`report-file`), described for other tools by docs/report-schema.json.
 
-import type { BASELINE_FORMAT, BASELINE_VERSION } from '../../inputs/config.js'
+import type { BASELINE_FORMAT, BASELINE_VERSION } from '../../lib/baseline-format.js'
 import type { SEVERITY_ORDER } from '../../lib/severity.js'
 import type { ResultSource } from '../../policies/outcome.js'
 import type { SyncKind } from '../../sync/outcome.js'
@@ -47,6 +47,8 @@ export interface JsonReport {
    * `baseline-file`. Null when no resources were read (no baseline, exceptions or baseline-write).
    */
   baseline: JsonBaseline | null
+  /** Which baseline judged: the file, or the artifact found and the run that made it. */
+  baselineSource: JsonBaselineSource | null
   /** The exceptions file's entries and what became of each; null without `exceptions-file`. */
   exceptions: JsonExceptions | null
 }
@@ -207,7 +209,34 @@ export interface JsonBaseline {
   format: typeof BASELINE_FORMAT
   version: typeof BASELINE_VERSION
   createdAt: string
+  /**
+   * The selection (as configured) whose every policy's resources were read, with
+   * `baseline-write`; null when only some were (the policies the gate counts).
+   */
+  selection: {
+    groups: string[]
+    policies: string[]
+    severities: string[]
+    domains: string[]
+  } | null
   policies: { id: string; name: string; resources: string[] }[]
+}
+
+export interface JsonBaselineSource {
+  kind: 'file' | 'artifact'
+  /** The file, or the artifact's name and id. */
+  path: string
+  artifact: {
+    name: string
+    id: number
+    createdAt: string
+    /** Whole hours from the artifact's creation to this report. */
+    ageHours: number
+    runId: number
+    runUrl: string
+    branch: string
+    event: string
+  } | null
 }
 
 export interface JsonExceptions {

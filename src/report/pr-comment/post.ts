@@ -9,10 +9,16 @@ import type { PrCommentMode, ReportConfig } from '../../inputs/config.js'
 import type { Logger } from '../../lib/logger.js'
 import { createRedactor, type Redactor } from '../../lib/log-safety.js'
 import { messageOf } from '../../lib/text.js'
+import {
+  createOctokit,
+  githubApiUrl,
+  loadGitHub,
+  type GitHub,
+  type Octokit
+} from '../../lib/github-client.js'
 import type { ReportContext, RunReport } from '../model.js'
 import { commentMarker, isOwnComment, renderComment } from './body.js'
 
-const REQUEST_TIMEOUT_MS = 30_000
 const PR_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
 
 export type CommentSettings = Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag'>
@@ -74,12 +80,10 @@ export async function publishComment(
       'Could not post the pull-request comment: "github-token" is empty. Leave it at its default (${{ github.token }}) or pass a token with the `pull-requests: write` permission.'
     )
   }
-  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+  const apiUrl = githubApiUrl(env)
   let github: GitHub
   try {
-    // Bundled into dist/index.js ("eager": no separate chunk, which ncc's licenses.txt would miss)
-    // but evaluated only here, so runs that do not comment pay nothing for it at start-up.
-    github = await import(/* webpackMode: "eager" */ '@actions/github')
+    github = await loadGitHub()
   } catch (error) {
     return fail(
       `Could not post the pull-request comment: the GitHub client did not load (${messageOf(error)}).`
@@ -137,30 +141,6 @@ async function postComment(
   } catch (error) {
     return fail(commentFailureMessage(error, apiUrl, target))
   }
-}
-
-type GitHub = typeof import('@actions/github')
-type Octokit = ReturnType<GitHub['getOctokit']>
-
-function createOctokit(
-  github: GitHub,
-  token: string,
-  apiUrl: string,
-  debug: (message: string) => void
-): Octokit {
-  const octokit = github.getOctokit(token, {
-    // The client's default is read from GITHUB_API_URL when it loads; passing it is explicit.
-    baseUrl: apiUrl,
-    log: { debug, info: debug, warn: debug, error: debug }
-  })
-  // No request may hang the step: each (every page included) gets its own deadline.
-  octokit.hook.wrap('request', (request, options) =>
-    request({
-      ...options,
-      request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
-    })
-  )
-  return octokit
 }
 
 /** The id of this gate's earlier comment on the pull request, found by its marker. */

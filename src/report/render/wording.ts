@@ -6,6 +6,8 @@ import type { ExceptionState, ExceptionStatus } from '../../verdict/exceptions.j
 import type { GateRow, RowKey, RowStatus } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
 
+const HOUR_MS = 3_600_000
+
 /** An expired entry's problem already says so ("expired on …"). */
 const STATE_LABELS: Record<ExceptionState, string> = {
   active: '',
@@ -93,4 +95,14 @@ export function countedInWords(row: GateRow, countNew: boolean): string {
   const word = countNew ? 'new ' : ''
   const what = row.key === 'total' ? `${word}violation` : `${word}${rowName(row.key)} violation`
   return row.counted === null ? `an unknown number of ${what}s` : plural(row.counted, what)
+}
+
+/** Whole hours from `createdAt` to `now` (never negative: a clock ahead of GitHub's is not news). */
+export function baselineAgeHours(createdAt: string, now: string): number {
+  return Math.max(0, Math.floor((Date.parse(now) - Date.parse(createdAt)) / HOUR_MS))
+}
+
+/** `5 hours`, `3 days`: a baseline artifact's age, in the unit a reader weighs it in. */
+export function describeAge(hours: number): string {
+  return hours < 48 ? plural(hours, 'hour') : plural(Math.floor(hours / 24), 'day')
 }

@@ -18,7 +18,7 @@ import {
 } from '../render/markdown.js'
 import { figuresOf, judgementOf, totalRow, type RunReport } from '../model.js'
 import { NAME_LENGTH, severityLabel } from './pieces.js'
-import { entryNote } from '../render/wording.js'
+import { baselineAgeHours, describeAge, entryNote } from '../render/wording.js'
 
 const POLICY_LIMIT = 50
 const ENTRY_LIMIT = 50
@@ -42,6 +42,7 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
   return blocks(
     markup`#### Against the baseline`,
     markup`${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText(plural(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`,
+    renderBaselineArtifact(report),
     shown.length === 0
       ? markup`No violating resource now or in the baseline for the compared policies.`
       : table(
@@ -87,6 +88,14 @@ function notComparedNote(policies: readonly PolicyResult[], report: RunReport): 
     policies.map((policy) => policy.name),
     5
   )}${policies.length === 1 && why ? `: ${why}` : ': their violating resources were not read'}.`
+}
+
+/** Which artifact judged (`baseline-artifact`): its name and id, the run that made it, branch and age. */
+function renderBaselineArtifact(report: RunReport): Markdown | undefined {
+  const artifact = report.baselineSource?.artifact
+  if (!artifact) return undefined
+  const age = describeAge(baselineAgeHours(artifact.createdAt, report.finishedAt))
+  return markup`Baseline artifact ${codeSpan(artifact.name, 100)} (id ${artifact.id}), uploaded by ${link(`run ${artifact.runId}`, artifact.runUrl)} (${escapeText(artifact.event, 40)}) on ${codeSpan(artifact.branch, 100)}, ${escapeText(age)} old.`
 }
 
 /** What the exceptions suppressed, per policy and entry, and the entries that suppress nothing. */
