@@ -11,7 +11,7 @@ import {
   type ReportConfig,
   type SyncConfig
 } from './config.js'
-import { readBaselineFile } from './baseline-file.js'
+import { readBaselineFile } from './read-baseline.js'
 import { readExceptionsFile } from './exceptions-file.js'
 import { parsePlatformUrl } from './platform-url.js'
 import {

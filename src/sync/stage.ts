@@ -14,7 +14,8 @@ import { CANCELLED_BEFORE_START, resolveRun } from './start.js'
 import { outcomeSoFar, type RunTracker } from './tracker.js'
 import { waitForRun } from './wait.js'
 
-const MAX_TABLES = 10
+/** One page of the run's table statistics is read; the tables with errors on it are shown. */
+const TABLE_STATS_READ = 10
 
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 export async function runSyncStage(
@@ -63,8 +64,8 @@ async function fetchTablesWithErrors(
   log: Logger
 ): Promise<SyncRunTableStat[]> {
   try {
-    const page = await client.listRunTables(syncName, runId, MAX_TABLES)
-    return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES)
+    const page = await client.listRunTables(syncName, runId, TABLE_STATS_READ)
+    return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, TABLE_STATS_READ)
   } catch (error) {
     log.warning(`Could not read the run's table statistics: ${messageOf(error)}`)
     return []

@@ -52,7 +52,7 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
 }
 
 /** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
-const MAX_TABLES = 1_000
+const TABLE_PROGRESS_KEPT = 1_000
 
 function jsonExternal(external: ExternalSync): JsonExternalSync {
   const progress = external.table_progress
@@ -66,7 +66,7 @@ function jsonExternal(external: ExternalSync): JsonExternalSync {
             Object.entries(progress)
               .map(([table, rows]): [string, number | null] => [table, finiteOrNull(rows)])
               .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
-              .slice(0, MAX_TABLES)
+              .slice(0, TABLE_PROGRESS_KEPT)
           )
         : null
   }
