@@ -132,7 +132,7 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     debug: (message) => core.debug(redact(message))
   })
   const abort = new AbortController()
-  const deps: StageDeps = { client, clock: systemClock, log, signal: abort.signal }
+  const deps: StageDeps = { client, clock: systemClock, log, redact, signal: abort.signal }
   // Each run's identity is saved as soon as it is known, so a killed process leaves it to the post step.
   const trackers: RunTracker[] = config.syncs.map(
     (sync) => new RunTracker(sync.name, () => saveRunState(trackers))
@@ -190,11 +190,11 @@ async function prepare(
 ): Promise<ResolvedSelection | undefined> {
   const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo())
   if (!info) return undefined
-  findings.platformVersion = oneLine(info.version, 60)
+  findings.platformVersion = oneLine(redact(info.version), 60)
   deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`)
   if (!config.policies) return { groups: [] }
   try {
-    return await resolveSelection(deps.client, config.policies)
+    return await resolveSelection(deps.client, config.policies, redact)
   } catch (error) {
     findings.errors.push(
       stageError(error instanceof InputError ? 'inputs' : 'policies', error, redact)

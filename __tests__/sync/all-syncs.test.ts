@@ -12,7 +12,7 @@ import { RunTracker } from '../../src/sync/tracker.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
 import { syncOutcome } from '../__fixtures__/report.js'
-import { withSimulator } from '../helpers/platform.js'
+import { withSimulator, redactKey } from '../helpers/platform.js'
 
 const NAMES = ['aws-prod', 'aws-dev', 'gcp-prod']
 const SETTINGS: Omit<SyncConfig, 'name'> = {
@@ -47,10 +47,15 @@ async function followAll(
       const trackers = configs.map((config) => new RunTracker(config.name))
       const results: SyncResult[] = []
       const order: string[] = []
-      await runAllSyncs(configs, { client, clock, log }, trackers, (index, result) => {
-        results[index] = result
-        order.push(names[index])
-      })
+      await runAllSyncs(
+        configs,
+        { client, clock, log, redact: redactKey },
+        trackers,
+        (index, result) => {
+          results[index] = result
+          order.push(names[index])
+        }
+      )
       return { results, order, trackers, sim, log: log.lines }
     }
   )
@@ -113,7 +118,7 @@ describe('several syncs in one step', () => {
     await withSimulator(
       { syncs: NAMES, run: RUN, activeRun: { syncName: 'aws-dev', durationMs: 600_000 } },
       async (sim, client, clock) => {
-        const deps = { client, clock, log: createMemoryLogger() }
+        const deps = { client, clock, log: createMemoryLogger(), redact: redactKey }
         const trackers = NAMES.map((name) => new RunTracker(name))
         const runs = await client.listRuns('aws-dev')
         trackers[1].runKnown({ ...runs.items[0] }, false)
@@ -140,9 +145,13 @@ describe('the shards of a sync the CLI ran', () => {
         const log = createMemoryLogger()
         const results: SyncResult[] = []
         const configs = shards.map((id) => ({ id, timeoutMs: 600_000, pollIntervalMs: 15_000 }))
-        await followAllExternal(configs, { client, clock, log }, (index, result) => {
-          results[index] = result
-        })
+        await followAllExternal(
+          configs,
+          { client, clock, log, redact: redactKey },
+          (index, result) => {
+            results[index] = result
+          }
+        )
         expect(results.map((result) => outcomeOf(result).verdict)).toEqual(['pass', 'fail'])
         expect(results.map((result) => outcomeOf(result).external?.status)).toEqual([
           'completed',

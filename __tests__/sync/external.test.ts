@@ -8,7 +8,7 @@ import type { SyncOutcome } from '../../src/sync/outcome.js'
 import type { ExternalSyncSpec } from '../../simulator/external-syncs.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
-import { withSimulator } from '../helpers/platform.js'
+import { withSimulator, redactKey } from '../helpers/platform.js'
 
 const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
 const ID = '0d4b3c1e-2f6a-4b7c-8d9e-0f1a2b3c4d5e'
@@ -42,7 +42,7 @@ async function follow(
     const log = createMemoryLogger()
     const outcome = await followExternalSync(
       { id: INVOCATION, timeoutMs: 600_000, pollIntervalMs: 15_000, ...config },
-      { client, clock, log }
+      { client, clock, log, redact: redactKey }
     )
     return { outcome, sim, log: log.lines }
   })
@@ -265,7 +265,7 @@ describe('following an external sync against the simulator', () => {
         setTimeout(() => controller.abort(), 0)
         return followExternalSync(
           { id: ID, timeoutMs: 600_000, pollIntervalMs: 15_000 },
-          { client, clock, log, signal: controller.signal }
+          { client, clock, log, redact: redactKey, signal: controller.signal }
         )
       }
     )

@@ -8,7 +8,7 @@ import { runSyncStage } from '../../src/sync/stage.js'
 import { RunTracker } from '../../src/sync/tracker.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { RecordedRequest, Simulator } from '../../simulator/server.js'
-import { withSimulator } from '../helpers/platform.js'
+import { withSimulator, redactKey, TEST_KEY } from '../helpers/platform.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',
@@ -41,7 +41,11 @@ async function sync(
     async (sim, client, clock) => {
       const log = createMemoryLogger()
       const tracker = new RunTracker('aws-prod')
-      const outcome = await runSyncStage({ ...SYNC, ...config }, { client, clock, log }, tracker)
+      const outcome = await runSyncStage(
+        { ...SYNC, ...config },
+        { client, clock, log, redact: redactKey },
+        tracker
+      )
       return { outcome, tracker, sim, log: log.lines }
     },
     clientOptions
@@ -104,7 +108,7 @@ describe('sync stage against the simulator', () => {
       const tracker = new RunTracker('aws-prod')
       const outcome = await runSyncStage(
         { ...SYNC, runId: started.id },
-        { client, clock, log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger(), redact: redactKey },
         tracker
       )
       expect(outcome.run?.id).toBe(started.id)
@@ -260,7 +264,7 @@ describe('sync stage errors', () => {
     const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client, clock) =>
       runSyncStage(
         SYNC,
-        { client, clock, log: createMemoryLogger() },
+        { client, clock, log: createMemoryLogger(), redact: redactKey },
         new RunTracker('aws-prod')
       ).catch((e: unknown) => e)
     )
@@ -286,7 +290,7 @@ describe('judgeRun', () => {
       reasons: [] as string[],
       warnings: [] as string[]
     }
-    judgeRun(run, { name: 'aws-prod', maxErrors }, outcome)
+    judgeRun(run, { name: 'aws-prod', maxErrors }, outcome, redactKey)
     return outcome
   }
   const base = { id: 'r1', sync_name: 'aws-prod', created_at: '2026-11-27T10:00:00Z', errors: 0 }
@@ -300,6 +304,14 @@ describe('judgeRun', () => {
     [{ status: 'cancelled' }, 'fail']
   ])('%j → %s', (fields, expected) => {
     expect(verdict({ ...base, ...fields }).verdict).toBe(expected)
+  })
+
+  it('redacts the key in a status reason before cutting it to a line', () => {
+    // Cut first, the 60 characters kept would end inside the key, where no redactor finds it.
+    const reason = `${'x'.repeat(55)}${TEST_KEY}`
+    const [said] = verdict({ ...base, status: 'failed', status_reason: reason }).reasons
+    expect(said).toContain(`(${'x'.repeat(55)}***)`)
+    expect(said).not.toContain(TEST_KEY.slice(0, 5))
   })
 
   it('counts null errors as none', () => {

@@ -61,7 +61,7 @@ export async function runPolicyStage(
   context: PolicyStageContext
 ): Promise<PolicyOutcome> {
   const warnings: string[] = []
-  const { groups } = context.resolved ?? (await resolveSelection(deps.client, config))
+  const { groups } = context.resolved ?? (await resolveSelection(deps.client, config, deps.redact))
   const selection = await select(config, deps, groups, context.runCompletedAt, warnings)
   const evaluationWaitMs = await makeCurrent(selection, deps, warnings)
   const { tracked } = selection
@@ -103,14 +103,14 @@ export async function runPolicyStage(
 /** Lists the policies the workflow selected and starts tracking each one. */
 async function select(
   config: PolicyConfig,
-  { client, log }: StageDeps,
+  { client, log, redact }: StageDeps,
   groups: { id: string }[],
   freshAfter: string | undefined,
   warnings: string[]
 ): Promise<Selection> {
   const mode = effectiveMode(config.evaluation, freshAfter !== undefined)
   const filters = listingFilters(config, groups)
-  const selected = selectPolicies(await listPolicies(client, filters), config)
+  const selected = selectPolicies(await listPolicies(client, filters), config, redact)
   const described = describeSelection(config)
   log.info(
     `Selected ${plural(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`
@@ -125,7 +125,7 @@ async function select(
     mode,
     freshAfter,
     filters,
-    tracked: selected.map((policy) => track(policy, freshAfter)),
+    tracked: selected.map((policy) => track(policy, redact, freshAfter)),
     isCurrent: (t) => hasCurrentResult(t, mode, freshAfter)
   }
 }
@@ -147,7 +147,7 @@ async function makeCurrent(
     evaluationWaitMs = await awaitEvaluations(
       tracked,
       isCurrent,
-      () => readFreshEvaluations(deps.client, selection.filters, byId, freshAfter),
+      () => readFreshEvaluations(deps, selection.filters, byId, freshAfter),
       { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' },
       deps
     )

@@ -2,7 +2,7 @@
 // progress, the run view the report shows, and the reasons it fails. The Platform's values are
 // untrusted: a count that is not one is said so, never added up.
 
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount } from '../lib/text.js'
 import {
   EXTERNAL_SYNC_STATUSES,
@@ -18,25 +18,29 @@ export function externalFinished(sync: ExternalSync): boolean {
 }
 
 /** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
-export function externalName(sync: ExternalSync, byInvocation: boolean): string {
-  const id = `external sync ${oneLine(sync.id, 60)}`
-  return byInvocation ? `${id} (invocation ${oneLine(sync.invocation_id, 60)})` : id
+export function externalName(sync: ExternalSync, byInvocation: boolean, redact: Redactor): string {
+  const id = `external sync ${oneLine(redact(sync.id), 60)}`
+  return byInvocation ? `${id} (invocation ${oneLine(redact(sync.invocation_id), 60)})` : id
 }
 
-export function externalProgress(sync: ExternalSync, subject: string): ProgressSnapshot {
+export function externalProgress(
+  sync: ExternalSync,
+  subject: string,
+  redact: Redactor
+): ProgressSnapshot {
   const status = sync.status ?? '(none)'
   return {
     subject,
     status,
     label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
     known: (EXTERNAL_SYNC_STATUSES as readonly string[]).includes(status),
-    progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
+    progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync.table_progress)}`
   }
 }
 
 /** `12,480 rows`, or what was sent instead of a count. */
-function rowsText(rows: unknown): string {
-  if (!isCount(rows)) return `${describeValue(rows)} rows (not a count)`
+function rowsText(rows: unknown, redact: Redactor): string {
+  if (!isCount(rows)) return `${describeValue(rows, redact)} rows (not a count)`
   return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`
 }
 
@@ -63,8 +67,8 @@ export function externalRunView(sync: ExternalSync, name: string): SyncRunDetail
   }
 }
 
-export function externalFailure(sync: ExternalSync): string {
-  return `External sync ${oneLine(sync.id, 60)} (invocation ${oneLine(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`
+export function externalFailure(sync: ExternalSync, redact: Redactor): string {
+  return `External sync ${oneLine(redact(sync.id), 60)} (invocation ${oneLine(redact(sync.invocation_id), 60)}) failed after ${rowsText(sync.rows, redact)}; the CLI's own log says why.`
 }
 
 /**

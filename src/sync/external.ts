@@ -41,7 +41,7 @@ export async function followExternalSync(
     return outcome
   }
   onSeen(found.sync)
-  const name = externalName(found.sync, found.byInvocation)
+  const name = externalName(found.sync, found.byInvocation, deps.redact)
   const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt))
   log.info(`Found ${name}; waiting up to ${formatDuration(remainingMs)} for it to complete.`)
   const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')))
@@ -56,13 +56,13 @@ export async function followExternalSync(
   outcome.external = final
   outcome.run = externalRunView(final, config.id)
   outcome.durationSeconds = runDurationSeconds(outcome.run)
-  if (result.kind === 'timeout') onTimeout(outcome, final, name, outcome.waitedMs)
+  if (result.kind === 'timeout') onTimeout(outcome, final, name, deps)
   if (result.kind !== 'done') return outcome
   outcome.completedAt = freshFrom(
-    completionTime(outcome.run, clock.now(), outcome.warnings),
+    completionTime(outcome.run, clock.now(), outcome.warnings, deps.redact),
     seen.finalizingAt
   )
-  if (final.status === 'failed') fail(outcome, externalFailure(final))
+  if (final.status === 'failed') fail(outcome, externalFailure(final, deps.redact))
   return outcome
 }
 
@@ -81,8 +81,8 @@ function followToEnd(
 ): Promise<PollResult<ExternalSync>> {
   const { client, clock } = deps
   const deadline = clock.now() + timeoutMs
-  const report = progressReporter(deps.log, clock)
-  const subject = `External sync ${oneLine(first.id, 60)}`
+  const report = progressReporter(deps.log, clock, deps.redact)
+  const subject = `External sync ${oneLine(deps.redact(first.id), 60)}`
   const ageAtStart = runAge(externalRunView(first, ''), clock.now())
   // Finding it answered its state a moment ago: that is the first look.
   let known: ExternalSync | undefined = first
@@ -104,7 +104,7 @@ function followToEnd(
       last = current
       onSeen(current)
       if (current.status === 'finalizing') seen.finalizingAt = clock.now()
-      report(externalProgress(current, subject), elapsedMs)
+      report(externalProgress(current, subject, deps.redact), elapsedMs)
     },
     // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
     // no live log stream, the end of the upload is looked for near when the team's other CLI runs
@@ -128,12 +128,18 @@ interface Seen {
 }
 
 /** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */
-function onTimeout(outcome: SyncOutcome, last: ExternalSync, name: string, waitedMs: number): void {
+function onTimeout(
+  outcome: SyncOutcome,
+  last: ExternalSync,
+  name: string,
+  { redact }: StageDeps
+): void {
+  const waitedMs = outcome.waitedMs
   outcome.timedOut = true
   const what = last.status === 'finalizing' ? 'its data to be ingested' : 'it to finish'
   fail(
     outcome,
-    `Timed out after ${formatDuration(waitedMs)} waiting for ${name} (status "${oneLine(last.status ?? '(none)', 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`
+    `Timed out after ${formatDuration(waitedMs)} waiting for ${name} (status "${oneLine(redact(last.status ?? '(none)'), 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`
   )
 }
 

@@ -2,7 +2,7 @@
 // verdict on a finished run. Pure, so each rule is tested without HTTP.
 
 import type { SyncConfig } from '../inputs/config.js'
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount, plural } from '../lib/text.js'
 import { isTerminal, type SyncRun } from '../platform/types.js'
 import type { SyncOutcome } from './outcome.js'
@@ -27,7 +27,8 @@ export function runFailed(run: SyncRun): boolean {
 export function judgeRun(
   run: SyncRun,
   config: Pick<SyncConfig, 'maxErrors' | 'name'>,
-  outcome: Pick<SyncOutcome, 'verdict' | 'reasons' | 'warnings'>
+  outcome: Pick<SyncOutcome, 'verdict' | 'reasons' | 'warnings'>,
+  redact: Redactor
 ): void {
   const fail = (reason: string): void => {
     outcome.verdict = 'fail'
@@ -36,7 +37,7 @@ export function judgeRun(
   const id = `Run ${run.id} of sync "${config.name}"`
   const reported = run.errors ?? 0
   // Not a count ("lots", -5, 0.4, 1e308): unknown, never read as fewer errors than the limit.
-  const errors = isCount(reported) ? reported : `${describeValue(reported)} (not a count)`
+  const errors = isCount(reported) ? reported : `${describeValue(reported, redact)} (not a count)`
   const errorCount = typeof errors === 'string' ? `errors: ${errors}` : plural(errors, 'error')
   switch (run.status) {
     case 'completed':
@@ -54,7 +55,7 @@ export function judgeRun(
       fail(
         run.status_reason === 'oom_killed'
           ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-          : `${id} failed${run.status_reason ? ` (${oneLine(run.status_reason, 60)})` : ''} with ${errorCount}.`
+          : `${id} failed${run.status_reason ? ` (${oneLine(redact(run.status_reason), 60)})` : ''} with ${errorCount}.`
       )
       break
     case 'cancelled':
@@ -92,7 +93,12 @@ export function runAge(run: SyncRun, now: number): number | undefined {
  * unparseable, before the run was created or after `now` would turn the freshness check off or
  * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
  */
-export function completionTime(run: SyncRun, now: number, warnings: string[]): string {
+export function completionTime(
+  run: SyncRun,
+  now: number,
+  warnings: string[],
+  redact: Redactor
+): string {
   const completed = Date.parse(run.completed_at ?? '')
   const created = Date.parse(run.created_at)
   const believable =
@@ -102,7 +108,7 @@ export function completionTime(run: SyncRun, now: number, warnings: string[]): s
   if (believable) return new Date(completed).toISOString()
   const seen = new Date(now).toISOString()
   warnings.push(
-    `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`
+    `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completed_at, redact)}): policy results must be newer than ${seen}, when this action saw it finished.`
   )
   return seen
 }

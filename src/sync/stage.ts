@@ -51,8 +51,8 @@ export async function runSyncStage(
   outcome.waited = true
   outcome.durationSeconds = runDurationSeconds(final)
   if (outcome.timedOut || !isFinished(final)) return outcome
-  outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings)
-  judgeRun(final, config, outcome)
+  outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings, deps.redact)
+  judgeRun(final, config, outcome, deps.redact)
   outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log)
   return outcome
 }

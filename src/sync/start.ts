@@ -31,7 +31,7 @@ export async function resolveRun(
   tracker: RunTracker
 ): Promise<Resolution> {
   const { client, log } = deps
-  const history = await listRunsOrExplain(client, config.name)
+  const history = await listRunsOrExplain(deps, config.name)
   if (config.runId) {
     const run = await client.getRun(config.name, config.runId).catch((error: unknown) => {
       if (error instanceof PlatformError && error.status === 404) {
@@ -110,7 +110,7 @@ async function startRun(
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error
       lastError = error
-      if (error.status === 404) throw await syncNotFound(client, config.name, error)
+      if (error.status === 404) throw await syncNotFound(client, config.name, error, deps.redact)
       // After a POST whose outcome is unknown, an active run that was not there before is ours.
       if (error.status === 422) return onStartRefused(config, deps, error, lastUnknown && history)
       if (!error.outcomeUnknown) throw error
@@ -222,12 +222,15 @@ async function onStartRefused(
   return { run: active, started: false }
 }
 
-async function listRunsOrExplain(client: PlatformClient, syncName: string): Promise<SyncRun[]> {
+async function listRunsOrExplain(
+  { client, redact }: StageDeps,
+  syncName: string
+): Promise<SyncRun[]> {
   try {
     return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items
   } catch (error) {
     if (error instanceof PlatformError && error.status === 404)
-      throw await syncNotFound(client, syncName, error)
+      throw await syncNotFound(client, syncName, error, redact)
     throw error
   }
 }

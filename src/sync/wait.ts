@@ -31,7 +31,7 @@ export async function waitForRun(
   // first status request waits for the schedule.
   let known: SyncRunDetails | undefined = run
   const ageAtStart = runAge(run, clock.now())
-  const report = progressReporter(log, clock)
+  const report = progressReporter(log, clock, deps.redact)
   const deadline = clock.now() + config.timeoutMs
   log.info(waitingLine(config, run, expectedMs))
   const result = await pollUntil<SyncRunDetails>({
@@ -106,13 +106,14 @@ function statusWithin(
 /** The live log stream, whose end wakes the poll loop for an immediate status check. */
 function openLiveLogs(
   config: SyncConfig,
-  { client, log }: StageDeps,
+  { client, log, redact }: StageDeps,
   tracker: RunTracker,
   waker: Waker
 ): LiveLogs {
   const run = tracker.run as SyncRunDetails
   const stream = new LiveLogs(client, config.name, run.id, {
     print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
+    redact,
     onEnd: (reason) => {
       log.debug(`Live log stream: ${reason}.`)
       // Whatever the reason, look now: even a 204, which says nothing of the run's end, leaves
@@ -175,15 +176,17 @@ function cancelWithin(
 /** The run's stored logs; the streamed lines when those cannot be read. */
 async function failureLogs(
   config: SyncConfig,
-  { client, log }: StageDeps,
+  { client, log, redact }: StageDeps,
   run: SyncRun,
   stream: LiveLogs
 ): Promise<string[]> {
-  const lines = await fetchRunLogs(client, config.name, run.id).catch((error: unknown) => {
-    log.warning(
-      `Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`
-    )
-    return stream.recentLines
-  })
+  const lines = await fetchRunLogs(client, { syncName: config.name, runId: run.id }, redact).catch(
+    (error: unknown) => {
+      log.warning(
+        `Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`
+      )
+      return stream.recentLines
+    }
+  )
   return lines.length > 0 ? lines : stream.recentLines
 }
