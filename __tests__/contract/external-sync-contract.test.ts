@@ -5,6 +5,7 @@ import { beforeAll, expect, it } from '@jest/globals'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { followExternalSync } from '../../src/sync/external.js'
 import { contractViolations, loadSpec, type ContractSpec } from '../../simulator/contract.js'
+import { externalObserver } from '../helpers/observers.js'
 import { withSimulator, redactKey } from '../helpers/platform.js'
 import { contractSpec } from '../helpers/spec.js'
 
@@ -34,8 +35,12 @@ describeContract('following external syncs against the Platform OpenAPI spec', (
     await withSimulator(scenario, async (sim, client, clock) => {
       const deps = { client, clock, log: createMemoryLogger(), redact: redactKey }
       const config = { timeoutMs: 600_000, pollIntervalMs: 15_000 }
-      expect((await followExternalSync({ ...config, id: INVOCATION }, deps)).verdict).toBe('pass')
-      expect((await followExternalSync({ ...config, id: OLD_ID }, deps)).verdict).toBe('pass')
+      expect(
+        (await followExternalSync({ ...config, id: INVOCATION }, deps, externalObserver())).verdict
+      ).toBe('pass')
+      expect(
+        (await followExternalSync({ ...config, id: OLD_ID }, deps, externalObserver())).verdict
+      ).toBe('pass')
       const statuses = new Set(sim.requests.map((r) => r.status))
       expect([...statuses].sort()).toEqual([200, 404])
       expect(contractViolations(spec, sim.requests)).toEqual([])
