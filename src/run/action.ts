@@ -39,7 +39,8 @@ export async function runAction(
   state = initialState(config, deps)
 ): Promise<StepResult> {
   const abort = new AbortController()
-  const stageDeps: StageDeps = { ...deps, signal: abort.signal }
+  const { client, clock, log, redact } = deps
+  const stageDeps: StageDeps = { client, clock, log, redact, signal: abort.signal }
   let published: ReturnType<Publisher> | undefined
   const publish: Publisher = (snapshot) => (published ??= publishOnce(snapshot, config, deps))
   let signalled: Promise<void> | undefined
@@ -54,8 +55,8 @@ export async function runAction(
   }
   uninstall()
   deps.saveRuns(state.savedRuns(), true)
-  const { report, problems } = await publish(state.snapshot(deps.clock.now()))
-  const clean = (message: string): string => stripControls(deps.redact(message))
+  const { report, problems } = await publish(state.snapshot(clock.now()))
+  const clean = (message: string): string => stripControls(redact(message))
   return stepResult(report, config.report.softFail, problems, clean)
 }
 

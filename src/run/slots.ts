@@ -13,8 +13,6 @@ import {
   type ManagedOutcome
 } from '../sync/outcome.js'
 
-export type SlotPhase = 'waiting' | 'starting' | 'known' | 'ended'
-
 /** What a slot is told by the state that holds it. */
 export interface Door {
   /** The stages may still report: no signal has come. */
@@ -30,12 +28,22 @@ export interface SavedRun {
   startedByAction: boolean
 }
 
+/**
+ * Where a slot is: nothing asked yet (waiting for a start slot, or looking for a CLI run); a start
+ * request under way; the run known (its last state seen); its stage ended with an outcome.
+ */
+type ManagedPhase =
+  | { phase: 'waiting' }
+  | { phase: 'starting'; answered: Promise<void> }
+  | { phase: 'known'; known: KnownRun }
+  | { phase: 'ended'; outcome: ManagedOutcome; known?: KnownRun }
+
 export class ManagedSlot implements ManagedRunObserver {
-  private starting?: Promise<void>
-  private known?: KnownRun
-  private outcome?: ManagedOutcome
+  private current: ManagedPhase = { phase: 'waiting' }
   /** The signal's handler cancelled the run (a cancel on timeout is the stage's, in its outcome). */
   private cancelledBySignal = false
+  /** A run this action created that the stage learned of after a signal: for the post step only. */
+  private startedLate?: KnownRun
 
   /** `waits`: the workflow asked to wait for the run (`wait`). */
   constructor(
@@ -44,25 +52,28 @@ export class ManagedSlot implements ManagedRunObserver {
     private readonly door: Door
   ) {}
 
-  get phase(): SlotPhase {
-    if (this.outcome) return 'ended'
-    if (this.known) return 'known'
-    return this.starting ? 'starting' : 'waiting'
-  }
-
   startPending(creating: Promise<SyncRunDetails>): void {
     if (!this.door.isOpen()) return
     // Taken in even after a signal: a start under way is awaited so that its run can be cancelled.
     // Nobody awaits this but the signal's handler: a failed start must not be an unhandled rejection.
-    this.starting = creating.then((run) => this.learn(run, true)).catch(() => undefined)
+    const answered = creating.then((run) => this.learn(run, true)).catch(() => undefined)
+    this.current = { phase: 'starting', answered }
   }
 
   runKnown(run: SyncRunDetails, startedByAction: boolean): void {
-    if (this.door.isOpen()) this.learn(run, startedByAction)
+    if (this.door.isOpen()) return this.learn(run, startedByAction)
+    // Too late for the report, which the signal made final; but a run this action created (found
+    // after a start whose answer was lost) is still saved for the post step to cancel.
+    if (startedByAction && !this.known) {
+      this.startedLate = { run, startedByAction }
+      this.door.runsChanged()
+    }
   }
 
   statusSeen(run: SyncRunDetails): void {
-    if (this.door.isOpen() && this.known) this.known = { ...this.known, run }
+    if (this.door.isOpen() && this.current.phase === 'known') {
+      this.current = { phase: 'known', known: { ...this.current.known, run } }
+    }
   }
 
   cancelAnswered(run: Partial<SyncRun>): void {
@@ -71,25 +82,27 @@ export class ManagedSlot implements ManagedRunObserver {
 
   /** The stage's outcome. */
   ended(outcome: ManagedOutcome): void {
-    if (this.door.isOpen()) this.outcome = outcome
+    if (this.door.isOpen()) this.current = { phase: 'ended', outcome, known: this.known }
   }
 
   /** The stage threw: a run it knew of is reported, as failed; `waited` as the workflow asked. */
   stageThrew(): void {
-    if (!this.door.isOpen() || !this.known) return
-    this.outcome = interruptedManaged(
+    if (!this.door.isOpen() || this.current.phase !== 'known') return
+    const { known } = this.current
+    const outcome = interruptedManaged(
       this.syncName,
-      { ...this.known, cancelledByAction: false },
+      { ...known, cancelledByAction: false },
       this.waits
     )
+    this.current = { phase: 'ended', outcome, known }
   }
 
   /** Settles once a start request under way has answered (at once when there is none). */
   async startSettled(): Promise<void> {
-    await this.starting
+    if (this.current.phase === 'starting') await this.current.answered
   }
 
-  /** The run to cancel on a signal: one this action started, not seen ended. */
+  /** The run to cancel on a signal: one this action started (a cancel skips one that ended). */
   get toCancel(): KnownRun | undefined {
     return this.known?.startedByAction ? this.known : undefined
   }
@@ -102,69 +115,86 @@ export class ManagedSlot implements ManagedRunObserver {
   }
 
   savedRun(): SavedRun | undefined {
-    if (!this.known) return undefined
-    return {
-      syncName: this.syncName,
-      runId: this.known.run.id,
-      startedByAction: this.known.startedByAction
-    }
+    const known = this.known ?? this.startedLate
+    if (!known) return undefined
+    return { syncName: this.syncName, runId: known.run.id, startedByAction: known.startedByAction }
   }
 
   /**
    * What the report holds: the stage's outcome; after a signal a run this action just cancelled
    * says so with the state the cancel answered, and a run known without an outcome is reported as
-   * last seen, failed (it was not followed to its end).
+   * last seen, failed (it was not followed to its end). Waiting or starting, there is no run.
    */
   reported(cancelled: boolean): ManagedOutcome | undefined {
     const cancelledByAction = this.cancelledBySignal
-    if (this.outcome) {
-      if (!cancelledByAction || !this.known) return this.outcome
-      return managedOutcome(this.syncName, {
-        ...this.outcome,
-        run: this.known.run,
-        cancelledByAction
-      })
+    switch (this.current.phase) {
+      case 'ended': {
+        const { outcome, known } = this.current
+        if (!cancelledByAction || !known) return outcome
+        return managedOutcome(this.syncName, { ...outcome, run: known.run, cancelledByAction })
+      }
+      case 'known':
+        if (!cancelled) return undefined
+        return interruptedManaged(this.syncName, { ...this.current.known, cancelledByAction }, true)
+      default:
+        return undefined
     }
-    if (!cancelled || !this.known) return undefined
-    return interruptedManaged(this.syncName, { ...this.known, cancelledByAction }, true)
+  }
+
+  private get known(): KnownRun | undefined {
+    return this.current.phase === 'known' || this.current.phase === 'ended'
+      ? this.current.known
+      : undefined
   }
 
   private learn(run: SyncRunDetails, startedByAction: boolean): void {
-    this.known = { run, startedByAction }
+    if (this.current.phase === 'ended') return
+    this.current = { phase: 'known', known: { run, startedByAction } }
     this.door.runsChanged()
   }
 
   /** What a cancel answered changed, over the last state seen. */
   private answered(run: Partial<SyncRun>): void {
-    if (this.known) this.known = { ...this.known, run: { ...this.known.run, ...run } }
+    const { known } = this
+    if (!known) return
+    const updated = { ...known, run: { ...known.run, ...run } }
+    this.current =
+      this.current.phase === 'ended'
+        ? { ...this.current, known: updated }
+        : { phase: 'known', known: updated }
   }
 }
 
+/** A CLI run: waiting (being looked for), known (its last state seen), ended (with its outcome). */
+type ExternalPhase =
+  | { phase: 'waiting' }
+  | { phase: 'known'; lastSeen: ExternalSync }
+  | { phase: 'ended'; outcome: ExternalOutcome }
+
 export class ExternalSlot implements ExternalRunObserver {
-  private lastSeen?: ExternalSync
-  private outcome?: ExternalOutcome
+  private current: ExternalPhase = { phase: 'waiting' }
 
   constructor(
     readonly id: string,
     private readonly door: Door
   ) {}
 
-  get phase(): SlotPhase {
-    if (this.outcome) return 'ended'
-    return this.lastSeen ? 'known' : 'waiting'
-  }
-
   externalSeen(sync: ExternalSync): void {
-    if (this.door.isOpen()) this.lastSeen = sync
+    if (this.door.isOpen() && this.current.phase !== 'ended')
+      this.current = { phase: 'known', lastSeen: sync }
   }
 
   ended(outcome: ExternalOutcome): void {
-    if (this.door.isOpen()) this.outcome = outcome
+    if (this.door.isOpen()) this.current = { phase: 'ended', outcome }
   }
 
-  /** A CLI run never cancelled: after a signal it is reported as last seen, failed. */
+  /** A CLI run is never cancelled: after a signal it is reported as last seen, failed. */
   reported(cancelled: boolean): ExternalOutcome | undefined {
-    if (this.outcome || !cancelled) return this.outcome
-    return interruptedExternal(this.id, this.lastSeen)
+    if (this.current.phase === 'ended') return this.current.outcome
+    if (!cancelled) return undefined
+    return interruptedExternal(
+      this.id,
+      this.current.phase === 'known' ? this.current.lastSeen : undefined
+    )
   }
 }
