@@ -128,7 +128,7 @@ describe('RunState', () => {
     state.policiesDone(passingPolicies())
     const snapshot = state.snapshot(NOW)
     const [outcome] = snapshot.syncs as ManagedOutcome[]
-    expect(() => (outcome.reasons).push('late')).toThrow(TypeError)
+    expect(() => outcome.reasons.push('late')).toThrow(TypeError)
     expect(() => Object.assign(outcome.view!, { status: 'failed' })).toThrow(TypeError)
     expect(() => Object.assign(snapshot.policies!.policies[0], { violations: 0 })).toThrow(
       TypeError

@@ -69,7 +69,6 @@ export async function followRun<T>(
 ): Promise<Followed<T>> {
   const { clock } = deps
   const deadline = clock.now() + plan.timeoutMs
-  const ageAtStart = runAge(source.createdAt(first), clock.now())
   const report = progressReporter(deps.log, clock, deps.redact)
   let known: T | undefined = first
   let last = first
@@ -98,15 +97,7 @@ export async function followRun<T>(
         report(source.progress(state), elapsedMs)
         source.stream?.seen(state)
       },
-      nextDelay: (state, elapsedMs) =>
-        nextPollDelay({
-          elapsedMs,
-          runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-          expectedDurationMs: plan.expectedMs,
-          maxIntervalMs: plan.pollIntervalMs,
-          awaitingIngestion: source.isIngesting(state),
-          streamOpen: source.stream?.open ?? false
-        })
+      nextDelay: schedule(source, plan, runAge(source.createdAt(first), clock.now()))
     })
     const lastSeen = 'value' in result ? result.value : result.last
     return {
@@ -119,4 +110,24 @@ export async function followRun<T>(
   } finally {
     source.stream?.stop()
   }
+}
+
+/**
+ * When to look next: quick at first, sparse in the middle, quick near the end the plan predicts
+ * and each second while the data is ingested; sparse while a live log stream will wake the loop.
+ */
+function schedule<T>(
+  source: RunSource<T>,
+  plan: FollowPlan,
+  ageAtStart: number | undefined
+): (state: T, elapsedMs: number) => number {
+  return (state, elapsedMs) =>
+    nextPollDelay({
+      elapsedMs,
+      runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+      expectedDurationMs: plan.expectedMs,
+      maxIntervalMs: plan.pollIntervalMs,
+      awaitingIngestion: source.isIngesting(state),
+      streamOpen: source.stream?.open ?? false
+    })
 }
