@@ -51,23 +51,19 @@ export async function waitForRun(
   ).catch((error: unknown) =>
     cancelAfterFailure(error, config, deps, { ...known, run: last }, observer)
   )
-  const waited: Waited = {
-    final: followed.last,
-    waitedMs: followed.elapsedMs,
-    statusChecks: followed.statusChecks,
-    cancelledByAction: false,
-    logLines: []
-  }
-  if (followed.kind === 'timeout') await onTimeout(waited, config, deps, known, observer)
+  const { elapsedMs: waitedMs, statusChecks } = followed
+  const ended =
+    followed.kind === 'timeout'
+      ? await onTimeout(followed.last, waitedMs, { config, deps, known, observer })
+      : { final: followed.last, cancelledByAction: false }
   // With `always` the lines were printed as they came; `on-failure` prints them only now.
-  if (config.logs === 'on-failure' && (runFailed(waited.final) || waited.timedOut)) {
-    waited.logLines = await failureLogs(config, deps, waited.final, stream.logs)
-    deps.log.group(
-      `Logs of run ${waited.final.id} (last ${waited.logLines.length} lines)`,
-      waited.logLines
-    )
+  const showLogs =
+    config.logs === 'on-failure' && (runFailed(ended.final) || ended.timedOut !== undefined)
+  const logLines = showLogs ? await failureLogs(config, deps, ended.final, stream.logs) : []
+  if (showLogs) {
+    deps.log.group(`Logs of run ${ended.final.id} (last ${logLines.length} lines)`, logLines)
   }
-  return waited
+  return { ...ended, waitedMs, statusChecks, logLines }
 }
 
 function managedSource(
@@ -131,24 +127,29 @@ function liveStream(
 
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
 async function onTimeout(
-  waited: Waited,
-  config: SyncConfig,
-  deps: StageDeps,
-  known: KnownRun,
-  observer: ManagedRunObserver
-): Promise<void> {
-  const last = waited.final
+  last: SyncRunDetails,
+  waitedMs: number,
+  { config, deps, known, observer }: TimeoutContext
+): Promise<Pick<Waited, 'final' | 'timedOut' | 'cancelledByAction'>> {
   const what = isTerminal(last.status) ? 'its data to be ingested' : 'it to finish'
-  waited.timedOut = `Timed out after ${formatDuration(waited.waitedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`
-  if (isTerminal(last.status)) return
+  const timedOut = `Timed out after ${formatDuration(waitedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`
+  const leftAsItIs = { final: last, timedOut, cancelledByAction: false }
+  if (isTerminal(last.status)) return leftAsItIs
   if (!known.startedByAction) {
     deps.log.info(`Run ${last.id} was not started by this action, so it is left running.`)
-    return
+    return leftAsItIs
   }
-  if (!config.cancelOnTimeout) return
+  if (!config.cancelOnTimeout) return leftAsItIs
   const cancelled = await cancelWithin(deps, config, { ...known, run: last }, observer)
-  waited.cancelledByAction = cancelled !== undefined
-  if (cancelled) waited.final = { ...last, ...cancelled }
+  if (!cancelled) return leftAsItIs
+  return { final: { ...last, ...cancelled }, timedOut, cancelledByAction: true }
+}
+
+interface TimeoutContext {
+  config: SyncConfig
+  deps: StageDeps
+  known: KnownRun
+  observer: ManagedRunObserver
 }
 
 /** The Platform cannot be followed any more: a run this action started is not left behind. */
