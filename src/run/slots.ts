@@ -1,6 +1,6 @@
-// One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each goes
-// waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot takes
-// a stage's report only while its door is open: after a signal the signal's report is final.
+// One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each
+// goes waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot
+// takes a stage's report only while its door is open: after a signal the signal's report is final.
 
 import type { ExternalSync, SyncRun, SyncRunDetails } from '../platform/types.js'
 import type { KnownRun } from '../sync/cancel.js'
@@ -17,7 +17,7 @@ import {
 export interface Door {
   /** The stages may still report: no signal has come. */
   isOpen(): boolean
-  /** A run became known: its identity is saved at once, so a killed process leaves it to the post step. */
+  /** A run became known: saved at once, so that a killed process leaves it to the post step. */
   runsChanged(): void
 }
 
@@ -29,8 +29,8 @@ export interface SavedRun {
 }
 
 /**
- * Where a slot is: nothing asked yet (waiting for a start slot, or looking for a CLI run); a start
- * request under way; the run known (its last state seen); its stage ended with an outcome.
+ * Where a named sync's slot is: nothing started yet (waiting for a start slot, or looking for an
+ * active run); a start request under way; the run known (its last state seen); its stage ended.
  */
 type ManagedPhase =
   | { phase: 'waiting' }
@@ -40,7 +40,7 @@ type ManagedPhase =
 
 export class ManagedSlot implements ManagedRunObserver {
   private current: ManagedPhase = { phase: 'waiting' }
-  /** The signal's handler cancelled the run (a cancel on timeout is the stage's, in its outcome). */
+  /** The signal's handler cancelled the run (a cancel on timeout is in the stage's outcome). */
   private cancelledBySignal = false
   /** A run this action created that the stage learned of after a signal: for the post step only. */
   private startedLate?: KnownRun
@@ -55,7 +55,7 @@ export class ManagedSlot implements ManagedRunObserver {
   startPending(creating: Promise<SyncRunDetails>): void {
     if (!this.door.isOpen()) return
     // Taken in even after a signal: a start under way is awaited so that its run can be cancelled.
-    // Nobody awaits this but the signal's handler: a failed start must not be an unhandled rejection.
+    // Only the signal's handler awaits this: a failed start must not be an unhandled rejection.
     const answered = creating.then((run) => this.learn(run, true)).catch(() => undefined)
     this.current = { phase: 'starting', answered }
   }

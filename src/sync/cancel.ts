@@ -1,5 +1,5 @@
-// Cancelling a run this action started: on a timeout (`cancel-on-timeout`), when the Platform can no
-// longer be followed, and on a cancelled workflow. Never a run it attached to, nor a CLI run.
+// Cancelling a run this action started: on a timeout (`cancel-on-timeout`), when the Platform can
+// no longer be followed, and on a cancelled workflow. Never a run it attached to, nor a CLI run.
 
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'

@@ -1,8 +1,8 @@
 // Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
-// (its data ingested) or `failed` with the loop a managed run is followed with (follow.ts), without
-// a live log stream, and judge it. The CLI owns an external sync: this action never cancels one (the
-// API has no way to), not even on timeout or a cancelled workflow. Expected outcomes are results;
-// only a Platform that cannot be talked to throws.
+// (its data ingested) or `failed` with the loop a managed run is followed with (follow.ts),
+// without a live log stream, and judge it. The CLI owns an external sync: this action never
+// cancels one (the API has no way to), not even on timeout or a cancelled workflow. Expected
+// outcomes are results; only a Platform that cannot be talked to throws.
 
 import type { ExternalSyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'

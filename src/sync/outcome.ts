@@ -74,7 +74,7 @@ export function managedOutcome(syncName: string, fields: Fields<ManagedOutcome>)
   }
 }
 
-/** A CLI run's outcome, always awaited (`wait: false` is refused for it); its view from `external`. */
+/** A CLI run's outcome, always awaited (`wait: false` is refused); its view from `external`. */
 export function externalOutcome(
   syncName: string,
   fields: Fields<ExternalOutcome>

@@ -19,7 +19,7 @@ export interface RunView {
   /** A managed run's `status_reason` (`partial_success`, `oom_killed`, …); none for a CLI run. */
   statusReason?: string
   phase: RunPhase
-  /** Its data is in the Platform (true), not yet (false); undefined when the Platform did not say. */
+  /** Its data is in the Platform (true), not yet (false); undefined: the Platform did not say. */
   ingested?: boolean
   createdAt: string
   /** When it ended: a managed run's `completed_at`, a CLI run's `finished_at`. */

@@ -1,5 +1,5 @@
-// Following a managed run to its end (the loop in follow.ts, woken early by the end of its live log
-// stream), and on timeout the cancel of a run this action started, when `cancel-on-timeout` says so.
+// Following a managed run to its end (the loop in follow.ts, woken early by the end of its live
+// log stream), and on timeout the cancel of a run this action started (`cancel-on-timeout`).
 
 import type { SyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
