@@ -12,7 +12,7 @@ import {
   type SyncConfig
 } from './config.js'
 import { otherSelectionProblem } from '../lib/baseline-format.js'
-import { readBaselineFile } from './baseline-file.js'
+import { readBaselineFile } from './read-baseline.js'
 import { readExceptionsFile } from './exceptions-file.js'
 import { parsePlatformUrl } from './platform-url.js'
 import {

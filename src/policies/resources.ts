@@ -9,6 +9,7 @@ import { mapWithConcurrency } from '../lib/concurrency.js'
 import { isKnownSeverity } from '../lib/severity.js'
 import { describeValue, isCount } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
+import type { StageDeps } from '../platform/deps.js'
 import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { PolicyViolation } from '../platform/types.js'
 import type { PolicyResult, ViolatingResource } from './outcome.js'
@@ -68,7 +69,7 @@ export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDe
  * never taken as a partial list. A failed request propagates: the gate needs every one of them.
  */
 export async function readResources(
-  client: PlatformClient,
+  { client, redact }: Pick<StageDeps, 'client' | 'redact'>,
   policies: readonly PolicyResult[],
   detail: (policy: PolicyResult) => KeepsDetail,
   freshAfter?: string
@@ -82,7 +83,7 @@ export async function readResources(
     else disagreeing.push(policy)
   }
   for (const policy of disagreeing) {
-    await readAgain(client, policy, keeps.get(policy)!, freshAfter)
+    await readAgain({ client, redact }, policy, keeps.get(policy)!, freshAfter)
   }
 }
 
@@ -111,7 +112,7 @@ export function reconcileListing(
  * still a fresh one; otherwise the policy's resources are unknown.
  */
 async function readAgain(
-  client: PlatformClient,
+  { client, redact }: Pick<StageDeps, 'client' | 'redact'>,
   policy: PolicyResult,
   keeps: KeepsDetail,
   freshAfter: string | undefined
@@ -133,7 +134,7 @@ async function readAgain(
       return
     }
   }
-  policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${describeValue(latest.violation_count)})`
+  policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${describeValue(latest.violation_count, redact)})`
 }
 
 /**

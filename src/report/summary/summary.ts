@@ -144,15 +144,15 @@ function syncPassLine(syncs: readonly SyncOutcome[]): Markdown[] {
     const total = rows === undefined ? markup`` : markup`: ${escapeCell(rows)} rows`
     return [markup`${count} completed${total}.`]
   }
-  if (sync?.run && !sync.waited) {
+  if (sync?.view && !sync.waited) {
     return [
-      markup`Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
+      markup`Run ${codeSpan(sync.view.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
     ]
   }
-  if (sync?.run) {
+  if (sync?.view) {
     const what = sync.kind === 'external' ? markup`CLI sync` : markup`Sync`
     return [
-      markup`${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
+      markup`${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.view.rows)} rows.`
     ]
   }
   return []
