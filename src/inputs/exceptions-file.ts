@@ -4,26 +4,27 @@
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
 
 import { readFileSync } from 'node:fs'
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Node,
-  type YAMLMap
-} from 'yaml'
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml'
 import { messageOf } from '../lib/text.js'
 import { InputError, type ExceptionEntry, type ExceptionsFile } from './config.js'
+import {
+  byLine,
+  describe,
+  keyOf,
+  MATCHER_KEYS,
+  matcherValues,
+  parseYaml,
+  textOf,
+  type LineError,
+  type MatcherKey,
+  type Reading
+} from './yaml-reading.js'
 
-const LIST_KEYS = ['resources', 'accounts', 'regions', 'tags'] as const
 const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'] as const
-const ENTRY_KEYS: readonly string[] = [...TEXT_KEYS, ...LIST_KEYS]
+const ENTRY_KEYS: readonly string[] = [...TEXT_KEYS, ...MATCHER_KEYS]
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 type TextKey = (typeof TEXT_KEYS)[number]
-type ListKey = (typeof LIST_KEYS)[number]
 
 export function readExceptionsFile(path: string): ExceptionsFile {
   let text: string
@@ -34,37 +35,12 @@ export function readExceptionsFile(path: string): ExceptionsFile {
       `Input "exceptions-file": "${path}" cannot be read (${messageOf(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`
     )
   }
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
-  const lineOf = (node: Node | null | undefined): number =>
-    node?.range ? lines.linePos(node.range[0]).line : 1
-  if (doc.errors.length > 0) {
-    throw fatal(
-      path,
-      doc.errors.map((e) => ({
-        line: lines.linePos(e.pos[0]).line,
-        text: `not valid YAML (${e.message})`
-      }))
-    )
-  }
+  const parsed = parseYaml(text)
+  if ('errors' in parsed) throw fatal(path, parsed.errors)
   const errors: LineError[] = []
-  // An alias stands for the node its anchor names: read through it, wherever it is.
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node)
-  const entries = entriesOf(doc.contents, { lineOf, resolve }, errors)
+  const entries = entriesOf(parsed.root, parsed.reading, errors)
   if (errors.length > 0) throw fatal(path, errors)
   return { path, entries }
-}
-
-/** What is wrong on a line of the file. */
-interface LineError {
-  line: number
-  text: string
-}
-
-/** How the walk reads the document: the line of a node, and the node an alias stands for. */
-interface Reading {
-  lineOf: (node: Node | null | undefined) => number
-  resolve: (node: unknown) => unknown
 }
 
 function entriesOf(root: unknown, reading: Reading, errors: LineError[]): ExceptionEntry[] {
@@ -79,7 +55,7 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
   }
   let list: unknown = undefined
   for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : ''
+    const key = keyOf(pair.key)
     if (key === 'exceptions') list = resolve(pair.value)
     else
       errors.push({
@@ -87,7 +63,7 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
         text: `unknown key "${key}" (accepted: exceptions)`
       })
   }
-  if (list === undefined || (isScalar(list) && list.value === null)) return []
+  if (list === undefined || textOf(list) === '') return []
   if (!isSeq(list)) {
     errors.push({ line: lineOf(list as Node), text: '"exceptions" must be a list of entries' })
     return []
@@ -105,7 +81,8 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
   })
 }
 
-function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[]): ExceptionEntry {
+function entryOf(node: YAMLMap, reading: Reading, errors: LineError[]): ExceptionEntry {
+  const { lineOf, resolve } = reading
   const entry: ExceptionEntry = {
     line: lineOf(node),
     resources: [],
@@ -115,7 +92,7 @@ function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[
     problems: []
   }
   for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : ''
+    const key = keyOf(pair.key)
     const line = lineOf(pair.key as Node)
     const value = resolve(pair.value)
     if (key === '<<') {
@@ -128,18 +105,8 @@ function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[
         errors.push({ line, text: `"${key}" must be text, not ${describe(value)}` })
       else entry[key as TextKey] = text
     } else {
-      const values = listOf(value, resolve)
-      if (values === undefined)
-        errors.push({
-          line,
-          text: `"${key}" must be text or a list of text, not ${describe(value)}`
-        })
-      else if (values.length === 0)
-        errors.push({
-          line,
-          text: `"${key}" is an empty list, which would match every resource: list what it matches, or leave "${key}" out`
-        })
-      else entry[key as ListKey] = values
+      const values = matcherValues(key as MatcherKey, value, line, reading, errors)
+      if (values) entry[key as MatcherKey] = values
     }
   }
   if (!entry.policy) entry.problems.push('no "policy" (a policy name or id is required)')
@@ -150,44 +117,13 @@ function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[
   return entry
 }
 
-/**
- * A scalar as written: a policy named `1.10`, `yes` or `2026-01-01` is that text, not the number,
- * boolean or date YAML would make of it (`1.1`, `true`). An empty value (or `~`, `null`) is ''.
- */
-function textOf(value: unknown): string | undefined {
-  if (!isScalar(value)) return undefined
-  const v = value.value
-  if (v === null) return ''
-  if (typeof v === 'string') return v.trim()
-  const written = (value as { source?: unknown }).source
-  if (typeof written === 'string') return written.trim()
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
-}
-
-function listOf(value: unknown, resolve: (node: unknown) => unknown): string[] | undefined {
-  if (isScalar(value) && value.value === null) return undefined
-  const one = textOf(value)
-  if (one !== undefined) return [one]
-  if (!isSeq(value)) return undefined
-  const items = value.items.map((item) => textOf(resolve(item)))
-  return items.every((item) => item !== undefined) ? items : undefined
-}
-
-function describe(value: unknown): string {
-  if (isSeq(value)) return 'a list'
-  if (isMap(value)) return 'a mapping'
-  if (isScalar(value)) return value.value === null ? 'empty' : typeof value.value
-  return 'empty'
-}
-
 function isDate(value: string): boolean {
   const ms = Date.parse(`${value}T00:00:00Z`)
   return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value)
 }
 
 function fatal(path: string, found: LineError[]): InputError {
-  // In the order of the file, however the checks found them.
-  const problems = [...found].sort((a, b) => a.line - b.line)
+  const problems = byLine(found)
   const lines = problems.map(({ line, text }) => `line ${line}: ${text}`)
   return new InputError(
     `Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`,

@@ -21,12 +21,14 @@ const RESOURCES_CONCURRENCY = 8
 /** Whether the policy's resources can change the verdict (and so must be read). */
 export function needsResources(policy: PolicyResult, config: PolicyConfig): boolean {
   const compares = config.baseline !== undefined || config.recordBaseline
-  if (!compares && !config.exceptions) return false
+  // Scoped counting needs the resources of every counted policy, as a comparison does.
+  const judgesPerResource = compares || config.scope !== undefined
+  if (!judgesPerResource && !config.exceptions) return false
   if (policy.stale || policy.violations === undefined) return false
   // A later gate may count more severities than this run does: its old violations must be found.
   if (config.recordBaseline) return true
   if (namedByException(policy, config)) return true
-  if (!compares) return false
+  if (!judgesPerResource) return false
   const { thresholds } = config
   return (
     thresholds.total !== undefined ||
@@ -52,7 +54,8 @@ export type KeepsDetail = (platformId: string | undefined, index: number) => boo
  * (the new resources shown). The baseline and the counts need the ids alone.
  */
 export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDetail {
-  if (namedByException(policy, config)) return () => true
+  // Matchers (an exception's, the scope's) look at name, account, region and tags.
+  if (config.scope || namedByException(policy, config)) return () => true
   const { baseline, samples } = config
   const known = baseline?.policies.get(policy.id)
   return (platformId, index) =>

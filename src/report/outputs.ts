@@ -35,6 +35,7 @@ export const OUTPUT_NAMES = [
   'new-violations',
   'suppressed-violations',
   'counted-violations',
+  'out-of-scope-violations',
   'violating-policies',
   'stale-policies'
 ] as const
@@ -128,6 +129,7 @@ function policyOutputs(report: RunReport): Outputs {
     'new-violations': numberOutput(total.new),
     'suppressed-violations': numberOutput(total.suppressed),
     'counted-violations': numberOutput(total.counted),
+    'out-of-scope-violations': numberOutput(total.outOfScope),
     'violating-policies': numberOutput(violatingPolicies(outcome).length),
     'stale-policies': numberOutput(stalePolicies(outcome).length)
   }

@@ -289,7 +289,8 @@ describe('toJsonReport', () => {
       newViolations: null,
       fixedViolations: null,
       unchangedViolations: null,
-      // No exception names it: nothing of it is suppressed, and all 3 count.
+      // No scope and no exception naming it: nothing of it is apart, and all 3 count.
+      outOfScopeViolations: 0,
       suppressedViolations: 0,
       countedViolations: 3,
       judged: true,

@@ -25,7 +25,11 @@ import {
 } from '../model.js'
 import { redactDeep } from '../render/redact.js'
 import { renderBanner, renderFooter } from '../summary/summary.js'
-import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
+import {
+  renderScopeLine,
+  renderThresholdsTable,
+  renderViolatingPolicies
+} from '../summary/policies.js'
 import { renderComparison, renderExceptions } from '../summary/resources.js'
 import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
 import { byteLength } from '../summary/pieces.js'
@@ -145,7 +149,7 @@ function composeComment(
     renderGateLine(report, tag),
     renderSyncLine(report),
     policies && report.verdict.gate
-      ? renderThresholdsTable(report, report.verdict.gate)
+      ? blocks(renderScopeLine(report), renderThresholdsTable(report, report.verdict.gate))
       : renderCompactNotEvaluated(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(report, policies, detail.policies)
