@@ -26,17 +26,16 @@ export interface PublishDeps {
 export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'> &
   Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag' | 'baselineWrite'>>
 
-/** Publishes every part, each even when another fails; returns what could not be written. */
-export async function publishReport(
+/**
+ * The JSON report and the compact baseline, each even when the other fails; returns the path of
+ * the report when it was written ('' when not).
+ */
+async function writeFiles(
   report: RunReport,
-  context: ReportContext,
   settings: PublishSettings,
-  { redact, log }: PublishDeps
-): Promise<ReportError[]> {
-  const problems: ReportError[] = []
-  const unwritten = (what: string, error: unknown): void => {
-    problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) })
-  }
+  redact: Redactor,
+  unwritten: (what: string, error: unknown) => void
+): Promise<string> {
   let reportFile = ''
   try {
     await writeJsonReport(settings.reportFile, report, redact)
@@ -51,6 +50,21 @@ export async function publishReport(
       unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error)
     }
   }
+  return reportFile
+}
+
+/** Publishes every part, each even when another fails; returns what could not be written. */
+export async function publishReport(
+  report: RunReport,
+  context: ReportContext,
+  settings: PublishSettings,
+  { redact, log }: PublishDeps
+): Promise<ReportError[]> {
+  const problems: ReportError[] = []
+  const unwritten = (what: string, error: unknown): void => {
+    problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) })
+  }
+  const reportFile = await writeFiles(report, settings, redact, unwritten)
   const { gate } = report.verdict
   if (gate) log.info(gateLogLine(gate, gateColumns(report.verdict.resources)))
   // What follows needs no resource lists (up to hundreds of thousands), which every renderer
