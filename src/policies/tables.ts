@@ -52,7 +52,8 @@ export async function learnTables(
     // A cancelled workflow sends no more requests.
     if (signal?.aborted) return { unknown: 'the workflow was cancelled before it was looked up' }
     return lookUp(query, client, (failure) => {
-      for (const t of byQuery.get(query)!) failures.push(`"${oneLine(t.result.name, 80)}": ${failure}`)
+      for (const t of byQuery.get(query)!)
+        failures.push(`"${oneLine(t.result.name, 80)}": ${failure}`)
     })
   })
   looked.forEach((query, index) => byQuery.get(query)!.forEach((t) => of.set(t, answers[index])))

@@ -67,13 +67,14 @@ export function syncNames(config: Pick<ActionConfig, 'syncs' | 'externalSyncs'>)
 
 /** The gate's settings; "today" for the exceptions is the day the snapshot was taken. */
 function gateSettings(policies: PolicyConfig, takenAt: string): GateSettings {
-  const { thresholds, gateOn, baseline, exceptions } = policies
-  if (!baseline && !exceptions) return { thresholds, gateOn }
+  const { thresholds, gateOn, baseline, exceptions, tableErrors } = policies
+  if (!baseline && !exceptions) return { thresholds, gateOn, tableErrors }
   const { maxExceptionDays, baselineMaxAgeDays } = policies
   const today = takenAt.slice(0, 10)
   return {
     thresholds,
     gateOn,
+    tableErrors,
     resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
   }
 }
