@@ -130,6 +130,7 @@ describe('coverage of a counted policy', () => {
     const unreadable = policy({
       name: 'Unreadable',
       severity: 'high',
+      tables: undefined,
       tablesUnknown: 'the Platform could not read its query (400), so its tables cannot be told'
     })
     const decided = gate([ran([table('aws_s3_buckets')])], [subqueries, unreadable])
@@ -142,7 +143,11 @@ describe('coverage of a counted policy', () => {
   })
 
   it('is unknown when the tables of a run judged could not be read, unless a table had errors', () => {
-    const unread = syncOutcome({ syncName: 'aws-dev', tablesUnknown: 'HTTP 503' })
+    const unread = syncOutcome({
+      syncName: 'aws-dev',
+      tables: undefined,
+      tablesUnknown: 'HTTP 503'
+    })
     const { coverage } = check([ran([table('aws_s3_buckets')]), unread], [buckets, users])
     expect(coverage.policies[buckets.id].unknownBecause).toBe(
       'the tables of the run of "aws-dev" could not be read'

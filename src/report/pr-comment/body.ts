@@ -26,6 +26,7 @@ import {
 import { redactDeep } from '../render/redact.js'
 import { renderBanner, renderFooter } from '../summary/summary.js'
 import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
+import { renderCoverageLine } from '../summary/coverage.js'
 import { renderComparison, renderExceptions } from '../summary/resources.js'
 import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
 import { byteLength } from '../summary/pieces.js'
@@ -147,6 +148,7 @@ function composeComment(
     policies && report.verdict.gate
       ? renderThresholdsTable(report, report.verdict.gate)
       : renderCompactNotEvaluated(report),
+    policies && renderCoverageLine(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(report, policies, detail.policies)
       : policies && violating > 0

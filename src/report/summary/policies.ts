@@ -28,6 +28,7 @@ import {
   type RunReport
 } from '../model.js'
 import { countsOtherThanViolations, figureText, judgedFigureSentence } from '../render/wording.js'
+import { coverageFootnote, policyCoverageMark, rowCoverageMarks } from './coverage.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
@@ -70,7 +71,11 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
   const figure = (value: number | null, judged = false): Markdown =>
     judged && value !== null ? markup`**${escapeCell(value)}**` : escapeCell(value)
   const columns: Column[] = [
-    [markup`Severity`, (row) => rowLabel(row.key), 'left'],
+    [
+      markup`Severity`,
+      (row) => markup`${rowLabel(row.key)}${rowCoverageMarks(report, row.key)}`,
+      'left'
+    ],
     [markup`Violations`, (row) => figure(row.violations, !counted), 'right'],
     ...when(withExceptions, [markup`Suppressed`, (row) => figure(row.suppressed), 'right']),
     ...when(compared, [markup`New`, (row) => figure(row.new), 'right']),
@@ -88,7 +93,8 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
       gate.rows.map((row) => columns.map(([, cell]) => cell(row))),
       columns.map(([, , align]) => align)
     ),
-    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`
+    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`,
+    coverageFootnote(report, report.policies?.policies ?? [])
   )
 }
 
@@ -132,7 +138,7 @@ export function renderViolatingPolicies(
     const newCount = perResource(figuresOf(report, policy))
     return [
       severityLabel(policy.severity),
-      escapeCell(policy.name, NAME_LENGTH),
+      markup`${escapeCell(policy.name, NAME_LENGTH)}${policyCoverageMark(report, policy)}`,
       escapeCell(policy.domain, 40),
       markup`${escapeCell(policy.violations)}${newCount}`,
       escapeCell(formatChange(policy.violations, policy.previousViolations)),
@@ -155,7 +161,8 @@ export function renderViolatingPolicies(
     ),
     violating.length > shown.length
       ? markup`_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
-      : undefined
+      : undefined,
+    coverageFootnote(report, shown)
   )
 }
 
