@@ -3,6 +3,7 @@
 // only when a run is judged.
 
 import { describe, expect, it } from '@jest/globals'
+import { MAX_TABLE_LOOKUPS } from '../../src/policies/tables.js'
 import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
 import { withSimulator } from '../helpers/platform.js'
 import { activeRunCompletedAt, byName, policyConfig, runStage } from '../helpers/policy-stage.js'
@@ -62,6 +63,29 @@ describe('the tables each counted policy reads', () => {
       expect(sim.requestsTo('POST', LOOKUP)).toHaveLength(0)
       expect(outcome.policies.every((policy) => policy.tables === undefined)).toBe(true)
     }))
+
+  it('are looked up for at most MAX_TABLE_LOOKUPS distinct queries; the rest are unknown', () =>
+    withSimulator(
+      {
+        policies: null,
+        policyGen: { count: MAX_TABLE_LOOKUPS + 50, violating: 0, totalViolations: 0 },
+        activeRun: SCENARIO.activeRun,
+        evaluation: { delayAfterIngestMs: 0 }
+      },
+      async (sim, client) => {
+        // A total threshold counts every policy.
+        const thresholds = { ...policyConfig().thresholds, total: 1_000_000 }
+        const outcome = await runStage(client, policyConfig({ thresholds, samples: 0 }), {
+          runCompletedAt: activeRunCompletedAt(sim)
+        })
+        expect(sim.requestsTo('POST', LOOKUP)).toHaveLength(MAX_TABLE_LOOKUPS)
+        const untold = outcome.policies.filter((p) => p.tablesUnknown?.startsWith('not looked up'))
+        expect(untold).toHaveLength(50)
+        expect(outcome.warnings).toContainEqual(
+          expect.stringContaining(`the tables of ${MAX_TABLE_LOOKUPS} were learned`)
+        )
+      }
+    ))
 
   it('are unknown, with one warning, when the key may not look them up', () =>
     withSimulator({ ...SCENARIO, forbidden: [LOOKUP] }, async (sim, client) => {
