@@ -150,7 +150,7 @@ describe('coverage of a counted policy', () => {
     })
     const { coverage } = check([ran([table('aws_s3_buckets')]), unread], [buckets, users])
     expect(coverage.policies[buckets.id].unknownBecause).toBe(
-      'the tables of the run of "aws-dev" could not be read'
+      'the tables the run of "aws-dev" wrote are unknown: HTTP 503'
     )
     const damaged = check([ran([table('aws_s3_buckets', 1)]), unread], [buckets])
     expect(damaged.coverage.policies[buckets.id].status).toBe('table-errors')

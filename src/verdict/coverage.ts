@@ -76,8 +76,13 @@ export function crossCheck(input: CoverageInput): { coverage: GateCoverage; reas
   }
   const judged = syncs.filter((sync) => sync.view?.ingested === true)
   const written = writtenTables(judged)
-  const unread = judged.filter((sync) => sync.tables === undefined).map((sync) => sync.syncName)
-  const failed = syncs.filter((sync) => sync.view?.ingested !== true && sync.tables !== undefined)
+  const unread = judged.filter((sync) => sync.tables === undefined)
+  const failed = syncs
+    .filter((sync) => sync.view?.ingested !== true && sync.tables !== undefined)
+    .map((sync) => ({
+      syncName: sync.syncName,
+      tables: new Set(sync.tables!.map((table) => table.name.toLowerCase()))
+    }))
   const counted = input.policies.filter(input.counted)
   const policies: Record<string, PolicyCoverage> = {}
   for (const policy of counted) {
@@ -140,8 +145,8 @@ function addUp(a: Written, b: RunTable): Written {
 function policyCoverage(
   policy: PolicyResult,
   written: ReadonlyMap<string, Written>,
-  unread: readonly string[],
-  failed: readonly SyncOutcome[]
+  unread: readonly SyncOutcome[],
+  failed: readonly FailedRun[]
 ): Omit<PolicyCoverage, 'fails'> {
   if (policy.tables === undefined) {
     return {
@@ -172,23 +177,31 @@ function policyCoverage(
     }
   }
   if (unread.length > 0) {
-    return {
-      status: 'unknown',
-      tables,
-      unknownBecause: `the tables of the run of ${unread.map((name) => `"${oneLine(name, 60)}"`).join(', ')} could not be read`
-    }
+    return { status: 'unknown', tables, unknownBecause: unreadTables(unread[0]) }
   }
   return { status: tables.every((t) => t.written) ? 'complete' : 'earlier-data', tables }
+}
+
+/** Why a run's tables are unknown: its listing failed, or the Platform gave none. */
+function unreadTables(run: SyncOutcome): string {
+  const why = run.tablesUnknown ? `: ${oneLine(run.tablesUnknown, 200)}` : ''
+  return `the tables the run of "${oneLine(run.syncName, 60)}" wrote are unknown${why}`
 }
 
 function isUncounted(table: Written): boolean {
   return table.errors === null || table.panics === null
 }
 
+/** A run that failed (its data not ingested), and the tables it listed, lower-cased. */
+interface FailedRun {
+  syncName: string
+  tables: ReadonlySet<string>
+}
+
 function tableCoverage(
   name: string,
   written: ReadonlyMap<string, Written>,
-  failed: readonly SyncOutcome[]
+  failed: readonly FailedRun[]
 ): TableCoverage {
   const key = name.toLowerCase()
   const seen = written.get(key)
@@ -198,9 +211,7 @@ function tableCoverage(
     rows: seen?.rows ?? null,
     errors: seen?.errors ?? null,
     panics: seen?.panics ?? null,
-    failedSyncs: failed
-      .filter((sync) => sync.tables!.some((table) => table.name.toLowerCase() === key))
-      .map((sync) => sync.syncName)
+    failedSyncs: failed.filter((run) => run.tables.has(key)).map((run) => run.syncName)
   }
 }
 
