@@ -26,7 +26,10 @@ export function buildReport(snapshot: RunSnapshot, config?: ActionConfig): RunRe
   const { startedAt, takenAt, errors, cancelled, policies, policiesSkipped } = snapshot
   const syncs = snapshot.syncs.filter((sync): sync is SyncOutcome => sync !== undefined)
   const policyConfig = config?.policies && effectivePolicies(config.policies, snapshot)
-  const gate = policyConfig && gateSettings(policyConfig, takenAt)
+  const gate = policyConfig && {
+    ...gateSettings(policyConfig, takenAt),
+    tableErrors: policyConfig.tableErrors
+  }
   const softFail = config?.report.softFail ?? false
   return {
     schemaVersion: 1,
@@ -67,14 +70,13 @@ export function syncNames(config: Pick<ActionConfig, 'syncs' | 'externalSyncs'>)
 
 /** The gate's settings; "today" for the exceptions is the day the snapshot was taken. */
 function gateSettings(policies: PolicyConfig, takenAt: string): GateSettings {
-  const { thresholds, gateOn, baseline, exceptions, tableErrors } = policies
-  if (!baseline && !exceptions) return { thresholds, gateOn, tableErrors }
+  const { thresholds, gateOn, baseline, exceptions } = policies
+  if (!baseline && !exceptions) return { thresholds, gateOn }
   const { maxExceptionDays, baselineMaxAgeDays } = policies
   const today = takenAt.slice(0, 10)
   return {
     thresholds,
     gateOn,
-    tableErrors,
     resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
   }
 }

@@ -26,10 +26,10 @@ import {
 import { redactDeep } from '../render/redact.js'
 import { renderBanner, renderFooter } from '../summary/summary.js'
 import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
-import { renderCoverageLine } from '../summary/coverage.js'
 import { renderComparison, renderExceptions } from '../summary/resources.js'
 import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
 import { byteLength } from '../summary/pieces.js'
+import { renderCoverageLine } from '../summary/coverage.js'
 
 /** GitHub rejects an issue comment longer than 65,536 characters. */
 export const COMMENT_MAX_CHARS = 65_536

@@ -139,10 +139,11 @@ function failedSyncLines(report: RunReport, coverage: GateCoverage): Markdown[] 
     })
 }
 
-/** The PR comment's one line. */
+/** The PR comment's one line, after the footnote of the marks in its gate table. */
 export function renderCoverageLine(report: RunReport): Markdown | undefined {
   const coverage = report.verdict.gate?.coverage
   if (!coverage) return undefined
+  const footnote = coverageFootnote(report, report.policies?.policies ?? [])
   const failing = (report.policies?.policies ?? []).filter(
     (policy) => coverage.policies[policy.id]?.status === 'table-errors'
   )
@@ -150,5 +151,8 @@ export function renderCoverageLine(report: RunReport): Markdown | undefined {
   const detail = first
     ? markup` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(damagedTables(coverage.policies[first.id]), 200)}${failing.length > 1 ? markup` (and ${failing.length - 1} more)` : markup``}.`
     : markup``
-  return markup`**Coverage:** ${escapeText(coverageSentence(coverage), 300)}${detail}`
+  return blocks(
+    footnote,
+    markup`**Coverage:** ${escapeText(coverageSentence(coverage), 300)}${detail}`
+  )
 }

@@ -28,8 +28,8 @@ import {
   type RunReport
 } from '../model.js'
 import { countsOtherThanViolations, figureText, judgedFigureSentence } from '../render/wording.js'
-import { coverageFootnote, policyCoverageMark, rowCoverageMarks } from './coverage.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
+import { coverageFootnote, policyCoverageMark, rowCoverageMarks } from './coverage.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
 const STALE_POLICY_LIMIT = 50
@@ -93,8 +93,7 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
       gate.rows.map((row) => columns.map(([, cell]) => cell(row))),
       columns.map(([, , align]) => align)
     ),
-    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`,
-    coverageFootnote(report, report.policies?.policies ?? [])
+    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`
   )
 }
 
