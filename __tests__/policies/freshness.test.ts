@@ -402,37 +402,41 @@ describe('a count after the run that is not a count', () => {
 })
 
 describe('policy-evaluation at scale', () => {
-  it('waits for 2,500 policies reading each page about once after evaluation', () =>
-    withSimulator(
-      {
-        policies: null,
-        policyGen: {
-          count: 2_500,
-          violating: 100,
-          totalViolations: 2_000,
-          afterSync: { violating: 120, totalViolations: 2_400 }
+  it(
+    'waits for 2,500 policies reading each page about once after evaluation',
+    () =>
+      withSimulator(
+        {
+          policies: null,
+          policyGen: {
+            count: 2_500,
+            violating: 100,
+            totalViolations: 2_000,
+            afterSync: { violating: 120, totalViolations: 2_400 }
+          },
+          activeRun: RECENT_RUN,
+          evaluation: { delayAfterIngestMs: 1_500 }
         },
-        activeRun: RECENT_RUN,
-        evaluation: { delayAfterIngestMs: 1_500 }
-      },
-      async (sim, client) => {
-        const outcome = await runStage(client, policyConfig({ samples: 0 }), {
-          runCompletedAt: activeRunCompletedAt(sim)
-        })
-        expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
-        expect(outcome.policies.reduce((sum, p) => sum + (p.violations ?? 0), 0)).toBe(2_400)
+        async (sim, client) => {
+          const outcome = await runStage(client, policyConfig({ samples: 0 }), {
+            runCompletedAt: activeRunCompletedAt(sim)
+          })
+          expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
+          expect(outcome.policies.reduce((sum, p) => sum + (p.violations ?? 0), 0)).toBe(2_400)
 
-        const [, , , ...polls] = sim.requestsTo('GET', '/policies')
-        // Every look before the evaluation reads one page; the one after reads all three.
-        expect(polls.filter((r) => r.query.page?.[0] === '1').length).toBeGreaterThan(1)
-        expect(polls.filter((r) => r.query.page?.[0] !== '1')).toHaveLength(2)
-        expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
-        // Previous counts came with the first listing: no history lookups.
-        expect(sim.requestsTo('GET', '/policies/{policy_id}/violations-history')).toHaveLength(0)
-        // One lookup of the tables per counted policy (critical and high; each its own query).
-        const counted = outcome.policies.filter((p) => ['critical', 'high'].includes(p.severity))
-        expect(sim.requestsTo('POST', '/queries/columns')).toHaveLength(counted.length)
-        expect(client.requestCount).toBe(3 + polls.length + 1 + counted.length)
-      }
-    ))
+          const [, , , ...polls] = sim.requestsTo('GET', '/policies')
+          // Every look before the evaluation reads one page; the one after reads all three.
+          expect(polls.filter((r) => r.query.page?.[0] === '1').length).toBeGreaterThan(1)
+          expect(polls.filter((r) => r.query.page?.[0] !== '1')).toHaveLength(2)
+          expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
+          // Previous counts came with the first listing: no history lookups.
+          expect(sim.requestsTo('GET', '/policies/{policy_id}/violations-history')).toHaveLength(0)
+          // One lookup of the tables per counted policy (critical and high; each its own query).
+          const counted = outcome.policies.filter((p) => ['critical', 'high'].includes(p.severity))
+          expect(sim.requestsTo('POST', '/queries/columns')).toHaveLength(counted.length)
+          expect(client.requestCount).toBe(3 + polls.length + 1 + counted.length)
+        }
+      ),
+    30_000
+  )
 })

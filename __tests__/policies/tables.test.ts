@@ -3,9 +3,11 @@
 // only when a run is judged.
 
 import { describe, expect, it } from '@jest/globals'
-import { MAX_TABLE_LOOKUPS } from '../../src/policies/tables.js'
+import { listPolicies } from '../../src/policies/listing.js'
+import { learnTables } from '../../src/policies/tables.js'
+import { track } from '../../src/policies/tracked.js'
 import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
-import { withSimulator } from '../helpers/platform.js'
+import { redactKey, withSimulator } from '../helpers/platform.js'
 import { activeRunCompletedAt, byName, policyConfig, runStage } from '../helpers/policy-stage.js'
 
 const BUCKETS = 'SELECT _cq_platform_id, account_id, region, name FROM aws_s3_buckets WHERE true'
@@ -64,28 +66,25 @@ describe('the tables each counted policy reads', () => {
       expect(outcome.policies.every((policy) => policy.tables === undefined)).toBe(true)
     }))
 
-  it('are looked up for at most MAX_TABLE_LOOKUPS distinct queries; the rest are unknown', () =>
-    withSimulator(
-      {
-        policies: null,
-        policyGen: { count: MAX_TABLE_LOOKUPS + 50, violating: 0, totalViolations: 0 },
-        activeRun: SCENARIO.activeRun,
-        evaluation: { delayAfterIngestMs: 0 }
-      },
-      async (sim, client) => {
-        // A total threshold counts every policy.
-        const thresholds = { ...policyConfig().thresholds, total: 1_000_000 }
-        const outcome = await runStage(client, policyConfig({ thresholds, samples: 0 }), {
-          runCompletedAt: activeRunCompletedAt(sim)
+  it('are looked up within a budget of distinct queries; beyond it they are unknown', () =>
+    withSimulator(SCENARIO, async (_sim, client) => {
+      const listed = await listPolicies(client, {})
+      const tracked = listed.map((policy) => track(policy, redactKey))
+      const thresholds = { ...policyConfig().thresholds, total: 1_000 }
+      // Six policies, five distinct queries (two share one), a budget of three.
+      const learned = await learnTables(tracked, thresholds, { client }, 3)
+      expect(learned.lookups).toBe(3)
+      const unknown = [...learned.of.values()].filter((answer) => 'unknown' in answer)
+      expect(unknown).toEqual(
+        Array(2).fill({
+          unknown:
+            'not looked up: this action learns the tables of at most 3 distinct queries in one run'
         })
-        expect(sim.requestsTo('POST', LOOKUP)).toHaveLength(MAX_TABLE_LOOKUPS)
-        const untold = outcome.policies.filter((p) => p.tablesUnknown?.startsWith('not looked up'))
-        expect(untold).toHaveLength(50)
-        expect(outcome.warnings).toContainEqual(
-          expect.stringContaining(`the tables of ${MAX_TABLE_LOOKUPS} were learned`)
-        )
-      }
-    ))
+      )
+      expect(learned.warnings).toEqual([
+        "The counted policies have 5 distinct queries: the tables of 3 were learned, the others' coverage is unknown."
+      ])
+    }))
 
   it('are unknown, with one warning, when the key may not look them up', () =>
     withSimulator({ ...SCENARIO, forbidden: [LOOKUP] }, async (sim, client) => {

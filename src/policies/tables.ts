@@ -20,7 +20,7 @@ const LOOKUP_CONCURRENCY = 8
  * Most distinct queries looked up in one run: one request each. Counted policies beyond it keep
  * their coverage unknown (shown, not failed) rather than the gate sending thousands of requests.
  */
-export const MAX_TABLE_LOOKUPS = 2_000
+const MAX_TABLE_LOOKUPS = 2_000
 
 /** What was learned of one query: its tables, or why they are unknown. */
 export type QueryTables = { tables: string[] } | { unknown: string }
@@ -36,7 +36,8 @@ export interface LearnedTables {
 export async function learnTables(
   tracked: readonly Tracked[],
   thresholds: Thresholds,
-  { client, signal }: Pick<StageDeps, 'client' | 'signal'>
+  { client, signal }: Pick<StageDeps, 'client' | 'signal'>,
+  budget = MAX_TABLE_LOOKUPS
 ): Promise<LearnedTables> {
   const byQuery = new Map<string, Tracked[]>()
   const of = new Map<Tracked, QueryTables>()
@@ -46,7 +47,7 @@ export async function learnTables(
     else byQuery.set(t.query, [...(byQuery.get(t.query) ?? []), t])
   }
   const queries = [...byQuery.keys()]
-  const looked = queries.slice(0, MAX_TABLE_LOOKUPS)
+  const looked = queries.slice(0, budget)
   const failures: string[] = []
   const answers = await mapWithConcurrency(looked, LOOKUP_CONCURRENCY, async (query) => {
     // A cancelled workflow sends no more requests.
@@ -58,14 +59,14 @@ export async function learnTables(
   })
   looked.forEach((query, index) => byQuery.get(query)!.forEach((t) => of.set(t, answers[index])))
   const overBudget: QueryTables = {
-    unknown: `not looked up: this action learns the tables of at most ${MAX_TABLE_LOOKUPS} distinct queries in one run`
+    unknown: `not looked up: this action learns the tables of at most ${budget} distinct queries in one run`
   }
   for (const query of queries.slice(looked.length))
     byQuery.get(query)!.forEach((t) => of.set(t, overBudget))
   const warnings = failureWarning('Could not learn the tables', failures)
   if (queries.length > looked.length) {
     warnings.push(
-      `The counted policies have ${plural(queries.length, 'distinct query', 'distinct queries')}: the tables of ${MAX_TABLE_LOOKUPS} were learned, the others' coverage is unknown.`
+      `The counted policies have ${plural(queries.length, 'distinct query', 'distinct queries')}: the tables of ${budget} were learned, the others' coverage is unknown.`
     )
   }
   return { of, lookups: looked.length, warnings }
