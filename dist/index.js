@@ -32459,7 +32459,7 @@ function docsUrl(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4656);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6721);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -33283,7 +33283,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 4656:
+/***/ 6721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33804,6 +33804,7 @@ function parsePolicyConfig(input, given, problems) {
         gateOn,
         evaluation: c(() => (0,values/* choice */.Yq)(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto')),
         evaluationTimeoutMs: c(() => (0,values/* duration */.p0)(input, 'evaluation-timeout', '10m')),
+        tableErrors: c(() => (0,values/* choice */.Yq)(input, 'table-errors', ['fail', 'warn'], 'fail')),
         samples: c(() => (0,values/* wholeNumber */.rD)(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5),
         maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
         baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),
@@ -33895,6 +33896,179 @@ function onTermination(handler) {
 var platform_client = __nccwpck_require__(6534);
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
+;// CONCATENATED MODULE: ./src/verdict/reasons.ts
+// Why a verdict is `fail`, as typed values: what kind of reason each is decides what `soft-fail`
+// may soften (a breached threshold only, never a mistake in the workflow or data the gate could
+// not see), so it travels with the text instead of being guessed from it later.
+
+function reason(kind, text) {
+    return { kind, text };
+}
+/**
+ * `soft-fail` lets the step pass on breached thresholds alone: a failed sync, stale data or a
+ * mistake in the workflow still fails it, whatever the setting.
+ */
+function isSoftened(reasons, softFail) {
+    return softFail && reasons.length > 0 && reasons.every((each) => each.kind === 'threshold');
+}
+/** One line for the step's failure: the annotations and the summary carry the details. */
+function failureMessage(reasons) {
+    const [first, ...rest] = reasons;
+    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
+    // The reasons are sentences; the line adds its own full stop.
+    const text = (first?.text ?? 'see the job summary').replace(/[.\s]+$/, '');
+    return `CloudQuery Platform gate failed: ${text}${more}. See the job summary for details.`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/coverage.ts
+// Coverage: whether the data a counted policy's result was computed over is the data this run
+// wrote. A fresh evaluation is not a complete one: a table the run synced with errors or panics may
+// have lost rows, so a policy over it can read as clean when it is not. Pure: the tables each run
+// wrote (the sync stage's) against the tables each counted policy reads (the policy stage's).
+
+
+
+/** Policies named in a reason; the summary lists them all. */
+const NAMES_LISTED = 5;
+const POLICIES_ONLY = 'a policies-only gate: no run, so no table to cross-check the counted policies against';
+function crossCheck(input) {
+    const { syncs, tableErrors } = input;
+    if (syncs.length === 0) {
+        return {
+            coverage: { skipped: POLICIES_ONLY, tableErrors, policies: {}, failedSyncs: [] },
+            reasons: []
+        };
+    }
+    const judged = syncs.filter((sync) => sync.view?.ingested === true);
+    const written = writtenTables(judged);
+    const unread = judged.filter((sync) => sync.tables === undefined);
+    const failed = syncs
+        .filter((sync) => sync.view?.ingested !== true && sync.tables !== undefined)
+        .map((sync) => ({
+        syncName: sync.syncName,
+        tables: new Set(sync.tables.map((table) => table.name.toLowerCase()))
+    }));
+    const counted = input.policies.filter(input.counted);
+    const policies = {};
+    for (const policy of counted) {
+        const coverage = policyCoverage(policy, written, unread, failed);
+        policies[policy.id] = {
+            ...coverage,
+            fails: coverage.status === 'table-errors' && tableErrors === 'fail'
+        };
+    }
+    const failedSyncs = failed.map((sync) => ({
+        syncName: sync.syncName,
+        policyIds: counted
+            .filter((policy) => policies[policy.id].tables.some((t) => t.failedSyncs.includes(sync.syncName)))
+            .map((policy) => policy.id)
+    }));
+    const coverage = { tableErrors, policies, failedSyncs };
+    return { coverage, reasons: coverageReasons(counted, coverage) };
+}
+/** Tables by lower-cased name, their figures added up over the runs judged. */
+function writtenTables(runs) {
+    const written = new Map();
+    for (const table of runs.flatMap((run) => run.tables ?? [])) {
+        const key = table.name.toLowerCase();
+        const seen = written.get(key);
+        written.set(key, seen ? addUp(seen, table) : { rows: table.rows, errors: table.errors, panics: table.panics });
+    }
+    return written;
+}
+/** Unknown stays unknown, not reported stays not reported; counts add up. */
+function addUp(a, b) {
+    const sum = (x, y) => x === null || y === null
+        ? null
+        : x === undefined && y === undefined
+            ? undefined
+            : (x ?? 0) + (y ?? 0);
+    return {
+        rows: sum(a.rows, b.rows) ?? null,
+        errors: sum(a.errors, b.errors),
+        panics: sum(a.panics, b.panics)
+    };
+}
+function policyCoverage(policy, written, unread, failed) {
+    if (policy.tables === undefined) {
+        return {
+            status: 'unknown',
+            tables: [],
+            unknownBecause: policy.tablesUnknown ?? 'its tables were not looked up'
+        };
+    }
+    if (policy.tables.length === 0) {
+        return {
+            status: 'unknown',
+            tables: [],
+            unknownBecause: 'the Platform lists no top-level table for its query (subqueries are not listed), so its tables cannot be told'
+        };
+    }
+    const tables = policy.tables.map((name) => tableCoverage(name, written, failed));
+    const damaged = tables.some((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0);
+    if (damaged)
+        return { status: 'table-errors', tables };
+    const uncounted = tables.find((t) => t.written && isUncounted(written.get(t.table.toLowerCase())));
+    if (uncounted) {
+        return {
+            status: 'unknown',
+            tables,
+            unknownBecause: `the Platform's error count for ${uncounted.table} is not a count`
+        };
+    }
+    if (unread.length > 0) {
+        return { status: 'unknown', tables, unknownBecause: unreadTables(unread[0]) };
+    }
+    return { status: tables.every((t) => t.written) ? 'complete' : 'earlier-data', tables };
+}
+/** Why a run's tables are unknown: its listing failed, or the Platform gave none. */
+function unreadTables(run) {
+    const why = run.tablesUnknown ? `: ${(0,log_safety/* oneLine */.TN)(run.tablesUnknown, 200)}` : '';
+    return `the tables the run of "${(0,log_safety/* oneLine */.TN)(run.syncName, 60)}" wrote are unknown${why}`;
+}
+function isUncounted(table) {
+    return table.errors === null || table.panics === null;
+}
+function tableCoverage(name, written, failed) {
+    const key = name.toLowerCase();
+    const seen = written.get(key);
+    return {
+        table: name,
+        written: seen !== undefined,
+        rows: seen?.rows ?? null,
+        errors: seen?.errors ?? null,
+        panics: seen?.panics ?? null,
+        failedSyncs: failed.filter((run) => run.tables.has(key)).map((run) => run.syncName)
+    };
+}
+/** One reason for the counted policies whose table errors fail the gate, naming each table. */
+function coverageReasons(counted, coverage) {
+    const failing = counted.filter((policy) => coverage.policies[policy.id].fails);
+    if (failing.length === 0)
+        return [];
+    const named = failing
+        .slice(0, NAMES_LISTED)
+        .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${damagedTables(coverage.policies[policy.id])})`);
+    const more = failing.length > NAMES_LISTED ? ` and ${failing.length - NAMES_LISTED} more` : '';
+    const them = failing.length === 1 ? 'its result' : 'their results';
+    return [
+        reason('coverage', `${(0,lib_text/* plural */.LS)(failing.length, 'counted policy reads', 'counted policies read')} a table this run synced with errors or panics, so ${them} may miss data and the gate cannot vouch for ${failing.length === 1 ? 'it' : 'them'} ("table-errors: warn" lets ${failing.length === 1 ? 'it' : 'them'} pass): ${named.join('; ')}${more}`)
+    ];
+}
+/** `aws_s3_buckets: 3 errors, 1 panic; aws_iam_users: 2 errors`: the tables that had problems. */
+function damagedTables(coverage) {
+    return coverage.tables
+        .filter((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0)
+        .map((t) => {
+        const problems = [
+            ...((t.errors ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.errors, 'error')] : []),
+            ...((t.panics ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.panics, 'panic')] : [])
+        ];
+        return `${(0,log_safety/* oneLine */.TN)(t.table, 80)}: ${problems.join(', ')}`;
+    })
+        .join('; ');
+}
+
 ;// CONCATENATED MODULE: ./src/report/render/format.ts
 // Numbers, sizes and times as a person reads them. Plain text: callers escape it for Markdown.
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
@@ -34193,30 +34367,6 @@ function rowStatus(counted, allowed) {
     return counted > allowed ? 'breached' : 'within';
 }
 
-;// CONCATENATED MODULE: ./src/verdict/reasons.ts
-// Why a verdict is `fail`, as typed values: what kind of reason each is decides what `soft-fail`
-// may soften (a breached threshold only, never a mistake in the workflow or data the gate could
-// not see), so it travels with the text instead of being guessed from it later.
-
-function reason(kind, text) {
-    return { kind, text };
-}
-/**
- * `soft-fail` lets the step pass on breached thresholds alone: a failed sync, stale data or a
- * mistake in the workflow still fails it, whatever the setting.
- */
-function isSoftened(reasons, softFail) {
-    return softFail && reasons.length > 0 && reasons.every((each) => each.kind === 'threshold');
-}
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons) {
-    const [first, ...rest] = reasons;
-    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
-    // The reasons are sentences; the line adds its own full stop.
-    const text = (first?.text ?? 'see the job summary').replace(/[.\s]+$/, '');
-    return `CloudQuery Platform gate failed: ${text}${more}. See the job summary for details.`;
-}
-
 ;// CONCATENATED MODULE: ./src/verdict/gate.ts
 // The gate: the policies' figures against the workflow's thresholds, as a pure function, so every
 // rule is tested without HTTP. It fails on a breached threshold, on a stale result, and on a
@@ -34226,7 +34376,7 @@ function failureMessage(reasons) {
 
 
 /** Policies named in a reason; the summary lists them all. */
-const NAMES_LISTED = 5;
+const gate_NAMES_LISTED = 5;
 function evaluateGate(input) {
     const rows = gateRows(input.policies, input.figures, input.thresholds);
     const countNew = input.gateOn === 'new';
@@ -34255,9 +34405,9 @@ function unseenReasons({ policies, figures }) {
     const unknown = policies.filter((policy) => !policy.stale && figures[policy.id].judged && figures[policy.id].counted === null);
     if (unknown.length > 0) {
         const named = unknown
-            .slice(0, NAMES_LISTED)
+            .slice(0, gate_NAMES_LISTED)
             .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${figures[policy.id].unknownBecause})`);
-        const more = unknown.length > NAMES_LISTED ? ` and ${unknown.length - NAMES_LISTED} more` : '';
+        const more = unknown.length > gate_NAMES_LISTED ? ` and ${unknown.length - gate_NAMES_LISTED} more` : '';
         reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(unknown.length, 'policy', 'policies')} counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${named.join('; ')}${more}`));
     }
     return reasons;
@@ -34398,6 +34548,7 @@ function baselineWarnings(verdict, policies, settings) {
 
 
 
+
 const STAGE_REASON = {
     inputs: 'input',
     platform: 'platform',
@@ -34408,7 +34559,7 @@ function decide(input) {
     const { policies } = input;
     const settings = input.gate?.resources;
     const resources = policies && settings && judgeResources(policies.policies, settings);
-    const judged = policies && input.gate && judgeGate(policies, input.gate, resources);
+    const judged = policies && input.gate && judgeGate(policies, input.gate, resources, input.syncs);
     const reasons = [];
     if (input.cancelled) {
         reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'));
@@ -34450,8 +34601,8 @@ function syncReasons(input) {
     }
     return reasons;
 }
-/** Every policy's figures, then the gate over them. */
-function judgeGate(outcome, settings, resources) {
+/** Every policy's figures, then the gate over them, then what the counted policies' data covers. */
+function judgeGate(outcome, settings, resources, syncs) {
     const entries = settings.resources?.exceptions?.entries ?? [];
     const baseline = settings.resources?.baseline;
     const figureSettings = {
@@ -34466,12 +34617,21 @@ function judgeGate(outcome, settings, resources) {
     for (const policy of outcome.policies) {
         figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings);
     }
-    return evaluateGate({
+    const judged = evaluateGate({
         policies: outcome.policies,
         figures,
         thresholds: settings.thresholds,
         gateOn: settings.gateOn
     });
+    const covered = crossCheck({
+        syncs,
+        policies: outcome.policies,
+        counted: (policy) => figures[policy.id].judged,
+        tableErrors: settings.tableErrors ?? 'fail'
+    });
+    const reasons = [...judged.reasons, ...covered.reasons];
+    const verdict = reasons.length > 0 ? 'fail' : 'pass';
+    return { gate: { ...judged.gate, verdict, coverage: covered.coverage }, reasons };
 }
 function stageLabel(stage) {
     switch (stage) {
@@ -34780,11 +34940,62 @@ function baselineAgeHours(createdAt, now) {
 function describeAge(hours) {
     return hours < 48 ? (0,lib_text/* plural */.LS)(hours, 'hour') : (0,lib_text/* plural */.LS)(Math.floor(hours / 24), 'day');
 }
+const COVERAGE_GAPS = ['table-errors', 'earlier-data', 'unknown'];
+const COVERAGE_MARKS = {
+    'table-errors': '⚠️',
+    'earlier-data': '🕘',
+    unknown: '❓'
+};
+/** What each mark means, in the footnote under a table that shows it. */
+const COVERAGE_NOTES = {
+    'table-errors': 'a counted policy reads a table this run synced with errors or panics',
+    'earlier-data': 'a counted policy reads a table this run did not sync (judged on earlier data)',
+    unknown: "a counted policy's coverage is unknown"
+};
+/** How many counted policies there are of each, in a few words. */
+const COVERAGE_COUNTS = {
+    'table-errors': 'read a table synced with errors',
+    'earlier-data': 'on earlier data',
+    unknown: 'unknown'
+};
+/** How many counted policies have each coverage. */
+function coverageTally(coverage) {
+    const tally = {
+        complete: 0,
+        'table-errors': 0,
+        'earlier-data': 0,
+        unknown: 0
+    };
+    for (const policy of Object.values(coverage.policies))
+        tally[policy.status]++;
+    return tally;
+}
+/**
+ * The counted policies' coverage in a sentence:
+ * `3 counted policies: 1 complete, ⚠️ 1 read a table synced with errors, 🕘 1 on earlier data.`
+ */
+function coverageSentence(coverage) {
+    if (coverage.skipped)
+        return `Not checked: ${coverage.skipped}.`;
+    const tally = coverageTally(coverage);
+    const counted = Object.keys(coverage.policies).length;
+    if (counted === 0)
+        return 'No policy is counted by a threshold, so none was checked.';
+    if (tally.complete === counted) {
+        return `Every counted policy (${counted}) reads only tables this run wrote without errors.`;
+    }
+    const parts = [
+        ...(tally.complete > 0 ? [`${tally.complete} complete`] : []),
+        ...COVERAGE_GAPS.filter((gap) => tally[gap] > 0).map((gap) => `${COVERAGE_MARKS[gap]} ${tally[gap]} ${COVERAGE_COUNTS[gap]}`)
+    ];
+    return `${(0,lib_text/* plural */.LS)(counted, 'counted policy', 'counted policies')}: ${parts.join(', ')}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 // Error, warning and notice annotations. GitHub shows at most 10 of each level per step and drops
 // the rest silently, so every candidate carries a rank, the most important are kept, and whatever
 // does not fit is merged into one last annotation instead of vanishing.
+
 
 
 
@@ -34804,6 +35015,7 @@ const RANK = {
     syncFailure: 1,
     threshold: 2, // + the severity's rank, so critical comes first and the total last
     stale: 8,
+    coverage: 8,
     policy: 10, // + the severity's rank
     reportError: 20,
     cancelled: 0,
@@ -34916,7 +35128,7 @@ function policyCandidates(report) {
         const kind = `${countNew ? 'new ' : ''}${total ? 'violations in all' : `${row.key} violations`}`;
         return candidate('error', RANK.threshold + severityRank(row.key), `Too many ${kind}`, `${what}${total ? ' in all' : ''}; ${limit}. ${namesWithCounts(contributors, counted)}`, `${what} (at most ${row.allowed})`);
     });
-    found.push(...staleCandidates(outcome, gate));
+    found.push(...staleCandidates(outcome, gate), ...coverageCandidates(outcome, gate));
     for (const policy of breaching) {
         const newPart = countNew ? ` (${counted(policy)} new)` : '';
         const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time';
@@ -34941,6 +35153,27 @@ function staleCandidates(outcome, gate) {
     return [
         candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), annotations_NAMES_LISTED, 100)}.`)
     ];
+}
+/**
+ * One for each counted policy over a table the run synced with errors or panics: an error when
+ * that fails the gate (`table-errors: fail`), a warning when the workflow chose `warn`.
+ */
+function coverageCandidates(outcome, gate) {
+    const coverage = gate.coverage;
+    if (!coverage)
+        return [];
+    return outcome.policies.flatMap((policy) => {
+        const covered = coverage.policies[policy.id];
+        if (covered?.status !== 'table-errors')
+            return [];
+        const count = policy.violations === undefined ? 'an unknown count' : (0,lib_text/* plural */.LS)(policy.violations, 'violation');
+        const effect = covered.fails
+            ? 'the gate cannot vouch for it (table-errors: fail)'
+            : 'shown, not failed (table-errors: warn)';
+        return [
+            candidate(covered.fails ? 'error' : 'warning', covered.fails ? RANK.coverage : RANK.policyWarning, `Policy judged on incomplete data: ${policy.name}`, `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${damagedTables(covered)}): its result may miss data; ${effect}.`, `${policy.name} (${damagedTables(covered)})`)
+        ];
+    });
 }
 /** `critical 3, low 2`: violations per severity, most severe first. */
 function bySeverity(policies) {
@@ -35054,6 +35287,47 @@ function values_text(value) {
 }
 function finiteOrNull(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+;// CONCATENATED MODULE: ./src/report/json/coverage.ts
+// The JSON report's coverage: the gate's cross-check of each counted policy's tables against the
+// tables the runs wrote, as the verdict made it.
+
+
+function jsonCoverage(coverage) {
+    if (!coverage)
+        return null;
+    const tally = coverageTally(coverage);
+    return {
+        checked: coverage.skipped === undefined,
+        skipped: values_text(coverage.skipped),
+        tableErrors: coverage.tableErrors,
+        complete: tally.complete,
+        withTableErrors: tally['table-errors'],
+        onEarlierData: tally['earlier-data'],
+        unknown: tally.unknown,
+        failedSyncs: coverage.failedSyncs.map(({ syncName, policyIds }) => ({
+            syncName: String(syncName),
+            policies: policyIds.map(String)
+        }))
+    };
+}
+function jsonPolicyCoverage(coverage) {
+    if (!coverage)
+        return null;
+    return {
+        status: coverage.status,
+        failsGate: coverage.fails,
+        tables: coverage.tables.map((table) => ({
+            table: String(table.table),
+            written: table.written,
+            rows: finiteOrNull(table.rows),
+            errors: finiteOrNull(table.errors),
+            panics: finiteOrNull(table.panics),
+            failedSyncs: table.failedSyncs.map(String)
+        })),
+        unknownBecause: values_text(coverage.unknownBecause)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/json/resources.ts
@@ -35204,6 +35478,7 @@ function jsonExternal(external) {
 
 
 
+
 function toJsonReport(report, redact) {
     // The resource ids go straight into the baseline section: a deep copy of them for redaction
     // would double the largest part of the report (the written text is redacted as a whole too).
@@ -35245,7 +35520,7 @@ function jsonPolicies(outcome, gate, report) {
         freshAfter: values_text(outcome.freshAfter),
         verdict: gate.verdict,
         reasons: report.verdict.reasons
-            .filter((reason) => reason.kind === 'threshold' || reason.kind === 'stale')
+            .filter((reason) => ['threshold', 'stale', 'coverage'].includes(reason.kind))
             .map((reason) => reason.text),
         thresholds: {
             critical: thresholds.critical,
@@ -35272,7 +35547,8 @@ function jsonPolicies(outcome, gate, report) {
         })),
         // The baseline's own warnings (its age, policies it lacks) beside the stage's.
         warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
-        evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
+        evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000),
+        coverage: jsonCoverage(gate.coverage)
     };
 }
 /**
@@ -35322,6 +35598,7 @@ function jsonPolicy(policy, report) {
         countedViolations: figures?.counted ?? null,
         judged: figures?.judged ?? false,
         unknownBecause: values_text(figures?.unknownBecause),
+        coverage: jsonPolicyCoverage(report.verdict.gate?.coverage?.policies[policy.id]),
         suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
             line: entries[entry].entry.line,
             count,
@@ -35656,6 +35933,124 @@ function byteLength(text) {
     return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
 }
 
+;// CONCATENATED MODULE: ./src/report/summary/coverage.ts
+// The job summary's coverage: what each counted policy's result covers of the run's data. A mark
+// beside a severity in the gate's table and beside a policy in the violating policies, with a
+// footnote; and a section listing the counted policies whose data is not all this run's (tables
+// synced with errors, tables not synced, tables that cannot be told), and what a failed sync would
+// have refreshed. The PR comment says it in one line.
+
+
+
+
+
+
+/** Policies listed in the section; the JSON report has them all. */
+const COVERAGE_POLICY_LIMIT = 50;
+const TABLES_NAMED = 5;
+function coverageOf(report, policy) {
+    return report.verdict.gate?.coverage?.policies[policy.id];
+}
+function gapOf(coverage) {
+    return coverage && coverage.status !== 'complete' ? coverage.status : undefined;
+}
+/** ` ⚠️` beside a policy whose data is not all this run's; nothing beside a complete one. */
+function policyCoverageMark(report, policy) {
+    const gap = gapOf(coverageOf(report, policy));
+    return gap ? markup ` ${escapeText(COVERAGE_MARKS[gap])}` : markup ``;
+}
+/** The marks of a row of the gate's table: one for each kind of gap among the policies it counts. */
+function rowCoverageMarks(report, key) {
+    const gaps = gapsAmong(report, (policy) => key === 'total' || rowKeyOf(policy) === key);
+    return gaps.length > 0
+        ? markup ` ${escapeText(gaps.map((gap) => COVERAGE_MARKS[gap]).join(''))}`
+        : markup ``;
+}
+/** What the marks in a table mean: only those that appear, each once. */
+function coverageFootnote(report, shown) {
+    const gaps = gapsAmong(report, (policy) => shown.includes(policy));
+    if (gaps.length === 0)
+        return undefined;
+    const notes = gaps.map((gap) => `${COVERAGE_MARKS[gap]} ${COVERAGE_NOTES[gap]}`);
+    return markup `_${escapeText(`${notes.join(' · ')}: see Coverage.`, 600)}_`;
+}
+function gapsAmong(report, among) {
+    const found = new Set();
+    for (const policy of report.policies?.policies ?? []) {
+        const gap = among(policy) ? gapOf(coverageOf(report, policy)) : undefined;
+        if (gap)
+            found.add(gap);
+    }
+    return COVERAGE_GAPS.filter((gap) => found.has(gap));
+}
+function rowKeyOf(policy) {
+    return isKnownSeverity(policy.severity) ? policy.severity : 'other';
+}
+/** The section: a sentence, then each counted policy with a gap, then the failed syncs. */
+function renderCoverage(report) {
+    const coverage = report.verdict.gate?.coverage;
+    if (!coverage)
+        return undefined;
+    const gaps = (report.policies?.policies ?? []).filter((policy) => gapOf(coverage.policies[policy.id]));
+    const shown = gaps.slice(0, COVERAGE_POLICY_LIMIT);
+    const items = [
+        ...shown.map((policy) => policyLine(policy, coverage.policies[policy.id], coverage)),
+        ...failedSyncLines(report, coverage)
+    ];
+    return blocks(markup `#### Coverage`, markup `${escapeText(coverageSentence(coverage), 300)}`, items.length > 0 ? bulletList(items) : undefined, gaps.length > shown.length
+        ? markup `_…and ${gaps.length - shown.length} more, all in the JSON report._`
+        : undefined);
+}
+function policyLine(policy, coverage, gate) {
+    const gap = gapOf(coverage);
+    const name = markup `${escapeText(COVERAGE_MARKS[gap])} **${escapeText(policy.name, NAME_LENGTH)}** (${escapeText(policy.severity, 40)})`;
+    switch (gap) {
+        case 'table-errors': {
+            const judged = coverage.fails
+                ? markup `fails the gate (${codeSpan(`table-errors: ${gate.tableErrors}`)})`
+                : markup `shown, not failed (${codeSpan(`table-errors: ${gate.tableErrors}`)})`;
+            return markup `${name}: ${escapeText(damagedTables(coverage), 400)}; ${judged}`;
+        }
+        case 'earlier-data': {
+            const missing = coverage.tables.filter((table) => !table.written).map((table) => table.table);
+            return markup `${name}: ${escapeText(tableList(missing), 400)} not synced by this run: judged on earlier data`;
+        }
+        case 'unknown':
+            return markup `${name}: coverage unknown: ${escapeText(coverage.unknownBecause ?? 'not known', 300)}`;
+    }
+}
+/** `aws_iam_users, aws_iam_roles and 2 more`. */
+function tableList(tables) {
+    const named = tables.slice(0, TABLES_NAMED).join(', ');
+    return tables.length > TABLES_NAMED ? `${named} and ${tables.length - TABLES_NAMED} more` : named;
+}
+/** What each failed sync would have refreshed, when its tables say. */
+function failedSyncLines(report, coverage) {
+    const names = new Map((report.policies?.policies ?? []).map((policy) => [policy.id, policy.name]));
+    return coverage.failedSyncs
+        .filter((failed) => failed.policyIds.length > 0)
+        .map((failed) => {
+        const policies = failed.policyIds
+            .slice(0, TABLES_NAMED)
+            .map((id) => escapeText(`"${names.get(id) ?? id}"`, 100));
+        const more = failed.policyIds.length - policies.length;
+        return markup `Sync ${codeSpan(failed.syncName, 100)} failed: it would have refreshed the data of ${escapeText((0,lib_text/* plural */.LS)(failed.policyIds.length, 'counted policy', 'counted policies'))}: ${joinInline(policies, markup `, `)}${more > 0 ? markup ` and ${more} more` : markup ``}.`;
+    });
+}
+/** The PR comment's one line, after the footnote of the marks in its gate table. */
+function renderCoverageLine(report) {
+    const coverage = report.verdict.gate?.coverage;
+    if (!coverage)
+        return undefined;
+    const footnote = coverageFootnote(report, report.policies?.policies ?? []);
+    const failing = (report.policies?.policies ?? []).filter((policy) => coverage.policies[policy.id]?.status === 'table-errors');
+    const first = failing[0];
+    const detail = first
+        ? markup ` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(damagedTables(coverage.policies[first.id]), 200)}${failing.length > 1 ? markup ` (and ${failing.length - 1} more)` : markup ``}.`
+        : markup ``;
+    return blocks(footnote, markup `**Coverage:** ${escapeText(coverageSentence(coverage), 300)}${detail}`);
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary/resources.ts
 // The per-resource sections of the job summary and the PR comment: the comparison with the baseline
 // file (new with samples, fixed, unchanged per policy) and the exceptions (what each suppressed, and
@@ -35986,6 +36381,7 @@ function renderSyncNotes(report, sync) {
 
 
 
+
 const VIOLATING_POLICY_LIMIT = 50;
 const STALE_POLICY_LIMIT = 50;
 const TREND_LIMIT = 14;
@@ -36038,7 +36434,11 @@ function renderThresholdsTable(report, gate) {
     // The column the thresholds judge is in bold.
     const figure = (value, judged = false) => judged && value !== null ? markup `**${escapeCell(value)}**` : escapeCell(value);
     const columns = [
-        [markup `Severity`, (row) => rowLabel(row.key), 'left'],
+        [
+            markup `Severity`,
+            (row) => markup `${rowLabel(row.key)}${rowCoverageMarks(report, row.key)}`,
+            'left'
+        ],
         [markup `Violations`, (row) => figure(row.violations, !counted), 'right'],
         ...when(shown.scoped, [markup `Out of scope`, (row) => figure(row.outOfScope), 'right']),
         ...when(shown.withExceptions, [markup `Suppressed`, (row) => figure(row.suppressed), 'right']),
@@ -36087,7 +36487,7 @@ function renderViolatingPolicies(report, outcome, limit) {
         const newCount = perResource(figuresOf(report, policy));
         return [
             severityLabel(policy.severity),
-            escapeCell(policy.name, NAME_LENGTH),
+            markup `${escapeCell(policy.name, NAME_LENGTH)}${policyCoverageMark(report, policy)}`,
             escapeCell(policy.domain, 40),
             markup `${escapeCell(policy.violations)}${newCount}`,
             escapeCell(formatChange(policy.violations, policy.previousViolations)),
@@ -36103,7 +36503,7 @@ function renderViolatingPolicies(report, outcome, limit) {
         markup `Evaluated at`
     ], rows, ['left', 'left', 'left', 'right', 'right', 'left']), violating.length > shown.length
         ? markup `_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
-        : undefined);
+        : undefined, coverageFootnote(report, shown));
 }
 /** ` (2 new, 1 fixed, 3 suppressed)`: what the baseline and the exceptions made of the count. */
 function perResource(figures) {
@@ -36221,6 +36621,7 @@ function sparkline(values) {
 
 
 
+
 /** GitHub rejects a step summary over 1 MiB (1,048,576 bytes); keep clear of it. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 function renderSummary(report, options) {
@@ -36228,7 +36629,7 @@ function renderSummary(report, options) {
 }
 function composeSummary(report, context) {
     const { policies } = report;
-    const head = blocks(renderBanner(report), renderSyncsSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies && report.verdict.gate && renderThresholdsTable(report, report.verdict.gate), policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT), policies && renderComparison(report, policies), policies && renderExceptions(report, policies));
+    const head = blocks(renderBanner(report), renderSyncsSection(report), policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report), policies && report.verdict.gate && renderThresholdsTable(report, report.verdict.gate), policies && coverageFootnote(report, policies.policies), policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT), policies && renderCoverage(report), policies && renderComparison(report, policies), policies && renderExceptions(report, policies));
     const tail = blocks(policies && renderStalePolicies(policies), policies && renderTrend(report, policies), policies && renderMessages([], policies.warnings), renderErrors(report), renderFooter(report, context));
     // Samples are the only part without a natural bound, so they get whatever room is left.
     const room = SUMMARY_MAX_BYTES - byteLength(head) - byteLength(tail) - 4;
@@ -36343,6 +36744,7 @@ function renderFooter(report, context) {
 
 
 
+
 /** GitHub rejects an issue comment longer than 65,536 characters. */
 const COMMENT_MAX_CHARS = 65_536;
 /** What the comment is kept within, in UTF-8 bytes (never fewer than characters), with room to spare. */
@@ -36421,7 +36823,7 @@ function composeComment(report, context, tag, detail, nowPassing) {
         ? markup `_An earlier run of this gate on this pull request failed; this run passes._`
         : undefined, renderGateLine(report, tag), renderSyncLine(report), policies && report.verdict.gate
         ? blocks(renderScopeLine(report), renderThresholdsTable(report, report.verdict.gate))
-        : renderCompactNotEvaluated(report), policies && detail.policies > 0
+        : renderCompactNotEvaluated(report), policies && renderCoverageLine(report), policies && detail.policies > 0
         ? renderViolatingPolicies(report, policies, detail.policies)
         : policies && violating > 0
             ? markup `_${escapeText(`${violating} violating policies`)}: see the job summary._`
@@ -36672,12 +37074,11 @@ function commentFailureMessage(error, apiUrl, target) {
 
 
 
-/** Publishes every part, each even when another fails; returns what could not be written. */
-async function publishReport(report, context, settings, { redact, log }) {
-    const problems = [];
-    const unwritten = (what, error) => {
-        problems.push({ stage: 'report', message: redact(`${what}: ${(0,lib_text/* messageOf */.bD)(error)}`) });
-    };
+/**
+ * The JSON report and the compact baseline, each even when the other fails; returns the path of
+ * the report when it was written ('' when not).
+ */
+async function writeFiles(report, settings, redact, unwritten) {
     let reportFile = '';
     try {
         await writeJsonReport(settings.reportFile, report, redact);
@@ -36694,9 +37095,20 @@ async function publishReport(report, context, settings, { redact, log }) {
             unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error);
         }
     }
+    return reportFile;
+}
+/** Publishes every part, each even when another fails; returns what could not be written. */
+async function publishReport(report, context, settings, { redact, log }) {
+    const problems = [];
+    const unwritten = (what, error) => {
+        problems.push({ stage: 'report', message: redact(`${what}: ${(0,lib_text/* messageOf */.bD)(error)}`) });
+    };
+    const reportFile = await writeFiles(report, settings, redact, unwritten);
     const { gate } = report.verdict;
     if (gate)
         log.info(gateLogLine(gate, gateColumns(report.verdict.resources)));
+    if (gate?.coverage)
+        log.info(`Coverage: ${coverageSentence(gate.coverage)}`);
     // What follows needs no resource lists (up to hundreds of thousands), which every renderer
     // would copy.
     const slim = withoutResources(report);
@@ -36844,8 +37256,8 @@ function tooManyPages(what) {
     return new platform_client/* PlatformError */.W(`GET /policies ${what}: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${PAGE_SIZE} policies; narrow the selection ("policy-groups", "policies", "severities", "domains")`, 'invalid-response', 'GET /policies');
 }
 /**
- * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly SQL and
- * descriptions, and 10,000 of them kept whole would take tens of MB for nothing.
+ * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly descriptions
+ * and SQL, and 10,000 of them kept whole would take tens of MB for nothing.
  */
 function slim(policy) {
     return {
@@ -36855,6 +37267,8 @@ function slim(policy) {
         severity: policy.severity,
         status: policy.status,
         query_id: policy.query_id,
+        // The SQL goes to `POST /queries/columns` for the counted policies' tables, then is let go.
+        query: policy.query,
         violation_count: policy.violation_count,
         run_at: policy.run_at,
         policy_groups: (policy.policy_groups ?? []).map(({ id, name }) => ({ id, name }))
@@ -36974,6 +37388,12 @@ function describeSelection(config) {
 
 
 
+/** Whether a threshold counts a policy of this severity: its own, or the total's. */
+function countedByThresholds(severity, thresholds) {
+    if (thresholds.total !== undefined)
+        return true;
+    return isKnownSeverity(severity) && thresholds[severity] !== undefined;
+}
 function tally(policies) {
     const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0);
     return { violations: counts, unknownSeverityViolations: unknown };
@@ -37000,7 +37420,7 @@ function unknownSeverityWarning(policies) {
 function missingCountWarning(policies) {
     const invalid = policies.filter((p) => p.invalidCount !== undefined);
     const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined);
-    const warnings = invalid.map((p) => `The Platform answered ${p.invalidCount} as the violation count of "${(0,log_safety/* oneLine */.TN)(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`);
+    const warnings = invalid.map((p) => `The Platform answered ${p.invalidCount} as the violation count of "${(0,log_safety/* oneLine */.TN)(p.name, 80)}", which is not a count: its result is unknown, never 0.`);
     if (missing.length === 0)
         return warnings;
     return [
@@ -37124,7 +37544,8 @@ function effectiveMode(mode, hasRun) {
     return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
 }
 function track(policy, redact, freshAfter) {
-    const tracked = { result: resultFrom(policy, redact) };
+    const query = typeof policy.query === 'string' ? policy.query : undefined;
+    const tracked = { result: resultFrom(policy, redact), query };
     observe(tracked, policy, redact, freshAfter);
     return tracked;
 }
@@ -37182,6 +37603,17 @@ function hasCurrentResult(t, mode, freshAfter) {
     if (mode === 'latest')
         return true;
     return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter);
+}
+/**
+ * The Platform evaluated the policy after the run, and its count is not one to believe (negative,
+ * fractional, text, none): waiting for another evaluation cannot fix it, so it is unknown at once.
+ */
+function evaluatedUnbelievably(t, freshAfter) {
+    return (freshAfter !== undefined &&
+        t.result.source !== 'executed' &&
+        t.latest !== undefined &&
+        t.latest.count === undefined &&
+        isAfter(t.latest.runAt, freshAfter));
 }
 
 ;// CONCATENATED MODULE: ./src/policies/freshness.ts
@@ -37349,9 +37781,7 @@ function needsResources(policy, config) {
         return true;
     if (!judgesPerResource)
         return false;
-    const { thresholds } = config;
-    return (thresholds.total !== undefined ||
-        (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined));
+    return countedByThresholds(policy.severity, config.thresholds);
 }
 function namedByException(policy, config) {
     return (config.exceptions?.entries.some((entry) => entry.policy === policy.id || entry.policy === policy.name) ?? false);
@@ -37521,6 +37951,95 @@ function sampleOf(resource) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/policies/tables.ts
+// The tables each counted policy reads, so the verdict can cross-check them against the tables the
+// run wrote: `POST /queries/columns` once per distinct query of the policies a threshold counts
+// (never of all 10,000), a few in flight, within a request budget. A query the Platform cannot read
+// (a 400), or one whose top level reads only subqueries (an empty list), leaves the policy's tables
+// untold: its coverage is unknown, never complete.
+
+
+
+
+
+
+/** Queries looked up at once. */
+const LOOKUP_CONCURRENCY = 8;
+/**
+ * Most distinct queries looked up in one run: one request each. Counted policies beyond it keep
+ * their coverage unknown (shown, not failed) rather than the gate sending thousands of requests.
+ */
+const MAX_TABLE_LOOKUPS = 2_000;
+async function learnTables(tracked, thresholds, { client, signal }, budget = MAX_TABLE_LOOKUPS) {
+    const byQuery = new Map();
+    const of = new Map();
+    for (const t of tracked) {
+        if (!countedByThresholds(t.result.severity, thresholds))
+            continue;
+        if (!t.query?.trim())
+            of.set(t, { unknown: 'the Platform gave no query for it' });
+        else
+            byQuery.set(t.query, [...(byQuery.get(t.query) ?? []), t]);
+    }
+    const queries = [...byQuery.keys()];
+    const looked = queries.slice(0, budget);
+    const failures = [];
+    const answers = await mapWithConcurrency(looked, LOOKUP_CONCURRENCY, async (query) => {
+        // A cancelled workflow sends no more requests.
+        if (signal?.aborted)
+            return { unknown: 'the workflow was cancelled before it was looked up' };
+        return lookUp(query, client, (failure) => {
+            for (const t of byQuery.get(query))
+                failures.push(`"${(0,log_safety/* oneLine */.TN)(t.result.name, 80)}": ${failure}`);
+        });
+    });
+    looked.forEach((query, index) => byQuery.get(query).forEach((t) => of.set(t, answers[index])));
+    const overBudget = {
+        unknown: `not looked up: this action learns the tables of at most ${budget} distinct queries in one run`
+    };
+    for (const query of queries.slice(looked.length))
+        byQuery.get(query).forEach((t) => of.set(t, overBudget));
+    const warnings = failureWarning('Could not learn the tables', failures);
+    if (queries.length > looked.length) {
+        warnings.push(`The counted policies have ${(0,lib_text/* plural */.LS)(queries.length, 'distinct query', 'distinct queries')}: the tables of ${budget} were learned, the others' coverage is unknown.`);
+    }
+    return { of, lookups: looked.length, warnings };
+}
+/**
+ * One query's tables. A 400 is the Platform saying it cannot read the query, an answer in its own
+ * right; any other failure is also reported through `failed`, for the stage's one warning.
+ */
+async function lookUp(query, client, failed) {
+    try {
+        const answer = await client.queryColumns(query);
+        const tables = answer.top_level_tables;
+        if (!Array.isArray(tables) || !tables.every((table) => typeof table === 'string')) {
+            return { unknown: 'the Platform answered no list of tables for its query' };
+        }
+        return { tables: [...new Set(tables)] };
+    }
+    catch (error) {
+        if (!(error instanceof platform_client/* PlatformError */.W))
+            throw error;
+        if (error.status === 400) {
+            return {
+                unknown: 'the Platform could not read its query (400), so its tables cannot be told'
+            };
+        }
+        failed(error.message);
+        return { unknown: `its tables could not be learned: ${error.message}` };
+    }
+}
+/** Puts what was learned on each counted policy's result. */
+function applyTables(learned) {
+    for (const [t, answer] of learned.of) {
+        if ('tables' in answer)
+            t.result.tables = answer.tables;
+        else
+            t.result.tablesUnknown = answer.unknown;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/policies/trend.ts
 // The violation trend of the last days, as the Platform's violations history gives it.
 
@@ -37568,6 +38087,7 @@ function isoDate(ms) {
 
 
 
+
 /** The summary lists at most this many violating policies, so only they get samples. */
 const DETAILED_POLICIES = 50;
 /**
@@ -37580,7 +38100,18 @@ async function runPolicyStage(config, deps, context) {
     const warnings = [];
     const { groups } = context.resolved ?? (await resolveSelection(deps.client, config, deps.redact));
     const selection = await stage_select(config, deps, groups, context.runCompletedAt, warnings);
-    const evaluationWaitMs = await makeCurrent(selection, deps, warnings);
+    // With a run to cross-check, the counted policies' tables are learned while results freshen.
+    const learning = selection.freshAfter === undefined
+        ? undefined
+        : learnTables(selection.tracked, config.thresholds, deps);
+    const [evaluationWaitMs, learned] = await Promise.all([
+        makeCurrent(selection, deps, warnings),
+        learning
+    ]);
+    if (learned) {
+        applyTables(learned);
+        warnings.push(...learned.warnings);
+    }
     const { tracked } = selection;
     tracked.sort((a, b) => byImportance(a.result, b.result));
     await readPrevious(selection, deps, warnings);
@@ -37635,15 +38166,18 @@ async function stage_select(config, { client, log, redact }, groups, freshAfter,
 }
 /**
  * Waits for fresh evaluations and executes what the mode says, then marks what is still not current
- * as stale: its count is from before the run and never passes for a fresh one. Returns the time
- * spent waiting.
+ * as stale: its count is from before the run and never passes for a fresh one. A policy evaluated
+ * after the run with a count that is not a count is settled at once: unknown, neither waited for
+ * nor (unless the mode is `execute`) executed. Returns the time spent waiting.
  */
 async function makeCurrent(selection, deps, warnings) {
     const { config, mode, freshAfter, tracked, isCurrent } = selection;
+    const unbelievable = (t) => evaluatedUnbelievably(t, freshAfter);
+    const settled = (t) => isCurrent(t) || unbelievable(t);
     let evaluationWaitMs = 0;
     if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
         const byId = new Map(tracked.map((t) => [t.result.id, t]));
-        evaluationWaitMs = await awaitEvaluations(tracked, isCurrent, () => readFreshEvaluations(deps, selection.filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
+        evaluationWaitMs = await awaitEvaluations(tracked, settled, () => readFreshEvaluations(deps, selection.filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
     }
     // A cancelled workflow starts no more queries.
     const toExecute = deps.signal?.aborted
@@ -37651,13 +38185,13 @@ async function makeCurrent(selection, deps, warnings) {
         : mode === 'execute'
             ? tracked
             : mode === 'auto'
-                ? tracked.filter((t) => !isCurrent(t))
+                ? tracked.filter((t) => !settled(t))
                 : [];
     if (toExecute.length > 0) {
         const failures = await executeQueries(toExecute, deps);
         warnings.push(...failureWarning('Could not execute the saved query', failures));
     }
-    for (const t of tracked.filter((t) => !isCurrent(t))) {
+    for (const t of tracked.filter((t) => !isCurrent(t) && !unbelievable(t))) {
         t.result.source = 'stale';
         t.result.stale = true;
     }
@@ -38144,12 +38678,95 @@ function interruptedExternal(id, last) {
     return externalOutcome(id, { verdict: 'fail', external: last });
 }
 
+;// CONCATENATED MODULE: ./src/sync/run-tables.ts
+// The tables a run wrote, with their rows, errors and panics: every page of a managed run's table
+// statistics, or a CLI run's `table_progress`. The verdict cross-checks them against the tables each
+// counted policy reads, so a listing that cannot be read whole is unknown, never a short list.
+
+
+
+const TABLES_PAGE_SIZE = 1000;
+/** The summary and the JSON report show the tables with the most errors, this many. */
+const TABLES_WITH_ERRORS_SHOWN = 10;
+/** A managed run's tables; a listing that fails is a warning and `tablesUnknown`, not an error. */
+async function readManagedRunTables(syncName, runId, { client, log }) {
+    try {
+        const stats = await listEveryTable(client, syncName, runId);
+        const withErrors = stats
+            .filter((table) => (0,lib_text/* isCount */.my)(table.errors) && table.errors > 0)
+            .sort((a, b) => (b.errors ?? 0) - (a.errors ?? 0));
+        return {
+            tables: stats.map(managedTable),
+            tablesWithErrors: withErrors.slice(0, TABLES_WITH_ERRORS_SHOWN)
+        };
+    }
+    catch (error) {
+        const message = (0,lib_text/* messageOf */.bD)(error);
+        log.warning(`Could not read the run's table statistics: ${message}`);
+        return { tablesUnknown: message, tablesWithErrors: [] };
+    }
+}
+/** A CLI run's tables: rows only, the Platform counts no errors for one. */
+function externalRunTables(sync) {
+    const progress = sync.table_progress;
+    if (progress == null)
+        return undefined;
+    return Object.entries(progress).map(([name, rows]) => ({
+        name,
+        rows: (0,lib_text/* isCount */.my)(rows) ? rows : null
+    }));
+}
+/**
+ * A missing count is 0, as the spec's optional counters are left out when zero; anything else that
+ * is not a count is unknown.
+ */
+function managedTable(stat) {
+    const count = (value) => value === undefined ? 0 : (0,lib_text/* isCount */.my)(value) ? value : null;
+    return {
+        name: String(stat.name),
+        rows: count(stat.resources),
+        errors: count(stat.errors),
+        panics: count(stat.panics)
+    };
+}
+/**
+ * Every page, by name: to the last page the metadata names, else to a short page or one that adds
+ * no table not seen yet (a server that repeats itself); at most MAX_LIST_PAGES.
+ */
+async function listEveryTable(client, syncName, runId) {
+    const byName = new Map();
+    for (let page = 1;; page++) {
+        if (page > limits/* MAX_LIST_PAGES */.rt)
+            throw run_tables_tooManyPages(syncName, runId);
+        const answer = await client.listRunTables(syncName, runId, TABLES_PAGE_SIZE, page);
+        const before = byName.size;
+        for (const table of answer.items)
+            byName.set(String(table.name), table);
+        if (isLastPage(answer, page) || byName.size === before)
+            break;
+    }
+    return [...byName.values()];
+}
+function isLastPage(answer, page) {
+    const { metadata } = answer;
+    if (typeof metadata?.last_page === 'number')
+        return page >= metadata.last_page;
+    if (typeof metadata?.total_count === 'number')
+        return page * TABLES_PAGE_SIZE >= metadata.total_count;
+    return answer.items.length < (metadata?.page_size || TABLES_PAGE_SIZE);
+}
+function run_tables_tooManyPages(syncName, runId) {
+    const endpoint = `GET /syncs/${syncName}/runs/${runId}/tables`;
+    return new platform_client/* PlatformError */.W(`${endpoint} still had pages after ${limits/* MAX_LIST_PAGES */.rt} of ${TABLES_PAGE_SIZE} tables: this action reads at most that many`, 'invalid-response', endpoint);
+}
+
 ;// CONCATENATED MODULE: ./src/sync/external.ts
 // Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
 // (its data ingested) or `failed` with the loop a managed run is followed with (follow.ts),
 // without a live log stream, and judge it. The CLI owns an external sync: this action never
 // cancels one (the API has no way to), not even on timeout or a cancelled workflow. Expected
 // outcomes are results; only a Platform that cannot be talked to throws.
+
 
 
 
@@ -38222,6 +38839,7 @@ function judged(config, { clock, redact }, followed, seen) {
     return externalOutcome(config.id, {
         ...fields,
         completedAt: freshFrom(completion.at, followed.ingestingAt),
+        tables: externalRunTables(final),
         warnings: completion.warning ? [completion.warning] : [],
         ...(final.status === 'failed' ? failed(externalFailure(final, redact)) : {})
     });
@@ -38809,8 +39427,6 @@ async function failureLogs(config, { client, log, redact }, run, stream) {
 
 
 
-/** One page of the run's table statistics is read; the tables with errors on it are shown. */
-const TABLE_STATS_READ = 10;
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 async function runSyncStage(config, deps, observer, limitStarts = (start) => start()) {
     // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
@@ -38828,7 +39444,7 @@ async function runSyncStage(config, deps, observer, limitStarts = (start) => sta
     const waited = await waitForRun(config, deps, known, resolved.history, observer);
     return stage_judged(config, deps, known, waited);
 }
-/** A finished run is judged, with its tables with errors; a timed-out or cut-short one is not. */
+/** A finished run is judged, with the tables it wrote; a timed-out or cut-short one is not. */
 async function stage_judged(config, deps, known, waited) {
     const { final } = waited;
     const fields = {
@@ -38853,18 +39469,8 @@ async function stage_judged(config, deps, known, waited) {
         ...judgement,
         warnings: [...(completion.warning ? [completion.warning] : []), ...judgement.warnings],
         completedAt: completion.at,
-        tablesWithErrors: await fetchTablesWithErrors(config.name, final.id, deps)
+        ...(await readManagedRunTables(config.name, final.id, deps))
     });
-}
-async function fetchTablesWithErrors(syncName, runId, { client, log }) {
-    try {
-        const page = await client.listRunTables(syncName, runId, TABLE_STATS_READ);
-        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, TABLE_STATS_READ);
-    }
-    catch (error) {
-        log.warning(`Could not read the run's table statistics: ${(0,lib_text/* messageOf */.bD)(error)}`);
-        return [];
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/sync/all-syncs.ts
@@ -38905,11 +39511,17 @@ async function eachAtOnce(names, deps, onResult, follow) {
         onResult(index, result);
     }));
 }
-/** The moment the policies' data is fresh from: the latest completion among the runs. */
+/**
+ * The moment the policies' data is fresh from: the latest completion among the runs whose data was
+ * ingested. A failed run's data never reaches the policies, so no evaluation follows it: its end
+ * must not make every result look stale (and `auto` wait, then execute every query, for nothing).
+ */
 function latestCompletion(outcomes) {
     let latest;
-    for (const { completedAt } of outcomes) {
-        if (completedAt && (!latest || Date.parse(completedAt) > Date.parse(latest)))
+    for (const { completedAt, view } of outcomes) {
+        if (view?.ingested !== true || !completedAt)
+            continue;
+        if (!latest || Date.parse(completedAt) > Date.parse(latest))
             latest = completedAt;
     }
     return latest;
@@ -38990,7 +39602,10 @@ function buildReport(snapshot, config) {
     const { startedAt, takenAt, errors, cancelled, policies, policiesSkipped } = snapshot;
     const syncs = snapshot.syncs.filter((sync) => sync !== undefined);
     const policyConfig = config?.policies && effectivePolicies(config.policies, snapshot);
-    const gate = policyConfig && gateSettings(policyConfig, takenAt);
+    const gate = policyConfig && {
+        ...gateSettings(policyConfig, takenAt),
+        tableErrors: policyConfig.tableErrors
+    };
     const softFail = config?.report.softFail ?? false;
     return {
         schemaVersion: 1,
@@ -40178,11 +40793,12 @@ class PlatformClient {
             shape: 'object'
         });
     }
-    listRunTables(syncName, runId, perPage = 10) {
+    /** By name: a unique, stable order, so that no table moves between pages while they are read. */
+    listRunTables(syncName, runId, perPage, page) {
         return this.json({
             method: 'GET',
             path: `${runPath(syncName, runId)}/tables`,
-            query: { per_page: perPage, sort_by: ['errors'], sort_dir: ['desc'] },
+            query: { per_page: perPage, page, sort_by: ['name'], sort_dir: ['asc'] },
             retry: true,
             shape: 'page'
         });
@@ -40292,6 +40908,16 @@ class PlatformClient {
             query: { per_page: perPage, page: 1 },
             retry: true,
             shape: 'table'
+        });
+    }
+    /** The tables a query reads, without running it. It only reads, so it is retried like a GET. */
+    queryColumns(query) {
+        return this.json({
+            method: 'POST',
+            path: '/queries/columns',
+            body: { query },
+            retry: true,
+            shape: 'object'
         });
     }
     json(spec) {

@@ -104,6 +104,8 @@ describe('the bundle, spawned as the runner spawns it', () => {
       'new-violations': '',
       'suppressed-violations': '0',
       'counted-violations': '7',
+      // No scope: nothing is judged apart.
+      'out-of-scope-violations': '0',
       'violating-policies': '2',
       'stale-policies': '0'
     })
