@@ -13,6 +13,7 @@ import {
   codeSpan,
   escapeCell,
   escapeText,
+  joinInline,
   markup,
   table,
   type Markdown
@@ -134,6 +135,12 @@ export function renderRunNotes(
   view: RunView
 ): Markdown | undefined {
   const notes: Markdown[] = []
+  if (sync.kind === 'managed' && sync.queuedBehind.length > 0) {
+    const runs = sync.queuedBehind.map((id) => codeSpan(id))
+    notes.push(
+      markup`⏸️ Started once run ${joinInline(runs, markup`, then `)} had ended (${codeSpan('if-running: queue')}): not this action's, and not the run judged.`
+    )
+  }
   // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
   if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
     notes.push(
