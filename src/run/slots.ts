@@ -1,5 +1,5 @@
 // One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each
-// goes waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot
+// goes waiting → (queued →) starting → known → ended, and is the observer its sync's stage reports to. A slot
 // takes a stage's report only while its door is open: after a signal the signal's report is final.
 
 import type { ExternalSync, SyncRun, SyncRunDetails } from '../platform/types.js'

@@ -40,9 +40,10 @@ export async function resolveInTurn(
 ): Promise<Resolved> {
   const since = deps.clock.now()
   const queuedBehind: string[] = []
+  // Only a queue wait counts against the timeout: without one, the time starts with the run.
   const queueing = (): Queueing => ({
     queuedBehind: [...queuedBehind],
-    queuedMs: deps.clock.now() - since
+    queuedMs: queuedBehind.length > 0 ? deps.clock.now() - since : 0
   })
   for (;;) {
     // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
