@@ -81,9 +81,9 @@ describe('renderComment: a failing gate', () => {
 
   it('has the thresholds table and the violating policies', () => {
     expect(out).toContain('| Severity | Violations | Allowed | Status |')
-    expect(out).toContain('| 🔴 Critical | **3** | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🔴\u00a0Critical | **3** | 0 | ❌ over by 3 |')
     expect(out).toContain('#### Violating policies (4)')
-    expect(out).toContain('| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 |')
+    expect(out).toContain('| 🔴\u00a0Critical | Public S3 buckets | security | 3 | \\+2 |')
     expectValidTables(out)
   })
 
@@ -123,10 +123,10 @@ describe('renderComment: per resource', () => {
     expect(out).toContain(
       '| Severity | Violations | Suppressed | New | Counted | Allowed | Status |'
     )
-    expect(out).toContain('| 🔴 Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
+    expect(out).toContain('| 🔴\u00a0Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
     expect(out).toContain('#### Against the baseline')
     expect(out).toContain(
-      '| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b \\(production, us-east-1\\) |'
+      '| 🔴\u00a0Critical | Public S3 buckets | 1 | 1 | 1 | b \\(production, us-east-1\\) |'
     )
     const artifact = {
       name: 'cloudquery-baseline',
@@ -201,7 +201,7 @@ describe('renderComment: variants', () => {
 
   it('shows the top 10 violating policies and counts the rest', () => {
     const out = render(runReport({ policies: policyOutcome(manyPolicies(60)) }))
-    const rows = out.split('\n').filter((line) => /^\| 🟠 High \| Policy \d\d \|/.test(line))
+    const rows = out.split('\n').filter((line) => /^\| 🟠\u00a0High \| Policy \d\d \|/.test(line))
     expect(rows).toHaveLength(10)
     expect(rows[0]).toContain('| Policy 01 | security | 60 |')
     expect(out).not.toContain('| Policy 11 |')

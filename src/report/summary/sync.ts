@@ -6,7 +6,13 @@ import { formatDuration } from '../../lib/duration.js'
 import { isCount } from '../../lib/text.js'
 import type { ExternalSync, SyncRunTableStat } from '../../platform/types.js'
 import type { ManagedOutcome, RunView, SyncOutcome } from '../../sync/outcome.js'
-import { formatByteSeconds, formatBytes, formatCount, formatTimestamp } from '../render/format.js'
+import {
+  formatByteSeconds,
+  formatBytes,
+  formatCount,
+  formatTimestampCell,
+  NO_BREAK
+} from '../render/format.js'
 import {
   blocks,
   bulletList,
@@ -93,8 +99,8 @@ function renderRunFigures(sync: SyncOutcome, view: RunView): Markdown {
   const duration =
     sync.durationSeconds === undefined ? undefined : formatDuration(sync.durationSeconds * 1000)
   const figures: [Markdown, Markdown][] = [
-    [markup`Started`, escapeCell(formatTimestamp(view.createdAt))],
-    [markup`Completed`, escapeCell(formatTimestamp(view.completedAt))],
+    [markup`Started`, escapeCell(formatTimestampCell(view.createdAt))],
+    [markup`Completed`, escapeCell(formatTimestampCell(view.completedAt))],
     [markup`Duration`, escapeCell(duration)],
     [markup`Rows`, escapeCell(view.rows)]
   ]
@@ -118,7 +124,7 @@ function renderRunFigures(sync: SyncOutcome, view: RunView): Markdown {
 function meteredFigures(run: NonNullable<ManagedOutcome['run']>): [Markdown, Markdown][] {
   const cpu = formatCount(run.cpu_seconds, 1)
   const metered: [Markdown, string | undefined][] = [
-    [markup`CPU`, cpu === undefined ? undefined : `${cpu} s`],
+    [markup`CPU`, cpu === undefined ? undefined : `${cpu}${NO_BREAK}s`],
     [markup`Memory`, formatByteSeconds(run.memory_byte_seconds)],
     [markup`Egress`, formatBytes(run.network_egress_bytes)]
   ]
