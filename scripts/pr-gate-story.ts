@@ -23,6 +23,7 @@ const EVENT = join(ROOT, '__tests__', '__fixtures__', 'pull-request-event.json')
 const BASELINE_RUN = 7001
 const PULL_REQUEST_RUN = 7002
 const DAY = 86_400_000
+const SCHEDULED_RUN_MS = 8_000
 
 /** The outputs a re-run must give again, for the same verdict on the same data and baseline. */
 export const VERDICT_OUTPUTS = [
@@ -192,12 +193,17 @@ function writeExceptions(workspace: string): void {
   )
 }
 
-/** A run of the sync started by someone else than the action: the Platform's schedule. */
+/**
+ * A run of the sync started by someone else than the action: the Platform's schedule. A longer one
+ * than the action's own, so that it is still going when the gate looks, even on a busy machine.
+ */
 async function startScheduledRun(sim: Simulator): Promise<string> {
+  const own = { ...sim.scenario.run }
+  sim.setScenario({ run: { durationMs: SCHEDULED_RUN_MS } })
   const response = await fetch(`${sim.url}/api/syncs/${SYNC}/runs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sim.scenario.apiKey}` }
-  })
+  }).finally(() => sim.setScenario({ run: own }))
   const run = (await response.json()) as { id?: string }
   if (!response.ok || !run.id)
     throw new Error(`the scheduled run did not start (${response.status})`)

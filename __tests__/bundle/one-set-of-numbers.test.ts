@@ -135,7 +135,11 @@ function gateTable(markdown: string): Figures {
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith('|')) break
     const row = cells(line)
-    const label = row[0].replace(/\*\*/g, '').replace(/^\S+ /, '').toLowerCase() as Row
+    // The icon and the name are joined by a no-break space (\s matches it).
+    const label = row[0]
+      .replace(/\*\*/g, '')
+      .replace(/^\S+\s/, '')
+      .toLowerCase() as Row
     const key = row[0].includes('Total') ? 'total' : label
     const at = (name: string): number | null => figure(row[names.indexOf(name)])
     figures[key] = {
