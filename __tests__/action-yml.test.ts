@@ -90,6 +90,24 @@ describe('action.yml', () => {
     expect(listed).toEqual(declared)
   })
 
+  it('is in .env.example whole: every input once, left out at its default or set', () => {
+    // `INPUT_NAME=value`, or commented out (`# INPUT_NAME=default`): the runner's names.
+    const lines = [
+      ...readFileSync('.env.example', 'utf8').matchAll(/^(# )?INPUT_([A-Z-]+)=(.*)$/gm)
+    ]
+    const listed = lines.map(([, , name]) => name.toLowerCase())
+    expect([...listed].sort()).toEqual(Object.keys(action.inputs).sort())
+    // A commented line shows what leaving the input out gives; an expression is the runner's.
+    const shown = lines
+      .filter(([, commented]) => commented)
+      .map(([, , name, value]) => [name, value])
+    const defaults = shown.map(([name]) => {
+      const declared = action.inputs[name.toLowerCase()].default ?? ''
+      return [name, declared.startsWith('${{') ? '' : declared]
+    })
+    expect(shown).toEqual(defaults)
+  })
+
   it('keeps the README to one screen of reading: at most 12 KB', () => {
     expect(Buffer.byteLength(readme, 'utf8')).toBeLessThanOrEqual(12 * 1024)
   })

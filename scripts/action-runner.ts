@@ -17,6 +17,8 @@ export interface ActionRunOptions {
   inputs: Record<string, string>
   /** Extra environment (RUNNER_DEBUG, proxies, NODE_EXTRA_CA_CERTS…). */
   env?: Record<string, string>
+  /** The workspace: where relative paths in the inputs are read (default: this process's). */
+  cwd?: string
   /** State saved by an earlier main step: runs the post step. */
   state?: Record<string, string>
   /** Called with each chunk of stdout as it arrives. */
@@ -77,6 +79,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRunRes
   for (const file of [files.output, files.summary, files.state]) writeFileSync(file, '')
   const started = Date.now()
   const child = spawn(process.execPath, [BUNDLE], {
+    cwd: options.cwd,
     env: runnerEnv(options, files, dir),
     stdio: ['ignore', 'pipe', 'pipe']
   })

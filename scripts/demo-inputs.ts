@@ -1,5 +1,6 @@
-// The demo's inputs, shared by `npm run demo` and `npm run screenshots`, so the README's pictures
-// show exactly what the demo prints: the gate with a medium limit that the demo's run stays under.
+// The demo's inputs for a scenario of one step (`npm run demo -- --scenario <preset>`): the gate
+// with a medium limit that the demo's run stays under. The `pr-gate` story (which the README's
+// pictures show) has its own, in pr-gate-story.ts.
 // A scenario with a CLI run gates that run (`external-sync`); one whose syncs behave differently
 // (`syncRuns`, as the `several-syncs` preset) runs all of its syncs in one step.
 

@@ -1,51 +1,37 @@
-// `npm run screenshots`: the README's pictures, from the real thing. Runs the built action against
-// the simulator's demo scenario (as `npm run demo` does) with a sticky PR comment posted to a local
-// fake of GitHub's API, renders the job summary and the comment as GitHub would (scripts/
-// screenshots/page.ts), and photographs each page with headless Chromium into docs/. Nothing
-// leaves 127.0.0.1: the pages are local files, and Chromium resolves no host name.
+// `npm run screenshots`: the README's pictures, from the real thing. Plays the pull-request gate's
+// story against the simulator (scripts/pr-gate-story.ts, as `npm run demo -- --scenario pr-gate`
+// does: a baseline artifact, a gate scoped to staging with an exceptions file, its sticky comment
+// posted to a local fake of GitHub's API), renders the gate's job summary and comment as GitHub
+// would (scripts/screenshots/page.ts), and photographs each page with headless Chromium into
+// docs/. The simulator's address is shown as a neutral Platform URL (DISPLAY_URL), to which nothing
+// is ever sent. Nothing leaves 127.0.0.1: the pages are local files, and Chromium resolves no host.
 //
-//   apt-get install -y chromium   # Debian's package; or set CHROMIUM to another binary
+//   apt-get install -y chromium fonts-noto-color-emoji   # or set CHROMIUM to another binary
 //   npm run screenshots
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startGitHubFake } from '../__tests__/helpers/github-fake.js'
-import { preset } from '../simulator/presets.js'
-import { startSimulator } from '../simulator/server.js'
-import { ROOT, runAction } from './action-runner.js'
-import { demoInputs } from './demo-inputs.js'
+import { ROOT } from './action-runner.js'
+import { runPrGateStory, verdictDifferences, withDisplayUrl } from './pr-gate-story.js'
 import { githubPage } from './screenshots/page.js'
 
 const CHROMIUM = process.env.CHROMIUM ?? 'chromium'
 const WIDTH = 912
-const EVENT = join(ROOT, '__tests__', '__fixtures__', 'pull-request-event.json')
 
-/** The demo's job summary and PR comment, as the action wrote them. */
-async function demoOutput(): Promise<{ summary: string; comment: string }> {
-  const sim = await startSimulator(preset('demo'))
-  const github = await startGitHubFake()
-  try {
-    const result = await runAction({
-      inputs: { ...demoInputs(sim), 'pr-comment': 'always', 'github-token': 'ghs_screenshots' },
-      env: {
-        GITHUB_API_URL: github.apiUrl,
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: EVENT,
-        GITHUB_REPOSITORY: 'octo-org/infra',
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_RUN_ID: '4242'
-      }
-    })
-    const comment = github.comments[0]?.body
-    if (result.summary === '' || comment === undefined) {
-      throw new Error(`the demo wrote no summary or no comment (exit code ${result.exitCode})`)
-    }
-    return { summary: result.summary, comment }
-  } finally {
-    await github.close()
-    await sim.close()
+/** The gate's job summary and PR comment, as the action wrote them, with the display URL. */
+async function gateOutput(): Promise<{ summary: string; comment: string }> {
+  const story = await runPrGateStory()
+  const differences = verdictDifferences(story.gate, story.rerun)
+  if (differences.length > 0)
+    throw new Error(`the re-run's verdict differs: ${differences.join('; ')}`)
+  if (story.gate.summary === '' || story.comment === '') {
+    throw new Error(`the gate wrote no summary or no comment (exit code ${story.gate.exitCode})`)
+  }
+  return {
+    summary: withDisplayUrl(story.gate.summary, story.platformUrl),
+    comment: withDisplayUrl(story.comment, story.platformUrl)
   }
 }
 
@@ -99,6 +85,6 @@ function photograph(name: string, title: string, markdown: string): void {
   }
 }
 
-const { summary, comment } = await demoOutput()
+const { summary, comment } = await gateOutput()
 photograph('job-summary', 'Job summary · CloudQuery Platform gate', summary)
 photograph('pr-comment', 'github-actions bot commented', comment)

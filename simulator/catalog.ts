@@ -42,6 +42,8 @@ export interface CatalogPolicy {
   groupIds: string[]
   initialCount: number | null
   countAfterSync: number | null
+  /** Per run ingested since the start (see `PolicySpec.countsAfterSyncs`); empty: `countAfterSync`. */
+  countsAfterSyncs: number[]
   initialRunAt: string | null
   history: EvaluationHistoryEntry[]
   kind: ResourceKind
@@ -242,6 +244,7 @@ function explicitPolicy(
     groupIds,
     initialCount,
     countAfterSync: spec.countAfterSync === undefined ? (initialCount ?? 0) : spec.countAfterSync,
+    countsAfterSyncs: spec.countsAfterSyncs ?? [],
     initialRunAt,
     history,
     kind,
@@ -300,6 +303,7 @@ function generatedPolicies(
       groupIds,
       initialCount: before[i],
       countAfterSync: after[i],
+      countsAfterSyncs: [],
       initialRunAt: runAt,
       history: [{ run_at: runAt, violation_count: before[i] }],
       kind
@@ -330,7 +334,14 @@ export function policyState(
   if (policy.status !== 'active' || last === undefined) {
     return { violationCount: policy.initialCount, runAt: policy.initialRunAt }
   }
-  return { violationCount: policy.countAfterSync, runAt: iso(last) }
+  return { violationCount: countAfterSyncs(policy, evaluations.length), runAt: iso(last) }
+}
+
+/** The count once `syncs` (≥ 1) runs were ingested since the simulator started. */
+export function countAfterSyncs(policy: CatalogPolicy, syncs: number): number | null {
+  const counts = policy.countsAfterSyncs
+  if (counts.length === 0) return policy.countAfterSync
+  return counts[Math.min(syncs, counts.length) - 1]
 }
 
 /** Every evaluation of the policy, oldest first. */
@@ -340,7 +351,10 @@ export function evaluationLog(
 ): EvaluationHistoryEntry[] {
   const own =
     policy.status === 'active' && policy.countAfterSync !== null
-      ? evaluations.map((at) => ({ run_at: iso(at), violation_count: policy.countAfterSync ?? 0 }))
+      ? evaluations.map((at, index) => ({
+          run_at: iso(at),
+          violation_count: countAfterSyncs(policy, index + 1) ?? 0
+        }))
       : []
   return [...policy.history, ...own].sort((a, b) => Date.parse(a.run_at) - Date.parse(b.run_at))
 }

@@ -46,6 +46,50 @@ export const DEMO_POLICIES: PolicySpec[] = [
   }
 ]
 
+/**
+ * The pull-request gate's story on a shared staging account, sync by sync (`countsAfterSyncs`):
+ * the default branch's baseline run; a run the Platform's schedule starts before the pull
+ * request's deploy (the same data); then the pull request's own run and its re-run, where pull
+ * request 42 has added an unencrypted bucket to staging and, unrelated, an IAM user without MFA
+ * has appeared in production overnight. An unattached staging volume is an accepted exception.
+ */
+const PR_GATE_POLICIES: PolicySpec[] = [
+  {
+    name: 'S3 buckets without default encryption',
+    severity: 'critical',
+    domain: 'security',
+    violationCount: 1,
+    countsAfterSyncs: [1, 1, 2],
+    resources: [
+      { name: 'acme-staging-logs', accountName: 'staging', region: 'eu-west-1' },
+      { name: 'pr-42-uploads', accountName: 'staging', region: 'eu-west-1', tags: ['pr=42'] }
+    ]
+  },
+  {
+    name: 'IAM users without MFA',
+    severity: 'high',
+    domain: 'security',
+    violationCount: 2,
+    countsAfterSyncs: [2, 2, 3],
+    resources: [
+      { name: 'ci-deployer', accountName: 'staging', region: 'us-east-1' },
+      { name: 'break-glass-admin', accountName: 'production', region: 'us-east-1' },
+      { name: 'oncall-temp', accountName: 'production', region: 'us-east-1' }
+    ]
+  },
+  {
+    name: 'Unattached EBS volumes',
+    severity: 'medium',
+    domain: 'finops',
+    violationCount: 2,
+    countsAfterSyncs: [2],
+    resources: [
+      { name: 'vol-restore-drill', accountName: 'staging', region: 'eu-west-1' },
+      { name: 'vol-scratch-builds', accountName: 'staging', region: 'eu-west-1' }
+    ]
+  }
+]
+
 /** The CLI's `--invocation-id` in the `external-sync` preset, for the workflow to pass on. */
 export const EXTERNAL_INVOCATION_ID = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
 
@@ -118,6 +162,13 @@ export const PRESETS: Record<string, Scenario> = {
     ],
     evaluation: { delayAfterIngestMs: 1500 },
     policies: DEMO_POLICIES
+  },
+  /** `npm run demo -- --scenario pr-gate` (scripts/pr-gate-story.ts) and the README's pictures. */
+  'pr-gate': {
+    syncs: [{ name: 'aws-staging', displayName: 'AWS staging' }],
+    run: { pendingMs: 300, startDelayMs: 700, durationMs: 3_000, ingestionDelayMs: 700 },
+    evaluation: { delayAfterIngestMs: 700 },
+    policies: PR_GATE_POLICIES
   },
   hostile: {
     run: {

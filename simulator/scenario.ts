@@ -113,6 +113,12 @@ export interface PolicySpec {
   violationCount?: number | null
   /** The count every evaluation after an ingested run produces. Default: `violationCount` (or 0). */
   countAfterSync?: number | null
+  /**
+   * Instead of `countAfterSync`: the count after the 1st, 2nd, … run ingested since the simulator
+   * started (as evaluated, or as its query reads it); the last holds for the runs after it. The data
+   * changes from one sync to the next (a deploy came, or went).
+   */
+  countsAfterSyncs?: number[]
   /** Last evaluation before the simulator started; default six hours earlier. */
   runAt?: string | null
   /** Prior evaluations; default one entry at `runAt` with `violationCount`. */

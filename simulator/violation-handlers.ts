@@ -2,6 +2,7 @@
 
 import { DAY, dateOnly, pageMetadata, pageOf, paging } from './api-conventions.js'
 import {
+  countAfterSyncs,
   evaluationLog,
   policyState,
   VIOLATION_COLUMNS,
@@ -153,10 +154,11 @@ export class ViolationHandlers {
     const p = paging(query)
     // A saved query reads the data as it is now: a run's ingested data shows whether or not the
     // Platform has evaluated the policy since (with evaluation mode `never`, only executing does).
-    const ingested = this.platform.runs.some(
+    const syncs = this.platform.runs.filter(
       (r) => r.origin !== 'previous' && (ingestedAt(r) ?? Infinity) <= now
-    )
-    const count = (ingested ? policy.countAfterSync : policy.initialCount) ?? 0
+    ).length
+    const ingested = syncs > 0
+    const count = (ingested ? countAfterSyncs(policy, syncs) : policy.initialCount) ?? 0
     const rows = []
     for (let i = (p.page - 1) * p.perPage; i < Math.min(count, p.page * p.perPage); i++) {
       rows.push(violationRow(violationAt(catalog, policy, resourceIndex(policy, i, ingested))))

@@ -99,13 +99,12 @@ describe('the bundle, spawned as the runner spawns it', () => {
       'high-violations': '0',
       'medium-violations': '3',
       'low-violations': '4',
-      // No baseline: nothing can be new, so the figure is empty. No exceptions file: nothing is
-      // suppressed, so it is 0, and everything the Platform counts is counted.
+      // No baseline: nothing can be new, so the figure is empty. No exceptions file and no scope:
+      // nothing is suppressed or out of scope, so both are 0, and everything counted is counted.
       'new-violations': '',
+      'out-of-scope-violations': '0',
       'suppressed-violations': '0',
       'counted-violations': '7',
-      // No scope: nothing is judged apart.
-      'out-of-scope-violations': '0',
       'violating-policies': '2',
       'stale-policies': '0'
     })

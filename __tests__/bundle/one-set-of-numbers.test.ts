@@ -135,8 +135,12 @@ function gateTable(markdown: string): Figures {
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith('|')) break
     const row = cells(line)
-    // `🟠 High`, and after it the marks of the policies' coverage, if any.
-    const label = row[0].replace(/\*\*/g, '').split(' ')[1].toLowerCase() as Row
+    // `🟠 High` (icon and name joined by a no-break space), and after it any coverage marks.
+    const label = row[0]
+      .replace(/\*\*/g, '')
+      .replace(/^\S+\s/, '')
+      .split(/\s/)[0]
+      .toLowerCase() as Row
     const key = row[0].includes('Total') ? 'total' : label
     const at = (name: string): number | null => figure(row[names.indexOf(name)])
     figures[key] = {

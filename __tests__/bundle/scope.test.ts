@@ -73,7 +73,9 @@ describe('scope', () => {
     expect(run.summary).toContain(
       '**Scope:** accounts <code>staging</code> — 1 violation outside it, counted apart and not judged.'
     )
-    expect(run.summary).toMatch(/\| 🔴 Critical \| 3 \| 1 \| 0 \| \*\*0\*\* \| 0 \| ✅ within \|/)
+    expect(run.summary).toMatch(
+      /\| 🔴\u00a0Critical \| 3 \| 1 \| 0 \| \*\*0\*\* \| 0 \| ✅ within \|/
+    )
     expect(reportOf(run)).toMatchObject({
       policies: {
         scope: { accounts: ['staging'], regions: [], tags: [], resources: [] },

@@ -10,12 +10,16 @@ export interface RecordingObserver extends ManagedRunObserver {
   known?: KnownRun
   starts: number
   cancels: Partial<SyncRun>[]
+  /** The runs of others the stage queued behind (`if-running: queue`), in order. */
+  queuedBehind: string[]
 }
 
 export function managedObserver(): RecordingObserver {
   const observer: RecordingObserver = {
     starts: 0,
     cancels: [],
+    queuedBehind: [],
+    queued: (behind: SyncRun) => void observer.queuedBehind.push(behind.id),
     startPending: () => void observer.starts++,
     runKnown: (run: SyncRunDetails, startedByAction: boolean) => {
       observer.known = { run, startedByAction }

@@ -73,6 +73,11 @@ describe('parseInputs', () => {
     })
   })
 
+  it('reads if-running: queue, in any case, for every sync', () => {
+    const config = parseInputs(reader({ 'sync-name': 'a\nb', 'if-running': 'Queue' }), {})
+    expect(config.syncs.map((sync) => sync.ifRunning)).toEqual(['queue', 'queue'])
+  })
+
   it('reads an empty critical or high threshold as no limit, and an absent one as 0', () => {
     const config = parseInputs(reader({ 'max-critical-violations': '' }), {})
     expect(config.policies?.thresholds.critical).toBeUndefined()
@@ -166,6 +171,18 @@ describe('parseInputs', () => {
       { 'sync-name': 'aws-prod\ngcp-prod', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },
       /"sync-run-id" is a run of one sync, but "sync-name" lists 2 \(aws-prod, gcp-prod\)/
     ],
+    [
+      { 'if-running': 'queue', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },
+      /"if-running" is "queue", which starts a run of this action's own .* "sync-run-id" names a run to follow/
+    ],
+    [
+      {
+        'sync-name': '',
+        'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69',
+        'if-running': 'queue'
+      },
+      /"if-running" is "queue", but "external-sync" only follows a sync the CLI runs/
+    ],
     [{ 'sync-name': '', 'external-sync': 'run-42' }, /"external-sync" is "run-42".*invocation id/],
     [
       { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69\nshard-2' },
@@ -192,7 +209,10 @@ describe('parseInputs', () => {
       { 'sync-name': '', 'sync-run-id': '12345678-1234-1234-1234-1234567890ab' },
       /"sync-run-id" needs "sync-name"/
     ],
-    [{ 'if-running': 'queue' }, /"if-running" is "queue".*"attach", "start", "fail"/],
+    [
+      { 'if-running': 'sometimes' },
+      /"if-running" is "sometimes".*"attach", "start", "fail", "queue"/
+    ],
     [{ wait: 'yes' }, /"wait" is "yes".*"true" or "false"/],
     [{ timeout: '5 minutes' }, /"timeout" is "5 minutes".*"90s", "45m", "1h30m"/],
     [{ timeout: '0' }, /"timeout" is "0".*positive duration/],
@@ -251,7 +271,7 @@ describe('parseInputs', () => {
   })
 
   it.each([
-    [{ 'sync-name': '', 'if-running': 'queue' }, /"if-running" is "queue"/],
+    [{ 'sync-name': '', 'if-running': 'sometimes' }, /"if-running" is "sometimes"/],
     [{ 'sync-name': '', timeout: 'soon' }, /"timeout" is "soon"/],
     [{ 'sync-name': '', wait: 'maybe' }, /"wait" is "maybe"/],
     [{ 'sync-name': '', 'max-sync-errors': 'x' }, /"max-sync-errors" is "x"/],

@@ -4,7 +4,8 @@ import {
   formatBytes,
   formatChange,
   formatCount,
-  formatTimestamp
+  formatTimestamp,
+  formatTimestampCell
 } from '../../src/report/render/format.js'
 import { severityRank } from '../../src/lib/severity.js'
 import { syncTotals, totalRow, violatingPolicies, worstRun } from '../../src/report/model.js'
@@ -56,12 +57,13 @@ describe('format', () => {
     expect(formatCount(Number.POSITIVE_INFINITY)).toBeUndefined()
   })
 
+  // A no-break space keeps each unit with its figure in a narrow table column.
   it('sizes in binary units, and memory over time', () => {
-    expect(formatBytes(512)).toBe('512 B')
-    expect(formatBytes(1536)).toBe('1.5 KiB')
-    expect(formatBytes(5.5 * 1024 ** 2)).toBe('5.5 MiB')
+    expect(formatBytes(512)).toBe('512\u00a0B')
+    expect(formatBytes(1536)).toBe('1.5\u00a0KiB')
+    expect(formatBytes(5.5 * 1024 ** 2)).toBe('5.5\u00a0MiB')
     expect(formatBytes(-1)).toBeUndefined()
-    expect(formatByteSeconds(2 * 1024 ** 3 * 90)).toBe('180 GiB·s')
+    expect(formatByteSeconds(2 * 1024 ** 3 * 90)).toBe('180\u00a0GiB·s')
     expect(formatByteSeconds(undefined)).toBeUndefined()
   })
 
@@ -70,6 +72,9 @@ describe('format', () => {
     expect(formatTimestamp('yesterday-ish')).toBe('yesterday-ish')
     expect(formatTimestamp('')).toBeUndefined()
     expect(formatTimestamp(null)).toBeUndefined()
+    // In a table cell, "UTC" stays with its time; the column may break before the time.
+    expect(formatTimestampCell('2026-11-27T12:00:05+02:00')).toBe('2026-11-27 10:00:05\u00a0UTC')
+    expect(formatTimestampCell('yesterday-ish')).toBe('yesterday-ish')
   })
 
   it('signed changes', () => {

@@ -147,3 +147,42 @@ describe('a signal while a CLI run is followed', () => {
     expect(run.saved).toEqual([])
   })
 })
+
+describe('a signal while the action waits its turn (if-running: queue)', () => {
+  const scenario: Scenario = { run: LONG_RUN, activeRun: { ageMs: 0, durationMs: 3_600_000 } }
+
+  it('starts nothing, cancels nothing it did not start, saves nothing, and says whose run it waited for', async () => {
+    const run = await runActionOn(
+      scenario,
+      { 'sync-name': 'aws-prod', 'if-running': 'queue', timeout: '2h' },
+      async (action) => {
+        await action.until(() => action.log.some((l) => l.includes('waiting for it to end')))
+        // Well into the wait: a few looks at the run going.
+        await action.clock.advance(10 * 60_000)
+        await action.signal()
+      }
+    )
+    const active = run.sim.runs.find((r) => r.origin === 'active')!
+    expect(active.cancelledAt).toBeNull()
+    expect(run.sim.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(
+      run.sim.requestsTo('GET', '/syncs/{sync_name}/runs/{sync_run_id}').length
+    ).toBeGreaterThan(0)
+    expect(run.result.cancelled).toBe(true)
+    const [report] = run.published
+    expect(run.published).toHaveLength(1)
+    const [sync] = report.syncs as ManagedOutcome[]
+    expect(sync).toMatchObject({
+      verdict: 'fail',
+      startedByAction: false,
+      cancelledByAction: false,
+      queuedBehind: [active.id]
+    })
+    expect(sync.view).toBeUndefined()
+    expect(sync.reasons).toEqual([
+      `The workflow was cancelled while this action waited for run ${active.id} of sync "aws-prod" to end (if-running: queue): it started no run, and cancelled none.`
+    ])
+    // The run waited for was never this action's: the post step is left nothing to cancel.
+    expect(run.saved.every((saved) => saved.runs.length === 0)).toBe(true)
+  })
+})

@@ -103,6 +103,33 @@ describe('policy evaluation', () => {
     expect(sim.events.map((e) => e.type)).toEqual(['run-created', 'run-terminal'])
   })
 
+  it('counts per sync with countsAfterSyncs: the data changes from one run to the next', async () => {
+    const { api } = await start({
+      policies: [
+        { name: 'Changing', severity: 'critical', violationCount: 0, countsAfterSyncs: [3, 1] }
+      ],
+      evaluation: { delayAfterIngestMs: 0 }
+    })
+    const seen = async () => {
+      const policy = (await policiesByName(api))['Changing'] as PolicyItem & { query_id: string }
+      const listed = (await api('GET', `/policies/${policy.id}/violations`)).body.metadata
+      const executed = (await api('POST', `/queries/${policy.query_id}/execute`)).body.metadata
+      return [policy.violation_count, listed.total_count, executed.total_count]
+    }
+    expect(await seen()).toEqual([0, 0, 0])
+    await runToIngestion(api)
+    expect(await seen()).toEqual([3, 3, 3])
+    await runToIngestion(api)
+    expect(await seen()).toEqual([1, 1, 1])
+    await runToIngestion(api)
+    expect(await seen()).toEqual([1, 1, 1])
+    const { id } = (await policiesByName(api))['Changing']
+    const history = await api('GET', `/policies/${id}/violations-history`)
+    expect(history.body.items.map((e: { violation_count: number }) => e.violation_count)).toEqual([
+      1, 1, 3, 0
+    ])
+  })
+
   it('uses the generator’s after-sync counts', async () => {
     const { api } = await start({
       policies: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { externalOutcome, type SyncOutcome } from '../../src/sync/outcome.js'
+import { externalOutcome, managedOutcome, type SyncOutcome } from '../../src/sync/outcome.js'
 import { whyPolicyDataIsIncomplete, type SyncStageState } from '../../src/sync/completeness.js'
 import { syncOutcome, syncRun } from '../__fixtures__/report.js'
 
@@ -65,6 +65,21 @@ describe('whyPolicyDataIsIncomplete', () => {
     const refused = syncOutcome({ verdict: 'fail', waited: false, startedByAction: false })
     expect(why([ingested(), refused], { ifRunning: 'fail' })).toMatch(
       /^the data of sync "aws-dev" may still change: no run was started/
+    )
+  })
+
+  it('waits for no result while the run a queue wait ran out on is going', () => {
+    const queued = managedOutcome('aws-dev', {
+      verdict: 'fail',
+      waited: true,
+      timedOut: true,
+      queuedBehind: ['23f290e8-b4ca-47f2-8782-25809419bb2e']
+    })
+    const reason =
+      'no run was started: another run of the sync was still going when the wait for it to end ran out (if-running: queue)'
+    expect(why([queued], { ifRunning: 'queue' })).toBe(reason)
+    expect(why([ingested(), queued], { ifRunning: 'queue' })).toBe(
+      `the data of sync "aws-dev" may still change: ${reason}`
     )
   })
 

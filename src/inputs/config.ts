@@ -3,7 +3,7 @@
 import type { ParsedBaseline } from '../lib/baseline-format.js'
 import type { KnownSeverity } from '../lib/severity.js'
 
-export type IfRunning = 'attach' | 'start' | 'fail'
+export type IfRunning = 'attach' | 'start' | 'fail' | 'queue'
 export type SyncLogsMode = 'on-failure' | 'always' | 'never'
 export type GateOn = 'all' | 'new'
 export type PolicyEvaluationMode = 'auto' | 'wait' | 'execute' | 'latest'

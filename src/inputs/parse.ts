@@ -5,6 +5,7 @@ import { KNOWN_SEVERITIES } from '../lib/severity.js'
 import { KNOWN_DOMAINS } from '../platform/types.js'
 import {
   type GateOn,
+  type IfRunning,
   type ActionConfig,
   type PolicyConfig,
   type ExternalSyncConfig,
@@ -136,9 +137,17 @@ function parseSyncSettings(
     )
   }
   const c = <T>(reader: () => T): T => problems.check(reader)
+  const ifRunning = c(() =>
+    choice<IfRunning>(input, 'if-running', ['attach', 'start', 'fail', 'queue'], 'attach')
+  )
+  if (ifRunning === 'queue' && syncRunId !== '') {
+    problems.add(
+      'Input "if-running" is "queue", which starts a run of this action\'s own once no other is going, but "sync-run-id" names a run to follow. Give one of them.'
+    )
+  }
   return {
     runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
-    ifRunning: c(() => choice(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
+    ifRunning,
     wait: c(() => boolean(input, 'wait', true)),
     timeoutMs: c(() => duration(input, 'timeout', '60m')),
     pollIntervalMs: c(() => duration(input, 'poll-interval', '15s')),
@@ -155,7 +164,7 @@ function parseSyncSettings(
 function parseExternalSyncs(
   input: Read,
   syncCount: number,
-  { timeoutMs, pollIntervalMs, wait }: Omit<SyncConfig, 'name'>,
+  { timeoutMs, pollIntervalMs, wait, ifRunning }: Omit<SyncConfig, 'name'>,
   problems: Problems
 ): ExternalSyncConfig[] {
   const ids = list(input('external-sync')).map((id) => id.toLowerCase())
@@ -183,6 +192,11 @@ function parseExternalSyncs(
   if (wait === false) {
     problems.add(
       'Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".'
+    )
+  }
+  if (ifRunning === 'queue') {
+    problems.add(
+      'Input "if-running" is "queue", but "external-sync" only follows a sync the CLI runs: this action starts no run, so it has none to queue. Leave "if-running" out.'
     )
   }
   if (input('max-sync-errors') !== '') {

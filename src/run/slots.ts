@@ -1,5 +1,5 @@
 // One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each
-// goes waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot
+// goes waiting → (queued →) starting → known → ended, and is the observer its sync's stage reports to. A slot
 // takes a stage's report only while its door is open: after a signal the signal's report is final.
 
 import type { ExternalSync, SyncRun, SyncRunDetails } from '../platform/types.js'
@@ -8,6 +8,7 @@ import type { ExternalRunObserver, ManagedRunObserver } from '../sync/observer.j
 import {
   interruptedExternal,
   interruptedManaged,
+  interruptedWhileQueued,
   managedOutcome,
   type ExternalOutcome,
   type ManagedOutcome
@@ -30,10 +31,12 @@ export interface SavedRun {
 
 /**
  * Where a named sync's slot is: nothing started yet (waiting for a start slot, or looking for an
- * active run); a start request under way; the run known (its last state seen); its stage ended.
+ * active run); waiting for another's run to end (`if-running: queue`; the runs it waited for, in
+ * order); a start request under way; the run known (its last state seen); its stage ended.
  */
 type ManagedPhase =
   | { phase: 'waiting' }
+  | { phase: 'queued'; behind: string[] }
   | { phase: 'starting'; answered: Promise<void> }
   | { phase: 'known'; known: KnownRun }
   | { phase: 'ended'; outcome: ManagedOutcome; known?: KnownRun }
@@ -51,6 +54,13 @@ export class ManagedSlot implements ManagedRunObserver {
     private readonly waits: boolean,
     private readonly door: Door
   ) {}
+
+  /** Another's run, never this action's: not known, not saved, not cancelled; only reported. */
+  queued(behind: SyncRun): void {
+    if (!this.door.isOpen()) return
+    const earlier = this.current.phase === 'queued' ? this.current.behind : []
+    this.current = { phase: 'queued', behind: [...earlier, behind.id] }
+  }
 
   startPending(creating: Promise<SyncRunDetails>): void {
     if (!this.door.isOpen()) return
@@ -123,7 +133,8 @@ export class ManagedSlot implements ManagedRunObserver {
   /**
    * What the report holds: the stage's outcome; after a signal a run this action just cancelled
    * says so with the state the cancel answered, and a run known without an outcome is reported as
-   * last seen, failed (it was not followed to its end). Waiting or starting, there is no run.
+   * last seen, failed (it was not followed to its end); a queue wait cut short is reported as such,
+   * with no run. Waiting or starting, there is no run.
    */
   reported(cancelled: boolean): ManagedOutcome | undefined {
     const cancelledByAction = this.cancelledBySignal
@@ -136,6 +147,9 @@ export class ManagedSlot implements ManagedRunObserver {
       case 'known':
         if (!cancelled) return undefined
         return interruptedManaged(this.syncName, { ...this.current.known, cancelledByAction }, true)
+      case 'queued':
+        if (!cancelled) return undefined
+        return interruptedWhileQueued(this.syncName, this.current.behind, this.waits)
       default:
         return undefined
     }

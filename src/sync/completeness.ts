@@ -20,8 +20,9 @@ export interface SyncStageState {
  * Why the policy stage must not run yet; undefined when it may. The data is complete when every
  * run has ended (finished with its data ingested, failed, or cancelled: none still running or
  * ingesting, none left unawaited, none whose stage ended without knowing whether a run is going,
- * no other run of a sync refused by `if-running: fail` still going) and at least one finished with
- * its data ingested, so a failed sync among several does not hold back the others' results.
+ * no other run of a sync refused by `if-running: fail` or waited for by `queue` still going) and
+ * at least one finished with its data ingested, so a failed sync among several does not hold back
+ * the others' results.
  */
 export function whyPolicyDataIsIncomplete(state: SyncStageState): string | undefined {
   const { names } = state
@@ -54,6 +55,14 @@ function runSkip(state: SyncStageState, index: number): RunSkip | undefined {
   // One sync keeps its one message for any failure of its stage.
   if (state.syncStageThrew && state.names.length === 1)
     return { reason: 'the sync stage did not finish', open }
+  // Another's run was still going when the wait for it ran out: it may still be writing the tables.
+  if (sync.kind === 'managed' && !sync.view && sync.queuedBehind.length > 0) {
+    return {
+      reason:
+        'no run was started: another run of the sync was still going when the wait for it to end ran out (if-running: queue)',
+      open: true
+    }
+  }
   // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
   if (sync.verdict === 'fail') {
     if (sync.waited)

@@ -6,6 +6,11 @@ import type { ExternalSync, SyncRun, SyncRunDetails } from '../platform/types.js
 
 /** What the stage learns of a managed run, as it learns it. */
 export interface ManagedRunObserver {
+  /**
+   * Another run of the sync is going, and the stage waits for it to end before it starts one of its
+   * own (`if-running: queue`). That run is never this action's: nothing to cancel, nothing to save.
+   */
+  queued(behind: SyncRun): void
   /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
   startPending(creating: Promise<SyncRunDetails>): void
   /** The run to follow is known: started by this action, or attached to. */

@@ -70,6 +70,11 @@ export interface ManagedOutcome extends OutcomeFields {
   kind: 'managed'
   /** The run as the Platform last answered it. */
   run?: SyncRunDetails
+  /**
+   * The runs of others this action waited for to end before it started its own (`if-running:
+   * queue`), in order; never the run judged, never cancelled.
+   */
+  queuedBehind: string[]
   /** Tables with errors, most errors first (top 10). */
   tablesWithErrors: SyncRunTableStat[]
   logLines: string[]
@@ -90,6 +95,7 @@ export function managedOutcome(syncName: string, fields: Fields<ManagedOutcome>)
   return {
     ...blank(syncName),
     kind: 'managed',
+    queuedBehind: [],
     tablesWithErrors: [],
     logLines: [],
     ...fields,
@@ -143,6 +149,25 @@ export function interruptedManaged(
   waited: boolean
 ): ManagedOutcome {
   return managedOutcome(syncName, { ...known, waited, verdict: 'fail' })
+}
+
+/**
+ * A sync whose stage was waiting for another's run to end (`if-running: queue`) when the workflow
+ * was cancelled: failed, with no run of its own, and nothing cancelled (that run is not ours).
+ */
+export function interruptedWhileQueued(
+  syncName: string,
+  queuedBehind: readonly string[],
+  waited: boolean
+): ManagedOutcome {
+  const behind = queuedBehind.at(-1)
+  return managedOutcome(syncName, {
+    waited,
+    queuedBehind: [...queuedBehind],
+    ...failed(
+      `The workflow was cancelled while this action waited for run ${behind} of sync "${syncName}" to end (if-running: queue): it started no run, and cancelled none.`
+    )
+  })
 }
 
 /**

@@ -4,7 +4,8 @@
 import type { SyncConfig } from '../inputs/config.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount, plural } from '../lib/text.js'
-import { isTerminal, type SyncRun } from '../platform/types.js'
+import { isActive, isTerminal, type SyncRun } from '../platform/types.js'
+import type { ProgressSnapshot } from './progress.js'
 import type { RunView } from './run-view.js'
 
 /** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
@@ -80,12 +81,23 @@ function errorLimit(id: string, errors: number | string, maxErrors: number): str
   return [`${id} had ${plural(errors, 'error')}; at most ${maxErrors} allowed (max-sync-errors).`]
 }
 
-export function statusLabel(run: SyncRun): string {
+/** What a look at a managed run showed, for the progress lines; `subject` names it there. */
+export function runProgress(run: SyncRun, subject = `Run ${run.id}`): ProgressSnapshot {
+  return {
+    subject,
+    status: run.status,
+    label: statusLabel(run),
+    known: isTerminal(run.status) || isActive(run.status),
+    progress: progressLine(run)
+  }
+}
+
+function statusLabel(run: SyncRun): string {
   if (run.status === 'completed' && !isFinished(run)) return 'completed, ingesting data'
   return run.status_reason ? `${run.status} (${run.status_reason})` : run.status
 }
 
-export function progressLine(run: SyncRun): string {
+function progressLine(run: SyncRun): string {
   return `${run.total_rows ?? 0} rows, ${run.errors ?? 0} errors, ${run.warnings ?? 0} warnings`
 }
 

@@ -22,7 +22,10 @@ export const CANCELLED_BEFORE_START =
   'The workflow was cancelled before a run of this sync was started.'
 
 export type Resolution =
-  { run: SyncRunDetails; started: boolean; history: SyncRun[] } | { refusal: string }
+  | { run: SyncRunDetails; started: boolean; history: SyncRun[] }
+  | { refusal: string }
+  /** `if-running: queue`: wait for this run (another's) to end, then resolve again. */
+  | { queueBehind: SyncRun; history: SyncRun[] }
 
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
 export async function resolveRun(
@@ -52,10 +55,11 @@ export async function resolveRun(
   const active = history.find((run) => isActive(run.status))
   if (active) {
     const decision = onActiveRun(config, active, log)
+    if (decision === 'queue') return { queueBehind: active, history }
     if (decision !== 'start') return 'refusal' in decision ? decision : { ...decision, history }
   }
   const run = await startRun(config, deps, history, observer)
-  if ('refusal' in run) return run
+  if ('refusal' in run || 'queueBehind' in run) return run
   return { ...run, history }
 }
 
@@ -63,9 +67,14 @@ function onActiveRun(
   config: SyncConfig,
   active: SyncRun,
   log: Logger
-): { run: SyncRun; started: false } | { refusal: string } | 'start' {
+): { run: SyncRun; started: false } | { refusal: string } | 'start' | 'queue' {
   const since = active.created_at ? ` since ${active.created_at}` : ''
   switch (config.ifRunning) {
+    case 'queue':
+      log.info(
+        `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}); waiting for it to end, then starting a run of this action's own (if-running: queue).`
+      )
+      return 'queue'
     case 'fail':
       return {
         refusal: `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}), and "if-running" is "fail".`
@@ -83,6 +92,11 @@ function onActiveRun(
   }
 }
 
+type Started =
+  | { run: SyncRunDetails; started: boolean }
+  | { refusal: string }
+  | { queueBehind: SyncRun; history: SyncRun[] }
+
 /**
  * Starts a run exactly once. A POST that failed in a way that leaves its effect unknown (network
  * error, 5xx) may still have created the run, so before trying again look for a run that appeared
@@ -93,7 +107,7 @@ async function startRun(
   deps: StageDeps,
   history: SyncRun[],
   observer: ManagedRunObserver
-): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
+): Promise<Started> {
   const { client, log, clock } = deps
   let lastError: PlatformError | undefined
   let lastUnknown = false
@@ -154,10 +168,19 @@ async function findCreatedRuns(
 }
 
 /**
+ * Copies of the action that start runs while another is going (`start`), or all at once when the
+ * run they queued behind ends (`queue`): a run that appeared may be another copy's.
+ */
+function copiesStartTogether(config: SyncConfig): boolean {
+  return config.ifRunning === 'start' || config.ifRunning === 'queue'
+}
+
+/**
  * A run that appeared after a start request whose answer was lost is this action's own (so it
  * cancels it on timeout or cancellation) only when no other copy can have started it: it is the
- * only new run and `if-running` is not `start`. Otherwise it is followed but never cancelled: a copy
- * of the action cancels only what it started, and leaving a run going is the lesser harm.
+ * only new run and `if-running` is neither `start` nor `queue`. Otherwise it is followed but never
+ * cancelled: a copy of the action cancels only what it started, and leaving a run going is the
+ * lesser harm.
  */
 function adoptFoundRun(
   config: SyncConfig,
@@ -165,14 +188,14 @@ function adoptFoundRun(
   log: Logger
 ): { run: SyncRun; started: boolean } {
   const [run] = created
-  if (created.length === 1 && config.ifRunning !== 'start') {
+  if (created.length === 1 && !copiesStartTogether(config)) {
     log.info(`Run ${run.id} was created by the failed request; following it.`)
     return { run, started: true }
   }
   const why =
     created.length > 1
       ? `${created.length} runs appeared since`
-      : 'with "if-running: start" another copy of this action may have started it'
+      : `with "if-running: ${config.ifRunning}" another copy of this action may have started it`
   log.warning(
     `Run ${run.id} of "${config.name}" appeared after a start request whose answer was lost, but ${why}: following it, though it will not be cancelled on timeout or cancellation, since it may not be this action's.`
   )
@@ -190,13 +213,17 @@ function isNewerThanAll(run: SyncRun, history: SyncRun[]): boolean {
   return history.every((known) => Date.parse(known.created_at) <= created)
 }
 
-/** The spec does not say what a POST does while a run is active; a 422 is read as that. */
+/**
+ * The spec does not say what a POST does while a run is active; a 422 is read as that. With
+ * `if-running: queue` the stage waits for that run to end (it started between the listing and the
+ * POST), then tries again.
+ */
 async function onStartRefused(
   config: SyncConfig,
   deps: StageDeps,
   error: PlatformError,
   beforeLostStart: SyncRun[] | false
-): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
+): Promise<Started> {
   const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE)
   const active = runs.items.find((run) => isActive(run.status))
   if (!active) throw error
@@ -204,7 +231,7 @@ async function onStartRefused(
     const appeared = runs.items.filter(
       (run) => isActive(run.status) && !beforeLostStart.some((known) => known.id === run.id)
     )
-    if (appeared.length > 1 || config.ifRunning === 'start')
+    if (appeared.length > 1 || copiesStartTogether(config))
       return adoptFoundRun(config, appeared, deps.log)
     deps.log.info(
       `Run ${active.id} was created by an earlier request whose answer was lost; following it.`
@@ -215,6 +242,12 @@ async function onStartRefused(
     return {
       refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
     }
+  }
+  if (config.ifRunning === 'queue') {
+    deps.log.info(
+      `The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); waiting for it to end (if-running: queue).`
+    )
+    return { queueBehind: active, history: runs.items }
   }
   deps.log.warning(
     `The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`

@@ -7,12 +7,12 @@ import { settleWithin, Waker } from '../lib/poll.js'
 import { expectedDuration } from '../lib/poll-schedule.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
-import { isActive, isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
+import { isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
 import { cancelStartedRun, type KnownRun } from './cancel.js'
 import { followRun, type LiveStream, type RunSource } from './follow.js'
 import { fetchRunLogs, LiveLogs } from './logs.js'
 import type { ManagedRunObserver } from './observer.js'
-import { isFinished, progressLine, runFailed, statusLabel } from './run-status.js'
+import { isFinished, runFailed, runProgress } from './run-status.js'
 
 /** What following the run came to. */
 export interface Waited {
@@ -76,13 +76,7 @@ function managedSource(
     read: () => client.getRun(config.name, run.id),
     isFinished,
     isIngesting: (current) => isTerminal(current.status) && !isFinished(current),
-    progress: (current) => ({
-      subject: `Run ${current.id}`,
-      status: current.status,
-      label: statusLabel(current),
-      known: isTerminal(current.status) || isActive(current.status),
-      progress: progressLine(current)
-    }),
+    progress: (current) => runProgress(current),
     createdAt: (current) => current.created_at,
     stream
   }

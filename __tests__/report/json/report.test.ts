@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { managedOutcome } from '../../../src/sync/outcome.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -408,6 +409,29 @@ describe('toJsonReport', () => {
     expect(json.syncs[2]).toMatchObject({ startedByAction: false, external: null })
     expect(json.sync).toEqual(json.syncs[0])
     expect(json.syncName).toBe('aws-prod')
+  })
+
+  it('names the runs a queue waited for, apart from the run judged, within the schema', () => {
+    const queued = runReport({
+      syncs: [syncOutcome({ queuedBehind: ['run-before'], waitedMs: 400_000 })]
+    })
+    const json = toJsonReport(queued, redact)
+    expect(json.sync).toMatchObject({ run: { id: RUN_ID }, queuedBehind: ['run-before'] })
+    expect(json.sync?.waitedSeconds).toBe(400)
+    expect(validate(json) ? [] : validate.errors).toEqual([])
+    const ranOut = managedOutcome('aws-prod', {
+      verdict: 'fail',
+      waited: true,
+      timedOut: true,
+      queuedBehind: ['run-before'],
+      reasons: ['Timed out after 5m waiting for run run-before']
+    })
+    const timedOut = toJsonReport(runReport({ syncs: [ranOut] }), redact)
+    expect(timedOut.sync).toMatchObject({ run: null, timedOut: true, queuedBehind: ['run-before'] })
+    expect(validate(timedOut) ? [] : validate.errors).toEqual([])
+    expect(toJsonReport(STATES['several syncs, one failing'], redact).sync?.queuedBehind).toEqual(
+      []
+    )
   })
 
   it('shows an external sync as a run, with the external sync as the Platform said it', () => {

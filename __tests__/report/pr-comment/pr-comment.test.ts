@@ -82,9 +82,9 @@ describe('renderComment: a failing gate', () => {
 
   it('has the thresholds table and the violating policies', () => {
     expect(out).toContain('| Severity | Violations | Allowed | Status |')
-    expect(out).toContain('| 🔴 Critical | **3** | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🔴\u00a0Critical | **3** | 0 | ❌ over by 3 |')
     expect(out).toContain('#### Violating policies (4)')
-    expect(out).toContain('| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 |')
+    expect(out).toContain('| 🔴\u00a0Critical | Public S3 buckets | security | 3 | \\+2 |')
     expectValidTables(out)
   })
 
@@ -124,10 +124,10 @@ describe('renderComment: per resource', () => {
     expect(out).toContain(
       '| Severity | Violations | Suppressed | New | Counted | Allowed | Status |'
     )
-    expect(out).toContain('| 🔴 Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
+    expect(out).toContain('| 🔴\u00a0Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
     expect(out).toContain('#### Against the baseline')
     expect(out).toContain(
-      '| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b \\(production, us-east-1\\) |'
+      '| 🔴\u00a0Critical | Public S3 buckets | 1 | 1 | 1 | b \\(production, us-east-1\\) |'
     )
     const artifact = {
       name: 'cloudquery-baseline',
@@ -202,7 +202,7 @@ describe('renderComment: variants', () => {
 
   it('shows the top 10 violating policies and counts the rest', () => {
     const out = render(runReport({ policies: policyOutcome(manyPolicies(60)) }))
-    const rows = out.split('\n').filter((line) => /^\| 🟠 High \| Policy \d\d \|/.test(line))
+    const rows = out.split('\n').filter((line) => /^\| 🟠\u00a0High \| Policy \d\d \|/.test(line))
     expect(rows).toHaveLength(10)
     expect(rows[0]).toContain('| Policy 01 | security | 60 |')
     expect(out).not.toContain('| Policy 11 |')
@@ -222,7 +222,7 @@ describe('renderComment: coverage', () => {
     expect(lines).toEqual([
       '**Coverage:** 4 counted policies: 1 complete, ⚠️ 1 read a table synced with errors, 🕘 1 on earlier data, ❓ 1 unknown. "Public S3 buckets": aws\\_s3\\_buckets: 3 errors, 1 panic.'
     ])
-    expect(body).toContain('| 🔴 Critical ⚠️ | **0** | 0 | ✅ within |')
+    expect(body).toContain('| 🔴\u00a0Critical ⚠️ | **0** | 0 | ✅ within |')
   })
 
   it('says a clean one in a line too', () => {

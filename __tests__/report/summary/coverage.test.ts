@@ -26,9 +26,9 @@ describe('renderSummary: coverage', () => {
 
   it('marks the gate rows that count a policy whose data is not all this run’s, with a footnote', () => {
     expectValidTables(out)
-    expect(out).toContain('| 🔴 Critical ⚠️ | **0** | 0 | ✅ within |')
-    expect(out).toContain('| 🟠 High 🕘❓ | **0** | 0 | ✅ within |')
-    expect(out).toContain('| 🔵 Low | **4** | — | ➖ no limit |')
+    expect(out).toContain('| 🔴\u00a0Critical ⚠️ | **0** | 0 | ✅ within |')
+    expect(out).toContain('| 🟠\u00a0High 🕘❓ | **0** | 0 | ✅ within |')
+    expect(out).toContain('| 🔵\u00a0Low | **4** | — | ➖ no limit |')
     expect(out).toContain(
       "_⚠️ a counted policy reads a table this run synced with errors or panics · 🕘 a counted policy reads a table this run did not sync \\(judged on earlier data\\) · ❓ a counted policy's coverage is unknown: see Coverage._"
     )
@@ -60,7 +60,7 @@ describe('renderSummary: coverage', () => {
 
   it('with table-errors: warn, shows the same table errors as not failing the gate', () => {
     const warned = render(coverageReport('warn'))
-    expect(warned).toContain('| 🔴 Critical ⚠️ |')
+    expect(warned).toContain('| 🔴\u00a0Critical ⚠️ |')
     expect(coverageSection(warned)).toContain(
       '; shown, not failed (<code>table-errors: warn</code>)'
     )
@@ -74,7 +74,7 @@ describe('renderSummary: coverage', () => {
       ])
     })
     const markdown = render(report)
-    expect(markdown).toContain('| 🔴 Critical | Open buckets ⚠️ | security | 2 |')
+    expect(markdown).toContain('| 🔴\u00a0Critical | Open buckets ⚠️ | security | 2 |')
     expectValidTables(markdown)
   })
 

@@ -18,7 +18,7 @@ describe('renderSummary: caps', () => {
   it('shows 50 violating policies and counts the rest', () => {
     const out = render(runReport({ policies: policyOutcome(manyPolicies(60)) }))
     expect(out).toContain('#### Violating policies (60)')
-    const rows = out.split('\n').filter((line) => /^\| 🟠 High \| Policy \d\d \|/.test(line))
+    const rows = out.split('\n').filter((line) => /^\| 🟠\u00a0High \| Policy \d\d \|/.test(line))
     expect(rows).toHaveLength(50)
     expect(rows[0]).toContain('| Policy 01 | security | 60 |')
     expect(out).not.toContain('| Policy 51 |')

@@ -13,8 +13,8 @@ describe('the New column', () => {
       render(runReport({ policies: policyOutcome([compared], { trend: [] }) })),
       '### 🛡️ Policy gate'
     )
-    expect(out).toContain('| 🔵 Low | **3** | — |')
-    expect(out).not.toMatch(/\| 🔵 Low \| \*\*3\*\* \| 0 \|/)
+    expect(out).toContain('| 🔵\u00a0Low | **3** | — |')
+    expect(out).not.toMatch(/\| 🔵\u00a0Low \| \*\*3\*\* \| 0 \|/)
   })
 })
 

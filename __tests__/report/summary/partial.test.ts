@@ -1,6 +1,7 @@
 // The summary when a stage is missing, skipped, failed or cut short: it still tells what happened.
 
 import { describe, expect, it } from '@jest/globals'
+import { managedOutcome } from '../../../src/sync/outcome.js'
 import {
   completedSync,
   failedSync,
@@ -127,6 +128,31 @@ describe('renderSummary: partial states', () => {
     const out = render(runReport({ syncs: sync ? [sync] : [] }))
     expect(out).toContain('(followed; not started by this action)')
     expect(out).toContain('- ⏱️ Timed out after 1h. The run was left running.')
+  })
+
+  it('a run started after queueing behind another: says so, and that run is not the one judged', () => {
+    const sync = syncOutcome({ ...completedSync(), queuedBehind: ['run-a', 'run-b'] })
+    const out = render(runReport({ syncs: [sync] }))
+    expect(out).toContain(`**Run:** <code>${RUN_ID}</code> (started by this action)`)
+    expect(out).toContain(
+      "- ⏸️ Started once run <code>run-a</code>, then <code>run-b</code> had ended (<code>if-running: queue</code>): not this action's, and not the run judged."
+    )
+    expect(render(runReport({ syncs: [completedSync()] }))).not.toContain('⏸️')
+  })
+
+  it('a queue wait that ran out: no run, and why, naming the run waited for', () => {
+    const reason =
+      'Timed out after 5m waiting for run run-a of sync "aws-prod" (status "started") to end before starting one of this action\'s own (if-running: queue).'
+    const sync = managedOutcome('aws-prod', {
+      verdict: 'fail',
+      waited: true,
+      timedOut: true,
+      queuedBehind: ['run-a'],
+      reasons: [reason]
+    })
+    const out = render(runReport({ syncs: [sync] }))
+    expect(out).toContain('No run was started or followed.')
+    expect(out).toContain('**Why:** Timed out after 5m waiting for run run-a of sync "aws-prod"')
   })
 
   it('a cancelled workflow', () => {

@@ -35,7 +35,7 @@ describe('renderSummary: a full passing run', () => {
       '| Started | Completed | Duration | Rows | Errors | Warnings | CPU | Memory | Egress |'
     )
     expect(sync).toContain(
-      '| 2026-11-27 10:00:05 UTC | 2026-11-27 10:05:17 UTC | 5m 12s | 1,234,567 | 0 | 2 | 812.4 s | 180 GiB·s | 5.5 MiB |'
+      '| 2026-11-27 10:00:05\u00a0UTC | 2026-11-27 10:05:17\u00a0UTC | 5m 12s | 1,234,567 | 0 | 2 | 812.4\u00a0s | 180\u00a0GiB·s | 5.5\u00a0MiB |'
     )
     expect(sync).not.toContain('Tables with errors')
   })
@@ -46,8 +46,8 @@ describe('renderSummary: a full passing run', () => {
     // No baseline and no exceptions: the thresholds judge the Platform's count itself, so the
     // table has no New, Suppressed or Counted column to confuse with it.
     expect(gate).toContain('| Severity | Violations | Allowed | Status |')
-    expect(gate).toContain('| 🔴 Critical | **0** | 0 | ✅ within |')
-    expect(gate).toContain('| 🟡 Medium | **4** | — | ➖ no limit |')
+    expect(gate).toContain('| 🔴\u00a0Critical | **0** | 0 | ✅ within |')
+    expect(gate).toContain('| 🟡\u00a0Medium | **4** | — | ➖ no limit |')
     expect(gate).toContain('| **Total** | **13** | — | ➖ no limit |')
     expect(gate).toContain("_The thresholds judge the Platform's current Violations._")
   })
@@ -55,8 +55,8 @@ describe('renderSummary: a full passing run', () => {
   it('lists violating policies, most severe first', () => {
     const gate = section(out, '### 🛡️ Policy gate')
     expect(gate).toContain('#### Violating policies (2)')
-    const medium = gate.indexOf('| 🟡 Medium | Unencrypted EBS volumes | security | 4 | ±0 |')
-    const low = gate.indexOf('| 🔵 Low | Untagged resources | governance | 9 | ±0 |')
+    const medium = gate.indexOf('| 🟡\u00a0Medium | Unencrypted EBS volumes | security | 4 | ±0 |')
+    const low = gate.indexOf('| 🔵\u00a0Low | Untagged resources | governance | 9 | ±0 |')
     expect(medium).toBeGreaterThan(0)
     expect(low).toBeGreaterThan(medium)
   })
@@ -97,15 +97,15 @@ describe('renderSummary: a failing gate', () => {
   })
 
   it('marks breached thresholds', () => {
-    expect(out).toContain('| 🔴 Critical | **3** | 0 | ❌ over by 3 |')
-    expect(out).toContain('| 🟠 High | **5** | 0 | ❌ over by 5 |')
+    expect(out).toContain('| 🔴\u00a0Critical | **3** | 0 | ❌ over by 3 |')
+    expect(out).toContain('| 🟠\u00a0High | **5** | 0 | ❌ over by 5 |')
   })
 
   it('shows the change since the previous evaluation and flags stale results', () => {
     expect(out).toContain(
-      '| 🔴 Critical | Public S3 buckets | security | 3 | \\+2 | 2026-11-27 10:06:00 UTC |'
+      '| 🔴\u00a0Critical | Public S3 buckets | security | 3 | \\+2 | 2026-11-27 10:06:00\u00a0UTC |'
     )
-    expect(out).toContain('| 2 | ±0 | 2026-11-26 08:00:00 UTC ⚠️ stale |')
+    expect(out).toContain('| 2 | ±0 | 2026-11-26 08:00:00\u00a0UTC ⚠️ stale |')
   })
 
   it('puts sample resources in a collapsed block per policy', () => {
@@ -152,14 +152,14 @@ describe('renderSummary: a failing gate', () => {
     )
     expect(fresh).toContain('Gate on **new** violations')
     expect(fresh).toContain('| Severity | Violations | New | Counted | Allowed | Status |')
-    expect(fresh).toContain('| 🔴 Critical | 3 | 2 | **2** | 0 | ❌ over by 2 |')
+    expect(fresh).toContain('| 🔴\u00a0Critical | 3 | 2 | **2** | 0 | ❌ over by 2 |')
     // The medium and low policies' resources were not read: their new figure is unknown.
-    expect(fresh).toContain('| 🟡 Medium | 2 | — | — | — | ➖ no limit |')
+    expect(fresh).toContain('| 🟡\u00a0Medium | 2 | — | — | — | ➖ no limit |')
     expect(fresh).toContain('| **Total** | 17 | — | — | — | ➖ no limit |')
     expect(fresh).toContain('_The thresholds judge Counted: the new violations')
-    expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
+    expect(fresh).toContain('| Public S3 buckets | security | 3 (2\u00a0new, 1\u00a0fixed) |')
     expect(fresh).toContain(
-      '| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b \\(production, us-east-1\\), c \\(production, us-east-1\\) |'
+      '| 🔴\u00a0Critical | Public S3 buckets | 2 | 1 | 1 | b \\(production, us-east-1\\), c \\(production, us-east-1\\) |'
     )
     expect(fresh).not.toContain('⚠️ The baseline')
     const old = comparedPolicies()
@@ -196,8 +196,8 @@ describe('renderSummary: a failing gate', () => {
       policy({ name: 'Quantum risk', severity: 'urgent', violations: 4 })
     ])
     const withUnknown = render(runReport({ policies: outcome, syncNames: [] }))
-    expect(withUnknown).toContain('| ❔ Other severities | **4** | — | counted in the total |')
-    expect(withUnknown).toContain('| ❔ urgent | Quantum risk |')
+    expect(withUnknown).toContain('| ❔\u00a0Other severities | **4** | — | counted in the total |')
+    expect(withUnknown).toContain('| ❔\u00a0urgent | Quantum risk |')
     expectValidTables(withUnknown)
   })
 })

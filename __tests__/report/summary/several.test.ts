@@ -141,7 +141,9 @@ describe('renderSummary: a CLI run (external sync)', () => {
       `**Status:** ✅ <code>completed</code> · **External sync:** <code>${EXTERNAL_SYNC_ID}</code> · **Invocation:** <code>${INVOCATION_ID}</code> (run by the CLI; never cancelled by this action)`
     )
     expect(cli).toContain('| Started | Completed | Duration | Rows |\n')
-    expect(cli).toContain('| 2026-11-27 10:00:05 UTC | 2026-11-27 10:04:05 UTC | 4m | 48,000 |')
+    expect(cli).toContain(
+      '| 2026-11-27 10:00:05\u00a0UTC | 2026-11-27 10:04:05\u00a0UTC | 4m | 48,000 |'
+    )
     expect(cli).not.toMatch(/Errors|Warnings|CPU/)
     expect(out).toContain(`CLI sync <code>${INVOCATION_ID}</code> completed: 48,000 rows.`)
   })

@@ -13,6 +13,7 @@ export function jsonSync(sync: SyncOutcome): JsonSync {
     syncName: String(sync.syncName),
     run: jsonRun(sync),
     startedByAction: sync.startedByAction,
+    queuedBehind: sync.kind === 'managed' ? sync.queuedBehind.map(String) : [],
     waited: sync.waited,
     waitedSeconds: Math.round(sync.waitedMs / 1000),
     durationSeconds: finiteOrNull(sync.durationSeconds),

@@ -207,8 +207,11 @@ export interface JsonSync {
   run: JsonSyncRun | null
   /** True: this action started the run. False: it attached to (or was told to follow) one. */
   startedByAction: boolean
+  /** Others' runs waited for to end before this action started its own (`if-running: queue`). */
+  queuedBehind: string[]
   /** False with `wait: false`: the run was started and left running. */
   waited: boolean
+  /** Time spent waiting: for the run, and before it for others' runs to end (`queue`). */
   waitedSeconds: number
   /** From the run's creation to its completion. */
   durationSeconds: number | null

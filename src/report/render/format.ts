@@ -4,6 +4,12 @@
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
+/**
+ * Between a figure and its unit in a table cell (`41.5 s`, `298 GiB·s`, `23:09:05 UTC`, `2 new`):
+ * a no-break space, so that a narrow column never wraps a unit onto a line of its own.
+ */
+export const NO_BREAK = '\u00a0'
+
 /** `1234567` → `1,234,567`; `undefined`/`null`/not finite → undefined. */
 export function formatCount(
   value: number | null | undefined,
@@ -25,7 +31,7 @@ export function formatBytes(bytes: number | null | undefined): string | undefine
     value /= 1024
     unit++
   }
-  return `${formatCount(value, unit === 0 ? 0 : 1)} ${BINARY_UNITS[unit]}`
+  return `${formatCount(value, unit === 0 ? 0 : 1)}${NO_BREAK}${BINARY_UNITS[unit]}`
 }
 
 /** Memory over time, as the Platform meters it: `memory_byte_seconds` → `1.5 GiB·s`. */
@@ -40,6 +46,11 @@ export function formatTimestamp(value: string | null | undefined): string | unde
   const time = Date.parse(value)
   if (!Number.isFinite(time)) return value
   return `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** As formatTimestamp, for a table cell: a narrow column breaks between the date and the time. */
+export function formatTimestampCell(value: string | null | undefined): string | undefined {
+  return formatTimestamp(value)?.replace(/ UTC$/, `${NO_BREAK}UTC`)
 }
 
 /** A signed difference: `+3`, `−2` (a real minus sign), `±0`. */

@@ -21,11 +21,12 @@ export function renderMessages(
 }
 
 export function severityLabel(severity: string): Markdown {
-  if (!isKnownSeverity(severity)) return markup`❔ ${escapeText(severity, 40)}`
+  // A no-break space: in a narrow column the icon never ends a line of its own.
+  if (!isKnownSeverity(severity)) return markup`❔\u00a0${escapeText(severity, 40)}`
   const icon = { critical: markup`🔴`, high: markup`🟠`, medium: markup`🟡`, low: markup`🔵` }[
     severity
   ]
-  return markup`${icon} ${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`
+  return markup`${icon}\u00a0${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`
 }
 
 export function byteLength(text: string | undefined): number {

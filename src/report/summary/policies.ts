@@ -5,7 +5,7 @@ import { plural } from '../../lib/text.js'
 import type { GateRow, PolicyFigures, RowKey } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
 import type { PolicyOutcome, PolicyResult } from '../../policies/outcome.js'
-import { formatChange, formatTimestamp } from '../render/format.js'
+import { formatChange, formatTimestamp, formatTimestampCell, NO_BREAK } from '../render/format.js'
 import {
   blocks,
   bulletList,
@@ -147,7 +147,7 @@ const UNKNOWN_NOTE =
 
 function rowLabel(key: RowKey): Markdown {
   if (key === 'total') return markup`**Total**`
-  return key === 'other' ? markup`❔ Other severities` : severityLabel(key)
+  return key === 'other' ? markup`❔\u00a0Other severities` : severityLabel(key)
 }
 
 function rowStatus(row: GateRow): Markdown {
@@ -208,19 +208,19 @@ function perResource(figures: PolicyFigures | undefined): Markdown {
   if (!figures) return markup``
   const parts = [
     ...(figures.outOfScope !== null && figures.outOfScope > 0
-      ? [`${figures.outOfScope} out of scope`]
+      ? [`${figures.outOfScope}${NO_BREAK}out of scope`]
       : []),
-    ...(figures.new !== null ? [`${figures.new} new`] : []),
-    ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
+    ...(figures.new !== null ? [`${figures.new}${NO_BREAK}new`] : []),
+    ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed}${NO_BREAK}fixed`] : []),
     ...(figures.suppressed !== null && figures.suppressed > 0
-      ? [`${figures.suppressed} suppressed`]
+      ? [`${figures.suppressed}${NO_BREAK}suppressed`]
       : [])
   ]
   return parts.length > 0 ? markup` (${escapeCell(parts.join(', '))})` : markup``
 }
 
 function evaluatedAt(policy: PolicyResult): Markdown {
-  const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40)
+  const when = escapeCell(formatTimestampCell(policy.evaluatedAt), 40)
   if (policy.stale) return markup`${when} ⚠️ stale`
   return policy.source === 'executed' ? markup`${when} (query executed)` : when
 }

@@ -6,13 +6,20 @@ import { formatDuration } from '../../lib/duration.js'
 import { isCount } from '../../lib/text.js'
 import type { ExternalSync, SyncRunTableStat } from '../../platform/types.js'
 import type { ManagedOutcome, RunView, SyncOutcome } from '../../sync/outcome.js'
-import { formatByteSeconds, formatBytes, formatCount, formatTimestamp } from '../render/format.js'
+import {
+  formatByteSeconds,
+  formatBytes,
+  formatCount,
+  formatTimestampCell,
+  NO_BREAK
+} from '../render/format.js'
 import {
   blocks,
   bulletList,
   codeSpan,
   escapeCell,
   escapeText,
+  joinInline,
   markup,
   table,
   type Markdown
@@ -92,8 +99,8 @@ function renderRunFigures(sync: SyncOutcome, view: RunView): Markdown {
   const duration =
     sync.durationSeconds === undefined ? undefined : formatDuration(sync.durationSeconds * 1000)
   const figures: [Markdown, Markdown][] = [
-    [markup`Started`, escapeCell(formatTimestamp(view.createdAt))],
-    [markup`Completed`, escapeCell(formatTimestamp(view.completedAt))],
+    [markup`Started`, escapeCell(formatTimestampCell(view.createdAt))],
+    [markup`Completed`, escapeCell(formatTimestampCell(view.completedAt))],
     [markup`Duration`, escapeCell(duration)],
     [markup`Rows`, escapeCell(view.rows)]
   ]
@@ -117,7 +124,7 @@ function renderRunFigures(sync: SyncOutcome, view: RunView): Markdown {
 function meteredFigures(run: NonNullable<ManagedOutcome['run']>): [Markdown, Markdown][] {
   const cpu = formatCount(run.cpu_seconds, 1)
   const metered: [Markdown, string | undefined][] = [
-    [markup`CPU`, cpu === undefined ? undefined : `${cpu} s`],
+    [markup`CPU`, cpu === undefined ? undefined : `${cpu}${NO_BREAK}s`],
     [markup`Memory`, formatByteSeconds(run.memory_byte_seconds)],
     [markup`Egress`, formatBytes(run.network_egress_bytes)]
   ]
@@ -134,6 +141,12 @@ export function renderRunNotes(
   view: RunView
 ): Markdown | undefined {
   const notes: Markdown[] = []
+  if (sync.kind === 'managed' && sync.queuedBehind.length > 0) {
+    const runs = sync.queuedBehind.map((id) => codeSpan(id))
+    notes.push(
+      markup`⏸️ Started once run ${joinInline(runs, markup`, then `)} had ended (${codeSpan('if-running: queue')}): not this action's, and not the run judged.`
+    )
+  }
   // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
   if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
     notes.push(
