@@ -9,7 +9,7 @@ import {
   type ExternalSyncConfig,
   type PolicyConfig
 } from './inputs/config.js'
-import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
+import { defaultReportFile, envInputReader, parseInputs, writePlaces } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor, oneLine, stripControls, type Redactor } from './lib/log-safety.js'
@@ -99,7 +99,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       })
     }
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
-    const settings = { reportFile, jobSummary: true, annotations: false }
+    const settings = {
+      reportFile,
+      jobSummary: true,
+      annotations: false,
+      writePlaces: writePlaces(env)
+    }
     const problems = await publishReport(buildReport(findings), context, settings, { redact, log })
     for (const problem of problems) log.warning(problem.message)
     core.setFailed(stripControls(redact(messageOf(error))))

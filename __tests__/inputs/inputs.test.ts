@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { realpathSync } from 'node:fs'
 import { InputError } from '../../src/inputs/config.js'
 import { envInputReader, parseInputs } from '../../src/inputs/parse.js'
 import { isCleartextRemote, parsePlatformUrl } from '../../src/inputs/platform-url.js'
@@ -68,7 +69,9 @@ describe('parseInputs', () => {
       prComment: 'off',
       githubToken: '',
       commentTag: '',
-      baselineWrite: ''
+      baselineWrite: '',
+      // Off a runner (no GITHUB_WORKSPACE), the working directory stands for the workspace.
+      writePlaces: [realpathSync(process.cwd()), '/runner/temp']
     })
   })
 

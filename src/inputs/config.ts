@@ -120,6 +120,11 @@ export interface ReportConfig {
   commentTag: string
   /** `baseline-write`: where to write a compact baseline; empty: nowhere. */
   baselineWrite: string
+  /**
+   * Where `report-file` and `baseline-write` may lead through a symlink, and be a FIFO or a device:
+   * the workspace and the runner's temp folder, as real paths.
+   */
+  writePlaces: string[]
 }
 
 export interface ActionConfig {

@@ -3,7 +3,6 @@
 // naming every such line at once. Entries that are well formed but unusable (no policy, reason or
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
 
-import { readFileSync } from 'node:fs'
 import {
   isAlias,
   isMap,
@@ -14,13 +13,29 @@ import {
   type Node,
   type YAMLMap
 } from 'yaml'
+import { readRegularFile, utf8Text } from '../lib/regular-file.js'
 import { messageOf } from '../lib/text.js'
 import { InputError, type ExceptionEntry, type ExceptionsFile } from './config.js'
+import { yamlBeyondBounds } from './yaml-bounds.js'
 
 const LIST_KEYS = ['resources', 'accounts', 'regions', 'tags'] as const
 const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'] as const
 const ENTRY_KEYS: readonly string[] = [...TEXT_KEYS, ...LIST_KEYS]
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/**
+ * The largest exceptions file read. One is written by hand, an entry a few lines: a megabyte holds
+ * thousands of them. Parsed YAML takes tens of times its size in memory.
+ */
+export const MAX_EXCEPTIONS_BYTES = 1_000_000
+/** Most entries: each is matched against every violating resource of its policy. */
+export const MAX_EXCEPTION_ENTRIES = 2_000
+/** Most matcher values (resources, accounts, regions, tags) over all entries, aliases counted each time. */
+export const MAX_EXCEPTION_VALUES = 20_000
+/**
+ * Most aliases (`*name`) read. The YAML library finds each one's anchor by walking the whole
+ * document, and an alias can stand for a long list again and again.
+ */
+export const MAX_EXCEPTION_ALIASES = 100
 
 type TextKey = (typeof TEXT_KEYS)[number]
 type ListKey = (typeof LIST_KEYS)[number]
@@ -28,12 +43,14 @@ type ListKey = (typeof LIST_KEYS)[number]
 export function readExceptionsFile(path: string): ExceptionsFile {
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = utf8Text(readRegularFile(path, MAX_EXCEPTIONS_BYTES))
   } catch (error) {
     throw new InputError(
-      `Input "exceptions-file": "${path}" cannot be read (${messageOf(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`
+      `Input "exceptions-file": "${path}" ${messageOf(error)}. Expected a YAML file in the repository (see docs/exceptions-schema.json).`
     )
   }
+  const beyond = yamlBeyondBounds(text)
+  if (beyond) throw fatal(path, [tooLarge(beyond.line, beyond.what)])
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   const lineOf = (node: Node | null | undefined): number =>
@@ -48,11 +65,39 @@ export function readExceptionsFile(path: string): ExceptionsFile {
     )
   }
   const errors: LineError[] = []
+  let aliases = 0
   // An alias stands for the node its anchor names: read through it, wherever it is.
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node)
-  const entries = entriesOf(doc.contents, { lineOf, resolve }, errors)
-  if (errors.length > 0) throw fatal(path, errors)
-  return { path, entries }
+  const resolve = (node: unknown): unknown => {
+    if (!isAlias(node)) return node
+    if (++aliases > MAX_EXCEPTION_ALIASES)
+      throw new TooLarge(lineOf(node), `more than ${MAX_EXCEPTION_ALIASES} aliases (*name)`)
+    return node.resolve(doc)
+  }
+  try {
+    const entries = entriesOf(doc.contents, { lineOf, resolve, values: 0 }, errors)
+    if (errors.length > 0) throw fatal(path, errors)
+    return { path, entries }
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error
+    throw fatal(path, [tooLarge(error.line, error.what)])
+  }
+}
+
+function tooLarge(line: number, what: string): LineError {
+  return {
+    line,
+    text: `${what}, the most this action reads: an exceptions file lists what it accepts one by one (a baseline, "baseline-file", holds whole lists of resources)`
+  }
+}
+
+/** The file asks for more work than any exceptions file needs; where, and what. */
+class TooLarge extends Error {
+  constructor(
+    readonly line: number,
+    readonly what: string
+  ) {
+    super(what)
+  }
 }
 
 /** What is wrong on a line of the file. */
@@ -61,10 +106,14 @@ interface LineError {
   text: string
 }
 
-/** How the walk reads the document: the line of a node, and the node an alias stands for. */
+/**
+ * How the walk reads the document: the line of a node, the node an alias stands for, and the
+ * matcher values read so far.
+ */
 interface Reading {
   lineOf: (node: Node | null | undefined) => number
   resolve: (node: unknown) => unknown
+  values: number
 }
 
 function entriesOf(root: unknown, reading: Reading, errors: LineError[]): ExceptionEntry[] {
@@ -84,13 +133,19 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
     else
       errors.push({
         line: lineOf(pair.key as Node),
-        text: `unknown key "${key}" (accepted: exceptions)`
+        text: `unknown key ${keyName(key)} (accepted: exceptions)`
       })
   }
   if (list === undefined || (isScalar(list) && list.value === null)) return []
   if (!isSeq(list)) {
     errors.push({ line: lineOf(list as Node), text: '"exceptions" must be a list of entries' })
     return []
+  }
+  if (list.items.length > MAX_EXCEPTION_ENTRIES) {
+    throw new TooLarge(
+      lineOf(list),
+      `more than ${MAX_EXCEPTION_ENTRIES.toLocaleString('en-US')} entries`
+    )
   }
   return list.items.flatMap((listed) => {
     const item = resolve(listed)
@@ -105,7 +160,8 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
   })
 }
 
-function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[]): ExceptionEntry {
+function entryOf(node: YAMLMap, reading: Reading, errors: LineError[]): ExceptionEntry {
+  const { lineOf, resolve } = reading
   const entry: ExceptionEntry = {
     line: lineOf(node),
     resources: [],
@@ -121,7 +177,10 @@ function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[
     if (key === '<<') {
       errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' })
     } else if (!ENTRY_KEYS.includes(key)) {
-      errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` })
+      errors.push({
+        line,
+        text: `unknown key ${keyName(key)} (accepted: ${ENTRY_KEYS.join(', ')})`
+      })
     } else if ((TEXT_KEYS as readonly string[]).includes(key)) {
       const text = textOf(value)
       if (text === undefined)
@@ -129,6 +188,14 @@ function entryOf(node: YAMLMap, { lineOf, resolve }: Reading, errors: LineError[
       else entry[key as TextKey] = text
     } else {
       const values = listOf(value, resolve)
+      reading.values += values?.length ?? 0
+      if (reading.values > MAX_EXCEPTION_VALUES) {
+        const most = MAX_EXCEPTION_VALUES.toLocaleString('en-US')
+        throw new TooLarge(
+          line,
+          `more than ${most} values of resources, accounts, regions and tags`
+        )
+      }
       if (values === undefined)
         errors.push({
           line,
@@ -171,6 +238,14 @@ function listOf(value: unknown, resolve: (node: unknown) => unknown): string[] |
   if (!isSeq(value)) return undefined
   const items = value.items.map((item) => textOf(resolve(item)))
   return items.every((item) => item !== undefined) ? items : undefined
+}
+
+/**
+ * A key as the message names it: quoted when it looks like a key, so that a typo is found, but never
+ * other text: the path may name a file that is not an exceptions file at all.
+ */
+function keyName(key: string): string {
+  return /^[\w-]{1,40}$/.test(key) ? `"${key}"` : '(not shown)'
 }
 
 function describe(value: unknown): string {

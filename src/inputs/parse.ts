@@ -1,6 +1,9 @@
 // The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
+import { realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { resolve } from 'node:path'
 import { KNOWN_SEVERITIES } from '../lib/severity.js'
 import { KNOWN_DOMAINS } from '../platform/types.js'
 import {
@@ -289,7 +292,25 @@ function parseReportConfig(input: Read, env: NodeJS.ProcessEnv, problems: Proble
     prComment: c(() => choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off')),
     githubToken: input('github-token'),
     commentTag: input('comment-tag'),
-    baselineWrite: input('baseline-write')
+    baselineWrite: input('baseline-write'),
+    writePlaces: writePlaces(env)
+  }
+}
+
+/**
+ * The workspace and the runner's temp folder (GITHUB_WORKSPACE, RUNNER_TEMP; off a runner, the
+ * working directory and the system's temp folder), as real paths, for symlinks to be judged by.
+ */
+export function writePlaces(env: NodeJS.ProcessEnv): string[] {
+  const places = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP || tmpdir()]
+  return [...new Set(places.map((place) => realOrResolved(place)))]
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
   }
 }
 
