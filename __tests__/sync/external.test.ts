@@ -224,7 +224,19 @@ describe('following an external sync against the simulator', () => {
     const { outcome } = await follow({ extraFields: { finished_at: '2999-01-01T00:00:00Z' } })
     expect(outcome.verdict).toBe('pass')
     expect(outcome.completedAt).not.toBe('2999-01-01T00:00:00.000Z')
-    expect(outcome.warnings[0]).toMatch(/without a usable completion time/)
+    expect(outcome.warnings[0]).toMatch(
+      /^External sync [-\w]+ finished without a usable completion time \(finished_at "2999-01-01T00:00:00Z", in the future\): policy results must be newer than /
+    )
+  })
+
+  it('says a missing finished_at is missing, never "undefined"', async () => {
+    // Absent from the answer (the spec makes it optional).
+    const { outcome } = await follow({ extraFields: { finished_at: undefined } })
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.warnings[0]).toMatch(
+      /^External sync [-\w]+ finished without a usable completion time \(no finished_at\)/
+    )
+    expect(outcome.warnings.join(' ')).not.toContain('undefined')
   })
 
   it('throws a clear error for a wrong-shaped answer or a Platform that cannot be reached', async () => {

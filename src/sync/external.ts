@@ -58,8 +58,10 @@ export async function followExternalSync(
   outcome.durationSeconds = runDurationSeconds(outcome.run)
   if (result.kind === 'timeout') onTimeout(outcome, final, name, outcome.waitedMs)
   if (result.kind !== 'done') return outcome
+  // The CLI run's own words: `finished_at` of an external sync.
+  const named = { what: `External sync ${oneLine(final.id, 60)}`, field: 'finished_at' }
   outcome.completedAt = freshFrom(
-    completionTime(outcome.run, clock.now(), outcome.warnings),
+    completionTime(outcome.run, clock.now(), outcome.warnings, named),
     seen.finalizingAt
   )
   if (final.status === 'failed') fail(outcome, externalFailure(final))

@@ -92,17 +92,29 @@ export function runAge(run: SyncRun, now: number): number | undefined {
  * unparseable, before the run was created or after `now` would turn the freshness check off or
  * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
  */
-export function completionTime(run: SyncRun, now: number, warnings: string[]): string {
+export function completionTime(
+  run: SyncRun,
+  now: number,
+  warnings: string[],
+  { what, field } = { what: `Run ${run.id}`, field: 'completed_at' }
+): string {
   const completed = Date.parse(run.completed_at ?? '')
   const created = Date.parse(run.created_at)
-  const believable =
-    Number.isFinite(completed) &&
-    completed <= now &&
-    !(Number.isFinite(created) && completed < created)
-  if (believable) return new Date(completed).toISOString()
+  const unusable = !Number.isFinite(completed)
+    ? 'not a date'
+    : completed > now
+      ? 'in the future'
+      : Number.isFinite(created) && completed < created
+        ? 'before the run was created'
+        : undefined
+  if (!unusable) return new Date(completed).toISOString()
   const seen = new Date(now).toISOString()
+  const said =
+    run.completed_at === undefined || run.completed_at === null || run.completed_at === ''
+      ? `no ${field}`
+      : `${field} ${describeValue(run.completed_at)}, ${unusable}`
   warnings.push(
-    `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`
+    `${what} finished without a usable completion time (${said}): policy results must be newer than ${seen}, when this action saw it finished.`
   )
   return seen
 }
