@@ -15,8 +15,9 @@ import { createCoreLogger, type Logger } from './lib/logger.js'
 import { createRedactor, oneLine, stripControls, type Redactor } from './lib/log-safety.js'
 import { systemClock } from './lib/poll.js'
 import { onTermination, withTimeout } from './lib/termination.js'
+import { formatDuration } from './lib/duration.js'
 import { messageOf } from './lib/text.js'
-import { PlatformClient } from './platform/client.js'
+import { PlatformClient, type Deadline } from './platform/client.js'
 import type { StageDeps } from './platform/deps.js'
 import type { ExternalSync } from './platform/types.js'
 import { resolveSelection, type ResolvedSelection } from './policies/select.js'
@@ -145,7 +146,18 @@ async function runStages(config: ActionConfig, findings: Findings, wiring: Wirin
     debug: (message) => core.debug(redact(message))
   })
   const abort = new AbortController()
-  const deps: StageDeps = { client, clock: systemClock, log, signal: abort.signal }
+  // What comes before the runs' waits is bounded by `timeout` too, counted from the action's start.
+  const beforeWaits: Deadline = {
+    at: Date.parse(findings.startedAt) + config.timeoutMs,
+    what: `the ${formatDuration(config.timeoutMs)} of "timeout"`
+  }
+  const deps: StageDeps = {
+    client,
+    clock: systemClock,
+    log,
+    signal: abort.signal,
+    startBy: beforeWaits
+  }
   // Each run's identity is saved as soon as it is known, so a killed process leaves it to the post step.
   const trackers: RunTracker[] = config.syncs.map(
     (sync) => new RunTracker(sync.name, () => saveRunState(trackers))
@@ -201,7 +213,8 @@ async function prepare(
   deps: StageDeps,
   { redact, env }: Wiring
 ): Promise<ResolvedSelection | undefined> {
-  const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo())
+  const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client
+  const info = await stage(findings, 'platform', redact, () => client.platformInfo())
   if (!info) return undefined
   findings.platformVersion = oneLine(info.version, 60)
   deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`)
@@ -225,7 +238,7 @@ async function prepare(
     config.policies.baseline = found.baseline
   }
   try {
-    return await resolveSelection(deps.client, config.policies)
+    return await resolveSelection(client, config.policies)
   } catch (error) {
     findings.errors.push(
       stageError(error instanceof InputError ? 'inputs' : 'policies', error, redact)

@@ -144,6 +144,11 @@ export interface ActionConfig {
   /** No policy stage when `evaluate-policies` is false. */
   policies?: PolicyConfig
   report: ReportConfig
+  /**
+   * `timeout`: each run's wait, and the most the requests before the waits may take from the
+   * action's start (the preflight, the policy selection, finding the runs to start).
+   */
+  timeoutMs: number
 }
 
 /** A problem on a line of a file in the repository, so it can be annotated there (in the PR diff). */

@@ -86,7 +86,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   }
   problems.throwIfAny()
   const policyConfig = evaluate ? policies : undefined
-  return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report }
+  const { timeoutMs } = settings
+  return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report, timeoutMs }
 }
 
 /** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */

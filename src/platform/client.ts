@@ -18,17 +18,31 @@ import type {
   TableDataPage,
   ViolationsHistory
 } from './types.js'
-import { Transport, type RequestSpec, type TransportOptions } from './transport.js'
+import { Transport, type Deadline, type RequestSpec, type TransportOptions } from './transport.js'
 
 import { notAPlatform } from './errors.js'
 export { PlatformError } from './errors.js'
+export type { Deadline } from './transport.js'
 export type PlatformClientOptions = TransportOptions
 
 export class PlatformClient {
   private readonly transport: Transport
 
-  constructor(options: PlatformClientOptions) {
-    this.transport = new Transport(options)
+  constructor(
+    options: PlatformClientOptions | Transport,
+    /** Every request of this client ends by then, retries included (see within()). */
+    private readonly deadline?: Deadline
+  ) {
+    this.transport = options instanceof Transport ? options : new Transport(options)
+  }
+
+  /**
+   * This client, over the same connection, with every request ended by `deadline` (its tries given
+   * only the time left, no retry slept for beyond it), except a start request (createRun): cut
+   * short, it might still create a run, which must then be known to be followed and cancelled.
+   */
+  within(deadline: Deadline): PlatformClient {
+    return new PlatformClient(this.transport, deadline)
   }
 
   /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
@@ -88,9 +102,12 @@ export class PlatformClient {
     })
   }
 
-  /** Never retried here: a retry could start a second run (the sync stage reconciles instead). */
+  /**
+   * Never retried here: a retry could start a second run (the sync stage reconciles instead). Never
+   * cut short by a deadline either (see within()).
+   */
   createRun(syncName: string): Promise<SyncRun> {
-    return this.json({
+    return this.transport.json({
       method: 'POST',
       path: `/syncs/${enc(syncName)}/runs`,
       retry: false,
@@ -265,7 +282,7 @@ export class PlatformClient {
   }
 
   private json<T>(spec: RequestSpec): Promise<T> {
-    return this.transport.json<T>(spec)
+    return this.transport.json<T>(spec, this.deadline)
   }
 }
 

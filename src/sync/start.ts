@@ -30,7 +30,9 @@ export async function resolveRun(
   deps: StageDeps,
   tracker: RunTracker
 ): Promise<Resolution> {
-  const { client, log } = deps
+  const { log } = deps
+  // Before anything is started, no request may outlast the time left; after, see startRun.
+  const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client
   const history = await listRunsOrExplain(client, config.name)
   if (config.runId) {
     const run = await client.getRun(config.name, config.runId).catch((error: unknown) => {
