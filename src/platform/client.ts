@@ -21,6 +21,8 @@ import type {
 import { Transport, type Deadline, type RequestSpec, type TransportOptions } from './transport.js'
 
 import { notAPlatform } from './errors.js'
+import { MAX_TABLE_PROGRESS } from './limits.js'
+import { cutTableProgress } from './table-progress.js'
 export { PlatformError } from './errors.js'
 export type { Deadline } from './transport.js'
 export type PlatformClientOptions = TransportOptions
@@ -164,23 +166,26 @@ export class PlatformClient {
 
   // External syncs (CLI runs): read-only; the API has no way to cancel one, the CLI owns it.
 
-  /** Newest first. */
+  /** Newest first; each one's `table_progress` cut to the tables with the most rows. */
   listExternalSyncRuns(perPage = 100, page = 1): Promise<Page<ExternalSync>> {
     return this.json({
       method: 'GET',
       path: '/external-sync-runs',
       query: { per_page: perPage, page },
       retry: true,
-      shape: 'external-page'
+      shape: 'external-page',
+      beforeParse: boundTables
     })
   }
 
+  /** Its `table_progress` cut to the tables with the most rows. */
   getExternalSyncRun(id: string): Promise<ExternalSync> {
     return this.json({
       method: 'GET',
       path: `/external-sync-runs/${enc(id)}`,
       retry: true,
-      shape: 'external-sync'
+      shape: 'external-sync',
+      beforeParse: boundTables
     })
   }
 
@@ -296,6 +301,10 @@ export interface PolicyListFilters {
 export interface PolicySort {
   by: 'created_at' | 'last_run_at'
   dir: 'asc' | 'desc'
+}
+
+function boundTables(body: string): string {
+  return cutTableProgress(body, MAX_TABLE_PROGRESS)
 }
 
 function runPath(syncName: string, runId: string): string {

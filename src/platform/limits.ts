@@ -13,6 +13,12 @@ export const MAX_LIVE_LOG_BUFFER_CHARS = 64 * 1024
 /** Most pages read of one listing: 1,000 pages of 1,000 policies. */
 export const MAX_LIST_PAGES = 1_000
 
+/**
+ * Most tables of an external sync's `table_progress` kept, those with the most rows: as many as the
+ * JSON report lists. The map is the CLI's, unbounded: 800,000 tables once took a gigabyte.
+ */
+export const MAX_TABLE_PROGRESS = 1_000
+
 // Elsewhere, because they belong there: duration inputs are at most 7 days (inputs/values.ts), and
 // every sleep is clamped to what Node's timers hold (lib/poll.ts); a wait for a sync run never
 // outlasts `timeout` by more than one request's deadline (sync/wait.ts).

@@ -67,6 +67,8 @@ export interface RequestSpec {
   accept?: number[]
   /** What the answer must look like before anyone reads it; unchecked when absent. */
   shape?: AnswerShape
+  /** Makes a body smaller before it is parsed (a map the spec leaves unbounded, cut). */
+  beforeParse?: (body: string) => string
 }
 
 interface RawAnswer {
@@ -204,7 +206,7 @@ export class Transport {
     if (spec.accept?.includes(answer.status)) return { value: undefined as T }
     let value: unknown
     try {
-      value = JSON.parse(answer.body)
+      value = JSON.parse(spec.beforeParse ? spec.beforeParse(answer.body) : answer.body)
     } catch {
       const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`
       // A web page where JSON was expected is a wrong URL or a login page, not a glitch.

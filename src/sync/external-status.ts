@@ -30,7 +30,7 @@ export function externalProgress(sync: ExternalSync, subject: string): ProgressS
     status,
     label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
     known: (EXTERNAL_SYNC_STATUSES as readonly string[]).includes(status),
-    progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
+    progress: `${rowsText(sync.rows)} in ${tablesText(sync)}`
   }
 }
 
@@ -40,8 +40,12 @@ function rowsText(rows: unknown): string {
   return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`
 }
 
-function tablesText(progress: ExternalSync['table_progress']): string {
-  const tables = progress ? Object.keys(progress).length : 0
+function tablesText({ table_progress: progress, tablesReported }: ExternalSync): string {
+  const tables = isCount(tablesReported)
+    ? tablesReported
+    : progress
+      ? Object.keys(progress).length
+      : 0
   return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`
 }
 
