@@ -6,14 +6,13 @@
 // bounds are request counts and the processes' own limits.
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { ROOT } from '../../scripts/action-runner.js'
 import type { Fault, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
   FAST,
   FAST_RUN,
+  PEAK_RSS,
+  peakRssMb,
   reportOf,
   runBundle,
   type BundleOptions,
@@ -27,20 +26,9 @@ const LONG_RUN: Scenario = { ...FAST, run: { ...FAST_RUN, durationMs: 3_600_000 
 /** Far beyond each case's `timeout` plus a request's deadline. */
 const PROCESS_LIMIT_MS = 25_000
 const JEST_LIMIT_MS = PROCESS_LIMIT_MS + 10_000
-/** Preloaded: the process prints its peak RSS on exit (see peak-rss.mjs). */
-const PEAK_RSS = `--import=${pathToFileURL(join(ROOT, '__tests__/helpers/peak-rss.mjs')).href}`
 const LIMITED: BundleOptions = { timeoutMs: PROCESS_LIMIT_MS, env: { NODE_OPTIONS: PEAK_RSS } }
 /** The issue's bound on the step's memory, whatever the server does. */
 const MAX_PEAK_RSS_MB = 200
-
-/** The process's peak RSS in MB, as the preload printed it (and logged, for docs/performance.md). */
-function peakRssMb(run: BundleRun, name: string): number {
-  const kb = Number(/^peak-rss-kb: (\d+)$/m.exec(run.stderr)?.[1] ?? NaN)
-  // ru_maxrss is in KiB; MB here is 10^6 bytes, as in docs/performance.md.
-  const mb = (kb * 1024) / 1e6
-  console.log(`limits: ${name}: peak RSS ${mb.toFixed(0)} MB`)
-  return mb
-}
 
 const CLEAN_POLICIES = [{ name: 'Public S3 buckets', severity: 'critical', violationCount: 0 }]
 

@@ -174,7 +174,7 @@ function readBaseline(
   now: number
 ): BaselineFile {
   const what = `artifact "${oneLine(source.name, 100)}" (id ${source.id}) of run ${source.runId}`
-  const parsed = parseBaselineText(json, now)
+  const parsed = parseBaselineText(() => json, now)
   if ('problem' in parsed) {
     throw new BaselineProblemError(
       'not-a-baseline',

@@ -9,13 +9,18 @@ import { InputError, type BaselineFile } from './config.js'
 
 /** `now` (epoch ms) judges the baseline's `createdAt`. */
 export function readBaselineFile(path: string, now = Date.now()): BaselineFile {
-  let text: string
+  let bytes: Buffer | undefined
   try {
-    text = utf8Text(readRegularFile(path, MAX_BASELINE_BYTES))
+    bytes = readRegularFile(path, MAX_BASELINE_BYTES)
   } catch (error) {
     throw problem(path, messageOf(error))
   }
-  const parsed = parseBaselineText(text, now)
+  // Held only while it is parsed: the bytes, then the text, let go before the baseline is built.
+  const parsed = parseBaselineText(() => {
+    const text = utf8Text(bytes!)
+    bytes = undefined
+    return text
+  }, now)
   if ('problem' in parsed) throw problem(path, parsed.problem)
   return { path, ...parsed.baseline }
 }

@@ -55,22 +55,27 @@ type BaselineReading = { baseline: ParsedBaseline } | { problem: string }
 /**
  * Reads a baseline's text (JSON, a byte-order mark already taken off) at `now` (epoch ms), or says
  * what is wrong with it. What the text holds is never quoted when it is not a baseline: the path
- * may name any file (JSON.parse's own messages quote its first bytes).
+ * may name any file (JSON.parse's own messages quote its first bytes). The text is asked for, not
+ * given, so that no caller holds it while the baseline is built from what it parsed to.
  */
-export function parseBaselineText(text: string, now: number): BaselineReading {
+export function parseBaselineText(text: () => string, now: number): BaselineReading {
+  const document = parseDocument(text())
+  return 'problem' in document ? document : parseBaseline(document.json, now)
+}
+
+/** The parsed JSON, within the bound on strings, or what is wrong with the text. */
+function parseDocument(text: string): { json: unknown } | { problem: string } {
   const strings = countStrings(text, MAX_BASELINE_STRINGS)
   if (strings > MAX_BASELINE_STRINGS) {
     return {
       problem: `holds more than ${MAX_BASELINE_STRINGS.toLocaleString('en-US')} strings (resource ids), the most this action reads`
     }
   }
-  let json: unknown
   try {
-    json = JSON.parse(text)
+    return { json: JSON.parse(text) }
   } catch (error) {
     return { problem: `is not JSON${syntaxErrorPlace(error)}` }
   }
-  return parseBaseline(json, now)
 }
 
 /** Reads a parsed JSON document as a baseline at `now` (epoch ms), or says what is wrong with it. */
