@@ -32459,7 +32459,7 @@ function docsUrl(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2079);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4656);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -32995,16 +32995,12 @@ function stripControls(text) {
     return text.replace(ANSI_ESCAPES, '').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, '');
 }
 /**
- * Secrets every cut redacts first (like core.setSecret): text cut before it is redacted can keep
- * part of a key that no redactor recognises any more.
+ * One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. A cut can
+ * split a secret so that no redactor recognises what is left of it: text that may hold one is
+ * redacted before it comes here (`oneLine(redact(text), n)`, with the redactor the caller is given).
  */
-const registered = new Map();
-/** One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. */
 function oneLine(text, maxLength = 500) {
-    let flat = String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ');
-    for (const redact of registered.values())
-        flat = redact(flat);
-    flat = stripControls(flat);
+    const flat = stripControls(String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' '));
     return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
 }
 /**
@@ -33025,7 +33021,7 @@ function safeLogText(text) {
  * Replaces each secret with `***`: as is, URL-encoded, JSON-escaped, and in base64 (standard and
  * URL-safe) at any offset, as in a Basic auth header quoted back. The runner masks registered
  * secrets in the log, but not in the job summary, the JSON report or a PR comment, so those pass
- * through this too. Every later `oneLine` redacts these secrets before it cuts.
+ * through this too. It is passed to whatever cuts text that may hold a secret, to apply first.
  */
 function createRedactor(secrets) {
     const present = secrets.filter((secret) => secret.length >= 4);
@@ -33038,16 +33034,12 @@ function createRedactor(secrets) {
             variants.add(form);
     }
     const ordered = [...variants].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-    const redact = (text) => {
+    return (text) => {
         let result = String(text);
         for (const secret of ordered)
             result = result.split(secret).join('***');
         return result;
     };
-    // Keyed by the secrets, so that making the same redactor again does not add to every cut.
-    if (ordered.length > 0)
-        registered.set(ordered.join('\n'), redact);
-    return redact;
 }
 /**
  * The base64 characters that depend only on the secret's bytes, for each of the three offsets it
@@ -33246,7 +33238,10 @@ function anySignal(...signals) {
 function plural(count, singular, pluralForm = `${singular}s`) {
     return `${count} ${count === 1 ? singular : pluralForm}`;
 }
-/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
+/**
+ * `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. Each is cut, so
+ * names from the Platform come here redacted (see `oneLine`).
+ */
 function quoteList(names, shown = 20, nameLength = 80) {
     const quoted = names.slice(0, shown).map((name) => `"${(0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(name, nameLength)}"`);
     const more = names.length - quoted.length;
@@ -33259,9 +33254,12 @@ function quoteList(names, shown = 20, nameLength = 80) {
 function isCount(value) {
     return Number.isSafeInteger(value) && value >= 0;
 }
-/** A short, one-line rendering of a value the Platform sent, for "the Platform answered X". */
-function describeValue(value) {
-    return (0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(typeof value === 'string' ? JSON.stringify(value) : String(value), 40);
+/**
+ * A short, one-line rendering of a value the Platform sent, for "the Platform answered X": redacted
+ * before it is cut.
+ */
+function describeValue(value, redact) {
+    return (0,_log_safety_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(redact(typeof value === 'string' ? JSON.stringify(value) : String(value)), 40);
 }
 /** The message of anything thrown. */
 function messageOf(error) {
@@ -33285,7 +33283,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 2079:
+/***/ 4656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33296,8 +33294,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/inputs/config.ts
-var inputs_config = __nccwpck_require__(2567);
 ;// CONCATENATED MODULE: ./src/lib/severity.ts
 // Severities, in one place: which ones the action knows, their order, and how counts per severity
 // add up. The Platform may send a severity the action does not know yet; such a one sorts after
@@ -33362,7 +33358,9 @@ var baseline_format = __nccwpck_require__(8850);
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./src/lib/text.ts
 var lib_text = __nccwpck_require__(9112);
-;// CONCATENATED MODULE: ./src/inputs/baseline-file.ts
+// EXTERNAL MODULE: ./src/inputs/config.ts
+var inputs_config = __nccwpck_require__(2567);
+;// CONCATENATED MODULE: ./src/inputs/read-baseline.ts
 // `baseline-file`: a JSON file with a `baseline` object — the JSON report of an earlier run, or the
 // compact file `baseline-write` makes. Read and checked here, before any request, so that a missing
 // or foreign file fails the step at once and says what was expected.
@@ -33396,135 +33394,32 @@ function problem(path, what) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/inputs/exceptions-file.ts
-// `exceptions-file`: accepted findings as code (YAML). The structure is checked here, before any
-// request: a file that is not YAML, an unknown key or a value of the wrong type fails the step,
-// naming every such line at once. Entries that are well formed but unusable (no policy, reason or
-// expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
+;// CONCATENATED MODULE: ./src/inputs/yaml-reading.ts
+// Reading the YAML the workflow gives (the exceptions file, the `scope` input): values as written,
+// aliases read through, and every problem with its line, so that each can be named at once.
 
-
-
-
-const LIST_KEYS = ['resources', 'accounts', 'regions', 'tags'];
-const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'];
-const ENTRY_KEYS = [...TEXT_KEYS, ...LIST_KEYS];
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-function readExceptionsFile(path) {
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (error) {
-        throw new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
-    }
+/** The kinds of matcher an exception entry or the scope narrows resources by. */
+const MATCHER_KEYS = ['resources', 'accounts', 'regions', 'tags'];
+/** The document's root and how to read it, or the lines where it is not YAML. */
+function parseYaml(text) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
-    const lineOf = (node) => node?.range ? lines.linePos(node.range[0]).line : 1;
     if (doc.errors.length > 0) {
-        throw fatal(path, doc.errors.map((e) => ({
-            line: lines.linePos(e.pos[0]).line,
-            text: `not valid YAML (${e.message})`
-        })));
+        return {
+            errors: doc.errors.map((e) => ({
+                line: lines.linePos(e.pos[0]).line,
+                text: `not valid YAML (${e.message})`
+            }))
+        };
     }
-    const errors = [];
+    const lineOf = (node) => node?.range ? lines.linePos(node.range[0]).line : 1;
     // An alias stands for the node its anchor names: read through it, wherever it is.
     const resolve = (node) => ((0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node);
-    const entries = entriesOf(doc.contents, { lineOf, resolve }, errors);
-    if (errors.length > 0)
-        throw fatal(path, errors);
-    return { path, entries };
+    return { root: resolve(doc.contents), reading: { lineOf, resolve } };
 }
-function entriesOf(root, reading, errors) {
-    const { lineOf, resolve } = reading;
-    if (root === null)
-        return [];
-    if (!(0,dist/* isMap */.jh)(root)) {
-        errors.push({
-            line: lineOf(root),
-            text: 'expected a mapping with the key "exceptions"'
-        });
-        return [];
-    }
-    let list = undefined;
-    for (const pair of root.items) {
-        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
-        if (key === 'exceptions')
-            list = resolve(pair.value);
-        else
-            errors.push({
-                line: lineOf(pair.key),
-                text: `unknown key "${key}" (accepted: exceptions)`
-            });
-    }
-    if (list === undefined || ((0,dist/* isScalar */.jn)(list) && list.value === null))
-        return [];
-    if (!(0,dist/* isSeq */.oP)(list)) {
-        errors.push({ line: lineOf(list), text: '"exceptions" must be a list of entries' });
-        return [];
-    }
-    return list.items.flatMap((listed) => {
-        const item = resolve(listed);
-        if (!(0,dist/* isMap */.jh)(item)) {
-            errors.push({
-                line: lineOf(item),
-                text: 'an entry must be a mapping (policy, reason, expires, …)'
-            });
-            return [];
-        }
-        return [entryOf(item, reading, errors)];
-    });
-}
-function entryOf(node, { lineOf, resolve }, errors) {
-    const entry = {
-        line: lineOf(node),
-        resources: [],
-        accounts: [],
-        regions: [],
-        tags: [],
-        problems: []
-    };
-    for (const pair of node.items) {
-        const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
-        const line = lineOf(pair.key);
-        const value = resolve(pair.value);
-        if (key === '<<') {
-            errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' });
-        }
-        else if (!ENTRY_KEYS.includes(key)) {
-            errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` });
-        }
-        else if (TEXT_KEYS.includes(key)) {
-            const text = textOf(value);
-            if (text === undefined)
-                errors.push({ line, text: `"${key}" must be text, not ${describe(value)}` });
-            else
-                entry[key] = text;
-        }
-        else {
-            const values = listOf(value, resolve);
-            if (values === undefined)
-                errors.push({
-                    line,
-                    text: `"${key}" must be text or a list of text, not ${describe(value)}`
-                });
-            else if (values.length === 0)
-                errors.push({
-                    line,
-                    text: `"${key}" is an empty list, which would match every resource: list what it matches, or leave "${key}" out`
-                });
-            else
-                entry[key] = values;
-        }
-    }
-    if (!entry.policy)
-        entry.problems.push('no "policy" (a policy name or id is required)');
-    if (!entry.reason)
-        entry.problems.push('no "reason" (say why the finding is accepted)');
-    if (!entry.expires)
-        entry.problems.push('no "expires" (a date, YYYY-MM-DD)');
-    else if (!isDate(entry.expires))
-        entry.problems.push(`"expires" is "${entry.expires}", not a date (YYYY-MM-DD)`);
-    return entry;
+/** A mapping's key as text ('' when it is not a scalar). */
+function keyOf(key) {
+    return (0,dist/* isScalar */.jn)(key) ? String(key.value) : '';
 }
 /**
  * A scalar as written: a policy named `1.10`, `yes` or `2026-01-01` is that text, not the number,
@@ -33542,6 +33437,25 @@ function textOf(value) {
     if (typeof written === 'string')
         return written.trim();
     return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+/**
+ * A matcher's values: one text or a list of texts. An empty list is refused: it would match every
+ * resource, which a matcher left out already says.
+ */
+function matcherValues(key, value, line, { resolve }, errors) {
+    const values = listOf(value, resolve);
+    if (values === undefined) {
+        errors.push({ line, text: `"${key}" must be text or a list of text, not ${describe(value)}` });
+        return undefined;
+    }
+    if (values.length === 0) {
+        errors.push({
+            line,
+            text: `"${key}" is an empty list, which would match every resource: list what it matches, or leave "${key}" out`
+        });
+        return undefined;
+    }
+    return values;
 }
 function listOf(value, resolve) {
     if ((0,dist/* isScalar */.jn)(value) && value.value === null)
@@ -33563,19 +33477,181 @@ function describe(value) {
         return value.value === null ? 'empty' : typeof value.value;
     return 'empty';
 }
+/** The problems in the order of the text, however the checks found them. */
+function byLine(errors) {
+    return [...errors].sort((a, b) => a.line - b.line);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/exceptions-file.ts
+// `exceptions-file`: accepted findings as code (YAML). The structure is checked here, before any
+// request: a file that is not YAML, an unknown key or a value of the wrong type fails the step,
+// naming every such line at once. Entries that are well formed but unusable (no policy, reason or
+// expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
+
+
+
+
+
+const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'];
+const ENTRY_KEYS = [...TEXT_KEYS, ...MATCHER_KEYS];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+function readExceptionsFile(path) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        throw new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
+    }
+    const parsed = parseYaml(text);
+    if ('errors' in parsed)
+        throw fatal(path, parsed.errors);
+    const errors = [];
+    const entries = entriesOf(parsed.root, parsed.reading, errors);
+    if (errors.length > 0)
+        throw fatal(path, errors);
+    return { path, entries };
+}
+function entriesOf(root, reading, errors) {
+    const { lineOf, resolve } = reading;
+    if (root === null)
+        return [];
+    if (!(0,dist/* isMap */.jh)(root)) {
+        errors.push({
+            line: lineOf(root),
+            text: 'expected a mapping with the key "exceptions"'
+        });
+        return [];
+    }
+    let list = undefined;
+    for (const pair of root.items) {
+        const key = keyOf(pair.key);
+        if (key === 'exceptions')
+            list = resolve(pair.value);
+        else
+            errors.push({
+                line: lineOf(pair.key),
+                text: `unknown key "${key}" (accepted: exceptions)`
+            });
+    }
+    if (list === undefined || textOf(list) === '')
+        return [];
+    if (!(0,dist/* isSeq */.oP)(list)) {
+        errors.push({ line: lineOf(list), text: '"exceptions" must be a list of entries' });
+        return [];
+    }
+    return list.items.flatMap((listed) => {
+        const item = resolve(listed);
+        if (!(0,dist/* isMap */.jh)(item)) {
+            errors.push({
+                line: lineOf(item),
+                text: 'an entry must be a mapping (policy, reason, expires, …)'
+            });
+            return [];
+        }
+        return [entryOf(item, reading, errors)];
+    });
+}
+function entryOf(node, reading, errors) {
+    const { lineOf, resolve } = reading;
+    const entry = {
+        line: lineOf(node),
+        resources: [],
+        accounts: [],
+        regions: [],
+        tags: [],
+        problems: []
+    };
+    for (const pair of node.items) {
+        const key = keyOf(pair.key);
+        const line = lineOf(pair.key);
+        const value = resolve(pair.value);
+        if (key === '<<') {
+            errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' });
+        }
+        else if (!ENTRY_KEYS.includes(key)) {
+            errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` });
+        }
+        else if (TEXT_KEYS.includes(key)) {
+            const text = textOf(value);
+            if (text === undefined)
+                errors.push({ line, text: `"${key}" must be text, not ${describe(value)}` });
+            else
+                entry[key] = text;
+        }
+        else {
+            const values = matcherValues(key, value, line, reading, errors);
+            if (values)
+                entry[key] = values;
+        }
+    }
+    if (!entry.policy)
+        entry.problems.push('no "policy" (a policy name or id is required)');
+    if (!entry.reason)
+        entry.problems.push('no "reason" (say why the finding is accepted)');
+    if (!entry.expires)
+        entry.problems.push('no "expires" (a date, YYYY-MM-DD)');
+    else if (!isDate(entry.expires))
+        entry.problems.push(`"expires" is "${entry.expires}", not a date (YYYY-MM-DD)`);
+    return entry;
+}
 function isDate(value) {
     const ms = Date.parse(`${value}T00:00:00Z`);
     return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
 }
 function fatal(path, found) {
-    // In the order of the file, however the checks found them.
-    const problems = [...found].sort((a, b) => a.line - b.line);
+    const problems = byLine(found);
     const lines = problems.map(({ line, text }) => `line ${line}: ${text}`);
     return new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" is not a valid exceptions file: ${lines.join('; ')}. Expected YAML with a list "exceptions:" of entries with the keys ${ENTRY_KEYS.join(', ')} (see docs/exceptions-schema.json).`, problems.map(({ line, text }) => ({
         file: path,
         line,
         message: `Not a valid exceptions file: ${text}.`
     })));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/scope.ts
+// `scope`: which violating resources the gate judges, in the matcher language of the exceptions
+// file (a YAML mapping of `accounts`, `regions`, `tags` and `resources`). Checked here, before any
+// request, naming every problem at once.
+
+
+
+const EXPECTED = `a YAML mapping with one or more of ${MATCHER_KEYS.join(', ')}, each a value or a list (as in an exceptions file's entry), e.g. "accounts: [staging]" and "tags: [env=pr-142]"`;
+/** Undefined when the input is empty: the gate judges every violating resource. */
+function parseScope(text) {
+    if (text.trim() === '')
+        return undefined;
+    const parsed = parseYaml(text);
+    if ('errors' in parsed)
+        throw scope_problem(parsed.errors);
+    const { root, reading } = parsed;
+    if (!(0,dist/* isMap */.jh)(root))
+        throw scope_problem([{ line: 1, text: 'not a mapping' }]);
+    const scope = { resources: [], accounts: [], regions: [], tags: [] };
+    const errors = [];
+    for (const pair of root.items) {
+        const key = keyOf(pair.key);
+        const line = reading.lineOf(pair.key);
+        if (!MATCHER_KEYS.includes(key)) {
+            errors.push({ line, text: `unknown key "${key}"` });
+            continue;
+        }
+        const values = matcherValues(key, reading.resolve(pair.value), line, reading, errors);
+        if (values)
+            scope[key] = values;
+    }
+    if (errors.length > 0)
+        throw scope_problem(errors);
+    if (MATCHER_KEYS.every((key) => scope[key].length === 0)) {
+        throw scope_problem([
+            { line: 1, text: 'no matcher: it would judge every resource, as no scope does' }
+        ]);
+    }
+    return scope;
+}
+function scope_problem(errors) {
+    const lines = byLine(errors).map(({ line, text }) => `line ${line}: ${text}`);
+    return new inputs_config/* InputError */.d(`Input "scope": ${lines.join('; ')}. Expected ${EXPECTED}.`);
 }
 
 // EXTERNAL MODULE: ./src/inputs/platform-url.ts
@@ -33585,6 +33661,7 @@ var values = __nccwpck_require__(8463);
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
+
 
 
 
@@ -33733,7 +33810,8 @@ function parsePolicyConfig(input, given, problems) {
         recordBaseline: input('baseline-write') !== '',
         baseline,
         baselineArtifact,
-        exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
+        exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile)),
+        scope: c(() => parseScope(input('scope')))
     };
 }
 /**
@@ -33786,15 +33864,15 @@ function defaultReportFile(env) {
     return `${dir}/cloudquery-platform-report.json`;
 }
 
-// EXTERNAL MODULE: ./src/lib/logger.ts
-var logger = __nccwpck_require__(2415);
 // EXTERNAL MODULE: ./src/lib/log-safety.ts
 var log_safety = __nccwpck_require__(9160);
+// EXTERNAL MODULE: ./src/lib/logger.ts
+var logger = __nccwpck_require__(2415);
 // EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
 var poll = __nccwpck_require__(5439);
 ;// CONCATENATED MODULE: ./src/lib/termination.ts
-// What the main step needs of the process it runs in: to hear that the workflow was cancelled
-// (the runner sends SIGINT, then SIGTERM), and to give up on a promise that outlasts a deadline.
+// What the main step needs of the process it runs in: to hear that the workflow was cancelled (the
+// runner sends SIGINT, then SIGTERM). The deadlines of what the handler does are on the run's clock.
 /** Runs `handler` once on SIGINT or SIGTERM, then exits; returns a function that uninstalls it. */
 function onTermination(handler) {
     let handling = false;
@@ -33812,976 +33890,9 @@ function onTermination(handler) {
         process.off('SIGTERM', listener);
     };
 }
-/** `promise`'s value, or `undefined` once `ms` have passed (the promise is left to settle). */
-function withTimeout(promise, ms) {
-    let timer;
-    const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 // EXTERNAL MODULE: ./src/platform/client.ts + 4 modules
 var platform_client = __nccwpck_require__(6534);
-;// CONCATENATED MODULE: ./src/lib/concurrency.ts
-// Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
-// enough that a Platform with thousands of policies is not hit by thousands of requests at once.
-/**
- * Maps `items` through `fn` with at most `limit` calls in flight; results keep the items' order.
- * After the first rejection no further item is started, and that rejection is the result.
- */
-async function mapWithConcurrency(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await fn(items[index], index);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const workers = Math.max(1, Math.min(Math.floor(limit), items.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-    return results;
-}
-/** Runs the functions it is given with at most `limit` of them in flight, in the order given. */
-function createLimiter(limit) {
-    let running = 0;
-    const waiting = [];
-    return async (fn) => {
-        // A finished call hands its slot straight to the next in line, so none can jump the queue.
-        if (running >= limit)
-            await new Promise((resolve) => waiting.push(resolve));
-        else
-            running++;
-        try {
-            return await fn();
-        }
-        finally {
-            const next = waiting.shift();
-            if (next)
-                next();
-            else
-                running--;
-        }
-    };
-}
-
-// EXTERNAL MODULE: ./src/platform/limits.ts
-var limits = __nccwpck_require__(8351);
-;// CONCATENATED MODULE: ./src/policies/listing.ts
-// Listing policies: page 1, then the rest concurrently, each policy kept slim. Used both to select
-// the policies and, while waiting, to re-read the freshly evaluated ones.
-
-
-
-const PAGE_SIZE = 1000;
-/** Pages of one listing in flight at once. */
-const PAGE_CONCURRENCY = 4;
-/**
- * Every active policy matching `filters`: page 1, then the rest concurrently once page 1 says how
- * many there are. `enough` ends the walk early; pages already in flight still count.
- */
-async function listPolicies(client, filters, sort, enough = () => false) {
-    const fetch = async (page) => (await client.listPolicies(filters, page, PAGE_SIZE, sort)).items.map(slim);
-    const first = await client.listPolicies(filters, 1, PAGE_SIZE, sort);
-    const pages = [first.items.map(slim)];
-    const lastPage = lastPageOf(first);
-    if (enough(pages[0]))
-        return distinct(pages);
-    if (lastPage === undefined)
-        return distinct(await readToShortPage(first, pages, fetch, enough));
-    if (lastPage > limits/* MAX_LIST_PAGES */.rt)
-        throw tooManyPages(`says it has ${lastPage} pages`);
-    let done = false;
-    const rest = await mapWithConcurrency(Array.from({ length: lastPage - 1 }, (_, i) => i + 2), PAGE_CONCURRENCY, async (page) => {
-        if (done)
-            return [];
-        const items = await fetch(page);
-        done ||= enough(items);
-        return items;
-    });
-    return distinct([...pages, ...rest]);
-}
-/**
- * Without counts in the metadata (the spec makes them optional): read on to a short page, or to a
- * page that adds no policy not seen yet (a server that repeats itself), at most MAX_LIST_PAGES.
- */
-async function readToShortPage(first, pages, fetch, enough) {
-    const pageSize = first.metadata?.page_size || PAGE_SIZE;
-    const seen = new Set(pages[0].map((p) => p.id));
-    for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
-        if (page > limits/* MAX_LIST_PAGES */.rt)
-            throw tooManyPages(`still had full pages after ${limits/* MAX_LIST_PAGES */.rt}`);
-        const items = await fetch(page);
-        pages.push(items);
-        const before = seen.size;
-        for (const p of items)
-            seen.add(p.id);
-        if (seen.size === before || enough(items))
-            break;
-    }
-    return pages;
-}
-function tooManyPages(what) {
-    return new platform_client/* PlatformError */.W(`GET /policies ${what}: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${PAGE_SIZE} policies; narrow the selection ("policy-groups", "policies", "severities", "domains")`, 'invalid-response', 'GET /policies');
-}
-/**
- * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly SQL and
- * descriptions, and 10,000 of them kept whole would take tens of MB for nothing.
- */
-function slim(policy) {
-    return {
-        id: policy.id,
-        name: policy.name,
-        domain: policy.domain,
-        severity: policy.severity,
-        status: policy.status,
-        query_id: policy.query_id,
-        violation_count: policy.violation_count,
-        run_at: policy.run_at,
-        policy_groups: (policy.policy_groups ?? []).map(({ id, name }) => ({ id, name }))
-    };
-}
-function lastPageOf(page) {
-    const metadata = page.metadata ?? { page_size: PAGE_SIZE };
-    if (typeof metadata.last_page === 'number')
-        return Math.max(1, metadata.last_page);
-    if (typeof metadata.total_count !== 'number')
-        return undefined;
-    return Math.max(1, Math.ceil(metadata.total_count / (metadata.page_size || PAGE_SIZE)));
-}
-/**
- * A policy can show up on two pages when the list shifts while it is read (a policy resumed or
- * evaluated meanwhile); the most recently evaluated view of it wins.
- */
-function distinct(pages) {
-    const byId = new Map();
-    for (const policy of pages.flat()) {
-        const seen = byId.get(policy.id);
-        if (!seen || evaluatedAt(policy) > evaluatedAt(seen))
-            byId.set(policy.id, policy);
-    }
-    return [...byId.values()];
-}
-function evaluatedAt(policy) {
-    return policy.run_at ? Date.parse(policy.run_at) : -Infinity;
-}
-
-;// CONCATENATED MODULE: ./src/policies/select.ts
-// Selection: the policy groups and policies the workflow names, resolved against what the Platform
-// has. A name that matches nothing is an input error that lists what exists.
-
-
-
-
-/**
- * Resolves the group names and checks that every named policy exists, before anything costly: a
- * typo then fails in seconds with the names that exist, not after an hour-long sync.
- */
-async function resolveSelection(client, config) {
-    const groups = await resolveGroups(client, config.groups);
-    if (config.policies.length > 0) {
-        selectPolicies(await listPolicies(client, listingFilters(config, groups)), config);
-    }
-    return { groups };
-}
-/** What the policy listing is asked for: severities, a single domain, the groups' ids. */
-function listingFilters(config, groups) {
-    return {
-        severities: config.severities,
-        // The API takes a single domain. Several are filtered here from one listing rather than
-        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
-        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
-        // one walk instead of one per domain.
-        domain: config.domains.length === 1 ? config.domains[0] : undefined,
-        policyGroupIds: groups.map((group) => group.id)
-    };
-}
-async function resolveGroups(client, wanted) {
-    if (wanted.length === 0)
-        return [];
-    const { items } = await client.listPolicyGroups();
-    const found = new Map();
-    const missing = [];
-    for (const name of wanted) {
-        const key = name.toLowerCase();
-        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
-        if (matches.length === 0)
-            missing.push(name);
-        for (const group of matches)
-            found.set(group.id, group);
-    }
-    if (missing.length > 0) {
-        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
-            ? 'There are no policy groups.'
-            : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => g.name))}.`}`);
-    }
-    return [...found.values()];
-}
-function selectPolicies(listed, config) {
-    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
-    if (config.policies.length === 0)
-        return inDomains;
-    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
-    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
-    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
-    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
-    if (missing.length > 0) {
-        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
-            ? ' matching the other filters (policy-groups, severities, domains)'
-            : '';
-        const names = [...new Set(inDomains.map((p) => p.name))].sort();
-        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
-            ? `There are no active policies${narrowed}.`
-            : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
-    }
-    return chosen;
-}
-function describeSelection(config) {
-    const parts = [
-        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
-        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
-        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
-        config.policies.length > 0
-            ? (0,lib_text/* plural */.LS)(config.policies.length, 'named policy', 'named policies')
-            : ''
-    ].filter((part) => part !== '');
-    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
-}
-
-;// CONCATENATED MODULE: ./src/policies/counting.ts
-// Counting: violations per severity over the selected policies, the warnings about counts the gate
-// cannot use as they are, and the stage's one-line summary for the log.
-
-
-
-function tally(policies) {
-    const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0);
-    return { violations: counts, unknownSeverityViolations: unknown };
-}
-function unknownSeverityWarning(policies) {
-    const bySeverity = new Map();
-    for (const p of policies) {
-        if (isKnownSeverity(p.severity))
-            continue;
-        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
-        entry.policies++;
-        entry.violations += p.violations ?? 0;
-        bySeverity.set(p.severity, entry);
-    }
-    if (bySeverity.size === 0)
-        return [];
-    const details = [...bySeverity]
-        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${(0,lib_text/* plural */.LS)(entry.policies, 'policy', 'policies')}, ${(0,lib_text/* plural */.LS)(entry.violations, 'violation')}`)
-        .join('; ');
-    return [
-        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
-    ];
-}
-function missingCountWarning(policies) {
-    const invalid = policies.filter((p) => p.invalidCount !== undefined);
-    const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined);
-    const warnings = invalid.map((p) => `The Platform answered ${p.invalidCount} as the violation count of "${(0,log_safety/* oneLine */.TN)(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`);
-    if (missing.length === 0)
-        return warnings;
-    return [
-        ...warnings,
-        `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
-    ];
-}
-function summaryLine(policies, counts) {
-    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
-    if (counts.unknownSeverityViolations > 0) {
-        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
-    }
-    const total = totalViolations(counts.violations, counts.unknownSeverityViolations);
-    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
-    const stale = policies.filter((p) => p.stale).length;
-    return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
-}
-
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var lib_duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/poll-schedule.ts
-// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
-// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
-// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
-// is being ingested. When the live log stream is open its end signals the run's end, so status
-// checks can stay sparse.
-const MIN_POLL_MS = 1000;
-/**
- * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
- * of a look each half second.
- */
-const INGESTION_POLL_MS = 1000;
-/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
-const NEAR_END_SHARE = 0.1;
-function nextPollDelay(input) {
-    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
-    if (input.awaitingIngestion)
-        return Math.min(INGESTION_POLL_MS, max);
-    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
-    // safety net for a Platform that leaves the stream open after the run.
-    if (input.streamOpen)
-        return max;
-    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
-    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
-    const expected = input.expectedDurationMs;
-    const age = input.runAgeMs ?? input.elapsedMs;
-    if (expected === undefined || expected <= 0)
-        return ramp;
-    const remaining = expected - age;
-    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
-    if (remaining > window) {
-        // Sparse in the middle, but never sleep past the start of the near-end window.
-        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
-    }
-    // About six looks spread over the window either side of the predicted end.
-    if (remaining > -window)
-        return clamp(window / 6, MIN_POLL_MS, max);
-    // Overdue: back off again, in proportion to how late the run is.
-    return clamp(-remaining / 4, MIN_POLL_MS, max);
-}
-/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
-function expectedDuration(runs) {
-    const durations = runs
-        .filter((run) => run.status === 'completed' && run.completed_at)
-        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
-        .filter((ms) => Number.isFinite(ms) && ms > 0)
-        .sort((a, b) => a - b);
-    if (durations.length === 0)
-        return undefined;
-    const middle = Math.floor(durations.length / 2);
-    return durations.length % 2 === 1
-        ? durations[middle]
-        : (durations[middle - 1] + durations[middle]) / 2;
-}
-function clamp(value, min, max) {
-    return Math.min(max, Math.max(min, value));
-}
-
-;// CONCATENATED MODULE: ./src/policies/per-policy.ts
-// Per-policy requests (execute, history, samples) with bounded concurrency, where one policy's
-// failure costs only that policy and ends up in one aggregated warning.
-
-
-
-
-/** History and sample requests in flight at once. */
-const DETAIL_CONCURRENCY = 6;
-/**
- * Runs `fn` for each policy with bounded concurrency. A Platform error only skips that policy and
- * is returned, as text, for one aggregated warning; anything else is a bug and propagates.
- */
-async function forEachPolicy(items, nameOf, fn, limit = DETAIL_CONCURRENCY) {
-    const failures = [];
-    await mapWithConcurrency(items, limit, async (item) => {
-        try {
-            await fn(item);
-        }
-        catch (error) {
-            if (!(error instanceof platform_client/* PlatformError */.W))
-                throw error;
-            failures.push(`"${(0,log_safety/* oneLine */.TN)(nameOf(item), 80)}": ${error.message}`);
-        }
-    });
-    return failures;
-}
-/** One warning for the policies a request failed for: the first three, and how many more. */
-function failureWarning(what, failures) {
-    if (failures.length === 0)
-        return [];
-    const shown = failures.slice(0, 3).join('; ');
-    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-    return [`${what} of ${(0,lib_text/* plural */.LS)(failures.length, 'policy', 'policies')}: ${shown}${more}`];
-}
-
-;// CONCATENATED MODULE: ./src/policies/tracked.ts
-// What the stage knows of each selected policy while it works: its result so far, the Platform's
-// latest evaluation, and (with a run) the last evaluation from before the run. A result is current
-// when it can be vouched for under the evaluation mode.
-
-
-/** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
-function effectiveMode(mode, hasRun) {
-    return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
-}
-function track(policy, freshAfter) {
-    const tracked = { result: resultFrom(policy) };
-    observe(tracked, policy, freshAfter);
-    return tracked;
-}
-/** Takes in a listing's view of a policy. */
-function observe(tracked, policy, freshAfter) {
-    tracked.result = resultFrom(policy);
-    tracked.latest = policy.run_at
-        ? { count: countOf(policy.violation_count), runAt: policy.run_at }
-        : undefined;
-    if (freshAfter === undefined)
-        return;
-    if (tracked.latest === undefined)
-        tracked.preRun ??= null;
-    else if (!isAfter(tracked.latest.runAt, freshAfter))
-        tracked.preRun = tracked.latest;
-}
-function resultFrom(policy) {
-    return {
-        id: policy.id,
-        name: policy.name,
-        severity: normaliseSeverity(policy.severity),
-        domain: policy.domain,
-        queryId: policy.query_id,
-        groups: policy.policy_groups?.map((group) => group.name) ?? [],
-        violations: countOf(policy.violation_count),
-        invalidCount: invalidCountOf(policy.violation_count),
-        evaluatedAt: policy.run_at ?? undefined,
-        source: 'evaluation',
-        stale: false,
-        samples: []
-    };
-}
-/** A violation count, or undefined when absent or not a count (then the result is stale). */
-function countOf(value) {
-    return (0,lib_text/* isCount */.my)(value) ? value : undefined;
-}
-function invalidCountOf(value) {
-    return value === null || value === undefined || (0,lib_text/* isCount */.my)(value) ? undefined : (0,lib_text/* describeValue */.bp)(value);
-}
-function isAfter(time, reference) {
-    return Date.parse(time) > Date.parse(reference);
-}
-/** Whether the policy's count can be vouched for under the mode (executed, or evaluated in time). */
-function hasCurrentResult(t, mode, freshAfter) {
-    if (t.result.source === 'executed')
-        return true;
-    if (t.result.violations === undefined)
-        return false;
-    if (mode === 'latest')
-        return true;
-    return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter);
-}
-
-;// CONCATENATED MODULE: ./src/policies/freshness.ts
-// Freshness: wait until every selected policy has been evaluated after the run, re-reading only the
-// freshly evaluated ones, and execute the saved queries of those that were not.
-
-
-
-
-
-
-
-
-/** Saved queries run at once: each one is real work for the Platform's database. */
-const EXECUTE_CONCURRENCY = 8;
-const EVALUATION_POLL_MAX_MS = 15_000;
-/**
- * `auto` stops waiting once no selected policy has been re-evaluated for this long: a Platform that
- * evaluates after ingestion shows progress well within it, and executing the rest beats waiting out
- * `evaluation-timeout` on one that never will.
- */
-const AUTO_PATIENCE_MS = 90_000;
-/** Polls until every selected policy is current; returns the time waited. */
-async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
-    const { clock, log } = deps;
-    const pending = () => tracked.filter((t) => !isCurrent(t)).length;
-    let waiting = pending();
-    if (waiting === 0)
-        return 0;
-    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(plan.timeoutMs)} for ${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
-    let progressAt = clock.now();
-    // The selection's listing was the first look, so the first check only counts.
-    let looked = false;
-    const result = await (0,poll/* pollUntil */.g3)({
-        clock,
-        signal: deps.signal,
-        timeoutMs: plan.timeoutMs,
-        check: async () => {
-            if (looked)
-                await refresh();
-            looked = true;
-            const left = pending();
-            if (left < waiting) {
-                log.info(`${tracked.length - left} of ${tracked.length} policies evaluated after the run.`);
-                waiting = left;
-                progressAt = clock.now();
-            }
-            return left;
-        },
-        isDone: (left) => left === 0 || (plan.patient && clock.now() - progressAt >= AUTO_PATIENCE_MS),
-        nextDelay: (_left, elapsedMs) => nextPollDelay({
-            elapsedMs,
-            maxIntervalMs: EVALUATION_POLL_MAX_MS,
-            awaitingIngestion: false,
-            streamOpen: false
-        })
-    });
-    const waited = (0,lib_duration/* formatDuration */.a)(result.elapsedMs);
-    if (waiting === 0)
-        log.info(`Every selected policy was evaluated after the run (waited ${waited}).`);
-    else
-        log.info(`${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} not evaluated after the run within ${waited}${plan.patient ? '; executing their saved queries instead' : ''}.`);
-    return result.elapsedMs;
-}
-/**
- * Re-reads the policies evaluated since the run, freshest first, and stops at the first page that
- * reaches back to before the run: one request while the Platform has evaluated nothing yet, and
- * about one read of each policy once it has. Never-evaluated policies (null `run_at`, sorted first
- * or last depending on the database) do not end the walk.
- */
-async function readFreshEvaluations(client, filters, byId, freshAfter) {
-    const reachesBack = (items) => items.some((p) => p.run_at != null && !isAfter(p.run_at, freshAfter));
-    const fresh = await listPolicies(client, filters, { by: 'last_run_at', dir: 'desc' }, reachesBack);
-    for (const policy of fresh) {
-        const t = byId.get(policy.id);
-        if (t)
-            observe(t, policy, freshAfter);
-    }
-}
-async function executeQueries(items, deps) {
-    const { client, clock, log } = deps;
-    log.info(`Executing the saved queries of ${(0,lib_text/* plural */.LS)(items.length, 'policy', 'policies')}.`);
-    return forEachPolicy(items, (t) => t.result.name, async (t) => {
-        const answer = await client.executeQuery(t.result.queryId, 1);
-        const count = answer.metadata?.total_count;
-        if (!(0,lib_text/* isCount */.my)(count)) {
-            throw new platform_client/* PlatformError */.W(`the answer's metadata.total_count is ${(0,lib_text/* describeValue */.bp)(count)}, not a count`, 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
-        }
-        t.result.violations = count;
-        t.result.source = 'executed';
-        t.result.evaluatedAt = new Date(clock.now()).toISOString();
-    }, EXECUTE_CONCURRENCY);
-}
-
-;// CONCATENATED MODULE: ./src/policies/previous.ts
-// The previous evaluation of each policy (with a run, the last evaluation at or before it): the
-// change of the count shown in the reports, for information only. What is new is judged per
-// resource against the baseline file, never from this count.
-
-/**
- * The history answers newest first, up to `end_time`: with a run the first entry is the previous one,
- * without one the second (the first is the latest evaluation itself).
- */
-const HISTORY_PAGE_SIZE = 2;
-/**
- * The previous evaluation, when the stage has already seen it (null: there is none); undefined when
- * it must be looked up. With a run it is the last evaluation at or before the run; without, the
- * evaluation before the reported result.
- */
-function knownPrevious(t, freshAfter) {
-    if (freshAfter !== undefined)
-        return t.preRun;
-    if (t.result.source === 'executed')
-        return t.latest ?? null;
-    return t.latest === undefined ? null : undefined;
-}
-async function lookUpPrevious(client, t, freshAfter) {
-    const bound = freshAfter ?? t.latest?.runAt;
-    if (bound === undefined)
-        return null;
-    const limit = Date.parse(bound);
-    const inRange = (at) => (freshAfter !== undefined ? at <= limit : at < limit);
-    const history = await client.listPolicyEvaluations(t.result.id, { endTime: bound }, HISTORY_PAGE_SIZE);
-    let best = null;
-    for (const entry of history.items) {
-        const at = Date.parse(entry.run_at);
-        if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
-            best = { count: countOf(entry.violation_count), runAt: entry.run_at };
-        }
-    }
-    return best;
-}
-function applyPrevious(result, previous) {
-    if (!result.stale)
-        result.previousViolations = previous?.count;
-}
-
-;// CONCATENATED MODULE: ./src/policies/resources.ts
-// The violating resources of the policies a baseline (compared or written) or an exception needs: every page of
-// `GET /policies/{id}/violations` (1,000 a page), pages of all policies in flight together with a
-// bound. When comparing, a policy the gate does not count (no threshold for its severity and none
-// for the total) and no exception names is not read: its resources could change nothing. A
-// baseline written for later gates holds every selected policy, whatever this run counts.
-
-
-
-
-
-const RESOURCES_PAGE_SIZE = 1000;
-/** Pages in flight at once, over all policies. */
-const RESOURCES_CONCURRENCY = 8;
-/** Whether the policy's resources can change the verdict (and so must be read). */
-function needsResources(policy, config) {
-    const compares = config.baseline !== undefined || config.recordBaseline;
-    if (!compares && !config.exceptions)
-        return false;
-    if (policy.stale || policy.violations === undefined)
-        return false;
-    // A later gate may count more severities than this run does: its old violations must be found.
-    if (config.recordBaseline)
-        return true;
-    if (namedByException(policy, config))
-        return true;
-    if (!compares)
-        return false;
-    const { thresholds } = config;
-    return (thresholds.total !== undefined ||
-        (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined));
-}
-function namedByException(policy, config) {
-    return (config.exceptions?.entries.some((entry) => entry.policy === policy.id || entry.policy === policy.name) ?? false);
-}
-/**
- * What the later steps need of a policy's resources beyond their ids (tens of thousands of them):
- * everything when an exception names the policy (its matchers look at name, account, region and
- * tags); otherwise only the first `samples` (the reports' samples) and those not in the baseline
- * (the new resources shown). The baseline and the counts need the ids alone.
- */
-function keepsDetail(policy, config) {
-    if (namedByException(policy, config))
-        return () => true;
-    const { baseline, samples } = config;
-    const known = baseline?.policies.get(policy.id);
-    return (platformId, index) => index < samples ||
-        (baseline !== undefined && (platformId === undefined || !known?.has(platformId)));
-}
-/**
- * Reads the resources of `policies` into each result, and reconciles them with the count: the
- * listing, de-duplicated by fingerprint, must hold exactly as many resources as the count says. A
- * policy with no violation has none, without a request. When a listing disagrees (an evaluation
- * may have landed between the count and the listing), the policy's count and listing are read once
- * more; when they still disagree, its resources are unknown (`resourcesUnknown` says why) and
- * never taken as a partial list. A failed request propagates: the gate needs every one of them.
- */
-async function readResources(client, policies, detail, freshAfter) {
-    const keeps = new Map(policies.map((policy) => [policy, detail(policy)]));
-    const listed = await listAll(client, policies, (policy) => policy.violations ?? 0, keeps);
-    const disagreeing = [];
-    for (const policy of policies) {
-        const { resources, agrees } = reconcileListing(policy.violations ?? 0, listed.get(policy));
-        if (agrees)
-            policy.resources = resources;
-        else
-            disagreeing.push(policy);
-    }
-    for (const policy of disagreeing) {
-        await readAgain(client, policy, keeps.get(policy), freshAfter);
-    }
-}
-/**
- * The listing de-duplicated by `_cq_platform_id` (a resource without one cannot be told from
- * another, so each is kept), and whether it holds exactly `count` resources.
- */
-function reconcileListing(count, listed) {
-    const seen = new Set();
-    const resources = [];
-    for (const resource of listed) {
-        if (resource.platformId !== undefined) {
-            if (seen.has(resource.platformId))
-                continue;
-            seen.add(resource.platformId);
-        }
-        resources.push(resource);
-    }
-    return { resources, agrees: resources.length === count };
-}
-/**
- * The policy's count and listing once more. They are taken when they agree and the count is
- * still a fresh one; otherwise the policy's resources are unknown.
- */
-async function readAgain(client, policy, keeps, freshAfter) {
-    const first = policy.violations ?? 0;
-    const latest = await client.getPolicy(policy.id);
-    const count = (0,lib_text/* isCount */.my)(latest.violation_count) ? latest.violation_count : undefined;
-    const fresh = typeof latest.run_at === 'string' &&
-        (freshAfter === undefined || Date.parse(latest.run_at) > Date.parse(freshAfter));
-    if (count !== undefined && fresh) {
-        const listed = await listAll(client, [policy], () => count, new Map([[policy, keeps]]));
-        const { resources, agrees } = reconcileListing(count, listed.get(policy));
-        if (agrees) {
-            policy.violations = count;
-            policy.evaluatedAt = latest.run_at ?? undefined;
-            policy.source = 'evaluation';
-            policy.resources = resources;
-            return;
-        }
-    }
-    policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${(0,lib_text/* describeValue */.bp)(latest.violation_count)})`;
-}
-/**
- * Every page of each policy's listing, pages of all policies in flight together with a bound.
- * Pages are planned from `countOf`; when the Platform reports more than that, the rest are read
- * after.
- */
-async function listAll(client, policies, countOf, keeps) {
-    const pageOf = (policy, page, items) => items.map((item, i) => resourceOf(item, keeps.get(policy), (page - 1) * RESOURCES_PAGE_SIZE + i));
-    const listed = new Map(policies.map((policy) => [policy, []]));
-    const pages = [];
-    for (const policy of policies) {
-        for (let page = 1; page <= Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE); page++) {
-            pages.push({ policy, page });
-        }
-    }
-    // Each page is cut down to its resources as it arrives, so that the raw pages (every field of
-    // every violation) are not all held until the last one is in.
-    const read = await mapWithConcurrency(pages, RESOURCES_CONCURRENCY, async ({ policy, page }) => {
-        const answer = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, page);
-        return {
-            policy,
-            page,
-            resources: pageOf(policy, page, answer.items),
-            total: answer.metadata?.total_count
-        };
-    });
-    for (const { policy, resources } of read)
-        listed.get(policy).push(...resources);
-    const lastPages = read.filter(({ policy, page }) => page === Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE));
-    for (const { policy, page, total } of lastPages) {
-        await readRemainingPages(client, policy, listed.get(policy), page, total, (next, items) => pageOf(policy, next, items));
-    }
-    return listed;
-}
-/**
- * The pages past the listed count, when the Platform reports more: bounded like every listing, and
- * ended by a page that adds no resource not seen yet (a server that repeats itself).
- */
-async function readRemainingPages(client, policy, listed, lastRead, total, toResources) {
-    if (!(0,lib_text/* isCount */.my)(total))
-        return;
-    const seen = new Set(listed.map((resource) => resource.platformId));
-    for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
-        if (next > limits/* MAX_LIST_PAGES */.rt) {
-            throw new platform_client/* PlatformError */.W(`GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${RESOURCES_PAGE_SIZE}`, 'invalid-response', `GET /policies/${policy.id}/violations`);
-        }
-        const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next);
-        const fresh = toResources(next, more.items).filter((resource) => !seen.has(resource.platformId));
-        if (fresh.length === 0)
-            break;
-        for (const resource of fresh)
-            seen.add(resource.platformId);
-        listed.push(...fresh);
-    }
-}
-const NO_TAGS = [];
-function resourceOf(violation, keeps, index) {
-    // The fingerprint the baseline is keyed by; a resource without one is never matched to it.
-    const id = violation._cq_platform_id;
-    const platformId = typeof id === 'string' && id !== '' ? id : undefined;
-    if (!keeps(platformId, index)) {
-        return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS };
-    }
-    return {
-        platformId,
-        name: String(violation.name ?? ''),
-        accountId: violation.account_id == null ? undefined : String(violation.account_id),
-        accountName: String(violation._cq_account_name ?? ''),
-        region: String(violation.region ?? ''),
-        tags: Array.isArray(violation.tags) ? violation.tags.map(String) : [],
-        cloud: violation.cloud,
-        resourceType: violation.resource_type_label
-    };
-}
-/** A resource as the violations listing gave it: a sample, without asking again. */
-function sampleOf(resource) {
-    return {
-        cloud: resource.cloud,
-        resource_type_label: resource.resourceType,
-        _cq_account_name: resource.accountName,
-        account_id: resource.accountId,
-        name: resource.name,
-        region: resource.region,
-        _cq_platform_id: resource.platformId,
-        tags: resource.tags
-    };
-}
-
-;// CONCATENATED MODULE: ./src/policies/trend.ts
-// The violation trend of the last days, as the Platform's violations history gives it.
-
-const TREND_DAYS = 7;
-const DAY_MS = 86_400_000;
-async function readTrend(client, filters, domains, now) {
-    const range = {
-        startDate: isoDate(now - (TREND_DAYS - 1) * DAY_MS),
-        endDate: isoDate(now)
-    };
-    // Domains are disjoint, so per-domain histories add up to the history of several domains.
-    const scopes = domains.length > 1 ? domains.map((domain) => ({ ...filters, domain })) : [filters];
-    const histories = await Promise.all(scopes.map((scope) => client.violationsHistory(range, scope)));
-    const totals = new Map();
-    for (const { items } of histories) {
-        for (const item of items) {
-            totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0));
-        }
-    }
-    return [...totals]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([date, violations]) => ({ date, violations }));
-}
-function isoDate(ms) {
-    return new Date(ms).toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/policies/stage.ts
-// The policy stage. Select the policies the workflow names, make sure each one's result
-// is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
-// previous evaluation), and gather samples and the trend. Judging the counts is the verdict step's.
-//
-// Request cost is kept independent of the number of policies wherever the API allows it: the
-// selection is one listing (1,000 policies a page), waiting re-reads only the freshly evaluated
-// policies, and per-policy requests (execute, history, samples) go only to the policies that need
-// them, with bounded concurrency.
-
-
-
-
-
-
-
-
-
-
-
-/** The summary lists at most this many violating policies, so only they get samples. */
-const DETAILED_POLICIES = 50;
-/**
- * The previous count of at most this many violating policies (the most severe) is looked up for the
- * change column when the stage did not see it on its way: each lookup is a request, and the stage
- * keeps under 30 requests before samples and resources at 10,000 policies.
- */
-const CHANGE_LOOKUPS = 10;
-async function runPolicyStage(config, deps, context) {
-    const warnings = [];
-    const { groups } = context.resolved ?? (await resolveSelection(deps.client, config));
-    const selection = await stage_select(config, deps, groups, context.runCompletedAt, warnings);
-    const evaluationWaitMs = await makeCurrent(selection, deps, warnings);
-    const { tracked } = selection;
-    tracked.sort((a, b) => byImportance(a.result, b.result));
-    await readPrevious(selection, deps, warnings);
-    const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config));
-    await readResources(deps.client, needed, (policy) => keepsDetail(policy, config), selection.freshAfter);
-    if (config.samples > 0)
-        await readSamples(tracked, config.samples, deps, warnings);
-    const policies = tracked.map((t) => t.result);
-    const counts = tally(policies);
-    warnings.push(...unknownSeverityWarning(policies), ...missingCountWarning(policies));
-    const trend = await readTrend(deps.client, selection.filters, config.domains, deps.clock.now()).catch((error) => {
-        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${(0,lib_text/* messageOf */.bD)(error)}`);
-        return [];
-    });
-    deps.log.info(summaryLine(policies, counts));
-    return {
-        mode: selection.mode,
-        freshAfter: selection.freshAfter,
-        groups,
-        policies,
-        ...counts,
-        trend,
-        trendNote: config.policies.length > 0
-            ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
-            : undefined,
-        warnings,
-        evaluationWaitMs,
-        baselineSelection: config.recordBaseline ? selectionOf(config) : undefined
-    };
-}
-function selectionOf({ groups, policies, severities, domains }) {
-    return { groups, policies, severities, domains };
-}
-/** Lists the policies the workflow selected and starts tracking each one. */
-async function stage_select(config, { client, log }, groups, freshAfter, warnings) {
-    const mode = effectiveMode(config.evaluation, freshAfter !== undefined);
-    const filters = listingFilters(config, groups);
-    const selected = selectPolicies(await listPolicies(client, filters), config);
-    const described = describeSelection(config);
-    log.info(`Selected ${(0,lib_text/* plural */.LS)(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
-    if (selected.length === 0) {
-        warnings.push(`No active policy matches the selection${described}, so the gate has nothing to judge.`);
-    }
-    return {
-        config,
-        mode,
-        freshAfter,
-        filters,
-        tracked: selected.map((policy) => track(policy, freshAfter)),
-        isCurrent: (t) => hasCurrentResult(t, mode, freshAfter)
-    };
-}
-/**
- * Waits for fresh evaluations and executes what the mode says, then marks what is still not current
- * as stale: its count is from before the run and never passes for a fresh one. Returns the time
- * spent waiting.
- */
-async function makeCurrent(selection, deps, warnings) {
-    const { config, mode, freshAfter, tracked, isCurrent } = selection;
-    let evaluationWaitMs = 0;
-    if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
-        const byId = new Map(tracked.map((t) => [t.result.id, t]));
-        evaluationWaitMs = await awaitEvaluations(tracked, isCurrent, () => readFreshEvaluations(deps.client, selection.filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
-    }
-    // A cancelled workflow starts no more queries.
-    const toExecute = deps.signal?.aborted
-        ? []
-        : mode === 'execute'
-            ? tracked
-            : mode === 'auto'
-                ? tracked.filter((t) => !isCurrent(t))
-                : [];
-    if (toExecute.length > 0) {
-        const failures = await executeQueries(toExecute, deps);
-        warnings.push(...failureWarning('Could not execute the saved query', failures));
-    }
-    for (const t of tracked.filter((t) => !isCurrent(t))) {
-        t.result.source = 'stale';
-        t.result.stale = true;
-    }
-    return evaluationWaitMs;
-}
-/**
- * The previous evaluation of each policy, for the change shown in the reports (information only):
- * looked up for the most severe violating policies the stage did not see it for on its way. Not
- * with a baseline file: each policy's new resources against it are shown beside the count instead,
- * and the lookups would be 10 requests on top of a page per counted violating policy.
- */
-async function readPrevious({ config, freshAfter, tracked }, { client }, warnings) {
-    const unresolved = [];
-    for (const t of tracked) {
-        const known = knownPrevious(t, freshAfter);
-        if (known !== undefined)
-            applyPrevious(t.result, known);
-        else if (t.result.violations !== undefined && t.result.violations > 0)
-            unresolved.push(t);
-    }
-    const lookups = config.baseline === undefined ? CHANGE_LOOKUPS : 0;
-    const failures = await forEachPolicy(unresolved.slice(0, lookups), nameOf, async (t) => applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter)));
-    warnings.push(...failureWarning('Could not read the previous evaluation', failures));
-}
-/** Sample violating resources of the policies the reports list. */
-async function readSamples(tracked, samples, { client }, warnings) {
-    const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0);
-    const detailed = violating.slice(0, DETAILED_POLICIES).filter(({ result }) => {
-        // Resources already read give the samples without another request.
-        if (result.resources !== undefined)
-            result.samples = result.resources.slice(0, samples).map(sampleOf);
-        return result.resources === undefined;
-    });
-    const failures = await forEachPolicy(detailed, nameOf, async (t) => {
-        const page = await client.listPolicyViolations(t.result.id, samples);
-        t.result.samples = page.items.slice(0, samples);
-    });
-    warnings.push(...failureWarning('Could not read sample violations', failures));
-}
-function nameOf(t) {
-    return t.result.name;
-}
-
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
 ;// CONCATENATED MODULE: ./src/report/render/format.ts
@@ -34884,7 +33995,7 @@ function wildcardMatch(pattern, text) {
 
 /** An entry expiring within this many days gets a warning. */
 const EXPIRING_SOON_DAYS = 14;
-const exceptions_DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** `today`: `YYYY-MM-DD`. */
 function judgeEntry(entry, today, maxDays) {
     const status = (state, problem) => ({
@@ -34930,8 +34041,8 @@ function ambiguity(status, policies) {
     };
 }
 /**
- * A matcher of resources for an entry: every kind of matcher it has must match (within a kind, any
- * one of its values); an entry with none covers the whole policy.
+ * A matcher of resources for an entry (or the scope): every kind of matcher it has must match
+ * (within a kind, any one of its values); an entry with none covers the whole policy.
  */
 function resourceMatcher(entry) {
     const resources = globMatcher(entry.resources);
@@ -34969,7 +34080,7 @@ function tagMatches(text, want) {
     return tag.key === want.key && (want.value === undefined || tag.value === want.value);
 }
 function addDays(day, days) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + days * exceptions_DAY_MS).toISOString().slice(0, 10);
+    return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/figures.ts
@@ -34985,23 +34096,25 @@ function policyFigures(policy, read, settings) {
     // A policy with no violating resource has none to suppress, nor anything new or unchanged.
     const none = violations === 0;
     const comparison = settings.compared ? compareFigures(policy, read, none, settings) : undefined;
+    const outOfScope = read?.outOfScope ?? (none || !settings.scoped ? 0 : null);
     const suppressed = read?.suppressed ?? (none || !settings.namedByException(policy) ? 0 : null);
     const fresh = comparison?.new ?? null;
     const counted = settings.gateOn === 'new'
         ? fresh
-        : violations === null || suppressed === null
+        : violations === null || suppressed === null || outOfScope === null
             ? null
-            : violations - suppressed;
+            : violations - outOfScope - suppressed;
     return {
         policyId: policy.id,
         violations,
+        outOfScope,
         suppressed,
         new: fresh,
         counted,
         fixed: comparison?.fixed ?? null,
         unchanged: comparison?.unchanged ?? null,
         judged: isJudged(policy.severity, settings.thresholds),
-        unknownBecause: unknownBecause(policy, violations, suppressed, comparison)
+        unknownBecause: unknownBecause(policy, violations, [outOfScope, suppressed, comparison?.new])
     };
 }
 function compareFigures(policy, read, none, settings) {
@@ -35012,22 +34125,20 @@ function compareFigures(policy, read, none, settings) {
         return { new: 0, fixed: settings.inBaseline(policy.id), unchanged: 0 };
     return { new: null, fixed: null, unchanged: null };
 }
-function unknownBecause(policy, violations, suppressed, comparison) {
+/** `perResource`: the figures that need the policy's resources (undefined: not asked for). */
+function unknownBecause(policy, violations, perResource) {
     if (violations === null) {
         return policy.invalidCount !== undefined
             ? `the Platform's count (${policy.invalidCount}) is not a count`
             : 'the Platform gave no count';
     }
-    if (policy.resourcesUnknown && (suppressed === null || comparison?.new === null)) {
+    if (!perResource.includes(null))
+        return undefined;
+    if (policy.resourcesUnknown)
         return policy.resourcesUnknown;
-    }
-    if (policy.stale && (suppressed === null || comparison?.new === null)) {
+    if (policy.stale)
         return 'its result is stale, so its resources were not read';
-    }
-    if (suppressed === null || comparison?.new === null) {
-        return 'its violating resources were not read (no threshold counts it)';
-    }
-    return undefined;
+    return 'its violating resources were not read (no threshold counts it)';
 }
 /** Whether a threshold counts a policy of this severity: its own, or the total's. */
 function isJudged(severity, thresholds) {
@@ -35068,6 +34179,7 @@ function sumFigures(members) {
     };
     return {
         violations: sum((f) => f.violations),
+        outOfScope: sum((f) => f.outOfScope),
         suppressed: sum((f) => f.suppressed),
         new: sum((f) => f.new),
         counted: sum((f) => f.counted)
@@ -35173,7 +34285,7 @@ function judgeResources(policies, settings) {
     for (const policy of policies) {
         if (policy.resources === undefined)
             continue;
-        judged[policy.id] = judgePolicy(policy, policy.resources, baseline, statuses);
+        judged[policy.id] = judgePolicy(policy, policy.resources, settings, statuses);
     }
     const verdict = {
         baseline: baseline && {
@@ -35182,6 +34294,7 @@ function judgeResources(policies, settings) {
             ageDays: Math.floor((Date.parse(`${settings.today}T23:59:59Z`) - Date.parse(baseline.createdAt)) / resources_DAY_MS)
         },
         exceptionsFile: exceptions?.path,
+        scope: settings.scope,
         policies: judged,
         exceptions: withMatches(statuses, Object.values(judged)),
         warnings: [],
@@ -35199,14 +34312,16 @@ function withMatches(statuses, judgements) {
     }
     return statuses.map((status, index) => ({ ...status, matched: matched[index] }));
 }
-function judgePolicy(policy, resources, baseline, statuses) {
+function judgePolicy(policy, resources, { baseline, scope }, statuses) {
     const known = baseline?.policies.get(policy.id);
+    const inScope = scope ? resourceMatcher(scope) : () => true;
     const matchers = statuses.flatMap((status, index) => status.state === 'active' && namesPolicy(status.entry, policy)
         ? [{ index, matches: resourceMatcher(status.entry) }]
         : []);
     const judgement = {
         policyId: policy.id,
         compared: baseline !== undefined,
+        outOfScope: 0,
         suppressed: 0,
         new: 0,
         unchanged: 0,
@@ -35220,6 +34335,10 @@ function judgePolicy(policy, resources, baseline, statuses) {
         const id = resource.platformId;
         if (id !== undefined)
             current.add(id);
+        if (!inScope(resource)) {
+            judgement.outOfScope++;
+            continue;
+        }
         const by = matchers.find((m) => m.matches(resource));
         if (by) {
             judgement.suppressed++;
@@ -35339,6 +34458,7 @@ function judgeGate(outcome, settings, resources) {
         gateOn: settings.gateOn,
         thresholds: settings.thresholds,
         compared: baseline !== undefined,
+        scoped: settings.resources?.scope !== undefined,
         namedByException: (policy) => entries.some((entry) => namesPolicy(entry, policy)),
         inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
     };
@@ -35372,7 +34492,6 @@ function stageLabel(stage) {
 // What one run of the action learned, and the verdict on it, in one object that every report (job
 // summary, annotations, outputs, JSON file, PR comment) is rendered from, plus the views they all
 // derive from it. Keeping the views here means the reports can never disagree.
-
 
 
 
@@ -35427,32 +34546,44 @@ function withoutResources(report) {
 function judgementOf(report, policy) {
     return report.verdict.resources?.policies[policy.id];
 }
-// --- Several syncs ----------------------------------------------------------------------------
+// --- Sync runs --------------------------------------------------------------------------------
+/**
+ * The run's status in the words of the JSON report and the outputs, which a CLI run shares with a
+ * managed one: ended with its data being ingested is `completed` (with `ingested: false`), as a
+ * managed run says it; the job summary and the PR comment show a CLI run's own `finalizing`.
+ */
+function reportedStatus(view) {
+    return view.phase === 'ingesting' ? 'completed' : view.status;
+}
+/** The run has ended (its data may still be being ingested). */
+function hasEnded(view) {
+    return view.phase === 'ended' || view.phase === 'ingesting';
+}
 /**
  * How bad a run's status is, worst first, so that one status can stand for several runs: failed,
  * cancelled, a status this action does not know, timed out or still active, then completed with
  * `ingestion_failed`, with `partial_success`, and cleanly. A sync without a run ranks last: there
  * is no status of it to show.
  */
-function statusRank(sync) {
-    const status = sync.run?.status;
-    if (status === undefined)
+function statusRank({ view, timedOut }) {
+    if (!view)
         return 7;
+    const status = reportedStatus(view);
     if (status === 'failed')
         return 0;
     if (status === 'cancelled')
         return 1;
-    if (status === 'completed' && !sync.timedOut) {
-        const reason = sync.run?.status_reason;
+    if (status === 'completed' && !timedOut) {
+        const reason = view.statusReason;
         return reason === 'ingestion_failed' ? 4 : reason === 'partial_success' ? 5 : 6;
     }
-    return (0,types/* isActive */.$m)(status) || sync.timedOut ? 3 : 2;
+    return view.phase === 'active' || timedOut ? 3 : 2;
 }
 /** The run whose status is worst (the first of them on a tie); undefined when no run is known. */
 function worstRun(syncs) {
     let worst;
     for (const sync of syncs) {
-        if (sync.run && (!worst || statusRank(sync) < statusRank(worst)))
+        if (sync.view && (!worst || statusRank(sync) < statusRank(worst)))
             worst = sync;
     }
     return worst;
@@ -35465,9 +34596,9 @@ function syncTotals(syncs) {
     const sum = (values) => values?.reduce((total, value) => total + value, 0);
     const durations = all((sync) => sync.durationSeconds);
     return {
-        rows: sum(all((sync) => sync.run?.total_rows)),
-        errors: sum(all((sync) => sync.run?.errors)),
-        warnings: sum(all((sync) => sync.run?.warnings)),
+        rows: sum(all((sync) => sync.view?.rows)),
+        errors: sum(all((sync) => sync.view?.errors)),
+        warnings: sum(all((sync) => sync.view?.warnings)),
         longestSeconds: durations && Math.max(...durations)
     };
 }
@@ -35563,27 +34694,41 @@ function entryNote(status) {
                 : `suppressed ${matched}`;
     return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`;
 }
+function gateColumns(resources) {
+    return {
+        withExceptions: resources?.exceptionsFile !== undefined,
+        scoped: resources?.scope !== undefined
+    };
+}
 /** Whether the thresholds judge a figure other than the Platform's count (shown as "Counted"). */
-function countsOtherThanViolations(gate, withExceptions) {
-    return gate.gateOn === 'new' || withExceptions;
+function countsOtherThanViolations(gate, columns) {
+    return gate.gateOn === 'new' || columns.withExceptions || columns.scoped;
 }
 /** What the thresholds judged, in a sentence, for under the gate's table. */
-function judgedFigureSentence(gate, withExceptions) {
+function judgedFigureSentence(gate, columns) {
+    const within = columns.scoped ? ' within the scope' : '';
     if (gate.gateOn === 'new') {
-        return 'The thresholds judge Counted: the new violations, violating resources not in the baseline and not suppressed by an exception.';
+        return `The thresholds judge Counted: the new violations${within}, violating resources not in the baseline and not suppressed by an exception.`;
     }
-    if (withExceptions) {
-        return "The thresholds judge Counted: the Platform's violations less those suppressed by an exception.";
-    }
-    return "The thresholds judge the Platform's current Violations.";
+    const less = [
+        ...(columns.scoped ? ['those outside the scope'] : []),
+        ...(columns.withExceptions ? ['those suppressed by an exception'] : [])
+    ];
+    return less.length > 0
+        ? `The thresholds judge Counted: the Platform's violations less ${less.join(' and ')}.`
+        : "The thresholds judge the Platform's current Violations.";
 }
-/** What "counted" is, in a few words: `new`, `after 2 suppressed`. */
+/** What "counted" is, in a few words: `new: …`, `after 2 suppressed by exceptions`. */
 function countedMeaning(gate, total) {
+    const outside = total.outOfScope !== null && total.outOfScope > 0
+        ? `; ${total.outOfScope} outside the scope, not judged`
+        : '';
     if (gate.gateOn === 'new')
-        return 'new: not in the baseline, not suppressed';
-    return total.suppressed === null
+        return `new: not in the baseline, not suppressed${outside}`;
+    const suppressed = total.suppressed === null
         ? 'after those suppressed by exceptions'
         : `after ${total.suppressed} suppressed by exceptions`;
+    return `${suppressed}${outside}`;
 }
 function rowName(key) {
     return key === 'total' ? 'total' : key === 'other' ? 'other severities' : key;
@@ -35602,14 +34747,16 @@ function figureText(value) {
  * The gate in one log line, with the figures under their names:
  * `Gate (gate-on: all): violations 20, suppressed 1, counted 19. critical 3/0 over, high 0/0 within, …`.
  */
-function gateLogLine(gate, withExceptions) {
+function gateLogLine(gate, columns) {
     const total = gate.rows[gate.rows.length - 1];
     const figures = [`violations ${figureText(total.violations)}`];
-    if (withExceptions)
+    if (columns.scoped)
+        figures.push(`out of scope ${figureText(total.outOfScope)}`);
+    if (columns.withExceptions)
         figures.push(`suppressed ${figureText(total.suppressed)}`);
     if (total.new !== null || gate.gateOn === 'new')
         figures.push(`new ${figureText(total.new)}`);
-    const counted = countsOtherThanViolations(gate, withExceptions);
+    const counted = countsOtherThanViolations(gate, columns);
     if (counted)
         figures.push(`counted ${figureText(total.counted)}`);
     const rows = gate.rows.map((row) => {
@@ -35744,8 +34891,8 @@ function syncCandidates(report, sync, several) {
     for (const warning of sync.warnings) {
         found.push(candidate('warning', RANK.syncWarning, title('warning'), warning));
     }
-    if (sync.run && !sync.waited && !report.cancelled) {
-        found.push(candidate('notice', RANK.notAwaited, title('not awaited'), `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`));
+    if (sync.view && !sync.waited && !report.cancelled) {
+        found.push(candidate('notice', RANK.notAwaited, title('not awaited'), `Run ${sync.view.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.view.status}".`));
     }
     return found;
 }
@@ -35981,27 +35128,12 @@ function jsonExceptions(resources, gate) {
 // The JSON report's sync runs: each run as the Platform last showed it, and for a CLI run the
 // external sync itself, kept to docs/report-schema.json whatever the Platform sent.
 
+
 function jsonSync(sync) {
-    const { run } = sync;
     return {
         kind: sync.kind,
         syncName: String(sync.syncName),
-        run: run
-            ? {
-                id: String(run.id),
-                status: String(run.status),
-                statusReason: values_text(run.status_reason),
-                createdAt: values_text(run.created_at),
-                completedAt: values_text(run.completed_at),
-                ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-                totalRows: finiteOrNull(run.total_rows),
-                errors: finiteOrNull(run.errors),
-                warnings: finiteOrNull(run.warnings),
-                cpuSeconds: finiteOrNull(run.cpu_seconds),
-                memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
-                networkEgressBytes: finiteOrNull(run.network_egress_bytes)
-            }
-            : null,
+        run: jsonRun(sync),
         startedByAction: sync.startedByAction,
         waited: sync.waited,
         waitedSeconds: Math.round(sync.waitedMs / 1000),
@@ -36011,8 +35143,29 @@ function jsonSync(sync) {
         verdict: sync.verdict,
         reasons: sync.reasons,
         warnings: sync.warnings,
-        tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat),
-        external: sync.external ? jsonExternal(sync.external) : null
+        tablesWithErrors: sync.kind === 'managed' ? sync.tablesWithErrors.map(jsonTableStat) : [],
+        external: sync.kind === 'external' && sync.external ? jsonExternal(sync.external) : null
+    };
+}
+/** The run's view; the resource figures only a managed run has. */
+function jsonRun(sync) {
+    const { view } = sync;
+    if (!view)
+        return null;
+    const metered = sync.kind === 'managed' ? sync.run : undefined;
+    return {
+        id: String(view.id),
+        status: String(reportedStatus(view)),
+        statusReason: values_text(view.statusReason),
+        createdAt: values_text(view.createdAt),
+        completedAt: values_text(view.completedAt),
+        ingested: view.ingested ?? null,
+        totalRows: finiteOrNull(view.rows),
+        errors: finiteOrNull(view.errors),
+        warnings: finiteOrNull(view.warnings),
+        cpuSeconds: finiteOrNull(metered?.cpu_seconds),
+        memoryByteSeconds: finiteOrNull(metered?.memory_byte_seconds),
+        networkEgressBytes: finiteOrNull(metered?.network_egress_bytes)
     };
 }
 function jsonTableStat(stat) {
@@ -36025,7 +35178,7 @@ function jsonTableStat(stat) {
     };
 }
 /** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
-const MAX_TABLES = 1_000;
+const TABLE_PROGRESS_KEPT = 1_000;
 function jsonExternal(external) {
     const progress = external.table_progress;
     return {
@@ -36036,7 +35189,7 @@ function jsonExternal(external) {
             ? Object.fromEntries(Object.entries(progress)
                 .map(([table, rows]) => [table, finiteOrNull(rows)])
                 .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
-                .slice(0, MAX_TABLES))
+                .slice(0, TABLE_PROGRESS_KEPT))
             : null
     };
 }
@@ -36102,11 +35255,13 @@ function jsonPolicies(outcome, gate, report) {
             total: thresholds.total
         },
         violations: perRow(gate, (row) => row.violations),
+        outOfScopeViolations: perRow(gate, (row) => row.outOfScope),
         suppressedViolations: perRow(gate, (row) => row.suppressed),
         newViolations: report.verdict.resources?.baseline ? perRow(gate, (row) => row.new) : null,
         countedViolations: perRow(gate, (row) => row.counted),
         status: perRow(gate, (row) => row.status),
         baselineFile: report.verdict.resources?.baseline ?? null,
+        scope: report.verdict.resources?.scope ?? null,
         selectedPolicies: outcome.policies.length,
         violatingPolicies: violatingPolicies(outcome).length,
         stalePolicies: stalePolicies(outcome).length,
@@ -36127,7 +35282,15 @@ function jsonPolicies(outcome, gate, report) {
 function perRow(gate, value) {
     const of = (key) => {
         const row = gateRow(gate, key);
-        return value(row ?? { key, violations: 0, suppressed: 0, new: 0, counted: 0, status: 'no-limit' });
+        return value(row ?? {
+            key,
+            violations: 0,
+            outOfScope: 0,
+            suppressed: 0,
+            new: 0,
+            counted: 0,
+            status: 'no-limit'
+        });
     };
     return {
         critical: of('critical'),
@@ -36154,6 +35317,7 @@ function jsonPolicy(policy, report) {
         newViolations: figures?.new ?? null,
         fixedViolations: figures?.fixed ?? null,
         unchangedViolations: figures?.unchanged ?? null,
+        outOfScopeViolations: figures?.outOfScope ?? null,
         suppressedViolations: figures?.suppressed ?? null,
         countedViolations: figures?.counted ?? null,
         judged: figures?.judged ?? false,
@@ -36233,6 +35397,7 @@ const OUTPUT_NAMES = [
     'new-violations',
     'suppressed-violations',
     'counted-violations',
+    'out-of-scope-violations',
     'violating-policies',
     'stale-policies'
 ];
@@ -36253,12 +35418,12 @@ function outputsOf(report, redact, reportFile = '') {
  * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
  */
 function syncOutputs(report) {
-    const run = worstRun(report.syncs)?.run;
+    const view = worstRun(report.syncs)?.view;
     const totals = syncTotals(report.syncs);
     return {
-        'sync-run-id': token(run?.id),
-        'sync-run-status': token(run?.status),
-        'sync-run-status-reason': token(run?.status_reason),
+        'sync-run-id': token(view?.id),
+        'sync-run-status': token(view && reportedStatus(view)),
+        'sync-run-status-reason': token(view?.statusReason),
         'sync-total-rows': numberOutput(totals.rows),
         'sync-errors': numberOutput(totals.errors),
         'sync-warnings': numberOutput(totals.warnings),
@@ -36274,20 +35439,20 @@ function syncOutputs(report) {
 function syncRuns(report) {
     const count = (value) => ((0,lib_text/* isCount */.my)(value) ? value : null);
     const word = (value) => token(value) || null;
-    return Object.fromEntries(report.syncs
-        .filter((sync) => sync.run)
-        .map(({ syncName, run, durationSeconds, kind }) => [
-        syncName,
-        {
-            id: word(run?.id),
-            status: word(run?.status),
-            rows: count(run?.total_rows),
-            errors: count(run?.errors),
-            warnings: count(run?.warnings),
+    return Object.fromEntries(report.syncs.flatMap(({ syncName, view, durationSeconds, kind }) => {
+        if (!view)
+            return [];
+        const run = {
+            id: word(view.id),
+            status: word(reportedStatus(view)),
+            rows: count(view.rows),
+            errors: count(view.errors),
+            warnings: count(view.warnings),
             durationSeconds: count(durationSeconds),
             kind: token(kind)
-        }
-    ]));
+        };
+        return [[syncName, run]];
+    }));
 }
 /** The gate's figures, exactly as its table shows them; empty where a figure is unknown. */
 function policyOutputs(report) {
@@ -36301,6 +35466,7 @@ function policyOutputs(report) {
         'new-violations': numberOutput(total.new),
         'suppressed-violations': numberOutput(total.suppressed),
         'counted-violations': numberOutput(total.counted),
+        'out-of-scope-violations': numberOutput(total.outOfScope),
         'violating-policies': numberOutput(violatingPolicies(outcome).length),
         'stale-policies': numberOutput(stalePolicies(outcome).length)
     };
@@ -36327,6 +35493,8 @@ function token(value) {
 
 // EXTERNAL MODULE: ./src/lib/github-client.ts
 var github_client = __nccwpck_require__(5962);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var lib_duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/report/render/markdown.ts
 // Markdown for the job summary and PR comments, built so that text from the Platform (policy and
 // resource names, error messages) can only ever be text: no HTML, no links or images, no broken
@@ -36536,9 +35704,16 @@ function renderComparison(report, outcome) {
         ? bulletList(warnings.map((warning) => markup `⚠️ ${escapeText(warning, 400)}`))
         : undefined);
 }
+/** `bucket-1 (prod, us-east-1)`: whose the new resources are, so an author can tell theirs. */
 function newSampleNames(report, policy) {
     const samples = judgementOf(report, policy)?.newSamples ?? [];
-    return samples.map((resource) => resource.name || resource.platformId).join(', ');
+    return samples
+        .map((resource) => {
+        const where = [resource.accountName || resource.accountId, resource.region].filter(Boolean);
+        const name = resource.name || resource.platformId || 'unnamed';
+        return where.length > 0 ? `${name} (${where.join(', ')})` : name;
+    })
+        .join(', ');
 }
 /** Violating policies whose new figure is unknown: said, never shown as 0 new. */
 function notComparedNote(policies, report) {
@@ -36605,7 +35780,6 @@ function describeEntry(status) {
 
 
 
-
 const TABLE_LIMIT = 10;
 function renderSyncSection(report) {
     const [sync] = report.syncs;
@@ -36615,14 +35789,13 @@ function renderSyncSection(report) {
     const heading = sync?.kind === 'external'
         ? markup `### 🔄 CLI sync run ${codeSpan(name)}`
         : markup `### 🔄 Sync run of ${codeSpan(name)}`;
-    const run = sync?.run;
     const messages = sync && syncMessages(report, sync);
-    if (!sync || !run) {
+    if (!sync?.view) {
         return blocks(heading, hasError(report, 'sync')
             ? markup `No run was started or followed: see the errors below.`
             : markup `No run was started or followed.`, messages);
     }
-    return blocks(heading, renderRunStatus(sync, run), renderRunFigures(sync, run), renderRunNotes(report, sync, run), messages, sync.external
+    return blocks(heading, renderRunStatus(sync, sync.view), renderRunFigures(sync, sync.view), renderRunNotes(report, sync, sync.view), messages, sync.kind === 'external'
         ? renderTableProgress(sync.external)
         : renderTablesWithErrors(sync.tablesWithErrors));
 }
@@ -36630,79 +35803,82 @@ function renderSyncSection(report) {
 function syncMessages(report, sync) {
     return renderMessages(sync.reasons.filter((reason) => reason !== report.verdict.reasons[0]?.text), sync.warnings);
 }
-function renderRunStatus(sync, run) {
-    const status = markup `**Status:** ${syncStatusIcon(sync, run)} ${codeSpan(run.status)}`;
-    const { external } = sync;
-    if (external) {
-        // While the Platform is `finalizing`, the run reads `completed`: say what the Platform said.
-        const said = external.status != null && external.status !== run.status
-            ? markup ` (${codeSpan(external.status)})`
+/** The status as the Platform said it (a CLI run's own `finalizing`), and whose run it is. */
+function renderRunStatus(sync, view) {
+    const status = markup `**Status:** ${syncStatusIcon(view)} ${codeSpan(view.status)}`;
+    if (sync.kind === 'external') {
+        const { external } = sync;
+        const ids = external
+            ? markup ` · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)}`
             : markup ``;
-        return markup `${status}${said} · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)} (run by the CLI; never cancelled by this action)`;
+        return markup `${status}${ids} (run by the CLI; never cancelled by this action)`;
     }
-    const reason = run.status_reason ? markup ` (${codeSpan(run.status_reason)})` : markup ``;
+    const reason = view.statusReason ? markup ` (${codeSpan(view.statusReason)})` : markup ``;
     const origin = sync.startedByAction
         ? markup `started by this action`
         : markup `followed; not started by this action`;
-    return markup `${status}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`;
+    return markup `${status}${reason} · **Run:** ${codeSpan(view.id)} (${origin})`;
 }
-/** A CLI run still `finalizing` has not been ingested yet, whatever its run reads. */
-function syncStatusIcon(sync, run) {
-    return sync.external?.status === 'finalizing' ? markup `⏳` : runStatusIcon(run);
-}
-function runStatusIcon(run) {
-    if (run.status === 'completed') {
-        if (run.status_reason === 'ingestion_failed')
+/** A run whose data is still being ingested is not done yet, whatever its status reads. */
+function syncStatusIcon(view) {
+    if (view.phase === 'ingesting' || view.phase === 'active')
+        return markup `⏳`;
+    if (view.phase === 'unknown')
+        return markup `❔`;
+    if (view.status === 'completed') {
+        if (view.statusReason === 'ingestion_failed')
             return markup `❌`;
-        return run.status_reason === 'partial_success' ? markup `⚠️` : markup `✅`;
+        return view.statusReason === 'partial_success' ? markup `⚠️` : markup `✅`;
     }
-    if (run.status === 'failed')
-        return markup `❌`;
-    if (run.status === 'cancelled')
-        return markup `🚫`;
-    return (0,types/* isActive */.$m)(run.status) ? markup `⏳` : markup `❔`;
+    return view.status === 'cancelled' ? markup `🚫` : markup `❌`;
 }
-function renderRunFigures(sync, run) {
+function renderRunFigures(sync, view) {
     const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
-    const cpu = formatCount(run.cpu_seconds, 1);
     const figures = [
-        [markup `Started`, escapeCell(formatTimestamp(run.created_at))],
-        [markup `Completed`, escapeCell(formatTimestamp(run.completed_at))],
+        [markup `Started`, escapeCell(formatTimestamp(view.createdAt))],
+        [markup `Completed`, escapeCell(formatTimestamp(view.completedAt))],
         [markup `Duration`, escapeCell(duration)],
-        [markup `Rows`, escapeCell(run.total_rows)]
+        [markup `Rows`, escapeCell(view.rows)]
     ];
-    // A CLI run reports no errors or warnings: left out rather than shown as unknown.
-    if (sync.kind !== 'external') {
-        figures.push([markup `Errors`, escapeCell(run.errors)], [markup `Warnings`, escapeCell(run.warnings)]);
+    // A CLI run reports no errors, warnings or resource figures: left out rather than shown as unknown.
+    if (sync.kind === 'managed') {
+        figures.push([markup `Errors`, escapeCell(view.errors)], [markup `Warnings`, escapeCell(view.warnings)]);
+        if (sync.run)
+            figures.push(...meteredFigures(sync.run));
     }
-    // Resource figures only when the Platform metered them.
+    const [first, ...rest] = figures.map(([header]) => header);
+    return table([first, ...rest], [figures.map(([, value]) => value)], figures.map((_, index) => (index < 3 ? 'left' : 'right')));
+}
+/** Resource figures, only those the Platform metered. */
+function meteredFigures(run) {
+    const cpu = formatCount(run.cpu_seconds, 1);
     const metered = [
         [markup `CPU`, cpu === undefined ? undefined : `${cpu} s`],
         [markup `Memory`, formatByteSeconds(run.memory_byte_seconds)],
         [markup `Egress`, formatBytes(run.network_egress_bytes)]
     ];
+    const shown = [];
     for (const [header, value] of metered) {
         if (value !== undefined)
-            figures.push([header, escapeCell(value)]);
+            shown.push([header, escapeCell(value)]);
     }
-    const [first, ...rest] = figures.map(([header]) => header);
-    return table([first, ...rest], [figures.map(([, value]) => value)], figures.map((_, index) => (index < 3 ? 'left' : 'right')));
+    return shown;
 }
-function renderRunNotes(report, sync, run) {
+function renderRunNotes(report, sync, view) {
     const notes = [];
     // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
     if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
-        notes.push(markup `⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(run.status)} when the action finished.`);
+        notes.push(markup `⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(view.status)} when the action finished.`);
     }
     if (sync.timedOut) {
         const after = sync.cancelledByAction
             ? markup ` This action cancelled the run.`
-            : (0,types/* isTerminal */.Hd)(run.status)
+            : hasEnded(view)
                 ? markup ``
                 : markup ` The run was left running.`;
         notes.push(markup `⏱️ Timed out after ${escapeText((0,lib_duration/* formatDuration */.a)(sync.waitedMs))}.${after}`);
     }
-    if (report.cancelled && !(0,types/* isTerminal */.Hd)(run.status)) {
+    if (report.cancelled && !hasEnded(view)) {
         notes.push(markup `🚫 The workflow was cancelled while the action was following this run; the status shown is the last one seen.`);
     }
     return notes.length > 0 ? bulletList(notes) : undefined;
@@ -36723,7 +35899,7 @@ function renderTablesWithErrors(tables, heading = markup `#### Tables with error
 }
 /** A CLI run's rows per table (`table_progress`), most rows first. */
 function renderTableProgress(external) {
-    const progress = Object.entries(external.table_progress ?? {});
+    const progress = Object.entries(external?.table_progress ?? {});
     if (progress.length === 0)
         return undefined;
     const rows = (count) => ((0,lib_text/* isCount */.my)(count) ? count : -1);
@@ -36771,19 +35947,19 @@ function renderSyncsTable(report) {
     ], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left']);
 }
 function syncRow(sync) {
-    const { run } = sync;
+    const { view } = sync;
     const external = sync.kind === 'external';
     const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
     return [
         codeSpan(sync.syncName, NAME_LENGTH),
         external ? markup `CLI` : markup `managed`,
-        run ? markup `${syncStatusIcon(sync, run)} ${codeSpan(run.status, 40)}` : markup `no run`,
-        escapeCell(run?.total_rows),
+        view ? markup `${syncStatusIcon(view)} ${codeSpan(view.status, 40)}` : markup `no run`,
+        escapeCell(view?.rows),
         // A CLI run reports no errors: left empty rather than shown as unknown.
-        external ? markup `` : escapeCell(run?.errors),
+        external ? markup `` : escapeCell(view?.errors),
         escapeCell(duration),
         // Link-free: the id is for a search on the Platform, and a link could point anywhere.
-        run ? codeSpan(run.id, 60) : markup `—`,
+        view ? codeSpan(view.id, 60) : markup `—`,
         external
             ? markup `run by the CLI`
             : sync.startedByAction
@@ -36793,7 +35969,9 @@ function syncRow(sync) {
 }
 /** What the table cannot say about one sync; nothing when all went well. */
 function renderSyncNotes(report, sync) {
-    const notes = blocks(sync.run && renderRunNotes(report, sync, sync.run), syncMessages(report, sync), renderTablesWithErrors(sync.tablesWithErrors, markup `**Tables with errors**`));
+    const notes = blocks(sync.view && renderRunNotes(report, sync, sync.view), syncMessages(report, sync), sync.kind === 'managed'
+        ? renderTablesWithErrors(sync.tablesWithErrors, markup `**Tables with errors**`)
+        : undefined);
     return notes === ''
         ? undefined
         : blocks(markup `#### ${codeSpan(sync.syncName, NAME_LENGTH)}`, notes);
@@ -36822,7 +36000,25 @@ function renderPolicyOverview(report, outcome) {
         markup `${violatingPolicies(outcome).length} violating`,
         ...(stale > 0 ? [markup `${stale} stale`] : [])
     ];
-    return blocks(markup `### 🛡️ Policy gate`, markup `${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup `, `)}`);
+    return blocks(markup `### 🛡️ Policy gate`, markup `${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup `, `)}`, renderScopeLine(report));
+}
+/** `Scope: accounts staging · tags env=pr-142 — 3 violations outside it, not judged.` */
+function renderScopeLine(report) {
+    const scope = report.verdict.resources?.scope;
+    if (!scope)
+        return undefined;
+    const kinds = ['accounts', 'regions', 'tags', 'resources'].flatMap((kind) => scope[kind].length > 0
+        ? [
+            markup `${escapeText(kind)} ${joinInline(scope[kind].slice(0, 10).map((value) => codeSpan(value, 100)), markup `, `)}`
+        ]
+        : []);
+    const outside = report.verdict.gate && totalRow(report.verdict.gate).outOfScope;
+    const counted = outside === undefined
+        ? markup ``
+        : outside === null
+            ? markup ` — how many violations fall outside it is unknown.`
+            : markup ` — ${escapeText((0,lib_text/* plural */.LS)(outside, 'violation'))} outside it, counted apart and not judged.`;
+    return markup `**Scope:** ${joinInline(kinds, markup ` · `)}${counted}`;
 }
 function renderPolicyNotEvaluated(report) {
     const reason = notEvaluatedReason(report);
@@ -36832,26 +36028,34 @@ function renderPolicyNotEvaluated(report) {
 }
 /**
  * The gate's table: per severity the Platform's count, and beside it, under their own names, what
- * the exceptions suppressed, what is new against the baseline and what the thresholds counted.
+ * falls outside the scope, what the exceptions suppressed, what is new against the baseline and
+ * what the thresholds counted.
  */
 function renderThresholdsTable(report, gate) {
-    const withExceptions = report.verdict.resources?.exceptionsFile !== undefined;
+    const shown = gateColumns(report.verdict.resources);
     const compared = report.verdict.resources?.baseline !== undefined;
-    const counted = countsOtherThanViolations(gate, withExceptions);
+    const counted = countsOtherThanViolations(gate, shown);
     // The column the thresholds judge is in bold.
     const figure = (value, judged = false) => judged && value !== null ? markup `**${escapeCell(value)}**` : escapeCell(value);
     const columns = [
         [markup `Severity`, (row) => rowLabel(row.key), 'left'],
         [markup `Violations`, (row) => figure(row.violations, !counted), 'right'],
-        ...when(withExceptions, [markup `Suppressed`, (row) => figure(row.suppressed), 'right']),
+        ...when(shown.scoped, [markup `Out of scope`, (row) => figure(row.outOfScope), 'right']),
+        ...when(shown.withExceptions, [markup `Suppressed`, (row) => figure(row.suppressed), 'right']),
         ...when(compared, [markup `New`, (row) => figure(row.new), 'right']),
         ...when(counted, [markup `Counted`, (row) => figure(row.counted, true), 'right']),
         [markup `Allowed`, (row) => escapeCell(row.allowed), 'right'],
         [markup `Status`, policies_rowStatus, 'left']
     ];
     const [first, ...rest] = columns.map(([header]) => header);
-    const unknown = gate.rows.some((row) => [row.violations, row.suppressed, row.counted, ...(compared ? [row.new] : [])].includes(null));
-    return blocks(table([first, ...rest], gate.rows.map((row) => columns.map(([, cell]) => cell(row))), columns.map(([, , align]) => align)), markup `_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup ` ${escapeText(UNKNOWN_NOTE)}` : markup ``}_`);
+    const unknown = gate.rows.some((row) => [
+        row.violations,
+        row.outOfScope,
+        row.suppressed,
+        row.counted,
+        ...(compared ? [row.new] : [])
+    ].includes(null));
+    return blocks(table([first, ...rest], gate.rows.map((row) => columns.map(([, cell]) => cell(row))), columns.map(([, , align]) => align)), markup `_${escapeText(judgedFigureSentence(gate, shown))}${unknown ? markup ` ${escapeText(UNKNOWN_NOTE)}` : markup ``}_`);
 }
 function when(condition, column) {
     return condition ? [column] : [];
@@ -36887,7 +36091,7 @@ function renderViolatingPolicies(report, outcome, limit) {
             escapeCell(policy.domain, 40),
             markup `${escapeCell(policy.violations)}${newCount}`,
             escapeCell(formatChange(policy.violations, policy.previousViolations)),
-            policies_evaluatedAt(policy)
+            evaluatedAt(policy)
         ];
     });
     return blocks(markup `#### Violating policies (${violating.length})`, table([
@@ -36906,6 +36110,9 @@ function perResource(figures) {
     if (!figures)
         return markup ``;
     const parts = [
+        ...(figures.outOfScope !== null && figures.outOfScope > 0
+            ? [`${figures.outOfScope} out of scope`]
+            : []),
         ...(figures.new !== null ? [`${figures.new} new`] : []),
         ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
         ...(figures.suppressed !== null && figures.suppressed > 0
@@ -36914,7 +36121,7 @@ function perResource(figures) {
     ];
     return parts.length > 0 ? markup ` (${escapeCell(parts.join(', '))})` : markup ``;
 }
-function policies_evaluatedAt(policy) {
+function evaluatedAt(policy) {
     const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40);
     if (policy.stale)
         return markup `${when} ⚠️ stale`;
@@ -37063,8 +36270,7 @@ function policiesPassLine(policies, gate, report) {
     if (violations === 0)
         return markup `No violations in ${selected}.`;
     const found = markup `${escapeText((0,lib_text/* plural */.LS)(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}`;
-    const withExceptions = report.verdict.resources?.exceptionsFile !== undefined;
-    if (!countsOtherThanViolations(gate, withExceptions)) {
+    if (!countsOtherThanViolations(gate, gateColumns(report.verdict.resources))) {
         return markup `${found}, all within the thresholds.`;
     }
     const meaning = escapeText(countedMeaning(gate, total));
@@ -37086,15 +36292,15 @@ function syncPassLine(syncs) {
         const total = rows === undefined ? markup `` : markup `: ${escapeCell(rows)} rows`;
         return [markup `${count} completed${total}.`];
     }
-    if (sync?.run && !sync.waited) {
+    if (sync?.view && !sync.waited) {
         return [
-            markup `Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
+            markup `Run ${codeSpan(sync.view.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
         ];
     }
-    if (sync?.run) {
+    if (sync?.view) {
         const what = sync.kind === 'external' ? markup `CLI sync` : markup `Sync`;
         return [
-            markup `${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
+            markup `${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.view.rows)} rows.`
         ];
     }
     return [];
@@ -37214,7 +36420,7 @@ function composeComment(report, context, tag, detail, nowPassing) {
     return blocks(renderBanner(report), nowPassing && report.verdict.result === 'pass'
         ? markup `_An earlier run of this gate on this pull request failed; this run passes._`
         : undefined, renderGateLine(report, tag), renderSyncLine(report), policies && report.verdict.gate
-        ? renderThresholdsTable(report, report.verdict.gate)
+        ? blocks(renderScopeLine(report), renderThresholdsTable(report, report.verdict.gate))
         : renderCompactNotEvaluated(report), policies && detail.policies > 0
         ? renderViolatingPolicies(report, policies, detail.policies)
         : policies && violating > 0
@@ -37252,29 +36458,28 @@ function renderSyncLine(report) {
     if (report.syncs.length > 1)
         return renderSyncLines(report.syncs);
     const [sync] = report.syncs;
-    const run = sync?.run;
-    if (!sync || !run)
+    if (!sync?.view)
         return undefined;
-    return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${runFigures(sync, run)}`;
+    return markup `**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, sync.view)}${runFigures(sync, sync.view)}`;
 }
 function renderSyncLines(syncs) {
     const shown = syncs.slice(0, SYNC_LINES);
     const lines = shown.map((sync) => {
         const name = codeSpan(sync.syncName, 100);
-        if (!sync.run)
+        if (!sync.view)
             return markup `${name} · no run`;
-        const status = markup `${syncStatusIcon(sync, sync.run)} ${codeSpan(sync.run.status, 40)}`;
-        return markup `${name} · ${status}${runFigures(sync, sync.run)}`;
+        const status = markup `${syncStatusIcon(sync.view)} ${codeSpan(sync.view.status, 40)}`;
+        return markup `${name} · ${status}${runFigures(sync, sync.view)}`;
     });
     return blocks(bulletList(lines), syncs.length > shown.length
         ? markup `_…and ${syncs.length - shown.length} more syncs, in the job summary._`
         : undefined);
 }
 /** ` · 1,234 rows · 5m 12s`, what of it is known. */
-function runFigures(sync, run) {
+function runFigures(sync, view) {
     const figures = [];
-    if (run.total_rows != null)
-        figures.push(markup `${escapeCell(run.total_rows)} rows`);
+    if (view.rows != null)
+        figures.push(markup `${escapeCell(view.rows)} rows`);
     if (sync.durationSeconds !== undefined) {
         figures.push(escapeText((0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000)));
     }
@@ -37491,7 +36696,7 @@ async function publishReport(report, context, settings, { redact, log }) {
     }
     const { gate } = report.verdict;
     if (gate)
-        log.info(gateLogLine(gate, report.verdict.resources?.exceptionsFile !== undefined));
+        log.info(gateLogLine(gate, gateColumns(report.verdict.resources)));
     // What follows needs no resource lists (up to hundreds of thousands), which every renderer
     // would copy.
     const slim = withoutResources(report);
@@ -37527,6 +36732,973 @@ async function publishReport(report, context, settings, { redact, log }) {
         await publishComment(shown, context, { prComment, githubToken, commentTag }, { redact, log });
     }
     return problems;
+}
+
+;// CONCATENATED MODULE: ./src/lib/concurrency.ts
+// Bounded fan-out for per-item requests (pages, policies): enough in flight to hide latency, few
+// enough that a Platform with thousands of policies is not hit by thousands of requests at once.
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight; results keep the items' order.
+ * After the first rejection no further item is started, and that rejection is the result.
+ */
+async function mapWithConcurrency(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const workers = Math.max(1, Math.min(Math.floor(limit), items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results;
+}
+/** Runs the functions it is given with at most `limit` of them in flight, in the order given. */
+function createLimiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (fn) => {
+        // A finished call hands its slot straight to the next in line, so none can jump the queue.
+        if (running >= limit)
+            await new Promise((resolve) => waiting.push(resolve));
+        else
+            running++;
+        try {
+            return await fn();
+        }
+        finally {
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                running--;
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./src/platform/limits.ts
+var limits = __nccwpck_require__(8351);
+;// CONCATENATED MODULE: ./src/policies/listing.ts
+// Listing policies: page 1, then the rest concurrently, each policy kept slim. Used both to select
+// the policies and, while waiting, to re-read the freshly evaluated ones.
+
+
+
+const PAGE_SIZE = 1000;
+/** Pages of one listing in flight at once. */
+const PAGE_CONCURRENCY = 4;
+/**
+ * Every active policy matching `filters`: page 1, then the rest concurrently once page 1 says how
+ * many there are. `enough` ends the walk early; pages already in flight still count.
+ */
+async function listPolicies(client, filters, sort, enough = () => false) {
+    const fetch = async (page) => (await client.listPolicies(filters, page, PAGE_SIZE, sort)).items.map(slim);
+    const first = await client.listPolicies(filters, 1, PAGE_SIZE, sort);
+    const pages = [first.items.map(slim)];
+    const lastPage = lastPageOf(first);
+    if (enough(pages[0]))
+        return distinct(pages);
+    if (lastPage === undefined)
+        return distinct(await readToShortPage(first, pages, fetch, enough));
+    if (lastPage > limits/* MAX_LIST_PAGES */.rt)
+        throw tooManyPages(`says it has ${lastPage} pages`);
+    let done = false;
+    const rest = await mapWithConcurrency(Array.from({ length: lastPage - 1 }, (_, i) => i + 2), PAGE_CONCURRENCY, async (page) => {
+        if (done)
+            return [];
+        const items = await fetch(page);
+        done ||= enough(items);
+        return items;
+    });
+    return distinct([...pages, ...rest]);
+}
+/**
+ * Without counts in the metadata (the spec makes them optional): read on to a short page, or to a
+ * page that adds no policy not seen yet (a server that repeats itself), at most MAX_LIST_PAGES.
+ */
+async function readToShortPage(first, pages, fetch, enough) {
+    const pageSize = first.metadata?.page_size || PAGE_SIZE;
+    const seen = new Set(pages[0].map((p) => p.id));
+    for (let page = 2; pages[pages.length - 1].length >= pageSize; page++) {
+        if (page > limits/* MAX_LIST_PAGES */.rt)
+            throw tooManyPages(`still had full pages after ${limits/* MAX_LIST_PAGES */.rt}`);
+        const items = await fetch(page);
+        pages.push(items);
+        const before = seen.size;
+        for (const p of items)
+            seen.add(p.id);
+        if (seen.size === before || enough(items))
+            break;
+    }
+    return pages;
+}
+function tooManyPages(what) {
+    return new platform_client/* PlatformError */.W(`GET /policies ${what}: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${PAGE_SIZE} policies; narrow the selection ("policy-groups", "policies", "severities", "domains")`, 'invalid-response', 'GET /policies');
+}
+/**
+ * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly SQL and
+ * descriptions, and 10,000 of them kept whole would take tens of MB for nothing.
+ */
+function slim(policy) {
+    return {
+        id: policy.id,
+        name: policy.name,
+        domain: policy.domain,
+        severity: policy.severity,
+        status: policy.status,
+        query_id: policy.query_id,
+        violation_count: policy.violation_count,
+        run_at: policy.run_at,
+        policy_groups: (policy.policy_groups ?? []).map(({ id, name }) => ({ id, name }))
+    };
+}
+function lastPageOf(page) {
+    const metadata = page.metadata ?? { page_size: PAGE_SIZE };
+    if (typeof metadata.last_page === 'number')
+        return Math.max(1, metadata.last_page);
+    if (typeof metadata.total_count !== 'number')
+        return undefined;
+    return Math.max(1, Math.ceil(metadata.total_count / (metadata.page_size || PAGE_SIZE)));
+}
+/**
+ * A policy can show up on two pages when the list shifts while it is read (a policy resumed or
+ * evaluated meanwhile); the most recently evaluated view of it wins.
+ */
+function distinct(pages) {
+    const byId = new Map();
+    for (const policy of pages.flat()) {
+        const seen = byId.get(policy.id);
+        if (!seen || listing_evaluatedAt(policy) > listing_evaluatedAt(seen))
+            byId.set(policy.id, policy);
+    }
+    return [...byId.values()];
+}
+function listing_evaluatedAt(policy) {
+    return policy.run_at ? Date.parse(policy.run_at) : -Infinity;
+}
+
+;// CONCATENATED MODULE: ./src/policies/select.ts
+// Selection: the policy groups and policies the workflow names, resolved against what the Platform
+// has. A name that matches nothing is an input error that lists what exists.
+
+
+
+
+/**
+ * Resolves the group names and checks that every named policy exists, before anything costly: a
+ * typo then fails in seconds with the names that exist, not after an hour-long sync. The names that
+ * exist are the Platform's, so `redact` hides the key in them before they are cut.
+ */
+async function resolveSelection(client, config, redact) {
+    const groups = await resolveGroups(client, config.groups, redact);
+    if (config.policies.length > 0) {
+        selectPolicies(await listPolicies(client, listingFilters(config, groups)), config, redact);
+    }
+    return { groups };
+}
+/** What the policy listing is asked for: severities, a single domain, the groups' ids. */
+function listingFilters(config, groups) {
+    return {
+        severities: config.severities,
+        // The API takes a single domain. Several are filtered here from one listing rather than
+        // listed per domain: that costs ceil(policies / 1000) requests instead of at least one per
+        // domain (a typical team has far fewer than 1,000 policies), and while waiting, every poll is
+        // one walk instead of one per domain.
+        domain: config.domains.length === 1 ? config.domains[0] : undefined,
+        policyGroupIds: groups.map((group) => group.id)
+    };
+}
+async function resolveGroups(client, wanted, redact) {
+    if (wanted.length === 0)
+        return [];
+    const { items } = await client.listPolicyGroups();
+    const found = new Map();
+    const missing = [];
+    for (const name of wanted) {
+        const key = name.toLowerCase();
+        const matches = items.filter((g) => g.id.toLowerCase() === key || g.name.toLowerCase() === key);
+        if (matches.length === 0)
+            missing.push(name);
+        for (const group of matches)
+            found.set(group.id, group);
+    }
+    if (missing.length > 0) {
+        throw new inputs_config/* InputError */.d(`Input "policy-groups": no policy group is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${items.length === 0
+            ? 'There are no policy groups.'
+            : `Policy groups: ${(0,lib_text/* quoteList */.JN)(items.map((g) => redact(g.name)))}.`}`);
+    }
+    return [...found.values()];
+}
+function selectPolicies(listed, config, redact) {
+    const inDomains = config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed;
+    if (config.policies.length === 0)
+        return inDomains;
+    const wanted = new Set(config.policies.map((name) => name.toLowerCase()));
+    const chosen = inDomains.filter((p) => wanted.has(p.id.toLowerCase()) || wanted.has(p.name.toLowerCase()));
+    const matched = new Set(chosen.flatMap((p) => [p.id.toLowerCase(), p.name.toLowerCase()]));
+    const missing = config.policies.filter((name) => !matched.has(name.toLowerCase()));
+    if (missing.length > 0) {
+        const narrowed = config.groups.length + config.severities.length + config.domains.length > 0
+            ? ' matching the other filters (policy-groups, severities, domains)'
+            : '';
+        const names = [...new Set(inDomains.map((p) => redact(p.name)))].sort();
+        throw new inputs_config/* InputError */.d(`Input "policies": no active policy${narrowed} is named or has the id ${(0,lib_text/* quoteList */.JN)(missing)}. ${names.length === 0
+            ? `There are no active policies${narrowed}.`
+            : `Active policies${narrowed}: ${(0,lib_text/* quoteList */.JN)(names)}.`}`);
+    }
+    return chosen;
+}
+function describeSelection(config) {
+    const parts = [
+        config.groups.length > 0 ? `groups ${config.groups.join(', ')}` : '',
+        config.severities.length > 0 ? `severities ${config.severities.join(', ')}` : '',
+        config.domains.length > 0 ? `domains ${config.domains.join(', ')}` : '',
+        config.policies.length > 0
+            ? (0,lib_text/* plural */.LS)(config.policies.length, 'named policy', 'named policies')
+            : ''
+    ].filter((part) => part !== '');
+    return parts.length === 0 ? '' : ` (${(0,log_safety/* oneLine */.TN)(parts.join('; '), 300)})`;
+}
+
+;// CONCATENATED MODULE: ./src/policies/counting.ts
+// Counting: violations per severity over the selected policies, the warnings about counts the gate
+// cannot use as they are, and the stage's one-line summary for the log.
+
+
+
+function tally(policies) {
+    const { counts, unknown } = addUpBySeverity(policies, (p) => p.violations ?? 0);
+    return { violations: counts, unknownSeverityViolations: unknown };
+}
+function unknownSeverityWarning(policies) {
+    const bySeverity = new Map();
+    for (const p of policies) {
+        if (isKnownSeverity(p.severity))
+            continue;
+        const entry = bySeverity.get(p.severity) ?? { policies: 0, violations: 0 };
+        entry.policies++;
+        entry.violations += p.violations ?? 0;
+        bySeverity.set(p.severity, entry);
+    }
+    if (bySeverity.size === 0)
+        return [];
+    const details = [...bySeverity]
+        .map(([severity, entry]) => `"${(0,log_safety/* oneLine */.TN)(String(severity), 40)}": ${(0,lib_text/* plural */.LS)(entry.policies, 'policy', 'policies')}, ${(0,lib_text/* plural */.LS)(entry.violations, 'violation')}`)
+        .join('; ');
+    return [
+        `Policies with a severity this action does not know (${details}): their violations count toward the total (max-violations) only.`
+    ];
+}
+function missingCountWarning(policies) {
+    const invalid = policies.filter((p) => p.invalidCount !== undefined);
+    const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined);
+    const warnings = invalid.map((p) => `The Platform answered ${p.invalidCount} as the violation count of "${(0,log_safety/* oneLine */.TN)(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`);
+    if (missing.length === 0)
+        return warnings;
+    return [
+        ...warnings,
+        `No violation count (never evaluated?) for ${(0,lib_text/* plural */.LS)(missing.length, 'policy', 'policies')}, so treated as stale: ${(0,lib_text/* quoteList */.JN)(missing.map((p) => p.name))}.`
+    ];
+}
+function summaryLine(policies, counts) {
+    const bySeverity = SEVERITY_ORDER.map((s) => `${counts.violations[s]} ${s}`);
+    if (counts.unknownSeverityViolations > 0) {
+        bySeverity.push(`${counts.unknownSeverityViolations} of unknown severity`);
+    }
+    const total = totalViolations(counts.violations, counts.unknownSeverityViolations);
+    const violating = policies.filter((p) => (p.violations ?? 0) > 0).length;
+    const stale = policies.filter((p) => p.stale).length;
+    return `Policies: ${(0,lib_text/* plural */.LS)(total, 'violation')} (${bySeverity.join(', ')}) in ${(0,lib_text/* plural */.LS)(violating, 'violating policy', 'violating policies')} of ${policies.length}; ${stale} stale.`;
+}
+
+;// CONCATENATED MODULE: ./src/lib/poll-schedule.ts
+// When to look at a run's status next. Fixed-interval pollers notice a finished run up to one
+// interval late or hammer the API; this schedule is quick at the start (short runs), sparse in the
+// middle, quick again near the end the sync's earlier runs predict, and quick while the run's data
+// is being ingested. When the live log stream is open its end signals the run's end, so status
+// checks can stay sparse.
+const MIN_POLL_MS = 1000;
+/**
+ * Ingestion takes seconds: a look each second notices its end within a second, at half the requests
+ * of a look each half second.
+ */
+const INGESTION_POLL_MS = 1000;
+/** The predicted end is trusted to within this share of the expected duration (at least 3 s). */
+const NEAR_END_SHARE = 0.1;
+function nextPollDelay(input) {
+    const max = Math.max(MIN_POLL_MS, input.maxIntervalMs);
+    if (input.awaitingIngestion)
+        return Math.min(INGESTION_POLL_MS, max);
+    // The stream's end (however it ends) wakes the loop at once, so a status check is only the
+    // safety net for a Platform that leaves the stream open after the run.
+    if (input.streamOpen)
+        return max;
+    // Start-up ramp: 1 s, 2 s, 4 s… catches runs that end (or fail) within seconds.
+    const ramp = clamp(MIN_POLL_MS * 2 ** Math.floor(Math.log2(1 + input.elapsedMs / MIN_POLL_MS)), MIN_POLL_MS, max);
+    const expected = input.expectedDurationMs;
+    const age = input.runAgeMs ?? input.elapsedMs;
+    if (expected === undefined || expected <= 0)
+        return ramp;
+    const remaining = expected - age;
+    const window = clamp(expected * NEAR_END_SHARE, 3_000, 30_000);
+    if (remaining > window) {
+        // Sparse in the middle, but never sleep past the start of the near-end window.
+        return clamp(Math.min(ramp, remaining - window), MIN_POLL_MS, max);
+    }
+    // About six looks spread over the window either side of the predicted end.
+    if (remaining > -window)
+        return clamp(window / 6, MIN_POLL_MS, max);
+    // Overdue: back off again, in proportion to how late the run is.
+    return clamp(-remaining / 4, MIN_POLL_MS, max);
+}
+/** The median duration of a sync's finished runs, in ms; `undefined` when there are none. */
+function expectedDuration(runs) {
+    const durations = runs
+        .filter((run) => run.status === 'completed' && run.completed_at)
+        .map((run) => Date.parse(run.completed_at) - Date.parse(run.created_at))
+        .filter((ms) => Number.isFinite(ms) && ms > 0)
+        .sort((a, b) => a - b);
+    if (durations.length === 0)
+        return undefined;
+    const middle = Math.floor(durations.length / 2);
+    return durations.length % 2 === 1
+        ? durations[middle]
+        : (durations[middle - 1] + durations[middle]) / 2;
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
+}
+
+;// CONCATENATED MODULE: ./src/policies/per-policy.ts
+// Per-policy requests (execute, history, samples) with bounded concurrency, where one policy's
+// failure costs only that policy and ends up in one aggregated warning.
+
+
+
+
+/** History and sample requests in flight at once. */
+const DETAIL_CONCURRENCY = 6;
+/**
+ * Runs `fn` for each policy with bounded concurrency. A Platform error only skips that policy and
+ * is returned, as text, for one aggregated warning; anything else is a bug and propagates.
+ */
+async function forEachPolicy(items, nameOf, fn, limit = DETAIL_CONCURRENCY) {
+    const failures = [];
+    await mapWithConcurrency(items, limit, async (item) => {
+        try {
+            await fn(item);
+        }
+        catch (error) {
+            if (!(error instanceof platform_client/* PlatformError */.W))
+                throw error;
+            failures.push(`"${(0,log_safety/* oneLine */.TN)(nameOf(item), 80)}": ${error.message}`);
+        }
+    });
+    return failures;
+}
+/** One warning for the policies a request failed for: the first three, and how many more. */
+function failureWarning(what, failures) {
+    if (failures.length === 0)
+        return [];
+    const shown = failures.slice(0, 3).join('; ');
+    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+    return [`${what} of ${(0,lib_text/* plural */.LS)(failures.length, 'policy', 'policies')}: ${shown}${more}`];
+}
+
+;// CONCATENATED MODULE: ./src/policies/tracked.ts
+// What the stage knows of each selected policy while it works: its result so far, the Platform's
+// latest evaluation, and (with a run) the last evaluation from before the run. A result is current
+// when it can be vouched for under the evaluation mode.
+
+
+/** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
+function effectiveMode(mode, hasRun) {
+    return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode;
+}
+function track(policy, redact, freshAfter) {
+    const tracked = { result: resultFrom(policy, redact) };
+    observe(tracked, policy, redact, freshAfter);
+    return tracked;
+}
+/** Takes in a listing's view of a policy. */
+function observe(tracked, policy, redact, freshAfter) {
+    tracked.result = resultFrom(policy, redact);
+    tracked.latest = policy.run_at
+        ? { count: countOf(policy.violation_count), runAt: policy.run_at }
+        : undefined;
+    if (freshAfter === undefined)
+        return;
+    if (tracked.latest === undefined)
+        tracked.preRun ??= null;
+    else if (!isAfter(tracked.latest.runAt, freshAfter))
+        tracked.preRun = tracked.latest;
+}
+/**
+ * The name and severity are redacted here, once: warnings and the verdict quote them cut to a
+ * line, and a cut can split the key so that nothing recognises the rest of it.
+ */
+function resultFrom(policy, redact) {
+    return {
+        id: policy.id,
+        name: redact(policy.name),
+        severity: normaliseSeverity(redact(policy.severity)),
+        domain: policy.domain,
+        queryId: policy.query_id,
+        groups: policy.policy_groups?.map((group) => group.name) ?? [],
+        violations: countOf(policy.violation_count),
+        invalidCount: invalidCountOf(policy.violation_count, redact),
+        evaluatedAt: policy.run_at ?? undefined,
+        source: 'evaluation',
+        stale: false,
+        samples: []
+    };
+}
+/** A violation count, or undefined when absent or not a count (then the result is stale). */
+function countOf(value) {
+    return (0,lib_text/* isCount */.my)(value) ? value : undefined;
+}
+function invalidCountOf(value, redact) {
+    if (value === null || value === undefined || (0,lib_text/* isCount */.my)(value))
+        return undefined;
+    return (0,lib_text/* describeValue */.bp)(value, redact);
+}
+function isAfter(time, reference) {
+    return Date.parse(time) > Date.parse(reference);
+}
+/** Whether the policy's count can be vouched for under the mode (executed, or evaluated in time). */
+function hasCurrentResult(t, mode, freshAfter) {
+    if (t.result.source === 'executed')
+        return true;
+    if (t.result.violations === undefined)
+        return false;
+    if (mode === 'latest')
+        return true;
+    return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter);
+}
+
+;// CONCATENATED MODULE: ./src/policies/freshness.ts
+// Freshness: wait until every selected policy has been evaluated after the run, re-reading only the
+// freshly evaluated ones, and execute the saved queries of those that were not.
+
+
+
+
+
+
+
+
+/** Saved queries run at once: each one is real work for the Platform's database. */
+const EXECUTE_CONCURRENCY = 8;
+const EVALUATION_POLL_MAX_MS = 15_000;
+/**
+ * `auto` stops waiting once no selected policy has been re-evaluated for this long: a Platform that
+ * evaluates after ingestion shows progress well within it, and executing the rest beats waiting out
+ * `evaluation-timeout` on one that never will.
+ */
+const AUTO_PATIENCE_MS = 90_000;
+/** Polls until every selected policy is current; returns the time waited. */
+async function awaitEvaluations(tracked, isCurrent, refresh, plan, deps) {
+    const { clock, log } = deps;
+    const pending = () => tracked.filter((t) => !isCurrent(t)).length;
+    let waiting = pending();
+    if (waiting === 0)
+        return 0;
+    log.info(`Waiting up to ${(0,lib_duration/* formatDuration */.a)(plan.timeoutMs)} for ${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} to be evaluated after the run completed (${plan.freshAfter}).`);
+    let progressAt = clock.now();
+    // The selection's listing was the first look, so the first check only counts.
+    let looked = false;
+    const result = await (0,poll/* pollUntil */.g3)({
+        clock,
+        signal: deps.signal,
+        timeoutMs: plan.timeoutMs,
+        check: async () => {
+            if (looked)
+                await refresh();
+            looked = true;
+            const left = pending();
+            if (left < waiting) {
+                log.info(`${tracked.length - left} of ${tracked.length} policies evaluated after the run.`);
+                waiting = left;
+                progressAt = clock.now();
+            }
+            return left;
+        },
+        isDone: (left) => left === 0 || (plan.patient && clock.now() - progressAt >= AUTO_PATIENCE_MS),
+        nextDelay: (_left, elapsedMs) => nextPollDelay({
+            elapsedMs,
+            maxIntervalMs: EVALUATION_POLL_MAX_MS,
+            awaitingIngestion: false,
+            streamOpen: false
+        })
+    });
+    const waited = (0,lib_duration/* formatDuration */.a)(result.elapsedMs);
+    if (waiting === 0)
+        log.info(`Every selected policy was evaluated after the run (waited ${waited}).`);
+    else
+        log.info(`${(0,lib_text/* plural */.LS)(waiting, 'policy', 'policies')} not evaluated after the run within ${waited}${plan.patient ? '; executing their saved queries instead' : ''}.`);
+    return result.elapsedMs;
+}
+/**
+ * Re-reads the policies evaluated since the run, freshest first, and stops at the first page that
+ * reaches back to before the run: one request while the Platform has evaluated nothing yet, and
+ * about one read of each policy once it has. Never-evaluated policies (null `run_at`, sorted first
+ * or last depending on the database) do not end the walk.
+ */
+async function readFreshEvaluations({ client, redact }, filters, byId, freshAfter) {
+    const reachesBack = (items) => items.some((p) => p.run_at != null && !isAfter(p.run_at, freshAfter));
+    const fresh = await listPolicies(client, filters, { by: 'last_run_at', dir: 'desc' }, reachesBack);
+    for (const policy of fresh) {
+        const t = byId.get(policy.id);
+        if (t)
+            observe(t, policy, redact, freshAfter);
+    }
+}
+async function executeQueries(items, deps) {
+    const { client, clock, log, redact } = deps;
+    log.info(`Executing the saved queries of ${(0,lib_text/* plural */.LS)(items.length, 'policy', 'policies')}.`);
+    return forEachPolicy(items, (t) => t.result.name, async (t) => {
+        const answer = await client.executeQuery(t.result.queryId, 1);
+        const count = answer.metadata?.total_count;
+        if (!(0,lib_text/* isCount */.my)(count)) {
+            throw new platform_client/* PlatformError */.W(`the answer's metadata.total_count is ${(0,lib_text/* describeValue */.bp)(count, redact)}, not a count`, 'invalid-response', `POST /queries/${t.result.queryId}/execute`);
+        }
+        t.result.violations = count;
+        t.result.source = 'executed';
+        t.result.evaluatedAt = new Date(clock.now()).toISOString();
+    }, EXECUTE_CONCURRENCY);
+}
+
+;// CONCATENATED MODULE: ./src/policies/previous.ts
+// The previous evaluation of each policy (with a run, the last evaluation at or before it): the
+// change of the count shown in the reports, for information only. What is new is judged per
+// resource against the baseline file, never from this count.
+
+/**
+ * The history answers newest first, up to `end_time`: with a run the first entry is the previous one,
+ * without one the second (the first is the latest evaluation itself).
+ */
+const HISTORY_PAGE_SIZE = 2;
+/**
+ * The previous evaluation, when the stage has already seen it (null: there is none); undefined when
+ * it must be looked up. With a run it is the last evaluation at or before the run; without, the
+ * evaluation before the reported result.
+ */
+function knownPrevious(t, freshAfter) {
+    if (freshAfter !== undefined)
+        return t.preRun;
+    if (t.result.source === 'executed')
+        return t.latest ?? null;
+    return t.latest === undefined ? null : undefined;
+}
+async function lookUpPrevious(client, t, freshAfter) {
+    const bound = freshAfter ?? t.latest?.runAt;
+    if (bound === undefined)
+        return null;
+    const limit = Date.parse(bound);
+    const inRange = (at) => (freshAfter !== undefined ? at <= limit : at < limit);
+    const history = await client.listPolicyEvaluations(t.result.id, { endTime: bound }, HISTORY_PAGE_SIZE);
+    let best = null;
+    for (const entry of history.items) {
+        const at = Date.parse(entry.run_at);
+        if (inRange(at) && (best === null || at > Date.parse(best.runAt))) {
+            best = { count: countOf(entry.violation_count), runAt: entry.run_at };
+        }
+    }
+    return best;
+}
+function applyPrevious(result, previous) {
+    if (!result.stale)
+        result.previousViolations = previous?.count;
+}
+
+;// CONCATENATED MODULE: ./src/policies/resources.ts
+// The violating resources of the policies a baseline (compared or written) or an exception needs: every page of
+// `GET /policies/{id}/violations` (1,000 a page), pages of all policies in flight together with a
+// bound. When comparing, a policy the gate does not count (no threshold for its severity and none
+// for the total) and no exception names is not read: its resources could change nothing. A
+// baseline written for later gates holds every selected policy, whatever this run counts.
+
+
+
+
+
+const RESOURCES_PAGE_SIZE = 1000;
+/** Pages in flight at once, over all policies. */
+const RESOURCES_CONCURRENCY = 8;
+/** Whether the policy's resources can change the verdict (and so must be read). */
+function needsResources(policy, config) {
+    const compares = config.baseline !== undefined || config.recordBaseline;
+    // Scoped counting needs the resources of every counted policy, as a comparison does.
+    const judgesPerResource = compares || config.scope !== undefined;
+    if (!judgesPerResource && !config.exceptions)
+        return false;
+    if (policy.stale || policy.violations === undefined)
+        return false;
+    // A later gate may count more severities than this run does: its old violations must be found.
+    if (config.recordBaseline)
+        return true;
+    if (namedByException(policy, config))
+        return true;
+    if (!judgesPerResource)
+        return false;
+    const { thresholds } = config;
+    return (thresholds.total !== undefined ||
+        (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined));
+}
+function namedByException(policy, config) {
+    return (config.exceptions?.entries.some((entry) => entry.policy === policy.id || entry.policy === policy.name) ?? false);
+}
+/**
+ * What the later steps need of a policy's resources beyond their ids (tens of thousands of them):
+ * everything when an exception names the policy (its matchers look at name, account, region and
+ * tags); otherwise only the first `samples` (the reports' samples) and those not in the baseline
+ * (the new resources shown). The baseline and the counts need the ids alone.
+ */
+function keepsDetail(policy, config) {
+    // Matchers (an exception's, the scope's) look at name, account, region and tags.
+    if (config.scope || namedByException(policy, config))
+        return () => true;
+    const { baseline, samples } = config;
+    const known = baseline?.policies.get(policy.id);
+    return (platformId, index) => index < samples ||
+        (baseline !== undefined && (platformId === undefined || !known?.has(platformId)));
+}
+/**
+ * Reads the resources of `policies` into each result, and reconciles them with the count: the
+ * listing, de-duplicated by fingerprint, must hold exactly as many resources as the count says. A
+ * policy with no violation has none, without a request. When a listing disagrees (an evaluation
+ * may have landed between the count and the listing), the policy's count and listing are read once
+ * more; when they still disagree, its resources are unknown (`resourcesUnknown` says why) and
+ * never taken as a partial list. A failed request propagates: the gate needs every one of them.
+ */
+async function readResources({ client, redact }, policies, detail, freshAfter) {
+    const keeps = new Map(policies.map((policy) => [policy, detail(policy)]));
+    const listed = await listAll(client, policies, (policy) => policy.violations ?? 0, keeps);
+    const disagreeing = [];
+    for (const policy of policies) {
+        const { resources, agrees } = reconcileListing(policy.violations ?? 0, listed.get(policy));
+        if (agrees)
+            policy.resources = resources;
+        else
+            disagreeing.push(policy);
+    }
+    for (const policy of disagreeing) {
+        await readAgain({ client, redact }, policy, keeps.get(policy), freshAfter);
+    }
+}
+/**
+ * The listing de-duplicated by `_cq_platform_id` (a resource without one cannot be told from
+ * another, so each is kept), and whether it holds exactly `count` resources.
+ */
+function reconcileListing(count, listed) {
+    const seen = new Set();
+    const resources = [];
+    for (const resource of listed) {
+        if (resource.platformId !== undefined) {
+            if (seen.has(resource.platformId))
+                continue;
+            seen.add(resource.platformId);
+        }
+        resources.push(resource);
+    }
+    return { resources, agrees: resources.length === count };
+}
+/**
+ * The policy's count and listing once more. They are taken when they agree and the count is
+ * still a fresh one; otherwise the policy's resources are unknown.
+ */
+async function readAgain({ client, redact }, policy, keeps, freshAfter) {
+    const first = policy.violations ?? 0;
+    const latest = await client.getPolicy(policy.id);
+    const count = (0,lib_text/* isCount */.my)(latest.violation_count) ? latest.violation_count : undefined;
+    const fresh = typeof latest.run_at === 'string' &&
+        (freshAfter === undefined || Date.parse(latest.run_at) > Date.parse(freshAfter));
+    if (count !== undefined && fresh) {
+        const listed = await listAll(client, [policy], () => count, new Map([[policy, keeps]]));
+        const { resources, agrees } = reconcileListing(count, listed.get(policy));
+        if (agrees) {
+            policy.violations = count;
+            policy.evaluatedAt = latest.run_at ?? undefined;
+            policy.source = 'evaluation';
+            policy.resources = resources;
+            return;
+        }
+    }
+    policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${(0,lib_text/* describeValue */.bp)(latest.violation_count, redact)})`;
+}
+/**
+ * Every page of each policy's listing, pages of all policies in flight together with a bound.
+ * Pages are planned from `countOf`; when the Platform reports more than that, the rest are read
+ * after.
+ */
+async function listAll(client, policies, countOf, keeps) {
+    const pageOf = (policy, page, items) => items.map((item, i) => resourceOf(item, keeps.get(policy), (page - 1) * RESOURCES_PAGE_SIZE + i));
+    const listed = new Map(policies.map((policy) => [policy, []]));
+    const pages = [];
+    for (const policy of policies) {
+        for (let page = 1; page <= Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE); page++) {
+            pages.push({ policy, page });
+        }
+    }
+    // Each page is cut down to its resources as it arrives, so that the raw pages (every field of
+    // every violation) are not all held until the last one is in.
+    const read = await mapWithConcurrency(pages, RESOURCES_CONCURRENCY, async ({ policy, page }) => {
+        const answer = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, page);
+        return {
+            policy,
+            page,
+            resources: pageOf(policy, page, answer.items),
+            total: answer.metadata?.total_count
+        };
+    });
+    for (const { policy, resources } of read)
+        listed.get(policy).push(...resources);
+    const lastPages = read.filter(({ policy, page }) => page === Math.ceil(countOf(policy) / RESOURCES_PAGE_SIZE));
+    for (const { policy, page, total } of lastPages) {
+        await readRemainingPages(client, policy, listed.get(policy), page, total, (next, items) => pageOf(policy, next, items));
+    }
+    return listed;
+}
+/**
+ * The pages past the listed count, when the Platform reports more: bounded like every listing, and
+ * ended by a page that adds no resource not seen yet (a server that repeats itself).
+ */
+async function readRemainingPages(client, policy, listed, lastRead, total, toResources) {
+    if (!(0,lib_text/* isCount */.my)(total))
+        return;
+    const seen = new Set(listed.map((resource) => resource.platformId));
+    for (let next = lastRead + 1; (next - 1) * RESOURCES_PAGE_SIZE < total; next++) {
+        if (next > limits/* MAX_LIST_PAGES */.rt) {
+            throw new platform_client/* PlatformError */.W(`GET /policies/${policy.id}/violations says it has ${total} violating resources: this action reads at most ${limits/* MAX_LIST_PAGES */.rt} pages of ${RESOURCES_PAGE_SIZE}`, 'invalid-response', `GET /policies/${policy.id}/violations`);
+        }
+        const more = await client.listPolicyViolations(policy.id, RESOURCES_PAGE_SIZE, next);
+        const fresh = toResources(next, more.items).filter((resource) => !seen.has(resource.platformId));
+        if (fresh.length === 0)
+            break;
+        for (const resource of fresh)
+            seen.add(resource.platformId);
+        listed.push(...fresh);
+    }
+}
+const NO_TAGS = [];
+function resourceOf(violation, keeps, index) {
+    // The fingerprint the baseline is keyed by; a resource without one is never matched to it.
+    const id = violation._cq_platform_id;
+    const platformId = typeof id === 'string' && id !== '' ? id : undefined;
+    if (!keeps(platformId, index)) {
+        return { platformId, name: '', accountName: '', region: '', tags: NO_TAGS };
+    }
+    return {
+        platformId,
+        name: String(violation.name ?? ''),
+        accountId: violation.account_id == null ? undefined : String(violation.account_id),
+        accountName: String(violation._cq_account_name ?? ''),
+        region: String(violation.region ?? ''),
+        tags: Array.isArray(violation.tags) ? violation.tags.map(String) : [],
+        cloud: violation.cloud,
+        resourceType: violation.resource_type_label
+    };
+}
+/** A resource as the violations listing gave it: a sample, without asking again. */
+function sampleOf(resource) {
+    return {
+        cloud: resource.cloud,
+        resource_type_label: resource.resourceType,
+        _cq_account_name: resource.accountName,
+        account_id: resource.accountId,
+        name: resource.name,
+        region: resource.region,
+        _cq_platform_id: resource.platformId,
+        tags: resource.tags
+    };
+}
+
+;// CONCATENATED MODULE: ./src/policies/trend.ts
+// The violation trend of the last days, as the Platform's violations history gives it.
+
+const TREND_DAYS = 7;
+const trend_DAY_MS = 86_400_000;
+async function readTrend(client, filters, domains, now) {
+    const range = {
+        startDate: isoDate(now - (TREND_DAYS - 1) * trend_DAY_MS),
+        endDate: isoDate(now)
+    };
+    // Domains are disjoint, so per-domain histories add up to the history of several domains.
+    const scopes = domains.length > 1 ? domains.map((domain) => ({ ...filters, domain })) : [filters];
+    const histories = await Promise.all(scopes.map((scope) => client.violationsHistory(range, scope)));
+    const totals = new Map();
+    for (const { items } of histories) {
+        for (const item of items) {
+            totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0));
+        }
+    }
+    return [...totals]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([date, violations]) => ({ date, violations }));
+}
+function isoDate(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/policies/stage.ts
+// The policy stage. Select the policies the workflow names, make sure each one's result
+// is fresh (evaluated after the run's data was ingested), count violations (all, and new since the
+// previous evaluation), and gather samples and the trend. Judging the counts is the verdict step's.
+//
+// Request cost is kept independent of the number of policies wherever the API allows it: the
+// selection is one listing (1,000 policies a page), waiting re-reads only the freshly evaluated
+// policies, and per-policy requests (execute, history, samples) go only to the policies that need
+// them, with bounded concurrency.
+
+
+
+
+
+
+
+
+
+
+
+/** The summary lists at most this many violating policies, so only they get samples. */
+const DETAILED_POLICIES = 50;
+/**
+ * The previous count of at most this many violating policies (the most severe) is looked up for the
+ * change column when the stage did not see it on its way: each lookup is a request, and the stage
+ * keeps under 30 requests before samples and resources at 10,000 policies.
+ */
+const CHANGE_LOOKUPS = 10;
+async function runPolicyStage(config, deps, context) {
+    const warnings = [];
+    const { groups } = context.resolved ?? (await resolveSelection(deps.client, config, deps.redact));
+    const selection = await stage_select(config, deps, groups, context.runCompletedAt, warnings);
+    const evaluationWaitMs = await makeCurrent(selection, deps, warnings);
+    const { tracked } = selection;
+    tracked.sort((a, b) => byImportance(a.result, b.result));
+    await readPrevious(selection, deps, warnings);
+    const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config));
+    await readResources(deps, needed, (policy) => keepsDetail(policy, config), selection.freshAfter);
+    if (config.samples > 0)
+        await readSamples(tracked, config.samples, deps, warnings);
+    const policies = tracked.map((t) => t.result);
+    const counts = tally(policies);
+    warnings.push(...unknownSeverityWarning(policies), ...missingCountWarning(policies));
+    const trend = await readTrend(deps.client, selection.filters, config.domains, deps.clock.now()).catch((error) => {
+        warnings.push(`The ${TREND_DAYS}-day violation trend is unavailable: ${(0,lib_text/* messageOf */.bD)(error)}`);
+        return [];
+    });
+    deps.log.info(summaryLine(policies, counts));
+    return {
+        mode: selection.mode,
+        freshAfter: selection.freshAfter,
+        groups,
+        policies,
+        ...counts,
+        trend,
+        trendNote: config.policies.length > 0
+            ? 'The trend covers every policy matching the group, severity and domain filters: the API cannot narrow it to the policies named in "policies".'
+            : undefined,
+        warnings,
+        evaluationWaitMs,
+        baselineSelection: config.recordBaseline ? selectionOf(config) : undefined
+    };
+}
+function selectionOf({ groups, policies, severities, domains }) {
+    return { groups, policies, severities, domains };
+}
+/** Lists the policies the workflow selected and starts tracking each one. */
+async function stage_select(config, { client, log, redact }, groups, freshAfter, warnings) {
+    const mode = effectiveMode(config.evaluation, freshAfter !== undefined);
+    const filters = listingFilters(config, groups);
+    const selected = selectPolicies(await listPolicies(client, filters), config, redact);
+    const described = describeSelection(config);
+    log.info(`Selected ${(0,lib_text/* plural */.LS)(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`);
+    if (selected.length === 0) {
+        warnings.push(`No active policy matches the selection${described}, so the gate has nothing to judge.`);
+    }
+    return {
+        config,
+        mode,
+        freshAfter,
+        filters,
+        tracked: selected.map((policy) => track(policy, redact, freshAfter)),
+        isCurrent: (t) => hasCurrentResult(t, mode, freshAfter)
+    };
+}
+/**
+ * Waits for fresh evaluations and executes what the mode says, then marks what is still not current
+ * as stale: its count is from before the run and never passes for a fresh one. Returns the time
+ * spent waiting.
+ */
+async function makeCurrent(selection, deps, warnings) {
+    const { config, mode, freshAfter, tracked, isCurrent } = selection;
+    let evaluationWaitMs = 0;
+    if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
+        const byId = new Map(tracked.map((t) => [t.result.id, t]));
+        evaluationWaitMs = await awaitEvaluations(tracked, isCurrent, () => readFreshEvaluations(deps, selection.filters, byId, freshAfter), { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' }, deps);
+    }
+    // A cancelled workflow starts no more queries.
+    const toExecute = deps.signal?.aborted
+        ? []
+        : mode === 'execute'
+            ? tracked
+            : mode === 'auto'
+                ? tracked.filter((t) => !isCurrent(t))
+                : [];
+    if (toExecute.length > 0) {
+        const failures = await executeQueries(toExecute, deps);
+        warnings.push(...failureWarning('Could not execute the saved query', failures));
+    }
+    for (const t of tracked.filter((t) => !isCurrent(t))) {
+        t.result.source = 'stale';
+        t.result.stale = true;
+    }
+    return evaluationWaitMs;
+}
+/**
+ * The previous evaluation of each policy, for the change shown in the reports (information only):
+ * looked up for the most severe violating policies the stage did not see it for on its way. Not
+ * with a baseline file: each policy's new resources against it are shown beside the count instead,
+ * and the lookups would be 10 requests on top of a page per counted violating policy.
+ */
+async function readPrevious({ config, freshAfter, tracked }, { client }, warnings) {
+    const unresolved = [];
+    for (const t of tracked) {
+        const known = knownPrevious(t, freshAfter);
+        if (known !== undefined)
+            applyPrevious(t.result, known);
+        else if (t.result.violations !== undefined && t.result.violations > 0)
+            unresolved.push(t);
+    }
+    const lookups = config.baseline === undefined ? CHANGE_LOOKUPS : 0;
+    const failures = await forEachPolicy(unresolved.slice(0, lookups), nameOf, async (t) => applyPrevious(t.result, await lookUpPrevious(client, t, freshAfter)));
+    warnings.push(...failureWarning('Could not read the previous evaluation', failures));
+}
+/** Sample violating resources of the policies the reports list. */
+async function readSamples(tracked, samples, { client }, warnings) {
+    const violating = tracked.filter((t) => (t.result.violations ?? 0) > 0);
+    const detailed = violating.slice(0, DETAILED_POLICIES).filter(({ result }) => {
+        // Resources already read give the samples without another request.
+        if (result.resources !== undefined)
+            result.samples = result.resources.slice(0, samples).map(sampleOf);
+        return result.resources === undefined;
+    });
+    const failures = await forEachPolicy(detailed, nameOf, async (t) => {
+        const page = await client.listPolicyViolations(t.result.id, samples);
+        t.result.samples = page.items.slice(0, samples);
+    });
+    warnings.push(...failureWarning('Could not read sample violations', failures));
+}
+function nameOf(t) {
+    return t.result.name;
 }
 
 ;// CONCATENATED MODULE: ./src/sync/external-find.ts
@@ -37599,84 +37771,40 @@ function notFoundReason(config, elapsedMs) {
     return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
 }
 
-;// CONCATENATED MODULE: ./src/sync/outcome.ts
-// What the sync stage found about a run, as a value: the verdict step judges it and the report
-// renders it. Types, and the blank outcome every run's starts from.
-/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
-function blankOutcome(kind, syncName) {
-    return {
-        kind,
-        syncName,
-        startedByAction: false,
-        waited: false,
-        verdict: 'pass',
-        reasons: [],
-        warnings: [],
-        timedOut: false,
-        cancelledByAction: false,
-        waitedMs: 0,
-        tablesWithErrors: [],
-        logLines: [],
-        statusChecks: 0
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/sync/external-status.ts
-// What an external sync's answer means, as pure functions: its status in the words of the log, its
-// progress, the run view the report shows, and the reasons it fails. The Platform's values are
-// untrusted: a count that is not one is said so, never added up.
+// What an external sync's answer means, as pure functions: its name and status in the words of the
+// log, its progress, the reason it fails, and when results cover its data. The Platform's values
+// are untrusted: a count that is not one is said so, never added up.
 
 
 
-
-/** Done: its data ingested (`completed`), or `failed`. `finalizing` is still being ingested. */
-function externalFinished(sync) {
-    return sync.status === 'completed' || sync.status === 'failed';
-}
 /** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
-function externalName(sync, byInvocation) {
-    const id = `external sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)}`;
-    return byInvocation ? `${id} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)})` : id;
+function externalName(sync, byInvocation, redact) {
+    const id = `external sync ${(0,log_safety/* oneLine */.TN)(redact(sync.id), 60)}`;
+    return byInvocation ? `${id} (invocation ${(0,log_safety/* oneLine */.TN)(redact(sync.invocation_id), 60)})` : id;
 }
-function externalProgress(sync, subject) {
+function externalProgress(sync, subject, redact) {
     const status = sync.status ?? '(none)';
     return {
         subject,
         status,
         label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
         known: types/* EXTERNAL_SYNC_STATUSES */.Pc.includes(status),
-        progress: `${rowsText(sync.rows)} in ${tablesText(sync.table_progress)}`
+        progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync.table_progress)}`
     };
 }
 /** `12,480 rows`, or what was sent instead of a count. */
-function rowsText(rows) {
+function rowsText(rows, redact) {
     if (!(0,lib_text/* isCount */.my)(rows))
-        return `${(0,lib_text/* describeValue */.bp)(rows)} rows (not a count)`;
+        return `${(0,lib_text/* describeValue */.bp)(rows, redact)} rows (not a count)`;
     return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
 }
 function tablesText(progress) {
     const tables = progress ? Object.keys(progress).length : 0;
     return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
 }
-/**
- * The external sync seen as a run, so the verdict and the report read it like a managed one:
- * `finalizing` is a completed run whose data is not ingested yet.
- */
-function externalRunView(sync, name) {
-    const status = sync.status ?? '(none)';
-    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
-    return {
-        id: sync.id,
-        sync_name: name,
-        status: status === 'finalizing' ? 'completed' : status,
-        created_at: sync.created_at,
-        completed_at: sync.finished_at,
-        total_rows: sync.rows,
-        ...(ingested === undefined ? {} : { ingested })
-    };
-}
-function externalFailure(sync) {
-    return `External sync ${(0,log_safety/* oneLine */.TN)(sync.id, 60)} (invocation ${(0,log_safety/* oneLine */.TN)(sync.invocation_id, 60)}) failed after ${rowsText(sync.rows)}; the CLI's own log says why.`;
+function externalFailure(sync, redact) {
+    return `External sync ${(0,log_safety/* oneLine */.TN)(redact(sync.id), 60)} (invocation ${(0,log_safety/* oneLine */.TN)(redact(sync.invocation_id), 60)}) failed after ${rowsText(sync.rows, redact)}; the CLI's own log says why.`;
 }
 /**
  * Results must be newer than this to be fresh: `finished_at`, or, should the Platform set that when
@@ -37688,19 +37816,6 @@ function freshFrom(finishedAt, finalizingAt) {
         return finishedAt;
     return new Date(finalizingAt).toISOString();
 }
-/**
- * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
- * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
- */
-function interruptedExternal(id, last) {
-    return {
-        ...blankOutcome('external', id),
-        waited: true,
-        verdict: 'fail',
-        external: last,
-        run: last && externalRunView(last, id)
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/sync/progress.ts
 // The progress lines of a wait, shared by managed runs and external syncs: each change of status,
@@ -37708,7 +37823,7 @@ function interruptedExternal(id, last) {
 
 
 const PROGRESS_EVERY_MS = 30_000;
-function progressReporter(log, clock) {
+function progressReporter(log, clock, redact) {
     let lastStatus = '';
     let lastProgressAt = clock.now();
     const unknownStatuses = new Set();
@@ -37724,7 +37839,7 @@ function progressReporter(log, clock) {
         }
         if (!known && !unknownStatuses.has(status)) {
             unknownStatuses.add(status);
-            log.warning(`${subject} reports status "${(0,log_safety/* oneLine */.TN)(status, 60)}", which this action does not know; waiting until it ends or the timeout.`);
+            log.warning(`${subject} reports status "${(0,log_safety/* oneLine */.TN)(redact(status), 60)}", which this action does not know; waiting until it ends or the timeout.`);
         }
     };
 }
@@ -37750,42 +37865,45 @@ function runFailed(run) {
         run.status_reason === 'oom_killed');
 }
 /** The stage's verdict on a finished run. */
-function judgeRun(run, config, outcome) {
-    const fail = (reason) => {
-        outcome.verdict = 'fail';
-        outcome.reasons.push(reason);
-    };
+function judgeRun(run, config, redact) {
+    const reasons = [];
+    const warnings = [];
     const id = `Run ${run.id} of sync "${config.name}"`;
     const reported = run.errors ?? 0;
     // Not a count ("lots", -5, 0.4, 1e308): unknown, never read as fewer errors than the limit.
-    const errors = (0,lib_text/* isCount */.my)(reported) ? reported : `${(0,lib_text/* describeValue */.bp)(reported)} (not a count)`;
+    const errors = (0,lib_text/* isCount */.my)(reported) ? reported : `${(0,lib_text/* describeValue */.bp)(reported, redact)} (not a count)`;
     const errorCount = typeof errors === 'string' ? `errors: ${errors}` : (0,lib_text/* plural */.LS)(errors, 'error');
     switch (run.status) {
         case 'completed':
             if (run.status_reason === 'ingestion_failed') {
-                fail(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
+                reasons.push(`${id} completed, but its data could not be ingested into the Platform (ingestion_failed), so policy results would not reflect it.`);
             }
             else if (run.status_reason === 'partial_success') {
-                outcome.warnings.push(`${id} completed with partial success: ${errorCount} and ${(0,lib_text/* plural */.LS)(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`);
+                warnings.push(`${id} completed with partial success: ${errorCount} and ${(0,lib_text/* plural */.LS)(run.warnings ?? 0, 'warning')}; some tables may be incomplete.`);
             }
             break;
         case 'failed':
-            fail(run.status_reason === 'oom_killed'
+            reasons.push(run.status_reason === 'oom_killed'
                 ? `${id} failed: it ran out of memory and was killed (oom_killed). Give the sync more memory or split its tables.`
-                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(run.status_reason, 60)})` : ''} with ${errorCount}.`);
+                : `${id} failed${run.status_reason ? ` (${(0,log_safety/* oneLine */.TN)(redact(run.status_reason), 60)})` : ''} with ${errorCount}.`);
             break;
         case 'cancelled':
-            fail(`${id} was cancelled before it finished.`);
+            reasons.push(`${id} was cancelled before it finished.`);
             break;
     }
-    if (config.maxErrors === undefined)
-        return;
+    if (config.maxErrors !== undefined)
+        reasons.push(...errorLimit(id, errors, config.maxErrors));
+    return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons, warnings };
+}
+function errorLimit(id, errors, maxErrors) {
     if (typeof errors === 'string') {
-        fail(`${id}: the Platform answered ${errors} for its errors, so max-sync-errors cannot be checked.`);
+        return [
+            `${id}: the Platform answered ${errors} for its errors, so max-sync-errors cannot be checked.`
+        ];
     }
-    else if (errors > config.maxErrors) {
-        fail(`${id} had ${(0,lib_text/* plural */.LS)(errors, 'error')}; at most ${config.maxErrors} allowed (max-sync-errors).`);
-    }
+    if (errors <= maxErrors)
+        return [];
+    return [`${id} had ${(0,lib_text/* plural */.LS)(errors, 'error')}; at most ${maxErrors} allowed (max-sync-errors).`];
 }
 function statusLabel(run) {
     if (run.status === 'completed' && !isFinished(run))
@@ -37795,40 +37913,243 @@ function statusLabel(run) {
 function progressLine(run) {
     return `${run.total_rows ?? 0} rows, ${run.errors ?? 0} errors, ${run.warnings ?? 0} warnings`;
 }
-function runAge(run, now) {
-    const created = Date.parse(run.created_at);
+/** How long the run created at `createdAt` has been going at `now`; undefined when unreadable. */
+function runAge(createdAt, now) {
+    const created = Date.parse(createdAt);
     return Number.isFinite(created) ? Math.max(0, now - created) : undefined;
 }
 /**
- * The instant results must be newer than to count as fresh. A `completed_at` that is missing,
+ * The instant results must be newer than to count as fresh. A completion time that is missing,
  * unparseable, before the run was created or after `now` would turn the freshness check off or
  * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
  */
-function completionTime(run, now, warnings) {
-    const completed = Date.parse(run.completed_at ?? '');
-    const created = Date.parse(run.created_at);
+function completionTime(run, now, redact) {
+    const completed = Date.parse(run.completedAt ?? '');
+    const created = Date.parse(run.createdAt);
     const believable = Number.isFinite(completed) &&
         completed <= now &&
         !(Number.isFinite(created) && completed < created);
     if (believable)
-        return new Date(completed).toISOString();
+        return { at: new Date(completed).toISOString() };
     const seen = new Date(now).toISOString();
-    warnings.push(`Run ${run.id} finished without a usable completion time (completed_at ${(0,lib_text/* describeValue */.bp)(run.completed_at)}): policy results must be newer than ${seen}, when this action saw it finished.`);
-    return seen;
+    return {
+        at: seen,
+        warning: `Run ${run.id} finished without a usable completion time (completed_at ${(0,lib_text/* describeValue */.bp)(run.completedAt, redact)}): policy results must be newer than ${seen}, when this action saw it finished.`
+    };
 }
+/** The run's own length, from its creation to its end; undefined until it ended, or unreadable. */
 function runDurationSeconds(run) {
-    if (!run.completed_at)
+    if (!run.completedAt)
         return undefined;
-    const ms = Date.parse(run.completed_at) - Date.parse(run.created_at);
+    const ms = Date.parse(run.completedAt) - Date.parse(run.createdAt);
     return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/sync/follow.ts
+// Following a run to its end, for a managed run and a CLI run alike: an adaptive schedule of status
+// looks (quick at first, sparse in the middle, quick near the predicted end and each second while
+// the data is ingested), a progress line now and then, the deadline (a look that does not answer
+// by then gives way to the last state seen), and the workflow's cancellation. Only where the state
+// comes from, what "finished" and "ingesting" mean, and the live log stream of a managed run that
+// wakes the loop, differ between the two.
+
+
+
+
+/**
+ * Follows the run from `first` (the state starting or finding it answered a moment ago: the first
+ * look, so the first request waits for the schedule) until it is finished, the plan's timeout
+ * passes or the workflow is cancelled. `onSeen` hears of each state seen. A Platform that cannot be
+ * talked to throws.
+ */
+async function followRun(source, first, plan, deps, onSeen) {
+    const { clock } = deps;
+    const deadline = clock.now() + plan.timeoutMs;
+    const report = progressReporter(deps.log, clock, deps.redact);
+    let known = first;
+    let last = first;
+    let statusChecks = 0;
+    let ingestingAt;
+    try {
+        const result = await (0,poll/* pollUntil */.g3)({
+            clock,
+            waker: source.stream?.waker,
+            signal: deps.signal,
+            timeoutMs: plan.timeoutMs,
+            check: async () => {
+                if (known !== undefined) {
+                    const state = known;
+                    known = undefined;
+                    return state;
+                }
+                statusChecks++;
+                return (0,poll/* readBefore */._H)(source.read, last, deadline, clock);
+            },
+            isDone: source.isFinished,
+            onValue: (state, elapsedMs) => {
+                last = state;
+                if (source.isIngesting(state))
+                    ingestingAt = clock.now();
+                onSeen(state);
+                report(source.progress(state), elapsedMs);
+                source.stream?.seen(state);
+            },
+            nextDelay: schedule(source, plan, runAge(source.createdAt(first), clock.now()))
+        });
+        const lastSeen = 'value' in result ? result.value : result.last;
+        return {
+            kind: result.kind,
+            last: lastSeen,
+            elapsedMs: result.elapsedMs,
+            statusChecks,
+            ingestingAt
+        };
+    }
+    finally {
+        source.stream?.stop();
+    }
+}
+/**
+ * When to look next: quick at first, sparse in the middle, quick near the end the plan predicts
+ * and each second while the data is ingested; sparse while a live log stream will wake the loop.
+ */
+function schedule(source, plan, ageAtStart) {
+    return (state, elapsedMs) => nextPollDelay({
+        elapsedMs,
+        runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
+        expectedDurationMs: plan.expectedMs,
+        maxIntervalMs: plan.pollIntervalMs,
+        awaitingIngestion: source.isIngesting(state),
+        streamOpen: source.stream?.open ?? false
+    });
+}
+
+;// CONCATENATED MODULE: ./src/sync/run-view.ts
+// One neutral view of a run, whichever kind it is: what the surfaces show of a managed run and of a
+// CLI run alike, made from each one's own answer without dressing one up as the other. Where the
+// Platform says nothing of a field for a kind of run (a CLI run's errors), the view says nothing.
+
+
+function managedRunView(run) {
+    return {
+        id: run.id,
+        status: run.status,
+        ...(run.status_reason ? { statusReason: run.status_reason } : {}),
+        phase: managedPhase(run),
+        ...(typeof run.ingested === 'boolean' ? { ingested: run.ingested } : {}),
+        createdAt: run.created_at,
+        completedAt: run.completed_at,
+        rows: run.total_rows,
+        errors: run.errors,
+        warnings: run.warnings
+    };
+}
+function managedPhase(run) {
+    if (isFinished(run))
+        return 'ended';
+    if ((0,types/* isTerminal */.Hd)(run.status))
+        return 'ingesting';
+    return (0,types/* isActive */.$m)(run.status) ? 'active' : 'unknown';
+}
+/** A CLI run: `completed` once its data is ingested, `finalizing` while it is being ingested. */
+function externalRunView(sync) {
+    const status = sync.status ?? '(none)';
+    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
+    return {
+        id: sync.id,
+        status,
+        phase: externalPhase(status),
+        ...(ingested === undefined ? {} : { ingested }),
+        createdAt: sync.created_at,
+        completedAt: sync.finished_at,
+        rows: sync.rows
+    };
+}
+function externalPhase(status) {
+    switch (status) {
+        case 'completed':
+        case 'failed':
+            return 'ended';
+        case 'finalizing':
+            return 'ingesting';
+        case 'started':
+            return 'active';
+        default:
+            return 'unknown';
+    }
+}
+/** The CLI run is done: its data ingested (`completed`), or `failed`. */
+function externalFinished(sync) {
+    return externalPhase(sync.status ?? '') === 'ended';
+}
+
+;// CONCATENATED MODULE: ./src/sync/outcome.ts
+// What the sync stage found about a run, as a value: the verdict step judges it and the report
+// renders it. A managed run and a CLI run each carry their own data (the Platform's answer about
+// it), and both carry one neutral view of the run that every surface shows.
+
+/** A managed run's outcome; its view is made from `run`, so the two never disagree. */
+function managedOutcome(syncName, fields) {
+    return {
+        ...blank(syncName),
+        kind: 'managed',
+        tablesWithErrors: [],
+        logLines: [],
+        ...fields,
+        view: fields.run && managedRunView(fields.run)
+    };
+}
+/** A CLI run's outcome, always awaited (`wait: false` is refused); its view from `external`. */
+function externalOutcome(syncName, fields) {
+    return {
+        ...blank(syncName),
+        kind: 'external',
+        waited: true,
+        ...fields,
+        view: fields.external && externalRunView(fields.external)
+    };
+}
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+function blank(syncName) {
+    return {
+        syncName,
+        startedByAction: false,
+        waited: false,
+        verdict: 'pass',
+        reasons: [],
+        warnings: [],
+        timedOut: false,
+        cancelledByAction: false,
+        waitedMs: 0,
+        statusChecks: 0
+    };
+}
+/** A failed outcome's verdict and reasons, to spread into its fields. */
+function failed(...reasons) {
+    return { verdict: 'fail', reasons };
+}
+/**
+ * A managed run whose stage threw, or was cut short by a cancelled workflow, is still reported as
+ * known, and failed; `waited` is what the workflow asked for (`wait`), so a failed request is never
+ * shown as `wait: false`.
+ */
+function interruptedManaged(syncName, known, waited) {
+    return managedOutcome(syncName, { ...known, waited, verdict: 'fail' });
+}
+/**
+ * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
+ * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
+ */
+function interruptedExternal(id, last) {
+    return externalOutcome(id, { verdict: 'fail', external: last });
 }
 
 ;// CONCATENATED MODULE: ./src/sync/external.ts
 // Following a sync the CloudQuery CLI ran (`external-sync`): find it, follow it to `completed`
-// (its data ingested) or `failed` with the managed wait's adaptive schedule and progress lines,
-// and judge it. The CLI owns an external sync: this action never cancels one (the API has no way
-// to), not even on timeout or a cancelled workflow. Expected outcomes are results; only a
-// Platform that cannot be talked to throws.
+// (its data ingested) or `failed` with the loop a managed run is followed with (follow.ts),
+// without a live log stream, and judge it. The CLI owns an external sync: this action never
+// cancels one (the API has no way to), not even on timeout or a cancelled workflow. Expected
+// outcomes are results; only a Platform that cannot be talked to throws.
 
 
 
@@ -37838,100 +38159,72 @@ function runDurationSeconds(run) {
 
 
 
-/** `onSeen` hears of each state seen, so a cancelled workflow can still report the last one. */
-async function followExternalSync(config, deps, onSeen = () => undefined) {
+async function followExternalSync(config, deps, observer) {
     const { clock, log } = deps;
     const startedAt = clock.now();
-    const outcome = externalOutcome(config);
     const found = await findExternalSync(config, deps);
-    outcome.statusChecks = found.checks;
-    outcome.waitedMs = found.elapsedMs;
     if (!found.sync) {
-        if (!found.aborted)
-            fail(outcome, notFoundReason(config, found.elapsedMs));
-        return outcome;
+        const looked = { statusChecks: found.checks, waitedMs: found.elapsedMs };
+        if (found.aborted)
+            return externalOutcome(config.id, looked);
+        return externalOutcome(config.id, {
+            ...looked,
+            ...failed(notFoundReason(config, found.elapsedMs))
+        });
     }
-    onSeen(found.sync);
-    const name = externalName(found.sync, found.byInvocation);
+    observer.externalSeen(found.sync);
+    const name = externalName(found.sync, found.byInvocation, deps.redact);
     const remainingMs = Math.max(0, config.timeoutMs - (clock.now() - startedAt));
     log.info(`Found ${name}; waiting up to ${(0,lib_duration/* formatDuration */.a)(remainingMs)} for it to complete.`);
-    const expectedMs = expectedDuration(found.others.map((other) => externalRunView(other, '')));
-    const seen = {};
-    const result = await followToEnd(config, deps, found.sync, remainingMs, outcome, {
-        expectedMs,
-        seen,
-        onSeen
-    });
-    const final = 'value' in result ? result.value : result.last;
-    outcome.waitedMs = clock.now() - startedAt;
-    outcome.external = final;
-    outcome.run = externalRunView(final, config.id);
-    outcome.durationSeconds = runDurationSeconds(outcome.run);
-    if (result.kind === 'timeout')
-        onTimeout(outcome, final, name, outcome.waitedMs);
-    if (result.kind !== 'done')
-        return outcome;
-    outcome.completedAt = freshFrom(completionTime(outcome.run, clock.now(), outcome.warnings), seen.finalizingAt);
-    if (final.status === 'failed')
-        fail(outcome, externalFailure(final));
-    return outcome;
-}
-/** Polls until it is finished or `timeoutMs` passes; counts each status request in `outcome`. */
-function followToEnd(config, deps, first, timeoutMs, outcome, { expectedMs, seen, onSeen }) {
-    const { client, clock } = deps;
-    const deadline = clock.now() + timeoutMs;
-    const report = progressReporter(deps.log, clock);
-    const subject = `External sync ${(0,log_safety/* oneLine */.TN)(first.id, 60)}`;
-    const ageAtStart = runAge(externalRunView(first, ''), clock.now());
-    // Finding it answered its state a moment ago: that is the first look.
-    let known = first;
-    let last = first;
-    return (0,poll/* pollUntil */.g3)({
-        clock,
-        signal: deps.signal,
-        timeoutMs,
-        check: async () => {
-            const value = known ??
-                (await (0,poll/* readBefore */._H)(() => client.getExternalSyncRun(first.id), last, deadline, clock));
-            if (!known)
-                outcome.statusChecks++;
-            known = undefined;
-            return value;
-        },
-        isDone: externalFinished,
-        onValue: (current, elapsedMs) => {
-            last = current;
-            onSeen(current);
-            if (current.status === 'finalizing')
-                seen.finalizingAt = clock.now();
-            report(externalProgress(current, subject), elapsedMs);
-        },
-        // `finalizing` is ingestion: its end is noticed within a second, as a managed run's is. With
-        // no live log stream, the end of the upload is looked for near when the team's other CLI runs
-        // ended: the schedule of a managed run without its stream.
-        nextDelay: (current, elapsedMs) => nextPollDelay({
-            elapsedMs,
-            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-            expectedDurationMs: expectedMs,
-            maxIntervalMs: config.pollIntervalMs,
-            awaitingIngestion: current.status === 'finalizing',
-            streamOpen: false
-        })
+    // With no live log stream, the end of the upload is looked for near when the team's other CLI
+    // runs ended.
+    const expectedMs = expectedDuration(found.others.map((other) => ({
+        created_at: other.created_at,
+        completed_at: other.finished_at,
+        status: other.status ?? ''
+    })));
+    const followed = await followRun(externalSource(found.sync, deps), found.sync, { timeoutMs: remainingMs, pollIntervalMs: config.pollIntervalMs, expectedMs }, deps, (sync) => observer.externalSeen(sync));
+    return judged(config, deps, followed, {
+        statusChecks: found.checks + followed.statusChecks,
+        waitedMs: clock.now() - startedAt,
+        name
     });
 }
-/** A timed-out wait fails; the external sync is left as it is: the CLI owns it. */
-function onTimeout(outcome, last, name, waitedMs) {
-    outcome.timedOut = true;
-    const what = last.status === 'finalizing' ? 'its data to be ingested' : 'it to finish';
-    fail(outcome, `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for ${name} (status "${(0,log_safety/* oneLine */.TN)(last.status ?? '(none)', 60)}") — waited for ${what}. It is not cancelled: the CLI owns it.`);
+function externalSource(first, { client, redact }) {
+    const subject = `External sync ${(0,log_safety/* oneLine */.TN)(redact(first.id), 60)}`;
+    return {
+        read: () => client.getExternalSyncRun(first.id),
+        isFinished: externalFinished,
+        isIngesting: (sync) => sync.status === 'finalizing',
+        progress: (sync) => externalProgress(sync, subject, redact),
+        createdAt: (sync) => sync.created_at
+    };
 }
-function fail(outcome, reason) {
-    outcome.verdict = 'fail';
-    outcome.reasons.push(reason);
-}
-function externalOutcome(config) {
-    // Always awaited: `wait: false` is refused for an external sync.
-    return { ...blankOutcome('external', config.id), waited: true };
+/** A finished CLI run is judged; a timed-out one fails, left as it is: the CLI owns it. */
+function judged(config, { clock, redact }, followed, seen) {
+    const final = followed.last;
+    const view = externalRunView(final);
+    const fields = {
+        external: final,
+        statusChecks: seen.statusChecks,
+        waitedMs: seen.waitedMs,
+        durationSeconds: runDurationSeconds(view)
+    };
+    if (followed.kind === 'timeout') {
+        const what = final.status === 'finalizing' ? 'its data to be ingested' : 'it to finish';
+        const status = (0,log_safety/* oneLine */.TN)(redact(final.status ?? '(none)'), 60);
+        const reason = `Timed out after ${(0,lib_duration/* formatDuration */.a)(seen.waitedMs)} waiting for ${seen.name} (status "${status}") — waited for ${what}. It is not cancelled: the CLI owns it.`;
+        return externalOutcome(config.id, { ...fields, timedOut: true, ...failed(reason) });
+    }
+    if (followed.kind !== 'done')
+        return externalOutcome(config.id, fields);
+    const completion = completionTime(view, clock.now(), redact);
+    return externalOutcome(config.id, {
+        ...fields,
+        completedAt: freshFrom(completion.at, followed.ingestingAt),
+        warnings: completion.warning ? [completion.warning] : [],
+        ...(final.status === 'failed' ? failed(externalFailure(final, redact)) : {})
+    });
 }
 
 // EXTERNAL MODULE: ./src/lib/backoff.ts
@@ -37941,10 +38234,10 @@ var backoff = __nccwpck_require__(4948);
 
 
 /** A 404 for a sync, with the closest names the Platform has. */
-async function syncNotFound(client, syncName, error) {
+async function syncNotFound(client, syncName, error, redact) {
     const suggestions = await closestSyncNames(client, syncName).catch(() => []);
     const hint = suggestions.length > 0
-        ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(name, 100)}"`).join(', ')}?`
+        ? ` Did you mean ${suggestions.map((name) => `"${(0,log_safety/* oneLine */.TN)(redact(name), 100)}"`).join(', ')}?`
         : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.';
     return new platform_client/* PlatformError */.W(`Sync "${syncName}" was not found on the Platform (404).${hint}`, 'http', error.endpoint, 404, error.serverMessage);
 }
@@ -37989,9 +38282,9 @@ const LATE_CREATE_LOOKS = 6;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const CANCELLED_BEFORE_START = 'The workflow was cancelled before a run of this sync was started.';
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
-async function resolveRun(config, deps, tracker) {
+async function resolveRun(config, deps, observer) {
     const { client, log } = deps;
-    const history = await listRunsOrExplain(client, config.name);
+    const history = await listRunsOrExplain(deps, config.name);
     if (config.runId) {
         const run = await client.getRun(config.name, config.runId).catch((error) => {
             if (error instanceof platform_client/* PlatformError */.W && error.status === 404) {
@@ -38008,7 +38301,7 @@ async function resolveRun(config, deps, tracker) {
         if (decision !== 'start')
             return 'refusal' in decision ? decision : { ...decision, history };
     }
-    const run = await startRun(config, deps, history, tracker);
+    const run = await startRun(config, deps, history, observer);
     if ('refusal' in run)
         return run;
     return { ...run, history };
@@ -38033,18 +38326,18 @@ function onActiveRun(config, active, log) {
  * error, 5xx) may still have created the run, so before trying again look for a run that appeared
  * since: one that was not there before the POST.
  */
-async function startRun(config, deps, history, tracker) {
+async function startRun(config, deps, history, observer) {
     const { client, log, clock } = deps;
     let lastError;
     let lastUnknown = false;
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         // After a signal nothing new is started: the handler cancels only the starts under way, and
-        // there is no check between here and startPending, so none can slip past it.
+        // there is no await between here and startPending, so none can slip past it.
         if (deps.signal?.aborted)
             return { refusal: CANCELLED_BEFORE_START };
         try {
             const creating = client.createRun(config.name);
-            tracker.startPending(creating);
+            observer.startPending(creating);
             const run = await creating;
             log.info(`Started run ${run.id} of sync "${config.name}".`);
             return { run, started: true };
@@ -38054,7 +38347,7 @@ async function startRun(config, deps, history, tracker) {
                 throw error;
             lastError = error;
             if (error.status === 404)
-                throw await syncNotFound(client, config.name, error);
+                throw await syncNotFound(client, config.name, error, deps.redact);
             // After a POST whose outcome is unknown, an active run that was not there before is ours.
             if (error.status === 422)
                 return onStartRefused(config, deps, error, lastUnknown && history);
@@ -38137,105 +38430,38 @@ async function onStartRefused(config, deps, error, beforeLostStart) {
     deps.log.warning(`The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`);
     return { run: active, started: false };
 }
-async function listRunsOrExplain(client, syncName) {
+async function listRunsOrExplain({ client, redact }, syncName) {
     try {
         return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items;
     }
     catch (error) {
         if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
-            throw await syncNotFound(client, syncName, error);
+            throw await syncNotFound(client, syncName, error, redact);
         throw error;
     }
 }
 
-;// CONCATENATED MODULE: ./src/sync/tracker.ts
-// What is known about the run at any moment, for whoever must act on it before the stage returns:
-// the signal handler that cancels it and the post step that cleans up after a killed process. Its
-// state is read-only from outside and changes only through the named methods below.
+;// CONCATENATED MODULE: ./src/sync/cancel.ts
+// Cancelling a run this action started: on a timeout (`cancel-on-timeout`), when the Platform can
+// no longer be followed, and on a cancelled workflow. Never a run it attached to, nor a CLI run.
 
 
-
-class RunTracker {
-    syncName;
-    onRunKnown;
-    known;
-    starting;
-    /** `onRunKnown` runs whenever the run becomes known, so its identity survives a killed process. */
-    constructor(syncName, onRunKnown = () => undefined) {
-        this.syncName = syncName;
-        this.onRunKnown = onRunKnown;
-    }
-    get runId() {
-        return this.known?.run.id;
-    }
-    /** The run's latest known state. */
-    get run() {
-        return this.known?.run;
-    }
-    /** This action created the run (so it may cancel it); false when it attached to one. */
-    get startedByAction() {
-        return this.known?.startedByAction ?? false;
-    }
-    /** Settles once a start request under way has answered (or at once when there is none). */
-    async startSettled() {
-        await this.starting;
-    }
-    /** The run to follow is known: started by this action, or attached to. */
-    runKnown(run, startedByAction) {
-        this.known = { run, startedByAction };
-        this.onRunKnown(this);
-    }
-    /** A POST is starting a run: a cancelled workflow must be able to cancel it once it answers. */
-    startPending(creating) {
-        // Nobody awaits this but a signal handler: a failed start (or a failed save of the run's
-        // identity, which the end of the step repeats) must not become an unhandled rejection.
-        this.starting = creating.then((created) => this.runKnown(created, true)).catch(() => undefined);
-    }
-    /** A status check read the run's current state. */
-    statusSeen(run) {
-        if (this.known)
-            this.known = { ...this.known, run };
-    }
-    /** The answer to a cancel: what it says changed, over the last state seen. */
-    cancelAnswered(run) {
-        if (this.known)
-            this.known = { ...this.known, run: { ...this.known.run, ...run } };
-    }
-}
 /**
- * Cancels the run this action started (never one it attached to, nor one that already ended);
- * returns its new state, or undefined when there was nothing to cancel or the cancel failed.
+ * Cancels the run if this action started it and has not seen it end; returns its new state, or
+ * undefined when there was nothing to cancel or the cancel failed (said in the log).
  */
-async function cancelStartedRun(client, tracker, log) {
-    if (!tracker.runId || !tracker.startedByAction)
-        return undefined;
-    if (tracker.run && (0,types/* isTerminal */.Hd)(tracker.run.status))
+async function cancelStartedRun({ client, log }, syncName, { run, startedByAction }) {
+    if (!startedByAction || (0,types/* isTerminal */.Hd)(run.status))
         return undefined;
     try {
-        const run = await client.cancelRun(tracker.syncName, tracker.runId);
-        tracker.cancelAnswered(run);
-        log.info(`Cancelled run ${tracker.runId} of sync "${tracker.syncName}", which this action started.`);
-        return run;
+        const cancelled = await client.cancelRun(syncName, run.id);
+        log.info(`Cancelled run ${run.id} of sync "${syncName}", which this action started.`);
+        return cancelled;
     }
     catch (error) {
-        log.warning(`Could not cancel run ${tracker.runId}: ${(0,lib_text/* messageOf */.bD)(error)}`);
+        log.warning(`Could not cancel run ${run.id}: ${(0,lib_text/* messageOf */.bD)(error)}`);
         return undefined;
     }
-}
-/** What is known before (or without) following the run to its end: the verdict waits for the run. */
-function outcomeSoFar(tracker) {
-    return {
-        ...blankOutcome('managed', tracker.syncName),
-        run: tracker.run,
-        startedByAction: tracker.startedByAction
-    };
-}
-/**
- * A stage that threw, or was interrupted, still reports the run it knew about, as failed; `waited`
- * is what the workflow asked for (`wait`), so a failed request is never shown as `wait: false`.
- */
-function interruptedOutcome(tracker, waited) {
-    return tracker.runId ? { ...outcomeSoFar(tracker), waited, verdict: 'fail' } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sync/logs.ts
@@ -38248,21 +38474,25 @@ const MAX_LOG_LINES = 500;
 const LOG_PAGE_SIZE = 500;
 /** A live stream silent this long is taken as stalled; status polling carries on regardless. */
 const LIVE_LOG_IDLE_MS = 120_000;
-/** The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log. */
-async function fetchRunLogs(client, syncName, runId, maxLines = MAX_LOG_LINES) {
+/**
+ * The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log (each
+ * redacted before it is cut to a line).
+ */
+async function fetchRunLogs(client, run, redact, maxLines = MAX_LOG_LINES) {
+    const { syncName, runId } = run;
     const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE);
     if (!first)
         return [];
     const lastPage = first.metadata?.last_page ?? 1;
     if (lastPage <= 1)
-        return tail(formatLogRows(first.data), maxLines);
+        return tail(formatLogRows(first.data, redact), maxLines);
     // Only the pages that hold the last lines are needed: the final page may be short.
     const pages = await Promise.all([lastPage - 1, lastPage].map((page) => client.queryLogs(syncName, runId, page, LOG_PAGE_SIZE)));
-    const lines = pages.flatMap((page) => (page ? formatLogRows(page.data) : []));
+    const lines = pages.flatMap((page) => (page ? formatLogRows(page.data, redact) : []));
     return tail(lines, maxLines);
 }
 /** Renders log rows as `time level message`, whatever order the columns come in. */
-function formatLogRows(data) {
+function formatLogRows(data, redact) {
     const names = data.columns.map((column) => column.name.toLowerCase());
     const find = (...candidates) => names.findIndex((name) => candidates.includes(name));
     const time = find('timestamp', 'time', 'ts', 'created_at');
@@ -38270,13 +38500,13 @@ function formatLogRows(data) {
     const message = find('message', 'msg', 'text', 'line');
     return data.rows.map((row) => {
         if (message < 0)
-            return (0,log_safety/* oneLine */.TN)(row.map(cellText).join(' '), limits/* MAX_LOG_LINE_CHARS */.xu);
+            return (0,log_safety/* oneLine */.TN)(redact(row.map(cellText).join(' ')), limits/* MAX_LOG_LINE_CHARS */.xu);
         const parts = [
             time >= 0 ? cellText(row[time]) : '',
             level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
             cellText(row[message])
         ];
-        return (0,log_safety/* oneLine */.TN)(parts.filter((part) => part !== '').join(' '), limits/* MAX_LOG_LINE_CHARS */.xu);
+        return (0,log_safety/* oneLine */.TN)(redact(parts.filter((part) => part !== '').join(' ')), limits/* MAX_LOG_LINE_CHARS */.xu);
     });
 }
 function cellText(value) {
@@ -38374,7 +38604,7 @@ class LiveLogFollower {
     line(raw) {
         if (raw.trim() === '' || this.stopped)
             return;
-        this.options.onLine((0,log_safety/* oneLine */.TN)(raw, limits/* MAX_LOG_LINE_CHARS */.xu));
+        this.options.onLine((0,log_safety/* oneLine */.TN)(this.options.redact(raw), limits/* MAX_LOG_LINE_CHARS */.xu));
     }
     finish(reason) {
         if (this.ended)
@@ -38424,6 +38654,7 @@ class LiveLogs {
         this.statusAtOpen = status;
         this.follower = new LiveLogFollower({
             idleTimeoutMs: this.options.idleTimeoutMs ?? LIVE_LOG_IDLE_MS,
+            redact: this.options.redact,
             onLine: (line) => {
                 this.recentLines.push(line);
                 if (this.recentLines.length > MAX_LOG_LINES)
@@ -38442,8 +38673,8 @@ class LiveLogs {
 }
 
 ;// CONCATENATED MODULE: ./src/sync/wait.ts
-// Following the run to its end: an adaptive poll of its status, woken early by the end of its live
-// log stream, a progress line now and then, and on timeout the cancel of a run this action started.
+// Following a managed run to its end (the loop in follow.ts, woken early by the end of its live
+// log stream), and on timeout the cancel of a run this action started (`cancel-on-timeout`).
 
 
 
@@ -38453,88 +38684,54 @@ class LiveLogs {
 
 
 
-/** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
-async function waitForRun(config, deps, tracker, history, outcome) {
-    const { clock, log } = deps;
-    const run = tracker.run;
+/** Follows the run until it is finished or time runs out. */
+async function waitForRun(config, deps, known, history, observer) {
     const expectedMs = expectedDuration(history);
-    const waker = new poll/* Waker */.b5();
-    const stream = openLiveLogs(config, deps, tracker, waker);
-    // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
-    // first status request waits for the schedule.
-    let known = run;
-    const ageAtStart = runAge(run, clock.now());
-    const report = progressReporter(log, clock);
-    const deadline = clock.now() + config.timeoutMs;
-    log.info(waitingLine(config, run, expectedMs));
-    const result = await (0,poll/* pollUntil */.g3)({
-        clock,
-        waker,
-        signal: deps.signal,
-        timeoutMs: config.timeoutMs,
-        check: async () => {
-            const value = known ?? (await statusWithin(deps, config.name, tracker, deadline));
-            if (!known)
-                outcome.statusChecks++;
-            known = undefined;
-            return value;
-        },
-        isDone: isFinished,
-        onValue: (current, elapsedMs) => {
-            tracker.statusSeen(current);
-            report(progressOf(current), elapsedMs);
-            if ((0,types/* isTerminal */.Hd)(current.status))
-                stream.stop();
-            else
-                stream.follow(current.status);
-        },
-        nextDelay: (current, elapsedMs) => nextPollDelay({
-            elapsedMs,
-            runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-            expectedDurationMs: expectedMs,
-            maxIntervalMs: config.pollIntervalMs,
-            awaitingIngestion: (0,types/* isTerminal */.Hd)(current.status),
-            streamOpen: stream.open
-        })
-    }).catch((error) => cancelAfterFailure(error, config, deps, tracker, stream));
-    stream.stop();
-    outcome.waitedMs = result.elapsedMs;
-    let final = 'value' in result ? result.value : result.last;
-    if (result.kind === 'timeout')
-        final = await wait_onTimeout(result, config, deps, tracker, outcome);
+    const stream = liveStream(config, deps, known.run);
+    deps.log.info(waitingLine(config, known.run, expectedMs));
+    let last = known.run;
+    const followed = await followRun(managedSource(config, deps, known.run, stream), known.run, { timeoutMs: config.timeoutMs, pollIntervalMs: config.pollIntervalMs, expectedMs }, deps, (run) => {
+        last = run;
+        observer.statusSeen(run);
+    }).catch((error) => cancelAfterFailure(error, config, deps, { ...known, run: last }, observer));
+    const { elapsedMs: waitedMs, statusChecks } = followed;
+    const ended = followed.kind === 'timeout'
+        ? await onTimeout(followed.last, waitedMs, { config, deps, known, observer })
+        : { final: followed.last, cancelledByAction: false };
     // With `always` the lines were printed as they came; `on-failure` prints them only now.
-    if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
-        outcome.logLines = await failureLogs(config, deps, final, stream);
-        log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines);
+    const showLogs = config.logs === 'on-failure' && (runFailed(ended.final) || ended.timedOut !== undefined);
+    const logLines = showLogs ? await failureLogs(config, deps, ended.final, stream.logs) : [];
+    if (showLogs) {
+        deps.log.group(`Logs of run ${ended.final.id} (last ${logLines.length} lines)`, logLines);
     }
-    return final;
+    return { ...ended, waitedMs, statusChecks, logLines };
 }
-function progressOf(run) {
+function managedSource(config, { client }, run, stream) {
     return {
-        subject: `Run ${run.id}`,
-        status: run.status,
-        label: statusLabel(run),
-        known: (0,types/* isTerminal */.Hd)(run.status) || (0,types/* isActive */.$m)(run.status),
-        progress: progressLine(run)
+        read: () => client.getRun(config.name, run.id),
+        isFinished: isFinished,
+        isIngesting: (current) => (0,types/* isTerminal */.Hd)(current.status) && !isFinished(current),
+        progress: (current) => ({
+            subject: `Run ${current.id}`,
+            status: current.status,
+            label: statusLabel(current),
+            known: (0,types/* isTerminal */.Hd)(current.status) || (0,types/* isActive */.$m)(current.status),
+            progress: progressLine(current)
+        }),
+        createdAt: (current) => current.created_at,
+        stream
     };
 }
 function waitingLine(config, run, expectedMs) {
     const earlier = expectedMs ? ` (earlier runs took about ${(0,lib_duration/* formatDuration */.a)(expectedMs)})` : '';
     return `Waiting up to ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} for run ${run.id}${earlier}.`;
 }
-/**
- * The run's status, or its last known one when `deadline` comes first or a request fails after
- * it: `timeout` is kept, and the timeout path can still cancel.
- */
-function statusWithin({ client, clock }, syncName, tracker, deadline) {
-    const last = tracker.run;
-    return (0,poll/* readBefore */._H)(() => client.getRun(syncName, tracker.runId), last, deadline, clock);
-}
-/** The live log stream, whose end wakes the poll loop for an immediate status check. */
-function openLiveLogs(config, { client, log }, tracker, waker) {
-    const run = tracker.run;
-    const stream = new LiveLogs(client, config.name, run.id, {
+/** The live log stream, whose end wakes the loop for an immediate status check. */
+function liveStream(config, { client, log, redact }, run) {
+    const waker = new poll/* Waker */.b5();
+    const logs = new LiveLogs(client, config.name, run.id, {
         print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
+        redact,
         onEnd: (reason) => {
             log.debug(`Live log stream: ${reason}.`);
             // Whatever the reason, look now: even a 204, which says nothing of the run's end, leaves
@@ -38543,42 +38740,58 @@ function openLiveLogs(config, { client, log }, tracker, waker) {
             waker.wake();
         }
     });
-    stream.follow(run.status);
-    return stream;
+    return {
+        logs,
+        waker,
+        get open() {
+            return logs.open;
+        },
+        seen: (current) => {
+            if ((0,types/* isTerminal */.Hd)(current.status))
+                logs.stop();
+            else
+                logs.follow(current.status);
+        },
+        stop: () => logs.stop()
+    };
 }
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
-async function wait_onTimeout(result, config, deps, tracker, outcome) {
-    const last = result.last;
-    outcome.timedOut = true;
-    outcome.verdict = 'fail';
+async function onTimeout(last, waitedMs, { config, deps, known, observer }) {
     const what = (0,types/* isTerminal */.Hd)(last.status) ? 'its data to be ingested' : 'it to finish';
-    outcome.reasons.push(`Timed out after ${(0,lib_duration/* formatDuration */.a)(result.elapsedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`);
+    const timedOut = `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`;
+    const leftAsItIs = { final: last, timedOut, cancelledByAction: false };
     if ((0,types/* isTerminal */.Hd)(last.status))
-        return last;
-    if (!tracker.startedByAction) {
+        return leftAsItIs;
+    if (!known.startedByAction) {
         deps.log.info(`Run ${last.id} was not started by this action, so it is left running.`);
-        return last;
+        return leftAsItIs;
     }
     if (!config.cancelOnTimeout)
-        return last;
-    const cancelled = await cancelWithin(deps, tracker);
-    outcome.cancelledByAction = cancelled !== undefined;
-    return cancelled ? { ...last, ...cancelled } : last;
+        return leftAsItIs;
+    const cancelled = await cancelWithin(deps, config, { ...known, run: last }, observer);
+    if (!cancelled)
+        return leftAsItIs;
+    return { final: { ...last, ...cancelled }, timedOut, cancelledByAction: true };
 }
 /** The Platform cannot be followed any more: a run this action started is not left behind. */
-async function cancelAfterFailure(error, config, deps, tracker, stream) {
-    stream.stop();
+async function cancelAfterFailure(error, config, deps, known, observer) {
     if (config.cancelOnTimeout)
-        await cancelWithin(deps, tracker);
+        await cancelWithin(deps, config, known, observer);
     throw error;
 }
 /** Cancels the run if this action started it, within one request's deadline whatever happens. */
-function cancelWithin({ client, clock, log }, tracker) {
-    return (0,poll/* settleWithin */.fb)(cancelStartedRun(client, tracker, log), client.requestTimeoutMs, clock);
+async function cancelWithin(deps, config, known, observer) {
+    const { client, clock } = deps;
+    const cancelling = cancelStartedRun(deps, config.name, known);
+    const cancelled = await (0,poll/* settleWithin */.fb)(cancelling, client.requestTimeoutMs, clock);
+    if (cancelled)
+        observer.cancelAnswered(cancelled);
+    return cancelled;
 }
 /** The run's stored logs; the streamed lines when those cannot be read. */
-async function failureLogs(config, { client, log }, run, stream) {
-    const lines = await fetchRunLogs(client, config.name, run.id).catch((error) => {
+async function failureLogs(config, { client, log, redact }, run, stream) {
+    const stored = { syncName: config.name, runId: run.id };
+    const lines = await fetchRunLogs(client, stored, redact).catch((error) => {
         log.warning(`Could not read the run's stored logs (${(0,lib_text/* messageOf */.bD)(error)}); showing the streamed lines.`);
         return stream.recentLines;
     });
@@ -38588,49 +38801,65 @@ async function failureLogs(config, { client, log }, run, stream) {
 ;// CONCATENATED MODULE: ./src/sync/stage.ts
 // The sync stage. Start a run of the named sync (or adopt one), follow it to its end and its
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
-// `if-running: fail`) are results; only a Platform that cannot be talked to throws.
+// `if-running: fail`) are results; only a Platform that cannot be talked to throws. The outcome is
+// made here, once, from what each step returned.
 
 
 
 
 
-const stage_MAX_TABLES = 10;
+
+/** One page of the run's table statistics is read; the tables with errors on it are shown. */
+const TABLE_STATS_READ = 10;
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
-async function runSyncStage(config, deps, tracker, limitStarts = (start) => start()) {
-    const { client, log } = deps;
-    const outcome = outcomeSoFar(tracker);
+async function runSyncStage(config, deps, observer, limitStarts = (start) => start()) {
     // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
     const resolved = await limitStarts(() => deps.signal?.aborted
         ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
-        : resolveRun(config, deps, tracker));
-    if ('refusal' in resolved) {
-        outcome.verdict = 'fail';
-        outcome.reasons.push(resolved.refusal);
-        return outcome;
-    }
-    const { run, history } = resolved;
-    tracker.runKnown(run, resolved.started);
-    outcome.run = run;
-    outcome.startedByAction = resolved.started;
+        : resolveRun(config, deps, observer));
+    if ('refusal' in resolved)
+        return managedOutcome(config.name, failed(resolved.refusal));
+    const known = { run: resolved.run, startedByAction: resolved.started };
+    observer.runKnown(known.run, known.startedByAction);
     if (!config.wait) {
-        log.info(`Not waiting for run ${run.id} (wait: false); its status is "${run.status}".`);
-        return outcome;
+        deps.log.info(`Not waiting for run ${known.run.id} (wait: false); its status is "${known.run.status}".`);
+        return managedOutcome(config.name, known);
     }
-    const final = await waitForRun(config, deps, tracker, history, outcome);
-    outcome.run = final;
-    outcome.waited = true;
-    outcome.durationSeconds = runDurationSeconds(final);
-    if (outcome.timedOut || !isFinished(final))
-        return outcome;
-    outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings);
-    judgeRun(final, config, outcome);
-    outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log);
-    return outcome;
+    const waited = await waitForRun(config, deps, known, resolved.history, observer);
+    return stage_judged(config, deps, known, waited);
 }
-async function fetchTablesWithErrors(client, syncName, runId, log) {
+/** A finished run is judged, with its tables with errors; a timed-out or cut-short one is not. */
+async function stage_judged(config, deps, known, waited) {
+    const { final } = waited;
+    const fields = {
+        run: final,
+        startedByAction: known.startedByAction,
+        waited: true,
+        waitedMs: waited.waitedMs,
+        statusChecks: waited.statusChecks,
+        durationSeconds: runDurationSeconds(managedRunView(final)),
+        cancelledByAction: waited.cancelledByAction,
+        logLines: waited.logLines
+    };
+    if (waited.timedOut) {
+        return managedOutcome(config.name, { ...fields, timedOut: true, ...failed(waited.timedOut) });
+    }
+    if (!isFinished(final))
+        return managedOutcome(config.name, fields);
+    const completion = completionTime(managedRunView(final), deps.clock.now(), deps.redact);
+    const judgement = judgeRun(final, config, deps.redact);
+    return managedOutcome(config.name, {
+        ...fields,
+        ...judgement,
+        warnings: [...(completion.warning ? [completion.warning] : []), ...judgement.warnings],
+        completedAt: completion.at,
+        tablesWithErrors: await fetchTablesWithErrors(config.name, final.id, deps)
+    });
+}
+async function fetchTablesWithErrors(syncName, runId, { client, log }) {
     try {
-        const page = await client.listRunTables(syncName, runId, stage_MAX_TABLES);
-        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, stage_MAX_TABLES);
+        const page = await client.listRunTables(syncName, runId, TABLE_STATS_READ);
+        return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, TABLE_STATS_READ);
     }
     catch (error) {
         log.warning(`Could not read the run's table statistics: ${(0,lib_text/* messageOf */.bD)(error)}`);
@@ -38647,25 +38876,25 @@ async function fetchTablesWithErrors(client, syncName, runId, log) {
 
 
 
-
 /**
  * Starts in flight at once: each start is a listing and a POST (and, when an answer is lost, a few
  * more listings), so a step naming fifty syncs does not send a hundred requests in one burst.
  */
 const CONCURRENT_STARTS = 4;
 /**
- * Runs the stage of every sync at once; `onResult` hears of each as it ends, so that what is known
- * survives a signal that arrives while others are still being followed.
+ * Runs the stage of every sync at once; `onResult` hears of each as it ends, and `observerOf` of
+ * what each learns on the way, so that what is known survives a signal that arrives while others
+ * are still being followed.
  */
-async function runAllSyncs(configs, deps, trackers, onResult) {
+async function runAllSyncs(configs, deps, observerOf, onResult) {
     const limitStarts = createLimiter(CONCURRENT_STARTS);
     const names = configs.map((config) => config.name);
-    await eachAtOnce(names, deps, onResult, (index, syncDeps) => runSyncStage(configs[index], syncDeps, trackers[index], limitStarts));
+    await eachAtOnce(names, deps, onResult, (index, syncDeps) => runSyncStage(configs[index], syncDeps, observerOf(index), limitStarts));
 }
 /** Follows every CLI-run sync (the shards of one sharded sync, say) at once, likewise. */
-async function followAllExternal(configs, deps, onResult, onSeen = () => undefined) {
+async function followAllExternal(configs, deps, observerOf, onResult) {
     const names = configs.map((config) => config.id);
-    await eachAtOnce(names, deps, onResult, (index, syncDeps) => followExternalSync(configs[index], syncDeps, (sync) => onSeen(index, sync)));
+    await eachAtOnce(names, deps, onResult, (index, syncDeps) => followExternalSync(configs[index], syncDeps, observerOf(index)));
 }
 async function eachAtOnce(names, deps, onResult, follow) {
     const several = names.length > 1;
@@ -38675,10 +38904,6 @@ async function eachAtOnce(names, deps, onResult, follow) {
         const result = await follow(index, { ...deps, log }).then((outcome) => ({ outcome }), (error) => ({ error }));
         onResult(index, result);
     }));
-}
-/** Cancels every run this action started and has not seen end; never one it attached to. */
-async function cancelStartedRuns(deps, trackers) {
-    return Promise.all(trackers.map(async (tracker) => !!(await cancelStartedRun(deps.client, tracker, deps.log))));
 }
 /** The moment the policies' data is fresh from: the latest completion among the runs. */
 function latestCompletion(outcomes) {
@@ -38693,7 +38918,6 @@ function latestCompletion(outcomes) {
 ;// CONCATENATED MODULE: ./src/sync/completeness.ts
 // Whether the policy results can mean anything yet: they are evaluated over the data the runs
 // loaded, so they are read only once that data is complete. Pure, so each rule is tested alone.
-
 /**
  * Why the policy stage must not run yet; undefined when it may. The data is complete when every
  * run has ended (finished with its data ingested, failed, or cancelled: none still running or
@@ -38724,9 +38948,9 @@ function runSkip(state, index) {
     if (!sync)
         return { reason: 'the sync stage did not finish', open: true };
     // A CLI run not found (yet) may still be created, and upload: the CLI, not this action, starts it.
-    if (!sync.run && sync.kind === 'external')
+    if (!sync.view && sync.kind === 'external')
         return { reason: 'its CLI run was not found, so its data may still arrive', open: true };
-    const open = !!sync.run && !isFinished(sync.run);
+    const open = sync.view !== undefined && sync.view.phase !== 'ended';
     // One sync keeps its one message for any failure of its stage.
     if (state.syncStageThrew && state.names.length === 1)
         return { reason: 'the sync stage did not finish', open };
@@ -38754,30 +38978,97 @@ function runSkip(state, index) {
 
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
-;// CONCATENATED MODULE: ./src/main.ts
-// The action's main step. It only wires the steps together — inputs → platform client → sync →
-// policies → verdict → report — and makes sure that whatever happens (a failed stage, a cancelled
-// workflow) the outputs, job summary and JSON report say everything known at that moment.
+;// CONCATENATED MODULE: ./src/run/report.ts
+// From a snapshot of the run's state to the report every surface is rendered from (the verdict
+// decided on it), and from the report to the step's result.
 
 
 
 
+/** The report of the snapshot; `config` is absent when the inputs could not be read. */
+function buildReport(snapshot, config) {
+    const { startedAt, takenAt, errors, cancelled, policies, policiesSkipped } = snapshot;
+    const syncs = snapshot.syncs.filter((sync) => sync !== undefined);
+    const policyConfig = config?.policies && effectivePolicies(config.policies, snapshot);
+    const gate = policyConfig && gateSettings(policyConfig, takenAt);
+    const softFail = config?.report.softFail ?? false;
+    return {
+        schemaVersion: 1,
+        actionVersion: version/* ACTION_VERSION */.Y,
+        verdict: decide({ cancelled, errors, syncs, policies, gate, softFail }),
+        softFail: config?.report.softFail ?? false,
+        platformUrl: config?.apiBaseUrl,
+        platformVersion: snapshot.platformVersion,
+        startedAt,
+        finishedAt: takenAt,
+        syncs,
+        policies,
+        policiesSkipped,
+        syncNames: config ? syncNames(config) : [],
+        externalSync: (config?.externalSyncs.length ?? 0) > 0,
+        errors: [...errors],
+        cancelled,
+        thresholds: config?.policies?.thresholds,
+        gateOn: config?.policies?.gateOn,
+        evaluationMode: config?.policies?.evaluation,
+        baselineSource: policyConfig?.baseline && {
+            path: policyConfig.baseline.path,
+            artifact: policyConfig.baseline.artifact
+        }
+    };
+}
+/** The policy settings the run judges with: the baseline the preflight found, if it found one. */
+function effectivePolicies(policies, snapshot) {
+    return snapshot.baseline ? { ...policies, baseline: snapshot.baseline } : policies;
+}
+/** The syncs the workflow named: `sync-name`s, or the `external-sync` ids. */
+function syncNames(config) {
+    if (config.externalSyncs.length > 0)
+        return config.externalSyncs.map((external) => external.id);
+    return config.syncs.map((sync) => sync.name);
+}
+/** The gate's settings; "today" for the exceptions is the day the snapshot was taken. */
+function gateSettings(policies, takenAt) {
+    const { thresholds, gateOn, baseline, exceptions, scope } = policies;
+    if (!baseline && !exceptions && !scope)
+        return { thresholds, gateOn };
+    const { maxExceptionDays, baselineMaxAgeDays } = policies;
+    const today = takenAt.slice(0, 10);
+    return {
+        thresholds,
+        gateOn,
+        resources: { baseline, exceptions, scope, maxExceptionDays, baselineMaxAgeDays, today }
+    };
+}
+/**
+ * Whether the step fails, and with which message: the verdict's, unless soft-fail softened it
+ * (breached thresholds alone; never a failed sync, stale data or a mistake in the workflow). A
+ * report file that later steps cannot read fails the step whatever the verdict says; `clean` makes
+ * a message safe to print.
+ */
+function stepResult(report, problems, clean) {
+    const { verdict } = report;
+    const result = { failures: [], warnings: [], cancelled: false };
+    if (verdict.result === 'fail') {
+        const message = clean(failureMessage(verdict.reasons));
+        if (verdict.softened) {
+            result.warnings.push(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
+        }
+        else {
+            result.failures.push(message);
+        }
+    }
+    for (const problem of problems) {
+        result.failures.push(clean(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`));
+    }
+    return result;
+}
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/run/signal.ts
+// A cancelled workflow (SIGINT, then SIGTERM 7.5 s later): the stages are stopped and closed out of
+// the state, the runs this action started are cancelled (a start under way is awaited first, so
+// the run it creates is cancelled too), and what is known is published, each within a deadline.
+// A CLI run being followed is reported as last seen, and never cancelled.
 
 
 /** How long a cancelled workflow gives us: the runner sends SIGTERM 7.5 s after SIGINT. */
@@ -38788,6 +39079,465 @@ const CANCEL_DEADLINE_MS = 2_000;
  * CANCEL_DEADLINE_MS for the cancel itself.
  */
 const START_GRACE_MS = 5_000;
+async function cancelOnSignal(signal, { state, abort, deps, publish }) {
+    const { clock, log } = deps;
+    log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
+    abort.abort();
+    state.cancel();
+    await (0,poll/* settleWithin */.fb)(state.startsSettled(), START_GRACE_MS, clock);
+    await (0,poll/* settleWithin */.fb)(cancelStarted(state, deps), CANCEL_DEADLINE_MS, clock);
+    await (0,poll/* settleWithin */.fb)(publish(state.snapshot(clock.now())), CANCEL_DEADLINE_MS, clock);
+}
+/** Cancels every run this action started and has not seen end; never one it attached to. */
+async function cancelStarted(state, deps) {
+    await Promise.all(state.runsToCancel().map(async ({ index, syncName, known }) => {
+        const answer = await cancelStartedRun(deps, syncName, known);
+        if (answer)
+            state.cancelledOnSignal(index, answer);
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/run/slots.ts
+// One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each
+// goes waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot
+// takes a stage's report only while its door is open: after a signal the signal's report is final.
+
+class ManagedSlot {
+    syncName;
+    waits;
+    door;
+    current = { phase: 'waiting' };
+    /** The signal's handler cancelled the run (a cancel on timeout is in the stage's outcome). */
+    cancelledBySignal = false;
+    /** A run this action created that the stage learned of after a signal: for the post step only. */
+    startedLate;
+    /** `waits`: the workflow asked to wait for the run (`wait`). */
+    constructor(syncName, waits, door) {
+        this.syncName = syncName;
+        this.waits = waits;
+        this.door = door;
+    }
+    startPending(creating) {
+        if (!this.door.isOpen())
+            return;
+        // Taken in even after a signal: a start under way is awaited so that its run can be cancelled.
+        // Only the signal's handler awaits this: a failed start must not be an unhandled rejection.
+        const answered = creating.then((run) => this.learn(run, true)).catch(() => undefined);
+        this.current = { phase: 'starting', answered };
+    }
+    runKnown(run, startedByAction) {
+        if (this.door.isOpen())
+            return this.learn(run, startedByAction);
+        // Too late for the report, which the signal made final; but a run this action created (found
+        // after a start whose answer was lost) is still saved for the post step to cancel.
+        if (startedByAction && !this.known) {
+            this.startedLate = { run, startedByAction };
+            this.door.runsChanged();
+        }
+    }
+    statusSeen(run) {
+        if (this.door.isOpen() && this.current.phase === 'known') {
+            this.current = { phase: 'known', known: { ...this.current.known, run } };
+        }
+    }
+    cancelAnswered(run) {
+        if (this.door.isOpen())
+            this.answered(run);
+    }
+    /** The stage's outcome. */
+    ended(outcome) {
+        if (this.door.isOpen())
+            this.current = { phase: 'ended', outcome, known: this.known };
+    }
+    /** The stage threw: a run it knew of is reported, as failed; `waited` as the workflow asked. */
+    stageThrew() {
+        if (!this.door.isOpen() || this.current.phase !== 'known')
+            return;
+        const { known } = this.current;
+        const outcome = interruptedManaged(this.syncName, { ...known, cancelledByAction: false }, this.waits);
+        this.current = { phase: 'ended', outcome, known };
+    }
+    /** Settles once a start request under way has answered (at once when there is none). */
+    async startSettled() {
+        if (this.current.phase === 'starting')
+            await this.current.answered;
+    }
+    /** The run to cancel on a signal: one this action started (a cancel skips one that ended). */
+    get toCancel() {
+        return this.known?.startedByAction ? this.known : undefined;
+    }
+    /** The answer to the cancel the signal's handler sent. */
+    cancelledOnSignal(run) {
+        if (!this.known)
+            return;
+        this.cancelledBySignal = true;
+        this.answered(run);
+    }
+    savedRun() {
+        const known = this.known ?? this.startedLate;
+        if (!known)
+            return undefined;
+        return { syncName: this.syncName, runId: known.run.id, startedByAction: known.startedByAction };
+    }
+    /**
+     * What the report holds: the stage's outcome; after a signal a run this action just cancelled
+     * says so with the state the cancel answered, and a run known without an outcome is reported as
+     * last seen, failed (it was not followed to its end). Waiting or starting, there is no run.
+     */
+    reported(cancelled) {
+        const cancelledByAction = this.cancelledBySignal;
+        switch (this.current.phase) {
+            case 'ended': {
+                const { outcome, known } = this.current;
+                if (!cancelledByAction || !known)
+                    return outcome;
+                return managedOutcome(this.syncName, { ...outcome, run: known.run, cancelledByAction });
+            }
+            case 'known':
+                if (!cancelled)
+                    return undefined;
+                return interruptedManaged(this.syncName, { ...this.current.known, cancelledByAction }, true);
+            default:
+                return undefined;
+        }
+    }
+    get known() {
+        return this.current.phase === 'known' || this.current.phase === 'ended'
+            ? this.current.known
+            : undefined;
+    }
+    learn(run, startedByAction) {
+        if (this.current.phase === 'ended')
+            return;
+        this.current = { phase: 'known', known: { run, startedByAction } };
+        this.door.runsChanged();
+    }
+    /** What a cancel answered changed, over the last state seen. */
+    answered(run) {
+        const { known } = this;
+        if (!known)
+            return;
+        const updated = { ...known, run: { ...known.run, ...run } };
+        this.current =
+            this.current.phase === 'ended'
+                ? { ...this.current, known: updated }
+                : { phase: 'known', known: updated };
+    }
+}
+class ExternalSlot {
+    id;
+    door;
+    current = { phase: 'waiting' };
+    constructor(id, door) {
+        this.id = id;
+        this.door = door;
+    }
+    externalSeen(sync) {
+        if (this.door.isOpen() && this.current.phase !== 'ended')
+            this.current = { phase: 'known', lastSeen: sync };
+    }
+    ended(outcome) {
+        if (this.door.isOpen())
+            this.current = { phase: 'ended', outcome };
+    }
+    /** A CLI run is never cancelled: after a signal it is reported as last seen, failed. */
+    reported(cancelled) {
+        if (this.current.phase === 'ended')
+            return this.current.outcome;
+        if (!cancelled)
+            return undefined;
+        return interruptedExternal(this.id, this.current.phase === 'known' ? this.current.lastSeen : undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/state.ts
+// The state of one run of the action, with one owner: what the preflight found, a slot per run
+// followed, the stages' errors, the policy stage's outcome or why it was skipped, and whether the
+// workflow was cancelled. It changes only through the methods below. A signal closes it to the
+// stages, so whatever they report afterwards cannot change the report the signal publishes; the
+// report, at the end or on a signal, is made from one frozen snapshot of it.
+
+class RunState {
+    startedAt;
+    managed;
+    external;
+    errors = [];
+    platformVersion;
+    baseline;
+    policies;
+    policiesSkipped;
+    cancelled = false;
+    /** `onRunsChanged` hears of every run that becomes known, to save it for the post step. */
+    constructor(config, startedAt, onRunsChanged = () => undefined) {
+        this.startedAt = startedAt;
+        const door = {
+            isOpen: () => !this.cancelled,
+            runsChanged: () => onRunsChanged(this.savedRuns())
+        };
+        this.managed = config.syncs.map((sync) => new ManagedSlot(sync.name, sync.wait, door));
+        this.external = config.externalSyncs.map(({ id }) => new ExternalSlot(id, door));
+    }
+    // --- What the stages report (refused after a signal) -----------------------------------------
+    preflightPassed(platformVersion) {
+        if (!this.cancelled)
+            this.platformVersion = platformVersion;
+    }
+    baselineFound(baseline) {
+        if (!this.cancelled)
+            this.baseline = baseline;
+    }
+    stageFailed(stage, message) {
+        if (!this.cancelled)
+            this.errors.push({ stage, message });
+    }
+    managedObserver(index) {
+        return this.managed[index];
+    }
+    externalObserver(index) {
+        return this.external[index];
+    }
+    syncEnded(index, outcome) {
+        if (outcome.kind === 'managed')
+            this.managed[index]?.ended(outcome);
+        else
+            this.external[index]?.ended(outcome);
+    }
+    /** A sync's stage threw: its error, and a managed run it knew of reported as failed. */
+    syncThrew(index, message) {
+        if (this.cancelled)
+            return;
+        this.errors.push({ stage: 'sync', message });
+        this.managed[index]?.stageThrew();
+    }
+    policiesDone(outcome) {
+        if (!this.cancelled)
+            this.policies = outcome;
+    }
+    policiesNotRun(reason) {
+        if (!this.cancelled)
+            this.policiesSkipped = reason;
+    }
+    // --- What a signal's handler does -------------------------------------------------------------
+    /** The workflow was cancelled: from now on the stages' reports are refused. */
+    cancel() {
+        this.cancelled = true;
+    }
+    get isCancelled() {
+        return this.cancelled;
+    }
+    /** Settles once every start request under way has answered. */
+    async startsSettled() {
+        await Promise.all(this.managed.map((slot) => slot.startSettled()));
+    }
+    /** The runs this action started (a cancel skips those already ended). */
+    runsToCancel() {
+        return this.managed.flatMap((slot, index) => {
+            const known = slot.toCancel;
+            return known ? [{ index, syncName: slot.syncName, known }] : [];
+        });
+    }
+    cancelledOnSignal(index, run) {
+        this.managed[index]?.cancelledOnSignal(run);
+    }
+    // --- Reading -----------------------------------------------------------------------------------
+    /** The runs known so far, for the post step. */
+    savedRuns() {
+        return this.managed.flatMap((slot) => slot.savedRun() ?? []);
+    }
+    /** The state now, frozen; after a signal each run without an outcome is reported as last seen. */
+    snapshot(now) {
+        const syncs = this.external.length > 0
+            ? this.external.map((slot) => slot.reported(this.cancelled))
+            : this.managed.map((slot) => slot.reported(this.cancelled));
+        return deepFreeze({
+            startedAt: this.startedAt,
+            takenAt: new Date(now).toISOString(),
+            platformVersion: this.platformVersion,
+            baseline: this.baseline,
+            errors: [...this.errors],
+            cancelled: this.cancelled,
+            syncs,
+            policies: this.policies,
+            policiesSkipped: this.policiesSkipped
+        });
+    }
+}
+/** Freezes a plain value all the way down, so no renderer or late write can change a snapshot. */
+function deepFreeze(value) {
+    if (value === null || typeof value !== 'object' || Object.isFrozen(value))
+        return value;
+    Object.freeze(value);
+    for (const child of Object.values(value))
+        deepFreeze(child);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/run/action.ts
+// One run of the action, from the parsed inputs to the published report: the preflight, the sync
+// stage, the policy stage, and on a signal the cancel of what this action started. Everything that
+// touches the world is passed in (the Platform client, the clock, the log, the signals, the
+// publisher, the saver of the post step's state), so tests drive it on a virtual clock and fire a
+// signal when they like. Whatever happens, the report says what was known, from one snapshot.
+
+
+
+
+
+
+
+
+
+
+/** The state every run of the action starts from: one slot per sync named. */
+function initialState(config, deps) {
+    const startedAt = new Date(deps.clock.now()).toISOString();
+    return new RunState(config, startedAt, (runs) => deps.saveRuns(runs, false));
+}
+async function runAction(config, deps, state = initialState(config, deps)) {
+    const abort = new AbortController();
+    const { client, clock, log, redact } = deps;
+    const stageDeps = { client, clock, log, redact, signal: abort.signal };
+    let published;
+    const publish = (snapshot) => (published ??= publishOnce(snapshot, config, deps));
+    let signalled;
+    const uninstall = deps.onTermination((signal) => {
+        signalled ??= cancelOnSignal(signal, { state, abort, deps, publish });
+        return signalled;
+    });
+    await runStages(config, state, stageDeps, deps.findBaselineArtifact);
+    if (signalled) {
+        await signalled;
+        return { failures: [], warnings: [], cancelled: true };
+    }
+    uninstall();
+    deps.saveRuns(state.savedRuns(), true);
+    const { report, problems } = await publish(state.snapshot(clock.now()));
+    const clean = (message) => (0,log_safety/* stripControls */.$Y)(redact(message));
+    return stepResult(report, problems, clean);
+}
+async function publishOnce(snapshot, config, deps) {
+    const report = buildReport(snapshot, config);
+    return { report, problems: await deps.publish(report) };
+}
+async function runStages(config, state, deps, findBaseline) {
+    const resolved = await prepare(config, state, deps, findBaseline);
+    if (!resolved)
+        return;
+    await syncStage(config, state, deps);
+    if (config.policies && !deps.signal?.aborted)
+        await policyStage(config, state, deps, resolved);
+}
+/**
+ * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
+ * baseline artifact and the policy selection's names, so that a mistake fails in seconds, not
+ * after the sync.
+ */
+async function prepare(config, state, deps, findBaseline) {
+    const info = await attempt(state, 'platform', deps.redact, () => deps.client.platformInfo());
+    if (!info)
+        return undefined;
+    const version = (0,log_safety/* oneLine */.TN)(deps.redact(info.version), 60);
+    state.preflightPassed(version);
+    deps.log.info(`CloudQuery Platform ${version} at ${config.apiBaseUrl}.`);
+    if (!config.policies)
+        return { groups: [] };
+    const artifact = config.policies.baselineArtifact;
+    if (artifact && findBaseline) {
+        const found = await findBaseline(artifact, config.policies);
+        // The gate cannot judge without its baseline: an input error, which soft-fail never softens.
+        if ('problem' in found)
+            return void state.stageFailed('inputs', found.problem.message);
+        state.baselineFound(found.baseline);
+    }
+    try {
+        return await resolveSelection(deps.client, config.policies, deps.redact);
+    }
+    catch (error) {
+        const stage = error instanceof inputs_config/* InputError */.d ? 'inputs' : 'policies';
+        state.stageFailed(stage, deps.redact((0,lib_text/* messageOf */.bD)(error)));
+        return undefined;
+    }
+}
+async function syncStage(config, state, deps) {
+    const names = syncNames(config);
+    const onResult = (index, result) => {
+        if ('outcome' in result)
+            return state.syncEnded(index, result.outcome);
+        const message = deps.redact((0,lib_text/* messageOf */.bD)(result.error));
+        state.syncThrew(index, names.length > 1 ? `Sync "${names[index]}": ${message}` : message);
+    };
+    if (config.externalSyncs.length > 0) {
+        await followAllExternal(config.externalSyncs, deps, (i) => state.externalObserver(i), onResult);
+    }
+    else {
+        await runAllSyncs(config.syncs, deps, (i) => state.managedObserver(i), onResult);
+    }
+}
+async function policyStage(config, state, deps, resolved) {
+    const { syncs, errors } = state.snapshot(deps.clock.now());
+    const reason = whyPolicyDataIsIncomplete({
+        names: syncNames(config),
+        ifRunning: config.syncs[0]?.ifRunning,
+        outcomes: syncs,
+        otherStageFailed: errors.some((error) => error.stage !== 'sync'),
+        syncStageThrew: errors.some((error) => error.stage === 'sync')
+    });
+    if (reason) {
+        deps.log.info(`Policy stage skipped: ${reason}.`);
+        return state.policiesNotRun(reason);
+    }
+    const followed = syncs.filter((sync) => sync !== undefined);
+    const runCompletedAt = latestCompletion(followed);
+    const policies = effectivePolicies(config.policies, state.snapshot(deps.clock.now()));
+    const outcome = await attempt(state, 'policies', deps.redact, () => runPolicyStage(policies, deps, { runCompletedAt, resolved }));
+    if (outcome)
+        state.policiesDone(outcome);
+}
+/** The stage's result; undefined, its error noted, when it throws. */
+async function attempt(state, stage, redact, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        state.stageFailed(stage, redact((0,lib_text/* messageOf */.bD)(error)));
+        return undefined;
+    }
+}
+/** The inputs could not be read: the report says which were wrong, one error each. */
+async function reportInputErrors(error, deps) {
+    const state = new RunState({ syncs: [], externalSyncs: [] }, new Date(deps.clock.now()).toISOString());
+    const messages = error instanceof inputs_config/* InputError */.d ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
+    for (const message of messages)
+        state.stageFailed('inputs', deps.redact(message));
+    const problems = await deps.publish(buildReport(state.snapshot(deps.clock.now())));
+    const clean = (message) => (0,log_safety/* stripControls */.$Y)(deps.redact(message));
+    return {
+        failures: [clean((0,lib_text/* messageOf */.bD)(error))],
+        warnings: problems.map((problem) => problem.message),
+        // A problem on a line of a file in the repository is shown there too, in the PR's diff.
+        onLines: (error instanceof inputs_config/* InputError */.d ? error.at : []).map((at) => ({
+            ...at,
+            message: clean(at.message)
+        })),
+        cancelled: false
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// The action's main step. It only parses the inputs, builds what the run needs from the process it
+// runs in (the Platform client, the clock, the log, the signals, the publisher, the post step's
+// state) and runs it (run/action.ts), then fails the step or not as the run says.
+
+
+
+
+
+
+
+
+
+
+
 async function run(env = process.env) {
     // Masked before anything else can print it, even a parse error.
     const rawKey = envInputReader(env)('api-key') ?? '';
@@ -38795,275 +39545,59 @@ async function run(env = process.env) {
         core.setSecret(rawKey);
     const redact = (0,log_safety/* createRedactor */.lY)([rawKey, rawKey.trim()]);
     const log = (0,logger/* createCoreLogger */.Gf)(redact);
-    const findings = {
-        startedAt: new Date().toISOString(),
-        errors: [],
-        cancelled: false,
-        syncs: [],
-        externalSeen: []
-    };
     const context = reportContext(env);
     let config;
     try {
         config = parseInputs(envInputReader(env), env);
     }
     catch (error) {
-        // One error per bad input, so the summary and the JSON report list them one by one.
-        const messages = error instanceof inputs_config/* InputError */.d ? error.problems : [(0,lib_text/* messageOf */.bD)(error)];
-        for (const message of messages)
-            findings.errors.push(stageError('inputs', message, redact));
-        // A problem on a line of a file in the repository is shown there too, in the PR's diff.
-        for (const at of error instanceof inputs_config/* InputError */.d ? error.at : []) {
-            core.error((0,log_safety/* stripControls */.$Y)(redact(at.message)), {
-                title: 'Exceptions file error',
-                file: at.file,
-                startLine: at.line
-            });
-        }
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
         const settings = { reportFile, jobSummary: true, annotations: false };
-        const problems = await publishReport(buildReport(findings), context, settings, { redact, log });
-        for (const problem of problems)
-            log.warning(problem.message);
-        core.setFailed((0,log_safety/* stripControls */.$Y)(redact((0,lib_text/* messageOf */.bD)(error))));
-        return;
+        const publish = publisher(context, settings, { redact, log });
+        return finish(await reportInputErrors(error, { clock: poll/* systemClock */.ml, publish, redact }), log);
     }
     if ((0,platform_url/* isCleartextRemote */.l)(config.apiBaseUrl)) {
         log.warning(`"platform-url" uses plain http:// to a remote host: the API key travels in clear text. Use https://.`);
     }
-    let published;
-    // Once: by the end of the run, or by the signal handler before it.
-    const publish = () => (published ??= publishFindings(findings, config, context, { redact, log }));
-    await runStages(config, findings, { env, redact, log, publish });
-}
-async function runStages(config, findings, wiring) {
-    const { redact, log } = wiring;
     const client = new platform_client/* PlatformClient */.H({
         apiBaseUrl: config.apiBaseUrl,
         apiKey: config.apiKey,
-        requestTimeoutMs: requestTimeoutOverride(wiring.env),
+        requestTimeoutMs: requestTimeoutOverride(env),
         debug: (message) => core.debug(redact(message))
     });
-    const abort = new AbortController();
-    const deps = { client, clock: poll/* systemClock */.ml, log, signal: abort.signal };
-    // Each run's identity is saved as soon as it is known, so a killed process leaves it to the post step.
-    const trackers = config.syncs.map((sync) => new RunTracker(sync.name, () => (0,post/* saveRunState */.iZ)(trackers)));
-    const removeSignalHandlers = onTermination(async (signal) => {
-        log.warning(`Received ${signal}: the workflow was cancelled or timed out.`);
-        abort.abort();
-        await cancelOnSignal(findings, deps, { trackers, externalSyncs: config.externalSyncs }, wiring);
-    });
+    const deps = {
+        client,
+        clock: poll/* systemClock */.ml,
+        log,
+        redact,
+        onTermination: onTermination,
+        publish: publisher(context, config.report, { redact, log }),
+        saveRuns: post/* saveRunState */.iZ,
+        findBaselineArtifact: async (name, selection) => {
+            // Evaluated (with the zip reader) only by the runs that use it: the others start as before.
+            const { baselineFromArtifact } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 6999));
+            return baselineFromArtifact(name, { token: config.report.githubToken, selection }, env, log);
+        }
+    };
     try {
-        const resolved = await prepare(config, findings, deps, wiring);
-        if (resolved)
-            await syncStage(config, findings, deps, trackers, redact);
-        if (resolved && config.policies && !abort.signal.aborted)
-            await policyStage(config, findings, deps, redact, resolved);
+        finish(await runAction(config, deps), log);
     }
     finally {
-        // After a signal the handler is still using the client to cancel the run, and exits itself.
-        if (!abort.signal.aborted)
-            client.dispose();
-    }
-    if (abort.signal.aborted)
-        return;
-    removeSignalHandlers();
-    (0,post/* saveRunState */.iZ)(trackers, true);
-    const { verdict, problems } = await wiring.publish();
-    if (verdict.result === 'fail') {
-        const message = (0,log_safety/* stripControls */.$Y)(redact(failureMessage(verdict.reasons)));
-        // soft-fail softens breached thresholds only, never a failed sync, stale data or a mistake.
-        if (verdict.softened) {
-            log.warning(`The gate failed, but "soft-fail" is true, so the step passes: ${message}`);
-        }
-        else {
-            core.setFailed(message);
-        }
-    }
-    // A report file that later steps cannot read fails the step whatever the verdict (and soft-fail,
-    // which is about the gate) says: the `result` output still tells the gate's verdict.
-    for (const problem of problems) {
-        core.setFailed((0,log_safety/* stripControls */.$Y)(redact(`${stageLabel(problem.stage)}: ${problem.message} (the gate's result: ${verdict.result}).`)));
+        client.dispose();
     }
 }
-/**
- * Before anything costly: the preflight (is this the Platform, is the key accepted), then the
- * policy selection's names and the baseline artifact, so that a mistake fails in seconds, not
- * after the sync.
- */
-async function prepare(config, findings, deps, { redact, env }) {
-    const info = await stage(findings, 'platform', redact, () => deps.client.platformInfo());
-    if (!info)
-        return undefined;
-    findings.platformVersion = (0,log_safety/* oneLine */.TN)(info.version, 60);
-    deps.log.info(`CloudQuery Platform ${findings.platformVersion} at ${config.apiBaseUrl}.`);
-    if (!config.policies)
-        return { groups: [] };
-    const artifact = config.policies.baselineArtifact;
-    if (artifact) {
-        const { githubToken: token } = config.report;
-        // Evaluated (with the zip reader) only by the runs that use it: the others start as before.
-        const { baselineFromArtifact } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 6999));
-        const found = await baselineFromArtifact(artifact, { token, selection: config.policies }, env, deps.log);
-        if ('problem' in found) {
-            // The gate cannot judge without its baseline: an input error, which soft-fail never softens.
-            findings.errors.push(stageError('inputs', found.problem.message, redact));
-            return undefined;
-        }
-        config.policies.baseline = found.baseline;
+function publisher(context, settings, deps) {
+    return (report) => publishReport(report, context, settings, deps);
+}
+/** After a signal the process exits non-zero by itself (lib/termination.ts). */
+function finish(result, log) {
+    for (const warning of result.warnings)
+        log.warning(warning);
+    for (const { file, line, message } of result.onLines ?? []) {
+        core.error(message, { title: 'Exceptions file error', file, startLine: line });
     }
-    try {
-        return await resolveSelection(deps.client, config.policies);
-    }
-    catch (error) {
-        findings.errors.push(stageError(error instanceof inputs_config/* InputError */.d ? 'inputs' : 'policies', error, redact));
-        return undefined;
-    }
-}
-async function syncStage(config, findings, deps, trackers, redact) {
-    const names = syncNames(config);
-    const onResult = (index, result) => {
-        // After a signal the handler owns findings.syncs and may be publishing them at this moment: an
-        // outcome assigned now would make the JSON report and the summary disagree.
-        if (deps.signal?.aborted)
-            return;
-        if ('outcome' in result) {
-            findings.syncs[index] = result.outcome;
-            return;
-        }
-        const error = stageError('sync', result.error, redact);
-        if (names.length > 1)
-            error.message = `Sync "${names[index]}": ${error.message}`;
-        findings.errors.push(error);
-        // A managed run it knew of is reported, as failed; a CLI run has no tracker.
-        const tracker = trackers[index];
-        findings.syncs[index] = tracker && interruptedOutcome(tracker, config.syncs[index].wait);
-    };
-    const seen = (index, sync) => {
-        findings.externalSeen[index] = sync;
-    };
-    if (config.externalSyncs.length > 0)
-        await followAllExternal(config.externalSyncs, deps, onResult, seen);
-    else
-        await runAllSyncs(config.syncs, deps, trackers, onResult);
-}
-async function policyStage(config, findings, deps, redact, resolved) {
-    const reason = whyPolicyDataIsIncomplete({
-        names: syncNames(config),
-        ifRunning: config.syncs[0]?.ifRunning,
-        outcomes: findings.syncs,
-        otherStageFailed: findings.errors.some((error) => error.stage !== 'sync'),
-        syncStageThrew: findings.errors.some((error) => error.stage === 'sync')
-    });
-    if (reason) {
-        deps.log.info(`Policy stage skipped: ${reason}.`);
-        findings.policiesSkipped = reason;
-        return;
-    }
-    const runCompletedAt = latestCompletion(followedRuns(findings));
-    findings.policies = await stage(findings, 'policies', redact, () => runPolicyStage(config.policies, deps, { runCompletedAt, resolved }));
-}
-/**
- * Cancels the runs this action started and publishes what is known, each within the deadline. A
- * CLI run being followed is reported as last seen, and never cancelled.
- */
-async function cancelOnSignal(findings, deps, { trackers, externalSyncs }, wiring) {
-    findings.cancelled = true;
-    await withTimeout(Promise.all(trackers.map((tracker) => tracker.startSettled())), START_GRACE_MS);
-    const cancelled = await withTimeout(cancelStartedRuns(deps, trackers), CANCEL_DEADLINE_MS);
-    trackers.forEach((tracker, index) => {
-        if (!tracker.runId)
-            return;
-        const cancelledByAction = !!cancelled?.[index];
-        const known = findings.syncs[index];
-        // A run already reported (not awaited, or left running after a timeout) may just have been
-        // cancelled too: the report says so, with the state the cancel answered.
-        if (known) {
-            if (cancelledByAction)
-                findings.syncs[index] = { ...known, run: tracker.run, cancelledByAction };
-            return;
-        }
-        findings.syncs[index] = { ...interruptedOutcome(tracker, true), cancelledByAction };
-    });
-    externalSyncs.forEach(({ id }, index) => {
-        findings.syncs[index] ??= interruptedExternal(id, findings.externalSeen[index]);
-    });
-    await withTimeout(wiring.publish(), CANCEL_DEADLINE_MS);
-}
-async function stage(findings, name, redact, body) {
-    try {
-        return await body();
-    }
-    catch (error) {
-        findings.errors.push(stageError(name, error, redact));
-        return undefined;
-    }
-}
-function syncNames(config) {
-    if (config?.externalSyncs.length)
-        return config.externalSyncs.map((external) => external.id);
-    return config?.syncs.map((sync) => sync.name) ?? [];
-}
-function followedRuns(findings) {
-    return findings.syncs.filter((sync) => sync !== undefined);
-}
-async function publishFindings(findings, config, context, deps) {
-    const report = buildReport(findings, config);
-    const problems = await publishReport(report, context, config.report, deps);
-    return { verdict: report.verdict, problems };
-}
-function buildReport(findings, config) {
-    const { startedAt, errors, cancelled, policies, policiesSkipped, platformVersion } = findings;
-    const syncs = followedRuns(findings);
-    const now = new Date();
-    const gate = config?.policies && gateSettings(config.policies, now);
-    return {
-        schemaVersion: 1,
-        actionVersion: version/* ACTION_VERSION */.Y,
-        verdict: decide({
-            cancelled,
-            errors,
-            syncs,
-            policies,
-            gate,
-            softFail: config?.report.softFail ?? false
-        }),
-        softFail: config?.report.softFail ?? false,
-        platformUrl: config?.apiBaseUrl,
-        platformVersion,
-        startedAt,
-        finishedAt: now.toISOString(),
-        syncs,
-        policies,
-        policiesSkipped,
-        syncNames: syncNames(config),
-        externalSync: (config?.externalSyncs.length ?? 0) > 0,
-        errors: [...errors],
-        cancelled,
-        thresholds: config?.policies?.thresholds,
-        gateOn: config?.policies?.gateOn,
-        evaluationMode: config?.policies?.evaluation,
-        baselineSource: config?.policies?.baseline && {
-            path: config.policies.baseline.path,
-            artifact: config.policies.baseline.artifact
-        }
-    };
-}
-/** The gate's settings; "today" for the exceptions comes from the clock, as a value. */
-function gateSettings(policies, now) {
-    const { thresholds, gateOn, baseline, exceptions } = policies;
-    if (!baseline && !exceptions)
-        return { thresholds, gateOn };
-    const { maxExceptionDays, baselineMaxAgeDays } = policies;
-    const today = now.toISOString().slice(0, 10);
-    return {
-        thresholds,
-        gateOn,
-        resources: { baseline, exceptions, maxExceptionDays, baselineMaxAgeDays, today }
-    };
-}
-function stageError(stage, error, redact) {
-    return { stage, message: redact((0,lib_text/* messageOf */.bD)(error)) };
+    for (const failure of result.failures)
+        core.setFailed(failure);
 }
 function reportContext(env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
@@ -39478,7 +40012,7 @@ class Transport {
             value = JSON.parse(answer.body);
         }
         catch {
-            const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`;
+            const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer, this.redact)}`;
             // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
             const html = /text\/html/i.test(header(answer.headers['content-type']) ?? '');
             return {
@@ -39553,9 +40087,9 @@ function redirectHint(location) {
     const where = location === '' ? 'without a Location' : `to ${(0,log_safety/* oneLine */.TN)(location, 200)}`;
     return `The Platform redirected ${where}; the action never follows redirects, so that the API key is never sent anywhere but "platform-url". Set "platform-url" to the address the API answers at (for example https:// instead of http://, or the host it redirects to if you trust it).`;
 }
-function describeBody(answer) {
+function describeBody(answer, redact) {
     const type = header(answer.headers['content-type']);
-    return type ? ` (Content-Type ${(0,log_safety/* oneLine */.TN)(type, 80)})` : '';
+    return type ? ` (Content-Type ${(0,log_safety/* oneLine */.TN)(redact(type), 80)})` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/platform/client.ts
@@ -39849,13 +40383,14 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6658);
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
-/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9160);
+/* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9160);
 /* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9112);
-/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6534);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6534);
 /* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
-// before it could cancel the run it started. It reads what the main step saved with saveState and
-// cancels that run if it is still active. A run the action merely attached to is never touched.
+// before it could cancel the run it started. It reads the runs the main step's state saved (as
+// each became known) and cancels those it started that are still active. A run the action merely
+// attached to is never touched.
 
 
 
@@ -39869,8 +40404,7 @@ const STATE = {
     isPost: 'is-post'
 };
 /** Records the runs for the post step; `finished` once the main step has dealt with them. */
-function saveRunState(trackers, finished = false) {
-    const runs = trackers.flatMap(({ syncName, runId, startedByAction }) => runId ? [{ syncName, runId, startedByAction }] : []);
+function saveRunState(runs, finished) {
     if (runs.length === 0)
         return;
     try {
@@ -39905,8 +40439,8 @@ async function runPost() {
     const apiKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('api-key');
     if (apiKey !== '')
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(apiKey);
-    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .Gf)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_3__/* .createRedactor */ .lY)([apiKey]));
-    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_5__/* .PlatformClient */ .H({
+    const log = (0,_lib_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .createCoreLogger */ .Gf)((0,_lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__/* .createRedactor */ .lY)([apiKey]));
+    const client = new _platform_client_js__WEBPACK_IMPORTED_MODULE_3__/* .PlatformClient */ .H({
         apiBaseUrl: (0,_inputs_platform_url_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatformUrl */ .m)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('platform-url').trim()),
         apiKey: apiKey.trim(),
         requestTimeoutMs: 10_000,

@@ -1,6 +1,7 @@
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
-// before it could cancel the run it started. It reads what the main step saved with saveState and
-// cancels that run if it is still active. A run the action merely attached to is never touched.
+// before it could cancel the run it started. It reads the runs the main step's state saved (as
+// each became known) and cancels those it started that are still active. A run the action merely
+// attached to is never touched.
 
 import * as core from '@actions/core'
 import { parsePlatformUrl } from './inputs/platform-url.js'
@@ -9,7 +10,7 @@ import { createRedactor } from './lib/log-safety.js'
 import { messageOf } from './lib/text.js'
 import { PlatformClient } from './platform/client.js'
 import { isTerminal } from './platform/types.js'
-import type { RunTracker } from './sync/tracker.js'
+import type { SavedRun } from './run/state.js'
 
 const STATE = {
   runs: 'sync-runs',
@@ -17,18 +18,8 @@ const STATE = {
   isPost: 'is-post'
 } as const
 
-/** A run the post step may have to cancel. */
-interface SavedRun {
-  syncName: string
-  runId: string
-  startedByAction: boolean
-}
-
 /** Records the runs for the post step; `finished` once the main step has dealt with them. */
-export function saveRunState(trackers: readonly RunTracker[], finished = false): void {
-  const runs: SavedRun[] = trackers.flatMap(({ syncName, runId, startedByAction }) =>
-    runId ? [{ syncName, runId, startedByAction }] : []
-  )
+export function saveRunState(runs: readonly SavedRun[], finished: boolean): void {
   if (runs.length === 0) return
   try {
     core.saveState(STATE.runs, JSON.stringify(runs))

@@ -6,7 +6,12 @@ import { addUpBySeverity } from '../../src/lib/severity.js'
 import type { ExternalSync, SyncRunDetails } from '../../src/platform/types.js'
 import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../src/policies/outcome.js'
 import type { RunReport } from '../../src/report/model.js'
-import { blankOutcome, type SyncOutcome } from '../../src/sync/outcome.js'
+import {
+  externalOutcome,
+  managedOutcome,
+  type ExternalOutcome,
+  type ManagedOutcome
+} from '../../src/sync/outcome.js'
 import { decide, type StageError, type Verdict } from '../../src/verdict/decide.js'
 import type { ResourceSettings } from '../../src/verdict/resources.js'
 
@@ -44,22 +49,25 @@ export function syncRun(overrides: Partial<SyncRunDetails> = {}): SyncRunDetails
   }
 }
 
-export function syncOutcome(overrides: Partial<SyncOutcome> = {}): SyncOutcome {
-  return {
-    ...blankOutcome('managed', SYNC_NAME),
+/** A managed run's outcome, its view made from its run as the sync stage makes it. */
+export function syncOutcome(
+  overrides: Partial<Omit<ManagedOutcome, 'kind' | 'view'>> = {}
+): ManagedOutcome {
+  const { syncName = SYNC_NAME, ...fields } = overrides
+  return managedOutcome(syncName, {
     run: syncRun(),
     startedByAction: true,
     waited: true,
     waitedMs: 312_000,
     durationSeconds: 312,
     statusChecks: 20,
-    ...overrides
-  }
+    ...fields
+  })
 }
 
-export const completedSync = (): SyncOutcome => syncOutcome()
+export const completedSync = (): ManagedOutcome => syncOutcome()
 
-export const failedSync = (): SyncOutcome =>
+export const failedSync = (): ManagedOutcome =>
   syncOutcome({
     run: syncRun({ status: 'failed', status_reason: 'oom_killed', errors: 17, ingested: false }),
     verdict: 'fail',
@@ -86,7 +94,7 @@ export const failedSync = (): SyncOutcome =>
     ]
   })
 
-export const partialSync = (): SyncOutcome =>
+export const partialSync = (): ManagedOutcome =>
   syncOutcome({
     run: syncRun({ status_reason: 'partial_success', errors: 3 }),
     warnings: [
@@ -94,7 +102,7 @@ export const partialSync = (): SyncOutcome =>
     ]
   })
 
-export const notAwaitedSync = (): SyncOutcome =>
+export const notAwaitedSync = (): ManagedOutcome =>
   syncOutcome({
     run: syncRun({
       status: 'created',
@@ -112,7 +120,7 @@ export const notAwaitedSync = (): SyncOutcome =>
     statusChecks: 0
   })
 
-export const timedOutSync = (): SyncOutcome =>
+export const timedOutSync = (): ManagedOutcome =>
   syncOutcome({
     run: syncRun({ status: 'cancelled', completed_at: '2026-11-27T11:00:06Z', ingested: false }),
     verdict: 'fail',
@@ -126,16 +134,16 @@ export const timedOutSync = (): SyncOutcome =>
   })
 
 /** Three syncs followed at once: one passed, one failed, one attached to (started elsewhere). */
-export function severalSyncs(): SyncOutcome[] {
+export function severalSyncs(): ManagedOutcome[] {
   const failed = failedSync()
   return [
     syncOutcome({ run: syncRun({ total_rows: 12_480 }) }),
-    {
+    syncOutcome({
       ...failed,
       syncName: 'gcp-prod',
       run: { ...failed.run!, id: 'run-gcp', sync_name: 'gcp-prod', total_rows: 12_480 },
       reasons: ['Run run-gcp of sync "gcp-prod" failed: it ran out of memory and was killed.']
-    },
+    }),
     syncOutcome({
       syncName: 'azure-prod',
       run: syncRun({ id: 'run-azure', sync_name: 'azure-prod', total_rows: 12_480 }),
@@ -162,24 +170,17 @@ export function externalSync(overrides: Partial<ExternalSync> = {}): ExternalSyn
   }
 }
 
-/** A CLI run followed through `external-sync`: the run is a view of the ExternalSync. */
-export function externalSyncOutcome(external: ExternalSync = externalSync()): SyncOutcome {
-  const finalizing = external.status === 'finalizing'
-  return syncOutcome({
-    kind: 'external',
-    syncName: INVOCATION_ID,
+/** A CLI run followed through `external-sync`, its view made from the ExternalSync. */
+export function externalSyncOutcome(
+  external: ExternalSync = externalSync(),
+  overrides: Partial<Omit<ExternalOutcome, 'kind' | 'view' | 'external'>> = {}
+): ExternalOutcome {
+  return externalOutcome(INVOCATION_ID, {
     external,
-    run: {
-      id: external.id,
-      sync_name: INVOCATION_ID,
-      status: finalizing ? 'completed' : (external.status ?? 'started'),
-      created_at: external.created_at,
-      completed_at: external.finished_at,
-      total_rows: external.rows,
-      ingested: external.status === 'completed'
-    },
-    startedByAction: false,
-    durationSeconds: 240
+    waitedMs: 312_000,
+    statusChecks: 20,
+    durationSeconds: 240,
+    ...overrides
   })
 }
 

@@ -5,7 +5,8 @@ import { beforeAll, expect, it } from '@jest/globals'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { followExternalSync } from '../../src/sync/external.js'
 import { contractViolations, loadSpec, type ContractSpec } from '../../simulator/contract.js'
-import { withSimulator } from '../helpers/platform.js'
+import { externalObserver } from '../helpers/observers.js'
+import { withSimulator, redactKey } from '../helpers/platform.js'
 import { contractSpec } from '../helpers/spec.js'
 
 const { specPath, describeContract } = contractSpec('external-sync contract tests')
@@ -32,10 +33,14 @@ describeContract('following external syncs against the Platform OpenAPI spec', (
       ]
     }
     await withSimulator(scenario, async (sim, client, clock) => {
-      const deps = { client, clock, log: createMemoryLogger() }
+      const deps = { client, clock, log: createMemoryLogger(), redact: redactKey }
       const config = { timeoutMs: 600_000, pollIntervalMs: 15_000 }
-      expect((await followExternalSync({ ...config, id: INVOCATION }, deps)).verdict).toBe('pass')
-      expect((await followExternalSync({ ...config, id: OLD_ID }, deps)).verdict).toBe('pass')
+      expect(
+        (await followExternalSync({ ...config, id: INVOCATION }, deps, externalObserver())).verdict
+      ).toBe('pass')
+      expect(
+        (await followExternalSync({ ...config, id: OLD_ID }, deps, externalObserver())).verdict
+      ).toBe('pass')
       const statuses = new Set(sim.requests.map((r) => r.status))
       expect([...statuses].sort()).toEqual([200, 404])
       expect(contractViolations(spec, sim.requests)).toEqual([])

@@ -1,9 +1,12 @@
+import { createRedactor } from '../../src/lib/log-safety.js'
 import { PlatformClient, type PlatformClientOptions } from '../../src/platform/client.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import { FakeClock } from './fake-clock.js'
 
 export const TEST_KEY = 'test-api-key'
+/** What a stage is given to hide the test key with (StageDeps.redact). */
+export const redactKey = createRedactor([TEST_KEY])
 
 const clocks = new WeakMap<PlatformClient, FakeClock>()
 

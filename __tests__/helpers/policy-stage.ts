@@ -10,7 +10,7 @@ import type { Clock } from '../../src/lib/poll.js'
 import type { Simulator } from '../../simulator/server.js'
 import { DEMO_POLICIES } from '../../simulator/presets.js'
 import type { PolicySpec } from '../../simulator/scenario.js'
-import { clockOf } from './platform.js'
+import { clockOf, redactKey } from './platform.js'
 
 export const DAY = 86_400_000
 
@@ -60,7 +60,7 @@ export async function runStage(
   clock: Clock = clockOf(client)
 ): Promise<PolicyOutcome & { gate: JudgedGate; resources?: ResourceVerdict; log: string[] }> {
   const log = createMemoryLogger()
-  const outcome = await runPolicyStage(config, { client, clock, log }, context)
+  const outcome = await runPolicyStage(config, { client, clock, log, redact: redactKey }, context)
   // The stage's counts, judged by the verdict step as main.run() does.
   const { gate, resources, reasons } = decide({
     cancelled: false,

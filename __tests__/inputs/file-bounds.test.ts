@@ -230,7 +230,7 @@ describe('an exceptions file', () => {
         ),
         ''
       ].join('\n'),
-      'line 6: more than 20,000 values of resources, accounts, regions and tags'
+      'line 6: more than 20,000 values of resources, accounts, regions, tags'
     ],
     [
       'more aliases than its bound',
@@ -245,6 +245,14 @@ describe('an exceptions file', () => {
   ])('with %s is refused at its line, before the work', (_, text, expected) => {
     const message = errorOf({ 'exceptions-file': file(text) })
     expect(message).toContain(expected)
-    expect(message).toContain(', the most this action reads: an exceptions file lists')
+    expect(message).toContain(', the most this action reads')
+  })
+})
+
+describe('the scope input', () => {
+  it('is held to the same YAML bounds as an exceptions file', () => {
+    expect(errorOf({ scope: `tags: ${'['.repeat(9)}a${']'.repeat(9)}` })).toContain(
+      'Input "scope": line 1: collections nested more than 8 deep, the most this action reads.'
+    )
   })
 })

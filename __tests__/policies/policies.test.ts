@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { InputError, type Thresholds } from '../../src/inputs/config.js'
 import type { KnownSeverity } from '../../src/lib/severity.js'
 import { DETAILED_POLICIES } from '../../src/policies/stage.js'
-import { withSimulator } from '../helpers/platform.js'
+import { TEST_KEY, withSimulator } from '../helpers/platform.js'
 import { byName, DAY, policyConfig, POLICIES, runStage } from '../helpers/policy-stage.js'
 
 const NO_LIMITS: Thresholds = {
@@ -49,6 +49,16 @@ describe('policy stage: selection and counts', () => {
       expect(sim.requestsTo('GET', '/policies')).toHaveLength(1)
       expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
     }))
+
+  it('hides the key in a policy name before anything quotes it cut to a line', () =>
+    withSimulator(
+      { policies: [{ ...POLICIES[0], name: `${'x'.repeat(75)}${TEST_KEY}` }] },
+      async (_sim, client) => {
+        const outcome = await runStage(client, policyConfig())
+        // The verdict and the warnings quote names cut at 80: the key would be split there.
+        expect(outcome.policies.map((p) => p.name)).toEqual([`${'x'.repeat(75)}***`])
+      }
+    ))
 
   it('fetches samples for violating policies only, as many as asked', () =>
     withSimulator({ policies: POLICIES }, async (sim, client) => {

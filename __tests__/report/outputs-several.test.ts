@@ -47,7 +47,7 @@ describe('outputs for several syncs', () => {
 
   it('leave a total empty when any run does not know its figure', () => {
     const [first, second] = severalSyncs()
-    const unknown = { ...second, run: { ...second.run!, errors: null } }
+    const unknown = syncOutcome({ ...second, run: { ...second.run!, errors: null } })
     const outputs = outputsFor([first, unknown])
     expect(outputs['sync-errors']).toBe('')
     expect(outputs['sync-total-rows']).toBe('24960')

@@ -68,6 +68,8 @@ describe('outputsOf', () => {
       'new-violations': '',
       'suppressed-violations': '1',
       'counted-violations': '16',
+      // No scope: nothing is outside it.
+      'out-of-scope-violations': '0',
       'violating-policies': '4',
       'stale-policies': '1'
     })

@@ -2,17 +2,17 @@ import { describe, expect, it } from '@jest/globals'
 import type { SyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import {
-  cancelStartedRuns,
   followAllExternal,
   latestCompletion,
   runAllSyncs,
   type SyncResult
 } from '../../src/sync/all-syncs.js'
-import { RunTracker } from '../../src/sync/tracker.js'
+import { cancelStartedRun } from '../../src/sync/cancel.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
 import { syncOutcome } from '../__fixtures__/report.js'
-import { withSimulator } from '../helpers/platform.js'
+import { externalObserver, managedObserver, type RecordingObserver } from '../helpers/observers.js'
+import { withSimulator, redactKey } from '../helpers/platform.js'
 
 const NAMES = ['aws-prod', 'aws-dev', 'gcp-prod']
 const SETTINGS: Omit<SyncConfig, 'name'> = {
@@ -29,7 +29,7 @@ const CANCEL = 'PATCH /syncs/{sync_name}/runs/{sync_run_id}'
 interface Followed {
   results: SyncResult[]
   order: string[]
-  trackers: RunTracker[]
+  observers: RecordingObserver[]
   sim: Simulator
   log: string[]
 }
@@ -44,14 +44,19 @@ async function followAll(
     async (sim, client, clock) => {
       const log = createMemoryLogger()
       const configs = names.map((name) => ({ name, ...SETTINGS, ...settings }))
-      const trackers = configs.map((config) => new RunTracker(config.name))
+      const observers = configs.map(() => managedObserver())
       const results: SyncResult[] = []
       const order: string[] = []
-      await runAllSyncs(configs, { client, clock, log }, trackers, (index, result) => {
-        results[index] = result
-        order.push(names[index])
-      })
-      return { results, order, trackers, sim, log: log.lines }
+      await runAllSyncs(
+        configs,
+        { client, clock, log, redact: redactKey },
+        (index) => observers[index],
+        (index, result) => {
+          results[index] = result
+          order.push(names[index])
+        }
+      )
+      return { results, order, observers, sim, log: log.lines }
     }
   )
 }
@@ -109,17 +114,24 @@ describe('several syncs in one step', () => {
     expect(cancels.map((r) => r.path.split('/')[3]).sort()).toEqual(['aws-prod', 'gcp-prod'])
   })
 
-  it('cancels, on a signal, only the runs it started', async () => {
+  it('cancels only a run it started, and only while it has not ended', async () => {
     await withSimulator(
       { syncs: NAMES, run: RUN, activeRun: { syncName: 'aws-dev', durationMs: 600_000 } },
-      async (sim, client, clock) => {
-        const deps = { client, clock, log: createMemoryLogger() }
-        const trackers = NAMES.map((name) => new RunTracker(name))
-        const runs = await client.listRuns('aws-dev')
-        trackers[1].runKnown({ ...runs.items[0] }, false)
-        trackers[0].runKnown(await client.createRun('aws-prod'), true)
-        const cancelled = await cancelStartedRuns(deps, trackers)
-        expect(cancelled).toEqual([true, false, false])
+      async (sim, client) => {
+        const deps = { client, log: createMemoryLogger() }
+        const attached = (await client.listRuns('aws-dev')).items[0]
+        const started = await client.createRun('aws-prod')
+        const ended = { ...started, status: 'completed' }
+        const cancelled = await Promise.all([
+          cancelStartedRun(deps, 'aws-prod', { run: started, startedByAction: true }),
+          cancelStartedRun(deps, 'aws-dev', { run: attached, startedByAction: false }),
+          cancelStartedRun(deps, 'aws-prod', { run: ended, startedByAction: true })
+        ])
+        expect(cancelled.map((answer) => answer?.status)).toEqual([
+          'cancelled',
+          undefined,
+          undefined
+        ])
         expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1)
       }
     )
@@ -140,11 +152,16 @@ describe('the shards of a sync the CLI ran', () => {
         const log = createMemoryLogger()
         const results: SyncResult[] = []
         const configs = shards.map((id) => ({ id, timeoutMs: 600_000, pollIntervalMs: 15_000 }))
-        await followAllExternal(configs, { client, clock, log }, (index, result) => {
-          results[index] = result
-        })
+        await followAllExternal(
+          configs,
+          { client, clock, log, redact: redactKey },
+          () => externalObserver(),
+          (index, result) => {
+            results[index] = result
+          }
+        )
         expect(results.map((result) => outcomeOf(result).verdict)).toEqual(['pass', 'fail'])
-        expect(results.map((result) => outcomeOf(result).external?.status)).toEqual([
+        expect(results.map((result) => outcomeOf(result).view?.status)).toEqual([
           'completed',
           'failed'
         ])

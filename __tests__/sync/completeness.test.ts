@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import { externalOutcome, type SyncOutcome } from '../../src/sync/outcome.js'
 import { whyPolicyDataIsIncomplete, type SyncStageState } from '../../src/sync/completeness.js'
 import { syncOutcome, syncRun } from '../__fixtures__/report.js'
 
@@ -84,7 +84,7 @@ describe('whyPolicyDataIsIncomplete', () => {
   })
 
   it('waits for no result while a shard of a CLI sync was not found: it may still upload', () => {
-    const notFound = syncOutcome({ kind: 'external', run: undefined, verdict: 'fail' })
+    const notFound = externalOutcome('aws-dev', { verdict: 'fail' })
     expect(why([ingested(), notFound])).toBe(
       'the data of sync "aws-dev" may still change: its CLI run was not found, so its data may still arrive'
     )

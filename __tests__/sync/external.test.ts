@@ -4,11 +4,12 @@ import { createMemoryLogger } from '../../src/lib/logger.js'
 import { PlatformError } from '../../src/platform/client.js'
 import { followExternalSync } from '../../src/sync/external.js'
 import { FIND_TIMEOUT_MS } from '../../src/sync/external-find.js'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import type { ExternalOutcome } from '../../src/sync/outcome.js'
 import type { ExternalSyncSpec } from '../../simulator/external-syncs.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
-import { withSimulator } from '../helpers/platform.js'
+import { externalObserver } from '../helpers/observers.js'
+import { withSimulator, redactKey } from '../helpers/platform.js'
 
 const INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
 const ID = '0d4b3c1e-2f6a-4b7c-8d9e-0f1a2b3c4d5e'
@@ -23,7 +24,7 @@ const CLI_RUN: ExternalSyncSpec = {
 }
 
 interface Result {
-  outcome: SyncOutcome
+  outcome: ExternalOutcome
   sim: Simulator
   log: string[]
 }
@@ -42,7 +43,8 @@ async function follow(
     const log = createMemoryLogger()
     const outcome = await followExternalSync(
       { id: INVOCATION, timeoutMs: 600_000, pollIntervalMs: 15_000, ...config },
-      { client, clock, log }
+      { client, clock, log, redact: redactKey },
+      externalObserver()
     )
     return { outcome, sim, log: log.lines }
   })
@@ -66,19 +68,18 @@ describe('following an external sync against the simulator', () => {
       waited: true,
       timedOut: false,
       cancelledByAction: false,
-      durationSeconds: 49,
-      tablesWithErrors: [],
-      logLines: []
+      durationSeconds: 49
     })
+    expect(outcome).not.toHaveProperty('tablesWithErrors')
     expect(outcome.external).toMatchObject({ id: ID, status: 'completed', rows: 12_480 })
-    expect(outcome.run).toEqual({
+    expect(outcome.view).toEqual({
       id: ID,
-      sync_name: INVOCATION,
       status: 'completed',
+      phase: 'ended',
       ingested: true,
-      created_at: outcome.external?.created_at,
-      completed_at: outcome.external?.finished_at,
-      total_rows: 12_480
+      createdAt: outcome.external?.created_at,
+      completedAt: outcome.external?.finished_at,
+      rows: 12_480
     })
     expect(outcome.completedAt).toBe(outcome.external?.finished_at)
     expect(outcome.statusChecks).toBe(sim.requests.length)
@@ -131,7 +132,7 @@ describe('following an external sync against the simulator', () => {
     expect(outcome.reasons).toEqual([
       `External sync ${INVOCATION} was not found on the Platform after looking for 5m: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${INVOCATION}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`
     ])
-    expect(outcome.run).toBeUndefined()
+    expect(outcome.view).toBeUndefined()
     expect(log).toHaveLength(1)
     const shorter = await follow(null, { timeoutMs: 60_000 })
     expect(shorter.outcome.reasons[0]).toMatch('after looking for 1m:')
@@ -185,8 +186,8 @@ describe('following an external sync against the simulator', () => {
     expect(outcome.reasons).toEqual([
       `External sync ${ID} (invocation ${INVOCATION}) failed after 512 rows; the CLI's own log says why.`
     ])
-    expect(outcome.run).toMatchObject({ status: 'failed', total_rows: 512 })
-    expect(outcome.run?.ingested).toBeUndefined()
+    expect(outcome.view).toMatchObject({ status: 'failed', phase: 'ended', rows: 512 })
+    expect(outcome.view?.ingested).toBeUndefined()
     expect(outcome.completedAt).toBe(outcome.external?.finished_at)
   })
 
@@ -197,7 +198,12 @@ describe('following an external sync against the simulator', () => {
     expect(outcome.reasons).toEqual([
       `Timed out after 2m waiting for external sync ${ID} (invocation ${INVOCATION}) (status "finalizing") — waited for its data to be ingested. It is not cancelled: the CLI owns it.`
     ])
-    expect(outcome.run).toMatchObject({ status: 'completed', ingested: false })
+    // As the Platform said it: not a completed run, its data not ingested.
+    expect(outcome.view).toMatchObject({
+      status: 'finalizing',
+      phase: 'ingesting',
+      ingested: false
+    })
     expect(outcome.completedAt).toBeUndefined()
     expectOnlyReads(sim)
   })
@@ -277,7 +283,8 @@ describe('following an external sync against the simulator', () => {
         setTimeout(() => controller.abort(), 0)
         return followExternalSync(
           { id: ID, timeoutMs: 600_000, pollIntervalMs: 15_000 },
-          { client, clock, log, signal: controller.signal }
+          { client, clock, log, redact: redactKey, signal: controller.signal },
+          externalObserver()
         )
       }
     )

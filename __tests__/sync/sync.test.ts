@@ -2,13 +2,13 @@ import { describe, expect, it } from '@jest/globals'
 import type { SyncConfig } from '../../src/inputs/config.js'
 import { createMemoryLogger } from '../../src/lib/logger.js'
 import { PlatformError, type PlatformClientOptions } from '../../src/platform/client.js'
-import type { SyncOutcome } from '../../src/sync/outcome.js'
+import type { ManagedOutcome } from '../../src/sync/outcome.js'
 import { judgeRun } from '../../src/sync/run-status.js'
 import { runSyncStage } from '../../src/sync/stage.js'
-import { RunTracker } from '../../src/sync/tracker.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { RecordedRequest, Simulator } from '../../simulator/server.js'
-import { withSimulator } from '../helpers/platform.js'
+import { managedObserver, type RecordingObserver } from '../helpers/observers.js'
+import { withSimulator, redactKey, TEST_KEY } from '../helpers/platform.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',
@@ -25,8 +25,8 @@ const RUN = { pendingMs: 2_000, startDelayMs: 3_000, durationMs: 45_000, ingesti
 const RUN_STATUS = '/syncs/{sync_name}/runs/{sync_run_id}'
 
 interface Result {
-  outcome: SyncOutcome
-  tracker: RunTracker
+  outcome: ManagedOutcome
+  observer: RecordingObserver
   sim: Simulator
   log: string[]
 }
@@ -40,9 +40,13 @@ async function sync(
     { ...scenario, run: { ...RUN, ...scenario.run } },
     async (sim, client, clock) => {
       const log = createMemoryLogger()
-      const tracker = new RunTracker('aws-prod')
-      const outcome = await runSyncStage({ ...SYNC, ...config }, { client, clock, log }, tracker)
-      return { outcome, tracker, sim, log: log.lines }
+      const observer = managedObserver()
+      const outcome = await runSyncStage(
+        { ...SYNC, ...config },
+        { client, clock, log, redact: redactKey },
+        observer
+      )
+      return { outcome, observer, sim, log: log.lines }
     },
     clientOptions
   )
@@ -62,10 +66,10 @@ describe('sync stage against the simulator', () => {
   })
 
   it('attaches to an active run instead of starting another', async () => {
-    const { outcome, sim, tracker } = await sync({ activeRun: { ageMs: 100, durationMs: 800 } })
+    const { outcome, sim, observer } = await sync({ activeRun: { ageMs: 100, durationMs: 800 } })
     expect(sim.runsStarted()).toBe(0)
     expect(outcome.startedByAction).toBe(false)
-    expect(tracker.startedByAction).toBe(false)
+    expect(observer.known?.startedByAction).toBe(false)
     expect(outcome.run?.status).toBe('completed')
   })
 
@@ -101,11 +105,11 @@ describe('sync stage against the simulator', () => {
   it('follows the run named by sync-run-id', async () => {
     await withSimulator({ run: RUN }, async (sim, client, clock) => {
       const started = await client.createRun('aws-prod')
-      const tracker = new RunTracker('aws-prod')
+      const observer = managedObserver()
       const outcome = await runSyncStage(
         { ...SYNC, runId: started.id },
-        { client, clock, log: createMemoryLogger() },
-        tracker
+        { client, clock, log: createMemoryLogger(), redact: redactKey },
+        observer
       )
       expect(outcome.run?.id).toBe(started.id)
       expect(outcome.startedByAction).toBe(false)
@@ -260,8 +264,8 @@ describe('sync stage errors', () => {
     const error = await withSimulator({ apiKey: 'another-key' }, (_sim, client, clock) =>
       runSyncStage(
         SYNC,
-        { client, clock, log: createMemoryLogger() },
-        new RunTracker('aws-prod')
+        { client, clock, log: createMemoryLogger(), redact: redactKey },
+        managedObserver()
       ).catch((e: unknown) => e)
     )
     expect((error as PlatformError).status).toBe(401)
@@ -281,13 +285,7 @@ describe('sync stage errors', () => {
 
 describe('judgeRun', () => {
   const verdict = (run: Parameters<typeof judgeRun>[0], maxErrors?: number) => {
-    const outcome = {
-      verdict: 'pass' as 'pass' | 'fail',
-      reasons: [] as string[],
-      warnings: [] as string[]
-    }
-    judgeRun(run, { name: 'aws-prod', maxErrors }, outcome)
-    return outcome
+    return judgeRun(run, { name: 'aws-prod', maxErrors }, redactKey)
   }
   const base = { id: 'r1', sync_name: 'aws-prod', created_at: '2026-11-27T10:00:00Z', errors: 0 }
 
@@ -300,6 +298,14 @@ describe('judgeRun', () => {
     [{ status: 'cancelled' }, 'fail']
   ])('%j → %s', (fields, expected) => {
     expect(verdict({ ...base, ...fields }).verdict).toBe(expected)
+  })
+
+  it('redacts the key in a status reason before cutting it to a line', () => {
+    // Cut first, the 60 characters kept would end inside the key, where no redactor finds it.
+    const reason = `${'x'.repeat(55)}${TEST_KEY}`
+    const [said] = verdict({ ...base, status: 'failed', status_reason: reason }).reasons
+    expect(said).toContain(`(${'x'.repeat(55)}***)`)
+    expect(said).not.toContain(TEST_KEY.slice(0, 5))
   })
 
   it('counts null errors as none', () => {

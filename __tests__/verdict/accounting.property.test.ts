@@ -68,16 +68,25 @@ const scenario = fc.record({
     low: fc.option(fc.nat(3), { nil: undefined }),
     total: fc.option(fc.nat(6), { nil: undefined })
   }),
-  gateOnNew: fc.boolean()
+  gateOnNew: fc.boolean(),
+  /** The accounts the scope holds; undefined: no scope. */
+  scope: fc.option(fc.constantFrom(['staging'], ['production'], ['staging', 'production']), {
+    nil: undefined
+  })
 })
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
+
+/** Half the resources live in the staging account, half in production, by their id. */
+function accountOf(id: string | undefined, index: number): string {
+  return (id ? Number(id.slice(1)) : index) % 2 === 0 ? 'staging' : 'production'
+}
 
 function resourceOf(id: string | undefined, index: number): ViolatingResource {
   return {
     platformId: id,
     name: id ?? `unnamed-${index}`,
-    accountName: 'prod',
+    accountName: accountOf(id, index),
     region: 'us-east-1',
     tags: []
   }
@@ -136,7 +145,8 @@ function built(s: Scenario) {
     ]
   })
   const gateOn: GateOn = baseline && s.gateOnNew ? 'new' : 'all'
-  return { policies, baseline, entries, gateOn, thresholds: s.thresholds }
+  const scope = s.scope && { resources: [], accounts: [...s.scope], regions: [], tags: [] }
+  return { policies, baseline, entries, gateOn, scope, thresholds: s.thresholds }
 }
 
 function judge(b: ReturnType<typeof built>): Verdict {
@@ -149,9 +159,10 @@ function judge(b: ReturnType<typeof built>): Verdict {
       thresholds: b.thresholds,
       gateOn: b.gateOn,
       resources:
-        b.baseline || b.entries.length > 0
+        b.baseline || b.entries.length > 0 || b.scope
           ? resourceSettings({
               baseline: b.baseline,
+              scope: b.scope,
               exceptions: b.entries.length > 0 ? { path: 'x.yml', entries: b.entries } : undefined
             })
           : undefined
@@ -182,14 +193,18 @@ function oracleCounted(b: ReturnType<typeof built>, policy: PolicyResult): numbe
     )
   const known = b.baseline?.policies.get(policy.id) ?? new Set<string>()
   if (policy.resources === undefined) {
-    // Not read: only a clean policy, or an all-violations gate no exception can touch, is known.
+    // Not read: only a clean policy, or an all-violations gate nothing narrows, is known.
     if (policy.violations === 0) return 0
-    if (b.gateOn === 'new') return undefined
+    if (b.gateOn === 'new' || b.scope) return undefined
     return inForce.length === 0 ? policy.violations : undefined
   }
+  const inScope = (r: ViolatingResource): boolean =>
+    !b.scope || (b.scope.accounts as string[]).includes(r.accountName)
   const counted = policy.resources.filter(
     (r) =>
-      !excepted(r) && (b.gateOn === 'all' || r.platformId === undefined || !known.has(r.platformId))
+      inScope(r) &&
+      !excepted(r) &&
+      (b.gateOn === 'all' || r.platformId === undefined || !known.has(r.platformId))
   )
   return counted.length
 }
@@ -210,11 +225,14 @@ function brokenInvariants(b: ReturnType<typeof built>): string[] {
     )
     if (policy.resources === undefined || f.violations === null) continue
     check(f.suppressed !== null, `${policy.id}: resources read, suppressed unknown`)
+    check(f.outOfScope !== null, `${policy.id}: resources read, out of scope unknown`)
     if (b.gateOn === 'all') {
-      check(f.counted! + f.suppressed! === f.violations, `${policy.id}: counted + suppressed`)
+      const accounted = f.counted! + f.suppressed! + f.outOfScope!
+      check(accounted === f.violations, `${policy.id}: counted + suppressed + out of scope`)
     }
     if (b.baseline) {
-      check(f.suppressed! + f.new! + f.unchanged! === f.violations, `${policy.id}: partition`)
+      const parts = f.outOfScope! + f.suppressed! + f.new! + f.unchanged!
+      check(parts === f.violations, `${policy.id}: partition`)
     }
   }
   for (const row of gate!.rows) {

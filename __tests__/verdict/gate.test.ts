@@ -27,6 +27,7 @@ function settings(overrides: Partial<FigureSettings> = {}): FigureSettings {
     gateOn: 'all',
     thresholds: NO_LIMITS,
     compared: false,
+    scoped: false,
     namedByException: () => false,
     inBaseline: () => 0,
     ...overrides
@@ -162,7 +163,7 @@ describe('the gate', () => {
     const p = policy({ name: 'p', severity: 'critical', violations: 5 })
     const figures = policyFigures(
       p,
-      { suppressed: 4, new: 0, fixed: 0, unchanged: 0 },
+      { outOfScope: 0, suppressed: 4, new: 0, fixed: 0, unchanged: 0 },
       settings({ namedByException: () => true })
     )
     expect(figures).toMatchObject({ violations: 5, suppressed: 4, counted: 1 })

@@ -264,3 +264,84 @@ describe('exceptions say exactly what they cover', () => {
     expect(matched('team=web')).toBe(0)
   })
 })
+
+describe('the scope', () => {
+  const critical = policy({ name: 'Public buckets', severity: 'critical', violations: 4 })
+  critical.resources = [
+    resource('a', { accountName: 'staging' }),
+    resource('b', { accountName: 'production' }),
+    resource('c', { accountName: 'staging', tags: ['env=pr-142'] }),
+    resource('d', { accountName: 'production', tags: ['env=pr-142'] })
+  ]
+  const scoped = (scope: Partial<ReturnType<typeof resourceSettings>['scope']> & object) =>
+    decide({
+      cancelled: false,
+      errors: [],
+      syncs: [],
+      policies: policyOutcome([critical]),
+      gate: {
+        thresholds: DEFAULT_THRESHOLDS,
+        gateOn: 'all',
+        resources: resourceSettings({
+          scope: { resources: [], accounts: [], regions: [], tags: [], ...scope }
+        })
+      }
+    })
+
+  it('judges only what it holds; the rest is counted apart, never judged', () => {
+    const verdict = scoped({ accounts: ['staging'] })
+    expect(verdict.gate?.policies[critical.id]).toMatchObject({
+      violations: 4,
+      outOfScope: 2,
+      counted: 2
+    })
+    expect(verdict.resources?.policies[critical.id].outOfScope).toBe(2)
+    expect(verdict.reasons).toEqual([
+      {
+        kind: 'threshold',
+        text: '2 critical violations; at most 0 allowed (max-critical-violations)'
+      }
+    ])
+  })
+
+  it('every kind given must match: an account and a tag', () => {
+    const verdict = scoped({ accounts: ['staging'], tags: ['env=pr-142'] })
+    expect(verdict.gate?.policies[critical.id]).toMatchObject({ outOfScope: 3, counted: 1 })
+  })
+
+  it('a scope that holds none of the violating resources passes, saying they were all outside', () => {
+    const verdict = scoped({ accounts: ['sandbox'] })
+    expect(verdict.result).toBe('pass')
+    expect(verdict.gate?.rows.at(-1)).toMatchObject({ violations: 4, outOfScope: 4, counted: 0 })
+  })
+
+  it('exceptions and the baseline judge only what is inside it', () => {
+    const verdict = decide({
+      cancelled: false,
+      errors: [],
+      syncs: [],
+      policies: policyOutcome([critical]),
+      gate: {
+        thresholds: DEFAULT_THRESHOLDS,
+        gateOn: 'new',
+        resources: resourceSettings({
+          scope: { resources: [], accounts: ['staging'], regions: [], tags: [] },
+          baseline: baselineFile({ [critical.id]: ['a', 'b'] }),
+          exceptions: {
+            path: 'x.yml',
+            entries: [exceptionEntry({ policy: critical.name, resources: ['b', 'c'] })]
+          }
+        })
+      }
+    })
+    // b is outside the scope (not suppressed there); a is unchanged; c is suppressed; nothing new.
+    expect(verdict.resources?.policies[critical.id]).toMatchObject({
+      outOfScope: 2,
+      suppressed: 1,
+      unchanged: 1,
+      new: 0
+    })
+    expect(verdict.resources?.exceptions[0].matched).toBe(1)
+    expect(verdict.result).toBe('pass')
+  })
+})

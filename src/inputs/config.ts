@@ -52,6 +52,11 @@ export interface PolicyConfig {
   baselineArtifact?: string
   /** `exceptions-file`, read and checked for structure (entries are judged by the verdict). */
   exceptions?: ExceptionsFile
+  /**
+   * `scope`: the resources the gate judges (those the pull request's environment owns); the
+   * violations outside it are counted and shown, never judged.
+   */
+  scope?: ResourceMatchers
   /** An exception that expires further out than this many days from today is invalid. */
   maxExceptionDays: number
   /** A baseline older than this many days gives a warning. */
@@ -83,19 +88,26 @@ export interface BaselineArtifactSource {
   event: string
 }
 
-/** One entry of the exceptions file, as written; `problems` make it suppress nothing. */
-export interface ExceptionEntry {
-  /** 1-based line of the entry in the file. */
-  line: number
-  /** Policy name or id. */
-  policy?: string
+/**
+ * What narrows violating resources (an exception entry, the `scope`): every kind given must match,
+ * any one value within a kind; an empty kind matches everything.
+ */
+export interface ResourceMatchers {
   /** Globs over the resource's name or `_cq_platform_id`. */
   resources: string[]
-  /** Account ids or names. */
+  /** Account ids or names (globs). */
   accounts: string[]
   regions: string[]
   /** `key` or `key=value`. */
   tags: string[]
+}
+
+/** One entry of the exceptions file, as written; `problems` make it suppress nothing. */
+export interface ExceptionEntry extends ResourceMatchers {
+  /** 1-based line of the entry in the file. */
+  line: number
+  /** Policy name or id. */
+  policy?: string
   reason?: string
   /** `YYYY-MM-DD`. */
   expires?: string

@@ -15,8 +15,9 @@ import {
   type SyncConfig
 } from './config.js'
 import { otherSelectionProblem } from '../lib/baseline-format.js'
-import { readBaselineFile } from './baseline-file.js'
+import { readBaselineFile } from './read-baseline.js'
 import { readExceptionsFile } from './exceptions-file.js'
+import { parseScope } from './scope.js'
 import { parsePlatformUrl } from './platform-url.js'
 import {
   boolean,
@@ -239,7 +240,8 @@ function parsePolicyConfig(
     recordBaseline: input('baseline-write') !== '',
     baseline,
     baselineArtifact,
-    exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile))
+    exceptions: exceptionsFile === '' ? undefined : c(() => readExceptionsFile(exceptionsFile)),
+    scope: c(() => parseScope(input('scope')))
   }
 }
 

@@ -89,7 +89,7 @@ function parseBaseline(json: unknown, now: number): BaselineReading {
   const { format, version, createdAt, policies, selection } = baseline
   if (format !== BASELINE_FORMAT || version !== BASELINE_VERSION) {
     return {
-      problem: `has "format": ${describeValue(format)}, "version": ${describeValue(version)}`
+      problem: `has "format": ${shown(format)}, "version": ${shown(version)}`
     }
   }
   const when = createdAtProblem(createdAt, now)
@@ -119,11 +119,11 @@ function policiesOf(policies: unknown[]): Map<string, Set<string>> | string {
     }
     const first = indexOf.get(id)
     if (first !== undefined) {
-      return `lists policy ${describeValue(id)} twice (policies[${first}] and policies[${index}]), so it is not clear which list of resources holds`
+      return `lists policy ${shown(id)} twice (policies[${first}] and policies[${index}]), so it is not clear which list of resources holds`
     }
     const empty = resources.indexOf('')
     if (empty >= 0) {
-      return `has an empty resource id (policies[${index}].resources[${empty}], policy ${describeValue(id)}): a resource without "_cq_platform_id" cannot be compared, so no baseline holds one`
+      return `has an empty resource id (policies[${index}].resources[${empty}], policy ${shown(id)}): a resource without "_cq_platform_id" cannot be compared, so no baseline holds one`
     }
     indexOf.set(id, index)
     byId.set(id, new Set(resources))
@@ -136,15 +136,20 @@ function createdAtProblem(createdAt: unknown, now: number): string | undefined {
   const at =
     typeof createdAt === 'string' && DATE_TIME.test(createdAt) ? Date.parse(createdAt) : NaN
   if (Number.isNaN(at)) {
-    return `has "createdAt": ${describeValue(createdAt)}, not a date-time (such as "2026-11-20T09:58:31Z")`
+    return `has "createdAt": ${shown(createdAt)}, not a date-time (such as "2026-11-20T09:58:31Z")`
   }
   if (at < EARLIEST_BASELINE) {
-    return `has "createdAt": ${describeValue(createdAt)}, before 2020: no baseline of this action is that old`
+    return `has "createdAt": ${shown(createdAt)}, before 2020: no baseline of this action is that old`
   }
   if (at > now + CLOCK_SKEW_MS) {
-    return `has "createdAt": ${describeValue(createdAt)}, later than now (${new Date(now).toISOString()}): a baseline cannot be made in the future (is the clock of the machine that wrote it wrong?)`
+    return `has "createdAt": ${shown(createdAt)}, later than now (${new Date(now).toISOString()}): a baseline cannot be made in the future (is the clock of the machine that wrote it wrong?)`
   }
   return undefined
+}
+
+/** A value of the file, cut to a line: the file is the workflow's, and holds no key to hide. */
+function shown(value: unknown): string {
+  return describeValue(value, (text) => text)
 }
 
 /** Strings in JSON `text` (each has two unescaped quotes), counted up to just past `atMost`. */

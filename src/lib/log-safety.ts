@@ -18,16 +18,12 @@ export function stripControls(text: string): string {
 }
 
 /**
- * Secrets every cut redacts first (like core.setSecret): text cut before it is redacted can keep
- * part of a key that no redactor recognises any more.
+ * One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. A cut can
+ * split a secret so that no redactor recognises what is left of it: text that may hold one is
+ * redacted before it comes here (`oneLine(redact(text), n)`, with the redactor the caller is given).
  */
-const registered = new Map<string, Redactor>()
-
-/** One printable line: breaks become ` ⏎ `, other control characters go, long text is cut. */
 export function oneLine(text: string, maxLength = 500): string {
-  let flat = String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' ')
-  for (const redact of registered.values()) flat = redact(flat)
-  flat = stripControls(flat)
+  const flat = stripControls(String(text).replace(LINE_BREAKS, ' ⏎ ').replace(/\t/g, ' '))
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat
 }
 
@@ -56,7 +52,7 @@ export type Redactor = (text: string) => string
  * Replaces each secret with `***`: as is, URL-encoded, JSON-escaped, and in base64 (standard and
  * URL-safe) at any offset, as in a Basic auth header quoted back. The runner masks registered
  * secrets in the log, but not in the job summary, the JSON report or a PR comment, so those pass
- * through this too. Every later `oneLine` redacts these secrets before it cuts.
+ * through this too. It is passed to whatever cuts text that may hold a secret, to apply first.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
   const present = secrets.filter((secret) => secret.length >= 4)
@@ -68,14 +64,11 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     for (const form of base64Forms(secret)) variants.add(form)
   }
   const ordered = [...variants].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)
-  const redact: Redactor = (text: string) => {
+  return (text: string) => {
     let result = String(text)
     for (const secret of ordered) result = result.split(secret).join('***')
     return result
   }
-  // Keyed by the secrets, so that making the same redactor again does not add to every cut.
-  if (ordered.length > 0) registered.set(ordered.join('\n'), redact)
-  return redact
 }
 
 /**

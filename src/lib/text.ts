@@ -1,13 +1,16 @@
 // Plain-text helpers shared by the log lines, error messages and reports.
 
-import { oneLine } from './log-safety.js'
+import { oneLine, type Redactor } from './log-safety.js'
 
 /** `plural(1, 'policy', 'policies')` → `1 policy`; `plural(2, 'run')` → `2 runs`. */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`
 }
 
-/** `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. */
+/**
+ * `"a", "b" and 3 more`: each name on one line, quoted, at most `shown` of them. Each is cut, so
+ * names from the Platform come here redacted (see `oneLine`).
+ */
 export function quoteList(names: readonly string[], shown = 20, nameLength = 80): string {
   const quoted = names.slice(0, shown).map((name) => `"${oneLine(name, nameLength)}"`)
   const more = names.length - quoted.length
@@ -22,9 +25,12 @@ export function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0
 }
 
-/** A short, one-line rendering of a value the Platform sent, for "the Platform answered X". */
-export function describeValue(value: unknown): string {
-  return oneLine(typeof value === 'string' ? JSON.stringify(value) : String(value), 40)
+/**
+ * A short, one-line rendering of a value the Platform sent, for "the Platform answered X": redacted
+ * before it is cut.
+ */
+export function describeValue(value: unknown, redact: Redactor): string {
+  return oneLine(redact(typeof value === 'string' ? JSON.stringify(value) : String(value)), 40)
 }
 
 /** The message of anything thrown. */

@@ -208,7 +208,7 @@ export class Transport {
     try {
       value = JSON.parse(spec.beforeParse ? spec.beforeParse(answer.body) : answer.body)
     } catch {
-      const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer)}`
+      const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer, this.redact)}`
       // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
       const html = /text\/html/i.test(header(answer.headers['content-type']) ?? '')
       return {
@@ -353,7 +353,7 @@ function redirectHint(location: string): string {
   return `The Platform redirected ${where}; the action never follows redirects, so that the API key is never sent anywhere but "platform-url". Set "platform-url" to the address the API answers at (for example https:// instead of http://, or the host it redirects to if you trust it).`
 }
 
-function describeBody(answer: RawAnswer): string {
+function describeBody(answer: RawAnswer, redact: Redactor): string {
   const type = header(answer.headers['content-type'])
-  return type ? ` (Content-Type ${oneLine(type, 80)})` : ''
+  return type ? ` (Content-Type ${oneLine(redact(type), 80)})` : ''
 }

@@ -5,7 +5,7 @@ import { formatDuration } from '../lib/duration.js'
 import { pollUntil } from '../lib/poll.js'
 import { nextPollDelay } from '../lib/poll-schedule.js'
 import { describeValue, isCount, plural } from '../lib/text.js'
-import { PlatformError, type PlatformClient, type PolicyListFilters } from '../platform/client.js'
+import { PlatformError, type PolicyListFilters } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { Policy } from '../platform/types.js'
 import { listPolicies } from './listing.js'
@@ -88,7 +88,7 @@ export async function awaitEvaluations(
  * or last depending on the database) do not end the walk.
  */
 export async function readFreshEvaluations(
-  client: PlatformClient,
+  { client, redact }: StageDeps,
   filters: PolicyListFilters,
   byId: Map<string, Tracked>,
   freshAfter: string
@@ -98,12 +98,12 @@ export async function readFreshEvaluations(
   const fresh = await listPolicies(client, filters, { by: 'last_run_at', dir: 'desc' }, reachesBack)
   for (const policy of fresh) {
     const t = byId.get(policy.id)
-    if (t) observe(t, policy, freshAfter)
+    if (t) observe(t, policy, redact, freshAfter)
   }
 }
 
 export async function executeQueries(items: Tracked[], deps: StageDeps): Promise<string[]> {
-  const { client, clock, log } = deps
+  const { client, clock, log, redact } = deps
   log.info(`Executing the saved queries of ${plural(items.length, 'policy', 'policies')}.`)
   return forEachPolicy(
     items,
@@ -113,7 +113,7 @@ export async function executeQueries(items: Tracked[], deps: StageDeps): Promise
       const count = answer.metadata?.total_count
       if (!isCount(count)) {
         throw new PlatformError(
-          `the answer's metadata.total_count is ${describeValue(count)}, not a count`,
+          `the answer's metadata.total_count is ${describeValue(count, redact)}, not a count`,
           'invalid-response',
           `POST /queries/${t.result.queryId}/execute`
         )

@@ -9,6 +9,7 @@ import { mapWithConcurrency } from '../lib/concurrency.js'
 import { isKnownSeverity } from '../lib/severity.js'
 import { describeValue, isCount } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
+import type { StageDeps } from '../platform/deps.js'
 import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { PolicyViolation } from '../platform/types.js'
 import type { PolicyResult, ViolatingResource } from './outcome.js'
@@ -20,12 +21,14 @@ const RESOURCES_CONCURRENCY = 8
 /** Whether the policy's resources can change the verdict (and so must be read). */
 export function needsResources(policy: PolicyResult, config: PolicyConfig): boolean {
   const compares = config.baseline !== undefined || config.recordBaseline
-  if (!compares && !config.exceptions) return false
+  // Scoped counting needs the resources of every counted policy, as a comparison does.
+  const judgesPerResource = compares || config.scope !== undefined
+  if (!judgesPerResource && !config.exceptions) return false
   if (policy.stale || policy.violations === undefined) return false
   // A later gate may count more severities than this run does: its old violations must be found.
   if (config.recordBaseline) return true
   if (namedByException(policy, config)) return true
-  if (!compares) return false
+  if (!judgesPerResource) return false
   const { thresholds } = config
   return (
     thresholds.total !== undefined ||
@@ -51,7 +54,8 @@ export type KeepsDetail = (platformId: string | undefined, index: number) => boo
  * (the new resources shown). The baseline and the counts need the ids alone.
  */
 export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDetail {
-  if (namedByException(policy, config)) return () => true
+  // Matchers (an exception's, the scope's) look at name, account, region and tags.
+  if (config.scope || namedByException(policy, config)) return () => true
   const { baseline, samples } = config
   const known = baseline?.policies.get(policy.id)
   return (platformId, index) =>
@@ -68,7 +72,7 @@ export function keepsDetail(policy: PolicyResult, config: PolicyConfig): KeepsDe
  * never taken as a partial list. A failed request propagates: the gate needs every one of them.
  */
 export async function readResources(
-  client: PlatformClient,
+  { client, redact }: Pick<StageDeps, 'client' | 'redact'>,
   policies: readonly PolicyResult[],
   detail: (policy: PolicyResult) => KeepsDetail,
   freshAfter?: string
@@ -82,7 +86,7 @@ export async function readResources(
     else disagreeing.push(policy)
   }
   for (const policy of disagreeing) {
-    await readAgain(client, policy, keeps.get(policy)!, freshAfter)
+    await readAgain({ client, redact }, policy, keeps.get(policy)!, freshAfter)
   }
 }
 
@@ -111,7 +115,7 @@ export function reconcileListing(
  * still a fresh one; otherwise the policy's resources are unknown.
  */
 async function readAgain(
-  client: PlatformClient,
+  { client, redact }: Pick<StageDeps, 'client' | 'redact'>,
   policy: PolicyResult,
   keeps: KeepsDetail,
   freshAfter: string | undefined
@@ -133,7 +137,7 @@ async function readAgain(
       return
     }
   }
-  policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${describeValue(latest.violation_count)})`
+  policy.resourcesUnknown = `its violating resources, read twice, do not agree with its count (${first}, then ${describeValue(latest.violation_count, redact)})`
 }
 
 /**

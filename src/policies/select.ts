@@ -3,7 +3,7 @@
 
 import type { PolicyConfig } from '../inputs/config.js'
 import { InputError } from '../inputs/config.js'
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { plural, quoteList } from '../lib/text.js'
 import type { PlatformClient, PolicyListFilters } from '../platform/client.js'
 import type { Policy, PolicyGroup } from '../platform/types.js'
@@ -16,15 +16,17 @@ export interface ResolvedSelection {
 
 /**
  * Resolves the group names and checks that every named policy exists, before anything costly: a
- * typo then fails in seconds with the names that exist, not after an hour-long sync.
+ * typo then fails in seconds with the names that exist, not after an hour-long sync. The names that
+ * exist are the Platform's, so `redact` hides the key in them before they are cut.
  */
 export async function resolveSelection(
   client: PlatformClient,
-  config: PolicyConfig
+  config: PolicyConfig,
+  redact: Redactor
 ): Promise<ResolvedSelection> {
-  const groups = await resolveGroups(client, config.groups)
+  const groups = await resolveGroups(client, config.groups, redact)
   if (config.policies.length > 0) {
-    selectPolicies(await listPolicies(client, listingFilters(config, groups)), config)
+    selectPolicies(await listPolicies(client, listingFilters(config, groups)), config, redact)
   }
   return { groups }
 }
@@ -42,7 +44,11 @@ export function listingFilters(config: PolicyConfig, groups: { id: string }[]): 
   }
 }
 
-async function resolveGroups(client: PlatformClient, wanted: string[]): Promise<PolicyGroup[]> {
+async function resolveGroups(
+  client: PlatformClient,
+  wanted: string[],
+  redact: Redactor
+): Promise<PolicyGroup[]> {
   if (wanted.length === 0) return []
   const { items } = await client.listPolicyGroups()
   const found = new Map<string, PolicyGroup>()
@@ -58,14 +64,14 @@ async function resolveGroups(client: PlatformClient, wanted: string[]): Promise<
       `Input "policy-groups": no policy group is named or has the id ${quoteList(missing)}. ${
         items.length === 0
           ? 'There are no policy groups.'
-          : `Policy groups: ${quoteList(items.map((g) => g.name))}.`
+          : `Policy groups: ${quoteList(items.map((g) => redact(g.name)))}.`
       }`
     )
   }
   return [...found.values()]
 }
 
-export function selectPolicies(listed: Policy[], config: PolicyConfig): Policy[] {
+export function selectPolicies(listed: Policy[], config: PolicyConfig, redact: Redactor): Policy[] {
   const inDomains =
     config.domains.length > 1 ? listed.filter((p) => config.domains.includes(p.domain)) : listed
   if (config.policies.length === 0) return inDomains
@@ -80,7 +86,7 @@ export function selectPolicies(listed: Policy[], config: PolicyConfig): Policy[]
       config.groups.length + config.severities.length + config.domains.length > 0
         ? ' matching the other filters (policy-groups, severities, domains)'
         : ''
-    const names = [...new Set(inDomains.map((p) => p.name))].sort()
+    const names = [...new Set(inDomains.map((p) => redact(p.name)))].sort()
     throw new InputError(
       `Input "policies": no active policy${narrowed} is named or has the id ${quoteList(missing)}. ${
         names.length === 0

@@ -62,19 +62,14 @@ export async function runPolicyStage(
   context: PolicyStageContext
 ): Promise<PolicyOutcome> {
   const warnings: string[] = []
-  const { groups } = context.resolved ?? (await resolveSelection(deps.client, config))
+  const { groups } = context.resolved ?? (await resolveSelection(deps.client, config, deps.redact))
   const selection = await select(config, deps, groups, context.runCompletedAt, warnings)
   const evaluationWaitMs = await makeCurrent(selection, deps, warnings)
   const { tracked } = selection
   tracked.sort((a, b) => byImportance(a.result, b.result))
   await readPrevious(selection, deps, warnings)
   const needed = tracked.map((t) => t.result).filter((result) => needsResources(result, config))
-  await readResources(
-    deps.client,
-    needed,
-    (policy) => keepsDetail(policy, config),
-    selection.freshAfter
-  )
+  await readResources(deps, needed, (policy) => keepsDetail(policy, config), selection.freshAfter)
   if (config.samples > 0) await readSamples(tracked, config.samples, deps, warnings)
 
   const policies = tracked.map((t) => t.result)
@@ -114,14 +109,14 @@ function selectionOf({ groups, policies, severities, domains }: PolicyConfig): B
 /** Lists the policies the workflow selected and starts tracking each one. */
 async function select(
   config: PolicyConfig,
-  { client, log }: StageDeps,
+  { client, log, redact }: StageDeps,
   groups: { id: string }[],
   freshAfter: string | undefined,
   warnings: string[]
 ): Promise<Selection> {
   const mode = effectiveMode(config.evaluation, freshAfter !== undefined)
   const filters = listingFilters(config, groups)
-  const selected = selectPolicies(await listPolicies(client, filters), config)
+  const selected = selectPolicies(await listPolicies(client, filters), config, redact)
   const described = describeSelection(config)
   log.info(
     `Selected ${plural(selected.length, 'active policy', 'active policies')}${described}; policy evaluation: ${mode}.`
@@ -136,7 +131,7 @@ async function select(
     mode,
     freshAfter,
     filters,
-    tracked: selected.map((policy) => track(policy, freshAfter)),
+    tracked: selected.map((policy) => track(policy, redact, freshAfter)),
     isCurrent: (t) => hasCurrentResult(t, mode, freshAfter)
   }
 }
@@ -158,7 +153,7 @@ async function makeCurrent(
     evaluationWaitMs = await awaitEvaluations(
       tracked,
       isCurrent,
-      () => readFreshEvaluations(deps.client, selection.filters, byId, freshAfter),
+      () => readFreshEvaluations(deps, selection.filters, byId, freshAfter),
       { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' },
       deps
     )

@@ -6,6 +6,7 @@ import type { PolicyEvaluationMode } from '../inputs/config.js'
 import type { Policy } from '../platform/types.js'
 import type { PolicyResult } from './outcome.js'
 import { normaliseSeverity } from '../lib/severity.js'
+import type { Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount } from '../lib/text.js'
 
 /** One evaluation of a policy, as a listing or its history showed it. */
@@ -30,15 +31,20 @@ export function effectiveMode(mode: PolicyEvaluationMode, hasRun: boolean): Poli
   return !hasRun && (mode === 'auto' || mode === 'wait') ? 'latest' : mode
 }
 
-export function track(policy: Policy, freshAfter?: string): Tracked {
-  const tracked: Tracked = { result: resultFrom(policy) }
-  observe(tracked, policy, freshAfter)
+export function track(policy: Policy, redact: Redactor, freshAfter?: string): Tracked {
+  const tracked: Tracked = { result: resultFrom(policy, redact) }
+  observe(tracked, policy, redact, freshAfter)
   return tracked
 }
 
 /** Takes in a listing's view of a policy. */
-export function observe(tracked: Tracked, policy: Policy, freshAfter?: string): void {
-  tracked.result = resultFrom(policy)
+export function observe(
+  tracked: Tracked,
+  policy: Policy,
+  redact: Redactor,
+  freshAfter?: string
+): void {
+  tracked.result = resultFrom(policy, redact)
   tracked.latest = policy.run_at
     ? { count: countOf(policy.violation_count), runAt: policy.run_at }
     : undefined
@@ -47,16 +53,20 @@ export function observe(tracked: Tracked, policy: Policy, freshAfter?: string): 
   else if (!isAfter(tracked.latest.runAt, freshAfter)) tracked.preRun = tracked.latest
 }
 
-function resultFrom(policy: Policy): PolicyResult {
+/**
+ * The name and severity are redacted here, once: warnings and the verdict quote them cut to a
+ * line, and a cut can split the key so that nothing recognises the rest of it.
+ */
+function resultFrom(policy: Policy, redact: Redactor): PolicyResult {
   return {
     id: policy.id,
-    name: policy.name,
-    severity: normaliseSeverity(policy.severity),
+    name: redact(policy.name),
+    severity: normaliseSeverity(redact(policy.severity)),
     domain: policy.domain,
     queryId: policy.query_id,
     groups: policy.policy_groups?.map((group) => group.name) ?? [],
     violations: countOf(policy.violation_count),
-    invalidCount: invalidCountOf(policy.violation_count),
+    invalidCount: invalidCountOf(policy.violation_count, redact),
     evaluatedAt: policy.run_at ?? undefined,
     source: 'evaluation',
     stale: false,
@@ -69,8 +79,9 @@ export function countOf(value: unknown): number | undefined {
   return isCount(value) ? value : undefined
 }
 
-function invalidCountOf(value: unknown): string | undefined {
-  return value === null || value === undefined || isCount(value) ? undefined : describeValue(value)
+function invalidCountOf(value: unknown, redact: Redactor): string | undefined {
+  if (value === null || value === undefined || isCount(value)) return undefined
+  return describeValue(value, redact)
 }
 
 export function isAfter(time: string, reference: string): boolean {

@@ -176,13 +176,13 @@ function syncCandidates(report: RunReport, sync: SyncOutcome, several: boolean):
   for (const warning of sync.warnings) {
     found.push(candidate('warning', RANK.syncWarning, title('warning'), warning))
   }
-  if (sync.run && !sync.waited && !report.cancelled) {
+  if (sync.view && !sync.waited && !report.cancelled) {
     found.push(
       candidate(
         'notice',
         RANK.notAwaited,
         title('not awaited'),
-        `Run ${sync.run.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.run.status}".`
+        `Run ${sync.view.id} of sync "${sync.syncName}" was left running (wait: false); its status was "${sync.view.status}".`
       )
     )
   }

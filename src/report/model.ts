@@ -5,9 +5,8 @@
 import type { BaselineFile, GateOn, PolicyEvaluationMode, Thresholds } from '../inputs/config.js'
 import { byImportance } from '../lib/severity.js'
 import { isCount } from '../lib/text.js'
-import { isActive } from '../platform/types.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
-import type { SyncOutcome } from '../sync/outcome.js'
+import type { RunView, SyncOutcome } from '../sync/outcome.js'
 import type { StageName, Verdict } from '../verdict/decide.js'
 import type { GateRow, PolicyFigures, RowKey } from '../verdict/figures.js'
 import type { Gate } from '../verdict/gate.js'
@@ -121,7 +120,21 @@ export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudg
   return report.verdict.resources?.policies[policy.id]
 }
 
-// --- Several syncs ----------------------------------------------------------------------------
+// --- Sync runs --------------------------------------------------------------------------------
+
+/**
+ * The run's status in the words of the JSON report and the outputs, which a CLI run shares with a
+ * managed one: ended with its data being ingested is `completed` (with `ingested: false`), as a
+ * managed run says it; the job summary and the PR comment show a CLI run's own `finalizing`.
+ */
+export function reportedStatus(view: RunView): string {
+  return view.phase === 'ingesting' ? 'completed' : view.status
+}
+
+/** The run has ended (its data may still be being ingested). */
+export function hasEnded(view: RunView): boolean {
+  return view.phase === 'ended' || view.phase === 'ingesting'
+}
 
 /**
  * How bad a run's status is, worst first, so that one status can stand for several runs: failed,
@@ -129,23 +142,23 @@ export function judgementOf(report: RunReport, policy: PolicyResult): PolicyJudg
  * `ingestion_failed`, with `partial_success`, and cleanly. A sync without a run ranks last: there
  * is no status of it to show.
  */
-function statusRank(sync: SyncOutcome): number {
-  const status = sync.run?.status
-  if (status === undefined) return 7
+function statusRank({ view, timedOut }: SyncOutcome): number {
+  if (!view) return 7
+  const status = reportedStatus(view)
   if (status === 'failed') return 0
   if (status === 'cancelled') return 1
-  if (status === 'completed' && !sync.timedOut) {
-    const reason = sync.run?.status_reason
+  if (status === 'completed' && !timedOut) {
+    const reason = view.statusReason
     return reason === 'ingestion_failed' ? 4 : reason === 'partial_success' ? 5 : 6
   }
-  return isActive(status) || sync.timedOut ? 3 : 2
+  return view.phase === 'active' || timedOut ? 3 : 2
 }
 
 /** The run whose status is worst (the first of them on a tie); undefined when no run is known. */
 export function worstRun(syncs: readonly SyncOutcome[]): SyncOutcome | undefined {
   let worst: SyncOutcome | undefined
   for (const sync of syncs) {
-    if (sync.run && (!worst || statusRank(sync) < statusRank(worst))) worst = sync
+    if (sync.view && (!worst || statusRank(sync) < statusRank(worst))) worst = sync
   }
   return worst
 }
@@ -168,9 +181,9 @@ export function syncTotals(syncs: readonly SyncOutcome[]): SyncTotals {
     values?.reduce((total, value) => total + value, 0)
   const durations = all((sync) => sync.durationSeconds)
   return {
-    rows: sum(all((sync) => sync.run?.total_rows)),
-    errors: sum(all((sync) => sync.run?.errors)),
-    warnings: sum(all((sync) => sync.run?.warnings)),
+    rows: sum(all((sync) => sync.view?.rows)),
+    errors: sum(all((sync) => sync.view?.errors)),
+    warnings: sum(all((sync) => sync.view?.warnings)),
     longestSeconds: durations && Math.max(...durations)
   }
 }

@@ -6,6 +6,7 @@ import { isCount } from '../lib/text.js'
 import type { Redactor } from '../lib/log-safety.js'
 import {
   gateRow,
+  reportedStatus,
   stalePolicies,
   totalRow,
   syncTotals,
@@ -34,6 +35,7 @@ export const OUTPUT_NAMES = [
   'new-violations',
   'suppressed-violations',
   'counted-violations',
+  'out-of-scope-violations',
   'violating-policies',
   'stale-policies'
 ] as const
@@ -67,12 +69,12 @@ export function outputsOf(
  * any run's figure is unknown) and the longest duration; `sync-runs` has every run.
  */
 function syncOutputs(report: RunReport): Outputs {
-  const run = worstRun(report.syncs)?.run
+  const view = worstRun(report.syncs)?.view
   const totals = syncTotals(report.syncs)
   return {
-    'sync-run-id': token(run?.id),
-    'sync-run-status': token(run?.status),
-    'sync-run-status-reason': token(run?.status_reason),
+    'sync-run-id': token(view?.id),
+    'sync-run-status': token(view && reportedStatus(view)),
+    'sync-run-status-reason': token(view?.statusReason),
     'sync-total-rows': numberOutput(totals.rows),
     'sync-errors': numberOutput(totals.errors),
     'sync-warnings': numberOutput(totals.warnings),
@@ -100,20 +102,19 @@ function syncRuns(report: RunReport): Record<string, SyncRunOutput> {
   const count = (value: unknown): number | null => (isCount(value) ? value : null)
   const word = (value: string | null | undefined): string | null => token(value) || null
   return Object.fromEntries(
-    report.syncs
-      .filter((sync) => sync.run)
-      .map(({ syncName, run, durationSeconds, kind }) => [
-        syncName,
-        {
-          id: word(run?.id),
-          status: word(run?.status),
-          rows: count(run?.total_rows),
-          errors: count(run?.errors),
-          warnings: count(run?.warnings),
-          durationSeconds: count(durationSeconds),
-          kind: token(kind)
-        }
-      ])
+    report.syncs.flatMap(({ syncName, view, durationSeconds, kind }) => {
+      if (!view) return []
+      const run: SyncRunOutput = {
+        id: word(view.id),
+        status: word(reportedStatus(view)),
+        rows: count(view.rows),
+        errors: count(view.errors),
+        warnings: count(view.warnings),
+        durationSeconds: count(durationSeconds),
+        kind: token(kind)
+      }
+      return [[syncName, run]]
+    })
   )
 }
 
@@ -128,6 +129,7 @@ function policyOutputs(report: RunReport): Outputs {
     'new-violations': numberOutput(total.new),
     'suppressed-violations': numberOutput(total.suppressed),
     'counted-violations': numberOutput(total.counted),
+    'out-of-scope-violations': numberOutput(total.outOfScope),
     'violating-policies': numberOutput(violatingPolicies(outcome).length),
     'stale-policies': numberOutput(stalePolicies(outcome).length)
   }

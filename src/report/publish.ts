@@ -14,7 +14,7 @@ import { writeJsonReport } from './json/report.js'
 import { withoutResources, type ReportContext, type ReportError, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
 import { publishComment } from './pr-comment/post.js'
-import { gateLogLine } from './render/wording.js'
+import { gateColumns, gateLogLine } from './render/wording.js'
 import { renderSummary } from './summary/summary.js'
 
 export interface PublishDeps {
@@ -29,17 +29,16 @@ export type PublishSettings = Pick<
 > &
   Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag' | 'baselineWrite'>>
 
-/** Publishes every part, each even when another fails; returns what could not be written. */
-export async function publishReport(
+/**
+ * The JSON report and the compact baseline, each even when the other fails; returns the path of
+ * the report when it was written ('' when not).
+ */
+async function writeFiles(
   report: RunReport,
-  context: ReportContext,
   settings: PublishSettings,
-  { redact, log }: PublishDeps
-): Promise<ReportError[]> {
-  const problems: ReportError[] = []
-  const unwritten = (what: string, error: unknown): void => {
-    problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) })
-  }
+  redact: Redactor,
+  unwritten: (what: string, error: unknown) => void
+): Promise<string> {
   let reportFile = ''
   try {
     await writeJsonReport(settings.reportFile, report, redact, settings.writePlaces)
@@ -57,8 +56,23 @@ export async function publishReport(
       )
     }
   }
+  return reportFile
+}
+
+/** Publishes every part, each even when another fails; returns what could not be written. */
+export async function publishReport(
+  report: RunReport,
+  context: ReportContext,
+  settings: PublishSettings,
+  { redact, log }: PublishDeps
+): Promise<ReportError[]> {
+  const problems: ReportError[] = []
+  const unwritten = (what: string, error: unknown): void => {
+    problems.push({ stage: 'report', message: redact(`${what}: ${messageOf(error)}`) })
+  }
+  const reportFile = await writeFiles(report, settings, redact, unwritten)
   const { gate } = report.verdict
-  if (gate) log.info(gateLogLine(gate, report.verdict.resources?.exceptionsFile !== undefined))
+  if (gate) log.info(gateLogLine(gate, gateColumns(report.verdict.resources)))
   // What follows needs no resource lists (up to hundreds of thousands), which every renderer
   // would copy.
   const slim = withoutResources(report)

@@ -7,11 +7,10 @@ import type { ExternalSyncConfig, SyncConfig } from '../inputs/config.js'
 import { createLimiter } from '../lib/concurrency.js'
 import { withPrefix } from '../lib/logger.js'
 import type { StageDeps } from '../platform/deps.js'
-import type { ExternalSync } from '../platform/types.js'
 import { followExternalSync } from './external.js'
+import type { ExternalRunObserver, ManagedRunObserver } from './observer.js'
 import type { SyncOutcome } from './outcome.js'
 import { runSyncStage } from './stage.js'
-import { cancelStartedRun, type RunTracker } from './tracker.js'
 
 /**
  * Starts in flight at once: each start is a listing and a POST (and, when an answer is lost, a few
@@ -23,19 +22,20 @@ const CONCURRENT_STARTS = 4
 export type SyncResult = { outcome: SyncOutcome } | { error: unknown }
 
 /**
- * Runs the stage of every sync at once; `onResult` hears of each as it ends, so that what is known
- * survives a signal that arrives while others are still being followed.
+ * Runs the stage of every sync at once; `onResult` hears of each as it ends, and `observerOf` of
+ * what each learns on the way, so that what is known survives a signal that arrives while others
+ * are still being followed.
  */
 export async function runAllSyncs(
   configs: readonly SyncConfig[],
   deps: StageDeps,
-  trackers: readonly RunTracker[],
+  observerOf: (index: number) => ManagedRunObserver,
   onResult: (index: number, result: SyncResult) => void
 ): Promise<void> {
   const limitStarts = createLimiter(CONCURRENT_STARTS)
   const names = configs.map((config) => config.name)
   await eachAtOnce(names, deps, onResult, (index, syncDeps) =>
-    runSyncStage(configs[index], syncDeps, trackers[index], limitStarts)
+    runSyncStage(configs[index], syncDeps, observerOf(index), limitStarts)
   )
 }
 
@@ -43,12 +43,12 @@ export async function runAllSyncs(
 export async function followAllExternal(
   configs: readonly ExternalSyncConfig[],
   deps: StageDeps,
-  onResult: (index: number, result: SyncResult) => void,
-  onSeen: (index: number, sync: ExternalSync) => void = () => undefined
+  observerOf: (index: number) => ExternalRunObserver,
+  onResult: (index: number, result: SyncResult) => void
 ): Promise<void> {
   const names = configs.map((config) => config.id)
   await eachAtOnce(names, deps, onResult, (index, syncDeps) =>
-    followExternalSync(configs[index], syncDeps, (sync) => onSeen(index, sync))
+    followExternalSync(configs[index], syncDeps, observerOf(index))
   )
 }
 
@@ -69,16 +69,6 @@ async function eachAtOnce(
       )
       onResult(index, result)
     })
-  )
-}
-
-/** Cancels every run this action started and has not seen end; never one it attached to. */
-export async function cancelStartedRuns(
-  deps: StageDeps,
-  trackers: readonly RunTracker[]
-): Promise<boolean[]> {
-  return Promise.all(
-    trackers.map(async (tracker) => !!(await cancelStartedRun(deps.client, tracker, deps.log)))
   )
 }
 

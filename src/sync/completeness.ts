@@ -3,7 +3,6 @@
 
 import type { IfRunning } from '../inputs/config.js'
 import type { SyncOutcome } from './outcome.js'
-import { isFinished } from './run-status.js'
 
 export interface SyncStageState {
   /** The syncs the workflow named, in order (one for an external sync). */
@@ -49,9 +48,9 @@ function runSkip(state: SyncStageState, index: number): RunSkip | undefined {
   // A stage that threw before it knew of a run (its start unanswered, say) may have one going.
   if (!sync) return { reason: 'the sync stage did not finish', open: true }
   // A CLI run not found (yet) may still be created, and upload: the CLI, not this action, starts it.
-  if (!sync.run && sync.kind === 'external')
+  if (!sync.view && sync.kind === 'external')
     return { reason: 'its CLI run was not found, so its data may still arrive', open: true }
-  const open = !!sync.run && !isFinished(sync.run)
+  const open = sync.view !== undefined && sync.view.phase !== 'ended'
   // One sync keeps its one message for any failure of its stage.
   if (state.syncStageThrew && state.names.length === 1)
     return { reason: 'the sync stage did not finish', open }

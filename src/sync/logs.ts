@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { PlatformClient } from '../platform/client.js'
 import type { TableData } from '../platform/types.js'
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { MAX_LIVE_LOG_BUFFER_CHARS, MAX_LOG_LINE_CHARS } from '../platform/limits.js'
 
 const MAX_LOG_LINES = 500
@@ -13,27 +13,31 @@ const LOG_PAGE_SIZE = 500
 /** A live stream silent this long is taken as stalled; status polling carries on regardless. */
 const LIVE_LOG_IDLE_MS = 120_000
 
-/** The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log. */
+/**
+ * The last `MAX_LOG_LINES` stored log lines of a run, oldest first, formatted for the log (each
+ * redacted before it is cut to a line).
+ */
 export async function fetchRunLogs(
   client: PlatformClient,
-  syncName: string,
-  runId: string,
+  run: { syncName: string; runId: string },
+  redact: Redactor,
   maxLines = MAX_LOG_LINES
 ): Promise<string[]> {
+  const { syncName, runId } = run
   const first = await client.queryLogs(syncName, runId, 1, LOG_PAGE_SIZE)
   if (!first) return []
   const lastPage = first.metadata?.last_page ?? 1
-  if (lastPage <= 1) return tail(formatLogRows(first.data), maxLines)
+  if (lastPage <= 1) return tail(formatLogRows(first.data, redact), maxLines)
   // Only the pages that hold the last lines are needed: the final page may be short.
   const pages = await Promise.all(
     [lastPage - 1, lastPage].map((page) => client.queryLogs(syncName, runId, page, LOG_PAGE_SIZE))
   )
-  const lines = pages.flatMap((page) => (page ? formatLogRows(page.data) : []))
+  const lines = pages.flatMap((page) => (page ? formatLogRows(page.data, redact) : []))
   return tail(lines, maxLines)
 }
 
 /** Renders log rows as `time level message`, whatever order the columns come in. */
-function formatLogRows(data: TableData): string[] {
+function formatLogRows(data: TableData, redact: Redactor): string[] {
   const names = data.columns.map((column) => column.name.toLowerCase())
   const find = (...candidates: string[]): number =>
     names.findIndex((name) => candidates.includes(name))
@@ -41,13 +45,13 @@ function formatLogRows(data: TableData): string[] {
   const level = find('level', 'severity')
   const message = find('message', 'msg', 'text', 'line')
   return data.rows.map((row) => {
-    if (message < 0) return oneLine(row.map(cellText).join(' '), MAX_LOG_LINE_CHARS)
+    if (message < 0) return oneLine(redact(row.map(cellText).join(' ')), MAX_LOG_LINE_CHARS)
     const parts = [
       time >= 0 ? cellText(row[time]) : '',
       level >= 0 ? cellText(row[level]).toUpperCase().padEnd(5) : '',
       cellText(row[message])
     ]
-    return oneLine(parts.filter((part) => part !== '').join(' '), MAX_LOG_LINE_CHARS)
+    return oneLine(redact(parts.filter((part) => part !== '').join(' ')), MAX_LOG_LINE_CHARS)
   })
 }
 
@@ -63,8 +67,10 @@ function tail<T>(items: T[], count: number): T[] {
 export type StreamEnd = 'ended' | 'stalled' | 'dropped' | 'unavailable'
 
 export interface LiveLogOptions {
-  /** Each complete line, as it arrives (already a single line; not yet safe for the log). */
+  /** Each complete line, as it arrives (already a single line, redacted; not yet safe for the log). */
   onLine: (line: string) => void
+  /** Applied to each line before it is cut. */
+  redact: Redactor
   /** The stream ended, for whatever reason: the run may have ended, so look now. */
   onEnd: (reason: StreamEnd) => void
   /** A stream silent this long is taken as stalled and closed. */
@@ -154,7 +160,7 @@ export class LiveLogFollower {
 
   private line(raw: string): void {
     if (raw.trim() === '' || this.stopped) return
-    this.options.onLine(oneLine(raw, MAX_LOG_LINE_CHARS))
+    this.options.onLine(oneLine(this.options.redact(raw), MAX_LOG_LINE_CHARS))
   }
 
   private finish(reason: StreamEnd): void {
@@ -186,6 +192,7 @@ export class LiveLogs {
     private readonly options: {
       print?: (line: string) => void
       onEnd: (reason: StreamEnd) => void
+      redact: Redactor
       idleTimeoutMs?: number
     }
   ) {}
@@ -206,6 +213,7 @@ export class LiveLogs {
     this.statusAtOpen = status
     this.follower = new LiveLogFollower({
       idleTimeoutMs: this.options.idleTimeoutMs ?? LIVE_LOG_IDLE_MS,
+      redact: this.options.redact,
       onLine: (line) => {
         this.recentLines.push(line)
         if (this.recentLines.length > MAX_LOG_LINES) this.recentLines.shift()

@@ -1,18 +1,19 @@
 // A sync the Platform does not know (404), explained with the closest names it does know.
 
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 
 /** A 404 for a sync, with the closest names the Platform has. */
 export async function syncNotFound(
   client: PlatformClient,
   syncName: string,
-  error: PlatformError
+  error: PlatformError,
+  redact: Redactor
 ): Promise<PlatformError> {
   const suggestions = await closestSyncNames(client, syncName).catch(() => [])
   const hint =
     suggestions.length > 0
-      ? ` Did you mean ${suggestions.map((name) => `"${oneLine(name, 100)}"`).join(', ')}?`
+      ? ` Did you mean ${suggestions.map((name) => `"${oneLine(redact(name), 100)}"`).join(', ')}?`
       : ' Check "sync-name": it is the sync\'s name (letters, digits, "-", "_"), not its display name.'
   return new PlatformError(
     `Sync "${syncName}" was not found on the Platform (404).${hint}`,

@@ -1,7 +1,11 @@
 // What the sync stage found about a run, as a value: the verdict step judges it and the report
-// renders it. Types, and the blank outcome every run's starts from.
+// renders it. A managed run and a CLI run each carry their own data (the Platform's answer about
+// it), and both carry one neutral view of the run that every surface shows.
 
 import type { ExternalSync, SyncRunDetails, SyncRunTableStat } from '../platform/types.js'
+import { externalRunView, managedRunView, type RunView } from './run-view.js'
+
+export type { RunView } from './run-view.js'
 
 export type SyncVerdict = 'pass' | 'fail'
 
@@ -12,18 +16,12 @@ export type SyncVerdict = 'pass' | 'fail'
  */
 export type SyncKind = 'managed' | 'external'
 
-/** What the sync stage found about one run (several for several `sync-name`s). */
-export interface SyncOutcome {
-  kind: SyncKind
+/** What the sync stage found about one run, whichever kind (several for several syncs). */
+interface OutcomeFields {
   /** The sync's name; for an external sync, the `external-sync` value as the workflow gave it. */
   syncName: string
-  /**
-   * The run. An external sync is shown through the same fields: `rows` as `total_rows`,
-   * `finished_at` as `completed_at`, `finalizing` as `completed` with `ingested: false`.
-   */
-  run?: SyncRunDetails
-  /** An external sync as the Platform last answered it. */
-  external?: ExternalSync
+  /** The run as every surface shows it; undefined while no run is known. */
+  view?: RunView
   startedByAction: boolean
   /** False with `wait: false`: the run was started and left running. */
   waited: boolean
@@ -32,13 +30,10 @@ export interface SyncOutcome {
   reasons: string[]
   warnings: string[]
   timedOut: boolean
-  /** The action cancelled the run (on timeout). */
+  /** The action cancelled the run (on timeout, or on a cancelled workflow). */
   cancelledByAction: boolean
   waitedMs: number
   durationSeconds?: number
-  /** Tables with errors, most errors first (top 10). */
-  tablesWithErrors: SyncRunTableStat[]
-  logLines: string[]
   /** How many times the run's status was read while waiting. */
   statusChecks: number
   /**
@@ -48,10 +43,54 @@ export interface SyncOutcome {
   completedAt?: string
 }
 
-/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
-export function blankOutcome(kind: SyncKind, syncName: string): SyncOutcome {
+export interface ManagedOutcome extends OutcomeFields {
+  kind: 'managed'
+  /** The run as the Platform last answered it. */
+  run?: SyncRunDetails
+  /** Tables with errors, most errors first (top 10). */
+  tablesWithErrors: SyncRunTableStat[]
+  logLines: string[]
+}
+
+export interface ExternalOutcome extends OutcomeFields {
+  kind: 'external'
+  /** The CLI run as the Platform last answered it. */
+  external?: ExternalSync
+}
+
+export type SyncOutcome = ManagedOutcome | ExternalOutcome
+
+type Fields<T extends SyncOutcome> = Partial<Omit<T, 'kind' | 'syncName' | 'view'>>
+
+/** A managed run's outcome; its view is made from `run`, so the two never disagree. */
+export function managedOutcome(syncName: string, fields: Fields<ManagedOutcome>): ManagedOutcome {
   return {
-    kind,
+    ...blank(syncName),
+    kind: 'managed',
+    tablesWithErrors: [],
+    logLines: [],
+    ...fields,
+    view: fields.run && managedRunView(fields.run)
+  }
+}
+
+/** A CLI run's outcome, always awaited (`wait: false` is refused); its view from `external`. */
+export function externalOutcome(
+  syncName: string,
+  fields: Fields<ExternalOutcome>
+): ExternalOutcome {
+  return {
+    ...blank(syncName),
+    kind: 'external',
+    waited: true,
+    ...fields,
+    view: fields.external && externalRunView(fields.external)
+  }
+}
+
+/** Nothing known yet, nothing wrong yet: what a run's outcome starts from. */
+function blank(syncName: string): OutcomeFields {
+  return {
     syncName,
     startedByAction: false,
     waited: false,
@@ -61,8 +100,32 @@ export function blankOutcome(kind: SyncKind, syncName: string): SyncOutcome {
     timedOut: false,
     cancelledByAction: false,
     waitedMs: 0,
-    tablesWithErrors: [],
-    logLines: [],
     statusChecks: 0
   }
+}
+
+/** A failed outcome's verdict and reasons, to spread into its fields. */
+export function failed(...reasons: string[]): Pick<OutcomeFields, 'verdict' | 'reasons'> {
+  return { verdict: 'fail', reasons }
+}
+
+/**
+ * A managed run whose stage threw, or was cut short by a cancelled workflow, is still reported as
+ * known, and failed; `waited` is what the workflow asked for (`wait`), so a failed request is never
+ * shown as `wait: false`.
+ */
+export function interruptedManaged(
+  syncName: string,
+  known: { run: SyncRunDetails; startedByAction: boolean; cancelledByAction: boolean },
+  waited: boolean
+): ManagedOutcome {
+  return managedOutcome(syncName, { ...known, waited, verdict: 'fail' })
+}
+
+/**
+ * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
+ * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
+ */
+export function interruptedExternal(id: string, last: ExternalSync | undefined): ExternalOutcome {
+  return externalOutcome(id, { verdict: 'fail', external: last })
 }

@@ -2,7 +2,7 @@
 // a line now and then while none comes, and a warning (once) for a status the action does not know.
 
 import { formatDuration } from '../lib/duration.js'
-import { oneLine } from '../lib/log-safety.js'
+import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { Logger } from '../lib/logger.js'
 import type { Clock } from '../lib/poll.js'
 
@@ -24,7 +24,8 @@ export interface ProgressSnapshot {
 
 export function progressReporter(
   log: Logger,
-  clock: Clock
+  clock: Clock,
+  redact: Redactor
 ): (snapshot: ProgressSnapshot, elapsedMs: number) => void {
   let lastStatus = ''
   let lastProgressAt = clock.now()
@@ -41,7 +42,7 @@ export function progressReporter(
     if (!known && !unknownStatuses.has(status)) {
       unknownStatuses.add(status)
       log.warning(
-        `${subject} reports status "${oneLine(status, 60)}", which this action does not know; waiting until it ends or the timeout.`
+        `${subject} reports status "${oneLine(redact(status), 60)}", which this action does not know; waiting until it ends or the timeout.`
       )
     }
   }

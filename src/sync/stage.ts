@@ -1,70 +1,90 @@
 // The sync stage. Start a run of the named sync (or adopt one), follow it to its end and its
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
-// `if-running: fail`) are results; only a Platform that cannot be talked to throws.
+// `if-running: fail`) are results; only a Platform that cannot be talked to throws. The outcome is
+// made here, once, from what each step returned.
 
 import type { SyncConfig } from '../inputs/config.js'
-import type { Logger } from '../lib/logger.js'
 import { messageOf } from '../lib/text.js'
-import type { PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import type { SyncRunTableStat } from '../platform/types.js'
-import type { SyncOutcome } from './outcome.js'
+import type { KnownRun } from './cancel.js'
+import type { ManagedRunObserver } from './observer.js'
+import { failed, managedOutcome, type ManagedOutcome } from './outcome.js'
+import { managedRunView } from './run-view.js'
 import { completionTime, isFinished, judgeRun, runDurationSeconds } from './run-status.js'
 import { CANCELLED_BEFORE_START, resolveRun } from './start.js'
-import { outcomeSoFar, type RunTracker } from './tracker.js'
-import { waitForRun } from './wait.js'
+import { waitForRun, type Waited } from './wait.js'
 
-const MAX_TABLES = 10
+/** One page of the run's table statistics is read; the tables with errors on it are shown. */
+const TABLE_STATS_READ = 10
 
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 export async function runSyncStage(
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker,
+  observer: ManagedRunObserver,
   limitStarts: <T>(start: () => Promise<T>) => Promise<T> = (start) => start()
-): Promise<SyncOutcome> {
-  const { client, log } = deps
-  const outcome = outcomeSoFar(tracker)
+): Promise<ManagedOutcome> {
   // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
   const resolved = await limitStarts(() =>
     deps.signal?.aborted
       ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
-      : resolveRun(config, deps, tracker)
+      : resolveRun(config, deps, observer)
   )
-  if ('refusal' in resolved) {
-    outcome.verdict = 'fail'
-    outcome.reasons.push(resolved.refusal)
-    return outcome
-  }
-  const { run, history } = resolved
-  tracker.runKnown(run, resolved.started)
-  outcome.run = run
-  outcome.startedByAction = resolved.started
+  if ('refusal' in resolved) return managedOutcome(config.name, failed(resolved.refusal))
+  const known: KnownRun = { run: resolved.run, startedByAction: resolved.started }
+  observer.runKnown(known.run, known.startedByAction)
   if (!config.wait) {
-    log.info(`Not waiting for run ${run.id} (wait: false); its status is "${run.status}".`)
-    return outcome
+    deps.log.info(
+      `Not waiting for run ${known.run.id} (wait: false); its status is "${known.run.status}".`
+    )
+    return managedOutcome(config.name, known)
   }
+  const waited = await waitForRun(config, deps, known, resolved.history, observer)
+  return judged(config, deps, known, waited)
+}
 
-  const final = await waitForRun(config, deps, tracker, history, outcome)
-  outcome.run = final
-  outcome.waited = true
-  outcome.durationSeconds = runDurationSeconds(final)
-  if (outcome.timedOut || !isFinished(final)) return outcome
-  outcome.completedAt = completionTime(final, deps.clock.now(), outcome.warnings)
-  judgeRun(final, config, outcome)
-  outcome.tablesWithErrors = await fetchTablesWithErrors(client, config.name, final.id, log)
-  return outcome
+/** A finished run is judged, with its tables with errors; a timed-out or cut-short one is not. */
+async function judged(
+  config: SyncConfig,
+  deps: StageDeps,
+  known: KnownRun,
+  waited: Waited
+): Promise<ManagedOutcome> {
+  const { final } = waited
+  const fields = {
+    run: final,
+    startedByAction: known.startedByAction,
+    waited: true,
+    waitedMs: waited.waitedMs,
+    statusChecks: waited.statusChecks,
+    durationSeconds: runDurationSeconds(managedRunView(final)),
+    cancelledByAction: waited.cancelledByAction,
+    logLines: waited.logLines
+  }
+  if (waited.timedOut) {
+    return managedOutcome(config.name, { ...fields, timedOut: true, ...failed(waited.timedOut) })
+  }
+  if (!isFinished(final)) return managedOutcome(config.name, fields)
+  const completion = completionTime(managedRunView(final), deps.clock.now(), deps.redact)
+  const judgement = judgeRun(final, config, deps.redact)
+  return managedOutcome(config.name, {
+    ...fields,
+    ...judgement,
+    warnings: [...(completion.warning ? [completion.warning] : []), ...judgement.warnings],
+    completedAt: completion.at,
+    tablesWithErrors: await fetchTablesWithErrors(config.name, final.id, deps)
+  })
 }
 
 async function fetchTablesWithErrors(
-  client: PlatformClient,
   syncName: string,
   runId: string,
-  log: Logger
+  { client, log }: StageDeps
 ): Promise<SyncRunTableStat[]> {
   try {
-    const page = await client.listRunTables(syncName, runId, MAX_TABLES)
-    return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, MAX_TABLES)
+    const page = await client.listRunTables(syncName, runId, TABLE_STATS_READ)
+    return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, TABLE_STATS_READ)
   } catch (error) {
     log.warning(`Could not read the run's table statistics: ${messageOf(error)}`)
     return []

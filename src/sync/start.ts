@@ -9,7 +9,7 @@ import { PlatformError, type PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import { isActive, type SyncRun, type SyncRunDetails } from '../platform/types.js'
 import { syncNotFound } from './not-found.js'
-import type { RunTracker } from './tracker.js'
+import type { ManagedRunObserver } from './observer.js'
 
 const RUN_HISTORY_SIZE = 20
 const START_ATTEMPTS = 3
@@ -28,12 +28,12 @@ export type Resolution =
 export async function resolveRun(
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker
+  observer: ManagedRunObserver
 ): Promise<Resolution> {
   const { log } = deps
   // Before anything is started, no request may outlast the time left; after, see startRun.
   const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client
-  const history = await listRunsOrExplain(client, config.name)
+  const history = await listRunsOrExplain({ ...deps, client }, config.name)
   if (config.runId) {
     const run = await client.getRun(config.name, config.runId).catch((error: unknown) => {
       if (error instanceof PlatformError && error.status === 404) {
@@ -56,7 +56,7 @@ export async function resolveRun(
     const decision = onActiveRun(config, active, log)
     if (decision !== 'start') return 'refusal' in decision ? decision : { ...decision, history }
   }
-  const run = await startRun(config, deps, history, tracker)
+  const run = await startRun(config, deps, history, observer)
   if ('refusal' in run) return run
   return { ...run, history }
 }
@@ -94,25 +94,25 @@ async function startRun(
   config: SyncConfig,
   deps: StageDeps,
   history: SyncRun[],
-  tracker: RunTracker
+  observer: ManagedRunObserver
 ): Promise<{ run: SyncRunDetails; started: boolean } | { refusal: string }> {
   const { client, log, clock } = deps
   let lastError: PlatformError | undefined
   let lastUnknown = false
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     // After a signal nothing new is started: the handler cancels only the starts under way, and
-    // there is no check between here and startPending, so none can slip past it.
+    // there is no await between here and startPending, so none can slip past it.
     if (deps.signal?.aborted) return { refusal: CANCELLED_BEFORE_START }
     try {
       const creating = client.createRun(config.name)
-      tracker.startPending(creating)
+      observer.startPending(creating)
       const run = await creating
       log.info(`Started run ${run.id} of sync "${config.name}".`)
       return { run, started: true }
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error
       lastError = error
-      if (error.status === 404) throw await syncNotFound(client, config.name, error)
+      if (error.status === 404) throw await syncNotFound(client, config.name, error, deps.redact)
       // After a POST whose outcome is unknown, an active run that was not there before is ours.
       if (error.status === 422) return onStartRefused(config, deps, error, lastUnknown && history)
       if (!error.outcomeUnknown) throw error
@@ -224,12 +224,15 @@ async function onStartRefused(
   return { run: active, started: false }
 }
 
-async function listRunsOrExplain(client: PlatformClient, syncName: string): Promise<SyncRun[]> {
+async function listRunsOrExplain(
+  { client, redact }: StageDeps,
+  syncName: string
+): Promise<SyncRun[]> {
   try {
     return (await client.listRuns(syncName, RUN_HISTORY_SIZE)).items
   } catch (error) {
     if (error instanceof PlatformError && error.status === 404)
-      throw await syncNotFound(client, syncName, error)
+      throw await syncNotFound(client, syncName, error, redact)
     throw error
   }
 }

@@ -1,86 +1,90 @@
-// Following the run to its end: an adaptive poll of its status, woken early by the end of its live
-// log stream, a progress line now and then, and on timeout the cancel of a run this action started.
+// Following a managed run to its end (the loop in follow.ts, woken early by the end of its live
+// log stream), and on timeout the cancel of a run this action started (`cancel-on-timeout`).
 
 import type { SyncConfig } from '../inputs/config.js'
 import { formatDuration } from '../lib/duration.js'
-import { pollUntil, readBefore, settleWithin, Waker, type PollResult } from '../lib/poll.js'
-import { expectedDuration, nextPollDelay } from '../lib/poll-schedule.js'
+import { settleWithin, Waker } from '../lib/poll.js'
+import { expectedDuration } from '../lib/poll-schedule.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
 import { isActive, isTerminal, type SyncRun, type SyncRunDetails } from '../platform/types.js'
+import { cancelStartedRun, type KnownRun } from './cancel.js'
+import { followRun, type LiveStream, type RunSource } from './follow.js'
 import { fetchRunLogs, LiveLogs } from './logs.js'
-import type { SyncOutcome } from './outcome.js'
-import { progressReporter, type ProgressSnapshot } from './progress.js'
-import { isFinished, progressLine, runAge, runFailed, statusLabel } from './run-status.js'
-import { cancelStartedRun, type RunTracker } from './tracker.js'
+import type { ManagedRunObserver } from './observer.js'
+import { isFinished, progressLine, runFailed, statusLabel } from './run-status.js'
 
-/** Polls the run until it is finished or time runs out; records the wait in `outcome`. */
+/** What following the run came to. */
+export interface Waited {
+  /** The run as last seen (with what a cancel answered). */
+  final: SyncRunDetails
+  waitedMs: number
+  statusChecks: number
+  /** Why the wait failed on timeout; undefined when it did not time out. */
+  timedOut?: string
+  cancelledByAction: boolean
+  /** With `sync-logs: on-failure`, the logs of a run that failed or timed out. */
+  logLines: string[]
+}
+
+/** Follows the run until it is finished or time runs out. */
 export async function waitForRun(
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker,
+  known: KnownRun,
   history: SyncRun[],
-  outcome: SyncOutcome
-): Promise<SyncRunDetails> {
-  const { clock, log } = deps
-  const run = tracker.run as SyncRunDetails
+  observer: ManagedRunObserver
+): Promise<Waited> {
   const expectedMs = expectedDuration(history)
-  const waker = new Waker()
-  const stream = openLiveLogs(config, deps, tracker, waker)
-  // Starting (or finding) the run answered its state a moment ago: that is the first look, so the
-  // first status request waits for the schedule.
-  let known: SyncRunDetails | undefined = run
-  const ageAtStart = runAge(run, clock.now())
-  const report = progressReporter(log, clock)
-  const deadline = clock.now() + config.timeoutMs
-  log.info(waitingLine(config, run, expectedMs))
-  const result = await pollUntil<SyncRunDetails>({
-    clock,
-    waker,
-    signal: deps.signal,
-    timeoutMs: config.timeoutMs,
-    check: async () => {
-      const value = known ?? (await statusWithin(deps, config.name, tracker, deadline))
-      if (!known) outcome.statusChecks++
-      known = undefined
-      return value
-    },
-    isDone: isFinished,
-    onValue: (current, elapsedMs) => {
-      tracker.statusSeen(current)
-      report(progressOf(current), elapsedMs)
-      if (isTerminal(current.status)) stream.stop()
-      else stream.follow(current.status)
-    },
-    nextDelay: (current, elapsedMs) =>
-      nextPollDelay({
-        elapsedMs,
-        runAgeMs: ageAtStart === undefined ? undefined : ageAtStart + elapsedMs,
-        expectedDurationMs: expectedMs,
-        maxIntervalMs: config.pollIntervalMs,
-        awaitingIngestion: isTerminal(current.status),
-        streamOpen: stream.open
-      })
-  }).catch((error: unknown) => cancelAfterFailure(error, config, deps, tracker, stream))
-  stream.stop()
-  outcome.waitedMs = result.elapsedMs
-  let final = 'value' in result ? result.value : result.last
-  if (result.kind === 'timeout') final = await onTimeout(result, config, deps, tracker, outcome)
+  const stream = liveStream(config, deps, known.run)
+  deps.log.info(waitingLine(config, known.run, expectedMs))
+  let last = known.run
+  const followed = await followRun(
+    managedSource(config, deps, known.run, stream),
+    known.run,
+    { timeoutMs: config.timeoutMs, pollIntervalMs: config.pollIntervalMs, expectedMs },
+    deps,
+    (run) => {
+      last = run
+      observer.statusSeen(run)
+    }
+  ).catch((error: unknown) =>
+    cancelAfterFailure(error, config, deps, { ...known, run: last }, observer)
+  )
+  const { elapsedMs: waitedMs, statusChecks } = followed
+  const ended =
+    followed.kind === 'timeout'
+      ? await onTimeout(followed.last, waitedMs, { config, deps, known, observer })
+      : { final: followed.last, cancelledByAction: false }
   // With `always` the lines were printed as they came; `on-failure` prints them only now.
-  if (config.logs === 'on-failure' && (runFailed(final) || outcome.timedOut)) {
-    outcome.logLines = await failureLogs(config, deps, final, stream)
-    log.group(`Logs of run ${final.id} (last ${outcome.logLines.length} lines)`, outcome.logLines)
+  const showLogs =
+    config.logs === 'on-failure' && (runFailed(ended.final) || ended.timedOut !== undefined)
+  const logLines = showLogs ? await failureLogs(config, deps, ended.final, stream.logs) : []
+  if (showLogs) {
+    deps.log.group(`Logs of run ${ended.final.id} (last ${logLines.length} lines)`, logLines)
   }
-  return final
+  return { ...ended, waitedMs, statusChecks, logLines }
 }
 
-function progressOf(run: SyncRunDetails): ProgressSnapshot {
+function managedSource(
+  config: SyncConfig,
+  { client }: StageDeps,
+  run: SyncRunDetails,
+  stream: LiveStream<SyncRunDetails>
+): RunSource<SyncRunDetails> {
   return {
-    subject: `Run ${run.id}`,
-    status: run.status,
-    label: statusLabel(run),
-    known: isTerminal(run.status) || isActive(run.status),
-    progress: progressLine(run)
+    read: () => client.getRun(config.name, run.id),
+    isFinished,
+    isIngesting: (current) => isTerminal(current.status) && !isFinished(current),
+    progress: (current) => ({
+      subject: `Run ${current.id}`,
+      status: current.status,
+      label: statusLabel(current),
+      known: isTerminal(current.status) || isActive(current.status),
+      progress: progressLine(current)
+    }),
+    createdAt: (current) => current.created_at,
+    stream
   }
 }
 
@@ -89,30 +93,16 @@ function waitingLine(config: SyncConfig, run: SyncRun, expectedMs: number | unde
   return `Waiting up to ${formatDuration(config.timeoutMs)} for run ${run.id}${earlier}.`
 }
 
-/**
- * The run's status, or its last known one when `deadline` comes first or a request fails after
- * it: `timeout` is kept, and the timeout path can still cancel.
- */
-function statusWithin(
-  { client, clock }: StageDeps,
-  syncName: string,
-  tracker: RunTracker,
-  deadline: number
-): Promise<SyncRunDetails> {
-  const last = tracker.run as SyncRunDetails
-  return readBefore(() => client.getRun(syncName, tracker.runId!), last, deadline, clock)
-}
-
-/** The live log stream, whose end wakes the poll loop for an immediate status check. */
-function openLiveLogs(
+/** The live log stream, whose end wakes the loop for an immediate status check. */
+function liveStream(
   config: SyncConfig,
-  { client, log }: StageDeps,
-  tracker: RunTracker,
-  waker: Waker
-): LiveLogs {
-  const run = tracker.run as SyncRunDetails
-  const stream = new LiveLogs(client, config.name, run.id, {
+  { client, log, redact }: StageDeps,
+  run: SyncRunDetails
+): LiveStream<SyncRunDetails> & { logs: LiveLogs } {
+  const waker = new Waker()
+  const logs = new LiveLogs(client, config.name, run.id, {
     print: config.logs === 'always' ? (line) => log.info(`│ ${line}`) : undefined,
+    redact,
     onEnd: (reason) => {
       log.debug(`Live log stream: ${reason}.`)
       // Whatever the reason, look now: even a 204, which says nothing of the run's end, leaves
@@ -121,34 +111,45 @@ function openLiveLogs(
       waker.wake()
     }
   })
-  stream.follow(run.status)
-  return stream
+  return {
+    logs,
+    waker,
+    get open() {
+      return logs.open
+    },
+    seen: (current) => {
+      if (isTerminal(current.status)) logs.stop()
+      else logs.follow(current.status)
+    },
+    stop: () => logs.stop()
+  }
 }
 
 /** A timed-out wait fails the stage; a run this action started is cancelled when so configured. */
 async function onTimeout(
-  result: Extract<PollResult<SyncRunDetails>, { kind: 'timeout' }>,
-  config: SyncConfig,
-  deps: StageDeps,
-  tracker: RunTracker,
-  outcome: SyncOutcome
-): Promise<SyncRunDetails> {
-  const last = result.last
-  outcome.timedOut = true
-  outcome.verdict = 'fail'
+  last: SyncRunDetails,
+  waitedMs: number,
+  { config, deps, known, observer }: TimeoutContext
+): Promise<Pick<Waited, 'final' | 'timedOut' | 'cancelledByAction'>> {
   const what = isTerminal(last.status) ? 'its data to be ingested' : 'it to finish'
-  outcome.reasons.push(
-    `Timed out after ${formatDuration(result.elapsedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`
-  )
-  if (isTerminal(last.status)) return last
-  if (!tracker.startedByAction) {
+  const timedOut = `Timed out after ${formatDuration(waitedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") — waited for ${what}.`
+  const leftAsItIs = { final: last, timedOut, cancelledByAction: false }
+  if (isTerminal(last.status)) return leftAsItIs
+  if (!known.startedByAction) {
     deps.log.info(`Run ${last.id} was not started by this action, so it is left running.`)
-    return last
+    return leftAsItIs
   }
-  if (!config.cancelOnTimeout) return last
-  const cancelled = await cancelWithin(deps, tracker)
-  outcome.cancelledByAction = cancelled !== undefined
-  return cancelled ? { ...last, ...cancelled } : last
+  if (!config.cancelOnTimeout) return leftAsItIs
+  const cancelled = await cancelWithin(deps, config, { ...known, run: last }, observer)
+  if (!cancelled) return leftAsItIs
+  return { final: { ...last, ...cancelled }, timedOut, cancelledByAction: true }
+}
+
+interface TimeoutContext {
+  config: SyncConfig
+  deps: StageDeps
+  known: KnownRun
+  observer: ManagedRunObserver
 }
 
 /** The Platform cannot be followed any more: a run this action started is not left behind. */
@@ -156,30 +157,36 @@ async function cancelAfterFailure(
   error: unknown,
   config: SyncConfig,
   deps: StageDeps,
-  tracker: RunTracker,
-  stream: LiveLogs
+  known: KnownRun,
+  observer: ManagedRunObserver
 ): Promise<never> {
-  stream.stop()
-  if (config.cancelOnTimeout) await cancelWithin(deps, tracker)
+  if (config.cancelOnTimeout) await cancelWithin(deps, config, known, observer)
   throw error
 }
 
 /** Cancels the run if this action started it, within one request's deadline whatever happens. */
-function cancelWithin(
-  { client, clock, log }: StageDeps,
-  tracker: RunTracker
+async function cancelWithin(
+  deps: StageDeps,
+  config: SyncConfig,
+  known: KnownRun,
+  observer: ManagedRunObserver
 ): Promise<SyncRun | undefined> {
-  return settleWithin(cancelStartedRun(client, tracker, log), client.requestTimeoutMs, clock)
+  const { client, clock } = deps
+  const cancelling = cancelStartedRun(deps, config.name, known)
+  const cancelled = await settleWithin(cancelling, client.requestTimeoutMs, clock)
+  if (cancelled) observer.cancelAnswered(cancelled)
+  return cancelled
 }
 
 /** The run's stored logs; the streamed lines when those cannot be read. */
 async function failureLogs(
   config: SyncConfig,
-  { client, log }: StageDeps,
+  { client, log, redact }: StageDeps,
   run: SyncRun,
   stream: LiveLogs
 ): Promise<string[]> {
-  const lines = await fetchRunLogs(client, config.name, run.id).catch((error: unknown) => {
+  const stored = { syncName: config.name, runId: run.id }
+  const lines = await fetchRunLogs(client, stored, redact).catch((error: unknown) => {
     log.warning(
       `Could not read the run's stored logs (${messageOf(error)}); showing the streamed lines.`
     )

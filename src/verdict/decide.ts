@@ -118,6 +118,7 @@ function judgeGate(
     gateOn: settings.gateOn,
     thresholds: settings.thresholds,
     compared: baseline !== undefined,
+    scoped: settings.resources?.scope !== undefined,
     namedByException: (policy: PolicyResult) => entries.some((entry) => namesPolicy(entry, policy)),
     inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
   }

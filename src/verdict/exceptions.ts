@@ -1,7 +1,7 @@
 // Exceptions: which entries of the exceptions file may suppress anything today, and which violating
 // resources an entry matches. Pure: "today" is a value, so the same file judges alike on a re-run.
 
-import type { ExceptionEntry } from '../inputs/config.js'
+import type { ExceptionEntry, ResourceMatchers } from '../inputs/config.js'
 import { globMatcher } from '../lib/glob.js'
 import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
 
@@ -73,10 +73,10 @@ export function ambiguity(
 }
 
 /**
- * A matcher of resources for an entry: every kind of matcher it has must match (within a kind, any
- * one of its values); an entry with none covers the whole policy.
+ * A matcher of resources for an entry (or the scope): every kind of matcher it has must match
+ * (within a kind, any one of its values); an entry with none covers the whole policy.
  */
-export function resourceMatcher(entry: ExceptionEntry): (resource: ViolatingResource) => boolean {
+export function resourceMatcher(entry: ResourceMatchers): (resource: ViolatingResource) => boolean {
   const resources = globMatcher(entry.resources)
   const accounts = globMatcher(entry.accounts)
   const regions = globMatcher(entry.regions)

@@ -14,13 +14,15 @@ import type { PolicyJudgement } from './resources.js'
 export interface Figures {
   /** The Platform's current count of violating resources; null: it gave none that is a count. */
   violations: number | null
+  /** Violating resources outside the `scope`: counted apart, never judged; 0 without a scope. */
+  outOfScope: number | null
   /** Violating resources an active exception matched; 0 without exceptions that name the policy. */
   suppressed: number | null
   /** Against the baseline: violating resources not in it, and not suppressed; null without one. */
   new: number | null
   /**
-   * What the thresholds count: `violations − suppressed` (`gate-on: all`) or `new`
-   * (`gate-on: new`).
+   * What the thresholds count: `violations − outOfScope − suppressed` (`gate-on: all`) or `new`
+   * (`gate-on: new`; within the scope only).
    */
   counted: number | null
 }
@@ -50,13 +52,18 @@ export interface GateRow extends Figures {
 }
 
 /** What the per-resource step made of a policy's resources, when they were read. */
-export type ResourceFigures = Pick<PolicyJudgement, 'suppressed' | 'new' | 'fixed' | 'unchanged'>
+export type ResourceFigures = Pick<
+  PolicyJudgement,
+  'outOfScope' | 'suppressed' | 'new' | 'fixed' | 'unchanged'
+>
 
 export interface FigureSettings {
   gateOn: GateOn
   thresholds: Thresholds
   /** A baseline was given: new, fixed and unchanged mean something. */
   compared: boolean
+  /** A scope was given: what falls outside it is counted apart. */
+  scoped: boolean
   /** Whether an exception of the file names the policy (and so may suppress some of it). */
   namedByException: (policy: PolicyResult) => boolean
   /** How many of the policy's resources the baseline lists. */
@@ -72,24 +79,26 @@ export function policyFigures(
   // A policy with no violating resource has none to suppress, nor anything new or unchanged.
   const none = violations === 0
   const comparison = settings.compared ? compareFigures(policy, read, none, settings) : undefined
+  const outOfScope = read?.outOfScope ?? (none || !settings.scoped ? 0 : null)
   const suppressed = read?.suppressed ?? (none || !settings.namedByException(policy) ? 0 : null)
   const fresh = comparison?.new ?? null
   const counted =
     settings.gateOn === 'new'
       ? fresh
-      : violations === null || suppressed === null
+      : violations === null || suppressed === null || outOfScope === null
         ? null
-        : violations - suppressed
+        : violations - outOfScope - suppressed
   return {
     policyId: policy.id,
     violations,
+    outOfScope,
     suppressed,
     new: fresh,
     counted,
     fixed: comparison?.fixed ?? null,
     unchanged: comparison?.unchanged ?? null,
     judged: isJudged(policy.severity, settings.thresholds),
-    unknownBecause: unknownBecause(policy, violations, suppressed, comparison)
+    unknownBecause: unknownBecause(policy, violations, [outOfScope, suppressed, comparison?.new])
   }
 }
 
@@ -105,27 +114,21 @@ function compareFigures(
   return { new: null, fixed: null, unchanged: null }
 }
 
+/** `perResource`: the figures that need the policy's resources (undefined: not asked for). */
 function unknownBecause(
   policy: PolicyResult,
   violations: number | null,
-  suppressed: number | null,
-  comparison: { new: number | null } | undefined
+  perResource: readonly (number | null | undefined)[]
 ): string | undefined {
   if (violations === null) {
     return policy.invalidCount !== undefined
       ? `the Platform's count (${policy.invalidCount}) is not a count`
       : 'the Platform gave no count'
   }
-  if (policy.resourcesUnknown && (suppressed === null || comparison?.new === null)) {
-    return policy.resourcesUnknown
-  }
-  if (policy.stale && (suppressed === null || comparison?.new === null)) {
-    return 'its result is stale, so its resources were not read'
-  }
-  if (suppressed === null || comparison?.new === null) {
-    return 'its violating resources were not read (no threshold counts it)'
-  }
-  return undefined
+  if (!perResource.includes(null)) return undefined
+  if (policy.resourcesUnknown) return policy.resourcesUnknown
+  if (policy.stale) return 'its result is stale, so its resources were not read'
+  return 'its violating resources were not read (no threshold counts it)'
 }
 
 /** Whether a threshold counts a policy of this severity: its own, or the total's. */
@@ -171,6 +174,7 @@ function sumFigures(members: readonly Figures[]): Figures {
   }
   return {
     violations: sum((f) => f.violations),
+    outOfScope: sum((f) => f.outOfScope),
     suppressed: sum((f) => f.suppressed),
     new: sum((f) => f.new),
     counted: sum((f) => f.counted)

@@ -1,7 +1,7 @@
 // Per resource: each policy's violating resources against the baseline (new, fixed, unchanged) and
 // against the exceptions (suppressed). Pure, so the same inputs give the same verdict on a re-run.
 
-import type { BaselineFile, ExceptionsFile } from '../inputs/config.js'
+import type { BaselineFile, ExceptionsFile, ResourceMatchers } from '../inputs/config.js'
 import { plural, quoteList } from '../lib/text.js'
 import type { PolicyResult, ViolatingResource } from '../policies/outcome.js'
 import {
@@ -19,6 +19,8 @@ const DAY_MS = 86_400_000
 export interface ResourceSettings {
   baseline?: BaselineFile
   exceptions?: ExceptionsFile
+  /** The resources the gate judges; the others are counted apart, never judged. */
+  scope?: ResourceMatchers
   maxExceptionDays: number
   baselineMaxAgeDays: number
   /** `YYYY-MM-DD`, from the clock. */
@@ -30,9 +32,11 @@ export interface PolicyJudgement {
   /** Compared with the baseline: there is one and the policy's resources were read. */
   compared: boolean
   /**
-   * Every violating resource read is exactly one of suppressed (an active exception matched it),
-   * new (not in the baseline) or unchanged (in it); new and unchanged are 0 when not compared.
+   * Every violating resource read is exactly one of out of scope (the scope does not hold it),
+   * suppressed (an active exception matched it), new (not in the baseline) or unchanged (in it);
+   * new and unchanged are 0 when not compared.
    */
+  outOfScope: number
   suppressed: number
   new: number
   unchanged: number
@@ -47,6 +51,8 @@ export interface PolicyJudgement {
 export interface ResourceVerdict {
   baseline?: { path: string; createdAt: string; ageDays: number }
   exceptionsFile?: string
+  /** The `scope` the gate judged within. */
+  scope?: ResourceMatchers
   /**
    * Policy id → its judgement; only policies whose resources were read. Plain data (no Map), as
    * every report renders from a deep copy.
@@ -70,7 +76,7 @@ export function judgeResources(
   const judged: Record<string, PolicyJudgement> = {}
   for (const policy of policies) {
     if (policy.resources === undefined) continue
-    judged[policy.id] = judgePolicy(policy, policy.resources, baseline, statuses)
+    judged[policy.id] = judgePolicy(policy, policy.resources, settings, statuses)
   }
   const verdict: ResourceVerdict = {
     baseline: baseline && {
@@ -81,6 +87,7 @@ export function judgeResources(
       )
     },
     exceptionsFile: exceptions?.path,
+    scope: settings.scope,
     policies: judged,
     exceptions: withMatches(statuses, Object.values(judged)),
     warnings: [],
@@ -105,10 +112,11 @@ function withMatches(
 function judgePolicy(
   policy: PolicyResult,
   resources: readonly ViolatingResource[],
-  baseline: BaselineFile | undefined,
+  { baseline, scope }: ResourceSettings,
   statuses: readonly ExceptionStatus[]
 ): PolicyJudgement {
   const known = baseline?.policies.get(policy.id)
+  const inScope = scope ? resourceMatcher(scope) : () => true
   const matchers = statuses.flatMap((status, index) =>
     status.state === 'active' && namesPolicy(status.entry, policy)
       ? [{ index, matches: resourceMatcher(status.entry) }]
@@ -117,6 +125,7 @@ function judgePolicy(
   const judgement: PolicyJudgement = {
     policyId: policy.id,
     compared: baseline !== undefined,
+    outOfScope: 0,
     suppressed: 0,
     new: 0,
     unchanged: 0,
@@ -129,6 +138,10 @@ function judgePolicy(
   for (const resource of resources) {
     const id = resource.platformId
     if (id !== undefined) current.add(id)
+    if (!inScope(resource)) {
+      judgement.outOfScope++
+      continue
+    }
     const by = matchers.find((m) => m.matches(resource))
     if (by) {
       judgement.suppressed++

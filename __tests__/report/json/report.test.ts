@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readBaselineFile } from '../../../src/inputs/baseline-file.js'
+import { readBaselineFile } from '../../../src/inputs/read-baseline.js'
 import { createRedactor } from '../../../src/lib/log-safety.js'
 import { toJsonReport, writeJsonReport } from '../../../src/report/json/report.js'
 import type { RunReport } from '../../../src/report/model.js'
@@ -289,7 +289,8 @@ describe('toJsonReport', () => {
       newViolations: null,
       fixedViolations: null,
       unchangedViolations: null,
-      // No exception names it: nothing of it is suppressed, and all 3 count.
+      // No scope and no exception naming it: nothing of it is apart, and all 3 count.
+      outOfScopeViolations: 0,
       suppressedViolations: 0,
       countedViolations: 3,
       judged: true,

@@ -125,7 +125,9 @@ describe('renderComment: per resource', () => {
     )
     expect(out).toContain('| 🔴 Critical | 3 | 1 | 1 | **1** | 0 | ❌ over by 1 |')
     expect(out).toContain('#### Against the baseline')
-    expect(out).toContain('| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b |')
+    expect(out).toContain(
+      '| 🔴 Critical | Public S3 buckets | 1 | 1 | 1 | b \\(production, us-east-1\\) |'
+    )
     const artifact = {
       name: 'cloudquery-baseline',
       id: 201,

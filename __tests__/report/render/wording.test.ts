@@ -15,7 +15,7 @@ import {
 describe('gateLogLine', () => {
   it('judging the Platform count, names no figure the gate did not use', () => {
     const gate = runReport({ policies: passingPolicies() }).verdict.gate!
-    expect(gateLogLine(gate, false)).toBe(
+    expect(gateLogLine(gate, { withExceptions: false, scoped: false })).toBe(
       'Policy gate (gate-on: all, judging violations against the thresholds): violations 13. Per severity, violations/allowed: critical 0/0 within, high 0/0 within, medium 4 no limit, low 9 no limit, total 13 no limit. Passed.'
     )
   })
@@ -23,14 +23,16 @@ describe('gateLogLine', () => {
   it('with a baseline, names new and counted, and unknown as —', () => {
     const { policies, resources } = comparedPolicies()
     const gate = runReport({ policies, resources, gateOn: 'new' }).verdict.gate!
-    expect(gateLogLine(gate, false)).toBe(
+    expect(gateLogLine(gate, { withExceptions: false, scoped: false })).toBe(
       'Policy gate (gate-on: new, judging counted against the thresholds): violations 17, new —, counted —. Per severity, counted/allowed: critical 2/0 over, high 0/0 within, medium — no limit, low — no limit, total — no limit. Failed.'
     )
   })
 
   it('with exceptions, names suppressed beside the count', () => {
     const gate = runReport({ policies: failingPolicies() }).verdict.gate!
-    expect(gateLogLine(gate, true)).toContain('violations 17, suppressed 0, counted 17.')
+    expect(gateLogLine(gate, { withExceptions: true, scoped: false })).toContain(
+      'violations 17, suppressed 0, counted 17.'
+    )
   })
 })
 

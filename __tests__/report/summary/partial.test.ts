@@ -9,6 +9,7 @@ import {
   policyOutcome,
   RUN_ID,
   runReport,
+  syncOutcome,
   timedOutSync,
   WORKFLOW_RUN_URL
 } from '../../__fixtures__/report.js'
@@ -117,23 +118,23 @@ describe('renderSummary: partial states', () => {
   })
 
   it('a timeout on a run the action did not start leaves it running', () => {
-    const sync = {
+    const sync = syncOutcome({
       ...timedOutSync(),
       run: { ...timedOutSync().run!, status: 'started', completed_at: null },
       startedByAction: false,
       cancelledByAction: false
-    }
+    })
     const out = render(runReport({ syncs: sync ? [sync] : [] }))
     expect(out).toContain('(followed; not started by this action)')
     expect(out).toContain('- ⏱️ Timed out after 1h. The run was left running.')
   })
 
   it('a cancelled workflow', () => {
-    const sync = {
+    const sync = syncOutcome({
       ...notAwaitedSync(),
       run: { ...notAwaitedSync().run!, status: 'started' },
-      verdict: 'fail' as const
-    }
+      verdict: 'fail'
+    })
     const out = render(runReport({ syncs: sync ? [sync] : [], cancelled: true }))
     expect(out).toContain('**Why:** The workflow was cancelled before the action finished.')
     expect(out).toContain('- 🚫 The workflow was cancelled while the action was following this run')

@@ -158,7 +158,9 @@ describe('renderSummary: a failing gate', () => {
     expect(fresh).toContain('| **Total** | 17 | — | — | — | ➖ no limit |')
     expect(fresh).toContain('_The thresholds judge Counted: the new violations')
     expect(fresh).toContain('| Public S3 buckets | security | 3 (2 new, 1 fixed) |')
-    expect(fresh).toContain('| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b, c |')
+    expect(fresh).toContain(
+      '| 🔴 Critical | Public S3 buckets | 2 | 1 | 1 | b \\(production, us-east-1\\), c \\(production, us-east-1\\) |'
+    )
     expect(fresh).not.toContain('⚠️ The baseline')
     const old = comparedPolicies()
     old.resources.baseline!.createdAt = '2026-09-01T00:00:00Z'

@@ -21,13 +21,15 @@ import { expectValidTables, outsideCode, render, section } from './helpers.js'
 const renderSyncs = (syncs: SyncOutcome[], extra: Parameters<typeof runReport>[0] = {}) =>
   render(runReport({ syncs, syncNames: syncs.map((sync) => sync.syncName), ...extra }))
 const passing = (): SyncOutcome[] =>
-  severalSyncs().map((sync) => ({
-    ...sync,
-    verdict: 'pass',
-    reasons: [],
-    tablesWithErrors: [],
-    run: { ...sync.run!, status: 'completed', status_reason: null }
-  }))
+  severalSyncs().map((sync) =>
+    syncOutcome({
+      ...sync,
+      verdict: 'pass',
+      reasons: [],
+      tablesWithErrors: [],
+      run: { ...sync.run!, status: 'completed', status_reason: null }
+    })
+  )
 
 describe('renderSummary: several syncs', () => {
   const out = renderSyncs(severalSyncs(), { policiesSkipped: 'a sync run failed' })
@@ -81,8 +83,14 @@ describe('renderSummary: several syncs', () => {
     expect(text.split('\n')[2]).toBe(
       '3 syncs completed: 37,440 rows. 13 violations in 2 of 3 policies, all within the thresholds.'
     )
-    const unknown = passing()
-    unknown[1].run!.total_rows = null
+    const unknown = severalSyncs().map((sync, index) =>
+      syncOutcome({
+        ...sync,
+        verdict: 'pass',
+        reasons: [],
+        run: { ...sync.run!, status: 'completed', total_rows: index === 1 ? null : 12_480 }
+      })
+    )
     expect(renderSyncs(unknown, { thresholds: undefined }).split('\n')[2]).toBe(
       '3 syncs completed.'
     )
@@ -142,7 +150,8 @@ describe('renderSummary: a CLI run (external sync)', () => {
     const out = render(
       runReport({ syncs: [externalSyncOutcome(externalSync({ status: 'finalizing' }))] })
     )
-    expect(out).toContain('**Status:** ⏳ <code>completed</code> (<code>finalizing</code>)')
+    // As the Platform said it, not dressed up as a completed run.
+    expect(out).toContain('**Status:** ⏳ <code>finalizing</code> · **External sync:**')
   })
 
   it('lists its tables, the 10 with most rows', () => {

@@ -83,11 +83,13 @@ function jsonPolicies(outcome: PolicyOutcome, gate: Gate, report: RunReport): Js
       total: thresholds.total
     },
     violations: perRow(gate, (row) => row.violations),
+    outOfScopeViolations: perRow(gate, (row) => row.outOfScope),
     suppressedViolations: perRow(gate, (row) => row.suppressed),
     newViolations: report.verdict.resources?.baseline ? perRow(gate, (row) => row.new) : null,
     countedViolations: perRow(gate, (row) => row.counted),
     status: perRow(gate, (row) => row.status),
     baselineFile: report.verdict.resources?.baseline ?? null,
+    scope: report.verdict.resources?.scope ?? null,
     selectedPolicies: outcome.policies.length,
     violatingPolicies: violatingPolicies(outcome).length,
     stalePolicies: stalePolicies(outcome).length,
@@ -110,7 +112,15 @@ function perRow<T>(gate: Gate, value: (row: GateRow) => T): JsonRows<T> {
   const of = (key: RowKey): T => {
     const row = gateRow(gate, key)
     return value(
-      row ?? { key, violations: 0, suppressed: 0, new: 0, counted: 0, status: 'no-limit' }
+      row ?? {
+        key,
+        violations: 0,
+        outOfScope: 0,
+        suppressed: 0,
+        new: 0,
+        counted: 0,
+        status: 'no-limit'
+      }
     )
   }
   return {
@@ -139,6 +149,7 @@ function jsonPolicy(policy: PolicyResult, report: RunReport): JsonPolicy {
     newViolations: figures?.new ?? null,
     fixedViolations: figures?.fixed ?? null,
     unchangedViolations: figures?.unchanged ?? null,
+    outOfScopeViolations: figures?.outOfScope ?? null,
     suppressedViolations: figures?.suppressed ?? null,
     countedViolations: figures?.counted ?? null,
     judged: figures?.judged ?? false,

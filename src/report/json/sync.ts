@@ -3,30 +3,15 @@
 
 import type { ExternalSync, SyncRunTableStat } from '../../platform/types.js'
 import type { SyncOutcome } from '../../sync/outcome.js'
-import type { JsonExternalSync, JsonSync, JsonTableStat } from './types.js'
+import { reportedStatus } from '../model.js'
+import type { JsonExternalSync, JsonSync, JsonSyncRun, JsonTableStat } from './types.js'
 import { finiteOrNull, text } from './values.js'
 
 export function jsonSync(sync: SyncOutcome): JsonSync {
-  const { run } = sync
   return {
     kind: sync.kind,
     syncName: String(sync.syncName),
-    run: run
-      ? {
-          id: String(run.id),
-          status: String(run.status),
-          statusReason: text(run.status_reason),
-          createdAt: text(run.created_at),
-          completedAt: text(run.completed_at),
-          ingested: typeof run.ingested === 'boolean' ? run.ingested : null,
-          totalRows: finiteOrNull(run.total_rows),
-          errors: finiteOrNull(run.errors),
-          warnings: finiteOrNull(run.warnings),
-          cpuSeconds: finiteOrNull(run.cpu_seconds),
-          memoryByteSeconds: finiteOrNull(run.memory_byte_seconds),
-          networkEgressBytes: finiteOrNull(run.network_egress_bytes)
-        }
-      : null,
+    run: jsonRun(sync),
     startedByAction: sync.startedByAction,
     waited: sync.waited,
     waitedSeconds: Math.round(sync.waitedMs / 1000),
@@ -36,8 +21,29 @@ export function jsonSync(sync: SyncOutcome): JsonSync {
     verdict: sync.verdict,
     reasons: sync.reasons,
     warnings: sync.warnings,
-    tablesWithErrors: sync.tablesWithErrors.map(jsonTableStat),
-    external: sync.external ? jsonExternal(sync.external) : null
+    tablesWithErrors: sync.kind === 'managed' ? sync.tablesWithErrors.map(jsonTableStat) : [],
+    external: sync.kind === 'external' && sync.external ? jsonExternal(sync.external) : null
+  }
+}
+
+/** The run's view; the resource figures only a managed run has. */
+function jsonRun(sync: SyncOutcome): JsonSyncRun | null {
+  const { view } = sync
+  if (!view) return null
+  const metered = sync.kind === 'managed' ? sync.run : undefined
+  return {
+    id: String(view.id),
+    status: String(reportedStatus(view)),
+    statusReason: text(view.statusReason),
+    createdAt: text(view.createdAt),
+    completedAt: text(view.completedAt),
+    ingested: view.ingested ?? null,
+    totalRows: finiteOrNull(view.rows),
+    errors: finiteOrNull(view.errors),
+    warnings: finiteOrNull(view.warnings),
+    cpuSeconds: finiteOrNull(metered?.cpu_seconds),
+    memoryByteSeconds: finiteOrNull(metered?.memory_byte_seconds),
+    networkEgressBytes: finiteOrNull(metered?.network_egress_bytes)
   }
 }
 
@@ -52,7 +58,7 @@ function jsonTableStat(stat: SyncRunTableStat): JsonTableStat {
 }
 
 /** Tables of an external sync kept in the report, the most rows first: the Platform's map is unbounded. */
-const MAX_TABLES = 1_000
+const TABLE_PROGRESS_KEPT = 1_000
 
 function jsonExternal(external: ExternalSync): JsonExternalSync {
   const progress = external.table_progress
@@ -66,7 +72,7 @@ function jsonExternal(external: ExternalSync): JsonExternalSync {
             Object.entries(progress)
               .map(([table, rows]): [string, number | null] => [table, finiteOrNull(rows)])
               .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
-              .slice(0, MAX_TABLES)
+              .slice(0, TABLE_PROGRESS_KEPT)
           )
         : null
   }

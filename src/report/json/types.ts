@@ -67,19 +67,23 @@ export interface JsonPolicies {
   thresholds: JsonSeverityValues<number | null>
   /** The Platform's current counts; null where some policy's count is unknown. */
   violations: JsonRows<number | null>
+  /** Outside the `scope`: counted apart, never judged; 0 without a scope; null where unknown. */
+  outOfScopeViolations: JsonRows<number | null>
   /** Suppressed by an exception; 0 without an exceptions file; null where unknown. */
   suppressedViolations: JsonRows<number | null>
   /** New against the baseline (not in it, not suppressed); null without a baseline file. */
   newViolations: JsonRows<number | null> | null
   /**
-   * What the thresholds judged: `violations − suppressedViolations` (`gate-on: all`) or
-   * `newViolations` (`gate-on: new`); null where unknown.
+   * What the thresholds judged: `violations − outOfScopeViolations − suppressedViolations`
+   * (`gate-on: all`) or `newViolations` (`gate-on: new`, within the scope); null where unknown.
    */
   countedViolations: JsonRows<number | null>
   /** Each row against its threshold. */
   status: JsonRows<RowStatus>
   /** The baseline file compared with; null without one. */
   baselineFile: { path: string; createdAt: string; ageDays: number } | null
+  /** The `scope` the gate judged within (each kind an empty list when not given); null without one. */
+  scope: { accounts: string[]; regions: string[]; tags: string[]; resources: string[] } | null
   selectedPolicies: number
   violatingPolicies: number
   stalePolicies: number
@@ -113,6 +117,8 @@ export interface JsonPolicy {
   fixedViolations: number | null
   /** In the baseline, still violating and not suppressed; null without one or when unknown. */
   unchangedViolations: number | null
+  /** Outside the `scope` (counted apart, never judged); 0 without one; null when unknown. */
+  outOfScopeViolations: number | null
   /** Suppressed by an exception; 0 when no exception names the policy; null when unknown. */
   suppressedViolations: number | null
   /** What the thresholds count of this policy (see `countedViolations` above); null: unknown. */

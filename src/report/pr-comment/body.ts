@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto'
 import { formatDuration } from '../../lib/duration.js'
 import type { Redactor } from '../../lib/log-safety.js'
-import type { SyncRunDetails } from '../../platform/types.js'
-import type { SyncOutcome } from '../../sync/outcome.js'
+import type { RunView, SyncOutcome } from '../../sync/outcome.js'
 import {
   blocks,
   bulletList,
@@ -26,7 +25,11 @@ import {
 } from '../model.js'
 import { redactDeep } from '../render/redact.js'
 import { renderBanner, renderFooter } from '../summary/summary.js'
-import { renderThresholdsTable, renderViolatingPolicies } from '../summary/policies.js'
+import {
+  renderScopeLine,
+  renderThresholdsTable,
+  renderViolatingPolicies
+} from '../summary/policies.js'
 import { renderComparison, renderExceptions } from '../summary/resources.js'
 import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
 import { byteLength } from '../summary/pieces.js'
@@ -146,7 +149,7 @@ function composeComment(
     renderGateLine(report, tag),
     renderSyncLine(report),
     policies && report.verdict.gate
-      ? renderThresholdsTable(report, report.verdict.gate)
+      ? blocks(renderScopeLine(report), renderThresholdsTable(report, report.verdict.gate))
       : renderCompactNotEvaluated(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(report, policies, detail.policies)
@@ -195,18 +198,17 @@ function gateName(names: readonly string[]): Markdown {
 function renderSyncLine(report: RunReport): Markdown | undefined {
   if (report.syncs.length > 1) return renderSyncLines(report.syncs)
   const [sync] = report.syncs
-  const run = sync?.run
-  if (!sync || !run) return undefined
-  return markup`**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, run)}${runFigures(sync, run)}`
+  if (!sync?.view) return undefined
+  return markup`**Sync ${codeSpan(sync.syncName, 100)}** · ${renderRunStatus(sync, sync.view)}${runFigures(sync, sync.view)}`
 }
 
 function renderSyncLines(syncs: readonly SyncOutcome[]): Markdown {
   const shown = syncs.slice(0, SYNC_LINES)
   const lines = shown.map((sync) => {
     const name = codeSpan(sync.syncName, 100)
-    if (!sync.run) return markup`${name} · no run`
-    const status = markup`${syncStatusIcon(sync, sync.run)} ${codeSpan(sync.run.status, 40)}`
-    return markup`${name} · ${status}${runFigures(sync, sync.run)}`
+    if (!sync.view) return markup`${name} · no run`
+    const status = markup`${syncStatusIcon(sync.view)} ${codeSpan(sync.view.status, 40)}`
+    return markup`${name} · ${status}${runFigures(sync, sync.view)}`
   })
   return blocks(
     bulletList(lines),
@@ -217,9 +219,9 @@ function renderSyncLines(syncs: readonly SyncOutcome[]): Markdown {
 }
 
 /** ` · 1,234 rows · 5m 12s`, what of it is known. */
-function runFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
+function runFigures(sync: SyncOutcome, view: RunView): Markdown {
   const figures: Markdown[] = []
-  if (run.total_rows != null) figures.push(markup`${escapeCell(run.total_rows)} rows`)
+  if (view.rows != null) figures.push(markup`${escapeCell(view.rows)} rows`)
   if (sync.durationSeconds !== undefined) {
     figures.push(escapeText(formatDuration(sync.durationSeconds * 1000)))
   }

@@ -5,6 +5,7 @@ import { plural } from '../../lib/text.js'
 import type { ExceptionState, ExceptionStatus } from '../../verdict/exceptions.js'
 import type { GateRow, RowKey, RowStatus } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
+import type { ResourceVerdict } from '../../verdict/resources.js'
 
 const HOUR_MS = 3_600_000
 
@@ -31,28 +32,51 @@ export function entryNote(status: ExceptionStatus): string {
   return `line ${entry.line}${entry.policy ? ` (policy "${entry.policy}")` : ''}: ${what}`
 }
 
+/** Which columns of the gate mean something: exceptions (Suppressed), a scope (Out of scope). */
+export interface GateColumns {
+  withExceptions: boolean
+  scoped: boolean
+}
+
+export function gateColumns(resources: ResourceVerdict | undefined): GateColumns {
+  return {
+    withExceptions: resources?.exceptionsFile !== undefined,
+    scoped: resources?.scope !== undefined
+  }
+}
+
 /** Whether the thresholds judge a figure other than the Platform's count (shown as "Counted"). */
-export function countsOtherThanViolations(gate: Gate, withExceptions: boolean): boolean {
-  return gate.gateOn === 'new' || withExceptions
+export function countsOtherThanViolations(gate: Gate, columns: GateColumns): boolean {
+  return gate.gateOn === 'new' || columns.withExceptions || columns.scoped
 }
 
 /** What the thresholds judged, in a sentence, for under the gate's table. */
-export function judgedFigureSentence(gate: Gate, withExceptions: boolean): string {
+export function judgedFigureSentence(gate: Gate, columns: GateColumns): string {
+  const within = columns.scoped ? ' within the scope' : ''
   if (gate.gateOn === 'new') {
-    return 'The thresholds judge Counted: the new violations, violating resources not in the baseline and not suppressed by an exception.'
+    return `The thresholds judge Counted: the new violations${within}, violating resources not in the baseline and not suppressed by an exception.`
   }
-  if (withExceptions) {
-    return "The thresholds judge Counted: the Platform's violations less those suppressed by an exception."
-  }
-  return "The thresholds judge the Platform's current Violations."
+  const less = [
+    ...(columns.scoped ? ['those outside the scope'] : []),
+    ...(columns.withExceptions ? ['those suppressed by an exception'] : [])
+  ]
+  return less.length > 0
+    ? `The thresholds judge Counted: the Platform's violations less ${less.join(' and ')}.`
+    : "The thresholds judge the Platform's current Violations."
 }
 
-/** What "counted" is, in a few words: `new`, `after 2 suppressed`. */
+/** What "counted" is, in a few words: `new: …`, `after 2 suppressed by exceptions`. */
 export function countedMeaning(gate: Gate, total: GateRow): string {
-  if (gate.gateOn === 'new') return 'new: not in the baseline, not suppressed'
-  return total.suppressed === null
-    ? 'after those suppressed by exceptions'
-    : `after ${total.suppressed} suppressed by exceptions`
+  const outside =
+    total.outOfScope !== null && total.outOfScope > 0
+      ? `; ${total.outOfScope} outside the scope, not judged`
+      : ''
+  if (gate.gateOn === 'new') return `new: not in the baseline, not suppressed${outside}`
+  const suppressed =
+    total.suppressed === null
+      ? 'after those suppressed by exceptions'
+      : `after ${total.suppressed} suppressed by exceptions`
+  return `${suppressed}${outside}`
 }
 
 function rowName(key: RowKey): string {
@@ -75,12 +99,13 @@ export function figureText(value: number | null): string {
  * The gate in one log line, with the figures under their names:
  * `Gate (gate-on: all): violations 20, suppressed 1, counted 19. critical 3/0 over, high 0/0 within, …`.
  */
-export function gateLogLine(gate: Gate, withExceptions: boolean): string {
+export function gateLogLine(gate: Gate, columns: GateColumns): string {
   const total = gate.rows[gate.rows.length - 1]
   const figures = [`violations ${figureText(total.violations)}`]
-  if (withExceptions) figures.push(`suppressed ${figureText(total.suppressed)}`)
+  if (columns.scoped) figures.push(`out of scope ${figureText(total.outOfScope)}`)
+  if (columns.withExceptions) figures.push(`suppressed ${figureText(total.suppressed)}`)
   if (total.new !== null || gate.gateOn === 'new') figures.push(`new ${figureText(total.new)}`)
-  const counted = countsOtherThanViolations(gate, withExceptions)
+  const counted = countsOtherThanViolations(gate, columns)
   if (counted) figures.push(`counted ${figureText(total.counted)}`)
   const rows = gate.rows.map((row) => {
     const limit = row.allowed === undefined ? '' : `/${row.allowed}`

@@ -27,7 +27,12 @@ import {
   violatingPolicies,
   type RunReport
 } from '../model.js'
-import { countsOtherThanViolations, figureText, judgedFigureSentence } from '../render/wording.js'
+import {
+  countsOtherThanViolations,
+  figureText,
+  gateColumns,
+  judgedFigureSentence
+} from '../render/wording.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
@@ -48,8 +53,33 @@ export function renderPolicyOverview(report: RunReport, outcome: PolicyOutcome):
   ]
   return blocks(
     markup`### 🛡️ Policy gate`,
-    markup`${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup`, `)}`
+    markup`${gate} · evaluation ${codeSpan(outcome.mode)} · ${joinInline(figures, markup`, `)}`,
+    renderScopeLine(report)
   )
+}
+
+/** `Scope: accounts staging · tags env=pr-142 — 3 violations outside it, not judged.` */
+export function renderScopeLine(report: RunReport): Markdown | undefined {
+  const scope = report.verdict.resources?.scope
+  if (!scope) return undefined
+  const kinds = (['accounts', 'regions', 'tags', 'resources'] as const).flatMap((kind) =>
+    scope[kind].length > 0
+      ? [
+          markup`${escapeText(kind)} ${joinInline(
+            scope[kind].slice(0, 10).map((value) => codeSpan(value, 100)),
+            markup`, `
+          )}`
+        ]
+      : []
+  )
+  const outside = report.verdict.gate && totalRow(report.verdict.gate).outOfScope
+  const counted =
+    outside === undefined
+      ? markup``
+      : outside === null
+        ? markup` — how many violations fall outside it is unknown.`
+        : markup` — ${escapeText(plural(outside, 'violation'))} outside it, counted apart and not judged.`
+  return markup`**Scope:** ${joinInline(kinds, markup` · `)}${counted}`
 }
 
 export function renderPolicyNotEvaluated(report: RunReport): Markdown | undefined {
@@ -60,19 +90,21 @@ export function renderPolicyNotEvaluated(report: RunReport): Markdown | undefine
 
 /**
  * The gate's table: per severity the Platform's count, and beside it, under their own names, what
- * the exceptions suppressed, what is new against the baseline and what the thresholds counted.
+ * falls outside the scope, what the exceptions suppressed, what is new against the baseline and
+ * what the thresholds counted.
  */
 export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
-  const withExceptions = report.verdict.resources?.exceptionsFile !== undefined
+  const shown = gateColumns(report.verdict.resources)
   const compared = report.verdict.resources?.baseline !== undefined
-  const counted = countsOtherThanViolations(gate, withExceptions)
+  const counted = countsOtherThanViolations(gate, shown)
   // The column the thresholds judge is in bold.
   const figure = (value: number | null, judged = false): Markdown =>
     judged && value !== null ? markup`**${escapeCell(value)}**` : escapeCell(value)
   const columns: Column[] = [
     [markup`Severity`, (row) => rowLabel(row.key), 'left'],
     [markup`Violations`, (row) => figure(row.violations, !counted), 'right'],
-    ...when(withExceptions, [markup`Suppressed`, (row) => figure(row.suppressed), 'right']),
+    ...when(shown.scoped, [markup`Out of scope`, (row) => figure(row.outOfScope), 'right']),
+    ...when(shown.withExceptions, [markup`Suppressed`, (row) => figure(row.suppressed), 'right']),
     ...when(compared, [markup`New`, (row) => figure(row.new), 'right']),
     ...when(counted, [markup`Counted`, (row) => figure(row.counted, true), 'right']),
     [markup`Allowed`, (row) => escapeCell(row.allowed), 'right'],
@@ -80,7 +112,13 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
   ]
   const [first, ...rest] = columns.map(([header]) => header)
   const unknown = gate.rows.some((row) =>
-    [row.violations, row.suppressed, row.counted, ...(compared ? [row.new] : [])].includes(null)
+    [
+      row.violations,
+      row.outOfScope,
+      row.suppressed,
+      row.counted,
+      ...(compared ? [row.new] : [])
+    ].includes(null)
   )
   return blocks(
     table(
@@ -88,7 +126,7 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
       gate.rows.map((row) => columns.map(([, cell]) => cell(row))),
       columns.map(([, , align]) => align)
     ),
-    markup`_${escapeText(judgedFigureSentence(gate, withExceptions))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`
+    markup`_${escapeText(judgedFigureSentence(gate, shown))}${unknown ? markup` ${escapeText(UNKNOWN_NOTE)}` : markup``}_`
   )
 }
 
@@ -163,6 +201,9 @@ export function renderViolatingPolicies(
 function perResource(figures: PolicyFigures | undefined): Markdown {
   if (!figures) return markup``
   const parts = [
+    ...(figures.outOfScope !== null && figures.outOfScope > 0
+      ? [`${figures.outOfScope} out of scope`]
+      : []),
     ...(figures.new !== null ? [`${figures.new} new`] : []),
     ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
     ...(figures.suppressed !== null && figures.suppressed > 0

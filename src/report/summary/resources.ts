@@ -76,9 +76,16 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
   )
 }
 
+/** `bucket-1 (prod, us-east-1)`: whose the new resources are, so an author can tell theirs. */
 function newSampleNames(report: RunReport, policy: PolicyResult): string {
   const samples = judgementOf(report, policy)?.newSamples ?? []
-  return samples.map((resource) => resource.name || resource.platformId).join(', ')
+  return samples
+    .map((resource) => {
+      const where = [resource.accountName || resource.accountId, resource.region].filter(Boolean)
+      const name = resource.name || resource.platformId || 'unnamed'
+      return where.length > 0 ? `${name} (${where.join(', ')})` : name
+    })
+    .join(', ')
 }
 
 /** Violating policies whose new figure is unknown: said, never shown as 0 new. */

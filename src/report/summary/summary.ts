@@ -28,7 +28,7 @@ import {
 } from '../model.js'
 import type { PolicyOutcome } from '../../policies/outcome.js'
 import type { Gate } from '../../verdict/gate.js'
-import { countedMeaning, countsOtherThanViolations } from '../render/wording.js'
+import { countedMeaning, countsOtherThanViolations, gateColumns } from '../render/wording.js'
 import { redacted } from '../render/redact.js'
 import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './pieces.js'
 import { renderComparison, renderExceptions } from './resources.js'
@@ -120,8 +120,7 @@ function policiesPassLine(policies: PolicyOutcome, gate: Gate, report: RunReport
   const violations = total.violations ?? 0
   if (violations === 0) return markup`No violations in ${selected}.`
   const found = markup`${escapeText(plural(violations, 'violation'))} in ${violatingPolicies(policies).length} of ${selected}`
-  const withExceptions = report.verdict.resources?.exceptionsFile !== undefined
-  if (!countsOtherThanViolations(gate, withExceptions)) {
+  if (!countsOtherThanViolations(gate, gateColumns(report.verdict.resources))) {
     return markup`${found}, all within the thresholds.`
   }
   const meaning = escapeText(countedMeaning(gate, total))
@@ -144,15 +143,15 @@ function syncPassLine(syncs: readonly SyncOutcome[]): Markdown[] {
     const total = rows === undefined ? markup`` : markup`: ${escapeCell(rows)} rows`
     return [markup`${count} completed${total}.`]
   }
-  if (sync?.run && !sync.waited) {
+  if (sync?.view && !sync.waited) {
     return [
-      markup`Run ${codeSpan(sync.run.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
+      markup`Run ${codeSpan(sync.view.id)} of sync ${codeSpan(sync.syncName)} was started and not awaited (${codeSpan('wait: false')}).`
     ]
   }
-  if (sync?.run) {
+  if (sync?.view) {
     const what = sync.kind === 'external' ? markup`CLI sync` : markup`Sync`
     return [
-      markup`${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.run.total_rows)} rows.`
+      markup`${what} ${codeSpan(sync.syncName)} completed: ${escapeCell(sync.view.rows)} rows.`
     ]
   }
   return []

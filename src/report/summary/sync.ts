@@ -4,14 +4,8 @@
 
 import { formatDuration } from '../../lib/duration.js'
 import { isCount } from '../../lib/text.js'
-import {
-  isActive,
-  isTerminal,
-  type ExternalSync,
-  type SyncRunDetails,
-  type SyncRunTableStat
-} from '../../platform/types.js'
-import type { SyncOutcome } from '../../sync/outcome.js'
+import type { ExternalSync, SyncRunTableStat } from '../../platform/types.js'
+import type { ManagedOutcome, RunView, SyncOutcome } from '../../sync/outcome.js'
 import { formatByteSeconds, formatBytes, formatCount, formatTimestamp } from '../render/format.js'
 import {
   blocks,
@@ -23,7 +17,7 @@ import {
   table,
   type Markdown
 } from '../render/markdown.js'
-import { hasError, type RunReport } from '../model.js'
+import { hasEnded, hasError, type RunReport } from '../model.js'
 import { renderMessages, NAME_LENGTH } from './pieces.js'
 
 const TABLE_LIMIT = 10
@@ -36,9 +30,8 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
     sync?.kind === 'external'
       ? markup`### 🔄 CLI sync run ${codeSpan(name)}`
       : markup`### 🔄 Sync run of ${codeSpan(name)}`
-  const run = sync?.run
   const messages = sync && syncMessages(report, sync)
-  if (!sync || !run) {
+  if (!sync?.view) {
     return blocks(
       heading,
       hasError(report, 'sync')
@@ -49,11 +42,11 @@ export function renderSyncSection(report: RunReport): Markdown | undefined {
   }
   return blocks(
     heading,
-    renderRunStatus(sync, run),
-    renderRunFigures(sync, run),
-    renderRunNotes(report, sync, run),
+    renderRunStatus(sync, sync.view),
+    renderRunFigures(sync, sync.view),
+    renderRunNotes(report, sync, sync.view),
     messages,
-    sync.external
+    sync.kind === 'external'
       ? renderTableProgress(sync.external)
       : renderTablesWithErrors(sync.tablesWithErrors)
   )
@@ -67,64 +60,50 @@ export function syncMessages(report: RunReport, sync: SyncOutcome): Markdown | u
   )
 }
 
-export function renderRunStatus(sync: SyncOutcome, run: SyncRunDetails): Markdown {
-  const status = markup`**Status:** ${syncStatusIcon(sync, run)} ${codeSpan(run.status)}`
-  const { external } = sync
-  if (external) {
-    // While the Platform is `finalizing`, the run reads `completed`: say what the Platform said.
-    const said =
-      external.status != null && external.status !== run.status
-        ? markup` (${codeSpan(external.status)})`
-        : markup``
-    return markup`${status}${said} · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)} (run by the CLI; never cancelled by this action)`
+/** The status as the Platform said it (a CLI run's own `finalizing`), and whose run it is. */
+export function renderRunStatus(sync: SyncOutcome, view: RunView): Markdown {
+  const status = markup`**Status:** ${syncStatusIcon(view)} ${codeSpan(view.status)}`
+  if (sync.kind === 'external') {
+    const { external } = sync
+    const ids = external
+      ? markup` · **External sync:** ${codeSpan(external.id)} · **Invocation:** ${codeSpan(external.invocation_id)}`
+      : markup``
+    return markup`${status}${ids} (run by the CLI; never cancelled by this action)`
   }
-  const reason = run.status_reason ? markup` (${codeSpan(run.status_reason)})` : markup``
+  const reason = view.statusReason ? markup` (${codeSpan(view.statusReason)})` : markup``
   const origin = sync.startedByAction
     ? markup`started by this action`
     : markup`followed; not started by this action`
-  return markup`${status}${reason} · **Run:** ${codeSpan(run.id)} (${origin})`
+  return markup`${status}${reason} · **Run:** ${codeSpan(view.id)} (${origin})`
 }
 
-/** A CLI run still `finalizing` has not been ingested yet, whatever its run reads. */
-export function syncStatusIcon(sync: SyncOutcome, run: SyncRunDetails): Markdown {
-  return sync.external?.status === 'finalizing' ? markup`⏳` : runStatusIcon(run)
-}
-
-function runStatusIcon(run: SyncRunDetails): Markdown {
-  if (run.status === 'completed') {
-    if (run.status_reason === 'ingestion_failed') return markup`❌`
-    return run.status_reason === 'partial_success' ? markup`⚠️` : markup`✅`
+/** A run whose data is still being ingested is not done yet, whatever its status reads. */
+export function syncStatusIcon(view: RunView): Markdown {
+  if (view.phase === 'ingesting' || view.phase === 'active') return markup`⏳`
+  if (view.phase === 'unknown') return markup`❔`
+  if (view.status === 'completed') {
+    if (view.statusReason === 'ingestion_failed') return markup`❌`
+    return view.statusReason === 'partial_success' ? markup`⚠️` : markup`✅`
   }
-  if (run.status === 'failed') return markup`❌`
-  if (run.status === 'cancelled') return markup`🚫`
-  return isActive(run.status) ? markup`⏳` : markup`❔`
+  return view.status === 'cancelled' ? markup`🚫` : markup`❌`
 }
 
-function renderRunFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
+function renderRunFigures(sync: SyncOutcome, view: RunView): Markdown {
   const duration =
     sync.durationSeconds === undefined ? undefined : formatDuration(sync.durationSeconds * 1000)
-  const cpu = formatCount(run.cpu_seconds, 1)
   const figures: [Markdown, Markdown][] = [
-    [markup`Started`, escapeCell(formatTimestamp(run.created_at))],
-    [markup`Completed`, escapeCell(formatTimestamp(run.completed_at))],
+    [markup`Started`, escapeCell(formatTimestamp(view.createdAt))],
+    [markup`Completed`, escapeCell(formatTimestamp(view.completedAt))],
     [markup`Duration`, escapeCell(duration)],
-    [markup`Rows`, escapeCell(run.total_rows)]
+    [markup`Rows`, escapeCell(view.rows)]
   ]
-  // A CLI run reports no errors or warnings: left out rather than shown as unknown.
-  if (sync.kind !== 'external') {
+  // A CLI run reports no errors, warnings or resource figures: left out rather than shown as unknown.
+  if (sync.kind === 'managed') {
     figures.push(
-      [markup`Errors`, escapeCell(run.errors)],
-      [markup`Warnings`, escapeCell(run.warnings)]
+      [markup`Errors`, escapeCell(view.errors)],
+      [markup`Warnings`, escapeCell(view.warnings)]
     )
-  }
-  // Resource figures only when the Platform metered them.
-  const metered: [Markdown, string | undefined][] = [
-    [markup`CPU`, cpu === undefined ? undefined : `${cpu} s`],
-    [markup`Memory`, formatByteSeconds(run.memory_byte_seconds)],
-    [markup`Egress`, formatBytes(run.network_egress_bytes)]
-  ]
-  for (const [header, value] of metered) {
-    if (value !== undefined) figures.push([header, escapeCell(value)])
+    if (sync.run) figures.push(...meteredFigures(sync.run))
   }
   const [first, ...rest] = figures.map(([header]) => header)
   return table(
@@ -134,27 +113,42 @@ function renderRunFigures(sync: SyncOutcome, run: SyncRunDetails): Markdown {
   )
 }
 
+/** Resource figures, only those the Platform metered. */
+function meteredFigures(run: NonNullable<ManagedOutcome['run']>): [Markdown, Markdown][] {
+  const cpu = formatCount(run.cpu_seconds, 1)
+  const metered: [Markdown, string | undefined][] = [
+    [markup`CPU`, cpu === undefined ? undefined : `${cpu} s`],
+    [markup`Memory`, formatByteSeconds(run.memory_byte_seconds)],
+    [markup`Egress`, formatBytes(run.network_egress_bytes)]
+  ]
+  const shown: [Markdown, Markdown][] = []
+  for (const [header, value] of metered) {
+    if (value !== undefined) shown.push([header, escapeCell(value)])
+  }
+  return shown
+}
+
 export function renderRunNotes(
   report: RunReport,
   sync: SyncOutcome,
-  run: SyncRunDetails
+  view: RunView
 ): Markdown | undefined {
   const notes: Markdown[] = []
   // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
   if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
     notes.push(
-      markup`⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(run.status)} when the action finished.`
+      markup`⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(view.status)} when the action finished.`
     )
   }
   if (sync.timedOut) {
     const after = sync.cancelledByAction
       ? markup` This action cancelled the run.`
-      : isTerminal(run.status)
+      : hasEnded(view)
         ? markup``
         : markup` The run was left running.`
     notes.push(markup`⏱️ Timed out after ${escapeText(formatDuration(sync.waitedMs))}.${after}`)
   }
-  if (report.cancelled && !isTerminal(run.status)) {
+  if (report.cancelled && !hasEnded(view)) {
     notes.push(
       markup`🚫 The workflow was cancelled while the action was following this run; the status shown is the last one seen.`
     )
@@ -188,11 +182,12 @@ export function renderTablesWithErrors(
 }
 
 /** A CLI run's rows per table (`table_progress`), most rows first. */
-function renderTableProgress(external: ExternalSync): Markdown | undefined {
-  const progress = Object.entries(external.table_progress ?? {})
+function renderTableProgress(external: ExternalSync | undefined): Markdown | undefined {
+  const progress = Object.entries(external?.table_progress ?? {})
   if (progress.length === 0) return undefined
   // The client kept only the tables with the most rows; the Platform reported this many.
-  const total = isCount(external.tablesReported) ? external.tablesReported : progress.length
+  const reported = external?.tablesReported
+  const total = isCount(reported) ? reported : progress.length
   const rows = (count: unknown): number => (isCount(count) ? count : -1)
   const shown = progress.sort(([, a], [, b]) => rows(b) - rows(a)).slice(0, TABLE_LIMIT)
   return blocks(

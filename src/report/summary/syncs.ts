@@ -54,20 +54,20 @@ function renderSyncsTable(report: RunReport): Markdown {
 }
 
 function syncRow(sync: SyncOutcome): Markdown[] {
-  const { run } = sync
+  const { view } = sync
   const external = sync.kind === 'external'
   const duration =
     sync.durationSeconds === undefined ? undefined : formatDuration(sync.durationSeconds * 1000)
   return [
     codeSpan(sync.syncName, NAME_LENGTH),
     external ? markup`CLI` : markup`managed`,
-    run ? markup`${syncStatusIcon(sync, run)} ${codeSpan(run.status, 40)}` : markup`no run`,
-    escapeCell(run?.total_rows),
+    view ? markup`${syncStatusIcon(view)} ${codeSpan(view.status, 40)}` : markup`no run`,
+    escapeCell(view?.rows),
     // A CLI run reports no errors: left empty rather than shown as unknown.
-    external ? markup`` : escapeCell(run?.errors),
+    external ? markup`` : escapeCell(view?.errors),
     escapeCell(duration),
     // Link-free: the id is for a search on the Platform, and a link could point anywhere.
-    run ? codeSpan(run.id, 60) : markup`—`,
+    view ? codeSpan(view.id, 60) : markup`—`,
     external
       ? markup`run by the CLI`
       : sync.startedByAction
@@ -79,9 +79,11 @@ function syncRow(sync: SyncOutcome): Markdown[] {
 /** What the table cannot say about one sync; nothing when all went well. */
 function renderSyncNotes(report: RunReport, sync: SyncOutcome): Markdown | undefined {
   const notes = blocks(
-    sync.run && renderRunNotes(report, sync, sync.run),
+    sync.view && renderRunNotes(report, sync, sync.view),
     syncMessages(report, sync),
-    renderTablesWithErrors(sync.tablesWithErrors, markup`**Tables with errors**`)
+    sync.kind === 'managed'
+      ? renderTablesWithErrors(sync.tablesWithErrors, markup`**Tables with errors**`)
+      : undefined
   )
   return notes === ''
     ? undefined
