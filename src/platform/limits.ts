@@ -21,4 +21,6 @@ export const MAX_TABLE_PROGRESS = 1_000
 
 // Elsewhere, because they belong there: duration inputs are at most 7 days (inputs/values.ts), and
 // every sleep is clamped to what Node's timers hold (lib/poll.ts); a wait for a sync run never
-// outlasts `timeout` by more than one request's deadline (sync/wait.ts).
+// outlasts `timeout` by more than one request's deadline (sync/wait.ts), and the requests before the
+// waits end within it (PlatformClient.within, run/action.ts). The files the workflow names have
+// their own bounds (lib/baseline-format.ts, inputs/exceptions-file.ts, inputs/yaml-reading.ts).
