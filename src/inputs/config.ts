@@ -27,7 +27,7 @@ export interface SyncConfig {
 
 /** `external-sync`: a sync the CloudQuery CLI ran and uploaded to the Platform, followed, never started or cancelled. */
 export interface ExternalSyncConfig {
-  /** The CLI's invocation id, or an external sync id (both UUIDs), as the workflow gave it. */
+  /** The CLI's invocation id (any text of 1 to 200 characters) or an external sync id (a UUID, in lower case), as the workflow gave it. */
   id: string
   timeoutMs: number
   pollIntervalMs: number

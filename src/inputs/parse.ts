@@ -45,6 +45,10 @@ export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
 
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** The spec's bound on an invocation id (`POST /external-syncs`: 1 to 200 characters). */
+const MAX_INVOCATION_ID = 200
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
 const MAX_SAMPLES = 100
 /** Syncs one step follows at once: each holds a live log stream and a poll loop. */
 const MAX_SYNCS = 50
@@ -162,15 +166,16 @@ function parseExternalSyncs(
   { timeoutMs, pollIntervalMs, wait }: Omit<SyncConfig, 'name'>,
   problems: Problems
 ): ExternalSyncConfig[] {
-  const ids = list(input('external-sync')).map((id) => id.toLowerCase())
+  const ids = externalSyncIds(input('external-sync'))
   if (ids.length === 0) return []
-  const bad = ids.filter((id) => !UUID_PATTERN.test(id))
+  const bad = ids.filter((id) => [...id].length > MAX_INVOCATION_ID || CONTROL.test(id))
   if (bad.length > 0) {
     problems.add(
       invalid(
         'external-sync',
-        bad.join(', '),
-        "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID); several, one per line, for a sharded sync"
+        // Escaped, so that a control character shows as what it is; cut, so that a long one does not flood.
+        bad.map((id) => JSON.stringify(id).slice(1, -1).slice(0, 80)).join(', '),
+        `the CLI's invocation id (what \`cloudquery sync --invocation-id\` was given: any text of 1 to ${MAX_INVOCATION_ID} characters without control characters, usually a UUID) or an external sync id (a UUID); several, one per line, for a sharded sync`
       ).message
     )
   }
@@ -194,7 +199,24 @@ function parseExternalSyncs(
       'Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.'
     )
   }
-  return [...new Set(ids)].map((id) => ({ id, timeoutMs, pollIntervalMs }))
+  return ids.map((id) => ({ id, timeoutMs, pollIntervalMs }))
+}
+
+/**
+ * The ids `external-sync` lists, one per line, as written (a UUID in lower case: it is one however
+ * it is written). An invocation id is any text, commas included, so a line is split on commas only
+ * when every part is a UUID (the form the docs once gave for shards).
+ */
+function externalSyncIds(value: string): string[] {
+  const ids = value.split(/\r?\n/).flatMap((line) => {
+    const parts = line.split(',').map((part) => part.trim())
+    const uuids = parts.length > 1 && parts.every((part) => UUID_PATTERN.test(part))
+    return uuids ? parts : [line.trim()]
+  })
+  const normalised = ids
+    .filter((id) => id !== '')
+    .map((id) => (UUID_PATTERN.test(id) ? id.toLowerCase() : id))
+  return [...new Set(normalised)]
 }
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */

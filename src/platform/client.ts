@@ -178,14 +178,21 @@ export class PlatformClient {
     })
   }
 
-  /** Its `table_progress` cut to the tables with the most rows. */
+  /**
+   * Its `table_progress` cut to the tables with the most rows. An answer for another external sync
+   * (another `id`, a UUID compared without regard to case) is refused like a wrong-shaped one.
+   */
   getExternalSyncRun(id: string): Promise<ExternalSync> {
     return this.json({
       method: 'GET',
       path: `/external-sync-runs/${enc(id)}`,
       retry: true,
       shape: 'external-sync',
-      beforeParse: boundTables
+      beforeParse: boundTables,
+      check: (answer) =>
+        String((answer as ExternalSync).id).toLowerCase() === id.toLowerCase()
+          ? undefined
+          : "with another external sync's id"
     })
   }
 

@@ -69,6 +69,8 @@ export interface RequestSpec {
   shape?: AnswerShape
   /** Makes a body smaller before it is parsed (a map the spec leaves unbounded, cut). */
   beforeParse?: (body: string) => string
+  /** What is wrong with an answer of the right shape for this request, in words (see shape). */
+  check?: (answer: unknown) => string | undefined
 }
 
 interface RawAnswer {
@@ -222,7 +224,7 @@ export class Transport {
         )
       }
     }
-    const problem = spec.shape && shapeProblem(value, spec.shape)
+    const problem = (spec.shape && shapeProblem(value, spec.shape)) || spec.check?.(value)
     if (!problem) return { value: value as T }
     // Redacted before it is cut, like every text the Platform sends.
     const sent = oneLine(this.redact(answer.body), 80)

@@ -31,7 +31,9 @@ export async function followExternalSync(
     if (found.aborted) return externalOutcome(config.id, looked)
     return externalOutcome(config.id, {
       ...looked,
-      ...failed(notFoundReason(config, found.elapsedMs))
+      // Listed, but its own answer never came: as a wait that ran out, not as a sync not there.
+      ...(found.listed ? { timedOut: true } : {}),
+      ...failed(notFoundReason(config, found, deps.redact))
     })
   }
   observer.externalSeen(found.sync)
