@@ -15,6 +15,7 @@ import {
   realpathSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -98,8 +99,9 @@ const fifo = (name: string): string => {
   return path(name)
 }
 const sparse = (name: string, bytes: number): string => {
+  // Sparse: as large as said, without writing it.
   writeFileSync(path(name), '')
-  execFileSync('truncate', ['-s', String(bytes), path(name)])
+  truncateSync(path(name), bytes)
   return path(name)
 }
 

@@ -6,7 +6,7 @@
 
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -92,7 +92,7 @@ describe('only a regular file is read', () => {
     (input, bound, size, most) => {
       const big = file('')
       // Sparse: as large as said, without writing it.
-      execFileSync('truncate', ['-s', String(2 * bound), big])
+      truncateSync(big, 2 * bound)
       expect(errorOf({ [input]: big })).toContain(
         `"${big}" is ${size}, larger than the ${most} this action reads.`
       )

@@ -30,7 +30,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/
  */
 export const MAX_EXCEPTIONS_BYTES = 1_000_000
 /** Most entries: each is matched against every violating resource of its policy. */
-export const MAX_EXCEPTION_ENTRIES = 2_000
+const MAX_EXCEPTION_ENTRIES = 2_000
 
 type TextKey = (typeof TEXT_KEYS)[number]
 

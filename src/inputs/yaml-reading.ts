@@ -27,9 +27,9 @@ export interface LineError {
  * Most aliases (`*name`) read. The YAML library finds each one's anchor by walking the whole
  * document, and an alias can stand for a long list again and again.
  */
-export const MAX_YAML_ALIASES = 100
+const MAX_YAML_ALIASES = 100
 /** Most matcher values (resources, accounts, regions, tags) read, aliases counted each time. */
-export const MAX_MATCHER_VALUES = 20_000
+const MAX_MATCHER_VALUES = 20_000
 
 /**
  * How a walk reads the document: the line of a node, the node an alias stands for, the matcher

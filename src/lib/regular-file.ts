@@ -17,7 +17,7 @@ import {
 import { messageOf } from './text.js'
 
 /** Why a path cannot be read as the file expected; the message follows the quoted path. */
-export class FileRefusal extends Error {}
+class FileRefusal extends Error {}
 
 /**
  * The bytes of the regular file at `path` (symlinks followed), at most `maxBytes`; throws a
