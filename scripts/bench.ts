@@ -12,6 +12,9 @@
 //      Then writing a baseline (`baseline-write`) at the same scale: every violating policy read.
 //   4. Ten syncs of 3 minutes followed in one step: per sync, latency and status requests per
 //      minute as in 1; the step's peak RSS against the same action following one of them.
+//   5. The coverage cross-check after a sync, at 10,000 policies with about 1,000 counted: the
+//      lookups of the counted policies' tables (requests and time), the policy stage with them,
+//      and the verdict's pure cross-check.
 //
 // The simulator runs in a child process (this file with `--simulator`), so serving 10,000 policies
 // does not share an event loop, or its timers, with the measuring. Progress and every single
@@ -21,6 +24,7 @@
 //   npx tsx scripts/bench.ts --per-resource      # only the per-resource case (its rows)
 //   npx tsx scripts/bench.ts --several-syncs     # only section 4 (its rows)
 //   npx tsx scripts/bench.ts --baseline-write    # only the baseline-write case (its rows)
+//   npx tsx scripts/bench.ts --coverage          # only the coverage cross-check (its rows)
 //   ACTION_BUNDLE=/tmp/b/index.js npx tsx scripts/bench.ts
 
 import { statSync } from 'node:fs'
@@ -31,6 +35,7 @@ import type { Scenario } from '../simulator/scenario.js'
 import { BUNDLE, ROOT } from './action-runner.js'
 import { progress } from './bench/measure.js'
 import { measureBaselineWrite } from './bench/baseline-write.js'
+import { measureCoverage } from './bench/coverage.js'
 import { measurePerResource } from './bench/per-resource.js'
 import { measurePolicies } from './bench/policy-stage.js'
 import { measureSeveralSyncs } from './bench/several-syncs.js'
@@ -39,6 +44,7 @@ import { measureStartup } from './bench/startup.js'
 import { measureSyncs } from './bench/sync-latency.js'
 import {
   baselineWriteRows,
+  coverageRows,
   notes,
   perResourceRows,
   severalSyncsRows,
@@ -69,18 +75,31 @@ async function main(): Promise<void> {
   const policies = await measurePolicies(launch)
   const perResource = await measurePerResource(launch)
   const baselineWrite = await measureBaselineWrite(launch)
+  const coverage = await measureCoverage(launch)
   const syncs = await measureSyncs(launch)
   const severalSyncs = await measureSeveralSyncs(launch)
   progress(load())
   const date = new Date().toISOString().slice(0, 10)
   console.log(`Measured ${date} by \`npm run bench\` (bundle \`${bundle}\`) on ${machine()}.\n`)
   console.log(
-    table({ syncs, severalSyncs, policies, perResource, baselineWrite, startup, bundleBytes })
+    table({
+      syncs,
+      severalSyncs,
+      policies,
+      perResource,
+      baselineWrite,
+      coverage,
+      startup,
+      bundleBytes
+    })
   )
   console.log(notes())
 }
 
-/** `--per-resource`, `--baseline-write`, `--several-syncs`: that case alone, its rows of the table. */
+/**
+ * `--per-resource`, `--baseline-write`, `--coverage`, `--several-syncs`: that case alone, its rows
+ * of the table.
+ */
 async function only(rows: () => Promise<string[][]>): Promise<void> {
   progress(`bundle ${BUNDLE}; ${machine()}; ${load()}`)
   const measured = await rows()
@@ -93,6 +112,8 @@ else if (process.argv.includes('--per-resource'))
   await only(async () => perResourceRows(await measurePerResource(launch), shortRow))
 else if (process.argv.includes('--baseline-write'))
   await only(async () => baselineWriteRows(await measureBaselineWrite(launch), shortRow))
+else if (process.argv.includes('--coverage'))
+  await only(async () => coverageRows(await measureCoverage(launch), shortRow))
 else if (process.argv.includes('--several-syncs'))
   await only(async () => severalSyncsRows(await measureSeveralSyncs(launch), shortRow))
 else await main()

@@ -186,8 +186,9 @@ function shuffledIndices(n: number, rand: () => number): number[] {
   return order
 }
 
-function queryFor(kind: ResourceKind): string {
-  return `SELECT _cq_platform_id, account_id, region, name FROM ${kind.table} WHERE /* ${kind.finding} */ true`
+/** A policy's SQL over its kind's table; `finding` tells generated policies' queries apart. */
+function queryFor(kind: ResourceKind, finding = kind.finding): string {
+  return `SELECT _cq_platform_id, account_id, region, name FROM ${kind.table} WHERE /* ${finding} */ true`
 }
 
 function buildGroups(scenario: ResolvedScenario): CatalogGroup[] {
@@ -282,16 +283,17 @@ function generatedPolicies(
           ...(i % 5 === 0 && groups.length > 1 ? [groups[(i + 1) % groups.length].id] : [])
         ]
       : []
+    const name = round === 0 ? kind.finding : `${kind.finding} #${round + 1}`
     return {
       id: uuidFrom(r),
-      name: round === 0 ? kind.finding : `${kind.finding} #${round + 1}`,
+      name,
       domain: kind.domain,
       severity: weightedSeverity(r),
       status:
         gen.pausedEvery > 0 && i % gen.pausedEvery === gen.pausedEvery - 1 ? 'paused' : 'active',
       description: `Detects ${kind.finding.toLowerCase()}`,
       queryId: uuidFrom(r),
-      query: queryFor(kind),
+      query: queryFor(kind, name),
       createdBy,
       createdAt: iso(POLICY_EPOCH + i * 60_000),
       updatedAt: iso(POLICY_EPOCH + i * 60_000),

@@ -13,6 +13,7 @@ import {
 import { LogHandlers } from './log-handlers.js'
 import type { Handler, PlatformState, Reply } from './operations.js'
 import { PolicyHandlers } from './policy-handlers.js'
+import { queryColumns } from './query-columns.js'
 import { hash32, prng, uuidFrom, uuidOf } from './random.js'
 import { activeRun, evaluationAt, previousRun, type SimRun } from './runs.js'
 import { resolveScenario, type ResolvedScenario, type Scenario } from './scenario.js'
@@ -56,6 +57,7 @@ export class Platform implements PlatformState {
     '/policy-groups': { GET: (r) => this.policies.listGroups(r) },
     '/policy-groups/{policy_group_id}': { GET: (r) => this.policies.groupPolicies(r) },
     '/queries/{query_id}/execute': { POST: (r) => this.violations.executeQuery(r) },
+    '/queries/columns': { POST: queryColumns },
     '/external-sync-runs': { GET: (r) => this.external.listExternalSyncs(r) },
     '/external-sync-runs/{external_sync_id}': { GET: (r) => this.external.getExternalSync(r) }
   }

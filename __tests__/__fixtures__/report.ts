@@ -1,7 +1,12 @@
 // Typed sample outcomes for the report tests: a sync run in each state it can end in, policy
 // results with a real gate verdict, and a RunReport assembled from them.
 
-import type { BaselineFile, ExceptionEntry, Thresholds } from '../../src/inputs/config.js'
+import type {
+  BaselineFile,
+  ExceptionEntry,
+  TableErrorsMode,
+  Thresholds
+} from '../../src/inputs/config.js'
 import { addUpBySeverity } from '../../src/lib/severity.js'
 import type { ExternalSync, SyncRunDetails } from '../../src/platform/types.js'
 import type { PolicyOutcome, PolicyResult, ViolatingResource } from '../../src/policies/outcome.js'
@@ -49,6 +54,12 @@ export function syncRun(overrides: Partial<SyncRunDetails> = {}): SyncRunDetails
   }
 }
 
+/** The tables a fixture run wrote: every one its fixture policies read, without errors. */
+export const WRITTEN_TABLES = [
+  { name: 'aws_s3_buckets', rows: 800, errors: 0, panics: 0 },
+  { name: 'aws_ec2_instances', rows: 40_000, errors: 0, panics: 0 }
+]
+
 /** A managed run's outcome, its view made from its run as the sync stage makes it. */
 export function syncOutcome(
   overrides: Partial<Omit<ManagedOutcome, 'kind' | 'view'>> = {}
@@ -61,6 +72,7 @@ export function syncOutcome(
     waitedMs: 312_000,
     durationSeconds: 312,
     statusChecks: 20,
+    tables: WRITTEN_TABLES,
     ...fields
   })
 }
@@ -198,6 +210,7 @@ export function policy(overrides: Partial<PolicyResult> & { name: string }): Pol
     source: 'evaluation',
     stale: false,
     samples: [],
+    tables: ['aws_s3_buckets'],
     ...overrides
   }
 }
@@ -305,9 +318,10 @@ export function runReport(
     verdict?: Partial<Verdict>
     /** Judge per resource (a baseline, exceptions) as main.ts does when they are given. */
     resources?: ResourceSettings
+    tableErrors?: TableErrorsMode
   } = {}
 ): RunReport {
-  const { verdict, resources, ...rest } = overrides
+  const { verdict, resources, tableErrors, ...rest } = overrides
   const report: Omit<RunReport, 'verdict'> = {
     schemaVersion: 1,
     actionVersion: '1.0.0',
@@ -331,10 +345,41 @@ export function runReport(
     errors: report.errors.filter((error) => error.stage !== 'report') as StageError[],
     syncs,
     policies,
-    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources },
+    gate: thresholds && { thresholds, gateOn: gateOn ?? 'all', resources, tableErrors },
     softFail: report.softFail
   })
   return { ...report, verdict: { ...decided, ...verdict } }
+}
+
+/**
+ * A gate over two syncs, `iam-prod`'s run failed: of the counted policies, one reads a table the
+ * run synced with errors and a panic, one a table only the failed run listed (judged on earlier
+ * data), one reads subqueries only (its tables cannot be told), and one is complete.
+ */
+export function coverageReport(tableErrors: TableErrorsMode = 'fail'): RunReport {
+  const policies = policyOutcome([
+    policy({ name: 'Public S3 buckets', severity: 'critical', tables: ['aws_s3_buckets'] }),
+    policy({ name: 'IAM users without MFA', severity: 'high', tables: ['aws_iam_users'] }),
+    policy({ name: 'Cross-account trust', severity: 'high', tables: [] }),
+    policy({ name: 'EC2 without owner', severity: 'critical', tables: ['aws_ec2_instances'] }),
+    policy({ name: 'Untagged resources', severity: 'low', violations: 4, tables: undefined })
+  ])
+  const syncs = [
+    syncOutcome({
+      tables: [
+        { name: 'aws_s3_buckets', rows: 800, errors: 3, panics: 1 },
+        { name: 'aws_ec2_instances', rows: 40_000, errors: 0, panics: 0 }
+      ]
+    }),
+    syncOutcome({
+      syncName: 'iam-prod',
+      run: syncRun({ id: 'run-iam', sync_name: 'iam-prod', status: 'failed', ingested: false }),
+      verdict: 'fail',
+      reasons: ['Run run-iam of sync "iam-prod" failed with 2 errors.'],
+      tables: [{ name: 'aws_iam_users', rows: 10, errors: 2, panics: 0 }]
+    })
+  ]
+  return runReport({ syncs, syncNames: [SYNC_NAME, 'iam-prod'], policies, tableErrors })
 }
 
 /** "Today" of the per-resource fixtures: the day of STARTED_AT. */

@@ -124,11 +124,11 @@ describe('the bundle, spawned as the runner spawns it', () => {
     })
   })
 
-  it('sends exactly one POST, and every request with the key and a User-Agent naming the action', () => {
+  it('sends exactly one POST that writes, and every request with the key and a User-Agent naming the action', () => {
     const { sim } = runs.success
-    expect(sim.requests.filter((r) => r.method === 'POST').map((r) => r.pathTemplate)).toEqual([
-      RUNS
-    ])
+    // The other POSTs only read: the tables each counted policy's query reads.
+    const posts = sim.requests.filter((r) => r.method === 'POST').map((r) => r.pathTemplate)
+    expect(posts.filter((template) => template !== '/queries/columns')).toEqual([RUNS])
     expect(sim.runsStarted()).toBe(1)
     const userAgent = new RegExp(`^${PACKAGE.name}/${PACKAGE.version.replace(/\./g, '\\.')}\\b`)
     for (const request of sim.requests) {

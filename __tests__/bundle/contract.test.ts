@@ -48,7 +48,8 @@ const CLIENT_OPERATIONS = [
   'GET /policies/violations-history',
   'POST /queries/{query_id}/execute',
   'GET /external-sync-runs',
-  'GET /external-sync-runs/{external_sync_id}'
+  'GET /external-sync-runs/{external_sync_id}',
+  'POST /queries/columns'
 ]
 
 const EXTERNAL_INVOCATION = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'

@@ -344,7 +344,17 @@ describe('odd data from the Platform', () => {
   it('never counts a missing violation count as zero', () => {
     const run = odd['a policy with a null violation count']
     expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 1, stderr: '' })
-    expect(run.outputs).toMatchObject({ result: 'fail', 'stale-policies': '1' })
+    // Evaluated after the run, without a count: unknown at once, and counted by a threshold.
+    expect(run.outputs).toMatchObject({ result: 'fail', 'high-violations': '' })
     expect(run.summary).toContain('Brand new policy')
+    const report = reportOf(run) as {
+      policies: { policies: { name: string; unknownBecause: string }[] }
+    }
+    expect(report.policies.policies).toContainEqual(
+      expect.objectContaining({
+        name: 'Brand new policy',
+        unknownBecause: 'the Platform gave no count'
+      })
+    )
   })
 })

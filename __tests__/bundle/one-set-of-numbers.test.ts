@@ -135,7 +135,8 @@ function gateTable(markdown: string): Figures {
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith('|')) break
     const row = cells(line)
-    const label = row[0].replace(/\*\*/g, '').replace(/^\S+ /, '').toLowerCase() as Row
+    // `🟠 High`, and after it the marks of the policies' coverage, if any.
+    const label = row[0].replace(/\*\*/g, '').split(' ')[1].toLowerCase() as Row
     const key = row[0].includes('Total') ? 'total' : label
     const at = (name: string): number | null => figure(row[names.indexOf(name)])
     figures[key] = {

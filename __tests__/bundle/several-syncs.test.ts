@@ -114,8 +114,11 @@ function signalledRun(): Promise<Signalled> {
   })
 }
 
+/** The syncs a run was started for. */
 const posts = (sim: Simulator): string[] =>
-  sim.requests.filter((r) => r.method === 'POST').map((r) => r.path.split('/')[3])
+  sim.requests
+    .filter((r) => r.method === 'POST' && r.pathTemplate === '/syncs/{sync_name}/runs')
+    .map((r) => r.path.split('/')[3])
 const cancels = (sim: Simulator, from = 0): string[] =>
   sim.requests
     .slice(from)

@@ -131,6 +131,8 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
         `/policies/${policy.id}/violations-history?per_page=10&start_time=2020-01-01T00:00:00Z&end_time=2099-01-01T00:00:00Z`
       )
       await call('POST', `/queries/${policy.query_id}/execute?per_page=2&page=1`)
+      const columns = await call('POST', '/queries/columns', { body: { query: policy.query } })
+      expect(columns.body.top_level_tables).toHaveLength(1)
     }
     await call(
       'GET',
@@ -239,6 +241,23 @@ describeContract('simulator against the Platform OpenAPI spec', () => {
     } finally {
       sim.setScenario({ forbidden: [] })
     }
+    expect(problemsSince(from)).toEqual([])
+  })
+
+  it("answers a query's tables, and 400 for what is not a SELECT", async () => {
+    const from = sim.requests.length
+    const tables = async (query: string) =>
+      (await call('POST', '/queries/columns', { body: { query } })).body.top_level_tables
+    expect(
+      await tables(
+        'SELECT b.name, count(*) FROM db.aws_s3_buckets AS b /* FROM x */ LEFT JOIN "aws_iam_users" u ON true, aws_ec2_instances GROUP BY 1'
+      )
+    ).toEqual(['aws_s3_buckets', 'aws_iam_users', 'aws_ec2_instances'])
+    // A subquery's tables are not top-level: the Platform lists none.
+    expect(await tables('SELECT * FROM (SELECT name FROM aws_s3_buckets) AS t')).toEqual([])
+    expect(
+      (await call('POST', '/queries/columns', { body: { query: 'DELETE FROM t' } })).status
+    ).toBe(400)
     expect(problemsSince(from)).toEqual([])
   })
 

@@ -42,6 +42,7 @@ export function policyConfig(overrides: Partial<PolicyConfig> = {}): PolicyConfi
     gateOn: 'all',
     evaluation: 'auto',
     evaluationTimeoutMs: 600_000,
+    tableErrors: 'fail',
     samples: 5,
     maxExceptionDays: 90,
     baselineMaxAgeDays: 30,

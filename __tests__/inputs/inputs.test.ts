@@ -54,6 +54,7 @@ describe('parseInputs', () => {
       gateOn: 'all',
       evaluation: 'auto',
       evaluationTimeoutMs: 600_000,
+      tableErrors: 'fail',
       samples: 5,
       baseline: undefined,
       exceptions: undefined,
@@ -79,6 +80,10 @@ describe('parseInputs', () => {
     const config = parseInputs(reader({ 'max-critical-violations': '' }), {})
     expect(config.policies?.thresholds.critical).toBeUndefined()
     expect(config.policies?.thresholds.high).toBe(0)
+  })
+
+  it('reads table-errors, whatever its case', () => {
+    expect(parseInputs(reader({ 'table-errors': 'Warn' })).policies?.tableErrors).toBe('warn')
   })
 
   it('reads inputs from INPUT_ variables with hyphens kept', () => {
@@ -224,6 +229,7 @@ describe('parseInputs', () => {
       /"policy-evaluation" is "now".*"auto", "wait", "execute", "latest"/
     ],
     [{ 'evaluation-timeout': 'soon' }, /"evaluation-timeout" is "soon"/],
+    [{ 'table-errors': 'ignore' }, /"table-errors" is "ignore".*"fail", "warn"/],
     [{ 'violation-samples': '1000' }, /"violation-samples" is "1000".*0 to 100/],
     [{ 'soft-fail': 'y' }, /"soft-fail" is "y"/],
     [{ 'job-summary': '1' }, /"job-summary" is "1"/],

@@ -92,7 +92,7 @@ describe('an answer of the wrong shape', () => {
     [
       'items of numbers',
       '{"items":[1,2]}',
-      (c) => c.listRunTables('s', 'r'),
+      (c) => c.listRunTables('s', 'r', 1000, 1),
       'GET /syncs/s/runs/r/tables'
     ],
     ['a list, not a page', '[]', (c) => c.listPolicyGroups(), 'GET /policy-groups'],

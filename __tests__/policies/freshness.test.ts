@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { AUTO_PATIENCE_MS } from '../../src/policies/freshness.js'
 import type { ActiveRunSpec, Scenario } from '../../simulator/scenario.js'
+import type { Simulator } from '../../simulator/server.js'
 import { withSimulator } from '../helpers/platform.js'
 import {
   activeRunCompletedAt,
@@ -343,35 +344,99 @@ describe('gate-on: new', () => {
     }))
 })
 
-describe('policy-evaluation at scale', () => {
-  it('waits for 2,500 policies reading each page about once after evaluation', () =>
-    withSimulator(
+describe('a count after the run that is not a count', () => {
+  /** Evaluated about 600 ms after the simulator started, to -3: no re-evaluation will fix it. */
+  const NEGATIVE: Scenario = {
+    ...EVALUATED_SOON,
+    policies: [
+      ...POLICIES,
       {
-        policies: null,
-        policyGen: {
-          count: 2_500,
-          violating: 100,
-          totalViolations: 2_000,
-          afterSync: { violating: 120, totalViolations: 2_400 }
-        },
-        activeRun: RECENT_RUN,
-        evaluation: { delayAfterIngestMs: 1_500 }
-      },
-      async (sim, client) => {
-        const outcome = await runStage(client, policyConfig({ samples: 0 }), {
-          runCompletedAt: activeRunCompletedAt(sim)
-        })
-        expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
-        expect(outcome.policies.reduce((sum, p) => sum + (p.violations ?? 0), 0)).toBe(2_400)
-
-        const [, , , ...polls] = sim.requestsTo('GET', '/policies')
-        // Every look before the evaluation reads one page; the one after reads all three.
-        expect(polls.filter((r) => r.query.page?.[0] === '1').length).toBeGreaterThan(1)
-        expect(polls.filter((r) => r.query.page?.[0] !== '1')).toHaveLength(2)
-        expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
-        // Previous counts came with the first listing: no history lookups.
-        expect(sim.requestsTo('GET', '/policies/{policy_id}/violations-history')).toHaveLength(0)
-        expect(client.requestCount).toBe(3 + polls.length + 1)
+        name: 'Negative after the run',
+        severity: 'critical',
+        violationCount: 2,
+        countAfterSync: -3
       }
-    ))
+    ]
+  }
+  const evaluatedAt = (sim: Simulator): number =>
+    sim.events.find((event) => event.type === 'policies-evaluated')!.at
+
+  it.each(['auto', 'wait'] as const)(
+    'is unknown at once under %s: no wait for another evaluation, no query executed',
+    (evaluation) =>
+      withSimulator(NEGATIVE, async (sim, client, clock) => {
+        const outcome = await runStage(
+          client,
+          policyConfig({ evaluation }),
+          { runCompletedAt: activeRunCompletedAt(sim) },
+          clock
+        )
+        const negative = byName(outcome)['Negative after the run']
+        expect(negative).toMatchObject({ source: 'evaluation', stale: false, invalidCount: '-3' })
+        expect(negative.violations).toBeUndefined()
+        // Done at the first look after the Platform's evaluation, not after evaluation-timeout.
+        expect(clock.now() - evaluatedAt(sim)).toBeLessThan(5_000)
+        expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
+        expect(outcome.gate.verdict).toBe('fail')
+        expect(outcome.gate.reasons).toContainEqual(
+          expect.stringContaining(
+            `"Negative after the run" (the Platform's count (-3) is not a count)`
+          )
+        )
+        expect(outcome.warnings).toContainEqual(
+          expect.stringContaining('which is not a count: its result is unknown, never 0')
+        )
+      })
+  )
+
+  it('has its query executed when the workflow asks for execution', () =>
+    withSimulator(NEGATIVE, async (sim, client) => {
+      const outcome = await runStage(client, policyConfig({ evaluation: 'execute' }), {
+        runCompletedAt: activeRunCompletedAt(sim)
+      })
+      expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(6)
+      expect(outcome.warnings).toContainEqual(
+        expect.stringMatching(/^Could not execute the saved query of 1 policy: "Negative after/)
+      )
+    }))
+})
+
+describe('policy-evaluation at scale', () => {
+  it(
+    'waits for 2,500 policies reading each page about once after evaluation',
+    () =>
+      withSimulator(
+        {
+          policies: null,
+          policyGen: {
+            count: 2_500,
+            violating: 100,
+            totalViolations: 2_000,
+            afterSync: { violating: 120, totalViolations: 2_400 }
+          },
+          activeRun: RECENT_RUN,
+          evaluation: { delayAfterIngestMs: 1_500 }
+        },
+        async (sim, client) => {
+          const outcome = await runStage(client, policyConfig({ samples: 0 }), {
+            runCompletedAt: activeRunCompletedAt(sim)
+          })
+          expect(outcome.policies.every((p) => p.source === 'evaluation')).toBe(true)
+          expect(outcome.policies.reduce((sum, p) => sum + (p.violations ?? 0), 0)).toBe(2_400)
+
+          const [, , , ...polls] = sim.requestsTo('GET', '/policies')
+          // Every look before the evaluation reads one page; the one after reads all three.
+          expect(polls.filter((r) => r.query.page?.[0] === '1').length).toBeGreaterThan(1)
+          expect(polls.filter((r) => r.query.page?.[0] !== '1')).toHaveLength(2)
+          expect(sim.requestsTo('POST', '/queries/{query_id}/execute')).toHaveLength(0)
+          // Previous counts came with the first listing: no history lookups.
+          expect(sim.requestsTo('GET', '/policies/{policy_id}/violations-history')).toHaveLength(0)
+          // One lookup of the tables per counted policy (critical and high; each its own query).
+          const counted = outcome.policies.filter((p) => ['critical', 'high'].includes(p.severity))
+          expect(sim.requestsTo('POST', '/queries/columns')).toHaveLength(counted.length)
+          expect(client.requestCount).toBe(3 + polls.length + 1 + counted.length)
+        }
+      ),
+    30_000
+  )
 })

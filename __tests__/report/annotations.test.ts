@@ -5,6 +5,7 @@ import {
   API_KEY,
   comparedPolicies,
   completedSync,
+  coverageReport,
   exceptionEntry,
   DEFAULT_THRESHOLDS,
   failedSync,
@@ -272,6 +273,28 @@ describe('planAnnotations', () => {
     }
     const warnings = ofLevel(planAnnotations(passed, redact), 'warning')
     expect(warnings.map((warning) => warning.title)).toContain('Stale policy results')
+  })
+
+  it('an error for each counted policy that failed on its table errors, a warning under warn', () => {
+    const failing = ofLevel(planAnnotations(coverageReport(), redact), 'error')
+    expect(failing).toContainEqual({
+      level: 'error',
+      title: 'Policy judged on incomplete data: Public S3 buckets',
+      message:
+        'critical policy with 0 violations, reading tables this run synced with errors or panics (aws_s3_buckets: 3 errors, 1 panic): its result may miss data; the gate cannot vouch for it (table-errors: fail).'
+    })
+    // Earlier data and unknown coverage do not fail the gate: no annotation of their own.
+    expect(failing.filter((a) => a.title.startsWith('Policy judged'))).toHaveLength(1)
+    const warned = planAnnotations(coverageReport('warn'), redact)
+    expect(ofLevel(warned, 'error').map((a) => a.title)).not.toContain(
+      'Policy judged on incomplete data: Public S3 buckets'
+    )
+    expect(ofLevel(warned, 'warning')).toContainEqual(
+      expect.objectContaining({
+        title: 'Policy judged on incomplete data: Public S3 buckets',
+        message: expect.stringContaining('shown, not failed (table-errors: warn)')
+      })
+    )
   })
 
   it('passes the policy stage’s warnings on', () => {

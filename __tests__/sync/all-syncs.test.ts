@@ -10,7 +10,7 @@ import {
 import { cancelStartedRun } from '../../src/sync/cancel.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { Simulator } from '../../simulator/server.js'
-import { syncOutcome } from '../__fixtures__/report.js'
+import { syncOutcome, syncRun } from '../__fixtures__/report.js'
 import { externalObserver, managedObserver, type RecordingObserver } from '../helpers/observers.js'
 import { withSimulator, redactKey } from '../helpers/platform.js'
 
@@ -187,5 +187,16 @@ describe('latestCompletion', () => {
       ])
     ).toBe('2026-11-30T12:30:00.000Z')
     expect(latestCompletion([at(undefined)])).toBeUndefined()
+  })
+
+  it('is set by runs whose data was ingested only: a failed run triggers no evaluation', () => {
+    const failed = syncOutcome({
+      completedAt: '2026-11-30T13:00:00Z',
+      run: syncRun({ status: 'failed', ingested: false }),
+      verdict: 'fail'
+    })
+    const ingested = syncOutcome({ completedAt: '2026-11-30T12:00:00Z' })
+    expect(latestCompletion([ingested, failed])).toBe('2026-11-30T12:00:00Z')
+    expect(latestCompletion([failed])).toBeUndefined()
   })
 })

@@ -71,6 +71,12 @@ describe('following an external sync against the simulator', () => {
       durationSeconds: 49
     })
     expect(outcome).not.toHaveProperty('tablesWithErrors')
+    // Rows only: the Platform counts no errors for a CLI run's tables.
+    expect(outcome.tables).toEqual([
+      { name: 'aws_ec2_instances', rows: 7_488 },
+      { name: 'aws_s3_buckets', rows: 3_744 },
+      { name: 'aws_iam_roles', rows: 1_248 }
+    ])
     expect(outcome.external).toMatchObject({ id: ID, status: 'completed', rows: 12_480 })
     expect(outcome.view).toEqual({
       id: ID,

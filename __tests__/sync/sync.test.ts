@@ -202,6 +202,43 @@ describe('sync stage against the simulator', () => {
     ])
   })
 
+  it('records every table the run wrote, over every page, with its rows, errors and panics', async () => {
+    const tables = Array.from({ length: 1_500 }, (_, i) => ({
+      name: `aws_table_${String(i).padStart(4, '0')}`,
+      resources: i,
+      errors: i === 1_499 ? 3 : 0,
+      panics: i === 7 ? 1 : 0
+    }))
+    const { outcome, sim } = await sync({ run: { tables, logLines: ['Syncing'] } })
+    expect(outcome.tables).toHaveLength(1_500)
+    expect(outcome.tables).toContainEqual({
+      name: 'aws_table_1499',
+      rows: 1_499,
+      errors: 3,
+      panics: 0
+    })
+    expect(outcome.tables).toContainEqual({ name: 'aws_table_0007', rows: 7, errors: 0, panics: 1 })
+    expect(outcome.tablesWithErrors.map((table) => table.name)).toEqual(['aws_table_1499'])
+    expect(sim.requestsTo('GET', `${RUN_STATUS}/tables`).map((r) => r.query.page)).toEqual([
+      ['1'],
+      ['2']
+    ])
+  })
+
+  it('says why the tables are unknown when their listing fails, and still passes the run', async () => {
+    const { outcome, log } = await sync({
+      faults: [
+        { match: { path: `${RUN_STATUS}/tables` }, kind: '503', count: 'always', retryAfter: 0 }
+      ]
+    })
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.tables).toBeUndefined()
+    expect(outcome.tablesUnknown).toMatch(/503/)
+    expect(log.some((line) => line.includes("Could not read the run's table statistics"))).toBe(
+      true
+    )
+  })
+
   it('notices the end through the live stream at once, not at the next status check', async () => {
     // No history (so no expected duration) and a ten-minute poll interval: while the stream is
     // open the status is checked only that often, so only the stream's end can make the check

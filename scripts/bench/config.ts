@@ -56,6 +56,18 @@ export const POLICY_SCENARIO: Scenario = {
   policyGen: { count: 10_000, violating: 1_000, totalViolations: 200_000 }
 }
 
+/**
+ * Section 2d: the policy stage's 10,000 policies after a short sync run, evaluated as soon as its
+ * data is ingested (so no wait hides the lookups), gated with `max-critical-violations: 0` alone:
+ * the critical policies, about 1,000, are the counted ones, each with its own query.
+ */
+export const COVERAGE_SCENARIO: Scenario = {
+  ...POLICY_SCENARIO,
+  run: { pendingMs: 100, startDelayMs: 100, durationMs: 1_000, ingestionDelayMs: 200 },
+  evaluation: { delayAfterIngestMs: 0 }
+}
+export const COVERAGE_INPUTS = { 'sync-name': 'aws-prod', 'max-high-violations': '' }
+
 export const TARGETS = {
   latencyMs: 1000,
   statusPerMinute: 6,
@@ -72,6 +84,10 @@ export const TARGETS = {
    */
   baselineWriteRequests: 1_100,
   startupMs: 250,
+  /** The cross-check at 1,000 counted policies: the lookups, from the first sent to the last answered. */
+  coverageLookupsMs: 2_000,
+  /** The verdict's cross-check itself, a pure function: 10,000 policies, 1,000 counted. */
+  crossCheckMs: 50,
   /** What following SEVERAL_SYNCS in one step may add to the peak RSS of following one. */
   severalSyncsExtraRssBytes: 50e6,
   bundleBytes: 1.5e6

@@ -16,6 +16,7 @@ export interface RequestSummary {
   userAgent: string
   status?: number
   startedAt: number
+  finishedAt?: number
 }
 
 export interface SimReport {
@@ -47,7 +48,8 @@ function reportOf(sim: Simulator, from: number): SimReport {
       params: r.params,
       userAgent: String(r.headers['user-agent'] ?? ''),
       status: r.status,
-      startedAt: r.startedAt
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt
     }))
   }
 }

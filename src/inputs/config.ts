@@ -8,6 +8,8 @@ export type SyncLogsMode = 'on-failure' | 'always' | 'never'
 export type GateOn = 'all' | 'new'
 export type PolicyEvaluationMode = 'auto' | 'wait' | 'execute' | 'latest'
 export type PrCommentMode = 'off' | 'always' | 'on-failure'
+/** `table-errors`: a counted policy reading a table the run synced with errors fails the gate, or warns. */
+export type TableErrorsMode = 'fail' | 'warn'
 
 /** Most violations allowed; `undefined` means no limit. */
 export type Thresholds = Record<KnownSeverity | 'total', number | undefined>
@@ -42,6 +44,8 @@ export interface PolicyConfig {
   gateOn: GateOn
   evaluation: PolicyEvaluationMode
   evaluationTimeoutMs: number
+  /** What a counted policy over a table the run synced with errors or panics does to the gate. */
+  tableErrors: TableErrorsMode
   samples: number
   /**
    * `baseline-file`, read and checked; or, with `baseline-artifact`, the artifact's baseline once

@@ -256,6 +256,7 @@ function parsePolicyConfig(
       choice(input, 'policy-evaluation', ['auto', 'wait', 'execute', 'latest'], 'auto')
     ),
     evaluationTimeoutMs: c(() => duration(input, 'evaluation-timeout', '10m')),
+    tableErrors: c(() => choice(input, 'table-errors', ['fail', 'warn'], 'fail')),
     samples: c(() => wholeNumber(input, 'violation-samples', '5', MAX_SAMPLES) ?? 5),
     maxExceptionDays: c(() => positive(input, 'max-exception-days', '90')),
     baselineMaxAgeDays: c(() => positive(input, 'baseline-max-age-days', '30')),

@@ -12,6 +12,7 @@ import type {
   PolicyGroupWithCounts,
   PlatformInfo,
   PolicyViolation,
+  QueryColumns,
   SyncRun,
   SyncRunDetails,
   SyncRunTableStat,
@@ -132,11 +133,17 @@ export class PlatformClient {
     })
   }
 
-  listRunTables(syncName: string, runId: string, perPage = 10): Promise<Page<SyncRunTableStat>> {
+  /** By name: a unique, stable order, so that no table moves between pages while they are read. */
+  listRunTables(
+    syncName: string,
+    runId: string,
+    perPage: number,
+    page: number
+  ): Promise<Page<SyncRunTableStat>> {
     return this.json({
       method: 'GET',
       path: `${runPath(syncName, runId)}/tables`,
-      query: { per_page: perPage, sort_by: ['errors'], sort_dir: ['desc'] },
+      query: { per_page: perPage, page, sort_by: ['name'], sort_dir: ['asc'] },
       retry: true,
       shape: 'page'
     })
@@ -290,6 +297,17 @@ export class PlatformClient {
       query: { per_page: perPage, page: 1 },
       retry: true,
       shape: 'table'
+    })
+  }
+
+  /** The tables a query reads, without running it. It only reads, so it is retried like a GET. */
+  queryColumns(query: string): Promise<QueryColumns> {
+    return this.json({
+      method: 'POST',
+      path: '/queries/columns',
+      body: { query },
+      retry: true,
+      shape: 'object'
     })
   }
 

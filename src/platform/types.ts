@@ -144,9 +144,19 @@ export interface Policy {
   description?: string
   status: 'active' | 'paused' | (string & {})
   query_id: string
+  /** The policy's SQL; the spec requires it, but it is read defensively (see `queryColumns`). */
+  query?: string
   violation_count?: number | null
   run_at?: string | null
   policy_groups?: PolicyGroup[]
+}
+
+/** `QueryColumns` (POST /queries/columns): only the tables are read. */
+export interface QueryColumns {
+  columns: string[]
+  /** The top-level `FROM` clause's tables (joins included, subqueries not), unqualified. */
+  top_level_tables: string[]
+  is_aggregate: boolean
 }
 
 /** `PolicyViolation` (GET /policies/{id}/violations). */

@@ -10,11 +10,18 @@ import {
   type SeverityCounts
 } from '../lib/severity.js'
 import { plural, quoteList } from '../lib/text.js'
+import type { Thresholds } from '../inputs/config.js'
 import type { PolicyResult } from './outcome.js'
 
 export interface Tally {
   violations: SeverityCounts
   unknownSeverityViolations: number
+}
+
+/** Whether a threshold counts a policy of this severity: its own, or the total's. */
+export function countedByThresholds(severity: string, thresholds: Thresholds): boolean {
+  if (thresholds.total !== undefined) return true
+  return isKnownSeverity(severity) && thresholds[severity] !== undefined
 }
 
 export function tally(policies: readonly PolicyResult[]): Tally {
@@ -48,7 +55,7 @@ export function missingCountWarning(policies: PolicyResult[]): string[] {
   const missing = policies.filter((p) => p.violations === undefined && p.invalidCount === undefined)
   const warnings = invalid.map(
     (p) =>
-      `The Platform answered ${p.invalidCount} as the violation count of "${oneLine(p.name, 80)}", which is not a count: its result is unknown and treated as stale, never as 0.`
+      `The Platform answered ${p.invalidCount} as the violation count of "${oneLine(p.name, 80)}", which is not a count: its result is unknown, never 0.`
   )
   if (missing.length === 0) return warnings
   return [

@@ -79,8 +79,8 @@ function tooManyPages(what: string): PlatformError {
 }
 
 /**
- * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly SQL and
- * descriptions, and 10,000 of them kept whole would take tens of MB for nothing.
+ * Only what the stage reads: a page of 1,000 policies is about 1 MB of JSON, mostly descriptions
+ * and SQL, and 10,000 of them kept whole would take tens of MB for nothing.
  */
 function slim(policy: Policy): Policy {
   return {
@@ -90,6 +90,8 @@ function slim(policy: Policy): Policy {
     severity: policy.severity,
     status: policy.status,
     query_id: policy.query_id,
+    // The SQL goes to `POST /queries/columns` for the counted policies' tables, then is let go.
+    query: policy.query,
     violation_count: policy.violation_count,
     run_at: policy.run_at,
     policy_groups: (policy.policy_groups ?? []).map(({ id, name }) => ({ id, name }))

@@ -46,6 +46,14 @@ export interface PolicyResult {
   resources?: ViolatingResource[]
   /** Why the resources, though needed, are unknown (a listing that disagrees with the count). */
   resourcesUnknown?: string
+  /**
+   * The tables its query reads at the top level (`POST /queries/columns`), learned for the policies
+   * a threshold counts when a run is judged; empty: the Platform listed none (a query over
+   * subqueries only). Undefined: not looked up, or (see `tablesUnknown`) not learned.
+   */
+  tables?: string[]
+  /** Why its tables, though looked up, are unknown (the Platform could not read its query). */
+  tablesUnknown?: string
 }
 
 /** A violating resource: its fingerprint (with the policy's id) and what exceptions match on. */

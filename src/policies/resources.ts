@@ -6,12 +6,12 @@
 
 import type { PolicyConfig } from '../inputs/config.js'
 import { mapWithConcurrency } from '../lib/concurrency.js'
-import { isKnownSeverity } from '../lib/severity.js'
 import { describeValue, isCount } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
 import { MAX_LIST_PAGES } from '../platform/limits.js'
 import type { PolicyViolation } from '../platform/types.js'
+import { countedByThresholds } from './counting.js'
 import type { PolicyResult, ViolatingResource } from './outcome.js'
 
 const RESOURCES_PAGE_SIZE = 1000
@@ -29,11 +29,7 @@ export function needsResources(policy: PolicyResult, config: PolicyConfig): bool
   if (config.recordBaseline) return true
   if (namedByException(policy, config)) return true
   if (!judgesPerResource) return false
-  const { thresholds } = config
-  return (
-    thresholds.total !== undefined ||
-    (isKnownSeverity(policy.severity) && thresholds[policy.severity] !== undefined)
-  )
+  return countedByThresholds(policy.severity, config.thresholds)
 }
 
 function namedByException(policy: PolicyResult, config: PolicyConfig): boolean {

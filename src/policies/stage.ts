@@ -20,6 +20,7 @@ import type { PolicyOutcome } from './outcome.js'
 import { failureWarning, forEachPolicy } from './per-policy.js'
 import { applyPrevious, knownPrevious, lookUpPrevious } from './previous.js'
 import { keepsDetail, needsResources, readResources, sampleOf } from './resources.js'
+import { applyTables, learnTables } from './tables.js'
 import {
   describeSelection,
   listingFilters,
@@ -27,7 +28,13 @@ import {
   selectPolicies,
   type ResolvedSelection
 } from './select.js'
-import { effectiveMode, hasCurrentResult, track, type Tracked } from './tracked.js'
+import {
+  effectiveMode,
+  evaluatedUnbelievably,
+  hasCurrentResult,
+  track,
+  type Tracked
+} from './tracked.js'
 import { readTrend, TREND_DAYS } from './trend.js'
 
 export interface PolicyStageContext {
@@ -64,7 +71,19 @@ export async function runPolicyStage(
   const warnings: string[] = []
   const { groups } = context.resolved ?? (await resolveSelection(deps.client, config, deps.redact))
   const selection = await select(config, deps, groups, context.runCompletedAt, warnings)
-  const evaluationWaitMs = await makeCurrent(selection, deps, warnings)
+  // With a run to cross-check, the counted policies' tables are learned while results freshen.
+  const learning =
+    selection.freshAfter === undefined
+      ? undefined
+      : learnTables(selection.tracked, config.thresholds, deps)
+  const [evaluationWaitMs, learned] = await Promise.all([
+    makeCurrent(selection, deps, warnings),
+    learning
+  ])
+  if (learned) {
+    applyTables(learned)
+    warnings.push(...learned.warnings)
+  }
   const { tracked } = selection
   tracked.sort((a, b) => byImportance(a.result, b.result))
   await readPrevious(selection, deps, warnings)
@@ -138,8 +157,9 @@ async function select(
 
 /**
  * Waits for fresh evaluations and executes what the mode says, then marks what is still not current
- * as stale: its count is from before the run and never passes for a fresh one. Returns the time
- * spent waiting.
+ * as stale: its count is from before the run and never passes for a fresh one. A policy evaluated
+ * after the run with a count that is not a count is settled at once: unknown, neither waited for
+ * nor (unless the mode is `execute`) executed. Returns the time spent waiting.
  */
 async function makeCurrent(
   selection: Selection,
@@ -147,12 +167,14 @@ async function makeCurrent(
   warnings: string[]
 ): Promise<number> {
   const { config, mode, freshAfter, tracked, isCurrent } = selection
+  const unbelievable = (t: Tracked): boolean => evaluatedUnbelievably(t, freshAfter)
+  const settled = (t: Tracked): boolean => isCurrent(t) || unbelievable(t)
   let evaluationWaitMs = 0
   if (freshAfter !== undefined && (mode === 'wait' || mode === 'auto')) {
     const byId = new Map(tracked.map((t) => [t.result.id, t]))
     evaluationWaitMs = await awaitEvaluations(
       tracked,
-      isCurrent,
+      settled,
       () => readFreshEvaluations(deps, selection.filters, byId, freshAfter),
       { freshAfter, timeoutMs: config.evaluationTimeoutMs, patient: mode === 'auto' },
       deps
@@ -164,13 +186,13 @@ async function makeCurrent(
     : mode === 'execute'
       ? tracked
       : mode === 'auto'
-        ? tracked.filter((t) => !isCurrent(t))
+        ? tracked.filter((t) => !settled(t))
         : []
   if (toExecute.length > 0) {
     const failures = await executeQueries(toExecute, deps)
     warnings.push(...failureWarning('Could not execute the saved query', failures))
   }
-  for (const t of tracked.filter((t) => !isCurrent(t))) {
+  for (const t of tracked.filter((t) => !isCurrent(t) && !unbelievable(t))) {
     t.result.source = 'stale'
     t.result.stale = true
   }

@@ -24,6 +24,8 @@ export interface Tracked {
    * showed no evaluation at all, so there is none).
    */
   preRun?: Evaluation | null
+  /** Its SQL, as the selection's listing gave it: what its tables are learned from. */
+  query?: string
 }
 
 /** Without a run there is nothing to wait for, so `auto` and `wait` take the latest results. */
@@ -32,7 +34,8 @@ export function effectiveMode(mode: PolicyEvaluationMode, hasRun: boolean): Poli
 }
 
 export function track(policy: Policy, redact: Redactor, freshAfter?: string): Tracked {
-  const tracked: Tracked = { result: resultFrom(policy, redact) }
+  const query = typeof policy.query === 'string' ? policy.query : undefined
+  const tracked: Tracked = { result: resultFrom(policy, redact), query }
   observe(tracked, policy, redact, freshAfter)
   return tracked
 }
@@ -98,4 +101,18 @@ export function hasCurrentResult(
   if (t.result.violations === undefined) return false
   if (mode === 'latest') return true
   return freshAfter !== undefined && t.latest !== undefined && isAfter(t.latest.runAt, freshAfter)
+}
+
+/**
+ * The Platform evaluated the policy after the run, and its count is not one to believe (negative,
+ * fractional, text, none): waiting for another evaluation cannot fix it, so it is unknown at once.
+ */
+export function evaluatedUnbelievably(t: Tracked, freshAfter?: string): boolean {
+  return (
+    freshAfter !== undefined &&
+    t.result.source !== 'executed' &&
+    t.latest !== undefined &&
+    t.latest.count === undefined &&
+    isAfter(t.latest.runAt, freshAfter)
+  )
 }

@@ -4,6 +4,7 @@
 
 import { severityRank } from '../lib/severity.js'
 import { plural, quoteList } from '../lib/text.js'
+import { damagedTables } from '../verdict/coverage.js'
 import type { Gate } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
@@ -37,6 +38,7 @@ const RANK = {
   syncFailure: 1,
   threshold: 2, // + the severity's rank, so critical comes first and the total last
   stale: 8,
+  coverage: 8,
   policy: 10, // + the severity's rank
   reportError: 20,
   cancelled: 0,
@@ -216,7 +218,7 @@ function policyCandidates(report: RunReport): Candidate[] {
       `${what} (at most ${row.allowed})`
     )
   })
-  found.push(...staleCandidates(outcome, gate))
+  found.push(...staleCandidates(outcome, gate), ...coverageCandidates(outcome, gate))
   for (const policy of breaching) {
     const newPart = countNew ? ` (${counted(policy)} new)` : ''
     const when = formatTimestamp(policy.evaluatedAt) ?? 'an unknown time'
@@ -266,6 +268,33 @@ function staleCandidates(outcome: PolicyOutcome, gate: Gate): Candidate[] {
       )}.`
     )
   ]
+}
+
+/**
+ * One for each counted policy over a table the run synced with errors or panics: an error when
+ * that fails the gate (`table-errors: fail`), a warning when the workflow chose `warn`.
+ */
+function coverageCandidates(outcome: PolicyOutcome, gate: Gate): Candidate[] {
+  const coverage = gate.coverage
+  if (!coverage) return []
+  return outcome.policies.flatMap((policy) => {
+    const covered = coverage.policies[policy.id]
+    if (covered?.status !== 'table-errors') return []
+    const count =
+      policy.violations === undefined ? 'an unknown count' : plural(policy.violations, 'violation')
+    const effect = covered.fails
+      ? 'the gate cannot vouch for it (table-errors: fail)'
+      : 'shown, not failed (table-errors: warn)'
+    return [
+      candidate(
+        covered.fails ? 'error' : 'warning',
+        covered.fails ? RANK.coverage : RANK.policyWarning,
+        `Policy judged on incomplete data: ${policy.name}`,
+        `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${damagedTables(covered)}): its result may miss data; ${effect}.`,
+        `${policy.name} (${damagedTables(covered)})`
+      )
+    ]
+  })
 }
 
 /** `critical 3, low 2`: violations per severity, most severe first. */

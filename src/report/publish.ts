@@ -14,7 +14,7 @@ import { writeJsonReport } from './json/report.js'
 import { withoutResources, type ReportContext, type ReportError, type RunReport } from './model.js'
 import { outputsOf } from './outputs.js'
 import { publishComment } from './pr-comment/post.js'
-import { gateColumns, gateLogLine } from './render/wording.js'
+import { coverageSentence, gateColumns, gateLogLine } from './render/wording.js'
 import { renderSummary } from './summary/summary.js'
 
 export interface PublishDeps {
@@ -73,6 +73,7 @@ export async function publishReport(
   const reportFile = await writeFiles(report, settings, redact, unwritten)
   const { gate } = report.verdict
   if (gate) log.info(gateLogLine(gate, gateColumns(report.verdict.resources)))
+  if (gate?.coverage) log.info(`Coverage: ${coverageSentence(gate.coverage)}`)
   // What follows needs no resource lists (up to hundreds of thousands), which every renderer
   // would copy.
   const slim = withoutResources(report)

@@ -26,7 +26,10 @@ export function buildReport(snapshot: RunSnapshot, config?: ActionConfig): RunRe
   const { startedAt, takenAt, errors, cancelled, policies, policiesSkipped } = snapshot
   const syncs = snapshot.syncs.filter((sync): sync is SyncOutcome => sync !== undefined)
   const policyConfig = config?.policies && effectivePolicies(config.policies, snapshot)
-  const gate = policyConfig && gateSettings(policyConfig, takenAt)
+  const gate = policyConfig && {
+    ...gateSettings(policyConfig, takenAt),
+    tableErrors: policyConfig.tableErrors
+  }
   const softFail = config?.report.softFail ?? false
   return {
     schemaVersion: 1,

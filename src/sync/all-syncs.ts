@@ -72,12 +72,16 @@ async function eachAtOnce(
   )
 }
 
-/** The moment the policies' data is fresh from: the latest completion among the runs. */
+/**
+ * The moment the policies' data is fresh from: the latest completion among the runs whose data was
+ * ingested. A failed run's data never reaches the policies, so no evaluation follows it: its end
+ * must not make every result look stale (and `auto` wait, then execute every query, for nothing).
+ */
 export function latestCompletion(outcomes: readonly SyncOutcome[]): string | undefined {
   let latest: string | undefined
-  for (const { completedAt } of outcomes) {
-    if (completedAt && (!latest || Date.parse(completedAt) > Date.parse(latest)))
-      latest = completedAt
+  for (const { completedAt, view } of outcomes) {
+    if (view?.ingested !== true || !completedAt) continue
+    if (!latest || Date.parse(completedAt) > Date.parse(latest)) latest = completedAt
   }
   return latest
 }

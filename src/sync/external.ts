@@ -15,6 +15,7 @@ import { externalFailure, externalName, externalProgress, freshFrom } from './ex
 import { followRun, type Followed, type RunSource } from './follow.js'
 import type { ExternalRunObserver } from './observer.js'
 import { externalOutcome, failed, type ExternalOutcome } from './outcome.js'
+import { externalRunTables } from './run-tables.js'
 import { externalFinished, externalRunView } from './run-view.js'
 import { completionTime, runDurationSeconds } from './run-status.js'
 
@@ -105,6 +106,7 @@ function judged(
   return externalOutcome(config.id, {
     ...fields,
     completedAt: freshFrom(completion.at, followed.ingestingAt),
+    ...externalRunTables(final),
     warnings: completion.warning ? [completion.warning] : [],
     ...(final.status === 'failed' ? failed(externalFailure(final, redact)) : {})
   })

@@ -16,6 +16,22 @@ export type SyncVerdict = 'pass' | 'fail'
  */
 export type SyncKind = 'managed' | 'external'
 
+/**
+ * A table a run wrote, as the Platform counted it. A managed run's statistics say rows (its
+ * `resources`), errors and panics; a CLI run's `table_progress` says rows only.
+ */
+export interface RunTable {
+  name: string
+  /** Null: the Platform sent something that is not a count. */
+  rows: number | null
+  /**
+   * Undefined: the Platform reports none for this kind of run (a CLI run's). Null: it sent one that
+   * is not a count, so the table's errors are unknown, never 0.
+   */
+  errors?: number | null
+  panics?: number | null
+}
+
 /** What the sync stage found about one run, whichever kind (several for several syncs). */
 interface OutcomeFields {
   /** The sync's name; for an external sync, the `external-sync` value as the workflow gave it. */
@@ -41,6 +57,13 @@ interface OutcomeFields {
    * believable, the moment this action saw it finished (later, so never a false "fresh").
    */
   completedAt?: string
+  /**
+   * Every table the run wrote, read once it ended. Undefined: not read (the run did not end) or,
+   * when `tablesUnknown` says why, unreadable.
+   */
+  tables?: RunTable[]
+  /** Why the tables of a run that ended are unknown (the listing failed). */
+  tablesUnknown?: string
 }
 
 export interface ManagedOutcome extends OutcomeFields {

@@ -4,19 +4,15 @@
 // made here, once, from what each step returned.
 
 import type { SyncConfig } from '../inputs/config.js'
-import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
-import type { SyncRunTableStat } from '../platform/types.js'
 import type { KnownRun } from './cancel.js'
 import type { ManagedRunObserver } from './observer.js'
 import { failed, managedOutcome, type ManagedOutcome } from './outcome.js'
+import { readManagedRunTables } from './run-tables.js'
 import { managedRunView } from './run-view.js'
 import { completionTime, isFinished, judgeRun, runDurationSeconds } from './run-status.js'
 import { CANCELLED_BEFORE_START, resolveRun } from './start.js'
 import { waitForRun, type Waited } from './wait.js'
-
-/** One page of the run's table statistics is read; the tables with errors on it are shown. */
-const TABLE_STATS_READ = 10
 
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 export async function runSyncStage(
@@ -44,7 +40,7 @@ export async function runSyncStage(
   return judged(config, deps, known, waited)
 }
 
-/** A finished run is judged, with its tables with errors; a timed-out or cut-short one is not. */
+/** A finished run is judged, with the tables it wrote; a timed-out or cut-short one is not. */
 async function judged(
   config: SyncConfig,
   deps: StageDeps,
@@ -73,20 +69,6 @@ async function judged(
     ...judgement,
     warnings: [...(completion.warning ? [completion.warning] : []), ...judgement.warnings],
     completedAt: completion.at,
-    tablesWithErrors: await fetchTablesWithErrors(config.name, final.id, deps)
+    ...(await readManagedRunTables(config.name, final.id, deps))
   })
-}
-
-async function fetchTablesWithErrors(
-  syncName: string,
-  runId: string,
-  { client, log }: StageDeps
-): Promise<SyncRunTableStat[]> {
-  try {
-    const page = await client.listRunTables(syncName, runId, TABLE_STATS_READ)
-    return page.items.filter((table) => (table.errors ?? 0) > 0).slice(0, TABLE_STATS_READ)
-  } catch (error) {
-    log.warning(`Could not read the run's table statistics: ${messageOf(error)}`)
-    return []
-  }
 }

@@ -2,9 +2,10 @@
 // stopped it) and the workflow's thresholds, and says pass or fail with every reason, most
 // fundamental first. Nothing else decides the result: publishing only renders it.
 
-import type { GateOn, Thresholds } from '../inputs/config.js'
+import type { GateOn, TableErrorsMode, Thresholds } from '../inputs/config.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
+import { crossCheck } from './coverage.js'
 import { namesPolicy } from './exceptions.js'
 import { policyFigures, type FigureSettings, type PolicyFigures } from './figures.js'
 import { evaluateGate, type Gate } from './gate.js'
@@ -38,6 +39,8 @@ export interface GateSettings {
   gateOn: GateOn
   /** With a baseline or an exceptions file: judge per resource. */
   resources?: ResourceSettings
+  /** `table-errors`; `fail` when absent. */
+  tableErrors?: TableErrorsMode
 }
 
 export interface Verdict {
@@ -63,7 +66,7 @@ export function decide(input: VerdictInput): Verdict {
   const { policies } = input
   const settings = input.gate?.resources
   const resources = policies && settings && judgeResources(policies.policies, settings)
-  const judged = policies && input.gate && judgeGate(policies, input.gate, resources)
+  const judged = policies && input.gate && judgeGate(policies, input.gate, resources, input.syncs)
   const reasons: Reason[] = []
   if (input.cancelled) {
     reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'))
@@ -106,11 +109,12 @@ function syncReasons(input: VerdictInput): Reason[] {
   return reasons
 }
 
-/** Every policy's figures, then the gate over them. */
+/** Every policy's figures, then the gate over them, then what the counted policies' data covers. */
 function judgeGate(
   outcome: PolicyOutcome,
   settings: GateSettings,
-  resources: ResourceVerdict | undefined
+  resources: ResourceVerdict | undefined,
+  syncs: readonly SyncOutcome[]
 ): { gate: Gate; reasons: Reason[] } {
   const entries = settings.resources?.exceptions?.entries ?? []
   const baseline = settings.resources?.baseline
@@ -126,12 +130,21 @@ function judgeGate(
   for (const policy of outcome.policies) {
     figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings)
   }
-  return evaluateGate({
+  const judged = evaluateGate({
     policies: outcome.policies,
     figures,
     thresholds: settings.thresholds,
     gateOn: settings.gateOn
   })
+  const covered = crossCheck({
+    syncs,
+    policies: outcome.policies,
+    counted: (policy) => figures[policy.id].judged,
+    tableErrors: settings.tableErrors ?? 'fail'
+  })
+  const reasons = [...judged.reasons, ...covered.reasons]
+  const verdict = reasons.length > 0 ? 'fail' : 'pass'
+  return { gate: { ...judged.gate, verdict, coverage: covered.coverage }, reasons }
 }
 
 export function stageLabel(stage: StageName | 'report'): string {

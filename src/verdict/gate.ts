@@ -6,6 +6,7 @@ import type { GateOn, Thresholds } from '../inputs/config.js'
 import { oneLine } from '../lib/log-safety.js'
 import { plural } from '../lib/text.js'
 import type { PolicyResult } from '../policies/outcome.js'
+import type { GateCoverage } from './coverage.js'
 import { gateRows, type GateRow, type PolicyFigures } from './figures.js'
 import { reason, type Reason } from './reasons.js'
 
@@ -27,6 +28,8 @@ export interface Gate {
   rows: GateRow[]
   /** Policy id → its figures; every selected policy. */
   policies: Record<string, PolicyFigures>
+  /** What each counted policy's result covers of the run's data (see `crossCheck`). */
+  coverage?: GateCoverage
 }
 
 export function evaluateGate(input: GateInput): { gate: Gate; reasons: Reason[] } {

@@ -17,6 +17,11 @@ export type ReasonKind =
   | 'policies'
   /** Data the gate could not see: stale results, figures that are unknown. */
   | 'stale'
+  /**
+   * A counted policy reads a table the run synced with errors or panics (`table-errors: fail`): its
+   * result may miss data. Never softened, as stale data is not.
+   */
+  | 'coverage'
   /** A breached threshold. */
   | 'threshold'
 

@@ -12,6 +12,7 @@ import {
   API_KEY,
   comparedPolicies,
   completedSync,
+  coverageReport,
   exceptionEntry,
   EXTERNAL_SYNC_ID,
   externalSync,
@@ -96,6 +97,7 @@ const STATES: Record<string, RunReport> = {
   'timed out': runReport({ syncs: [timedOutSync()] }),
   cancelled: runReport({ syncs: [notAwaitedSync()], cancelled: true }),
   'per resource: baseline and exceptions': perResourceReport(),
+  'coverage: table errors, earlier data, unknown, a failed sync': coverageReport(),
   'per resource: a baseline artifact, and a baseline with its selection': artifactReport(),
   'several syncs, one failing': runReport({
     syncs: severalSyncs(),
@@ -295,6 +297,21 @@ describe('toJsonReport', () => {
       countedViolations: 3,
       judged: true,
       unknownBecause: null,
+      coverage: {
+        status: 'complete',
+        failsGate: false,
+        tables: [
+          {
+            table: 'aws_s3_buckets',
+            written: true,
+            rows: 800,
+            errors: 0,
+            panics: 0,
+            failedSyncs: []
+          }
+        ],
+        unknownBecause: null
+      },
       suppressedBy: [],
       newSamples: [],
       evaluatedAt: '2026-11-27T10:06:00Z',
@@ -320,6 +337,54 @@ describe('toJsonReport', () => {
       ]
     })
     expect(json.policies?.trend).toHaveLength(7)
+  })
+
+  it("shows each counted policy's coverage, and what a failed sync would have refreshed", () => {
+    const json = toJsonReport(coverageReport(), redact)
+    expect(json.reasonKinds).toEqual(['sync', 'coverage'])
+    expect(json.policies?.reasons).toEqual([expect.stringContaining('"Public S3 buckets"')])
+    const byName = Object.fromEntries(json.policies!.policies.map((p) => [p.name, p.coverage]))
+    expect(byName['Public S3 buckets']).toEqual({
+      status: 'table-errors',
+      failsGate: true,
+      tables: [
+        {
+          table: 'aws_s3_buckets',
+          written: true,
+          rows: 800,
+          errors: 3,
+          panics: 1,
+          failedSyncs: []
+        }
+      ],
+      unknownBecause: null
+    })
+    expect(byName['IAM users without MFA']).toMatchObject({
+      status: 'earlier-data',
+      tables: [{ table: 'aws_iam_users', written: false, rows: null, failedSyncs: ['iam-prod'] }]
+    })
+    expect(byName['Cross-account trust']).toMatchObject({
+      status: 'unknown',
+      unknownBecause: expect.stringContaining('no top-level table')
+    })
+    // Not counted by a threshold: not cross-checked.
+    expect(byName['Untagged resources']).toBeNull()
+    expect(json.policies?.coverage).toEqual({
+      checked: true,
+      skipped: null,
+      tableErrors: 'fail',
+      complete: 1,
+      withTableErrors: 1,
+      onEarlierData: 1,
+      unknown: 1,
+      failedSyncs: [{ syncName: 'iam-prod', policies: ['pol-iam-users-without-mfa'] }]
+    })
+  })
+
+  it('says a policies-only gate was not cross-checked', () => {
+    const json = toJsonReport(runReport({ syncNames: [], policies: passingPolicies() }), redact)
+    expect(json.policies?.coverage).toMatchObject({ checked: false, skipped: expect.any(String) })
+    expect(json.policies?.policies.every((p) => p.coverage === null)).toBe(true)
   })
 
   it('keeps odd Platform values within the schema', () => {

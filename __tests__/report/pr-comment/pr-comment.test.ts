@@ -16,6 +16,7 @@ import {
   API_KEY,
   comparedPolicies,
   completedSync,
+  coverageReport,
   exceptionEntry,
   failedSync,
   failingPolicies,
@@ -211,6 +212,24 @@ describe('renderComment: variants', () => {
   it('without a workflow run URL, no link', () => {
     const out = renderComment(runReport({ policies: failingPolicies() }), {}, { redact })
     expect(out).not.toContain('](')
+  })
+})
+
+describe('renderComment: coverage', () => {
+  it('says it in one line, with the first table that had errors', () => {
+    const body = render(coverageReport())
+    const lines = body.split('\n').filter((line) => line.startsWith('**Coverage:**'))
+    expect(lines).toEqual([
+      '**Coverage:** 4 counted policies: 1 complete, ⚠️ 1 read a table synced with errors, 🕘 1 on earlier data, ❓ 1 unknown. "Public S3 buckets": aws\\_s3\\_buckets: 3 errors, 1 panic.'
+    ])
+    expect(body).toContain('| 🔴 Critical ⚠️ | **0** | 0 | ✅ within |')
+  })
+
+  it('says a clean one in a line too', () => {
+    const body = render(runReport({ syncs: [completedSync()], policies: passingPolicies() }))
+    expect(body).toContain(
+      '**Coverage:** Every counted policy \\(1\\) reads only tables this run wrote without errors.'
+    )
   })
 })
 

@@ -18,6 +18,7 @@ import { writeJsonFile, type WritePlaces } from './write-file.js'
 import { redacted } from '../render/redact.js'
 import type { GateRow, RowKey } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
+import { jsonCoverage, jsonPolicyCoverage } from './coverage.js'
 import { jsonBaseline, jsonBaselineSource, jsonExceptions } from './resources.js'
 import { finiteOrNull, text } from './values.js'
 import { jsonSync } from './sync.js'
@@ -73,7 +74,7 @@ function jsonPolicies(outcome: PolicyOutcome, gate: Gate, report: RunReport): Js
     freshAfter: text(outcome.freshAfter),
     verdict: gate.verdict,
     reasons: report.verdict.reasons
-      .filter((reason) => reason.kind === 'threshold' || reason.kind === 'stale')
+      .filter((reason) => ['threshold', 'stale', 'coverage'].includes(reason.kind))
       .map((reason) => reason.text),
     thresholds: {
       critical: thresholds.critical,
@@ -100,7 +101,8 @@ function jsonPolicies(outcome: PolicyOutcome, gate: Gate, report: RunReport): Js
     })),
     // The baseline's own warnings (its age, policies it lacks) beside the stage's.
     warnings: [...outcome.warnings, ...(report.verdict.resources?.warnings ?? [])],
-    evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000)
+    evaluationWaitSeconds: Math.round(outcome.evaluationWaitMs / 1000),
+    coverage: jsonCoverage(gate.coverage)
   }
 }
 
@@ -154,6 +156,7 @@ function jsonPolicy(policy: PolicyResult, report: RunReport): JsonPolicy {
     countedViolations: figures?.counted ?? null,
     judged: figures?.judged ?? false,
     unknownBecause: text(figures?.unknownBecause),
+    coverage: jsonPolicyCoverage(report.verdict.gate?.coverage?.policies[policy.id]),
     suppressedBy: (judged?.suppressedBy ?? []).map(({ entry, count }) => ({
       line: entries[entry].entry.line,
       count,

@@ -4,6 +4,7 @@ import type { BASELINE_FORMAT, BASELINE_VERSION } from '../../lib/baseline-forma
 import type { SEVERITY_ORDER } from '../../lib/severity.js'
 import type { ResultSource } from '../../policies/outcome.js'
 import type { SyncKind } from '../../sync/outcome.js'
+import type { CoverageStatus } from '../../verdict/coverage.js'
 import type { ExceptionState } from '../../verdict/exceptions.js'
 import type { RowStatus } from '../../verdict/figures.js'
 import type { ReasonKind } from '../../verdict/reasons.js'
@@ -18,8 +19,8 @@ export interface JsonReport {
   reasons: string[]
   /**
    * The kind of each reason, in the same order: `cancelled`, `input`, `platform`, `sync`,
-   * `policies`, `stale` (data the gate could not see) or `threshold`. `soft-fail` softens
-   * `threshold` alone.
+   * `policies`, `stale` (data the gate could not see), `coverage` (a counted policy over a table
+   * the run synced with errors) or `threshold`. `soft-fail` softens `threshold` alone.
    */
   reasonKinds: ReasonKind[]
   softFail: boolean
@@ -61,7 +62,7 @@ export interface JsonPolicies {
   /** Results had to be newer than this (the run's completion); null in policies-only mode. */
   freshAfter: string | null
   verdict: 'pass' | 'fail'
-  /** The gate's own reasons (breached thresholds, stale or unknown data). */
+  /** The gate's own reasons (breached thresholds, stale or unknown data, table errors). */
   reasons: string[]
   /** Most counted allowed; null: no limit. */
   thresholds: JsonSeverityValues<number | null>
@@ -93,6 +94,48 @@ export interface JsonPolicies {
   trend: { date: string; violations: number | null }[]
   warnings: string[]
   evaluationWaitSeconds: number
+  /** What the counted policies' results cover of the runs' data. */
+  coverage: JsonCoverage | null
+}
+
+/** The cross-check of the tables each counted policy reads against the tables the runs wrote. */
+export interface JsonCoverage {
+  /** False in a policies-only gate: there is no run to cross-check against (`skipped` says so). */
+  checked: boolean
+  skipped: string | null
+  /** `fail` or `warn`: what a counted policy over a table with errors does to the gate. */
+  tableErrors: string
+  /** Counted policies by coverage. */
+  complete: number
+  withTableErrors: number
+  onEarlierData: number
+  unknown: number
+  /** Each failed run that listed tables, and the counted policies (ids) it would have refreshed. */
+  failedSyncs: { syncName: string; policies: string[] }[]
+}
+
+export interface JsonPolicyCoverage {
+  /** `complete`, `table-errors`, `earlier-data` or `unknown`. */
+  status: CoverageStatus
+  /** Its table errors fail the gate (`table-errors: fail`). */
+  failsGate: boolean
+  /** Every table its query reads at the top level, as the runs judged wrote it. */
+  tables: JsonTableCoverage[]
+  /** Why the coverage is unknown. */
+  unknownBecause: string | null
+}
+
+export interface JsonTableCoverage {
+  table: string
+  /** A run judged (its data ingested) wrote it. */
+  written: boolean
+  /** Over the runs judged; null when not written or not a count. */
+  rows: number | null
+  /** Null when not written, not reported (a CLI run's) or not a count. */
+  errors: number | null
+  panics: number | null
+  /** Syncs whose failed run listed it. */
+  failedSyncs: string[]
 }
 
 export type JsonSeverityValues<T> = Record<(typeof SEVERITY_ORDER)[number] | 'total', T>
@@ -127,6 +170,8 @@ export interface JsonPolicy {
   judged: boolean
   /** Why one of its figures is unknown, when one is. */
   unknownBecause: string | null
+  /** What its result covers of the runs' data; null when no threshold counts it, or no run. */
+  coverage: JsonPolicyCoverage | null
   /** Which entries suppressed how many (line of the exceptions file). */
   suppressedBy: {
     line: number

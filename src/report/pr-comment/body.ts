@@ -33,6 +33,7 @@ import {
 import { renderComparison, renderExceptions } from '../summary/resources.js'
 import { renderRunStatus, syncStatusIcon } from '../summary/sync.js'
 import { byteLength } from '../summary/pieces.js'
+import { renderCoverageLine } from '../summary/coverage.js'
 
 /** GitHub rejects an issue comment longer than 65,536 characters. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -151,6 +152,7 @@ function composeComment(
     policies && report.verdict.gate
       ? blocks(renderScopeLine(report), renderThresholdsTable(report, report.verdict.gate))
       : renderCompactNotEvaluated(report),
+    policies && renderCoverageLine(report),
     policies && detail.policies > 0
       ? renderViolatingPolicies(report, policies, detail.policies)
       : policies && violating > 0

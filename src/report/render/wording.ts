@@ -2,6 +2,7 @@
 // annotations), so that each figure is named alike wherever it appears.
 
 import { plural } from '../../lib/text.js'
+import type { CoverageStatus, GateCoverage } from '../../verdict/coverage.js'
 import type { ExceptionState, ExceptionStatus } from '../../verdict/exceptions.js'
 import type { GateRow, RowKey, RowStatus } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
@@ -130,4 +131,62 @@ export function baselineAgeHours(createdAt: string, now: string): number {
 /** `5 hours`, `3 days`: a baseline artifact's age, in the unit a reader weighs it in. */
 export function describeAge(hours: number): string {
   return hours < 48 ? plural(hours, 'hour') : plural(Math.floor(hours / 24), 'day')
+}
+
+/** A counted policy whose data is not all this run's: how each surface marks it. */
+export type CoverageGap = Exclude<CoverageStatus, 'complete'>
+
+export const COVERAGE_GAPS: readonly CoverageGap[] = ['table-errors', 'earlier-data', 'unknown']
+
+export const COVERAGE_MARKS: Record<CoverageGap, string> = {
+  'table-errors': '⚠️',
+  'earlier-data': '🕘',
+  unknown: '❓'
+}
+
+/** What each mark means, in the footnote under a table that shows it. */
+export const COVERAGE_NOTES: Record<CoverageGap, string> = {
+  'table-errors': 'a counted policy reads a table this run synced with errors or panics',
+  'earlier-data': 'a counted policy reads a table this run did not sync (judged on earlier data)',
+  unknown: "a counted policy's coverage is unknown"
+}
+
+/** How many counted policies there are of each, in a few words. */
+const COVERAGE_COUNTS: Record<CoverageGap, string> = {
+  'table-errors': 'read a table synced with errors',
+  'earlier-data': 'on earlier data',
+  unknown: 'unknown'
+}
+
+/** How many counted policies have each coverage. */
+export function coverageTally(coverage: GateCoverage): Record<CoverageStatus, number> {
+  const tally: Record<CoverageStatus, number> = {
+    complete: 0,
+    'table-errors': 0,
+    'earlier-data': 0,
+    unknown: 0
+  }
+  for (const policy of Object.values(coverage.policies)) tally[policy.status]++
+  return tally
+}
+
+/**
+ * The counted policies' coverage in a sentence:
+ * `3 counted policies: 1 complete, ⚠️ 1 read a table synced with errors, 🕘 1 on earlier data.`
+ */
+export function coverageSentence(coverage: GateCoverage): string {
+  if (coverage.skipped) return `Not checked: ${coverage.skipped}.`
+  const tally = coverageTally(coverage)
+  const counted = Object.keys(coverage.policies).length
+  if (counted === 0) return 'No policy is counted by a threshold, so none was checked.'
+  if (tally.complete === counted) {
+    return `Every counted policy (${counted}) reads only tables this run wrote without errors.`
+  }
+  const parts = [
+    ...(tally.complete > 0 ? [`${tally.complete} complete`] : []),
+    ...COVERAGE_GAPS.filter((gap) => tally[gap] > 0).map(
+      (gap) => `${COVERAGE_MARKS[gap]} ${tally[gap]} ${COVERAGE_COUNTS[gap]}`
+    )
+  ]
+  return `${plural(counted, 'counted policy', 'counted policies')}: ${parts.join(', ')}.`
 }

@@ -34,6 +34,7 @@ import {
   judgedFigureSentence
 } from '../render/wording.js'
 import { severityLabel, byteLength, NAME_LENGTH } from './pieces.js'
+import { coverageFootnote, policyCoverageMark, rowCoverageMarks } from './coverage.js'
 
 export const VIOLATING_POLICY_LIMIT = 50
 const STALE_POLICY_LIMIT = 50
@@ -101,7 +102,11 @@ export function renderThresholdsTable(report: RunReport, gate: Gate): Markdown {
   const figure = (value: number | null, judged = false): Markdown =>
     judged && value !== null ? markup`**${escapeCell(value)}**` : escapeCell(value)
   const columns: Column[] = [
-    [markup`Severity`, (row) => rowLabel(row.key), 'left'],
+    [
+      markup`Severity`,
+      (row) => markup`${rowLabel(row.key)}${rowCoverageMarks(report, row.key)}`,
+      'left'
+    ],
     [markup`Violations`, (row) => figure(row.violations, !counted), 'right'],
     ...when(shown.scoped, [markup`Out of scope`, (row) => figure(row.outOfScope), 'right']),
     ...when(shown.withExceptions, [markup`Suppressed`, (row) => figure(row.suppressed), 'right']),
@@ -170,7 +175,7 @@ export function renderViolatingPolicies(
     const newCount = perResource(figuresOf(report, policy))
     return [
       severityLabel(policy.severity),
-      escapeCell(policy.name, NAME_LENGTH),
+      markup`${escapeCell(policy.name, NAME_LENGTH)}${policyCoverageMark(report, policy)}`,
       escapeCell(policy.domain, 40),
       markup`${escapeCell(policy.violations)}${newCount}`,
       escapeCell(formatChange(policy.violations, policy.previousViolations)),
@@ -193,7 +198,8 @@ export function renderViolatingPolicies(
     ),
     violating.length > shown.length
       ? markup`_…and ${violating.length - shown.length} more violating policies, all listed in the JSON report._`
-      : undefined
+      : undefined,
+    coverageFootnote(report, shown)
   )
 }
 

@@ -31,6 +31,7 @@ import type { Gate } from '../../verdict/gate.js'
 import { countedMeaning, countsOtherThanViolations, gateColumns } from '../render/wording.js'
 import { redacted } from '../render/redact.js'
 import { renderMessages, byteLength, MESSAGE_LENGTH, MESSAGE_LIMIT } from './pieces.js'
+import { coverageFootnote, renderCoverage } from './coverage.js'
 import { renderComparison, renderExceptions } from './resources.js'
 import { renderSyncsSection } from './syncs.js'
 import {
@@ -63,7 +64,9 @@ function composeSummary(report: RunReport, context: ReportContext): Markdown {
     renderSyncsSection(report),
     policies ? renderPolicyOverview(report, policies) : renderPolicyNotEvaluated(report),
     policies && report.verdict.gate && renderThresholdsTable(report, report.verdict.gate),
+    policies && coverageFootnote(report, policies.policies),
     policies && renderViolatingPolicies(report, policies, VIOLATING_POLICY_LIMIT),
+    policies && renderCoverage(report),
     policies && renderComparison(report, policies),
     policies && renderExceptions(report, policies)
   )
