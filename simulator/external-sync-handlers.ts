@@ -29,6 +29,6 @@ export class ExternalSyncHandlers {
   getExternalSync({ params, now }: ApiRequest): Reply {
     const sync = this.syncs().find((s) => s.id === params.external_sync_id && existsAt(s, now))
     if (!sync) throw new ApiError(404, 'external sync not found')
-    return { status: 200, json: externalView(sync, now) }
+    return { status: 200, json: { ...externalView(sync, now), ...sync.ownAnswerFields } }
   }
 }

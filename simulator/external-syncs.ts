@@ -30,6 +30,8 @@ export interface ExternalSyncSpec {
   statusSequence?: { status: string; ms: number }[]
   /** Hostile data: fields put over the `ExternalSync` view, e.g. `{ rows: "lots" }`. */
   extraFields?: Record<string, unknown>
+  /** Hostile: fields put over its own answer only (`GET …/{id}`), e.g. another sync's `id`. */
+  ownAnswerFields?: Record<string, unknown>
 }
 
 export interface SimExternalSync {
@@ -47,6 +49,7 @@ export interface SimExternalSync {
   tables: Record<string, number>
   rows: number
   extraFields: Record<string, unknown>
+  ownAnswerFields: Record<string, unknown>
 }
 
 export const EXTERNAL_STATUSES = ['started', 'finalizing', 'completed', 'failed']
@@ -88,7 +91,8 @@ export function newExternalSync(
     finalStatus,
     tables,
     rows: spec.rows ?? sum(tables),
-    extraFields: spec.extraFields ?? {}
+    extraFields: spec.extraFields ?? {},
+    ownAnswerFields: spec.ownAnswerFields ?? {}
   }
 }
 

@@ -4,7 +4,7 @@
 
 import * as core from '@actions/core'
 import type { ActionConfig } from './inputs/config.js'
-import { defaultReportFile, envInputReader, parseInputs } from './inputs/parse.js'
+import { defaultReportFile, envInputReader, parseInputs, writePlaces } from './inputs/parse.js'
 import { isCleartextRemote } from './inputs/platform-url.js'
 import { createRedactor, type Redactor } from './lib/log-safety.js'
 import { createCoreLogger, type Logger } from './lib/logger.js'
@@ -30,7 +30,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     config = parseInputs(envInputReader(env), env)
   } catch (error) {
     const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env)
-    const settings = { reportFile, jobSummary: true, annotations: false }
+    const settings = {
+      reportFile,
+      jobSummary: true,
+      annotations: false,
+      writePlaces: writePlaces(env)
+    }
     const publish = publisher(context, settings, { redact, log })
     return finish(await reportInputErrors(error, { clock: systemClock, publish, redact }), log)
   }

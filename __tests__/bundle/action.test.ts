@@ -175,7 +175,7 @@ describe('the bundle, spawned as the runner spawns it', () => {
       expect(run.summary).toContain('**Report:** Could not write the JSON report to')
       expect(errors(run)).toContainEqual(
         expect.stringMatching(
-          /^Report: Could not write the JSON report to "\/dev\/null\/report\.json": .*\(the gate's result: pass\)\.$/
+          /^Report: Could not write the JSON report to "\/dev\/null\/report\.json" \(report-file\): .*\(the gate's result: pass\)\.$/
         )
       )
       expect(errors(run).join('\n')).not.toContain('gate failed')

@@ -47,8 +47,20 @@ const inputs = (more: Record<string, string> = {}) => ({
 
 const SHARD = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'
 
+/** An invocation id the spec allows (1 to 200 characters of any text), not a UUID. */
+const FREE_TEXT_INVOCATION = 'nightly build 7, shard 1/3'
+const OTHER_SYNC = '99999999-8888-4777-8666-555555555555'
+
 let runs: Record<
-  'completes' | 'failed' | 'neverAppears' | 'shards' | 'shardNotFound' | 'signalled',
+  | 'completes'
+  | 'failed'
+  | 'neverAppears'
+  | 'shards'
+  | 'shardNotFound'
+  | 'signalled'
+  | 'listingSaysDone'
+  | 'anotherSyncsAnswer'
+  | 'freeTextInvocation',
   BundleRun
 >
 
@@ -69,6 +81,20 @@ beforeAll(async () => {
       runBundle(scenario({ startedMs: 500, finalizingMs: 500 }), {
         ...inputs({ 'external-sync': `${INVOCATION}\n${SHARD}`, timeout: '4s' })
       }),
+    // The listing says completed; the sync's own answer says it is still uploading.
+    listingSaysDone: () =>
+      runBundle(
+        scenario({ startedMs: 0, finalizingMs: 0, ownAnswerFields: { status: 'started' } }),
+        inputs({ timeout: '4s' })
+      ),
+    // Its own answer carries another sync's id.
+    anotherSyncsAnswer: () =>
+      runBundle(scenario({ ownAnswerFields: { id: OTHER_SYNC } }), inputs()),
+    freeTextInvocation: () =>
+      runBundle(
+        scenario({ invocationId: FREE_TEXT_INVOCATION }),
+        inputs({ 'external-sync': FREE_TEXT_INVOCATION })
+      ),
     // SIGTERM while two shards upload: both reported as last seen, neither touched.
     signalled: () => {
       const shards = scenario({ startedMs: 60_000 })
@@ -193,6 +219,34 @@ describe('gating a sync the CLI ran', () => {
       [INVOCATION, 'started'],
       [SHARD, 'started']
     ])
+  })
+
+  it("takes its state from its own answer, never from a listing's row", () => {
+    const run = runs.listingSaysDone
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /Timed out after 4(\.\d)?s waiting for external sync .*\(status "started"\)/
+    )
+    expect(run.sim.requestsTo('GET', '/policies')).toHaveLength(0)
+  })
+
+  it("refuses an answer carrying another sync's id", () => {
+    const run = runs.anotherSyncsAnswer
+    expect(run.exitCode).toBe(1)
+    expect(errorLines(run.stdout).join('\n')).toMatch(
+      /for GET \/external-sync-runs\/[0-9a-f-]{36}, with another external sync's id: the answer cannot be used/
+    )
+    expect(run.stdout).not.toContain(`Found external sync ${OTHER_SYNC}`)
+    expect(run.sim.requestsTo('GET', '/policies')).toHaveLength(0)
+  })
+
+  it('follows an invocation id of any text the spec allows, commas and spaces included', () => {
+    const run = runs.freeTextInvocation
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(run.stdout).toContain(`(invocation ${FREE_TEXT_INVOCATION})`)
+    // Not an id: it is looked for in the listing, never put in a path.
+    expect(run.sim.requests.filter((r) => r.path.includes('nightly'))).toEqual([])
   })
 
   it('never sends anything but a read for an external sync', () => {

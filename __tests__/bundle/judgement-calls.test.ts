@@ -1,6 +1,6 @@
 // The judgement calls of a broken or hostile Platform, through the real bundle: a redirect is named
 // and never followed, a severity in upper case counts as that severity, and a report path that is a
-// symlink stays one.
+// symlink (within the workspace) stays one.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -54,13 +54,19 @@ beforeAll(async () => {
   redirector = await startRedirector()
   runs = await runAll({
     redirect: () => runBundle(FAST, { 'platform-url': redirector.url }),
+    // The symlink and its target in the workspace: a symlink out of it is refused
+    // (hostile-files.test.ts).
     upperCase: () =>
-      runBundle(UPPER_CASE, {
-        'sync-name': '',
-        'policy-evaluation': 'latest',
-        'max-critical-violations': '0',
-        'report-file': link
-      })
+      runBundle(
+        UPPER_CASE,
+        {
+          'sync-name': '',
+          'policy-evaluation': 'latest',
+          'max-critical-violations': '0',
+          'report-file': link
+        },
+        { env: { GITHUB_WORKSPACE: dir } }
+      )
   })
 }, 120_000)
 afterAll(async () => {

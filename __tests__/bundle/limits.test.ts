@@ -6,19 +6,20 @@
 // bounds are request counts and the processes' own limits.
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { ROOT } from '../../scripts/action-runner.js'
 import type { Fault, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
   FAST,
   FAST_RUN,
+  PEAK_RSS,
+  peakRssMb,
   reportOf,
+  runAgainst,
   runBundle,
   type BundleOptions,
   type BundleRun
 } from '../helpers/bundle.js'
+import { startSimulator } from '../../simulator/server.js'
 
 const GET_RUN = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
 const LIVE_LOGS = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}/logs/live' }
@@ -27,20 +28,9 @@ const LONG_RUN: Scenario = { ...FAST, run: { ...FAST_RUN, durationMs: 3_600_000 
 /** Far beyond each case's `timeout` plus a request's deadline. */
 const PROCESS_LIMIT_MS = 25_000
 const JEST_LIMIT_MS = PROCESS_LIMIT_MS + 10_000
-/** Preloaded: the process prints its peak RSS on exit (see peak-rss.mjs). */
-const PEAK_RSS = `--import=${pathToFileURL(join(ROOT, '__tests__/helpers/peak-rss.mjs')).href}`
 const LIMITED: BundleOptions = { timeoutMs: PROCESS_LIMIT_MS, env: { NODE_OPTIONS: PEAK_RSS } }
 /** The issue's bound on the step's memory, whatever the server does. */
 const MAX_PEAK_RSS_MB = 200
-
-/** The process's peak RSS in MB, as the preload printed it (and logged, for docs/performance.md). */
-function peakRssMb(run: BundleRun, name: string): number {
-  const kb = Number(/^peak-rss-kb: (\d+)$/m.exec(run.stderr)?.[1] ?? NaN)
-  // ru_maxrss is in KiB; MB here is 10^6 bytes, as in docs/performance.md.
-  const mb = (kb * 1024) / 1e6
-  console.log(`limits: ${name}: peak RSS ${mb.toFixed(0)} MB`)
-  return mb
-}
 
 const CLEAN_POLICIES = [{ name: 'Public S3 buckets', severity: 'critical', violationCount: 0 }]
 
@@ -78,6 +68,89 @@ describe('a response body has a size limit', () => {
       expect(run.sim.requestsTo('GET', GET_RUN.path).length).toBeLessThanOrEqual(5)
     },
     JEST_LIMIT_MS
+  )
+})
+
+describe('a preflight answer beyond the size limit', () => {
+  it.concurrent(
+    'is told as it is, never as "answered HTTP undefined"',
+    async () => {
+      const run = await runBundle(
+        { ...FAST, faults: [always({ path: '/platform-info' }, 'endless-body')] },
+        {},
+        LIMITED
+      )
+      expect(run.exitCode).toBe(1)
+      expect(errorsOf(reportOf(run))).toMatch(
+        /GET \/platform-info answered with a body larger than 16 MB, the most this action reads/
+      )
+      expect(run.stdout).not.toContain('undefined')
+      expect(run.summary).not.toContain('undefined')
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe('the requests before the waits are bounded by timeout too', () => {
+  const NEVER = (path: string): Fault[] => [always({ method: 'GET', path }, 'silent')]
+  it.concurrent.each([
+    ['the preflight', '/platform-info', {}],
+    ['the policy selection', '/policy-groups', { 'policy-groups': 'Security' }],
+    ['the look for an active run before a start', '/syncs/{sync_name}/runs', {}]
+  ] as const)(
+    '%s, never answered: the step ends within timeout, saying so, with its summary and report',
+    async (_, path, inputs) => {
+      // The per-request deadline stays at its 30 s and the retries at theirs (152 s in all):
+      // only timeout can end this within PROCESS_LIMIT_MS.
+      const run = await runBundle(
+        { ...FAST, faults: NEVER(path) },
+        { timeout: '10s', ...inputs },
+        LIMITED
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.result).toBe('fail')
+      expect(errorsOf(reportOf(run))).toMatch(/ran out after 1 attempt/)
+      expect(errorsOf(reportOf(run))).toContain('the 10s of \\"timeout\\"')
+      expect(run.summary).toContain('the 10s of "timeout" ran out')
+      expect(run.sim.requestsTo('GET', path)).toHaveLength(1)
+      // Nothing was started: a run it started would need cancelling.
+      expect(run.sim.runsStarted()).toBe(0)
+    },
+    JEST_LIMIT_MS
+  )
+})
+
+describe("an external sync's table_progress has a size limit", () => {
+  it.concurrent(
+    '800,000 tables: the tables with the most rows are kept, the memory stays bounded',
+    async () => {
+      const tables: Record<string, number> = {}
+      for (let i = 0; i < 800_000; i++) tables[`t${i.toString(36)}`] = 1 + (i % 100_000)
+      const invocationId = '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69'
+      const scenario: Scenario = {
+        policies: CLEAN_POLICIES,
+        evaluation: { delayAfterIngestMs: 50 },
+        externalSyncs: [{ invocationId, startedMs: 1_000, finalizingMs: 1_000, tables }]
+      }
+      // Each answer of the simulator is some 11 MB: not kept in this process.
+      const sim = await startSimulator(scenario, { recordResponseBodies: false })
+      try {
+        const run = await runAgainst(
+          sim,
+          { 'sync-name': '', 'external-sync': invocationId, 'poll-interval': '1s', timeout: '60s' },
+          { ...LIMITED, timeoutMs: 2 * PROCESS_LIMIT_MS }
+        )
+        expect(run.exitCode).toBe(0)
+        expect(peakRssMb(run, '800,000 tables')).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
+        expect(run.summary).toContain('_…and 799990 more tables._')
+        const progress = (reportOf(run)?.syncs as { external: { tableProgress: object } }[])[0]
+          .external.tableProgress
+        expect(Object.keys(progress)).toHaveLength(1_000)
+      } finally {
+        await sim.close()
+      }
+    },
+    2 * JEST_LIMIT_MS
   )
 })
 

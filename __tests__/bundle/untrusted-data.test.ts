@@ -134,15 +134,16 @@ beforeAll(async () => {
 
 describe('a completed run without a usable completed_at', () => {
   it.each([
-    'completed_at null',
-    'completed_at missing',
-    'completed_at in 1970',
-    'completed_at unparseable'
-  ] as const)('%s: results must be newer than when the action saw it finish', (name) => {
+    ['completed_at null', 'no completed_at'],
+    ['completed_at missing', 'no completed_at'],
+    ['completed_at in 1970', 'completed_at "1970-01-01T00:00:00Z", before the run was created'],
+    ['completed_at unparseable', 'completed_at "yesterday-ish", not a date']
+  ] as const)('%s: results must be newer than when the action saw it finish', (name, said) => {
     const run = runs[name]
     // Not the clean pre-run results: the fresh evaluation's four critical violations.
     expect(run.outputs).toMatchObject({ result: 'fail', 'critical-violations': '4' })
-    expect(run.stdout).toMatch(/finished without a usable completion time/)
+    // What was wrong, in words: never "completed_at undefined".
+    expect(run.stdout).toContain(`finished without a usable completion time (${said})`)
     expect(reportOf(run)).toMatchObject({ policies: { mode: 'auto', stalePolicies: 0 } })
   })
 })

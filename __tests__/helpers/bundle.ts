@@ -6,6 +6,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 import {
   BUNDLE,
@@ -179,6 +180,18 @@ export class Signaller {
     }, RUNNER_GRACE_MS)
     child.once('exit', () => clearTimeout(kill))
   }
+}
+
+/** Preloaded with `NODE_OPTIONS`: the process prints its peak RSS on exit (see peak-rss.mjs). */
+export const PEAK_RSS = `--import=${pathToFileURL(join(ROOT, '__tests__/helpers/peak-rss.mjs')).href}`
+
+/** The process's peak RSS in MB, as the PEAK_RSS preload printed it (and logged, for the docs). */
+export function peakRssMb(run: ActionRunResult, name: string): number {
+  const kb = Number(/^peak-rss-kb: (\d+)$/m.exec(run.stderr)?.[1] ?? NaN)
+  // ru_maxrss is in KiB; MB here is 10^6 bytes, as in docs/performance.md.
+  const mb = (kb * 1024) / 1e6
+  console.log(`peak RSS: ${name}: ${mb.toFixed(0)} MB`)
+  return mb
 }
 
 /** Runs every case at once (a few processes at a time); the results keep the cases' names. */

@@ -99,7 +99,7 @@ describe('baseline-file', () => {
       ],
       [
         file(JSON.stringify({ baseline: { ...BASELINE.baseline, policies: [{ id: 1 }] } })),
-        /policies\[0\] without a string "id"/
+        /policies\[0\] without a non-empty string "id"/
       ]
     ]
     for (const [path, what] of cases) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { realpathSync } from 'node:fs'
 import { InputError } from '../../src/inputs/config.js'
 import { envInputReader, parseInputs } from '../../src/inputs/parse.js'
 import { isCleartextRemote, parsePlatformUrl } from '../../src/inputs/platform-url.js'
@@ -69,7 +70,9 @@ describe('parseInputs', () => {
       prComment: 'off',
       githubToken: '',
       commentTag: '',
-      baselineWrite: ''
+      baselineWrite: '',
+      // Off a runner (no GITHUB_WORKSPACE), the working directory stands for the workspace.
+      writePlaces: [realpathSync(process.cwd()), '/runner/temp']
     })
   })
 
@@ -139,6 +142,15 @@ describe('parseInputs', () => {
     expect(config.externalSyncs.map((external) => external.id)).toEqual(shards)
   })
 
+  it('reads any invocation id the spec allows, as written: 1 to 200 characters, commas included', () => {
+    const ids = ['run-42', 'Build 7, shard 1/3', 'ünïcode ✓', 'x'.repeat(200)]
+    const config = parseInputs(
+      reader({ 'sync-name': '', 'external-sync': ` ${ids.join('\n')}\n\nrun-42\n` }),
+      {}
+    )
+    expect(config.externalSyncs.map((external) => external.id)).toEqual(ids)
+  })
+
   it('reads lists, severities and domains', () => {
     const config = parseInputs(
       reader({
@@ -183,10 +195,13 @@ describe('parseInputs', () => {
       },
       /"if-running" is "queue", but "external-sync" only follows a sync the CLI runs/
     ],
-    [{ 'sync-name': '', 'external-sync': 'run-42' }, /"external-sync" is "run-42".*invocation id/],
     [
-      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69\nshard-2' },
-      /"external-sync" is "shard-2".*one per line, for a sharded sync/
+      { 'sync-name': '', 'external-sync': 'x'.repeat(201) },
+      /"external-sync" is "x{80}", which is not valid: expected the CLI's invocation id .*any text of 1 to 200 characters/
+    ],
+    [
+      { 'sync-name': '', 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69\nshard\u00072' },
+      /"external-sync" is "shard\\u00072".*without control characters.*one per line, for a sharded sync/
     ],
     [
       { 'external-sync': '4c3ea5cd-7f3d-4dfd-8ea8-c0b29eadac69' },

@@ -62,7 +62,8 @@ async function publish(report: RunReport, actionConfig?: ActionConfig): Promise<
     const settings = actionConfig?.report ?? {
       reportFile: join(dir, 'default-report.json'),
       jobSummary: true,
-      annotations: true
+      annotations: true,
+      writePlaces: [dir]
     }
     problems = await publishReport(report, { workflowRunUrl: WORKFLOW_RUN_URL }, settings, {
       redact,

@@ -88,7 +88,12 @@ describe('following an external sync against the simulator', () => {
       rows: 12_480
     })
     expect(outcome.completedAt).toBe(outcome.external?.finished_at)
-    expect(outcome.statusChecks).toBe(sim.requests.length)
+    // The look that found it read the listing, then the sync's own answer: one status check.
+    expect(outcome.statusChecks).toBe(sim.requests.length - 1)
+    expect(sim.requests.slice(0, 2).map((r) => r.pathTemplate)).toEqual([
+      '/external-sync-runs',
+      GET_ONE
+    ])
     expect(log).toContain(
       `Found external sync ${ID} (invocation ${INVOCATION}); waiting up to 10m for it to complete.`
     )
@@ -236,7 +241,19 @@ describe('following an external sync against the simulator', () => {
     const { outcome } = await follow({ extraFields: { finished_at: '2999-01-01T00:00:00Z' } })
     expect(outcome.verdict).toBe('pass')
     expect(outcome.completedAt).not.toBe('2999-01-01T00:00:00.000Z')
-    expect(outcome.warnings[0]).toMatch(/without a usable completion time/)
+    expect(outcome.warnings[0]).toMatch(
+      /^External sync [-\w]+ finished without a usable completion time \(finished_at "2999-01-01T00:00:00Z", in the future\): policy results must be newer than /
+    )
+  })
+
+  it('says a missing finished_at is missing, never "undefined"', async () => {
+    // Absent from the answer (the spec makes it optional).
+    const { outcome } = await follow({ extraFields: { finished_at: undefined } })
+    expect(outcome.verdict).toBe('pass')
+    expect(outcome.warnings[0]).toMatch(
+      /^External sync [-\w]+ finished without a usable completion time \(no finished_at\)/
+    )
+    expect(outcome.warnings.join(' ')).not.toContain('undefined')
   })
 
   it('throws a clear error for a wrong-shaped answer or a Platform that cannot be reached', async () => {
@@ -262,10 +279,39 @@ describe('following an external sync against the simulator', () => {
   })
 
   it('ends on time with the last status seen when the Platform stops answering', async () => {
-    const silent = { match: { path: GET_ONE }, kind: 'silent' as const, count: 'always' as const }
+    // Its own answer comes once, when it is found; then never again.
+    const silent = {
+      match: { path: GET_ONE },
+      kind: 'silent' as const,
+      count: 'always' as const,
+      after: 1
+    }
     const { outcome } = await follow({}, { timeoutMs: 30_000 }, { faults: [silent] })
     expect(outcome).toMatchObject({ verdict: 'fail', timedOut: true, waitedMs: 30_000 })
     expect(outcome.external?.status).toBe('started')
+  })
+
+  it("takes no listing's row for its state: listed, but never answering for itself, it fails on time", async () => {
+    const silent = { match: { path: GET_ONE }, kind: 'silent' as const, count: 'always' as const }
+    // Listed as completed: were the row believed, the policies would be gated on it.
+    const { outcome } = await follow(
+      { startedMs: 0, finalizingMs: 0 },
+      { timeoutMs: 30_000 },
+      { faults: [silent] }
+    )
+    expect(outcome).toMatchObject({ verdict: 'fail', timedOut: true, waitedMs: 30_000 })
+    expect(outcome.external).toBeUndefined()
+    expect(outcome.reasons).toEqual([
+      `External sync ${ID} (invocation ${INVOCATION}) is listed on the Platform, but its own state (GET /external-sync-runs/${ID}) did not come in 30s of looking, and a listing's row is not taken for it. It is not cancelled: the CLI owns it.`
+    ])
+  })
+
+  it("refuses an answer for another sync's id, however the listing found it", async () => {
+    const other = '99999999-8888-4777-8666-555555555555'
+    const follows = follow({ ownAnswerFields: { id: other } }, { timeoutMs: 30_000 })
+    await expect(follows).rejects.toThrow(
+      `for GET /external-sync-runs/${ID}, with another external sync's id: the answer cannot be used`
+    )
   })
 
   it('stops waiting when the workflow is cancelled, judging nothing', async () => {

@@ -4,6 +4,7 @@
 // small but inflates without end (a zip bomb) stops at the bound instead of filling the memory.
 
 import { Unzip, UnzipInflate, unzipSync } from 'fflate'
+import { megabytes } from '../lib/regular-file.js'
 import { BaselineProblemError } from './problem.js'
 
 /** Compressed bytes inflated at a time: at most about 1,000 times as much comes out of each. */
@@ -31,7 +32,7 @@ export function baselineJsonOf(zip: Uint8Array, maxBytes: number, what: string):
   const tooBig = (): BaselineProblemError =>
     new BaselineProblemError(
       'too-big',
-      `${what} holds a JSON file larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`
+      `${what} holds a JSON file larger than ${megabytes(maxBytes)}, the most this action reads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`
     )
   if (entry.originalSize > maxBytes) throw tooBig()
   const bytes = inflateEntry(zip, entry.name, maxBytes, tooBig, what)

@@ -11,7 +11,7 @@ import type { Repository } from './find.js'
 import { BaselineProblemError } from './problem.js'
 
 /** The largest archive downloaded: as large as the largest answer read from the Platform. */
-export const MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
+const MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 const DOWNLOAD_TIMEOUT_MS = 60_000
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost'])
 

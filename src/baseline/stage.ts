@@ -6,8 +6,9 @@ import * as core from '@actions/core'
 import type { BaselineArtifactSource, BaselineFile } from '../inputs/config.js'
 import {
   BASELINE_EXPECTED,
+  MAX_BASELINE_BYTES,
   otherSelectionProblem,
-  parseBaseline,
+  parseBaselineText,
   type BaselineSelection
 } from '../lib/baseline-format.js'
 import {
@@ -21,7 +22,7 @@ import { createRedactor, oneLine, type Redactor } from '../lib/log-safety.js'
 import type { Logger } from '../lib/logger.js'
 import { messageOf, plural } from '../lib/text.js'
 import { baselineJsonOf } from './archive.js'
-import { downloadArchive, MAX_ARCHIVE_BYTES } from './download.js'
+import { downloadArchive } from './download.js'
 import {
   describePassedOver,
   listCandidates,
@@ -34,9 +35,6 @@ import {
 } from './find.js'
 import { githubProblem } from './github-errors.js'
 import { BaselineProblemError, INPUT, type BaselineProblem } from './problem.js'
-
-/** The largest baseline JSON read from an archive, once inflated. */
-const MAX_JSON_BYTES = 4 * MAX_ARCHIVE_BYTES
 
 export interface BaselineArtifactRequest {
   name: string
@@ -106,7 +104,7 @@ export async function findBaselineArtifact(
     const repository = await repositoryOf(deps.octokit, fullName)
     const thisRun = await runOf(deps.octokit, repository, Number(runId))
     const found = await newestFitting(request, repository, thisRun.createdAt, deps)
-    const baseline = readBaseline(found, request)
+    const baseline = readBaseline(found, request, deps.now())
     deps.log.info(describeSource(baseline.artifact!, deps.now()))
     return { baseline }
   } catch (error) {
@@ -147,7 +145,7 @@ async function newestFitting(
       log.info(`Baseline: passed over ${what}: it expired or was deleted since it was listed.`)
       continue
     }
-    const json = baselineJsonOf(zip, MAX_JSON_BYTES, what)
+    const json = baselineJsonOf(zip, MAX_BASELINE_BYTES, what)
     return { source: sourceOf(candidate, run, repository), json }
   }
   throw notFound(request, repository, before, listing)
@@ -170,15 +168,13 @@ function sourceOf(
 }
 
 /** The artifact's JSON read as `baseline-file` reads a file, then held to the workflow's selection. */
-function readBaseline({ source, json }: Found, request: BaselineArtifactRequest): BaselineFile {
+function readBaseline(
+  { source, json }: Found,
+  request: BaselineArtifactRequest,
+  now: number
+): BaselineFile {
   const what = `artifact "${oneLine(source.name, 100)}" (id ${source.id}) of run ${source.runId}`
-  let document: unknown
-  try {
-    document = JSON.parse(json)
-  } catch (error) {
-    throw new BaselineProblemError('not-a-baseline', `${what} is not JSON (${messageOf(error)}).`)
-  }
-  const parsed = parseBaseline(document)
+  const parsed = parseBaselineText(() => json, now)
   if ('problem' in parsed) {
     throw new BaselineProblemError(
       'not-a-baseline',

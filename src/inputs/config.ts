@@ -29,7 +29,7 @@ export interface SyncConfig {
 
 /** `external-sync`: a sync the CloudQuery CLI ran and uploaded to the Platform, followed, never started or cancelled. */
 export interface ExternalSyncConfig {
-  /** The CLI's invocation id, or an external sync id (both UUIDs), as the workflow gave it. */
+  /** The CLI's invocation id (any text of 1 to 200 characters) or an external sync id (a UUID, in lower case), as the workflow gave it. */
   id: string
   timeoutMs: number
   pollIntervalMs: number
@@ -136,6 +136,11 @@ export interface ReportConfig {
   commentTag: string
   /** `baseline-write`: where to write a compact baseline; empty: nowhere. */
   baselineWrite: string
+  /**
+   * Where `report-file` and `baseline-write` may lead through a symlink, and be a FIFO or a device:
+   * the workspace and the runner's temp folder, as real paths.
+   */
+  writePlaces: string[]
 }
 
 export interface ActionConfig {
@@ -155,6 +160,11 @@ export interface ActionConfig {
   /** No policy stage when `evaluate-policies` is false. */
   policies?: PolicyConfig
   report: ReportConfig
+  /**
+   * `timeout`: each run's wait, and the most the requests before the waits may take from the
+   * action's start (the preflight, the policy selection, finding the runs to start).
+   */
+  timeoutMs: number
 }
 
 /** A problem on a line of a file in the repository, so it can be annotated there (in the PR diff). */

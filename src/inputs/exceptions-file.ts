@@ -3,13 +3,14 @@
 // naming every such line at once. Entries that are well formed but unusable (no policy, reason or
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
 
-import { readFileSync } from 'node:fs'
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml'
+import { readRegularFile, utf8Text } from '../lib/regular-file.js'
 import { messageOf } from '../lib/text.js'
 import { InputError, type ExceptionEntry, type ExceptionsFile } from './config.js'
 import {
   byLine,
   describe,
+  keyName,
   keyOf,
   MATCHER_KEYS,
   matcherValues,
@@ -23,22 +24,30 @@ import {
 const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'] as const
 const ENTRY_KEYS: readonly string[] = [...TEXT_KEYS, ...MATCHER_KEYS]
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/**
+ * The largest exceptions file read. One is written by hand, an entry a few lines: a megabyte holds
+ * thousands of them, and parsed YAML takes tens of times its size in memory.
+ */
+export const MAX_EXCEPTIONS_BYTES = 1_000_000
+/** Most entries: each is matched against every violating resource of its policy. */
+const MAX_EXCEPTION_ENTRIES = 2_000
 
 type TextKey = (typeof TEXT_KEYS)[number]
 
 export function readExceptionsFile(path: string): ExceptionsFile {
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = utf8Text(readRegularFile(path, MAX_EXCEPTIONS_BYTES))
   } catch (error) {
     throw new InputError(
-      `Input "exceptions-file": "${path}" cannot be read (${messageOf(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`
+      `Input "exceptions-file": "${path}" ${messageOf(error)}. Expected a YAML file in the repository (see docs/exceptions-schema.json).`
     )
   }
   const parsed = parseYaml(text)
   if ('errors' in parsed) throw fatal(path, parsed.errors)
   const errors: LineError[] = []
   const entries = entriesOf(parsed.root, parsed.reading, errors)
+  errors.push(...parsed.reading.problems)
   if (errors.length > 0) throw fatal(path, errors)
   return { path, entries }
 }
@@ -60,12 +69,20 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
     else
       errors.push({
         line: lineOf(pair.key as Node),
-        text: `unknown key "${key}" (accepted: exceptions)`
+        text: `unknown key ${keyName(key)} (accepted: exceptions)`
       })
   }
   if (list === undefined || textOf(list) === '') return []
   if (!isSeq(list)) {
     errors.push({ line: lineOf(list as Node), text: '"exceptions" must be a list of entries' })
+    return []
+  }
+  if (list.items.length > MAX_EXCEPTION_ENTRIES) {
+    const most = MAX_EXCEPTION_ENTRIES.toLocaleString('en-US')
+    errors.push({
+      line: lineOf(list),
+      text: `more than ${most} entries, the most this action reads`
+    })
     return []
   }
   return list.items.flatMap((listed) => {
@@ -98,7 +115,10 @@ function entryOf(node: YAMLMap, reading: Reading, errors: LineError[]): Exceptio
     if (key === '<<') {
       errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' })
     } else if (!ENTRY_KEYS.includes(key)) {
-      errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` })
+      errors.push({
+        line,
+        text: `unknown key ${keyName(key)} (accepted: ${ENTRY_KEYS.join(', ')})`
+      })
     } else if ((TEXT_KEYS as readonly string[]).includes(key)) {
       const text = textOf(value)
       if (text === undefined)

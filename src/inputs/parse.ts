@@ -1,6 +1,9 @@
 // The workflow's inputs, parsed and validated into one typed configuration. Nothing here
 // talks to the network, so every bad value fails before the first request.
 
+import { realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { resolve } from 'node:path'
 import { KNOWN_SEVERITIES } from '../lib/severity.js'
 import { KNOWN_DOMAINS } from '../platform/types.js'
 import {
@@ -43,6 +46,10 @@ export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
 
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** The spec's bound on an invocation id (`POST /external-syncs`: 1 to 200 characters). */
+const MAX_INVOCATION_ID = 200
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
 const MAX_SAMPLES = 100
 /** Syncs one step follows at once: each holds a live log stream and a poll loop. */
 const MAX_SYNCS = 50
@@ -85,7 +92,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   }
   problems.throwIfAny()
   const policyConfig = evaluate ? policies : undefined
-  return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report }
+  const { timeoutMs } = settings
+  return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report, timeoutMs }
 }
 
 /** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
@@ -167,15 +175,16 @@ function parseExternalSyncs(
   { timeoutMs, pollIntervalMs, wait, ifRunning }: Omit<SyncConfig, 'name'>,
   problems: Problems
 ): ExternalSyncConfig[] {
-  const ids = list(input('external-sync')).map((id) => id.toLowerCase())
+  const ids = externalSyncIds(input('external-sync'))
   if (ids.length === 0) return []
-  const bad = ids.filter((id) => !UUID_PATTERN.test(id))
+  const bad = ids.filter((id) => [...id].length > MAX_INVOCATION_ID || CONTROL.test(id))
   if (bad.length > 0) {
     problems.add(
       invalid(
         'external-sync',
-        bad.join(', '),
-        "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID); several, one per line, for a sharded sync"
+        // Escaped, so that a control character shows as what it is; cut, so that a long one does not flood.
+        bad.map((id) => JSON.stringify(id).slice(1, -1).slice(0, 80)).join(', '),
+        `the CLI's invocation id (what \`cloudquery sync --invocation-id\` was given: any text of 1 to ${MAX_INVOCATION_ID} characters without control characters, usually a UUID) or an external sync id (a UUID); several, one per line, for a sharded sync`
       ).message
     )
   }
@@ -204,7 +213,24 @@ function parseExternalSyncs(
       'Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.'
     )
   }
-  return [...new Set(ids)].map((id) => ({ id, timeoutMs, pollIntervalMs }))
+  return ids.map((id) => ({ id, timeoutMs, pollIntervalMs }))
+}
+
+/**
+ * The ids `external-sync` lists, one per line, as written (a UUID in lower case: it is one however
+ * it is written). An invocation id is any text, commas included, so a line is split on commas only
+ * when every part is a UUID (the form the docs once gave for shards).
+ */
+function externalSyncIds(value: string): string[] {
+  const ids = value.split(/\r?\n/).flatMap((line) => {
+    const parts = line.split(',').map((part) => part.trim())
+    const uuids = parts.length > 1 && parts.every((part) => UUID_PATTERN.test(part))
+    return uuids ? parts : [line.trim()]
+  })
+  const normalised = ids
+    .filter((id) => id !== '')
+    .map((id) => (UUID_PATTERN.test(id) ? id.toLowerCase() : id))
+  return [...new Set(normalised)]
 }
 
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
@@ -306,7 +332,25 @@ function parseReportConfig(input: Read, env: NodeJS.ProcessEnv, problems: Proble
     prComment: c(() => choice(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off')),
     githubToken: input('github-token'),
     commentTag: input('comment-tag'),
-    baselineWrite: input('baseline-write')
+    baselineWrite: input('baseline-write'),
+    writePlaces: writePlaces(env)
+  }
+}
+
+/**
+ * The workspace and the runner's temp folder (GITHUB_WORKSPACE, RUNNER_TEMP; off a runner, the
+ * working directory and the system's temp folder), as real paths, for symlinks to be judged by.
+ */
+export function writePlaces(env: NodeJS.ProcessEnv): string[] {
+  const places = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP || tmpdir()]
+  return [...new Set(places.map((place) => realOrResolved(place)))]
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
   }
 }
 

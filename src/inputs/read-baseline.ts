@@ -2,25 +2,25 @@
 // compact file `baseline-write` makes. Read and checked here, before any request, so that a missing
 // or foreign file fails the step at once and says what was expected.
 
-import { readFileSync } from 'node:fs'
-import { BASELINE_EXPECTED, parseBaseline } from '../lib/baseline-format.js'
+import { BASELINE_EXPECTED, MAX_BASELINE_BYTES, parseBaselineText } from '../lib/baseline-format.js'
+import { readRegularFile, utf8Text } from '../lib/regular-file.js'
 import { messageOf } from '../lib/text.js'
 import { InputError, type BaselineFile } from './config.js'
 
-export function readBaselineFile(path: string): BaselineFile {
-  let text: string
+/** `now` (epoch ms) judges the baseline's `createdAt`. */
+export function readBaselineFile(path: string, now = Date.now()): BaselineFile {
+  let bytes: Buffer | undefined
   try {
-    text = readFileSync(path, 'utf8')
+    bytes = readRegularFile(path, MAX_BASELINE_BYTES)
   } catch (error) {
-    throw problem(path, `cannot be read (${messageOf(error)})`)
+    throw problem(path, messageOf(error))
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw problem(path, `is not JSON (${messageOf(error)})`)
-  }
-  const parsed = parseBaseline(json)
+  // Held only while it is parsed: the bytes, then the text, let go before the baseline is built.
+  const parsed = parseBaselineText(() => {
+    const text = utf8Text(bytes!)
+    bytes = undefined
+    return text
+  }, now)
   if ('problem' in parsed) throw problem(path, parsed.problem)
   return { path, ...parsed.baseline }
 }

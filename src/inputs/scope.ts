@@ -6,6 +6,7 @@ import { isMap, type Node } from 'yaml'
 import { InputError, type ResourceMatchers } from './config.js'
 import {
   byLine,
+  keyName,
   keyOf,
   MATCHER_KEYS,
   matcherValues,
@@ -29,7 +30,7 @@ export function parseScope(text: string): ResourceMatchers | undefined {
     const key = keyOf(pair.key)
     const line = reading.lineOf(pair.key as Node)
     if (!(MATCHER_KEYS as readonly string[]).includes(key)) {
-      errors.push({ line, text: `unknown key "${key}"` })
+      errors.push({ line, text: `unknown key ${keyName(key)}` })
       continue
     }
     const values = matcherValues(
@@ -41,6 +42,7 @@ export function parseScope(text: string): ResourceMatchers | undefined {
     )
     if (values) scope[key as MatcherKey] = values
   }
+  errors.push(...reading.problems)
   if (errors.length > 0) throw problem(errors)
   if (MATCHER_KEYS.every((key) => scope[key].length === 0)) {
     throw problem([

@@ -11,6 +11,7 @@ import {
   type Document,
   type Node
 } from 'yaml'
+import { yamlBeyondBounds } from './yaml-bounds.js'
 
 /** The kinds of matcher an exception entry or the scope narrows resources by. */
 export const MATCHER_KEYS = ['resources', 'accounts', 'regions', 'tags'] as const
@@ -22,16 +23,31 @@ export interface LineError {
   text: string
 }
 
-/** How a walk reads the document: the line of a node, and the node an alias stands for. */
+/**
+ * Most aliases (`*name`) read. The YAML library finds each one's anchor by walking the whole
+ * document, and an alias can stand for a long list again and again.
+ */
+const MAX_YAML_ALIASES = 100
+/** Most matcher values (resources, accounts, regions, tags) read, aliases counted each time. */
+const MAX_MATCHER_VALUES = 20_000
+
+/**
+ * How a walk reads the document: the line of a node, the node an alias stands for, the matcher
+ * values read so far, and what went beyond a bound on the way (for the caller to report).
+ */
 export interface Reading {
   lineOf: (node: Node | null | undefined) => number
   resolve: (node: unknown) => unknown
+  values: number
+  problems: LineError[]
 }
 
 /** The document's root and how to read it, or the lines where it is not YAML. */
 export function parseYaml(
   text: string
 ): { root: unknown; reading: Reading } | { errors: LineError[] } {
+  const beyond = yamlBeyondBounds(text)
+  if (beyond) return { errors: [{ line: beyond.line, text: mostRead(beyond.what) }] }
   const lines = new LineCounter()
   const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -44,9 +60,35 @@ export function parseYaml(
   }
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lines.linePos(node.range[0]).line : 1
-  // An alias stands for the node its anchor names: read through it, wherever it is.
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node)
-  return { root: resolve(doc.contents), reading: { lineOf, resolve } }
+  const problems: LineError[] = []
+  let aliases = 0
+  // An alias stands for the node its anchor names: read through it, wherever it is, up to a bound
+  // (beyond it, an alias stands for nothing, and the file is refused).
+  const resolve = (node: unknown): unknown => {
+    if (!isAlias(node)) return node
+    if (++aliases <= MAX_YAML_ALIASES) return node.resolve(doc)
+    if (aliases === MAX_YAML_ALIASES + 1) {
+      problems.push({
+        line: lineOf(node),
+        text: mostRead(`more than ${MAX_YAML_ALIASES} aliases (*name)`)
+      })
+    }
+    return null
+  }
+  return { root: resolve(doc.contents), reading: { lineOf, resolve, values: 0, problems } }
+}
+
+/** `what`, said to be beyond what this action reads. */
+function mostRead(what: string): string {
+  return `${what}, the most this action reads`
+}
+
+/**
+ * A key as a message names it: quoted when it looks like a key, so that a typo is found, but never
+ * other text: the path may name a file that is not what was expected at all.
+ */
+export function keyName(key: string): string {
+  return /^[\w-]{1,40}$/.test(key) ? `"${key}"` : '(not shown)'
 }
 
 /** A mapping's key as text ('' when it is not a scalar). */
@@ -76,10 +118,24 @@ export function matcherValues(
   key: MatcherKey,
   value: unknown,
   line: number,
-  { resolve }: Reading,
+  reading: Reading,
   errors: LineError[]
 ): string[] | undefined {
-  const values = listOf(value, resolve)
+  // Counted before the list is made: an alias can stand for the same long list many times.
+  const count = isSeq(value) ? value.items.length : 1
+  if (reading.values + count > MAX_MATCHER_VALUES) {
+    if (reading.values <= MAX_MATCHER_VALUES) {
+      const most = MAX_MATCHER_VALUES.toLocaleString('en-US')
+      errors.push({
+        line,
+        text: mostRead(`more than ${most} values of ${MATCHER_KEYS.join(', ')}`)
+      })
+    }
+    reading.values = Infinity
+    return undefined
+  }
+  reading.values += count
+  const values = listOf(value, reading.resolve)
   if (values === undefined) {
     errors.push({ line, text: `"${key}" must be text or a list of text, not ${describe(value)}` })
     return undefined

@@ -19,17 +19,33 @@ import type {
   TableDataPage,
   ViolationsHistory
 } from './types.js'
-import { Transport, type RequestSpec, type TransportOptions } from './transport.js'
+import { Transport, type Deadline, type RequestSpec, type TransportOptions } from './transport.js'
 
 import { notAPlatform } from './errors.js'
+import { MAX_TABLE_PROGRESS } from './limits.js'
+import { cutTableProgress } from './table-progress.js'
 export { PlatformError } from './errors.js'
+export type { Deadline } from './transport.js'
 export type PlatformClientOptions = TransportOptions
 
 export class PlatformClient {
   private readonly transport: Transport
 
-  constructor(options: PlatformClientOptions) {
-    this.transport = new Transport(options)
+  constructor(
+    options: PlatformClientOptions | Transport,
+    /** Every request of this client ends by then, retries included (see within()). */
+    private readonly deadline?: Deadline
+  ) {
+    this.transport = options instanceof Transport ? options : new Transport(options)
+  }
+
+  /**
+   * This client, over the same connection, with every request ended by `deadline` (its tries given
+   * only the time left, no retry slept for beyond it), except a start request (createRun): cut
+   * short, it might still create a run, which must then be known to be followed and cancelled.
+   */
+  within(deadline: Deadline): PlatformClient {
+    return new PlatformClient(this.transport, deadline)
   }
 
   /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
@@ -89,9 +105,12 @@ export class PlatformClient {
     })
   }
 
-  /** Never retried here: a retry could start a second run (the sync stage reconciles instead). */
+  /**
+   * Never retried here: a retry could start a second run (the sync stage reconciles instead). Never
+   * cut short by a deadline either (see within()).
+   */
   createRun(syncName: string): Promise<SyncRun> {
-    return this.json({
+    return this.transport.json({
       method: 'POST',
       path: `/syncs/${enc(syncName)}/runs`,
       retry: false,
@@ -154,23 +173,33 @@ export class PlatformClient {
 
   // External syncs (CLI runs): read-only; the API has no way to cancel one, the CLI owns it.
 
-  /** Newest first. */
+  /** Newest first; each one's `table_progress` cut to the tables with the most rows. */
   listExternalSyncRuns(perPage = 100, page = 1): Promise<Page<ExternalSync>> {
     return this.json({
       method: 'GET',
       path: '/external-sync-runs',
       query: { per_page: perPage, page },
       retry: true,
-      shape: 'external-page'
+      shape: 'external-page',
+      beforeParse: boundTables
     })
   }
 
+  /**
+   * Its `table_progress` cut to the tables with the most rows. An answer for another external sync
+   * (another `id`, a UUID compared without regard to case) is refused like a wrong-shaped one.
+   */
   getExternalSyncRun(id: string): Promise<ExternalSync> {
     return this.json({
       method: 'GET',
       path: `/external-sync-runs/${enc(id)}`,
       retry: true,
-      shape: 'external-sync'
+      shape: 'external-sync',
+      beforeParse: boundTables,
+      check: (answer) =>
+        String((answer as ExternalSync).id).toLowerCase() === id.toLowerCase()
+          ? undefined
+          : "with another external sync's id"
     })
   }
 
@@ -283,7 +312,7 @@ export class PlatformClient {
   }
 
   private json<T>(spec: RequestSpec): Promise<T> {
-    return this.transport.json<T>(spec)
+    return this.transport.json<T>(spec, this.deadline)
   }
 }
 
@@ -297,6 +326,10 @@ export interface PolicyListFilters {
 export interface PolicySort {
   by: 'created_at' | 'last_run_at'
   dir: 'asc' | 'desc'
+}
+
+function boundTables(body: string): string {
+  return cutTableProgress(body, MAX_TABLE_PROGRESS)
 }
 
 function runPath(syncName: string, runId: string): string {

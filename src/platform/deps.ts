@@ -5,7 +5,7 @@
 import type { Clock } from '../lib/poll.js'
 import type { Redactor } from '../lib/log-safety.js'
 import type { Logger } from '../lib/logger.js'
-import type { PlatformClient } from './client.js'
+import type { Deadline, PlatformClient } from './client.js'
 
 export interface StageDeps {
   client: PlatformClient
@@ -18,4 +18,9 @@ export interface StageDeps {
   redact: Redactor
   /** Aborted when the workflow is cancelled: the stage stops waiting and starts nothing new. */
   signal?: AbortSignal
+  /**
+   * When the requests before a run is started or found must have ended (what is left of
+   * `timeout`); the start request itself, and the look for a run it may have created, are not cut.
+   */
+  startBy?: Deadline
 }

@@ -129,6 +129,9 @@ export function notAPlatform(error: unknown, url: string): unknown {
 
 function notAPlatformAnswer(error: unknown): string | undefined {
   if (!(error instanceof PlatformError)) return 'answered JSON without the Platform\'s "version"'
+  // No status: no answer came (a timeout, a reset) or it was never read whole (a body beyond the
+  // bound), which says nothing of what answers there; the failure is told as it is.
+  if (error.status === undefined) return undefined
   if (error.kind === 'html')
     return `answered HTTP ${error.status} with a web page, not the API's JSON`
   if (error.kind === 'invalid-response')

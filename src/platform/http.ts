@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import { readBodyBytes } from '../lib/body.js'
+import { formatDuration } from '../lib/duration.js'
 import { MAX_BODY_BYTES } from './limits.js'
 
 export { BodyTooLargeError } from '../lib/body.js'
@@ -36,7 +37,7 @@ export function withDeadline<T>(
     let expired = false
     const timer = setTimeout(() => {
       expired = true
-      reject(new Error(`no answer within ${ms / 1000}s (timeout)`))
+      reject(new Error(`no answer within ${formatDuration(ms)} (timeout)`))
     }, ms)
     promise.then(
       (value) => {

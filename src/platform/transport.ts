@@ -43,6 +43,16 @@ export interface TransportOptions {
   debug?: (message: string) => void
 }
 
+/**
+ * An instant by which a request must have ended, retries included, and what sets it, for the
+ * message: `the 10s of "timeout"`.
+ */
+export interface Deadline {
+  /** Epoch ms, by the transport's clock. */
+  at: number
+  what: string
+}
+
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
 const MAX_RETRY_AFTER_MS = 60_000
 
@@ -57,6 +67,10 @@ export interface RequestSpec {
   accept?: number[]
   /** What the answer must look like before anyone reads it; unchecked when absent. */
   shape?: AnswerShape
+  /** Makes a body smaller before it is parsed (a map the spec leaves unbounded, cut). */
+  beforeParse?: (body: string) => string
+  /** What is wrong with an answer of the right shape for this request, in words (see shape). */
+  check?: (answer: unknown) => string | undefined
 }
 
 interface RawAnswer {
@@ -137,10 +151,17 @@ export class Transport {
     throw this.httpError(endpoint, status, body, 1, response.message.headers)
   }
 
-  async json<T>(spec: RequestSpec): Promise<T> {
+  /**
+   * Sends `spec`, retried as it allows. With a `deadline`, each try is given only the time left,
+   * and no retry is slept for beyond it: the request fails, saying so, when the time is up.
+   */
+  async json<T>(spec: RequestSpec, deadline?: Deadline): Promise<T> {
     let slept = 0
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt<T>(spec, attempt)
+      const left = deadline ? deadline.at - this.now() : Infinity
+      if (left <= 0) throw outOfTime(deadline!, this.noTimeLeft(spec, deadline!), attempt - 1)
+      const timeoutMs = Math.min(this.requestTimeoutMs, Math.ceil(left))
+      const outcome = await this.attempt<T>(spec, attempt, timeoutMs)
       if ('value' in outcome) return outcome.value
       const { failure, retryAfterMs } = outcome
       const retryable =
@@ -158,6 +179,7 @@ export class Transport {
         MAX_RETRY_AFTER_MS
       )
       if (slept + delay > this.retryBudgetMs) throw withAttempts(failure, attempt)
+      if (deadline && this.now() + delay >= deadline.at) throw outOfTime(deadline, failure, attempt)
       this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`)
       slept += delay
       await this.sleep(delay, this.disposed.signal)
@@ -167,12 +189,13 @@ export class Transport {
   /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
   private async attempt<T>(
     spec: RequestSpec,
-    attempt: number
+    attempt: number,
+    timeoutMs: number
   ): Promise<{ value: T } | { failure: PlatformError; retryAfterMs?: number }> {
     const endpoint = `${spec.method} ${spec.path}`
     let answer: RawAnswer
     try {
-      answer = await this.send(spec)
+      answer = await this.send(spec, timeoutMs)
     } catch (error) {
       return { failure: this.transportError(endpoint, error, attempt) }
     }
@@ -185,7 +208,7 @@ export class Transport {
     if (spec.accept?.includes(answer.status)) return { value: undefined as T }
     let value: unknown
     try {
-      value = JSON.parse(answer.body)
+      value = JSON.parse(spec.beforeParse ? spec.beforeParse(answer.body) : answer.body)
     } catch {
       const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer, this.redact)}`
       // A web page where JSON was expected is a wrong URL or a login page, not a glitch.
@@ -201,7 +224,7 @@ export class Transport {
         )
       }
     }
-    const problem = spec.shape && shapeProblem(value, spec.shape)
+    const problem = (spec.shape && shapeProblem(value, spec.shape)) || spec.check?.(value)
     if (!problem) return { value: value as T }
     // Redacted before it is cut, like every text the Platform sends.
     const sent = oneLine(this.redact(answer.body), 80)
@@ -217,7 +240,7 @@ export class Transport {
     }
   }
 
-  private async send(spec: RequestSpec): Promise<RawAnswer> {
+  private async send(spec: RequestSpec, timeoutMs: number): Promise<RawAnswer> {
     const url = this.url(spec.path, spec.query)
     this.requestCount++
     this.debug(`→ ${spec.method} ${url.slice(this.options.apiBaseUrl.length)}`)
@@ -226,10 +249,10 @@ export class Transport {
     const started = this.now()
     const response = await withDeadline(
       this.http.request(spec.method, url, body, headers),
-      this.requestTimeoutMs,
+      timeoutMs,
       (late) => late.message.destroy()
     )
-    const remaining = Math.max(1, this.requestTimeoutMs - (this.now() - started))
+    const remaining = Math.max(1, timeoutMs - (this.now() - started))
     const text = await readBody(response.message, remaining)
     return {
       status: response.message.statusCode ?? 0,
@@ -247,6 +270,16 @@ export class Transport {
     }
     const search = params.toString()
     return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`
+  }
+
+  /** A request whose deadline had passed before it was sent at all. */
+  private noTimeLeft(spec: RequestSpec, deadline: Deadline): PlatformError {
+    const endpoint = `${spec.method} ${spec.path}`
+    return new PlatformError(
+      `${endpoint} was not sent: ${deadline.what} had run out`,
+      'timeout',
+      endpoint
+    )
   }
 
   private httpError(
@@ -298,6 +331,20 @@ export class Transport {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/** The request's last failure, and that the deadline leaves no time for another try. */
+function outOfTime(deadline: Deadline, failure: PlatformError, attempts: number): PlatformError {
+  if (attempts === 0) return failure
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`
+  return new PlatformError(
+    `${failure.message}; ${deadline.what} ran out after ${tries}`,
+    failure.kind,
+    failure.endpoint,
+    failure.status,
+    failure.serverMessage,
+    attempts
+  )
+}
 
 /**
  * Where a redirect pointed (redacted, one line) and why it is not followed: the request carries the

@@ -69,10 +69,15 @@ export interface ExternalSync {
   created_at: string
   status?: ExternalSyncStatus
   rows?: number | null
-  /** Rows per table, keyed by table name. */
+  /** Rows per table, keyed by table name; cut by the client to the tables with the most rows. */
   table_progress?: Record<string, number> | null
   updated_at?: string | null
   finished_at?: string | null
+  /**
+   * Not the API's: how many tables `table_progress` had, put beside it by the client when it kept
+   * only the MAX_TABLE_PROGRESS with the most rows (platform/table-progress.ts).
+   */
+  tablesReported?: number
 }
 
 /** `ListSync` (GET /syncs), only the name is used (for "did you mean"). */

@@ -23,7 +23,10 @@ export interface PublishDeps {
 }
 
 /** Where and what to publish; when the inputs could not be read, the defaults (no PR comment). */
-export type PublishSettings = Pick<ReportConfig, 'reportFile' | 'jobSummary' | 'annotations'> &
+export type PublishSettings = Pick<
+  ReportConfig,
+  'reportFile' | 'jobSummary' | 'annotations' | 'writePlaces'
+> &
   Partial<Pick<ReportConfig, 'prComment' | 'githubToken' | 'commentTag' | 'baselineWrite'>>
 
 /**
@@ -38,16 +41,19 @@ async function writeFiles(
 ): Promise<string> {
   let reportFile = ''
   try {
-    await writeJsonReport(settings.reportFile, report, redact)
+    await writeJsonReport(settings.reportFile, report, redact, settings.writePlaces)
     reportFile = settings.reportFile
   } catch (error) {
-    unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error)
+    unwritten(`Could not write the JSON report to "${settings.reportFile}" (report-file)`, error)
   }
   if (settings.baselineWrite) {
     try {
-      await writeBaselineFile(settings.baselineWrite, report, redact)
+      await writeBaselineFile(settings.baselineWrite, report, redact, settings.writePlaces)
     } catch (error) {
-      unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error)
+      unwritten(
+        `Could not write the baseline to "${settings.baselineWrite}" (baseline-write)`,
+        error
+      )
     }
   }
   return reportFile

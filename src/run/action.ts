@@ -5,6 +5,7 @@
 // signal when they like. Whatever happens, the report says what was known, from one snapshot.
 
 import { InputError, type ActionConfig } from '../inputs/config.js'
+import { formatDuration } from '../lib/duration.js'
 import { oneLine, stripControls, type Redactor } from '../lib/log-safety.js'
 import { messageOf } from '../lib/text.js'
 import type { StageDeps } from '../platform/deps.js'
@@ -40,7 +41,12 @@ export async function runAction(
 ): Promise<StepResult> {
   const abort = new AbortController()
   const { client, clock, log, redact } = deps
-  const stageDeps: StageDeps = { client, clock, log, redact, signal: abort.signal }
+  // What comes before the runs' waits is bounded by `timeout` too, counted from now.
+  const startBy = {
+    at: clock.now() + config.timeoutMs,
+    what: `the ${formatDuration(config.timeoutMs)} of "timeout"`
+  }
+  const stageDeps: StageDeps = { client, clock, log, redact, signal: abort.signal, startBy }
   let published: ReturnType<Publisher> | undefined
   const publish: Publisher = (snapshot) => (published ??= publishOnce(snapshot, config, deps))
   let signalled: Promise<void> | undefined
@@ -92,7 +98,8 @@ async function prepare(
   deps: StageDeps,
   findBaseline: ActionDeps['findBaselineArtifact']
 ): Promise<ResolvedSelection | undefined> {
-  const info = await attempt(state, 'platform', deps.redact, () => deps.client.platformInfo())
+  const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client
+  const info = await attempt(state, 'platform', deps.redact, () => client.platformInfo())
   if (!info) return undefined
   const version = oneLine(deps.redact(info.version), 60)
   state.preflightPassed(version)
@@ -106,7 +113,7 @@ async function prepare(
     state.baselineFound(found.baseline)
   }
   try {
-    return await resolveSelection(deps.client, config.policies, deps.redact)
+    return await resolveSelection(client, config.policies, deps.redact)
   } catch (error) {
     const stage = error instanceof InputError ? 'inputs' : 'policies'
     state.stageFailed(stage, deps.redact(messageOf(error)))

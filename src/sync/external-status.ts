@@ -24,7 +24,7 @@ export function externalProgress(
     status,
     label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
     known: (EXTERNAL_SYNC_STATUSES as readonly string[]).includes(status),
-    progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync.table_progress)}`
+    progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync)}`
   }
 }
 
@@ -34,8 +34,13 @@ function rowsText(rows: unknown, redact: Redactor): string {
   return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`
 }
 
-function tablesText(progress: ExternalSync['table_progress']): string {
-  const tables = progress ? Object.keys(progress).length : 0
+/** The tables the Platform reported: more than `table_progress` holds once the client cut it. */
+function tablesText({ table_progress: progress, tablesReported }: ExternalSync): string {
+  const tables = isCount(tablesReported)
+    ? tablesReported
+    : progress
+      ? Object.keys(progress).length
+      : 0
   return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`
 }
 

@@ -32,7 +32,9 @@ export async function followExternalSync(
     if (found.aborted) return externalOutcome(config.id, looked)
     return externalOutcome(config.id, {
       ...looked,
-      ...failed(notFoundReason(config, found.elapsedMs))
+      // Listed, but its own answer never came: as a wait that ran out, not as a sync not there.
+      ...(found.listed ? { timedOut: true } : {}),
+      ...failed(notFoundReason(config, found, deps.redact))
     })
   }
   observer.externalSeen(found.sync)
@@ -98,11 +100,13 @@ function judged(
     return externalOutcome(config.id, { ...fields, timedOut: true, ...failed(reason) })
   }
   if (followed.kind !== 'done') return externalOutcome(config.id, fields)
-  const completion = completionTime(view, clock.now(), redact)
+  // In the CLI run's own words: an external sync's `finished_at`.
+  const named = { what: `External sync ${oneLine(redact(final.id), 60)}`, field: 'finished_at' }
+  const completion = completionTime(view, clock.now(), redact, named)
   return externalOutcome(config.id, {
     ...fields,
     completedAt: freshFrom(completion.at, followed.ingestingAt),
-    tables: externalRunTables(final),
+    ...externalRunTables(final),
     warnings: completion.warning ? [completion.warning] : [],
     ...(final.status === 'failed' ? failed(externalFailure(final, redact)) : {})
   })

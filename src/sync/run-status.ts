@@ -118,18 +118,31 @@ export interface Completion {
  * unparseable, before the run was created or after `now` would turn the freshness check off or
  * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
  */
-export function completionTime(run: RunView, now: number, redact: Redactor): Completion {
+export function completionTime(
+  run: RunView,
+  now: number,
+  redact: Redactor,
+  { what, field } = { what: `Run ${run.id}`, field: 'completed_at' }
+): Completion {
   const completed = Date.parse(run.completedAt ?? '')
   const created = Date.parse(run.createdAt)
-  const believable =
-    Number.isFinite(completed) &&
-    completed <= now &&
-    !(Number.isFinite(created) && completed < created)
-  if (believable) return { at: new Date(completed).toISOString() }
+  const unusable = !Number.isFinite(completed)
+    ? 'not a date'
+    : completed > now
+      ? 'in the future'
+      : Number.isFinite(created) && completed < created
+        ? 'before the run was created'
+        : undefined
+  if (!unusable) return { at: new Date(completed).toISOString() }
   const seen = new Date(now).toISOString()
+  // What was wrong, in words: a missing value is said to be missing, never "undefined".
+  const said =
+    run.completedAt === undefined || run.completedAt === null || run.completedAt === ''
+      ? `no ${field}`
+      : `${field} ${describeValue(run.completedAt, redact)}, ${unusable}`
   return {
     at: seen,
-    warning: `Run ${run.id} finished without a usable completion time (completed_at ${describeValue(run.completedAt, redact)}): policy results must be newer than ${seen}, when this action saw it finished.`
+    warning: `${what} finished without a usable completion time (${said}): policy results must be newer than ${seen}, when this action saw it finished.`
   }
 }
 

@@ -5,7 +5,7 @@
 import { isCount, messageOf } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
-import { MAX_LIST_PAGES } from '../platform/limits.js'
+import { MAX_LIST_PAGES, MAX_TABLE_PROGRESS } from '../platform/limits.js'
 import type { ExternalSync, Page, SyncRunTableStat } from '../platform/types.js'
 import type { RunTable } from './outcome.js'
 
@@ -42,14 +42,28 @@ export async function readManagedRunTables(
   }
 }
 
-/** A CLI run's tables: rows only, the Platform counts no errors for one. */
-export function externalRunTables(sync: ExternalSync): RunTable[] | undefined {
+/**
+ * A CLI run's tables: rows only, the Platform counts no errors for one. A `table_progress` the client
+ * cut to the tables with the most rows no longer says every table the run wrote: unknown, never a
+ * short list.
+ */
+export function externalRunTables(
+  sync: ExternalSync
+): Pick<ManagedRunTables, 'tables' | 'tablesUnknown'> {
   const progress = sync.table_progress
-  if (progress == null) return undefined
-  return Object.entries(progress).map(([name, rows]) => ({
-    name,
-    rows: isCount(rows) ? rows : null
-  }))
+  if (progress == null) return {}
+  if (isCount(sync.tablesReported)) {
+    const most = MAX_TABLE_PROGRESS.toLocaleString('en-US')
+    return {
+      tablesUnknown: `its table_progress names ${sync.tablesReported.toLocaleString('en-US')} tables, more than the ${most} this action reads`
+    }
+  }
+  return {
+    tables: Object.entries(progress).map(([name, rows]) => ({
+      name,
+      rows: isCount(rows) ? rows : null
+    }))
+  }
 }
 
 /**

@@ -33,8 +33,10 @@ export async function resolveRun(
   deps: StageDeps,
   observer: ManagedRunObserver
 ): Promise<Resolution> {
-  const { client, log } = deps
-  const history = await listRunsOrExplain(deps, config.name)
+  const { log } = deps
+  // Before anything is started, no request may outlast the time left; after, see startRun.
+  const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client
+  const history = await listRunsOrExplain({ ...deps, client }, config.name)
   if (config.runId) {
     const run = await client.getRun(config.name, config.runId).catch((error: unknown) => {
       if (error instanceof PlatformError && error.status === 404) {

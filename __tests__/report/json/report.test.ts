@@ -509,7 +509,7 @@ describe('writeJsonReport', () => {
     try {
       const path = join(dir, 'nested', 'deeper', 'report.json')
       const report = runReport({ syncs: [completedSync()], policies: failingPolicies() })
-      await writeJsonReport(path, report, redact)
+      await writeJsonReport(path, report, redact, [dir])
       const written = JSON.parse(await readFile(path, 'utf8')) as unknown
       expect(written).toEqual(toJsonReport(report, redact))
       expect(validate(written)).toBe(true)
@@ -524,7 +524,7 @@ describe('writeJsonReport', () => {
     try {
       const path = join(dir, 'report.json')
       await writeFile(path, 'old')
-      await writeJsonReport(path, runReport(), redact)
+      await writeJsonReport(path, runReport(), redact, [dir])
       expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ result: 'pass' })
       expect(await readdir(dir)).toEqual(['report.json'])
     } finally {
@@ -538,7 +538,7 @@ describe('writeJsonReport', () => {
       // The target is a non-empty directory, so the rename fails after the temporary file was written.
       const path = join(dir, 'taken')
       await mkdir(join(path, 'child'), { recursive: true })
-      await expect(writeJsonReport(path, runReport(), redact)).rejects.toThrow()
+      await expect(writeJsonReport(path, runReport(), redact, [dir])).rejects.toThrow()
       expect(await readdir(dir)).toEqual(['taken'])
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -170,6 +170,15 @@ describe('renderSummary: a CLI run (external sync)', () => {
     expect(tables).toContain('_…and 2 more tables._')
   })
 
+  it('counts the tables the Platform reported, beyond those the client kept', () => {
+    const progress = Object.fromEntries(
+      Array.from({ length: 12 }, (_, index) => [`table_${index}`, index * 100])
+    )
+    const sync = externalSync({ table_progress: progress, tablesReported: 800_000 })
+    const tables = section(render(runReport({ syncs: [externalSyncOutcome(sync)] })), '#### Tables')
+    expect(tables).toContain('_…and 799990 more tables._')
+  })
+
   it('shows as a CLI row among several syncs, its errors left empty', () => {
     const out = renderSyncs([externalSyncOutcome(), ...passing()])
     expect(out).toContain(

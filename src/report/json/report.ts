@@ -14,7 +14,7 @@ import {
   violatingPolicies,
   type RunReport
 } from '../model.js'
-import { writeJsonFile } from './write-file.js'
+import { writeJsonFile, type WritePlaces } from './write-file.js'
 import { redacted } from '../render/redact.js'
 import type { GateRow, RowKey } from '../../verdict/figures.js'
 import type { Gate } from '../../verdict/gate.js'
@@ -59,9 +59,11 @@ export function toJsonReport(report: RunReport, redact: Redactor): JsonReport {
 export async function writeJsonReport(
   path: string,
   report: RunReport,
-  redact: Redactor
+  redact: Redactor,
+  places: WritePlaces
 ): Promise<void> {
-  await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact)
+  const json = JSON.stringify(toJsonReport(report, redact), null, 2)
+  await writeJsonFile(path, json, redact, places)
 }
 
 function jsonPolicies(outcome: PolicyOutcome, gate: Gate, report: RunReport): JsonPolicies {

@@ -2,7 +2,7 @@
 // that commits it (or uploads it) for pull requests to compare against.
 
 import type { Redactor } from '../../lib/log-safety.js'
-import { writeJsonFile } from './write-file.js'
+import { writeJsonFile, type WritePlaces } from './write-file.js'
 import { toJsonReport } from './report.js'
 import type { RunReport } from '../model.js'
 
@@ -10,7 +10,8 @@ import type { RunReport } from '../model.js'
 export async function writeBaselineFile(
   path: string,
   report: RunReport,
-  redact: Redactor
+  redact: Redactor,
+  places: WritePlaces
 ): Promise<void> {
   const { baseline } = toJsonReport(report, redact)
   if (!baseline) {
@@ -18,5 +19,5 @@ export async function writeBaselineFile(
       'this run read no violating resources (the policy stage did not finish, or no policy is counted by a threshold)'
     )
   }
-  await writeJsonFile(path, JSON.stringify({ baseline }), redact)
+  await writeJsonFile(path, JSON.stringify({ baseline }), redact, places)
 }

@@ -198,6 +198,9 @@ export function renderTablesWithErrors(
 function renderTableProgress(external: ExternalSync | undefined): Markdown | undefined {
   const progress = Object.entries(external?.table_progress ?? {})
   if (progress.length === 0) return undefined
+  // The client kept only the tables with the most rows; the Platform reported this many.
+  const reported = external?.tablesReported
+  const total = isCount(reported) ? reported : progress.length
   const rows = (count: unknown): number => (isCount(count) ? count : -1)
   const shown = progress.sort(([, a], [, b]) => rows(b) - rows(a)).slice(0, TABLE_LIMIT)
   return blocks(
@@ -207,8 +210,6 @@ function renderTableProgress(external: ExternalSync | undefined): Markdown | und
       shown.map(([name, count]) => [codeSpan(name, NAME_LENGTH), escapeCell(count)]),
       ['left', 'right']
     ),
-    progress.length > shown.length
-      ? markup`_…and ${progress.length - shown.length} more tables._`
-      : undefined
+    total > shown.length ? markup`_…and ${total - shown.length} more tables._` : undefined
   )
 }
