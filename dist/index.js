@@ -31946,6 +31946,8 @@ function unzipSync(data, opts) {
     return files;
 }
 
+// EXTERNAL MODULE: ./src/lib/regular-file.ts
+var regular_file = __nccwpck_require__(9238);
 ;// CONCATENATED MODULE: ./src/baseline/problem.ts
 // What can stop the action from judging against the default branch's baseline artifact: each is
 // an expected outcome, returned as a value, and the caller fails the step with it as an input error
@@ -31970,6 +31972,7 @@ const PERMISSION_HINT = 'add "actions: read" to the job\'s permissions (with "co
 // small but inflates without end (a zip bomb) stops at the bound instead of filling the memory.
 
 
+
 /** Compressed bytes inflated at a time: at most about 1,000 times as much comes out of each. */
 const STEP_BYTES = 16 * 1024;
 /**
@@ -31983,7 +31986,7 @@ function baselineJsonOf(zip, maxBytes, what) {
         throw new BaselineProblemError('not-a-baseline', `${what} holds ${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${json.length} of them .json: a baseline artifact holds the one JSON file "baseline-write" wrote`);
     }
     const [entry] = json;
-    const tooBig = () => new BaselineProblemError('too-big', `${what} holds a JSON file larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this action reads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`);
+    const tooBig = () => new BaselineProblemError('too-big', `${what} holds a JSON file larger than ${(0,regular_file/* megabytes */.ix)(maxBytes)}, the most this action reads: select fewer policies in the baseline's job, or pass the file as "baseline-file"`);
     if (entry.originalSize > maxBytes)
         throw tooBig();
     const bytes = inflateEntry(zip, entry.name, maxBytes, tooBig, what);
@@ -32319,8 +32322,6 @@ function githubProblem(error, repository) {
 
 
 
-/** The largest baseline JSON read from an archive, once inflated. */
-const MAX_JSON_BYTES = 4 * MAX_ARCHIVE_BYTES;
 /** Connects to GitHub with `github-token`, then finds the baseline (see findBaselineArtifact). */
 async function baselineFromArtifact(name, { token, selection }, env, log) {
     core.setSecret(token);
@@ -32355,7 +32356,7 @@ async function findBaselineArtifact(request, deps) {
         const repository = await repositoryOf(deps.octokit, fullName);
         const thisRun = await runOf(deps.octokit, repository, Number(runId));
         const found = await newestFitting(request, repository, thisRun.createdAt, deps);
-        const baseline = readBaseline(found, request);
+        const baseline = readBaseline(found, request, deps.now());
         deps.log.info(describeSource(baseline.artifact, deps.now()));
         return { baseline };
     }
@@ -32387,7 +32388,7 @@ async function newestFitting(request, repository, before, deps) {
             log.info(`Baseline: passed over ${what}: it expired or was deleted since it was listed.`);
             continue;
         }
-        const json = baselineJsonOf(zip, MAX_JSON_BYTES, what);
+        const json = baselineJsonOf(zip, baseline_format/* MAX_BASELINE_BYTES */.Zg, what);
         return { source: sourceOf(candidate, run, repository), json };
     }
     throw notFound(request, repository, before, listing);
@@ -32404,16 +32405,9 @@ function sourceOf(candidate, run, repository) {
     };
 }
 /** The artifact's JSON read as `baseline-file` reads a file, then held to the workflow's selection. */
-function readBaseline({ source, json }, request) {
+function readBaseline({ source, json }, request, now) {
     const what = `artifact "${(0,log_safety/* oneLine */.TN)(source.name, 100)}" (id ${source.id}) of run ${source.runId}`;
-    let document;
-    try {
-        document = JSON.parse(json);
-    }
-    catch (error) {
-        throw new BaselineProblemError('not-a-baseline', `${what} is not JSON (${(0,lib_text/* messageOf */.bD)(error)}).`);
-    }
-    const parsed = (0,baseline_format/* parseBaseline */.nk)(document);
+    const parsed = (0,baseline_format/* parseBaselineText */.ED)(() => json, now);
     if ('problem' in parsed) {
         throw new BaselineProblemError('not-a-baseline', `${what} is not a baseline: it ${parsed.problem}. Expected ${baseline_format/* BASELINE_EXPECTED */.ZR}. Upload the file "baseline-write" writes, and only it, under this name.`);
     }
@@ -32459,7 +32453,7 @@ function docsUrl(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6721);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5864);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -32712,12 +32706,14 @@ function parseRetryAfter(header, nowMs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ED: () => (/* binding */ parseBaselineText),
 /* harmony export */   ZR: () => (/* binding */ BASELINE_EXPECTED),
+/* harmony export */   Zg: () => (/* binding */ MAX_BASELINE_BYTES),
 /* harmony export */   d0: () => (/* binding */ BASELINE_VERSION),
 /* harmony export */   k3: () => (/* binding */ otherSelectionProblem),
-/* harmony export */   nk: () => (/* binding */ parseBaseline),
 /* harmony export */   q4: () => (/* binding */ BASELINE_FORMAT)
 /* harmony export */ });
+/* unused harmony export MAX_BASELINE_STRINGS */
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9112);
 // A baseline's format, shared by every way of getting one (a file, `baseline-file`; an artifact,
 // `baseline-artifact`) and by the report that writes one: how a JSON document is checked and read
@@ -32725,6 +32721,22 @@ function parseRetryAfter(header, nowMs) {
 
 const BASELINE_FORMAT = 'cloudquery-platform-baseline';
 const BASELINE_VERSION = 1;
+/**
+ * The largest baseline read, from a file or an artifact: 2.5 times the 13 MB of the largest one
+ * measured (10,000 policies, 200,000 violating resources; docs/performance.md).
+ */
+const MAX_BASELINE_BYTES = 32_000_000;
+/**
+ * Most JSON strings in a baseline (nearly all of them resource ids: 5 times the 200,000 of the
+ * largest one measured), counted before it is parsed: parsed, each costs some 70 bytes whatever its
+ * length, so 32 MB of short ids would take over half a gigabyte.
+ */
+const MAX_BASELINE_STRINGS = 1_000_000;
+/** No baseline of this action is older (it did not exist before). */
+const EARLIEST_BASELINE = Date.parse('2020-01-01T00:00:00Z');
+/** How far a baseline's `createdAt` may be ahead of this machine's clock (another machine's skew). */
+const CLOCK_SKEW_MS = 10 * 60_000;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 /** What a baseline is, for the messages that say a document is not one. */
 const BASELINE_EXPECTED = `the JSON report of an earlier run (report-file) or a file written by "baseline-write": a JSON object whose "baseline" has "format": "${BASELINE_FORMAT}", "version": ${BASELINE_VERSION}, "createdAt" and "policies": [{ "id", "resources": [...] }]`;
 const SELECTION_KINDS = [
@@ -32733,8 +32745,33 @@ const SELECTION_KINDS = [
     ['severities', 'severities'],
     ['domains', 'domains']
 ];
-/** Reads a parsed JSON document as a baseline, or says what is wrong with it. */
-function parseBaseline(json) {
+/**
+ * Reads a baseline's text (JSON, a byte-order mark already taken off) at `now` (epoch ms), or says
+ * what is wrong with it. What the text holds is never quoted when it is not a baseline: the path
+ * may name any file (JSON.parse's own messages quote its first bytes). The text is asked for, not
+ * given, so that no caller holds it while the baseline is built from what it parsed to.
+ */
+function parseBaselineText(text, now) {
+    const document = parseDocument(text());
+    return 'problem' in document ? document : parseBaseline(document.json, now);
+}
+/** The parsed JSON, within the bound on strings, or what is wrong with the text. */
+function parseDocument(text) {
+    const strings = countStrings(text, MAX_BASELINE_STRINGS);
+    if (strings > MAX_BASELINE_STRINGS) {
+        return {
+            problem: `holds more than ${MAX_BASELINE_STRINGS.toLocaleString('en-US')} strings (resource ids), the most this action reads`
+        };
+    }
+    try {
+        return { json: JSON.parse(text) };
+    }
+    catch (error) {
+        return { problem: `is not JSON${syntaxErrorPlace(error)}` };
+    }
+}
+/** Reads a parsed JSON document as a baseline at `now` (epoch ms), or says what is wrong with it. */
+function parseBaseline(json, now) {
     const baseline = field(json, 'baseline');
     if (!isObject(baseline)) {
         return {
@@ -32744,31 +32781,84 @@ function parseBaseline(json) {
     const { format, version, createdAt, policies, selection } = baseline;
     if (format !== BASELINE_FORMAT || version !== BASELINE_VERSION) {
         return {
-            problem: `has "format": ${JSON.stringify(format)}, "version": ${JSON.stringify(version)}`
+            problem: `has "format": ${shown(format)}, "version": ${shown(version)}`
         };
     }
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) {
-        return { problem: `has "createdAt": ${JSON.stringify(createdAt)}, not a date-time` };
-    }
+    const when = createdAtProblem(createdAt, now);
+    if (when)
+        return { problem: when };
     if (!Array.isArray(policies))
         return { problem: 'has no "policies" list' };
-    const byId = new Map();
-    for (const [index, policy] of policies.entries()) {
-        const id = field(policy, 'id');
-        const resources = field(policy, 'resources');
-        if (typeof id !== 'string' || !isStringList(resources)) {
-            return {
-                problem: `has policies[${index}] without a string "id" and a "resources" list of strings`
-            };
-        }
-        byId.set(id, new Set(resources));
-    }
+    const byId = policiesOf(policies);
+    if (typeof byId === 'string')
+        return { problem: byId };
     if (selection !== undefined && selection !== null && !isSelection(selection)) {
         return {
             problem: `has a "selection" that is not { "groups", "policies", "severities", "domains" }, each a list of strings`
         };
     }
-    return { baseline: { createdAt, policies: byId, selection: selection ?? undefined } };
+    return {
+        baseline: { createdAt: createdAt, policies: byId, selection: selection ?? undefined }
+    };
+}
+/** Policy id → its resources; or what is wrong: a policy listed twice, an id that is empty. */
+function policiesOf(policies) {
+    const byId = new Map();
+    const indexOf = new Map();
+    for (const [index, policy] of policies.entries()) {
+        const id = field(policy, 'id');
+        const resources = field(policy, 'resources');
+        if (typeof id !== 'string' || id === '' || !isStringList(resources)) {
+            return `has policies[${index}] without a non-empty string "id" and a "resources" list of strings`;
+        }
+        const first = indexOf.get(id);
+        if (first !== undefined) {
+            return `lists policy ${shown(id)} twice (policies[${first}] and policies[${index}]), so it is not clear which list of resources holds`;
+        }
+        const empty = resources.indexOf('');
+        if (empty >= 0) {
+            return `has an empty resource id (policies[${index}].resources[${empty}], policy ${shown(id)}): a resource without "_cq_platform_id" cannot be compared, so no baseline holds one`;
+        }
+        indexOf.set(id, index);
+        byId.set(id, new Set(resources));
+    }
+    return byId;
+}
+/** What makes `createdAt` impossible: not a date-time, before this action existed, in the future. */
+function createdAtProblem(createdAt, now) {
+    const at = typeof createdAt === 'string' && DATE_TIME.test(createdAt) ? Date.parse(createdAt) : NaN;
+    if (Number.isNaN(at)) {
+        return `has "createdAt": ${shown(createdAt)}, not a date-time (such as "2026-11-20T09:58:31Z")`;
+    }
+    if (at < EARLIEST_BASELINE) {
+        return `has "createdAt": ${shown(createdAt)}, before 2020: no baseline of this action is that old`;
+    }
+    if (at > now + CLOCK_SKEW_MS) {
+        return `has "createdAt": ${shown(createdAt)}, later than now (${new Date(now).toISOString()}): a baseline cannot be made in the future (is the clock of the machine that wrote it wrong?)`;
+    }
+    return undefined;
+}
+/** A value of the file, cut to a line: the file is the workflow's, and holds no key to hide. */
+function shown(value) {
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .describeValue */ .bp)(value, (text) => text);
+}
+/** Strings in JSON `text` (each has two unescaped quotes), counted up to just past `atMost`. */
+function countStrings(text, atMost) {
+    let quotes = 0;
+    for (let at = text.indexOf('"'); at >= 0 && quotes <= 2 * atMost + 1;) {
+        let escapes = 0;
+        while (text.charCodeAt(at - 1 - escapes) === 0x5c)
+            escapes++;
+        if (escapes % 2 === 0)
+            quotes++;
+        at = text.indexOf('"', at + 1);
+    }
+    return Math.floor(quotes / 2);
+}
+/** Where JSON.parse stopped, when its message says, without the text it quotes. */
+function syntaxErrorPlace(error) {
+    const place = /line (\d+) column (\d+)/.exec(error instanceof Error ? error.message : '');
+    return place ? ` (a syntax error at line ${place[1]}, column ${place[2]})` : '';
 }
 /**
  * What the gate selects that the baseline's selection leaves out, one phrase per input that
@@ -33221,6 +33311,119 @@ function anySignal(...signals) {
 
 /***/ }),
 
+/***/ 9238:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hp: () => (/* binding */ utf8Text),
+/* harmony export */   XF: () => (/* binding */ readRegularFile),
+/* harmony export */   ix: () => (/* binding */ megabytes)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9112);
+// Reading a file the workflow names (`baseline-file`, `exceptions-file`) as a regular file of a
+// bounded size. A FIFO would block the read for ever, a device such as /dev/zero never ends, and a
+// file of hundreds of megabytes takes gigabytes once parsed: each is refused before its content is
+// read, with what it is (a symlink is judged by what it points at).
+
+
+/** Why a path cannot be read as the file expected; the message follows the quoted path. */
+class FileRefusal extends Error {
+}
+/**
+ * The bytes of the regular file at `path` (symlinks followed), at most `maxBytes`; throws a
+ * FileRefusal saying what the path is instead (missing, unreadable, not a regular file, too big).
+ */
+function readRegularFile(path, maxBytes) {
+    let stats;
+    try {
+        // stat, not open: it follows a symlink to see what is there without opening it, and opening a
+        // FIFO waits for a writer.
+        stats = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path);
+    }
+    catch (error) {
+        throw new FileRefusal(`cannot be read (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error)})`);
+    }
+    refuseUnlessFitting(stats, maxBytes, linkedFrom(path));
+    let fd;
+    try {
+        // Non-blocking, should the path have become a FIFO since it was looked at: the open then
+        // returns at once, and the check below refuses it.
+        fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        throw new FileRefusal(`cannot be read (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error)})`);
+    }
+    try {
+        const opened = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
+        refuseUnlessFitting(opened, maxBytes, 'is');
+        return readAll(fd, opened.size);
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+}
+/** The bytes without a UTF-8 byte-order mark, which some editors put first, as UTF-8 text. */
+function utf8Text(bytes) {
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return bytes.toString('utf8', bom ? 3 : 0);
+}
+/** `12.3 MB`, in the MB (10^6 bytes) the limits are given in. */
+function megabytes(bytes) {
+    const mb = bytes / 1e6;
+    return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`;
+}
+/** `is`, or for a symlink `leads to "<its target>", which is`: a refusal names what was judged. */
+function linkedFrom(path) {
+    try {
+        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path).isSymbolicLink())
+            return 'is';
+        return `leads to "${(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path)}", which is`;
+    }
+    catch {
+        return 'is';
+    }
+}
+function refuseUnlessFitting(stats, maxBytes, is) {
+    const kind = specialKind(stats);
+    if (kind)
+        throw new FileRefusal(`${is} ${kind}, not a regular file`);
+    if (stats.size > maxBytes) {
+        throw new FileRefusal(`${is} ${megabytes(stats.size)}, larger than the ${megabytes(maxBytes)} this action reads`);
+    }
+}
+function specialKind(stats) {
+    if (stats.isFile())
+        return undefined;
+    if (stats.isDirectory())
+        return 'a directory';
+    if (stats.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSocket())
+        return 'a socket';
+    return 'a file of an unknown kind';
+}
+/** Up to `size` bytes: what the file held when it was opened, should it grow meanwhile. */
+function readAll(fd, size) {
+    const buffer = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+        const read = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buffer, done, size - done, done);
+        if (read === 0)
+            break;
+        done += read;
+    }
+    return buffer.subarray(0, done);
+}
+
+
+/***/ }),
+
 /***/ 9112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33283,7 +33486,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 6721:
+/***/ 5864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33294,6 +33497,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/lib/severity.ts
 // Severities, in one place: which ones the action knows, their order, and how counts per severity
 // add up. The Platform may send a severity the action does not know yet; such a one sorts after
@@ -33354,8 +33563,8 @@ function normaliseSeverity(severity) {
 var types = __nccwpck_require__(9674);
 // EXTERNAL MODULE: ./src/lib/baseline-format.ts
 var baseline_format = __nccwpck_require__(8850);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ./src/lib/regular-file.ts
+var regular_file = __nccwpck_require__(9238);
 // EXTERNAL MODULE: ./src/lib/text.ts
 var lib_text = __nccwpck_require__(9112);
 // EXTERNAL MODULE: ./src/inputs/config.ts
@@ -33368,22 +33577,21 @@ var inputs_config = __nccwpck_require__(2567);
 
 
 
-function readBaselineFile(path) {
-    let text;
+/** `now` (epoch ms) judges the baseline's `createdAt`. */
+function readBaselineFile(path, now = Date.now()) {
+    let bytes;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        bytes = (0,regular_file/* readRegularFile */.XF)(path, baseline_format/* MAX_BASELINE_BYTES */.Zg);
     }
     catch (error) {
-        throw problem(path, `cannot be read (${(0,lib_text/* messageOf */.bD)(error)})`);
+        throw problem(path, (0,lib_text/* messageOf */.bD)(error));
     }
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch (error) {
-        throw problem(path, `is not JSON (${(0,lib_text/* messageOf */.bD)(error)})`);
-    }
-    const parsed = (0,baseline_format/* parseBaseline */.nk)(json);
+    // Held only while it is parsed: the bytes, then the text, let go before the baseline is built.
+    const parsed = (0,baseline_format/* parseBaselineText */.ED)(() => {
+        const text = (0,regular_file/* utf8Text */.Hp)(bytes);
+        bytes = undefined;
+        return text;
+    }, now);
     if ('problem' in parsed)
         throw problem(path, parsed.problem);
     return { path, ...parsed.baseline };
@@ -33394,14 +33602,75 @@ function problem(path, what) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/inputs/yaml-bounds.ts
+// What a YAML text would cost to parse, found before it is parsed. The YAML library builds a tree of
+// several hundred bytes a token and descends recursively into nested collections, so that a
+// megabyte of `[a,a,a,…]` or of `[[[[…` takes gigabytes or the whole stack. Its lexer streams and
+// keeps nothing: it counts the tokens and measures the nesting first.
+
+/** Most tokens (scalars, indicators, spaces, line breaks): about 800 KB of hand-written entries. */
+const MAX_YAML_TOKENS = 200_000;
+/**
+ * Deepest nesting of flow collections (`[`, `{`), and most block indicators (`- `, `? `) on one
+ * line: an exceptions entry needs 3 at most.
+ */
+const MAX_YAML_NESTING = 8;
+/** Where a YAML text goes beyond the bounds, and how; undefined when it stays within them. */
+function yamlBeyondBounds(text) {
+    let tokens = 0;
+    let line = 1;
+    let depth = 0;
+    let onLine = 0;
+    for (const token of new dist/* Lexer */.JG().lex(text)) {
+        if (++tokens > MAX_YAML_TOKENS) {
+            return { line, what: `more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens` };
+        }
+        switch (dist/* CST */.DB.tokenType(token)) {
+            case 'newline':
+                line++;
+                onLine = 0;
+                break;
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                if (++depth > MAX_YAML_NESTING)
+                    return { line, what: nestedTooDeeply() };
+                break;
+            case 'flow-map-end':
+            case 'flow-seq-end':
+                depth = Math.max(0, depth - 1);
+                break;
+            case 'seq-item-ind':
+            case 'explicit-key-ind':
+                if (++onLine > MAX_YAML_NESTING)
+                    return { line, what: nestedTooDeeply() };
+                break;
+        }
+    }
+    return undefined;
+}
+function nestedTooDeeply() {
+    return `collections nested more than ${MAX_YAML_NESTING} deep`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/yaml-reading.ts
 // Reading the YAML the workflow gives (the exceptions file, the `scope` input): values as written,
 // aliases read through, and every problem with its line, so that each can be named at once.
 
+
 /** The kinds of matcher an exception entry or the scope narrows resources by. */
 const MATCHER_KEYS = ['resources', 'accounts', 'regions', 'tags'];
+/**
+ * Most aliases (`*name`) read. The YAML library finds each one's anchor by walking the whole
+ * document, and an alias can stand for a long list again and again.
+ */
+const MAX_YAML_ALIASES = 100;
+/** Most matcher values (resources, accounts, regions, tags) read, aliases counted each time. */
+const MAX_MATCHER_VALUES = 20_000;
 /** The document's root and how to read it, or the lines where it is not YAML. */
 function parseYaml(text) {
+    const beyond = yamlBeyondBounds(text);
+    if (beyond)
+        return { errors: [{ line: beyond.line, text: mostRead(beyond.what) }] };
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
     if (doc.errors.length > 0) {
@@ -33413,9 +33682,35 @@ function parseYaml(text) {
         };
     }
     const lineOf = (node) => node?.range ? lines.linePos(node.range[0]).line : 1;
-    // An alias stands for the node its anchor names: read through it, wherever it is.
-    const resolve = (node) => ((0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node);
-    return { root: resolve(doc.contents), reading: { lineOf, resolve } };
+    const problems = [];
+    let aliases = 0;
+    // An alias stands for the node its anchor names: read through it, wherever it is, up to a bound
+    // (beyond it, an alias stands for nothing, and the file is refused).
+    const resolve = (node) => {
+        if (!(0,dist/* isAlias */.Vj)(node))
+            return node;
+        if (++aliases <= MAX_YAML_ALIASES)
+            return node.resolve(doc);
+        if (aliases === MAX_YAML_ALIASES + 1) {
+            problems.push({
+                line: lineOf(node),
+                text: mostRead(`more than ${MAX_YAML_ALIASES} aliases (*name)`)
+            });
+        }
+        return null;
+    };
+    return { root: resolve(doc.contents), reading: { lineOf, resolve, values: 0, problems } };
+}
+/** `what`, said to be beyond what this action reads. */
+function mostRead(what) {
+    return `${what}, the most this action reads`;
+}
+/**
+ * A key as a message names it: quoted when it looks like a key, so that a typo is found, but never
+ * other text: the path may name a file that is not what was expected at all.
+ */
+function keyName(key) {
+    return /^[\w-]{1,40}$/.test(key) ? `"${key}"` : '(not shown)';
 }
 /** A mapping's key as text ('' when it is not a scalar). */
 function keyOf(key) {
@@ -33442,8 +33737,22 @@ function textOf(value) {
  * A matcher's values: one text or a list of texts. An empty list is refused: it would match every
  * resource, which a matcher left out already says.
  */
-function matcherValues(key, value, line, { resolve }, errors) {
-    const values = listOf(value, resolve);
+function matcherValues(key, value, line, reading, errors) {
+    // Counted before the list is made: an alias can stand for the same long list many times.
+    const count = (0,dist/* isSeq */.oP)(value) ? value.items.length : 1;
+    if (reading.values + count > MAX_MATCHER_VALUES) {
+        if (reading.values <= MAX_MATCHER_VALUES) {
+            const most = MAX_MATCHER_VALUES.toLocaleString('en-US');
+            errors.push({
+                line,
+                text: mostRead(`more than ${most} values of ${MATCHER_KEYS.join(', ')}`)
+            });
+        }
+        reading.values = Infinity;
+        return undefined;
+    }
+    reading.values += count;
+    const values = listOf(value, reading.resolve);
     if (values === undefined) {
         errors.push({ line, text: `"${key}" must be text or a list of text, not ${describe(value)}` });
         return undefined;
@@ -33495,19 +33804,27 @@ function byLine(errors) {
 const TEXT_KEYS = ['policy', 'reason', 'expires', 'owner', 'link'];
 const ENTRY_KEYS = [...TEXT_KEYS, ...MATCHER_KEYS];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The largest exceptions file read. One is written by hand, an entry a few lines: a megabyte holds
+ * thousands of them, and parsed YAML takes tens of times its size in memory.
+ */
+const MAX_EXCEPTIONS_BYTES = 1_000_000;
+/** Most entries: each is matched against every violating resource of its policy. */
+const MAX_EXCEPTION_ENTRIES = 2_000;
 function readExceptionsFile(path) {
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        text = (0,regular_file/* utf8Text */.Hp)((0,regular_file/* readRegularFile */.XF)(path, MAX_EXCEPTIONS_BYTES));
     }
     catch (error) {
-        throw new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" cannot be read (${(0,lib_text/* messageOf */.bD)(error)}). Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
+        throw new inputs_config/* InputError */.d(`Input "exceptions-file": "${path}" ${(0,lib_text/* messageOf */.bD)(error)}. Expected a YAML file in the repository (see docs/exceptions-schema.json).`);
     }
     const parsed = parseYaml(text);
     if ('errors' in parsed)
         throw fatal(path, parsed.errors);
     const errors = [];
     const entries = entriesOf(parsed.root, parsed.reading, errors);
+    errors.push(...parsed.reading.problems);
     if (errors.length > 0)
         throw fatal(path, errors);
     return { path, entries };
@@ -33531,13 +33848,21 @@ function entriesOf(root, reading, errors) {
         else
             errors.push({
                 line: lineOf(pair.key),
-                text: `unknown key "${key}" (accepted: exceptions)`
+                text: `unknown key ${keyName(key)} (accepted: exceptions)`
             });
     }
     if (list === undefined || textOf(list) === '')
         return [];
     if (!(0,dist/* isSeq */.oP)(list)) {
         errors.push({ line: lineOf(list), text: '"exceptions" must be a list of entries' });
+        return [];
+    }
+    if (list.items.length > MAX_EXCEPTION_ENTRIES) {
+        const most = MAX_EXCEPTION_ENTRIES.toLocaleString('en-US');
+        errors.push({
+            line: lineOf(list),
+            text: `more than ${most} entries, the most this action reads`
+        });
         return [];
     }
     return list.items.flatMap((listed) => {
@@ -33570,7 +33895,10 @@ function entryOf(node, reading, errors) {
             errors.push({ line, text: 'YAML merge keys (<<) are not supported: write the keys out' });
         }
         else if (!ENTRY_KEYS.includes(key)) {
-            errors.push({ line, text: `unknown key "${key}" (accepted: ${ENTRY_KEYS.join(', ')})` });
+            errors.push({
+                line,
+                text: `unknown key ${keyName(key)} (accepted: ${ENTRY_KEYS.join(', ')})`
+            });
         }
         else if (TEXT_KEYS.includes(key)) {
             const text = textOf(value);
@@ -33633,13 +33961,14 @@ function parseScope(text) {
         const key = keyOf(pair.key);
         const line = reading.lineOf(pair.key);
         if (!MATCHER_KEYS.includes(key)) {
-            errors.push({ line, text: `unknown key "${key}"` });
+            errors.push({ line, text: `unknown key ${keyName(key)}` });
             continue;
         }
         const values = matcherValues(key, reading.resolve(pair.value), line, reading, errors);
         if (values)
             scope[key] = values;
     }
+    errors.push(...reading.problems);
     if (errors.length > 0)
         throw scope_problem(errors);
     if (MATCHER_KEYS.every((key) => scope[key].length === 0)) {
@@ -33669,12 +33998,19 @@ var values = __nccwpck_require__(8463);
 
 
 
+
+
+
 /** Reads inputs the way the runner passes them: `INPUT_<NAME>`, hyphens kept. */
 function envInputReader(env) {
     return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
 }
 const SYNC_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The spec's bound on an invocation id (`POST /external-syncs`: 1 to 200 characters). */
+const MAX_INVOCATION_ID = 200;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_SAMPLES = 100;
 /** Syncs one step follows at once: each holds a live log stream and a poll loop. */
 const MAX_SYNCS = 50;
@@ -33711,7 +34047,8 @@ function parseInputs(read, env = process.env) {
     }
     problems.throwIfAny();
     const policyConfig = evaluate ? policies : undefined;
-    return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report };
+    const { timeoutMs } = settings;
+    return { apiBaseUrl, apiKey, syncs, externalSyncs, policies: policyConfig, report, timeoutMs };
 }
 /** The syncs `sync-name` lists (none for an external sync or a policies-only gate). */
 function parseSyncNames(input, problems) {
@@ -33737,9 +34074,13 @@ function parseSyncSettings(input, names, problems) {
         problems.add((0,values/* invalid */.Gq)('sync-run-id', syncRunId, 'a run id (UUID), e.g. 12345678-1234-1234-1234-1234567890ab').message);
     }
     const c = (reader) => problems.check(reader);
+    const ifRunning = c(() => (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail', 'queue'], 'attach'));
+    if (ifRunning === 'queue' && syncRunId !== '') {
+        problems.add('Input "if-running" is "queue", which starts a run of this action\'s own once no other is going, but "sync-run-id" names a run to follow. Give one of them.');
+    }
     return {
         runId: syncRunId === '' ? undefined : syncRunId.toLowerCase(),
-        ifRunning: c(() => (0,values/* choice */.Yq)(input, 'if-running', ['attach', 'start', 'fail'], 'attach')),
+        ifRunning,
         wait: c(() => (0,values/* boolean */.zM)(input, 'wait', true)),
         timeoutMs: c(() => (0,values/* duration */.p0)(input, 'timeout', '60m')),
         pollIntervalMs: c(() => (0,values/* duration */.p0)(input, 'poll-interval', '15s')),
@@ -33752,13 +34093,15 @@ function parseSyncSettings(input, names, problems) {
  * `external-sync`: syncs the CLI ran (one, or one per shard). The action only follows them, so the
  * inputs about starting, cancelling or judging a managed run's errors cannot apply to them.
  */
-function parseExternalSyncs(input, syncCount, { timeoutMs, pollIntervalMs, wait }, problems) {
-    const ids = (0,values/* list */.p_)(input('external-sync')).map((id) => id.toLowerCase());
+function parseExternalSyncs(input, syncCount, { timeoutMs, pollIntervalMs, wait, ifRunning }, problems) {
+    const ids = externalSyncIds(input('external-sync'));
     if (ids.length === 0)
         return [];
-    const bad = ids.filter((id) => !UUID_PATTERN.test(id));
+    const bad = ids.filter((id) => [...id].length > MAX_INVOCATION_ID || CONTROL.test(id));
     if (bad.length > 0) {
-        problems.add((0,values/* invalid */.Gq)('external-sync', bad.join(', '), "the CLI's invocation id (the UUID given to `cloudquery sync --invocation-id`) or an external sync id (a UUID); several, one per line, for a sharded sync").message);
+        problems.add((0,values/* invalid */.Gq)('external-sync', 
+        // Escaped, so that a control character shows as what it is; cut, so that a long one does not flood.
+        bad.map((id) => JSON.stringify(id).slice(1, -1).slice(0, 80)).join(', '), `the CLI's invocation id (what \`cloudquery sync --invocation-id\` was given: any text of 1 to ${MAX_INVOCATION_ID} characters without control characters, usually a UUID) or an external sync id (a UUID); several, one per line, for a sharded sync`).message);
     }
     if (ids.length > MAX_SYNCS) {
         problems.add((0,values/* invalid */.Gq)('external-sync', `${ids.length} ids`, `at most ${MAX_SYNCS} in one step`).message);
@@ -33769,10 +34112,29 @@ function parseExternalSyncs(input, syncCount, { timeoutMs, pollIntervalMs, wait 
     if (wait === false) {
         problems.add('Input "wait" is "false", but "external-sync" only follows a sync the CLI runs: there is nothing to start, so nothing to do without waiting. Leave "wait" at "true".');
     }
+    if (ifRunning === 'queue') {
+        problems.add('Input "if-running" is "queue", but "external-sync" only follows a sync the CLI runs: this action starts no run, so it has none to queue. Leave "if-running" out.');
+    }
     if (input('max-sync-errors') !== '') {
         problems.add('Input "max-sync-errors" cannot be used with "external-sync": the Platform reports no error count for a sync the CLI ran (the CLI\'s own exit code does). Leave it empty.');
     }
-    return [...new Set(ids)].map((id) => ({ id, timeoutMs, pollIntervalMs }));
+    return ids.map((id) => ({ id, timeoutMs, pollIntervalMs }));
+}
+/**
+ * The ids `external-sync` lists, one per line, as written (a UUID in lower case: it is one however
+ * it is written). An invocation id is any text, commas included, so a line is split on commas only
+ * when every part is a UUID (the form the docs once gave for shards).
+ */
+function externalSyncIds(value) {
+    const ids = value.split(/\r?\n/).flatMap((line) => {
+        const parts = line.split(',').map((part) => part.trim());
+        const uuids = parts.length > 1 && parts.every((part) => UUID_PATTERN.test(part));
+        return uuids ? parts : [line.trim()];
+    });
+    const normalised = ids
+        .filter((id) => id !== '')
+        .map((id) => (UUID_PATTERN.test(id) ? id.toLowerCase() : id));
+    return [...new Set(normalised)];
 }
 /** `given`: whether the workflow passed the input at all (an empty critical or high limit is "no limit"). */
 function parsePolicyConfig(input, given, problems) {
@@ -33849,8 +34211,25 @@ function parseReportConfig(input, env, problems) {
         prComment: c(() => (0,values/* choice */.Yq)(input, 'pr-comment', ['off', 'always', 'on-failure'], 'off')),
         githubToken: input('github-token'),
         commentTag: input('comment-tag'),
-        baselineWrite: input('baseline-write')
+        baselineWrite: input('baseline-write'),
+        writePlaces: writePlaces(env)
     };
+}
+/**
+ * The workspace and the runner's temp folder (GITHUB_WORKSPACE, RUNNER_TEMP; off a runner, the
+ * working directory and the system's temp folder), as real paths, for symlinks to be judged by.
+ */
+function writePlaces(env) {
+    const places = [env.GITHUB_WORKSPACE || process.cwd(), env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()];
+    return [...new Set(places.map((place) => realOrResolved(place)))];
+}
+function realOrResolved(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return (0,external_node_path_namespaceObject.resolve)(path);
+    }
 }
 /** A whole number of days from 1 to 3650. */
 function positive(input, name, fallback) {
@@ -33892,8 +34271,8 @@ function onTermination(handler) {
     };
 }
 
-// EXTERNAL MODULE: ./src/platform/client.ts + 4 modules
-var platform_client = __nccwpck_require__(6534);
+// EXTERNAL MODULE: ./src/platform/client.ts + 5 modules
+var platform_client = __nccwpck_require__(9182);
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
 ;// CONCATENATED MODULE: ./src/verdict/reasons.ts
@@ -34074,6 +34453,11 @@ function damagedTables(coverage) {
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
 // locale or time zone.
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+/**
+ * Between a figure and its unit in a table cell (`41.5 s`, `298 GiB·s`, `23:09:05 UTC`, `2 new`):
+ * a no-break space, so that a narrow column never wraps a unit onto a line of its own.
+ */
+const NO_BREAK = '\u00a0';
 /** `1234567` → `1,234,567`; `undefined`/`null`/not finite → undefined. */
 function formatCount(value, fractionDigits = 0) {
     if (value == null || !Number.isFinite(value))
@@ -34093,7 +34477,7 @@ function formatBytes(bytes) {
         value /= 1024;
         unit++;
     }
-    return `${formatCount(value, unit === 0 ? 0 : 1)} ${BINARY_UNITS[unit]}`;
+    return `${formatCount(value, unit === 0 ? 0 : 1)}${NO_BREAK}${BINARY_UNITS[unit]}`;
 }
 /** Memory over time, as the Platform meters it: `memory_byte_seconds` → `1.5 GiB·s`. */
 function formatByteSeconds(byteSeconds) {
@@ -34108,6 +34492,10 @@ function formatTimestamp(value) {
     if (!Number.isFinite(time))
         return value;
     return `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** As formatTimestamp, for a table cell: a narrow column breaks between the date and the time. */
+function formatTimestampCell(value) {
+    return formatTimestamp(value)?.replace(/ UTC$/, `${NO_BREAK}UTC`);
 }
 /** A signed difference: `+3`, `−2` (a real minus sign), `±0`. */
 function formatChange(current, previous) {
@@ -35215,40 +35603,147 @@ function fit(candidates, level, limit) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/report/json/write-file.ts
-// Writing a JSON file (the report, the compact baseline) where a reader never sees half of it. A
-// report with a baseline runs to megabytes: it is written a slice at a time through one buffer,
-// never copied whole (once more for the final newline, once into a buffer as big as the file).
+// Writing a JSON file (the report, the compact baseline) where a reader never sees half of it, and
+// only where the workflow meant. A path is followed through its symlinks first (at the path and in
+// its parents): one that leads out of the workspace or the runner's temp folder (a symlink the
+// repository itself can carry) is refused, never written. A report with a baseline runs to
+// megabytes: it is written a slice at a time through one buffer, never copied whole.
+
 
 
 
 /** Characters a slice; in UTF-8 at most 3 bytes each (a surrogate pair, 2 of them, takes 4). */
 const WRITE_SLICE = 1 << 18;
+/** As many symlinks as Linux follows in one path before it gives up (ELOOP). */
+const MAX_LINKS = 40;
+const NULL_DEVICE = '/dev/null';
 /**
- * Writes `text` and a newline, redacted, to a temporary file, then renames it to `path`. A path that
- * exists and is not a regular file (a symlink, a FIFO, `/dev/stdout`) is written in place instead:
- * a rename would replace that node (as root, even a device) with a plain file.
+ * Writes `text` and a newline, redacted, to where `path` leads. A regular file (or a new one) is
+ * written to a temporary file beside it, then renamed over it. A FIFO or a device there is written in
+ * place (a rename would replace the node itself: as root, `/dev/full` once became a plain file), but
+ * only inside `places`, and a FIFO only while a reader has it open; outside them, only the null
+ * device. Throws, saying why, instead of writing anywhere else.
  */
-async function writeJsonFile(path, text, redact) {
+async function writeJsonFile(path, text, redact, places) {
+    const { target, throughLink } = await followLinks(path);
+    const inside = isInside(target, places);
+    if (throughLink && !inside) {
+        throw new Error(`it leads through a symlink to "${target}", outside ${describePlaces(places)}: this action never writes through a symlink out of them. Name the file itself, or a path inside them`);
+    }
     const json = redact(text);
-    const existing = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
-    if (existing && !existing.isFile())
-        return writeSlices(path, json);
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    const existing = await (0,promises_namespaceObject.stat)(target).catch(() => undefined);
+    if (existing?.isDirectory())
+        throw new Error(`"${target}" is a directory`);
+    if (existing && !existing.isFile()) {
+        if (!inside && !(await isNullDevice(target))) {
+            throw new Error(`"${target}" is ${specialKind(existing)} outside ${describePlaces(places)}: this action writes a FIFO or a device only inside them (and /dev/null anywhere)`);
+        }
+        return writeInPlace(target, json, existing.isFIFO());
+    }
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+    const temporary = `${target}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
     try {
-        await writeSlices(temporary, json, 0o644);
-        await (0,promises_namespaceObject.rename)(temporary, path);
+        await writeSlices(await (0,promises_namespaceObject.open)(temporary, 'w', 0o644), json);
+        await (0,promises_namespaceObject.rename)(temporary, target);
     }
     catch (error) {
         await (0,promises_namespaceObject.rm)(temporary, { force: true });
         throw error;
     }
 }
-async function writeSlices(path, json, mode) {
-    const file = await (0,promises_namespaceObject.open)(path, 'w', mode);
+/**
+ * The path a write to `path` lands on, every symlink on the way followed as the system would (a
+ * `..` after a symlink goes up from where it led), and whether there was one. What does not exist
+ * yet is taken as written.
+ */
+async function followLinks(path) {
+    const absolute = (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(process.cwd(), path);
+    let at = (0,external_node_path_namespaceObject.parse)(absolute).root;
+    let pending = components(absolute.slice(at.length));
+    let links = 0;
+    while (pending.length > 0) {
+        const name = pending.shift();
+        if (name === '.')
+            continue;
+        if (name === '..') {
+            at = (0,external_node_path_namespaceObject.dirname)(at);
+            continue;
+        }
+        const next = (0,external_node_path_namespaceObject.join)(at, name);
+        const stats = await (0,promises_namespaceObject.lstat)(next).catch(() => undefined);
+        if (!stats?.isSymbolicLink()) {
+            at = next;
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            throw new Error(`it leads through more than ${MAX_LINKS} symlinks`);
+        const link = await (0,promises_namespaceObject.readlink)(next);
+        if ((0,external_node_path_namespaceObject.isAbsolute)(link))
+            at = (0,external_node_path_namespaceObject.parse)(link).root;
+        pending = [...components((0,external_node_path_namespaceObject.isAbsolute)(link) ? link.slice(at.length) : link), ...pending];
+    }
+    return { target: at, throughLink: links > 0 };
+}
+function components(path) {
+    return path.split(/[\\/]+/).filter((name) => name !== '');
+}
+function isInside(target, places) {
+    return places.some((place) => {
+        const from = (0,external_node_path_namespaceObject.relative)(place, target);
+        return from === '' || (!from.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(from));
+    });
+}
+function describePlaces(places) {
+    if (places.length === 0)
+        return "the workspace and the runner's temp folder (neither is set)";
+    return `the workspace and the runner's temp folder (${places.map((p) => `"${p}"`).join(', ')})`;
+}
+async function isNullDevice(target) {
+    if (target === NULL_DEVICE)
+        return true;
+    const [device, nul] = await Promise.all([
+        (0,promises_namespaceObject.stat)(target).catch(() => undefined),
+        (0,promises_namespaceObject.stat)(NULL_DEVICE).catch(() => undefined)
+    ]);
+    return !!device && !!nul && device.isCharacterDevice() && device.rdev === nul.rdev;
+}
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSocket())
+        return 'a socket';
+    return 'not a regular file';
+}
+/**
+ * Writes through the node at `target`. A FIFO is opened without waiting first: with no reader,
+ * an ordinary open would wait for one for ever.
+ */
+async function writeInPlace(target, json, fifo) {
+    if (fifo) {
+        const probe = await (0,promises_namespaceObject.open)(target, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
+            if (error.code === 'ENXIO') {
+                throw new Error(`"${target}" is a FIFO (named pipe) that no process reads`);
+            }
+            throw error;
+        });
+        // A reader has it open, so an ordinary open returns at once; writes then wait for the reader
+        // instead of failing when the pipe is full.
+        try {
+            return await writeSlices(await (0,promises_namespaceObject.open)(target, 'w'), json);
+        }
+        finally {
+            await probe.close();
+        }
+    }
+    await writeSlices(await (0,promises_namespaceObject.open)(target, 'w'), json);
+}
+/** Writes `json` and a newline, then closes `file`. */
+async function writeSlices(file, json) {
     try {
         const buffer = Buffer.allocUnsafe(3 * WRITE_SLICE);
         for (let at = 0; at < json.length;) {
@@ -35409,6 +35904,7 @@ function jsonSync(sync) {
         syncName: String(sync.syncName),
         run: jsonRun(sync),
         startedByAction: sync.startedByAction,
+        queuedBehind: sync.kind === 'managed' ? sync.queuedBehind.map(String) : [],
         waited: sync.waited,
         waitedSeconds: Math.round(sync.waitedMs / 1000),
         durationSeconds: finiteOrNull(sync.durationSeconds),
@@ -35509,8 +36005,9 @@ function toJsonReport(report, redact) {
     }));
 }
 /** The JSON report, written whole or not at all (see writeJsonFile). */
-async function writeJsonReport(path, report, redact) {
-    await writeJsonFile(path, JSON.stringify(toJsonReport(report, redact), null, 2), redact);
+async function writeJsonReport(path, report, redact, places) {
+    const json = JSON.stringify(toJsonReport(report, redact), null, 2);
+    await writeJsonFile(path, json, redact, places);
 }
 function jsonPolicies(outcome, gate, report) {
     const thresholds = perRow(gate, (row) => row.allowed ?? null);
@@ -35640,12 +36137,12 @@ function resourceSample(resource) {
 
 
 /** Writes the compact baseline; throws when this run read no resources (nothing to write). */
-async function writeBaselineFile(path, report, redact) {
+async function writeBaselineFile(path, report, redact, places) {
     const { baseline } = toJsonReport(report, redact);
     if (!baseline) {
         throw new Error('this run read no violating resources (the policy stage did not finish, or no policy is counted by a threshold)');
     }
-    await writeJsonFile(path, JSON.stringify({ baseline }), redact);
+    await writeJsonFile(path, JSON.stringify({ baseline }), redact, places);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -35924,10 +36421,11 @@ function renderMessages(reasons, warnings) {
     return items.length > 0 ? bulletList(items.slice(0, MESSAGE_LIMIT)) : undefined;
 }
 function severityLabel(severity) {
+    // A no-break space: in a narrow column the icon never ends a line of its own.
     if (!isKnownSeverity(severity))
-        return markup `❔ ${escapeText(severity, 40)}`;
+        return markup `❔\u00a0${escapeText(severity, 40)}`;
     const icon = { critical: markup `🔴`, high: markup `🟠`, medium: markup `🟡`, low: markup `🔵` }[severity];
-    return markup `${icon} ${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`;
+    return markup `${icon}\u00a0${escapeText(severity.charAt(0).toUpperCase() + severity.slice(1))}`;
 }
 function byteLength(text) {
     return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
@@ -36230,8 +36728,8 @@ function syncStatusIcon(view) {
 function renderRunFigures(sync, view) {
     const duration = sync.durationSeconds === undefined ? undefined : (0,lib_duration/* formatDuration */.a)(sync.durationSeconds * 1000);
     const figures = [
-        [markup `Started`, escapeCell(formatTimestamp(view.createdAt))],
-        [markup `Completed`, escapeCell(formatTimestamp(view.completedAt))],
+        [markup `Started`, escapeCell(formatTimestampCell(view.createdAt))],
+        [markup `Completed`, escapeCell(formatTimestampCell(view.completedAt))],
         [markup `Duration`, escapeCell(duration)],
         [markup `Rows`, escapeCell(view.rows)]
     ];
@@ -36248,7 +36746,7 @@ function renderRunFigures(sync, view) {
 function meteredFigures(run) {
     const cpu = formatCount(run.cpu_seconds, 1);
     const metered = [
-        [markup `CPU`, cpu === undefined ? undefined : `${cpu} s`],
+        [markup `CPU`, cpu === undefined ? undefined : `${cpu}${NO_BREAK}s`],
         [markup `Memory`, formatByteSeconds(run.memory_byte_seconds)],
         [markup `Egress`, formatBytes(run.network_egress_bytes)]
     ];
@@ -36261,6 +36759,10 @@ function meteredFigures(run) {
 }
 function renderRunNotes(report, sync, view) {
     const notes = [];
+    if (sync.kind === 'managed' && sync.queuedBehind.length > 0) {
+        const runs = sync.queuedBehind.map((id) => codeSpan(id));
+        notes.push(markup `⏸️ Started once run ${joinInline(runs, markup `, then `)} had ended (${codeSpan('if-running: queue')}): not this action's, and not the run judged.`);
+    }
     // A run refused by if-running: fail was not awaited either, but not because of `wait: false`.
     if (!sync.waited && sync.verdict === 'pass' && !report.cancelled) {
         notes.push(markup `⏳ Not awaited (${codeSpan('wait: false')}): the run may still be going; its status was ${codeSpan(view.status)} when the action finished.`);
@@ -36297,11 +36799,12 @@ function renderTableProgress(external) {
     const progress = Object.entries(external?.table_progress ?? {});
     if (progress.length === 0)
         return undefined;
+    // The client kept only the tables with the most rows; the Platform reported this many.
+    const reported = external?.tablesReported;
+    const total = (0,lib_text/* isCount */.my)(reported) ? reported : progress.length;
     const rows = (count) => ((0,lib_text/* isCount */.my)(count) ? count : -1);
     const shown = progress.sort(([, a], [, b]) => rows(b) - rows(a)).slice(0, TABLE_LIMIT);
-    return blocks(markup `#### Tables`, table([markup `Table`, markup `Rows`], shown.map(([name, count]) => [codeSpan(name, NAME_LENGTH), escapeCell(count)]), ['left', 'right']), progress.length > shown.length
-        ? markup `_…and ${progress.length - shown.length} more tables._`
-        : undefined);
+    return blocks(markup `#### Tables`, table([markup `Table`, markup `Rows`], shown.map(([name, count]) => [codeSpan(name, NAME_LENGTH), escapeCell(count)]), ['left', 'right']), total > shown.length ? markup `_…and ${total - shown.length} more tables._` : undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary/syncs.ts
@@ -36464,7 +36967,7 @@ const UNKNOWN_NOTE = '— is a figure the action could not know (a policy with n
 function rowLabel(key) {
     if (key === 'total')
         return markup `**Total**`;
-    return key === 'other' ? markup `❔ Other severities` : severityLabel(key);
+    return key === 'other' ? markup `❔\u00a0Other severities` : severityLabel(key);
 }
 function policies_rowStatus(row) {
     switch (row.status) {
@@ -36511,18 +37014,18 @@ function perResource(figures) {
         return markup ``;
     const parts = [
         ...(figures.outOfScope !== null && figures.outOfScope > 0
-            ? [`${figures.outOfScope} out of scope`]
+            ? [`${figures.outOfScope}${NO_BREAK}out of scope`]
             : []),
-        ...(figures.new !== null ? [`${figures.new} new`] : []),
-        ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed} fixed`] : []),
+        ...(figures.new !== null ? [`${figures.new}${NO_BREAK}new`] : []),
+        ...(figures.fixed !== null && figures.fixed > 0 ? [`${figures.fixed}${NO_BREAK}fixed`] : []),
         ...(figures.suppressed !== null && figures.suppressed > 0
-            ? [`${figures.suppressed} suppressed`]
+            ? [`${figures.suppressed}${NO_BREAK}suppressed`]
             : [])
     ];
     return parts.length > 0 ? markup ` (${escapeCell(parts.join(', '))})` : markup ``;
 }
 function evaluatedAt(policy) {
-    const when = escapeCell(formatTimestamp(policy.evaluatedAt), 40);
+    const when = escapeCell(formatTimestampCell(policy.evaluatedAt), 40);
     if (policy.stale)
         return markup `${when} ⚠️ stale`;
     return policy.source === 'executed' ? markup `${when} (query executed)` : when;
@@ -37081,18 +37584,18 @@ function commentFailureMessage(error, apiUrl, target) {
 async function writeFiles(report, settings, redact, unwritten) {
     let reportFile = '';
     try {
-        await writeJsonReport(settings.reportFile, report, redact);
+        await writeJsonReport(settings.reportFile, report, redact, settings.writePlaces);
         reportFile = settings.reportFile;
     }
     catch (error) {
-        unwritten(`Could not write the JSON report to "${settings.reportFile}"`, error);
+        unwritten(`Could not write the JSON report to "${settings.reportFile}" (report-file)`, error);
     }
     if (settings.baselineWrite) {
         try {
-            await writeBaselineFile(settings.baselineWrite, report, redact);
+            await writeBaselineFile(settings.baselineWrite, report, redact, settings.writePlaces);
         }
         catch (error) {
-            unwritten(`Could not write the baseline to "${settings.baselineWrite}"`, error);
+            unwritten(`Could not write the baseline to "${settings.baselineWrite}" (baseline-write)`, error);
         }
     }
     return reportFile;
@@ -38236,9 +38739,11 @@ function nameOf(t) {
 }
 
 ;// CONCATENATED MODULE: ./src/sync/external-find.ts
-// Finding the external sync a workflow names by the CLI's invocation id or the Platform's id (both
-// UUIDs). The CLI creates it when it starts uploading, which may be after this step starts, so a
-// sync not there yet is looked for again, for a bounded time.
+// Finding the external sync a workflow names by the CLI's invocation id (any text of 1 to 200
+// characters, usually a UUID) or the Platform's id (a UUID). The CLI creates it when it starts
+// uploading, which may be after this step starts, so a sync not there yet is looked for again, for a
+// bounded time. What the action goes on to act on is the sync's own answer, never a listing's row.
+
 
 
 
@@ -38253,11 +38758,15 @@ async function findExternalSync(config, deps) {
     const deadline = clock.now() + timeoutMs;
     let told = false;
     let others = [];
+    let listed;
     const result = await (0,poll/* pollUntil */.g3)({
         clock,
         signal: deps.signal,
         timeoutMs,
-        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id, (page) => (others = page)), undefined, deadline, clock),
+        check: () => (0,poll/* readBefore */._H)(() => lookOnce(deps, config.id, (page, row) => {
+            others = page;
+            listed = row ?? listed;
+        }), undefined, deadline, clock),
         isDone: (found) => found !== undefined,
         onValue: (found) => {
             if (found || told)
@@ -38273,35 +38782,52 @@ async function findExternalSync(config, deps) {
         })
     });
     const sync = result.kind === 'done' ? result.value : undefined;
-    const same = (value) => value.toLowerCase() === config.id.toLowerCase();
     return {
         sync,
-        others: others.filter((other) => other.id !== sync?.id),
-        byInvocation: sync !== undefined && !same(sync.id),
+        listed: sync ? undefined : listed,
+        others: others.filter((other) => other.id !== (sync ?? listed)?.id),
+        byInvocation: sync !== undefined && !sameId(sync.id, config.id),
         elapsedMs: result.elapsedMs,
         checks: result.checks,
         aborted: result.kind === 'aborted'
     };
 }
 /**
- * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation);
- * else by id, for an older one. `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there (yet); any other failure is thrown.
+ * The newest page, by id or invocation id (newest first, so the latest CLI run of an invocation),
+ * else by id, for an older one; either way the sync is then read from its own answer, which must be
+ * for its id (the client refuses another's): a listing's row says what is there, not its state.
+ * `onPage` keeps the page, whose other runs predict this one's length. A 404 means it is not there
+ * (yet); any other failure is thrown.
  */
 async function lookOnce({ client }, value, onPage) {
-    const wanted = value.toLowerCase();
     const page = await client.listExternalSyncRuns(NEWEST_PAGE_SIZE, 1);
-    onPage(page.items);
-    const listed = page.items.find((sync) => sync.id.toLowerCase() === wanted || sync.invocation_id.toLowerCase() === wanted);
-    if (listed)
-        return listed;
-    return client.getExternalSyncRun(value).catch((error) => {
+    const listed = page.items.find((sync) => sameId(sync.id, value) || sameInvocation(sync.invocation_id, value));
+    onPage(page.items, listed);
+    // Only a UUID can be an external sync's id: other text is an invocation id, found listed or not.
+    const id = listed?.id ?? (UUID.test(value) ? value : undefined);
+    if (id === undefined)
+        return undefined;
+    return client.getExternalSyncRun(id).catch((error) => {
         if (error instanceof platform_client/* PlatformError */.W && error.status === 404)
             return undefined;
         throw error;
     });
 }
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An external sync's id is a UUID: the same whatever the case it is written in. */
+function sameId(id, value) {
+    return id.toLowerCase() === value.toLowerCase();
+}
+/** An invocation id is the CLI's text, compared as written; a UUID, whatever its case. */
+function sameInvocation(invocation, value) {
+    return invocation === value || (UUID.test(value) && sameId(invocation, value));
+}
 /** Why it was not found, and what to check. */
-function notFoundReason(config, elapsedMs) {
+function notFoundReason(config, { elapsedMs, listed }, redact) {
+    if (listed) {
+        const id = (0,log_safety/* oneLine */.TN)(redact(listed.id), 60);
+        return `External sync ${id} (invocation ${config.id}) is listed on the Platform, but its own state (GET /external-sync-runs/${id}) did not come in ${(0,lib_duration/* formatDuration */.a)(elapsedMs)} of looking, and a listing's row is not taken for it. It is not cancelled: the CLI owns it.`;
+    }
     return `External sync ${config.id} was not found on the Platform after looking for ${(0,lib_duration/* formatDuration */.a)(elapsedMs)}: no external sync has that id or invocation id. Check that the CLI was given \`--invocation-id ${config.id}\` and uses the Platform destination, and that the API key belongs to the team the CLI uploads to.`;
 }
 
@@ -38324,7 +38850,7 @@ function externalProgress(sync, subject, redact) {
         status,
         label: status === 'finalizing' ? 'finalizing, ingesting data' : status,
         known: types/* EXTERNAL_SYNC_STATUSES */.Pc.includes(status),
-        progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync.table_progress)}`
+        progress: `${rowsText(sync.rows, redact)} in ${tablesText(sync)}`
     };
 }
 /** `12,480 rows`, or what was sent instead of a count. */
@@ -38333,8 +38859,13 @@ function rowsText(rows, redact) {
         return `${(0,lib_text/* describeValue */.bp)(rows, redact)} rows (not a count)`;
     return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
 }
-function tablesText(progress) {
-    const tables = progress ? Object.keys(progress).length : 0;
+/** The tables the Platform reported: more than `table_progress` holds once the client cut it. */
+function tablesText({ table_progress: progress, tablesReported }) {
+    const tables = (0,lib_text/* isCount */.my)(tablesReported)
+        ? tablesReported
+        : progress
+            ? Object.keys(progress).length
+            : 0;
     return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
 }
 function externalFailure(sync, redact) {
@@ -38439,6 +38970,16 @@ function errorLimit(id, errors, maxErrors) {
         return [];
     return [`${id} had ${(0,lib_text/* plural */.LS)(errors, 'error')}; at most ${maxErrors} allowed (max-sync-errors).`];
 }
+/** What a look at a managed run showed, for the progress lines; `subject` names it there. */
+function runProgress(run, subject = `Run ${run.id}`) {
+    return {
+        subject,
+        status: run.status,
+        label: statusLabel(run),
+        known: (0,types/* isTerminal */.Hd)(run.status) || (0,types/* isActive */.$m)(run.status),
+        progress: progressLine(run)
+    };
+}
 function statusLabel(run) {
     if (run.status === 'completed' && !isFinished(run))
         return 'completed, ingesting data';
@@ -38457,18 +38998,26 @@ function runAge(createdAt, now) {
  * unparseable, before the run was created or after `now` would turn the freshness check off or
  * make it meaningless, so the moment the action saw the run finished stands in, with a warning.
  */
-function completionTime(run, now, redact) {
+function completionTime(run, now, redact, { what, field } = { what: `Run ${run.id}`, field: 'completed_at' }) {
     const completed = Date.parse(run.completedAt ?? '');
     const created = Date.parse(run.createdAt);
-    const believable = Number.isFinite(completed) &&
-        completed <= now &&
-        !(Number.isFinite(created) && completed < created);
-    if (believable)
+    const unusable = !Number.isFinite(completed)
+        ? 'not a date'
+        : completed > now
+            ? 'in the future'
+            : Number.isFinite(created) && completed < created
+                ? 'before the run was created'
+                : undefined;
+    if (!unusable)
         return { at: new Date(completed).toISOString() };
     const seen = new Date(now).toISOString();
+    // What was wrong, in words: a missing value is said to be missing, never "undefined".
+    const said = run.completedAt === undefined || run.completedAt === null || run.completedAt === ''
+        ? `no ${field}`
+        : `${field} ${(0,lib_text/* describeValue */.bp)(run.completedAt, redact)}, ${unusable}`;
     return {
         at: seen,
-        warning: `Run ${run.id} finished without a usable completion time (completed_at ${(0,lib_text/* describeValue */.bp)(run.completedAt, redact)}): policy results must be newer than ${seen}, when this action saw it finished.`
+        warning: `${what} finished without a usable completion time (${said}): policy results must be newer than ${seen}, when this action saw it finished.`
     };
 }
 /** The run's own length, from its creation to its end; undefined until it ended, or unreadable. */
@@ -38627,6 +39176,7 @@ function managedOutcome(syncName, fields) {
     return {
         ...blank(syncName),
         kind: 'managed',
+        queuedBehind: [],
         tablesWithErrors: [],
         logLines: [],
         ...fields,
@@ -38671,6 +39221,18 @@ function interruptedManaged(syncName, known, waited) {
     return managedOutcome(syncName, { ...known, waited, verdict: 'fail' });
 }
 /**
+ * A sync whose stage was waiting for another's run to end (`if-running: queue`) when the workflow
+ * was cancelled: failed, with no run of its own, and nothing cancelled (that run is not ours).
+ */
+function interruptedWhileQueued(syncName, queuedBehind, waited) {
+    const behind = queuedBehind.at(-1);
+    return managedOutcome(syncName, {
+        waited,
+        queuedBehind: [...queuedBehind],
+        ...failed(`The workflow was cancelled while this action waited for run ${behind} of sync "${syncName}" to end (if-running: queue): it started no run, and cancelled none.`)
+    });
+}
+/**
  * A CLI run that was being followed when the workflow was cancelled: reported as last seen, and
  * failed, since it was not followed to its end. It is not cancelled: the CLI owns it.
  */
@@ -38706,15 +39268,27 @@ async function readManagedRunTables(syncName, runId, { client, log }) {
         return { tablesUnknown: message, tablesWithErrors: [] };
     }
 }
-/** A CLI run's tables: rows only, the Platform counts no errors for one. */
+/**
+ * A CLI run's tables: rows only, the Platform counts no errors for one. A `table_progress` the client
+ * cut to the tables with the most rows no longer says every table the run wrote: unknown, never a
+ * short list.
+ */
 function externalRunTables(sync) {
     const progress = sync.table_progress;
     if (progress == null)
-        return undefined;
-    return Object.entries(progress).map(([name, rows]) => ({
-        name,
-        rows: (0,lib_text/* isCount */.my)(rows) ? rows : null
-    }));
+        return {};
+    if ((0,lib_text/* isCount */.my)(sync.tablesReported)) {
+        const most = limits/* MAX_TABLE_PROGRESS */.of.toLocaleString('en-US');
+        return {
+            tablesUnknown: `its table_progress names ${sync.tablesReported.toLocaleString('en-US')} tables, more than the ${most} this action reads`
+        };
+    }
+    return {
+        tables: Object.entries(progress).map(([name, rows]) => ({
+            name,
+            rows: (0,lib_text/* isCount */.my)(rows) ? rows : null
+        }))
+    };
 }
 /**
  * A missing count is 0, as the spec's optional counters are left out when zero; anything else that
@@ -38786,7 +39360,9 @@ async function followExternalSync(config, deps, observer) {
             return externalOutcome(config.id, looked);
         return externalOutcome(config.id, {
             ...looked,
-            ...failed(notFoundReason(config, found.elapsedMs))
+            // Listed, but its own answer never came: as a wait that ran out, not as a sync not there.
+            ...(found.listed ? { timedOut: true } : {}),
+            ...failed(notFoundReason(config, found, deps.redact))
         });
     }
     observer.externalSeen(found.sync);
@@ -38835,11 +39411,13 @@ function judged(config, { clock, redact }, followed, seen) {
     }
     if (followed.kind !== 'done')
         return externalOutcome(config.id, fields);
-    const completion = completionTime(view, clock.now(), redact);
+    // In the CLI run's own words: an external sync's `finished_at`.
+    const named = { what: `External sync ${(0,log_safety/* oneLine */.TN)(redact(final.id), 60)}`, field: 'finished_at' };
+    const completion = completionTime(view, clock.now(), redact, named);
     return externalOutcome(config.id, {
         ...fields,
         completedAt: freshFrom(completion.at, followed.ingestingAt),
-        tables: externalRunTables(final),
+        ...externalRunTables(final),
         warnings: completion.warning ? [completion.warning] : [],
         ...(final.status === 'failed' ? failed(externalFailure(final, redact)) : {})
     });
@@ -38901,8 +39479,10 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 const CANCELLED_BEFORE_START = 'The workflow was cancelled before a run of this sync was started.';
 /** Finds the run to follow: the one named, an active one (`if-running`), or a new one. */
 async function resolveRun(config, deps, observer) {
-    const { client, log } = deps;
-    const history = await listRunsOrExplain(deps, config.name);
+    const { log } = deps;
+    // Before anything is started, no request may outlast the time left; after, see startRun.
+    const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client;
+    const history = await listRunsOrExplain({ ...deps, client }, config.name);
     if (config.runId) {
         const run = await client.getRun(config.name, config.runId).catch((error) => {
             if (error instanceof platform_client/* PlatformError */.W && error.status === 404) {
@@ -38916,17 +39496,22 @@ async function resolveRun(config, deps, observer) {
     const active = history.find((run) => (0,types/* isActive */.$m)(run.status));
     if (active) {
         const decision = onActiveRun(config, active, log);
+        if (decision === 'queue')
+            return { queueBehind: active, history };
         if (decision !== 'start')
             return 'refusal' in decision ? decision : { ...decision, history };
     }
     const run = await startRun(config, deps, history, observer);
-    if ('refusal' in run)
+    if ('refusal' in run || 'queueBehind' in run)
         return run;
     return { ...run, history };
 }
 function onActiveRun(config, active, log) {
     const since = active.created_at ? ` since ${active.created_at}` : '';
     switch (config.ifRunning) {
+        case 'queue':
+            log.info(`Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}); waiting for it to end, then starting a run of this action's own (if-running: queue).`);
+            return 'queue';
         case 'fail':
             return {
                 refusal: `Sync "${config.name}" already has an active run ${active.id} (status "${active.status}"${since}), and "if-running" is "fail".`
@@ -38999,20 +39584,28 @@ async function findCreatedRuns(client, syncName, history, clock, failure) {
     }
 }
 /**
+ * Copies of the action that start runs while another is going (`start`), or all at once when the
+ * run they queued behind ends (`queue`): a run that appeared may be another copy's.
+ */
+function copiesStartTogether(config) {
+    return config.ifRunning === 'start' || config.ifRunning === 'queue';
+}
+/**
  * A run that appeared after a start request whose answer was lost is this action's own (so it
  * cancels it on timeout or cancellation) only when no other copy can have started it: it is the
- * only new run and `if-running` is not `start`. Otherwise it is followed but never cancelled: a copy
- * of the action cancels only what it started, and leaving a run going is the lesser harm.
+ * only new run and `if-running` is neither `start` nor `queue`. Otherwise it is followed but never
+ * cancelled: a copy of the action cancels only what it started, and leaving a run going is the
+ * lesser harm.
  */
 function adoptFoundRun(config, created, log) {
     const [run] = created;
-    if (created.length === 1 && config.ifRunning !== 'start') {
+    if (created.length === 1 && !copiesStartTogether(config)) {
         log.info(`Run ${run.id} was created by the failed request; following it.`);
         return { run, started: true };
     }
     const why = created.length > 1
         ? `${created.length} runs appeared since`
-        : 'with "if-running: start" another copy of this action may have started it';
+        : `with "if-running: ${config.ifRunning}" another copy of this action may have started it`;
     log.warning(`Run ${run.id} of "${config.name}" appeared after a start request whose answer was lost, but ${why}: following it, though it will not be cancelled on timeout or cancellation, since it may not be this action's.`);
     return { run, started: false };
 }
@@ -39027,7 +39620,11 @@ function isNewerThanAll(run, history) {
         return true;
     return history.every((known) => Date.parse(known.created_at) <= created);
 }
-/** The spec does not say what a POST does while a run is active; a 422 is read as that. */
+/**
+ * The spec does not say what a POST does while a run is active; a 422 is read as that. With
+ * `if-running: queue` the stage waits for that run to end (it started between the listing and the
+ * POST), then tries again.
+ */
 async function onStartRefused(config, deps, error, beforeLostStart) {
     const runs = await deps.client.listRuns(config.name, RUN_HISTORY_SIZE);
     const active = runs.items.find((run) => (0,types/* isActive */.$m)(run.status));
@@ -39035,7 +39632,7 @@ async function onStartRefused(config, deps, error, beforeLostStart) {
         throw error;
     if (beforeLostStart && !beforeLostStart.some((run) => run.id === active.id)) {
         const appeared = runs.items.filter((run) => (0,types/* isActive */.$m)(run.status) && !beforeLostStart.some((known) => known.id === run.id));
-        if (appeared.length > 1 || config.ifRunning === 'start')
+        if (appeared.length > 1 || copiesStartTogether(config))
             return adoptFoundRun(config, appeared, deps.log);
         deps.log.info(`Run ${active.id} was created by an earlier request whose answer was lost; following it.`);
         return { run: active, started: true };
@@ -39044,6 +39641,10 @@ async function onStartRefused(config, deps, error, beforeLostStart) {
         return {
             refusal: `Sync "${config.name}" already has an active run ${active.id}, and "if-running" is "fail".`
         };
+    }
+    if (config.ifRunning === 'queue') {
+        deps.log.info(`The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); waiting for it to end (if-running: queue).`);
+        return { queueBehind: active, history: runs.items };
     }
     deps.log.warning(`The Platform refused to start another run of "${config.name}" while run ${active.id} is active (${error.serverMessage ?? 'HTTP 422'}); following that run instead.`);
     return { run: active, started: false };
@@ -39057,6 +39658,81 @@ async function listRunsOrExplain({ client, redact }, syncName) {
             throw await syncNotFound(client, syncName, error, redact);
         throw error;
     }
+}
+
+;// CONCATENATED MODULE: ./src/sync/queue.ts
+// Finding or starting the run to follow, in turn: with `if-running: queue`, while another run of the
+// sync is going, wait for it to end, then start one of this action's own, so that the data judged
+// was synced after this job's deploy. The run waited for is another's: it is never reported as
+// known, saved for the post step or cancelled, and the policies are judged on data evaluated after
+// this action's own run, not that one. The wait counts against `timeout`, and a cancelled workflow
+// ends it like any wait.
+
+
+
+
+
+
+/**
+ * Resolves the run to follow (start.ts); each time the answer is to queue behind another's run,
+ * waits for that run to end and resolves again. `limitStarts` bounds the starts in flight when
+ * several syncs start at once; a queue wait holds no start slot.
+ */
+async function resolveInTurn(config, deps, observer, limitStarts) {
+    const since = deps.clock.now();
+    const queuedBehind = [];
+    // Only a queue wait counts against the timeout: without one, the time starts with the run.
+    const queueing = () => ({
+        queuedBehind: [...queuedBehind],
+        queuedMs: queuedBehind.length > 0 ? deps.clock.now() - since : 0
+    });
+    for (;;) {
+        // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
+        const resolved = await limitStarts(() => deps.signal?.aborted
+            ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
+            : resolveRun(config, deps, observer));
+        if ('refusal' in resolved)
+            return { ...resolved, timedOut: false, ...queueing() };
+        if ('run' in resolved)
+            return { ...resolved, ...queueing() };
+        const { queueBehind, history } = resolved;
+        queuedBehind.push(queueBehind.id);
+        observer.queued(queueBehind);
+        const remainingMs = config.timeoutMs - (deps.clock.now() - since);
+        const ended = await waitForOthersRun(config, deps, queueBehind, history, remainingMs);
+        if (ended !== 'ended') {
+            const refusal = ended === 'aborted'
+                ? CANCELLED_BEFORE_START
+                : queueTimedOut(config, ended.last, deps.clock.now() - since);
+            return { refusal, timedOut: ended !== 'aborted', ...queueing() };
+        }
+    }
+}
+/** Follows another's run until it has ended (its data's ingestion is not awaited: it is not ours). */
+async function waitForOthersRun(config, deps, run, history, remainingMs) {
+    const { client } = deps;
+    const source = {
+        read: () => client.getRun(config.name, run.id),
+        isFinished: (current) => (0,types/* isTerminal */.Hd)(current.status),
+        isIngesting: () => false,
+        progress: (current) => runProgress(current, `Run ${current.id} (queued behind)`),
+        createdAt: (current) => current.created_at
+    };
+    const plan = {
+        timeoutMs: Math.max(0, remainingMs),
+        pollIntervalMs: config.pollIntervalMs,
+        expectedMs: expectedDuration(history)
+    };
+    const followed = await followRun(source, run, plan, deps, () => undefined);
+    if (followed.kind === 'aborted')
+        return 'aborted';
+    if (followed.kind === 'timeout')
+        return { last: followed.last };
+    deps.log.info(`Run ${run.id} ended (status "${followed.last.status}"); starting a run of this action's own (if-running: queue).`);
+    return 'ended';
+}
+function queueTimedOut(config, last, waitedMs) {
+    return `Timed out after ${(0,lib_duration/* formatDuration */.a)(waitedMs)} waiting for run ${last.id} of sync "${config.name}" (status "${last.status}") to end before starting one of this action's own (if-running: queue). That run is not this action's, so it was left running; no run was started.`;
 }
 
 ;// CONCATENATED MODULE: ./src/sync/cancel.ts
@@ -39329,13 +40005,7 @@ function managedSource(config, { client }, run, stream) {
         read: () => client.getRun(config.name, run.id),
         isFinished: isFinished,
         isIngesting: (current) => (0,types/* isTerminal */.Hd)(current.status) && !isFinished(current),
-        progress: (current) => ({
-            subject: `Run ${current.id}`,
-            status: current.status,
-            label: statusLabel(current),
-            known: (0,types/* isTerminal */.Hd)(current.status) || (0,types/* isActive */.$m)(current.status),
-            progress: progressLine(current)
-        }),
+        progress: (current) => runProgress(current),
         createdAt: (current) => current.created_at,
         stream
     };
@@ -39427,38 +40097,51 @@ async function failureLogs(config, { client, log, redact }, run, stream) {
 
 
 
+
 /** `limitStarts` bounds the starts in flight when several syncs start at once. */
 async function runSyncStage(config, deps, observer, limitStarts = (start) => start()) {
-    // A sync still waiting for a start slot when the workflow is cancelled starts nothing.
-    const resolved = await limitStarts(() => deps.signal?.aborted
-        ? Promise.resolve({ refusal: CANCELLED_BEFORE_START })
-        : resolveRun(config, deps, observer));
-    if ('refusal' in resolved)
-        return managedOutcome(config.name, failed(resolved.refusal));
+    const resolved = await resolveInTurn(config, deps, observer, limitStarts);
+    const { queuedBehind, queuedMs } = resolved;
+    if ('refusal' in resolved) {
+        // A queue wait that ran out was a wait the workflow asked for; a refusal was not awaited.
+        const { timedOut } = resolved;
+        const waited = { waited: timedOut, timedOut, waitedMs: timedOut ? queuedMs : 0 };
+        return managedOutcome(config.name, { ...failed(resolved.refusal), queuedBehind, ...waited });
+    }
     const known = { run: resolved.run, startedByAction: resolved.started };
     observer.runKnown(known.run, known.startedByAction);
     if (!config.wait) {
         deps.log.info(`Not waiting for run ${known.run.id} (wait: false); its status is "${known.run.status}".`);
-        return managedOutcome(config.name, known);
+        return managedOutcome(config.name, { ...known, queuedBehind });
     }
-    const waited = await waitForRun(config, deps, known, resolved.history, observer);
-    return stage_judged(config, deps, known, waited);
+    // The queue wait counted against the timeout; what is left of it is this run's.
+    const remaining = { ...config, timeoutMs: Math.max(0, config.timeoutMs - queuedMs) };
+    const waited = await waitForRun(remaining, deps, known, resolved.history, observer);
+    return stage_judged(config, deps, known, waited, resolved);
 }
 /** A finished run is judged, with the tables it wrote; a timed-out or cut-short one is not. */
-async function stage_judged(config, deps, known, waited) {
+async function stage_judged(config, deps, known, waited, { queuedBehind, queuedMs }) {
     const { final } = waited;
     const fields = {
         run: final,
         startedByAction: known.startedByAction,
         waited: true,
-        waitedMs: waited.waitedMs,
+        waitedMs: queuedMs + waited.waitedMs,
+        queuedBehind,
         statusChecks: waited.statusChecks,
         durationSeconds: runDurationSeconds(managedRunView(final)),
         cancelledByAction: waited.cancelledByAction,
         logLines: waited.logLines
     };
     if (waited.timedOut) {
-        return managedOutcome(config.name, { ...fields, timedOut: true, ...failed(waited.timedOut) });
+        const queued = queuedBehind.length > 0
+            ? ` Before it started, this action had waited ${(0,lib_duration/* formatDuration */.a)(queuedMs)} for run ${queuedBehind.join(', ')} to end (if-running: queue).`
+            : '';
+        return managedOutcome(config.name, {
+            ...fields,
+            timedOut: true,
+            ...failed(waited.timedOut + queued)
+        });
     }
     if (!isFinished(final))
         return managedOutcome(config.name, fields);
@@ -39534,8 +40217,9 @@ function latestCompletion(outcomes) {
  * Why the policy stage must not run yet; undefined when it may. The data is complete when every
  * run has ended (finished with its data ingested, failed, or cancelled: none still running or
  * ingesting, none left unawaited, none whose stage ended without knowing whether a run is going,
- * no other run of a sync refused by `if-running: fail` still going) and at least one finished with
- * its data ingested, so a failed sync among several does not hold back the others' results.
+ * no other run of a sync refused by `if-running: fail` or waited for by `queue` still going) and
+ * at least one finished with its data ingested, so a failed sync among several does not hold back
+ * the others' results.
  */
 function whyPolicyDataIsIncomplete(state) {
     const { names } = state;
@@ -39566,6 +40250,13 @@ function runSkip(state, index) {
     // One sync keeps its one message for any failure of its stage.
     if (state.syncStageThrew && state.names.length === 1)
         return { reason: 'the sync stage did not finish', open };
+    // Another's run was still going when the wait for it ran out: it may still be writing the tables.
+    if (sync.kind === 'managed' && !sync.view && sync.queuedBehind.length > 0) {
+        return {
+            reason: 'no run was started: another run of the sync was still going when the wait for it to end ran out (if-running: queue)',
+            open: true
+        };
+    }
     // A failure first: a run refused by if-running: fail was not awaited either, but not because of wait.
     if (sync.verdict === 'fail') {
         if (sync.waited)
@@ -39714,7 +40405,7 @@ async function cancelStarted(state, deps) {
 
 ;// CONCATENATED MODULE: ./src/run/slots.ts
 // One slot per run the step follows: a named sync's run, or a CLI run (an external sync). Each
-// goes waiting → starting → known → ended, and is the observer its sync's stage reports to. A slot
+// goes waiting → (queued →) starting → known → ended, and is the observer its sync's stage reports to. A slot
 // takes a stage's report only while its door is open: after a signal the signal's report is final.
 
 class ManagedSlot {
@@ -39731,6 +40422,13 @@ class ManagedSlot {
         this.syncName = syncName;
         this.waits = waits;
         this.door = door;
+    }
+    /** Another's run, never this action's: not known, not saved, not cancelled; only reported. */
+    queued(behind) {
+        if (!this.door.isOpen())
+            return;
+        const earlier = this.current.phase === 'queued' ? this.current.behind : [];
+        this.current = { phase: 'queued', behind: [...earlier, behind.id] };
     }
     startPending(creating) {
         if (!this.door.isOpen())
@@ -39797,7 +40495,8 @@ class ManagedSlot {
     /**
      * What the report holds: the stage's outcome; after a signal a run this action just cancelled
      * says so with the state the cancel answered, and a run known without an outcome is reported as
-     * last seen, failed (it was not followed to its end). Waiting or starting, there is no run.
+     * last seen, failed (it was not followed to its end); a queue wait cut short is reported as such,
+     * with no run. Waiting or starting, there is no run.
      */
     reported(cancelled) {
         const cancelledByAction = this.cancelledBySignal;
@@ -39812,6 +40511,10 @@ class ManagedSlot {
                 if (!cancelled)
                     return undefined;
                 return interruptedManaged(this.syncName, { ...this.current.known, cancelledByAction }, true);
+            case 'queued':
+                if (!cancelled)
+                    return undefined;
+                return interruptedWhileQueued(this.syncName, this.current.behind, this.waits);
             default:
                 return undefined;
         }
@@ -40003,6 +40706,7 @@ function deepFreeze(value) {
 
 
 
+
 /** The state every run of the action starts from: one slot per sync named. */
 function initialState(config, deps) {
     const startedAt = new Date(deps.clock.now()).toISOString();
@@ -40011,7 +40715,12 @@ function initialState(config, deps) {
 async function runAction(config, deps, state = initialState(config, deps)) {
     const abort = new AbortController();
     const { client, clock, log, redact } = deps;
-    const stageDeps = { client, clock, log, redact, signal: abort.signal };
+    // What comes before the runs' waits is bounded by `timeout` too, counted from now.
+    const startBy = {
+        at: clock.now() + config.timeoutMs,
+        what: `the ${(0,lib_duration/* formatDuration */.a)(config.timeoutMs)} of "timeout"`
+    };
+    const stageDeps = { client, clock, log, redact, signal: abort.signal, startBy };
     let published;
     const publish = (snapshot) => (published ??= publishOnce(snapshot, config, deps));
     let signalled;
@@ -40048,7 +40757,8 @@ async function runStages(config, state, deps, findBaseline) {
  * after the sync.
  */
 async function prepare(config, state, deps, findBaseline) {
-    const info = await attempt(state, 'platform', deps.redact, () => deps.client.platformInfo());
+    const client = deps.startBy ? deps.client.within(deps.startBy) : deps.client;
+    const info = await attempt(state, 'platform', deps.redact, () => client.platformInfo());
     if (!info)
         return undefined;
     const version = (0,log_safety/* oneLine */.TN)(deps.redact(info.version), 60);
@@ -40065,7 +40775,7 @@ async function prepare(config, state, deps, findBaseline) {
         state.baselineFound(found.baseline);
     }
     try {
-        return await resolveSelection(deps.client, config.policies, deps.redact);
+        return await resolveSelection(client, config.policies, deps.redact);
     }
     catch (error) {
         const stage = error instanceof inputs_config/* InputError */.d ? 'inputs' : 'policies';
@@ -40167,7 +40877,12 @@ async function run(env = process.env) {
     }
     catch (error) {
         const reportFile = envInputReader(env)('report-file')?.trim() || defaultReportFile(env);
-        const settings = { reportFile, jobSummary: true, annotations: false };
+        const settings = {
+            reportFile,
+            jobSummary: true,
+            annotations: false,
+            writePlaces: writePlaces(env)
+        };
         const publish = publisher(context, settings, { redact, log });
         return finish(await reportInputErrors(error, { clock: poll/* systemClock */.ml, publish, redact }), log);
     }
@@ -40232,7 +40947,7 @@ function requestTimeoutOverride(env) {
 
 /***/ }),
 
-/***/ 6534:
+/***/ 9182:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40368,6 +41083,10 @@ function notAPlatform(error, url) {
 function notAPlatformAnswer(error) {
     if (!(error instanceof PlatformError))
         return 'answered JSON without the Platform\'s "version"';
+    // No status: no answer came (a timeout, a reset) or it was never read whole (a body beyond the
+    // bound), which says nothing of what answers there; the failure is told as it is.
+    if (error.status === undefined)
+        return undefined;
     if (error.kind === 'html')
         return `answered HTTP ${error.status} with a web page, not the API's JSON`;
     if (error.kind === 'invalid-response')
@@ -40400,11 +41119,14 @@ function serverMessageOf(body) {
 
 // EXTERNAL MODULE: ./src/lib/body.ts
 var body = __nccwpck_require__(2215);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/platform/limits.ts
 var limits = __nccwpck_require__(8351);
 ;// CONCATENATED MODULE: ./src/platform/http.ts
 // Reading an answer with a deadline: a peer that resets, stalls or cuts the body short fails the
 // request instead of hanging it.
+
 
 
 
@@ -40427,7 +41149,7 @@ function withDeadline(promise, ms, discard) {
         let expired = false;
         const timer = setTimeout(() => {
             expired = true;
-            reject(new Error(`no answer within ${ms / 1000}s (timeout)`));
+            reject(new Error(`no answer within ${(0,duration/* formatDuration */.a)(ms)} (timeout)`));
         }, ms);
         promise.then((value) => {
             clearTimeout(timer);
@@ -40579,10 +41301,18 @@ class Transport {
             return undefined;
         throw this.httpError(endpoint, status, body, 1, response.message.headers);
     }
-    async json(spec) {
+    /**
+     * Sends `spec`, retried as it allows. With a `deadline`, each try is given only the time left,
+     * and no retry is slept for beyond it: the request fails, saying so, when the time is up.
+     */
+    async json(spec, deadline) {
         let slept = 0;
         for (let attempt = 1;; attempt++) {
-            const outcome = await this.attempt(spec, attempt);
+            const left = deadline ? deadline.at - this.now() : Infinity;
+            if (left <= 0)
+                throw outOfTime(deadline, this.noTimeLeft(spec, deadline), attempt - 1);
+            const timeoutMs = Math.min(this.requestTimeoutMs, Math.ceil(left));
+            const outcome = await this.attempt(spec, attempt, timeoutMs);
             if ('value' in outcome)
                 return outcome.value;
             const { failure, retryAfterMs } = outcome;
@@ -40599,17 +41329,19 @@ class Transport {
             const delay = Math.min(retryAfterMs ?? (0,backoff/* backoffDelay */.EY)(attempt - 1, this.backoff, this.random), MAX_RETRY_AFTER_MS);
             if (slept + delay > this.retryBudgetMs)
                 throw withAttempts(failure, attempt);
+            if (deadline && this.now() + delay >= deadline.at)
+                throw outOfTime(deadline, failure, attempt);
             this.debug(`${failure.message}; retry ${attempt} of ${this.maxAttempts - 1} in ${delay} ms`);
             slept += delay;
             await this.sleep(delay, this.disposed.signal);
         }
     }
     /** One try: the parsed answer, or the failure and how long the server asked us to wait. */
-    async attempt(spec, attempt) {
+    async attempt(spec, attempt, timeoutMs) {
         const endpoint = `${spec.method} ${spec.path}`;
         let answer;
         try {
-            answer = await this.send(spec);
+            answer = await this.send(spec, timeoutMs);
         }
         catch (error) {
             return { failure: this.transportError(endpoint, error, attempt) };
@@ -40624,7 +41356,7 @@ class Transport {
             return { value: undefined };
         let value;
         try {
-            value = JSON.parse(answer.body);
+            value = JSON.parse(spec.beforeParse ? spec.beforeParse(answer.body) : answer.body);
         }
         catch {
             const message = `${endpoint} answered ${answer.status} with a body that is not valid JSON${describeBody(answer, this.redact)}`;
@@ -40634,7 +41366,7 @@ class Transport {
                 failure: new PlatformError(message, html ? 'html' : 'invalid-response', endpoint, answer.status, undefined, attempt)
             };
         }
-        const problem = spec.shape && shapeProblem(value, spec.shape);
+        const problem = (spec.shape && shapeProblem(value, spec.shape)) || spec.check?.(value);
         if (!problem)
             return { value: value };
         // Redacted before it is cut, like every text the Platform sends.
@@ -40643,15 +41375,15 @@ class Transport {
             failure: new PlatformError(`The Platform answered ${sent} for ${endpoint}, ${problem}: the answer cannot be used.`, 'invalid-response', endpoint, answer.status, undefined, attempt)
         };
     }
-    async send(spec) {
+    async send(spec, timeoutMs) {
         const url = this.url(spec.path, spec.query);
         this.requestCount++;
         this.debug(`→ ${spec.method} ${url.slice(this.options.apiBaseUrl.length)}`);
         const body = spec.body === undefined ? null : JSON.stringify(spec.body);
         const headers = body === null ? {} : { 'Content-Type': 'application/json' };
         const started = this.now();
-        const response = await withDeadline(this.http.request(spec.method, url, body, headers), this.requestTimeoutMs, (late) => late.message.destroy());
-        const remaining = Math.max(1, this.requestTimeoutMs - (this.now() - started));
+        const response = await withDeadline(this.http.request(spec.method, url, body, headers), timeoutMs, (late) => late.message.destroy());
+        const remaining = Math.max(1, timeoutMs - (this.now() - started));
         const text = await readBody(response.message, remaining);
         return {
             status: response.message.statusCode ?? 0,
@@ -40672,6 +41404,11 @@ class Transport {
         }
         const search = params.toString();
         return `${this.options.apiBaseUrl}${path}${search === '' ? '' : `?${search}`}`;
+    }
+    /** A request whose deadline had passed before it was sent at all. */
+    noTimeLeft(spec, deadline) {
+        const endpoint = `${spec.method} ${spec.path}`;
+        return new PlatformError(`${endpoint} was not sent: ${deadline.what} had run out`, 'timeout', endpoint);
     }
     httpError(endpoint, status, body, attempts, headers) {
         const serverMessage = serverMessageOf(body);
@@ -40694,6 +41431,13 @@ class Transport {
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The request's last failure, and that the deadline leaves no time for another try. */
+function outOfTime(deadline, failure, attempts) {
+    if (attempts === 0)
+        return failure;
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    return new PlatformError(`${failure.message}; ${deadline.what} ran out after ${tries}`, failure.kind, failure.endpoint, failure.status, failure.serverMessage, attempts);
+}
 /**
  * Where a redirect pointed (redacted, one line) and why it is not followed: the request carries the
  * key, which must never go to another origin.
@@ -40707,6 +41451,195 @@ function describeBody(answer, redact) {
     return type ? ` (Content-Type ${(0,log_safety/* oneLine */.TN)(redact(type), 80)})` : '';
 }
 
+;// CONCATENATED MODULE: ./src/platform/table-progress.ts
+// An external sync's `table_progress` is the CLI's map of every table it wrote, unbounded by the
+// spec. Parsed, each table costs over 200 bytes (800,000 tables once took a gigabyte, most of it in
+// the parse itself), so the map is cut in the answer's text, before it is parsed: to the tables with
+// the most rows, all that any report shows, with how many tables it had put beside it.
+/** The member put beside a cut `table_progress`: how many tables it had (see ExternalSync). */
+const COUNT_MEMBER = 'tablesReported';
+const KEY = '"table_progress"';
+/**
+ * `text` (a JSON answer) with every object that is the value of a `"table_progress"` member and has
+ * more than `keep` members cut to the `keep` with the most rows (a value that is no whole number
+ * ranks last), in their order, and `"tablesReported": <members>` put before it. Text that does not
+ * read as JSON where it matters is left as it is, for JSON.parse to judge.
+ */
+function cutTableProgress(text, keep) {
+    const parts = [];
+    let copied = 0;
+    for (let at = text.indexOf('"'); at >= 0;) {
+        const end = stringEnd(text, at);
+        if (end < 0)
+            break;
+        const object = end - at === KEY.length && text.startsWith(KEY, at) ? valueAfterKey(text, end) : -1;
+        const cut = object >= 0 ? cutObject(text, object, keep) : undefined;
+        if (!cut) {
+            at = text.indexOf('"', end);
+            continue;
+        }
+        parts.push(text.slice(copied, at), `"${COUNT_MEMBER}":${cut.members},`, KEY, ':', cut.text);
+        copied = cut.end;
+        at = text.indexOf('"', cut.end);
+    }
+    if (copied === 0)
+        return text;
+    parts.push(text.slice(copied));
+    return parts.join('');
+}
+/** Where the string that opens at `at` ends (just past its closing quote); -1 if it does not. */
+function stringEnd(text, at) {
+    for (let quote = text.indexOf('"', at + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+        let escapes = 0;
+        while (text.charCodeAt(quote - 1 - escapes) === 0x5c)
+            escapes++;
+        if (escapes % 2 === 0)
+            return quote + 1;
+    }
+    return -1;
+}
+/** The `{` of an object that follows `"key":` from `at`; -1 when something else follows. */
+function valueAfterKey(text, at) {
+    const colon = skipSpace(text, at);
+    if (text[colon] !== ':')
+        return -1;
+    const value = skipSpace(text, colon + 1);
+    return text[value] === '{' ? value : -1;
+}
+/**
+ * The object at `open` cut to `keep` members, or undefined when it has no more than that (or does not
+ * scan): a first pass ranks its members by rows, a second copies those that rank high enough.
+ */
+function cutObject(text, open, keep) {
+    const top = new TopRanks(keep);
+    let members = 0;
+    const end = eachMember(text, open, (rank) => {
+        members++;
+        top.add(rank);
+    });
+    if (end < 0 || members <= keep)
+        return undefined;
+    const { threshold, atThreshold } = top.cutoff();
+    let ties = atThreshold;
+    const kept = [];
+    eachMember(text, open, (rank, from, to) => {
+        if (rank > threshold || (rank === threshold && ties-- > 0))
+            kept.push(text.slice(from, to));
+    });
+    return { text: `{${kept.join(',')}}`, end, members };
+}
+/**
+ * Calls `visit` with each member's rank (its rows, -1 for a value that is no whole number) and its
+ * span (`"key": value`); returns the index just past the object's `}`, or -1 when it does not scan.
+ */
+function eachMember(text, open, visit) {
+    let at = skipSpace(text, open + 1);
+    if (text[at] === '}')
+        return at + 1;
+    for (;;) {
+        if (text[at] !== '"')
+            return -1;
+        const from = at;
+        const colon = skipSpace(text, stringEnd(text, at));
+        if (colon < 0 || text[colon] !== ':')
+            return -1;
+        const value = skipSpace(text, colon + 1);
+        const valueEnd = skipValue(text, value);
+        if (valueEnd < 0)
+            return -1;
+        visit(rankOf(text.slice(value, valueEnd)), from, valueEnd);
+        at = skipSpace(text, valueEnd);
+        if (text[at] === '}')
+            return at + 1;
+        if (text[at] !== ',')
+            return -1;
+        at = skipSpace(text, at + 1);
+    }
+}
+function rankOf(value) {
+    if (!/^\d{1,15}$/.test(value))
+        return -1;
+    return Number(value);
+}
+/** Just past the JSON value at `at`; -1 when it does not scan. */
+function skipValue(text, at) {
+    const first = text[at];
+    if (first === '"')
+        return stringEnd(text, at);
+    if (first !== '{' && first !== '[') {
+        const match = /^[-+.\w]+/.exec(text.slice(at, at + 64));
+        return match ? at + match[0].length : -1;
+    }
+    let depth = 0;
+    for (let i = at; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            i = stringEnd(text, i) - 1;
+            if (i < 0)
+                return -1;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']') {
+            if (--depth === 0)
+                return i + 1;
+        }
+    }
+    return -1;
+}
+/** JSON's white space: space, tab, line feed, carriage return. */
+function skipSpace(text, at) {
+    if (at < 0)
+        return -1;
+    for (let c = text.charCodeAt(at); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;) {
+        c = text.charCodeAt(++at);
+    }
+    return at;
+}
+/** The `size` highest ranks seen, as a min-heap: its root is the lowest that is kept. */
+class TopRanks {
+    size;
+    heap = [];
+    constructor(size) {
+        this.size = size;
+    }
+    add(rank) {
+        const heap = this.heap;
+        if (heap.length < this.size) {
+            heap.push(rank);
+            for (let i = heap.length - 1; i > 0;) {
+                const parent = (i - 1) >> 1;
+                if (heap[parent] <= heap[i])
+                    break;
+                [heap[parent], heap[i]] = [heap[i], heap[parent]];
+                i = parent;
+            }
+            return;
+        }
+        if (rank <= heap[0])
+            return;
+        heap[0] = rank;
+        for (let i = 0;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let least = i;
+            if (left < heap.length && heap[left] < heap[least])
+                least = left;
+            if (right < heap.length && heap[right] < heap[least])
+                least = right;
+            if (least === i)
+                break;
+            [heap[least], heap[i]] = [heap[i], heap[least]];
+            i = least;
+        }
+    }
+    /** The lowest rank kept, and how many members of exactly that rank are kept. */
+    cutoff() {
+        const threshold = this.heap[0];
+        return { threshold, atThreshold: this.heap.filter((rank) => rank === threshold).length };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/platform/client.ts
 // The CloudQuery Platform REST client: one method per API operation the action uses, each as the
 // OpenAPI spec defines it (path, query, method), over a transport that retries what is safe to
@@ -40714,10 +41647,24 @@ function describeBody(answer, redact) {
 
 
 
+
+
 class PlatformClient {
+    deadline;
     transport;
-    constructor(options) {
-        this.transport = new Transport(options);
+    constructor(options, 
+    /** Every request of this client ends by then, retries included (see within()). */
+    deadline) {
+        this.deadline = deadline;
+        this.transport = options instanceof Transport ? options : new Transport(options);
+    }
+    /**
+     * This client, over the same connection, with every request ended by `deadline` (its tries given
+     * only the time left, no retry slept for beyond it), except a start request (createRun): cut
+     * short, it might still create a run, which must then be known to be followed and cancelled.
+     */
+    within(deadline) {
+        return new PlatformClient(this.transport, deadline);
     }
     /** Longest wait for one answer; also how long a timed-out POST may still be at work. */
     get requestTimeoutMs() {
@@ -40771,9 +41718,12 @@ class PlatformClient {
             shape: 'page'
         });
     }
-    /** Never retried here: a retry could start a second run (the sync stage reconciles instead). */
+    /**
+     * Never retried here: a retry could start a second run (the sync stage reconciles instead). Never
+     * cut short by a deadline either (see within()).
+     */
     createRun(syncName) {
-        return this.json({
+        return this.transport.json({
             method: 'POST',
             path: `/syncs/${enc(syncName)}/runs`,
             retry: false,
@@ -40819,22 +41769,31 @@ class PlatformClient {
         return this.transport.openStream(`${runPath(syncName, runId)}/logs/live`);
     }
     // External syncs (CLI runs): read-only; the API has no way to cancel one, the CLI owns it.
-    /** Newest first. */
+    /** Newest first; each one's `table_progress` cut to the tables with the most rows. */
     listExternalSyncRuns(perPage = 100, page = 1) {
         return this.json({
             method: 'GET',
             path: '/external-sync-runs',
             query: { per_page: perPage, page },
             retry: true,
-            shape: 'external-page'
+            shape: 'external-page',
+            beforeParse: boundTables
         });
     }
+    /**
+     * Its `table_progress` cut to the tables with the most rows. An answer for another external sync
+     * (another `id`, a UUID compared without regard to case) is refused like a wrong-shaped one.
+     */
     getExternalSyncRun(id) {
         return this.json({
             method: 'GET',
             path: `/external-sync-runs/${enc(id)}`,
             retry: true,
-            shape: 'external-sync'
+            shape: 'external-sync',
+            beforeParse: boundTables,
+            check: (answer) => String(answer.id).toLowerCase() === id.toLowerCase()
+                ? undefined
+                : "with another external sync's id"
         });
     }
     // Policies
@@ -40921,8 +41880,11 @@ class PlatformClient {
         });
     }
     json(spec) {
-        return this.transport.json(spec);
+        return this.transport.json(spec, this.deadline);
     }
+}
+function boundTables(body) {
+    return cutTableProgress(body, limits/* MAX_TABLE_PROGRESS */.of);
 }
 function runPath(syncName, runId) {
     return `/syncs/${enc(syncName)}/runs/${enc(runId)}`;
@@ -40940,6 +41902,7 @@ function enc(segment) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   MU: () => (/* binding */ MAX_LIVE_LOG_BUFFER_CHARS),
 /* harmony export */   YK: () => (/* binding */ MAX_BODY_BYTES),
+/* harmony export */   of: () => (/* binding */ MAX_TABLE_PROGRESS),
 /* harmony export */   rt: () => (/* binding */ MAX_LIST_PAGES),
 /* harmony export */   xu: () => (/* binding */ MAX_LOG_LINE_CHARS)
 /* harmony export */ });
@@ -40953,9 +41916,18 @@ const MAX_LOG_LINE_CHARS = 2_000;
 const MAX_LIVE_LOG_BUFFER_CHARS = 64 * 1024;
 /** Most pages read of one listing: 1,000 pages of 1,000 policies. */
 const MAX_LIST_PAGES = 1_000;
+/**
+ * Most tables of an external sync's `table_progress` kept, those with the most rows: more than a
+ * CLI run of every AWS, Azure and GCP table writes (about 3,000). The map is the CLI's, unbounded:
+ * 800,000 tables once took a gigabyte. A map that had more is cut, and the run's tables are then
+ * unknown to the coverage check.
+ */
+const MAX_TABLE_PROGRESS = 10_000;
 // Elsewhere, because they belong there: duration inputs are at most 7 days (inputs/values.ts), and
 // every sleep is clamped to what Node's timers hold (lib/poll.ts); a wait for a sync run never
-// outlasts `timeout` by more than one request's deadline (sync/wait.ts).
+// outlasts `timeout` by more than one request's deadline (sync/wait.ts), and the requests before the
+// waits end within it (PlatformClient.within, run/action.ts). The files the workflow names have
+// their own bounds (lib/baseline-format.ts, inputs/exceptions-file.ts, inputs/yaml-reading.ts).
 
 
 /***/ }),
@@ -41011,7 +41983,7 @@ const KNOWN_DOMAINS = [
 /* harmony import */ var _lib_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2415);
 /* harmony import */ var _lib_log_safety_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9160);
 /* harmony import */ var _lib_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9112);
-/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6534);
+/* harmony import */ var _platform_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9182);
 /* harmony import */ var _platform_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9674);
 // The post step (`post-if: cancelled()`): a second line of defence when the main step was killed
 // before it could cancel the run it started. It reads the runs the main step's state saved (as
@@ -41215,6 +42187,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -43982,8 +44961,8 @@ __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
+exports.DB = cst;
+exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
@@ -58041,6 +59020,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -155,7 +155,7 @@ describe('a table the run synced with errors', () => {
     expect(errorLines(run.stdout)).toContainEqual(
       expect.stringContaining('(aws_s3_buckets: 3 errors): its result may miss data')
     )
-    expect(run.summary).toContain('| 🔴 Critical ⚠️ |')
+    expect(run.summary).toContain('| 🔴\u00a0Critical ⚠️ |')
     expect(run.summary).toContain(`⚠️ **${BUCKETS}** (critical): aws\\_s3\\_buckets: 3 errors`)
   })
 
@@ -172,7 +172,7 @@ describe('a table the run synced with errors', () => {
         new RegExp(`^Policy judged on incomplete data: ${BUCKETS}: .*shown, not failed`)
       )
     )
-    expect(run.summary).toContain('| 🔴 Critical ⚠️ |')
+    expect(run.summary).toContain('| 🔴\u00a0Critical ⚠️ |')
     expect(run.summary).toContain('shown, not failed (<code>table-errors: warn</code>)')
   })
 })
@@ -185,7 +185,7 @@ describe('a table the run did not sync', () => {
       status: 'earlier-data',
       tables: [{ table: 'aws_iam_users', written: false }]
     })
-    expect(run.summary).toContain('| 🟠 High 🕘 |')
+    expect(run.summary).toContain('| 🟠\u00a0High 🕘 |')
     expect(run.summary).toContain(
       `🕘 **${MFA}** (high): aws\\_iam\\_users not synced by this run: judged on earlier data`
     )
