@@ -59,9 +59,11 @@ const errorsOf = (report: Record<string, unknown> | undefined): string =>
 
 beforeAll(() => assertBundleExists())
 
-describe('a response body has a size limit', () => {
+// One describe block: Jest runs `it.concurrent` cases together only within one (the
+// blocks of a file run one after another), and these mostly wait on real time.
+describe('the action’s limits, each hit at once', () => {
   it.concurrent(
-    'an endless body fails the request naming the limit, and the run is cancelled',
+    'a response body has a size limit: an endless body fails the request naming the limit, and the run is cancelled',
     async () => {
       const run = await runBundle(
         { ...LONG_RUN, faults: [always(GET_RUN, 'endless-body')] },
@@ -79,14 +81,12 @@ describe('a response body has a size limit', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('timeout is kept whatever the server does with a request', () => {
   it.concurrent.each([
     ['a server that never answers', 'silent'],
     ['a body that trickles one byte a second', 'trickle']
   ] as const)(
-    '%s: the wait times out and the run is cancelled',
+    'timeout is kept whatever the server does with a request: %s: the wait times out and the run is cancelled',
     async (name, kind) => {
       // The per-request deadline stays at its 30 s: only the wait's own deadline can end this.
       const run = await runBundle(
@@ -103,9 +103,7 @@ describe('timeout is kept whatever the server does with a request', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('a listing has a page limit', () => {
   const policiesOnly = { 'sync-name': '', 'policy-evaluation': 'latest' }
   const listing = (policyPaging: Scenario['policyPaging']) =>
     runBundle({ ...FAST, policies: CLEAN_POLICIES, policyPaging }, policiesOnly, LIMITED)
@@ -119,7 +117,7 @@ describe('a listing has a page limit', () => {
     ],
     ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
   ] as const)(
-    '%s: an error naming the limit, within the pages it allows',
+    'a listing has a page limit: %s: an error naming the limit, within the pages it allows',
     async (name, paging, message, requests) => {
       const run = await listing(paging)
       expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
@@ -132,7 +130,7 @@ describe('a listing has a page limit', () => {
   )
 
   it.concurrent(
-    'a listing without counts ends at its short page',
+    'a listing has a page limit: a listing without counts ends at its short page',
     async () => {
       const run = await listing('no-counts')
       expect(run.exitCode).toBe(0)
@@ -140,11 +138,9 @@ describe('a listing has a page limit', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('the live log stream has a line limit', () => {
   it.concurrent(
-    'a stream without newlines keeps memory bounded, and the step ends',
+    'the live log stream has a line limit: a stream without newlines keeps memory bounded, and the step ends',
     async () => {
       // Strings live on V8's heap: a line kept whole until its newline would exhaust this one.
       const run = await runBundle(
@@ -165,11 +161,9 @@ describe('the live log stream has a line limit', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('durations fit in a timer', () => {
   it.concurrent.each(['timeout', 'poll-interval', 'evaluation-timeout'])(
-    '%s of 600h is an input error, before any request',
+    'durations fit in a timer: %s of 600h is an input error, before any request',
     async (input) => {
       const run = await runBundle(FAST, { [input]: '600h' }, LIMITED)
       expect(run.exitCode).toBe(1)
