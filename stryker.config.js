@@ -23,13 +23,18 @@ export default {
   // decide() as they are built) would need the whole suite re-run for each: it is left out, and
   // one also reached by tests runs those tests. The score counts the mutants tests can reach.
   ignoreStatic: true,
-  // Tests run in virtual time and against a simulator on loopback: a mutant that makes one loop
-  // for ever is cut off after this much more than the test took unmutated.
-  timeoutMS: 10_000,
+  // Tests run in virtual time against a simulator on loopback, so a mutant that loops for ever is
+  // cut off after this much more than its tests took unmutated. Generous, because a timeout counts
+  // as a detected mutant: on a busy machine (and under `nice`) a slow run must not pass for one.
+  timeoutMS: 60_000,
   // The machine is shared: one test runner unless `--concurrency` says otherwise.
   concurrency: 1,
-  reporters: ['clear-text', 'progress', 'html'],
+  // Jest loads every ES module anew for each run and never frees the old ones, so a test runner
+  // grows until it runs out of memory, slowing down on the way: it is replaced every so many runs.
+  maxTestRunnerReuse: 20,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   // tsc type-checks in `npm run typecheck`; a mutant that would not compile is still run.
   disableTypeChecks: 'src/**/*.ts',
   thresholds: { high: 80, low: 60, break: null },
