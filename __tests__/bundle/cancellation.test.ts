@@ -76,9 +76,54 @@ let main: Record<
   Signalled
 >
 
+let post: Record<
+  'startedActive' | 'attached' | 'finished' | 'alreadyEnded' | 'afterKill' | 'afterNoWait',
+  { run: BundleRun; runId: string; main?: BundleRun; from?: number }
+>
+
+// The post steps given a state by hand start with the main steps: all of them mostly wait.
 beforeAll(async () => {
   assertBundleExists()
-  main = await runAll({
+  const posts = runAll({
+    // State as a main step leaves it when it was killed before it could act.
+    startedActive: () =>
+      usingSimulator(ACTIVE_RUN, async (sim) => {
+        const runId = runOf(sim, 'active').id
+        return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
+      }),
+    attached: () =>
+      usingSimulator(ACTIVE_RUN, async (sim) => {
+        const runId = runOf(sim, 'active').id
+        return { run: await runAgainst(sim, {}, { state: postState(runId, false) }), runId }
+      }),
+    finished: () =>
+      usingSimulator(ACTIVE_RUN, async (sim) => {
+        const runId = runOf(sim, 'active').id
+        return { run: await runAgainst(sim, {}, { state: postState(runId, true, true) }), runId }
+      }),
+    alreadyEnded: () =>
+      usingSimulator(FAST, async (sim) => {
+        const runId = runOf(sim, 'previous').id
+        return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
+      }),
+    // The main step is killed outright (SIGKILL: no handler runs); the post step takes over.
+    afterKill: () =>
+      usingSimulator(LONG_RUN, async (sim) => {
+        const main = await runAgainst(sim, {}, new Signaller(WAITING, 'SIGKILL').options)
+        const from = sim.requests.length
+        const run = await runAgainst(sim, {}, { state: main.state })
+        return { main, run, from, runId: runOf(sim, 'created').id }
+      }),
+    // wait: false finishes the main step with the run still going; it must stay going.
+    afterNoWait: () =>
+      usingSimulator(LONG_RUN, async (sim) => {
+        const main = await runAgainst(sim, { wait: 'false' })
+        const from = sim.requests.length
+        const run = await runAgainst(sim, {}, { state: main.state })
+        return { main, run, from, runId: runOf(sim, 'created').id }
+      })
+  })
+  const mains = runAll({
     SIGINT: () => signalled(LONG_RUN, 'SIGINT'),
     SIGTERM: () => signalled(LONG_RUN, 'SIGTERM'),
     attached: () => signalled(ACTIVE_RUN, 'SIGINT'),
@@ -127,6 +172,7 @@ beforeAll(async () => {
         { RUNNER_DEBUG: '1' }
       )
   })
+  ;[main, post] = await Promise.all([mains, posts])
 }, 60_000)
 
 describe('a signal while the action waits for a run it started', () => {
@@ -211,53 +257,6 @@ describe('a signal while the action waits for a run it started', () => {
 })
 
 describe('the post step (post-if: cancelled())', () => {
-  let post: Record<
-    'startedActive' | 'attached' | 'finished' | 'alreadyEnded' | 'afterKill' | 'afterNoWait',
-    { run: BundleRun; runId: string; main?: BundleRun; from?: number }
-  >
-
-  beforeAll(async () => {
-    post = await runAll({
-      // State as a main step leaves it when it was killed before it could act.
-      startedActive: () =>
-        usingSimulator(ACTIVE_RUN, async (sim) => {
-          const runId = runOf(sim, 'active').id
-          return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
-        }),
-      attached: () =>
-        usingSimulator(ACTIVE_RUN, async (sim) => {
-          const runId = runOf(sim, 'active').id
-          return { run: await runAgainst(sim, {}, { state: postState(runId, false) }), runId }
-        }),
-      finished: () =>
-        usingSimulator(ACTIVE_RUN, async (sim) => {
-          const runId = runOf(sim, 'active').id
-          return { run: await runAgainst(sim, {}, { state: postState(runId, true, true) }), runId }
-        }),
-      alreadyEnded: () =>
-        usingSimulator(FAST, async (sim) => {
-          const runId = runOf(sim, 'previous').id
-          return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
-        }),
-      // The main step is killed outright (SIGKILL: no handler runs); the post step takes over.
-      afterKill: () =>
-        usingSimulator(LONG_RUN, async (sim) => {
-          const main = await runAgainst(sim, {}, new Signaller(WAITING, 'SIGKILL').options)
-          const from = sim.requests.length
-          const run = await runAgainst(sim, {}, { state: main.state })
-          return { main, run, from, runId: runOf(sim, 'created').id }
-        }),
-      // wait: false finishes the main step with the run still going; it must stay going.
-      afterNoWait: () =>
-        usingSimulator(LONG_RUN, async (sim) => {
-          const main = await runAgainst(sim, { wait: 'false' })
-          const from = sim.requests.length
-          const run = await runAgainst(sim, {}, { state: main.state })
-          return { main, run, from, runId: runOf(sim, 'created').id }
-        })
-    })
-  }, 60_000)
-
   it('cancels a run the action started that is still active', () => {
     const { run, runId } = post.startedActive
     expect(run.exitCode).toBe(0)

@@ -1,10 +1,11 @@
 // A newcomer's mistakes fail in seconds, before the first request that costs anything: every bad
-// input at once, then a preflight (GET /platform-info) that tells a wrong URL, a TLS mismatch, an
-// unknown host and a bad key apart, then the policy selection's names. Each of these runs must end
-// with zero sync-run POSTs, and its message must name the input, the URL or the cause.
+// input at once (a URL's credentials and an API key never shown), then a preflight
+// (GET /platform-info) that tells a wrong URL, a redirect, a TLS mismatch, an unknown host and a
+// bad key apart, then the policy selection's names. Each of these runs must end with zero sync-run
+// POSTs, and its message must name the input, the URL or the cause.
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -21,27 +22,38 @@ import {
 
 const DNS_GUARD = `--import=${pathToFileURL(join(ROOT, '__tests__/helpers/dns-guard.mjs')).href}`
 
-/** Not the Platform: a web server that answers every request with an HTML 404, and counts them. */
+/** A server that is not the Platform: it gives every request the same `answer`, and counts them. */
 interface WebServer {
   url: string
-  methods: string[]
+  /** `METHOD /path` of each request it saw. */
+  hits: string[]
   close: () => Promise<void>
 }
 
-async function startWebServer(): Promise<WebServer> {
-  const methods: string[] = []
+async function startWebServer(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const hits: string[] = []
   const server: Server = createServer((req, res) => {
-    methods.push(req.method ?? '')
-    res.writeHead(404, { 'Content-Type': 'text/html' })
-    res.end('<html><body><h1>404 Not Found</h1></body></html>')
+    hits.push(`${req.method} ${req.url}`)
+    answer(req, res)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    methods,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  } satisfies WebServer
+}
+
+/** A web server's HTML 404. */
+const notFound = (_req: IncomingMessage, res: ServerResponse): void => {
+  res.writeHead(404, { 'Content-Type': 'text/html' })
+  res.end('<html><body><h1>404 Not Found</h1></body></html>')
+}
+/** A redirect to another origin (never contacted: nothing listens there). */
+const redirect = (req: IncomingMessage, res: ServerResponse): void => {
+  res.writeHead(301, { location: `http://127.0.0.1:9${req.url ?? ''}` })
+  res.end()
 }
 
 let runs: Record<
@@ -52,15 +64,22 @@ let runs: Record<
   | 'badKey'
   | 'badRole'
   | 'groupTypo'
-  | 'policyTypo',
+  | 'policyTypo'
+  | 'redirect'
+  | 'urlWithCredentials'
+  | 'keyWithZeroWidthSpace'
+  | 'keyWithLineBreak'
+  | 'keyWithCyrillicLetter',
   BundleRun
 >
 let web: WebServer
+let redirector: WebServer
 let webRun: BundleRun
 
 beforeAll(async () => {
   assertBundleExists()
-  web = await startWebServer()
+  web = await startWebServer(notFound)
+  redirector = await startWebServer(redirect)
   try {
     runs = await runAll({
       inputs: () =>
@@ -81,11 +100,17 @@ beforeAll(async () => {
       badKey: () => runBundle(FAST, { 'api-key': 'not-the-key' }),
       badRole: () => runBundle({ ...FAST, forbidden: ['/platform-info'] }),
       groupTypo: () => runBundle(FAST, { 'policy-groups': 'CIS AWZ', 'soft-fail': 'true' }),
-      policyTypo: () => runBundle(FAST, { policies: 'No such policy', 'soft-fail': 'true' })
+      policyTypo: () => runBundle(FAST, { policies: 'No such policy', 'soft-fail': 'true' }),
+      redirect: () => runBundle(FAST, { 'platform-url': redirector.url }),
+      urlWithCredentials: () =>
+        runBundle(FAST, { 'platform-url': 'https://admin:hunter2-secret@example.com:99999' }),
+      keyWithZeroWidthSpace: () => runBundle(FAST, { 'api-key': 'test-api\u200b-key' }),
+      keyWithLineBreak: () => runBundle(FAST, { 'api-key': 'test-api\n-key' }),
+      keyWithCyrillicLetter: () => runBundle(FAST, { 'api-key': 'test-\u0430pi-key' })
     })
     webRun = runs.webServer
   } finally {
-    await web.close()
+    await Promise.all([web.close(), redirector.close()])
   }
 }, 60_000)
 
@@ -117,7 +142,7 @@ describe('early failures, each with zero sync-run POSTs', () => {
 
   it('says a web server that is not the Platform is not one, with the full URL tried', () => {
     expect(webRun.exitCode).toBe(1)
-    expect(web.methods).toEqual(['GET'])
+    expect(web.hits).toEqual(['GET /api/platform-info'])
     expect(errors(webRun)).toContain(`${web.url}/api/platform-info answered HTTP 404`)
     expect(errors(webRun)).toMatch(/"platform-url" does not point at a CloudQuery Platform/)
     expect(errors(webRun)).not.toMatch(/sync-name/)
@@ -125,6 +150,16 @@ describe('early failures, each with zero sync-run POSTs', () => {
       errors: [{ stage: 'platform' }],
       platformVersion: null
     })
+  })
+
+  it('names a redirect and where it pointed, and neither follows nor retries it', () => {
+    const run = runs.redirect
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('failed with HTTP 301')
+    expect(run.stdout).toContain('redirected to http://127.0.0.1:9/api/platform-info')
+    expect(run.stdout).toContain('never follows redirects')
+    // Only the preflight, once: a redirect is not retried and not followed.
+    expect(redirector.hits).toEqual(['GET /api/platform-info'])
   })
 
   it('says the server does not speak HTTPS, without retrying', () => {
@@ -169,6 +204,26 @@ describe('early failures, each with zero sync-run POSTs', () => {
         errors: [{ stage: 'inputs' }],
         platformVersion: 'v1.42.0-simulator'
       })
+    }
+  )
+
+  it('shows an unparseable platform-url without its credentials', () => {
+    const run = runs.urlWithCredentials
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/Input "platform-url" is "https:\/\/example.com:99999"/)
+    for (const text of [run.stdout, run.stderr, run.summary, run.report])
+      expect(text).not.toMatch(/hunter2|admin/)
+  })
+
+  it.each(['keyWithZeroWidthSpace', 'keyWithLineBreak', 'keyWithCyrillicLetter'] as const)(
+    '%s: an input error naming api-key, before any request',
+    (name) => {
+      const run = runs[name]
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toMatch(
+        /::error::Input "api-key" holds a character an API key cannot have/
+      )
+      expect(run.sim.requests).toEqual([])
     }
   )
 })

@@ -213,9 +213,11 @@ function trace(o: Outcome): string {
   return `${requestLog(o.run.sim)}\n--- log ---\n${visibleLog(o.run.stdout)}\n${o.run.stderr}`
 }
 
-describe('fault matrix: the whole action under each fault, and under a mix', () => {
+// One describe block: Jest runs `it.concurrent` cases together only within one (the
+// blocks of a file run one after another), and these mostly wait on real time.
+describe('fault matrix', () => {
   it.concurrent(
-    'clean run: passes the gate, starts one run',
+    'the whole action under each fault, and under a mix: clean run: passes the gate, starts one run',
     async () => {
       const c = await clean()
       expect({ exit: c.run.exitCode, runs: c.runsStarted }).toEqual({ exit: 0, runs: 1 })
@@ -231,7 +233,7 @@ describe('fault matrix: the whole action under each fault, and under a mix', () 
 
   for (const c of CASES) {
     it.concurrent(
-      `${c.name}: same verdict and outputs as the clean run, 1 run started, ≤ clean + ${bound(c)} requests`,
+      `the whole action under each fault, and under a mix: ${c.name}: same verdict and outputs as the clean run, 1 run started, ≤ clean + ${bound(c)} requests`,
       async () => {
         const [baseline, faulted] = await Promise.all([clean(), runUnder(c.faults, c.env)])
         explain(
@@ -267,11 +269,9 @@ describe('fault matrix: the whole action under each fault, and under a mix', () 
       60_000
     )
   }
-})
 
-describe('fault matrix: when retries run out', () => {
   it.concurrent(
-    'a 503 that never ends on GET /policies: the error names the endpoint, status and message; summary and report keep the sync run',
+    'when retries run out: a 503 that never ends on GET /policies: the error names the endpoint, status and message; summary and report keep the sync run',
     async () => {
       // Retry-After: 0 spares the back-off's waits (several seconds of them): what is checked is
       // what is left once the retries are spent.
@@ -318,7 +318,7 @@ describe('fault matrix: when retries run out', () => {
   )
 
   it.concurrent(
-    'a 503 that never ends on the run status: the error names the run endpoint; summary and report keep the started run',
+    'when retries run out: a 503 that never ends on the run status: the error names the run endpoint; summary and report keep the started run',
     async () => {
       const o = await runUnder([{ match: GET_RUN, kind: '503', count: 'always', retryAfter: 0 }])
       const result = o.run

@@ -49,9 +49,11 @@ const errorsOf = (report: Record<string, unknown> | undefined): string =>
 
 beforeAll(() => assertBundleExists())
 
-describe('a response body has a size limit', () => {
+// One describe block: Jest runs `it.concurrent` cases together only within one (the
+// blocks of a file run one after another), and these mostly wait on real time.
+describe('the action’s limits, each hit at once', () => {
   it.concurrent(
-    'an endless body fails the request naming the limit, and the run is cancelled',
+    'a response body has a size limit: an endless body fails the request naming the limit, and the run is cancelled',
     async () => {
       const run = await runBundle(
         { ...LONG_RUN, faults: [always(GET_RUN, 'endless-body')] },
@@ -69,11 +71,100 @@ describe('a response body has a size limit', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('a preflight answer beyond the size limit', () => {
+  it.concurrent.each([
+    ['a server that never answers', 'silent'],
+    ['a body that trickles one byte a second', 'trickle']
+  ] as const)(
+    'timeout is kept whatever the server does with a request: %s: the wait times out and the run is cancelled',
+    async (name, kind) => {
+      // The per-request deadline stays at its 30 s: only the wait's own deadline can end this.
+      const run = await runBundle(
+        { ...LONG_RUN, faults: [always(GET_RUN, kind)] },
+        { timeout: '4s', 'poll-interval': '1s' },
+        LIMITED
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.result).toBe('fail')
+      expect(run.stdout).toMatch(/Timed out after 4(\.\d)?s waiting for run/)
+      expect(run.stdout).toMatch(/Cancelled run .* which this action started/)
+      expect(cancels(run)).toEqual([200])
+      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
+    },
+    JEST_LIMIT_MS
+  )
+
+  const policiesOnly = { 'sync-name': '', 'policy-evaluation': 'latest' }
+  const listing = (policyPaging: Scenario['policyPaging']) =>
+    runBundle({ ...FAST, policies: CLEAN_POLICIES, policyPaging }, policiesOnly, LIMITED)
+
+  it.concurrent.each([
+    [
+      'endless pages without counts',
+      'endless',
+      /still had full pages after 1000: this action reads/,
+      1_000
+    ],
+    ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
+  ] as const)(
+    'a listing has a page limit: %s: an error naming the limit, within the pages it allows',
+    async (name, paging, message, requests) => {
+      const run = await listing(paging)
+      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.result).toBe('fail')
+      expect(errorsOf(reportOf(run))).toMatch(message)
+      expect(run.sim.requestsTo('GET', '/policies').length).toBeLessThanOrEqual(requests)
+    },
+    JEST_LIMIT_MS
+  )
+
   it.concurrent(
-    'is told as it is, never as "answered HTTP undefined"',
+    'a listing has a page limit: a listing without counts ends at its short page',
+    async () => {
+      const run = await listing('no-counts')
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.result).toBe('pass')
+    },
+    JEST_LIMIT_MS
+  )
+
+  it.concurrent(
+    'the live log stream has a line limit: a stream without newlines keeps memory bounded, and the step ends',
+    async () => {
+      // Strings live on V8's heap: a line kept whole until its newline would exhaust this one.
+      const run = await runBundle(
+        {
+          ...FAST,
+          run: { ...FAST_RUN, durationMs: 4_000 },
+          policies: CLEAN_POLICIES,
+          faults: [always(LIVE_LOGS, 'endless-body')]
+        },
+        { 'sync-logs': 'always' },
+        { ...LIMITED, env: { NODE_OPTIONS: '--max-old-space-size=48' } }
+      )
+      expect(run.stderr).not.toMatch(/heap out of memory/i)
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.result).toBe('pass')
+      // The endless line was shown once, cut.
+      expect(run.stdout.match(/│ \{"items":\["x","x".*…$/gm)).toHaveLength(1)
+    },
+    JEST_LIMIT_MS
+  )
+
+  it.concurrent.each(['timeout', 'poll-interval', 'evaluation-timeout'])(
+    'durations fit in a timer: %s of 600h is an input error, before any request',
+    async (input) => {
+      const run = await runBundle(FAST, { [input]: '600h' }, LIMITED)
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(`::error::Input "${input}" is "600h", which is not valid`)
+      expect(run.sim.requests).toHaveLength(0)
+    },
+    JEST_LIMIT_MS
+  )
+
+  it.concurrent(
+    'a preflight answer beyond the size limit is told as it is, never as "answered HTTP undefined"',
     async () => {
       const run = await runBundle(
         { ...FAST, faults: [always({ path: '/platform-info' }, 'endless-body')] },
@@ -89,16 +180,14 @@ describe('a preflight answer beyond the size limit', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe('the requests before the waits are bounded by timeout too', () => {
   const NEVER = (path: string): Fault[] => [always({ method: 'GET', path }, 'silent')]
   it.concurrent.each([
     ['the preflight', '/platform-info', {}],
     ['the policy selection', '/policy-groups', { 'policy-groups': 'Security' }],
     ['the look for an active run before a start', '/syncs/{sync_name}/runs', {}]
   ] as const)(
-    '%s, never answered: the step ends within timeout, saying so, with its summary and report',
+    'the requests before the waits are bounded by timeout too: %s, never answered: the step ends within timeout, saying so, with its summary and report',
     async (_, path, inputs) => {
       // The per-request deadline stays at its 30 s and the retries at theirs (152 s in all):
       // only timeout can end this within PROCESS_LIMIT_MS.
@@ -118,11 +207,9 @@ describe('the requests before the waits are bounded by timeout too', () => {
     },
     JEST_LIMIT_MS
   )
-})
 
-describe("an external sync's table_progress has a size limit", () => {
   it.concurrent(
-    '800,000 tables: the tables with the most rows are kept, the memory stays bounded',
+    "an external sync's table_progress has a size limit: 800,000 tables, the tables with the most rows are kept, the memory stays bounded",
     async () => {
       const tables: Record<string, number> = {}
       for (let i = 0; i < 800_000; i++) tables[`t${i.toString(36)}`] = 1 + (i % 100_000)
@@ -151,104 +238,5 @@ describe("an external sync's table_progress has a size limit", () => {
       }
     },
     2 * JEST_LIMIT_MS
-  )
-})
-
-describe('timeout is kept whatever the server does with a request', () => {
-  it.concurrent.each([
-    ['a server that never answers', 'silent'],
-    ['a body that trickles one byte a second', 'trickle']
-  ] as const)(
-    '%s: the wait times out and the run is cancelled',
-    async (name, kind) => {
-      // The per-request deadline stays at its 30 s: only the wait's own deadline can end this.
-      const run = await runBundle(
-        { ...LONG_RUN, faults: [always(GET_RUN, kind)] },
-        { timeout: '4s', 'poll-interval': '1s' },
-        LIMITED
-      )
-      expect(run.exitCode).toBe(1)
-      expect(run.outputs.result).toBe('fail')
-      expect(run.stdout).toMatch(/Timed out after 4(\.\d)?s waiting for run/)
-      expect(run.stdout).toMatch(/Cancelled run .* which this action started/)
-      expect(cancels(run)).toEqual([200])
-      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
-    },
-    JEST_LIMIT_MS
-  )
-})
-
-describe('a listing has a page limit', () => {
-  const policiesOnly = { 'sync-name': '', 'policy-evaluation': 'latest' }
-  const listing = (policyPaging: Scenario['policyPaging']) =>
-    runBundle({ ...FAST, policies: CLEAN_POLICIES, policyPaging }, policiesOnly, LIMITED)
-
-  it.concurrent.each([
-    [
-      'endless pages without counts',
-      'endless',
-      /still had full pages after 1000: this action reads/,
-      1_000
-    ],
-    ['a total_count beyond the limit', 'inflated', /says it has 100000 pages/, 1]
-  ] as const)(
-    '%s: an error naming the limit, within the pages it allows',
-    async (name, paging, message, requests) => {
-      const run = await listing(paging)
-      expect(peakRssMb(run, name)).toBeLessThanOrEqual(MAX_PEAK_RSS_MB)
-      expect(run.exitCode).toBe(1)
-      expect(run.outputs.result).toBe('fail')
-      expect(errorsOf(reportOf(run))).toMatch(message)
-      expect(run.sim.requestsTo('GET', '/policies').length).toBeLessThanOrEqual(requests)
-    },
-    JEST_LIMIT_MS
-  )
-
-  it.concurrent(
-    'a listing without counts ends at its short page',
-    async () => {
-      const run = await listing('no-counts')
-      expect(run.exitCode).toBe(0)
-      expect(run.outputs.result).toBe('pass')
-    },
-    JEST_LIMIT_MS
-  )
-})
-
-describe('the live log stream has a line limit', () => {
-  it.concurrent(
-    'a stream without newlines keeps memory bounded, and the step ends',
-    async () => {
-      // Strings live on V8's heap: a line kept whole until its newline would exhaust this one.
-      const run = await runBundle(
-        {
-          ...FAST,
-          run: { ...FAST_RUN, durationMs: 4_000 },
-          policies: CLEAN_POLICIES,
-          faults: [always(LIVE_LOGS, 'endless-body')]
-        },
-        { 'sync-logs': 'always' },
-        { ...LIMITED, env: { NODE_OPTIONS: '--max-old-space-size=48' } }
-      )
-      expect(run.stderr).not.toMatch(/heap out of memory/i)
-      expect(run.exitCode).toBe(0)
-      expect(run.outputs.result).toBe('pass')
-      // The endless line was shown once, cut.
-      expect(run.stdout.match(/│ \{"items":\["x","x".*…$/gm)).toHaveLength(1)
-    },
-    JEST_LIMIT_MS
-  )
-})
-
-describe('durations fit in a timer', () => {
-  it.concurrent.each(['timeout', 'poll-interval', 'evaluation-timeout'])(
-    '%s of 600h is an input error, before any request',
-    async (input) => {
-      const run = await runBundle(FAST, { [input]: '600h' }, LIMITED)
-      expect(run.exitCode).toBe(1)
-      expect(run.stdout).toContain(`::error::Input "${input}" is "600h", which is not valid`)
-      expect(run.sim.requests).toHaveLength(0)
-    },
-    JEST_LIMIT_MS
   )
 })

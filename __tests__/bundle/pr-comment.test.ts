@@ -110,9 +110,11 @@ const warnings = (result: ActionRunResult): string[] =>
 const commentWarnings = (result: ActionRunResult): string[] =>
   warnings(result).filter((line) => line.includes('pull-request comment'))
 
-describe('pr-comment: always', () => {
+// One describe block: Jest runs `it.concurrent` cases together only within one (the
+// blocks of a file run one after another), and these mostly wait on real time.
+describe('pr-comment', () => {
   it.concurrent(
-    'creates the comment on the first run and updates that same comment on the next',
+    'always: creates the comment on the first run and updates that same comment on the next',
     () =>
       withSetting(async ({ github, run, expectNoSecrets }) => {
         // Four comments by people before the first run, so that with two per page the action's
@@ -161,7 +163,7 @@ describe('pr-comment: always', () => {
   )
 
   it.concurrent(
-    'keeps a separate comment for each comment-tag',
+    'always: keeps a separate comment for each comment-tag',
     () =>
       withSetting(async ({ github, run }) => {
         await run({ inputs: FAIL })
@@ -182,7 +184,7 @@ describe('pr-comment: always', () => {
   )
 
   it.concurrent(
-    'comments on pull_request_target too',
+    'always: comments on pull_request_target too',
     () =>
       withSetting(async ({ github, run }) => {
         const result = await run({
@@ -195,11 +197,9 @@ describe('pr-comment: always', () => {
       }),
     TIMEOUT
   )
-})
 
-describe('pr-comment: failures to comment never change the verdict', () => {
   it.concurrent(
-    'a 403 (a read-only token) is a warning that explains the permission; the exit code is unchanged',
+    'failures to comment never change the verdict: a 403 (a read-only token) is a warning that explains the permission; the exit code is unchanged',
     () =>
       withSetting(async ({ github, run, expectNoSecrets }) => {
         for (const thresholds of [PASS, FAIL]) {
@@ -225,7 +225,7 @@ describe('pr-comment: failures to comment never change the verdict', () => {
   )
 
   it.concurrent(
-    'names the fork when the pull request comes from one',
+    'failures to comment never change the verdict: names the fork when the pull request comes from one',
     () =>
       withSetting(async ({ github, run }) => {
         const event = JSON.parse(readFileSync(EVENT, 'utf8')) as {
@@ -243,7 +243,7 @@ describe('pr-comment: failures to comment never change the verdict', () => {
   )
 
   it.concurrent(
-    'a 404 and an unreachable API are warnings too',
+    'failures to comment never change the verdict: a 404 and an unreachable API are warnings too',
     () =>
       withSetting(async ({ github, run }) => {
         github.failure = { status: 404 }
@@ -266,11 +266,9 @@ describe('pr-comment: failures to comment never change the verdict', () => {
       }),
     TIMEOUT
   )
-})
 
-describe('pr-comment: when it does nothing', () => {
   it.concurrent(
-    'on a push event it sends nothing and says why at debug level',
+    'when it does nothing: on a push event it sends nothing and says why at debug level',
     () =>
       withSetting(async ({ github, run }) => {
         const result = await run({ inputs: FAIL, env: { GITHUB_EVENT_NAME: 'push' } })
@@ -285,7 +283,7 @@ describe('pr-comment: when it does nothing', () => {
   )
 
   it.concurrent(
-    'pr-comment: off sends nothing even on a pull request',
+    'when it does nothing: pr-comment: off sends nothing even on a pull request',
     () =>
       withSetting(async ({ github, run }) => {
         await run({ inputs: { ...FAIL, 'pr-comment': 'off' } })
@@ -293,11 +291,9 @@ describe('pr-comment: when it does nothing', () => {
       }),
     TIMEOUT
   )
-})
 
-describe('pr-comment: on-failure', () => {
   it.concurrent(
-    'a passing gate with no earlier comment creates nothing',
+    'on-failure: a passing gate with no earlier comment creates nothing',
     () =>
       withSetting(async ({ github, run }) => {
         const result = await run({ inputs: { ...PASS, 'pr-comment': 'on-failure' } })
@@ -313,7 +309,7 @@ describe('pr-comment: on-failure', () => {
   )
 
   it.concurrent(
-    'a failing gate comments; a later pass updates that comment instead of leaving it stale',
+    'on-failure: a failing gate comments; a later pass updates that comment instead of leaving it stale',
     () =>
       withSetting(async ({ github, run }) => {
         const failing = await run({ inputs: { ...FAIL, 'pr-comment': 'on-failure' } })

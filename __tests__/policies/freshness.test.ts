@@ -120,6 +120,46 @@ describe('policy-evaluation: wait', () => {
     }))
 })
 
+describe('policy-evaluation: the instant the run completed', () => {
+  // docs/assumptions.md: a result is fresh when its run_at is *later* than the run's completed_at;
+  // an evaluation at that very instant may have read the data from before the run, so it is the
+  // last evaluation before the run, not a fresh one.
+  const COMPLETED_AT = '2026-11-27T09:30:00.000Z'
+  const AT_COMPLETION: Scenario = {
+    policies: [
+      { name: 'Evaluated as the run completed', severity: 'high', violationCount: 2 },
+      {
+        name: 'Evaluated a millisecond later',
+        severity: 'high',
+        violationCount: 3,
+        runAt: '2026-11-27T09:30:00.001Z'
+      }
+    ].map((policy) => ({ runAt: COMPLETED_AT, ...policy })),
+    evaluation: { mode: 'never' }
+  }
+
+  it('an evaluation at the run’s completion time is not fresh; one a millisecond later is', () =>
+    withSimulator(AT_COMPLETION, async (_sim, client, clock) => {
+      const outcome = await runStage(
+        client,
+        policyConfig({ evaluation: 'wait', evaluationTimeoutMs: 60_000 }),
+        { runCompletedAt: COMPLETED_AT },
+        clock
+      )
+      const policies = byName(outcome)
+      expect(policies['Evaluated as the run completed']).toMatchObject({
+        evaluatedAt: COMPLETED_AT,
+        stale: true
+      })
+      expect(policies['Evaluated a millisecond later']).toMatchObject({
+        source: 'evaluation',
+        stale: false
+      })
+      // It waited for the one at the boundary to be re-evaluated, up to its timeout.
+      expect(outcome.evaluationWaitMs).toBe(60_000)
+    }))
+})
+
 describe('policy-evaluation: auto', () => {
   it('takes evaluations the Platform made while waiting', () =>
     withSimulator(EVALUATED_SOON, async (sim, client) => {

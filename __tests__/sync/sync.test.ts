@@ -8,7 +8,7 @@ import { runSyncStage } from '../../src/sync/stage.js'
 import type { Scenario } from '../../simulator/scenario.js'
 import type { RecordedRequest, Simulator } from '../../simulator/server.js'
 import { managedObserver, type RecordingObserver } from '../helpers/observers.js'
-import { withSimulator, redactKey, TEST_KEY } from '../helpers/platform.js'
+import { clientFor, withSimulator, redactKey, TEST_KEY } from '../helpers/platform.js'
 
 const SYNC: SyncConfig = {
   name: 'aws-prod',
@@ -160,6 +160,19 @@ describe('sync stage against the simulator', () => {
     expect(outcome.reasons[0]).toMatch(/Timed out after .* waiting for run/)
     expect(sim.requestsTo('PATCH', '/syncs/{sync_name}/runs/{sync_run_id}')).toHaveLength(1)
     expect(sim.runs[sim.runs.length - 1].status).toBe('cancelled')
+  })
+
+  it('leaves a run it started going when the wait times out with cancel-on-timeout: false', async () => {
+    const { outcome, sim } = await sync(
+      { run: { durationMs: 60_000 } },
+      { timeoutMs: 10_000, cancelOnTimeout: false }
+    )
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.startedByAction).toBe(true)
+    // No cancel request reached the Platform, and the run is still going there.
+    expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(0)
+    expect(sim.runs[sim.runs.length - 1].status).toBe('started')
+    expect(outcome.cancelledByAction).toBe(false)
   })
 
   it('never cancels a run it only attached to', async () => {
@@ -399,6 +412,43 @@ describe('sync stage under injected faults', () => {
     expect(sim.runsStarted()).toBe(1)
     expect(sim.requests.filter((request) => request.fault).length).toBeGreaterThan(0)
   })
+
+  it('never takes one of several runs that appeared after a lost start answer as its own', () =>
+    withSimulator(
+      {
+        run: { ...RUN, durationMs: 60_000 },
+        // The other workflow's start request comes first and goes through.
+        faults: [{ match: POST_RUNS, kind: 'reset-after-create', after: 1 }]
+      },
+      async (sim, client, clock) => {
+        // Another workflow starts a run of the same sync just as this action's start request is
+        // carried out and its answer lost: two runs are new since the action listed the runs.
+        const otherWorkflow = clientFor(sim, clock)
+        const createRun = client.createRun.bind(client)
+        client.createRun = async (syncName) => {
+          await otherWorkflow.createRun(syncName)
+          return createRun(syncName)
+        }
+        const log = createMemoryLogger()
+        const outcome = await runSyncStage(
+          { ...SYNC, timeoutMs: 10_000 },
+          { client, clock, log, redact: redactKey },
+          managedObserver()
+        )
+        otherWorkflow.dispose()
+
+        expect(sim.runsStarted()).toBe(2)
+        expect(outcome.timedOut).toBe(true)
+        // Either run may be another workflow's: neither is cancelled.
+        expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(0)
+        const started = sim.runs.filter((run) => run.origin === 'created')
+        expect(started.map((run) => run.status)).toEqual(['started', 'started'])
+        expect(outcome.startedByAction).toBe(false)
+        expect(log.lines.join('\n')).toMatch(
+          /2 runs appeared since: following it, though it will not be cancelled/
+        )
+      }
+    ))
 
   it.each([
     ['in seconds', 3, (sent: RecordedRequest) => sent.startedAt + 3000],

@@ -4,7 +4,6 @@
 
 import { severityRank } from '../lib/severity.js'
 import { plural, quoteList } from '../lib/text.js'
-import { damagedTables } from '../verdict/coverage.js'
 import type { Gate } from '../verdict/gate.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
@@ -290,8 +289,8 @@ function coverageCandidates(outcome: PolicyOutcome, gate: Gate): Candidate[] {
         covered.fails ? 'error' : 'warning',
         covered.fails ? RANK.coverage : RANK.policyWarning,
         `Policy judged on incomplete data: ${policy.name}`,
-        `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${damagedTables(covered)}): its result may miss data; ${effect}.`,
-        `${policy.name} (${damagedTables(covered)})`
+        `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${covered.damage ?? ''}): its result may miss data; ${effect}.`,
+        `${policy.name} (${covered.damage ?? ''})`
       )
     ]
   })

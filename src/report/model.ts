@@ -12,7 +12,7 @@ import type { GateRow, PolicyFigures, RowKey } from '../verdict/figures.js'
 import type { Gate } from '../verdict/gate.js'
 import type { PolicyJudgement } from '../verdict/resources.js'
 
-export { stageLabel } from '../verdict/decide.js'
+export { stageLabel } from '../lib/stages.js'
 
 /** A stage's error, or (`report`) a part of the report that could not be published. */
 export interface ReportError {

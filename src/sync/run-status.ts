@@ -6,14 +6,7 @@ import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount, plural } from '../lib/text.js'
 import { isActive, isTerminal, type SyncRun } from '../platform/types.js'
 import type { ProgressSnapshot } from './progress.js'
-import type { RunView } from './run-view.js'
-
-/** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
-export function isFinished(run: SyncRun): boolean {
-  if (!isTerminal(run.status)) return false
-  if (run.status !== 'completed') return true
-  return run.ingested === true || run.status_reason === 'ingestion_failed'
-}
+import { isFinished, type RunView } from './run-view.js'
 
 export function runFailed(run: SyncRun): boolean {
   return (

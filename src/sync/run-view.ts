@@ -2,8 +2,13 @@
 // CLI run alike, made from each one's own answer without dressing one up as the other. Where the
 // Platform says nothing of a field for a kind of run (a CLI run's errors), the view says nothing.
 
-import { isActive, isTerminal, type ExternalSync, type SyncRunDetails } from '../platform/types.js'
-import { isFinished } from './run-status.js'
+import {
+  isActive,
+  isTerminal,
+  type ExternalSync,
+  type SyncRun,
+  type SyncRunDetails
+} from '../platform/types.js'
 
 /**
  * Where a run is, in the action's words: still going, ended with its data being ingested (a
@@ -83,4 +88,11 @@ function externalPhase(status: string): RunPhase {
 /** The CLI run is done: its data ingested (`completed`), or `failed`. */
 export function externalFinished(sync: ExternalSync): boolean {
   return externalPhase(sync.status ?? '') === 'ended'
+}
+
+/** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
+export function isFinished(run: SyncRun): boolean {
+  if (!isTerminal(run.status)) return false
+  if (run.status !== 'completed') return true
+  return run.ingested === true || run.status_reason === 'ingestion_failed'
 }

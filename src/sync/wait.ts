@@ -12,7 +12,8 @@ import { cancelStartedRun, type KnownRun } from './cancel.js'
 import { followRun, type LiveStream, type RunSource } from './follow.js'
 import { fetchRunLogs, LiveLogs } from './logs.js'
 import type { ManagedRunObserver } from './observer.js'
-import { isFinished, runFailed, runProgress } from './run-status.js'
+import { runFailed, runProgress } from './run-status.js'
+import { isFinished } from './run-view.js'
 
 /** What following the run came to. */
 export interface Waited {

@@ -38,6 +38,11 @@ export interface TableCoverage {
 export interface PolicyCoverage {
   status: CoverageStatus
   tables: TableCoverage[]
+  /**
+   * With `table-errors`: `aws_s3_buckets: 3 errors, 1 panic; …`, the tables that had problems, as
+   * every surface says it.
+   */
+  damage?: string
   /** Why the status is `unknown`. */
   unknownBecause?: string
   /** Its table errors fail the gate (`table-errors: fail`). */
@@ -165,7 +170,7 @@ function policyCoverage(
   }
   const tables = policy.tables.map((name) => tableCoverage(name, written, failed))
   const damaged = tables.some((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0)
-  if (damaged) return { status: 'table-errors', tables }
+  if (damaged) return { status: 'table-errors', tables, damage: damagedTables(tables) }
   const uncounted = tables.find(
     (t) => t.written && isUncounted(written.get(t.table.toLowerCase())!)
   )
@@ -221,9 +226,7 @@ function coverageReasons(counted: readonly PolicyResult[], coverage: GateCoverag
   if (failing.length === 0) return []
   const named = failing
     .slice(0, NAMES_LISTED)
-    .map(
-      (policy) => `"${oneLine(policy.name, 80)}" (${damagedTables(coverage.policies[policy.id])})`
-    )
+    .map((policy) => `"${oneLine(policy.name, 80)}" (${coverage.policies[policy.id].damage ?? ''})`)
   const more = failing.length > NAMES_LISTED ? ` and ${failing.length - NAMES_LISTED} more` : ''
   const them = failing.length === 1 ? 'its result' : 'their results'
   return [
@@ -235,8 +238,8 @@ function coverageReasons(counted: readonly PolicyResult[], coverage: GateCoverag
 }
 
 /** `aws_s3_buckets: 3 errors, 1 panic; aws_iam_users: 2 errors`: the tables that had problems. */
-export function damagedTables(coverage: PolicyCoverage): string {
-  return coverage.tables
+function damagedTables(tables: readonly TableCoverage[]): string {
+  return tables
     .filter((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0)
     .map((t) => {
       const problems = [

@@ -3,6 +3,7 @@
 // fundamental first. Nothing else decides the result: publishing only renders it.
 
 import type { GateOn, TableErrorsMode, Thresholds } from '../inputs/config.js'
+import { stageLabel, type StageName } from '../lib/stages.js'
 import type { PolicyOutcome, PolicyResult } from '../policies/outcome.js'
 import type { SyncOutcome } from '../sync/outcome.js'
 import { crossCheck } from './coverage.js'
@@ -11,8 +12,6 @@ import { policyFigures, type FigureSettings, type PolicyFigures } from './figure
 import { evaluateGate, type Gate } from './gate.js'
 import { isSoftened, reason, type Reason, type ReasonKind } from './reasons.js'
 import { judgeResources, type ResourceSettings, type ResourceVerdict } from './resources.js'
-
-export type StageName = 'inputs' | 'platform' | 'sync' | 'policies'
 
 export interface StageError {
   stage: StageName
@@ -147,17 +146,4 @@ function judgeGate(
   return { gate: { ...judged.gate, verdict, coverage: covered.coverage }, reasons }
 }
 
-export function stageLabel(stage: StageName | 'report'): string {
-  switch (stage) {
-    case 'inputs':
-      return 'Inputs'
-    case 'platform':
-      return 'Platform'
-    case 'sync':
-      return 'Sync stage'
-    case 'policies':
-      return 'Policy stage'
-    case 'report':
-      return 'Report'
-  }
-}
+export type { StageName }

@@ -7,7 +7,7 @@
 import { isKnownSeverity } from '../../lib/severity.js'
 import { plural } from '../../lib/text.js'
 import type { PolicyResult } from '../../policies/outcome.js'
-import { damagedTables, type GateCoverage, type PolicyCoverage } from '../../verdict/coverage.js'
+import type { GateCoverage, PolicyCoverage } from '../../verdict/coverage.js'
 import type { RowKey } from '../../verdict/figures.js'
 import type { RunReport } from '../model.js'
 import {
@@ -108,7 +108,7 @@ function policyLine(policy: PolicyResult, coverage: PolicyCoverage, gate: GateCo
       const judged = coverage.fails
         ? markup`fails the gate (${codeSpan(`table-errors: ${gate.tableErrors}`)})`
         : markup`shown, not failed (${codeSpan(`table-errors: ${gate.tableErrors}`)})`
-      return markup`${name}: ${escapeText(damagedTables(coverage), 400)}; ${judged}`
+      return markup`${name}: ${escapeText(coverage.damage, 400)}; ${judged}`
     }
     case 'earlier-data': {
       const missing = coverage.tables.filter((table) => !table.written).map((table) => table.table)
@@ -149,7 +149,7 @@ export function renderCoverageLine(report: RunReport): Markdown | undefined {
   )
   const first = failing[0]
   const detail = first
-    ? markup` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(damagedTables(coverage.policies[first.id]), 200)}${failing.length > 1 ? markup` (and ${failing.length - 1} more)` : markup``}.`
+    ? markup` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(coverage.policies[first.id].damage, 200)}${failing.length > 1 ? markup` (and ${failing.length - 1} more)` : markup``}.`
     : markup``
   return blocks(
     footnote,

@@ -34,7 +34,7 @@ beforeAll(async () => {
   assertBundleExists()
   await usingSimulator(SCENARIO, async (sim) => {
     const inputs = { 'if-running': 'start' }
-    const a = runAgainst(sim, { ...inputs, timeout: '8s' })
+    const a = runAgainst(sim, { ...inputs, timeout: '4s' })
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     copyB = await runAgainst(sim, { ...inputs, wait: 'false' })
     copyA = await a

@@ -1,0 +1,1 @@
+export const BASELINE_VERSION = 1

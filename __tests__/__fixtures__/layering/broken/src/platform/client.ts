@@ -1,0 +1,1 @@
+import { BASELINE_VERSION } from '../inputs/config.js'

@@ -1,0 +1,3 @@
+export interface Run {
+  id: string
+}

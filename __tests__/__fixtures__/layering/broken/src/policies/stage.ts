@@ -1,0 +1,1 @@
+export const runPolicyStage = () => undefined

@@ -1,0 +1,1 @@
+import { emptyOutcome } from '../sync/outcome.js'

@@ -1,0 +1,1 @@
+import type { StageDeps } from '../../policies/stage.js'

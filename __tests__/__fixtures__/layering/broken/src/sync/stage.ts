@@ -1,0 +1,1 @@
+import { runPolicyStage } from '../policies/stage.js'

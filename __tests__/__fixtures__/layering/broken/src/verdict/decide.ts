@@ -1,0 +1,1 @@
+import type { PlatformClient } from '../platform/client.js'

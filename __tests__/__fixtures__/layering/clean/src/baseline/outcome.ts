@@ -1,0 +1,3 @@
+export interface BaselineOutcome {
+  entries: number
+}

@@ -1,0 +1,2 @@
+import type { BaselineOutcome } from './outcome.js'
+import { isTerminal } from '../platform/types.js'

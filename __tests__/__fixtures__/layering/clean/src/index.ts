@@ -1,0 +1,2 @@
+import { run } from './run/run.js'
+import { runPost } from './post.js'

@@ -1,0 +1,1 @@
+export const wrap = (s: string) => s

@@ -1,0 +1,2 @@
+import type { Run } from './types.js'
+import { flatten } from '../lib/text.js'

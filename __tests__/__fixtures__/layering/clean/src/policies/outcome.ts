@@ -1,0 +1,3 @@
+export interface PolicyOutcome {
+  stale: boolean
+}

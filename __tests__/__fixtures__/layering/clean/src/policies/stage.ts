@@ -1,0 +1,2 @@
+import type { PolicyOutcome } from './outcome.js'
+import { PlatformClient } from '../platform/client.js'

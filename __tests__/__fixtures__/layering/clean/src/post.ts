@@ -1,0 +1,1 @@
+import { cancelLeftovers } from './run/run.js'

@@ -1,0 +1,7 @@
+import type { Verdict } from '../verdict/decide.js'
+import type { SyncOutcome } from '../sync/outcome.js'
+import type { PolicyOutcome } from '../policies/outcome.js'
+import type { Run } from '../platform/types.js'
+import { BASELINE_VERSION } from '../inputs/config.js'
+import { flatten } from '../lib/text.js'
+import { renderSummary } from './summary/summary.js'

@@ -1,0 +1,2 @@
+import type { GateRow } from '../../verdict/gate.js'
+import type { BaselineOutcome } from '../../baseline/outcome.js'

@@ -1,0 +1,7 @@
+import { parseInputs } from '../inputs/parse.js'
+import { PlatformClient } from '../platform/client.js'
+import { runSyncStage } from '../sync/stage.js'
+import { runPolicyStage } from '../policies/stage.js'
+import { runBaselineStage } from '../baseline/stage.js'
+import { decide } from '../verdict/decide.js'
+import { publish } from '../report/publish.js'

@@ -1,0 +1,1 @@
+import type { Run } from '../platform/types.js'

@@ -1,0 +1,6 @@
+import type { SyncOutcome } from '../sync/outcome.js'
+import type { PolicyOutcome } from '../policies/outcome.js'
+import type { BaselineOutcome } from '../baseline/outcome.js'
+import { BASELINE_VERSION } from '../inputs/config.js'
+import { flatten } from '../lib/text.js'
+import { gateRows } from './gate.js'
