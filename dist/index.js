@@ -32453,7 +32453,7 @@ function docsUrl(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5864);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6375);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
 // The entry point of both steps: the runner starts this file for `main` and again for `post`;
 // the post step is told apart by the state the main step saved (as actions/checkout does).
@@ -33486,7 +33486,7 @@ const USER_AGENT = `cloudquery-platform-action/${ACTION_VERSION}`;
 
 /***/ }),
 
-/***/ 5864:
+/***/ 6375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34275,179 +34275,6 @@ function onTermination(handler) {
 var platform_client = __nccwpck_require__(9182);
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
-;// CONCATENATED MODULE: ./src/verdict/reasons.ts
-// Why a verdict is `fail`, as typed values: what kind of reason each is decides what `soft-fail`
-// may soften (a breached threshold only, never a mistake in the workflow or data the gate could
-// not see), so it travels with the text instead of being guessed from it later.
-
-function reason(kind, text) {
-    return { kind, text };
-}
-/**
- * `soft-fail` lets the step pass on breached thresholds alone: a failed sync, stale data or a
- * mistake in the workflow still fails it, whatever the setting.
- */
-function isSoftened(reasons, softFail) {
-    return softFail && reasons.length > 0 && reasons.every((each) => each.kind === 'threshold');
-}
-/** One line for the step's failure: the annotations and the summary carry the details. */
-function failureMessage(reasons) {
-    const [first, ...rest] = reasons;
-    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
-    // The reasons are sentences; the line adds its own full stop.
-    const text = (first?.text ?? 'see the job summary').replace(/[.\s]+$/, '');
-    return `CloudQuery Platform gate failed: ${text}${more}. See the job summary for details.`;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/coverage.ts
-// Coverage: whether the data a counted policy's result was computed over is the data this run
-// wrote. A fresh evaluation is not a complete one: a table the run synced with errors or panics may
-// have lost rows, so a policy over it can read as clean when it is not. Pure: the tables each run
-// wrote (the sync stage's) against the tables each counted policy reads (the policy stage's).
-
-
-
-/** Policies named in a reason; the summary lists them all. */
-const NAMES_LISTED = 5;
-const POLICIES_ONLY = 'a policies-only gate: no run, so no table to cross-check the counted policies against';
-function crossCheck(input) {
-    const { syncs, tableErrors } = input;
-    if (syncs.length === 0) {
-        return {
-            coverage: { skipped: POLICIES_ONLY, tableErrors, policies: {}, failedSyncs: [] },
-            reasons: []
-        };
-    }
-    const judged = syncs.filter((sync) => sync.view?.ingested === true);
-    const written = writtenTables(judged);
-    const unread = judged.filter((sync) => sync.tables === undefined);
-    const failed = syncs
-        .filter((sync) => sync.view?.ingested !== true && sync.tables !== undefined)
-        .map((sync) => ({
-        syncName: sync.syncName,
-        tables: new Set(sync.tables.map((table) => table.name.toLowerCase()))
-    }));
-    const counted = input.policies.filter(input.counted);
-    const policies = {};
-    for (const policy of counted) {
-        const coverage = policyCoverage(policy, written, unread, failed);
-        policies[policy.id] = {
-            ...coverage,
-            fails: coverage.status === 'table-errors' && tableErrors === 'fail'
-        };
-    }
-    const failedSyncs = failed.map((sync) => ({
-        syncName: sync.syncName,
-        policyIds: counted
-            .filter((policy) => policies[policy.id].tables.some((t) => t.failedSyncs.includes(sync.syncName)))
-            .map((policy) => policy.id)
-    }));
-    const coverage = { tableErrors, policies, failedSyncs };
-    return { coverage, reasons: coverageReasons(counted, coverage) };
-}
-/** Tables by lower-cased name, their figures added up over the runs judged. */
-function writtenTables(runs) {
-    const written = new Map();
-    for (const table of runs.flatMap((run) => run.tables ?? [])) {
-        const key = table.name.toLowerCase();
-        const seen = written.get(key);
-        written.set(key, seen ? addUp(seen, table) : { rows: table.rows, errors: table.errors, panics: table.panics });
-    }
-    return written;
-}
-/** Unknown stays unknown, not reported stays not reported; counts add up. */
-function addUp(a, b) {
-    const sum = (x, y) => x === null || y === null
-        ? null
-        : x === undefined && y === undefined
-            ? undefined
-            : (x ?? 0) + (y ?? 0);
-    return {
-        rows: sum(a.rows, b.rows) ?? null,
-        errors: sum(a.errors, b.errors),
-        panics: sum(a.panics, b.panics)
-    };
-}
-function policyCoverage(policy, written, unread, failed) {
-    if (policy.tables === undefined) {
-        return {
-            status: 'unknown',
-            tables: [],
-            unknownBecause: policy.tablesUnknown ?? 'its tables were not looked up'
-        };
-    }
-    if (policy.tables.length === 0) {
-        return {
-            status: 'unknown',
-            tables: [],
-            unknownBecause: 'the Platform lists no top-level table for its query (subqueries are not listed), so its tables cannot be told'
-        };
-    }
-    const tables = policy.tables.map((name) => tableCoverage(name, written, failed));
-    const damaged = tables.some((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0);
-    if (damaged)
-        return { status: 'table-errors', tables };
-    const uncounted = tables.find((t) => t.written && isUncounted(written.get(t.table.toLowerCase())));
-    if (uncounted) {
-        return {
-            status: 'unknown',
-            tables,
-            unknownBecause: `the Platform's error count for ${uncounted.table} is not a count`
-        };
-    }
-    if (unread.length > 0) {
-        return { status: 'unknown', tables, unknownBecause: unreadTables(unread[0]) };
-    }
-    return { status: tables.every((t) => t.written) ? 'complete' : 'earlier-data', tables };
-}
-/** Why a run's tables are unknown: its listing failed, or the Platform gave none. */
-function unreadTables(run) {
-    const why = run.tablesUnknown ? `: ${(0,log_safety/* oneLine */.TN)(run.tablesUnknown, 200)}` : '';
-    return `the tables the run of "${(0,log_safety/* oneLine */.TN)(run.syncName, 60)}" wrote are unknown${why}`;
-}
-function isUncounted(table) {
-    return table.errors === null || table.panics === null;
-}
-function tableCoverage(name, written, failed) {
-    const key = name.toLowerCase();
-    const seen = written.get(key);
-    return {
-        table: name,
-        written: seen !== undefined,
-        rows: seen?.rows ?? null,
-        errors: seen?.errors ?? null,
-        panics: seen?.panics ?? null,
-        failedSyncs: failed.filter((run) => run.tables.has(key)).map((run) => run.syncName)
-    };
-}
-/** One reason for the counted policies whose table errors fail the gate, naming each table. */
-function coverageReasons(counted, coverage) {
-    const failing = counted.filter((policy) => coverage.policies[policy.id].fails);
-    if (failing.length === 0)
-        return [];
-    const named = failing
-        .slice(0, NAMES_LISTED)
-        .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${damagedTables(coverage.policies[policy.id])})`);
-    const more = failing.length > NAMES_LISTED ? ` and ${failing.length - NAMES_LISTED} more` : '';
-    const them = failing.length === 1 ? 'its result' : 'their results';
-    return [
-        reason('coverage', `${(0,lib_text/* plural */.LS)(failing.length, 'counted policy reads', 'counted policies read')} a table this run synced with errors or panics, so ${them} may miss data and the gate cannot vouch for ${failing.length === 1 ? 'it' : 'them'} ("table-errors: warn" lets ${failing.length === 1 ? 'it' : 'them'} pass): ${named.join('; ')}${more}`)
-    ];
-}
-/** `aws_s3_buckets: 3 errors, 1 panic; aws_iam_users: 2 errors`: the tables that had problems. */
-function damagedTables(coverage) {
-    return coverage.tables
-        .filter((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0)
-        .map((t) => {
-        const problems = [
-            ...((t.errors ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.errors, 'error')] : []),
-            ...((t.panics ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.panics, 'panic')] : [])
-        ];
-        return `${(0,log_safety/* oneLine */.TN)(t.table, 80)}: ${problems.join(', ')}`;
-    })
-        .join('; ');
-}
-
 ;// CONCATENATED MODULE: ./src/report/render/format.ts
 // Numbers, sizes and times as a person reads them. Plain text: callers escape it for Markdown.
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
@@ -34507,520 +34334,8 @@ function formatChange(current, previous) {
     return `${change > 0 ? '+' : '−'}${formatCount(Math.abs(change))}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/glob.ts
-// Globs for names and ids: `*` any run of characters, `?` one; everything else literal; the whole
-// text must match, ignoring case. Matched by a small wildcard matcher rather than a regular
-// expression: a pattern of many stars against a long name made the backtracking engine run for
-// minutes. This one keeps only the last star to fall back to, so a match costs at most
-// (text length × pattern length) steps, whatever the pattern.
-function globMatcher(patterns) {
-    if (patterns.length === 0)
-        return () => true;
-    const lowered = patterns.map((pattern) => pattern.toLowerCase());
-    return (text) => {
-        const subject = text.toLowerCase();
-        return lowered.some((pattern) => wildcardMatch(pattern, subject));
-    };
-}
-function wildcardMatch(pattern, text) {
-    let p = 0;
-    let t = 0;
-    // Where the last star was, and where in the text its run began: the one place to fall back to.
-    let star = -1;
-    let resume = 0;
-    while (t < text.length) {
-        if (p < pattern.length && pattern[p] === '*') {
-            star = p++;
-            resume = t;
-        }
-        else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-            p++;
-            t++;
-        }
-        else if (star !== -1) {
-            // The star takes one more character; the pattern after it starts again there.
-            p = star + 1;
-            t = ++resume;
-        }
-        else {
-            return false;
-        }
-    }
-    while (p < pattern.length && pattern[p] === '*')
-        p++;
-    return p === pattern.length;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/exceptions.ts
-// Exceptions: which entries of the exceptions file may suppress anything today, and which violating
-// resources an entry matches. Pure: "today" is a value, so the same file judges alike on a re-run.
-
-/** An entry expiring within this many days gets a warning. */
-const EXPIRING_SOON_DAYS = 14;
-const DAY_MS = 86_400_000;
-/** `today`: `YYYY-MM-DD`. */
-function judgeEntry(entry, today, maxDays) {
-    const status = (state, problem) => ({
-        entry,
-        state,
-        problem,
-        expiringSoon: false,
-        matched: 0
-    });
-    if (entry.problems.length > 0)
-        return status('invalid', entry.problems.join('; '));
-    const expires = entry.expires;
-    if (expires < today)
-        return status('expired', `expired on ${expires}`);
-    const limit = addDays(today, maxDays);
-    if (expires > limit) {
-        return status('too-long', `expires on ${expires}, more than ${maxDays} days from today (max-exception-days; at most ${limit})`);
-    }
-    return { ...status('active'), expiringSoon: expires <= addDays(today, EXPIRING_SOON_DAYS) };
-}
-/** Whether an entry names the policy (by id or name). */
-function namesPolicy(entry, policy) {
-    return entry.policy === policy.id || entry.policy === policy.name;
-}
-/**
- * An entry whose policy name several selected policies share (of different severities, say) could
- * suppress a critical one its author never meant: it suppresses nothing and asks for the id.
- */
-function ambiguity(status, policies) {
-    const { entry } = status;
-    if (status.state !== 'active' || policies.some((policy) => policy.id === entry.policy)) {
-        return status;
-    }
-    const named = policies.filter((policy) => policy.name === entry.policy);
-    if (named.length < 2)
-        return status;
-    const ids = named.slice(0, 5).map((policy) => policy.id);
-    return {
-        ...status,
-        state: 'ambiguous',
-        expiringSoon: false,
-        problem: `the name "${entry.policy}" is shared by ${named.length} selected policies (ids ${ids.join(', ')}${named.length > ids.length ? ', …' : ''}): give the id of the one it is for`
-    };
-}
-/**
- * A matcher of resources for an entry (or the scope): every kind of matcher it has must match
- * (within a kind, any one of its values); an entry with none covers the whole policy.
- */
-function resourceMatcher(entry) {
-    const resources = globMatcher(entry.resources);
-    const accounts = globMatcher(entry.accounts);
-    const regions = globMatcher(entry.regions);
-    const tags = entry.tags.map(wantedTagOf);
-    return (r) => (resources(r.name) || (r.platformId !== undefined && resources(r.platformId))) &&
-        (accounts(r.accountName) || (r.accountId !== undefined && accounts(r.accountId))) &&
-        regions(r.region) &&
-        (tags.length === 0 || r.tags.some((text) => tags.some((want) => tagMatches(text, want))));
-}
-/**
- * A resource's tag: `key=value` (a key may hold `:`, as in `aws:cloudformation:stack-name=prod`),
- * or, without `=`, `key:value` split at its last `:` (as many tags arrive), or a bare `key`.
- */
-function resourceTagOf(text) {
-    const equals = text.indexOf('=');
-    if (equals !== -1)
-        return { key: text.slice(0, equals), value: text.slice(equals + 1) };
-    const colon = text.lastIndexOf(':');
-    return colon === -1 ? { key: text } : { key: text.slice(0, colon), value: text.slice(colon + 1) };
-}
-/** An exception's tag: `key` or `key=value`, as the exceptions file documents; `:` is the key's. */
-function wantedTagOf(text) {
-    const equals = text.indexOf('=');
-    return equals === -1
-        ? { key: text }
-        : { key: text.slice(0, equals), value: text.slice(equals + 1) };
-}
-function tagMatches(text, want) {
-    // A tag written whole as the wanted key (`aws:cloudformation:stack-name`) is that key.
-    if (want.value === undefined && text === want.key)
-        return true;
-    const tag = resourceTagOf(text);
-    return tag.key === want.key && (want.value === undefined || tag.value === want.value);
-}
-function addDays(day, days) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/verdict/figures.ts
-// Every figure the gate judges, per policy and per severity, computed once: the Platform's count,
-// what exceptions suppressed, what is new against the baseline, and what the thresholds counted.
-// Every surface (log, outputs, summary, PR comment, annotations, JSON report) reads these and
-// never adds anything up again, so no two can disagree. A figure the action could not know is
-// `null`, never 0, and so is every sum it is part of.
-
-
-function policyFigures(policy, read, settings) {
-    const violations = (0,lib_text/* isCount */.my)(policy.violations) ? policy.violations : null;
-    // A policy with no violating resource has none to suppress, nor anything new or unchanged.
-    const none = violations === 0;
-    const comparison = settings.compared ? compareFigures(policy, read, none, settings) : undefined;
-    const outOfScope = read?.outOfScope ?? (none || !settings.scoped ? 0 : null);
-    const suppressed = read?.suppressed ?? (none || !settings.namedByException(policy) ? 0 : null);
-    const fresh = comparison?.new ?? null;
-    const counted = settings.gateOn === 'new'
-        ? fresh
-        : violations === null || suppressed === null || outOfScope === null
-            ? null
-            : violations - outOfScope - suppressed;
-    return {
-        policyId: policy.id,
-        violations,
-        outOfScope,
-        suppressed,
-        new: fresh,
-        counted,
-        fixed: comparison?.fixed ?? null,
-        unchanged: comparison?.unchanged ?? null,
-        judged: isJudged(policy.severity, settings.thresholds),
-        unknownBecause: unknownBecause(policy, violations, [outOfScope, suppressed, comparison?.new])
-    };
-}
-function compareFigures(policy, read, none, settings) {
-    if (read)
-        return { new: read.new, fixed: read.fixed, unchanged: read.unchanged };
-    // Nothing violates now: whatever the baseline lists for it was fixed.
-    if (none)
-        return { new: 0, fixed: settings.inBaseline(policy.id), unchanged: 0 };
-    return { new: null, fixed: null, unchanged: null };
-}
-/** `perResource`: the figures that need the policy's resources (undefined: not asked for). */
-function unknownBecause(policy, violations, perResource) {
-    if (violations === null) {
-        return policy.invalidCount !== undefined
-            ? `the Platform's count (${policy.invalidCount}) is not a count`
-            : 'the Platform gave no count';
-    }
-    if (!perResource.includes(null))
-        return undefined;
-    if (policy.resourcesUnknown)
-        return policy.resourcesUnknown;
-    if (policy.stale)
-        return 'its result is stale, so its resources were not read';
-    return 'its violating resources were not read (no threshold counts it)';
-}
-/** Whether a threshold counts a policy of this severity: its own, or the total's. */
-function isJudged(severity, thresholds) {
-    if (thresholds.total !== undefined)
-        return true;
-    return isKnownSeverity(severity) && thresholds[severity] !== undefined;
-}
-/**
- * The gate's rows: each known severity, most severe first, the severities this action does not
- * know (only when some policy has one), then the total. Each figure is the sum over the row's
- * policies, or null when any of them is unknown.
- */
-function gateRows(policies, figures, thresholds) {
-    const rowOf = (policy) => isKnownSeverity(policy.severity) ? policy.severity : 'other';
-    const keys = [...SEVERITY_ORDER];
-    if (policies.some((policy) => rowOf(policy) === 'other'))
-        keys.push('other');
-    keys.push('total');
-    return keys.map((key) => {
-        const members = policies
-            .filter((policy) => key === 'total' || rowOf(policy) === key)
-            .map((policy) => figures[policy.id]);
-        const sums = sumFigures(members);
-        const allowed = key === 'other' ? undefined : thresholds[key];
-        return { key, ...sums, allowed, status: rowStatus(sums.counted, allowed) };
-    });
-}
-function sumFigures(members) {
-    const sum = (pick) => {
-        let total = 0;
-        for (const member of members) {
-            const value = pick(member);
-            if (value === null)
-                return null;
-            total += value;
-        }
-        return total;
-    };
-    return {
-        violations: sum((f) => f.violations),
-        outOfScope: sum((f) => f.outOfScope),
-        suppressed: sum((f) => f.suppressed),
-        new: sum((f) => f.new),
-        counted: sum((f) => f.counted)
-    };
-}
-function rowStatus(counted, allowed) {
-    if (allowed === undefined)
-        return 'no-limit';
-    if (counted === null)
-        return 'unknown';
-    return counted > allowed ? 'breached' : 'within';
-}
-
-;// CONCATENATED MODULE: ./src/verdict/gate.ts
-// The gate: the policies' figures against the workflow's thresholds, as a pure function, so every
-// rule is tested without HTTP. It fails on a breached threshold, on a stale result, and on a
-// figure a threshold needs but the action could not know: what it could not see never passes.
-
-
-
-
-/** Policies named in a reason; the summary lists them all. */
-const gate_NAMES_LISTED = 5;
-function evaluateGate(input) {
-    const rows = gateRows(input.policies, input.figures, input.thresholds);
-    const countNew = input.gateOn === 'new';
-    const reasons = rows
-        .filter((row) => row.status === 'breached')
-        .map((row) => reason('threshold', breachReason(row, countNew)));
-    reasons.push(...unseenReasons(input));
-    const gate = {
-        verdict: reasons.length > 0 ? 'fail' : 'pass',
-        gateOn: input.gateOn,
-        rows,
-        policies: { ...input.figures }
-    };
-    return { gate, reasons };
-}
-/**
- * Stale results fail the gate whatever the counts (the gate cannot vouch for them); so does a
- * policy a threshold counts whose counted figure is unknown for another reason.
- */
-function unseenReasons({ policies, figures }) {
-    const reasons = [];
-    const stale = policies.filter((policy) => policy.stale);
-    if (stale.length > 0) {
-        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(stale.length, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`));
-    }
-    const unknown = policies.filter((policy) => !policy.stale && figures[policy.id].judged && figures[policy.id].counted === null);
-    if (unknown.length > 0) {
-        const named = unknown
-            .slice(0, gate_NAMES_LISTED)
-            .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${figures[policy.id].unknownBecause})`);
-        const more = unknown.length > gate_NAMES_LISTED ? ` and ${unknown.length - gate_NAMES_LISTED} more` : '';
-        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(unknown.length, 'policy', 'policies')} counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${named.join('; ')}${more}`));
-    }
-    return reasons;
-}
-function breachReason(row, countNew) {
-    const word = countNew ? 'new ' : '';
-    const counted = row.counted ?? 0;
-    return row.key === 'total'
-        ? `${(0,lib_text/* plural */.LS)(counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
-        : `${(0,lib_text/* plural */.LS)(counted, `${word}${row.key} violation`)}; at most ${row.allowed} allowed (max-${row.key}-violations)`;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/resources.ts
-// Per resource: each policy's violating resources against the baseline (new, fixed, unchanged) and
-// against the exceptions (suppressed). Pure, so the same inputs give the same verdict on a re-run.
-
-
-/** New resources kept per policy to show. */
-const NEW_SAMPLES = 5;
-const resources_DAY_MS = 86_400_000;
-function judgeResources(policies, settings) {
-    const { baseline, exceptions } = settings;
-    const statuses = (exceptions?.entries ?? []).map((entry) => ambiguity(judgeEntry(entry, settings.today, settings.maxExceptionDays), policies));
-    const judged = {};
-    for (const policy of policies) {
-        if (policy.resources === undefined)
-            continue;
-        judged[policy.id] = judgePolicy(policy, policy.resources, settings, statuses);
-    }
-    const verdict = {
-        baseline: baseline && {
-            path: baseline.path,
-            createdAt: baseline.createdAt,
-            ageDays: Math.floor((Date.parse(`${settings.today}T23:59:59Z`) - Date.parse(baseline.createdAt)) / resources_DAY_MS)
-        },
-        exceptionsFile: exceptions?.path,
-        scope: settings.scope,
-        policies: judged,
-        exceptions: withMatches(statuses, Object.values(judged)),
-        warnings: [],
-        inputError: baseline && foreignBaseline(baseline, policies)
-    };
-    verdict.warnings.push(...baselineWarnings(verdict, policies, settings));
-    return verdict;
-}
-/** Each entry with the resources it suppressed over every policy. */
-function withMatches(statuses, judgements) {
-    const matched = statuses.map(() => 0);
-    for (const { suppressedBy } of judgements) {
-        for (const { entry, count } of suppressedBy)
-            matched[entry] += count;
-    }
-    return statuses.map((status, index) => ({ ...status, matched: matched[index] }));
-}
-function judgePolicy(policy, resources, { baseline, scope }, statuses) {
-    const known = baseline?.policies.get(policy.id);
-    const inScope = scope ? resourceMatcher(scope) : () => true;
-    const matchers = statuses.flatMap((status, index) => status.state === 'active' && namesPolicy(status.entry, policy)
-        ? [{ index, matches: resourceMatcher(status.entry) }]
-        : []);
-    const judgement = {
-        policyId: policy.id,
-        compared: baseline !== undefined,
-        outOfScope: 0,
-        suppressed: 0,
-        new: 0,
-        unchanged: 0,
-        fixed: 0,
-        suppressedBy: [],
-        newSamples: []
-    };
-    const current = new Set();
-    const bySuppressor = new Map();
-    for (const resource of resources) {
-        const id = resource.platformId;
-        if (id !== undefined)
-            current.add(id);
-        if (!inScope(resource)) {
-            judgement.outOfScope++;
-            continue;
-        }
-        const by = matchers.find((m) => m.matches(resource));
-        if (by) {
-            judgement.suppressed++;
-            bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1);
-        }
-        else if (baseline === undefined) {
-            continue;
-        }
-        else if (id !== undefined && known?.has(id)) {
-            // A resource without a fingerprint cannot be in the baseline: it is new.
-            judgement.unchanged++;
-        }
-        else {
-            judgement.new++;
-            if (judgement.newSamples.length < NEW_SAMPLES)
-                judgement.newSamples.push(resource);
-        }
-    }
-    for (const id of known ?? [])
-        if (!current.has(id))
-            judgement.fixed++;
-    judgement.suppressedBy = [...bySuppressor]
-        .sort(([a], [b]) => a - b)
-        .map(([entry, count]) => ({ entry, count }));
-    return judgement;
-}
-/** A baseline none of whose policies is selected was made for another selection. */
-function foreignBaseline(baseline, policies) {
-    if (baseline.policies.size === 0 || policies.length === 0)
-        return undefined;
-    if (policies.some((policy) => baseline.policies.has(policy.id)))
-        return undefined;
-    const input = baseline.artifact ? 'baseline-artifact' : 'baseline-file';
-    return `Input "${input}": "${baseline.path}" lists ${(0,lib_text/* plural */.LS)(baseline.policies.size, 'policy', 'policies')}, none of them among the ${(0,lib_text/* plural */.LS)(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`;
-}
-function baselineWarnings(verdict, policies, settings) {
-    const { baseline } = settings;
-    if (!baseline || !verdict.baseline || verdict.inputError)
-        return [];
-    const warnings = [];
-    if (verdict.baseline.ageDays > settings.baselineMaxAgeDays) {
-        warnings.push(`The baseline "${baseline.path}" is ${(0,lib_text/* plural */.LS)(verdict.baseline.ageDays, 'day')} old (made ${baseline.createdAt}), older than ${settings.baselineMaxAgeDays} days (baseline-max-age-days): refresh it from the default branch.`);
-    }
-    const missing = policies.filter((policy) => policy.id in verdict.policies && !baseline.policies.has(policy.id));
-    if (missing.length > 0) {
-        warnings.push(`${(0,lib_text/* plural */.LS)(missing.length, 'policy is', 'policies are')} not in the baseline, so all their violating resources are new: ${(0,lib_text/* quoteList */.JN)(missing.map((policy) => policy.name), 5)}.`);
-    }
-    return warnings;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/decide.ts
-// The verdict: one pure step after the stages. It takes what each stage found (or the error that
-// stopped it) and the workflow's thresholds, and says pass or fail with every reason, most
-// fundamental first. Nothing else decides the result: publishing only renders it.
-
-
-
-
-
-
-const STAGE_REASON = {
-    inputs: 'input',
-    platform: 'platform',
-    sync: 'sync',
-    policies: 'policies'
-};
-function decide(input) {
-    const { policies } = input;
-    const settings = input.gate?.resources;
-    const resources = policies && settings && judgeResources(policies.policies, settings);
-    const judged = policies && input.gate && judgeGate(policies, input.gate, resources, input.syncs);
-    const reasons = [];
-    if (input.cancelled) {
-        reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'));
-    }
-    for (const error of input.errors) {
-        reasons.push(reason(STAGE_REASON[error.stage], `${stageLabel(error.stage)}: ${error.message}`));
-    }
-    if (resources?.inputError) {
-        reasons.push(reason('input', `${stageLabel('inputs')}: ${resources.inputError}`));
-    }
-    reasons.push(...syncReasons(input));
-    if (judged)
-        reasons.push(...judged.reasons);
-    return {
-        result: reasons.length > 0 ? 'fail' : 'pass',
-        reasons,
-        softened: isSoftened(reasons, input.softFail ?? false),
-        gate: judged?.gate,
-        resources
-    };
-}
-function syncReasons(input) {
-    const reasons = [];
-    for (const sync of input.syncs) {
-        if (sync.verdict !== 'fail')
-            continue;
-        // A stage that threw, or was cut short by the cancellation, is already explained.
-        const explained = sync.reasons.length > 0 ||
-            input.errors.some((error) => error.stage === 'sync') ||
-            input.cancelled;
-        const texts = explained
-            ? sync.reasons
-            : [
-                input.syncs.length > 1
-                    ? `The sync stage failed for "${sync.syncName}".`
-                    : 'The sync stage failed.'
-            ];
-        reasons.push(...texts.map((text) => reason('sync', text)));
-    }
-    return reasons;
-}
-/** Every policy's figures, then the gate over them, then what the counted policies' data covers. */
-function judgeGate(outcome, settings, resources, syncs) {
-    const entries = settings.resources?.exceptions?.entries ?? [];
-    const baseline = settings.resources?.baseline;
-    const figureSettings = {
-        gateOn: settings.gateOn,
-        thresholds: settings.thresholds,
-        compared: baseline !== undefined,
-        scoped: settings.resources?.scope !== undefined,
-        namedByException: (policy) => entries.some((entry) => namesPolicy(entry, policy)),
-        inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
-    };
-    const figures = {};
-    for (const policy of outcome.policies) {
-        figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings);
-    }
-    const judged = evaluateGate({
-        policies: outcome.policies,
-        figures,
-        thresholds: settings.thresholds,
-        gateOn: settings.gateOn
-    });
-    const covered = crossCheck({
-        syncs,
-        policies: outcome.policies,
-        counted: (policy) => figures[policy.id].judged,
-        tableErrors: settings.tableErrors ?? 'fail'
-    });
-    const reasons = [...judged.reasons, ...covered.reasons];
-    const verdict = reasons.length > 0 ? 'fail' : 'pass';
-    return { gate: { ...judged.gate, verdict, coverage: covered.coverage }, reasons };
-}
+;// CONCATENATED MODULE: ./src/lib/stages.ts
+// The stages' names, as the reasons, the errors and every report name them.
 function stageLabel(stage) {
     switch (stage) {
         case 'inputs':
@@ -35390,13 +34705,12 @@ function coverageSentence(coverage) {
 
 
 
-
 /** What GitHub shows of each level per step. */
 const ANNOTATION_LIMIT = 10;
 const LEVELS = ['error', 'warning', 'notice'];
 const TITLE_LENGTH = 200;
 const MESSAGE_LENGTH = 1000;
-const annotations_NAMES_LISTED = 5;
+const NAMES_LISTED = 5;
 /** Lower ranks are shown first and never merged away while a higher rank is shown. */
 const RANK = {
     stageError: 0,
@@ -35539,7 +34853,7 @@ function staleCandidates(outcome, gate) {
     // The gate cannot vouch for a stale result, so when it failed, staleness is one of the reasons.
     const level = gate.verdict === 'fail' ? 'error' : 'warning';
     return [
-        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), annotations_NAMES_LISTED, 100)}.`)
+        candidate(level, level === 'error' ? RANK.stale : RANK.policyWarning, 'Stale policy results', `${(0,lib_text/* plural */.LS)(stale.length, 'policy was', 'policies were')} not evaluated after the sync run and may be out of date: ${(0,lib_text/* quoteList */.JN)(stale.map((policy) => policy.name), NAMES_LISTED, 100)}.`)
     ];
 }
 /**
@@ -35559,7 +34873,7 @@ function coverageCandidates(outcome, gate) {
             ? 'the gate cannot vouch for it (table-errors: fail)'
             : 'shown, not failed (table-errors: warn)';
         return [
-            candidate(covered.fails ? 'error' : 'warning', covered.fails ? RANK.coverage : RANK.policyWarning, `Policy judged on incomplete data: ${policy.name}`, `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${damagedTables(covered)}): its result may miss data; ${effect}.`, `${policy.name} (${damagedTables(covered)})`)
+            candidate(covered.fails ? 'error' : 'warning', covered.fails ? RANK.coverage : RANK.policyWarning, `Policy judged on incomplete data: ${policy.name}`, `${policy.severity} policy with ${count}, reading tables this run synced with errors or panics (${covered.damage ?? ''}): its result may miss data; ${effect}.`, `${policy.name} (${covered.damage ?? ''})`)
         ];
     });
 }
@@ -35577,7 +34891,7 @@ function bySeverity(policies) {
 function namesWithCounts(policies, count) {
     if (policies.length === 0)
         return '';
-    return `Policies: ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => `${policy.name} (${count(policy)})`), annotations_NAMES_LISTED, 100)}.`;
+    return `Policies: ${(0,lib_text/* quoteList */.JN)(policies.map((policy) => `${policy.name} (${count(policy)})`), NAMES_LISTED, 100)}.`;
 }
 /** The `limit` most important, the last of them standing for all that did not fit. */
 function fit(candidates, level, limit) {
@@ -36442,7 +35756,6 @@ function byteLength(text) {
 
 
 
-
 /** Policies listed in the section; the JSON report has them all. */
 const COVERAGE_POLICY_LIMIT = 50;
 const TABLES_NAMED = 5;
@@ -36507,7 +35820,7 @@ function policyLine(policy, coverage, gate) {
             const judged = coverage.fails
                 ? markup `fails the gate (${codeSpan(`table-errors: ${gate.tableErrors}`)})`
                 : markup `shown, not failed (${codeSpan(`table-errors: ${gate.tableErrors}`)})`;
-            return markup `${name}: ${escapeText(damagedTables(coverage), 400)}; ${judged}`;
+            return markup `${name}: ${escapeText(coverage.damage, 400)}; ${judged}`;
         }
         case 'earlier-data': {
             const missing = coverage.tables.filter((table) => !table.written).map((table) => table.table);
@@ -36544,7 +35857,7 @@ function renderCoverageLine(report) {
     const failing = (report.policies?.policies ?? []).filter((policy) => coverage.policies[policy.id]?.status === 'table-errors');
     const first = failing[0];
     const detail = first
-        ? markup ` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(damagedTables(coverage.policies[first.id]), 200)}${failing.length > 1 ? markup ` (and ${failing.length - 1} more)` : markup ``}.`
+        ? markup ` ${escapeText(`"${first.name}"`, 100)}: ${escapeText(coverage.policies[first.id].damage, 200)}${failing.length > 1 ? markup ` (and ${failing.length - 1} more)` : markup ``}.`
         : markup ``;
     return blocks(footnote, markup `**Coverage:** ${escapeText(coverageSentence(coverage), 300)}${detail}`);
 }
@@ -36948,7 +36261,7 @@ function renderThresholdsTable(report, gate) {
         ...when(compared, [markup `New`, (row) => figure(row.new), 'right']),
         ...when(counted, [markup `Counted`, (row) => figure(row.counted, true), 'right']),
         [markup `Allowed`, (row) => escapeCell(row.allowed), 'right'],
-        [markup `Status`, policies_rowStatus, 'left']
+        [markup `Status`, rowStatus, 'left']
     ];
     const [first, ...rest] = columns.map(([header]) => header);
     const unknown = gate.rows.some((row) => [
@@ -36969,7 +36282,7 @@ function rowLabel(key) {
         return markup `**Total**`;
     return key === 'other' ? markup `❔\u00a0Other severities` : severityLabel(key);
 }
-function policies_rowStatus(row) {
+function rowStatus(row) {
     switch (row.status) {
         case 'breached':
             return markup `❌ over by ${escapeCell((row.counted ?? 0) - (row.allowed ?? 0))}`;
@@ -38547,10 +37860,10 @@ function applyTables(learned) {
 // The violation trend of the last days, as the Platform's violations history gives it.
 
 const TREND_DAYS = 7;
-const trend_DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 async function readTrend(client, filters, domains, now) {
     const range = {
-        startDate: isoDate(now - (TREND_DAYS - 1) * trend_DAY_MS),
+        startDate: isoDate(now - (TREND_DAYS - 1) * DAY_MS),
         endDate: isoDate(now)
     };
     // Domains are disjoint, so per-domain histories add up to the history of several domains.
@@ -38909,12 +38222,63 @@ function progressReporter(log, clock, redact) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sync/run-status.ts
-// What a run's status means: active, ended, finished (data ingested), failed, and the stage's
-// verdict on a finished run. Pure, so each rule is tested without HTTP.
+;// CONCATENATED MODULE: ./src/sync/run-view.ts
+// One neutral view of a run, whichever kind it is: what the surfaces show of a managed run and of a
+// CLI run alike, made from each one's own answer without dressing one up as the other. Where the
+// Platform says nothing of a field for a kind of run (a CLI run's errors), the view says nothing.
 
-
-
+function managedRunView(run) {
+    return {
+        id: run.id,
+        status: run.status,
+        ...(run.status_reason ? { statusReason: run.status_reason } : {}),
+        phase: managedPhase(run),
+        ...(typeof run.ingested === 'boolean' ? { ingested: run.ingested } : {}),
+        createdAt: run.created_at,
+        completedAt: run.completed_at,
+        rows: run.total_rows,
+        errors: run.errors,
+        warnings: run.warnings
+    };
+}
+function managedPhase(run) {
+    if (isFinished(run))
+        return 'ended';
+    if ((0,types/* isTerminal */.Hd)(run.status))
+        return 'ingesting';
+    return (0,types/* isActive */.$m)(run.status) ? 'active' : 'unknown';
+}
+/** A CLI run: `completed` once its data is ingested, `finalizing` while it is being ingested. */
+function externalRunView(sync) {
+    const status = sync.status ?? '(none)';
+    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
+    return {
+        id: sync.id,
+        status,
+        phase: externalPhase(status),
+        ...(ingested === undefined ? {} : { ingested }),
+        createdAt: sync.created_at,
+        completedAt: sync.finished_at,
+        rows: sync.rows
+    };
+}
+function externalPhase(status) {
+    switch (status) {
+        case 'completed':
+        case 'failed':
+            return 'ended';
+        case 'finalizing':
+            return 'ingesting';
+        case 'started':
+            return 'active';
+        default:
+            return 'unknown';
+    }
+}
+/** The CLI run is done: its data ingested (`completed`), or `failed`. */
+function externalFinished(sync) {
+    return externalPhase(sync.status ?? '') === 'ended';
+}
 /** Done: terminal, and for a completed run, its data ingested (or ingestion failed). */
 function isFinished(run) {
     if (!(0,types/* isTerminal */.Hd)(run.status))
@@ -38923,6 +38287,14 @@ function isFinished(run) {
         return true;
     return run.ingested === true || run.status_reason === 'ingestion_failed';
 }
+
+;// CONCATENATED MODULE: ./src/sync/run-status.ts
+// What a run's status means: active, ended, finished (data ingested), failed, and the stage's
+// verdict on a finished run. Pure, so each rule is tested without HTTP.
+
+
+
+
 function runFailed(run) {
     return (run.status === 'failed' ||
         run.status === 'cancelled' ||
@@ -39105,65 +38477,6 @@ function schedule(source, plan, ageAtStart) {
         awaitingIngestion: source.isIngesting(state),
         streamOpen: source.stream?.open ?? false
     });
-}
-
-;// CONCATENATED MODULE: ./src/sync/run-view.ts
-// One neutral view of a run, whichever kind it is: what the surfaces show of a managed run and of a
-// CLI run alike, made from each one's own answer without dressing one up as the other. Where the
-// Platform says nothing of a field for a kind of run (a CLI run's errors), the view says nothing.
-
-
-function managedRunView(run) {
-    return {
-        id: run.id,
-        status: run.status,
-        ...(run.status_reason ? { statusReason: run.status_reason } : {}),
-        phase: managedPhase(run),
-        ...(typeof run.ingested === 'boolean' ? { ingested: run.ingested } : {}),
-        createdAt: run.created_at,
-        completedAt: run.completed_at,
-        rows: run.total_rows,
-        errors: run.errors,
-        warnings: run.warnings
-    };
-}
-function managedPhase(run) {
-    if (isFinished(run))
-        return 'ended';
-    if ((0,types/* isTerminal */.Hd)(run.status))
-        return 'ingesting';
-    return (0,types/* isActive */.$m)(run.status) ? 'active' : 'unknown';
-}
-/** A CLI run: `completed` once its data is ingested, `finalizing` while it is being ingested. */
-function externalRunView(sync) {
-    const status = sync.status ?? '(none)';
-    const ingested = status === 'completed' ? true : status === 'finalizing' ? false : undefined;
-    return {
-        id: sync.id,
-        status,
-        phase: externalPhase(status),
-        ...(ingested === undefined ? {} : { ingested }),
-        createdAt: sync.created_at,
-        completedAt: sync.finished_at,
-        rows: sync.rows
-    };
-}
-function externalPhase(status) {
-    switch (status) {
-        case 'completed':
-        case 'failed':
-            return 'ended';
-        case 'finalizing':
-            return 'ingesting';
-        case 'started':
-            return 'active';
-        default:
-            return 'unknown';
-    }
-}
-/** The CLI run is done: its data ingested (`completed`), or `failed`. */
-function externalFinished(sync) {
-    return externalPhase(sync.status ?? '') === 'ended';
 }
 
 ;// CONCATENATED MODULE: ./src/sync/outcome.ts
@@ -39978,6 +39291,7 @@ class LiveLogs {
 
 
 
+
 /** Follows the run until it is finished or time runs out. */
 async function waitForRun(config, deps, known, history, observer) {
     const expectedMs = expectedDuration(history);
@@ -40091,6 +39405,7 @@ async function failureLogs(config, { client, log, redact }, run, stream) {
 // data's ingestion, and judge it. Expected outcomes (a failed run, a timeout, an active run with
 // `if-running: fail`) are results; only a Platform that cannot be talked to throws. The outcome is
 // made here, once, from what each step returned.
+
 
 
 
@@ -40281,6 +39596,695 @@ function runSkip(state, index) {
 
 // EXTERNAL MODULE: ./src/lib/version.ts
 var version = __nccwpck_require__(7471);
+;// CONCATENATED MODULE: ./src/verdict/reasons.ts
+// Why a verdict is `fail`, as typed values: what kind of reason each is decides what `soft-fail`
+// may soften (a breached threshold only, never a mistake in the workflow or data the gate could
+// not see), so it travels with the text instead of being guessed from it later.
+
+function reason(kind, text) {
+    return { kind, text };
+}
+/**
+ * `soft-fail` lets the step pass on breached thresholds alone: a failed sync, stale data or a
+ * mistake in the workflow still fails it, whatever the setting.
+ */
+function isSoftened(reasons, softFail) {
+    return softFail && reasons.length > 0 && reasons.every((each) => each.kind === 'threshold');
+}
+/** One line for the step's failure: the annotations and the summary carry the details. */
+function failureMessage(reasons) {
+    const [first, ...rest] = reasons;
+    const more = rest.length > 0 ? ` (and ${(0,lib_text/* plural */.LS)(rest.length, 'more reason')})` : '';
+    // The reasons are sentences; the line adds its own full stop.
+    const text = (first?.text ?? 'see the job summary').replace(/[.\s]+$/, '');
+    return `CloudQuery Platform gate failed: ${text}${more}. See the job summary for details.`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/coverage.ts
+// Coverage: whether the data a counted policy's result was computed over is the data this run
+// wrote. A fresh evaluation is not a complete one: a table the run synced with errors or panics may
+// have lost rows, so a policy over it can read as clean when it is not. Pure: the tables each run
+// wrote (the sync stage's) against the tables each counted policy reads (the policy stage's).
+
+
+
+/** Policies named in a reason; the summary lists them all. */
+const coverage_NAMES_LISTED = 5;
+const POLICIES_ONLY = 'a policies-only gate: no run, so no table to cross-check the counted policies against';
+function crossCheck(input) {
+    const { syncs, tableErrors } = input;
+    if (syncs.length === 0) {
+        return {
+            coverage: { skipped: POLICIES_ONLY, tableErrors, policies: {}, failedSyncs: [] },
+            reasons: []
+        };
+    }
+    const judged = syncs.filter((sync) => sync.view?.ingested === true);
+    const written = writtenTables(judged);
+    const unread = judged.filter((sync) => sync.tables === undefined);
+    const failed = syncs
+        .filter((sync) => sync.view?.ingested !== true && sync.tables !== undefined)
+        .map((sync) => ({
+        syncName: sync.syncName,
+        tables: new Set(sync.tables.map((table) => table.name.toLowerCase()))
+    }));
+    const counted = input.policies.filter(input.counted);
+    const policies = {};
+    for (const policy of counted) {
+        const coverage = policyCoverage(policy, written, unread, failed);
+        policies[policy.id] = {
+            ...coverage,
+            fails: coverage.status === 'table-errors' && tableErrors === 'fail'
+        };
+    }
+    const failedSyncs = failed.map((sync) => ({
+        syncName: sync.syncName,
+        policyIds: counted
+            .filter((policy) => policies[policy.id].tables.some((t) => t.failedSyncs.includes(sync.syncName)))
+            .map((policy) => policy.id)
+    }));
+    const coverage = { tableErrors, policies, failedSyncs };
+    return { coverage, reasons: coverageReasons(counted, coverage) };
+}
+/** Tables by lower-cased name, their figures added up over the runs judged. */
+function writtenTables(runs) {
+    const written = new Map();
+    for (const table of runs.flatMap((run) => run.tables ?? [])) {
+        const key = table.name.toLowerCase();
+        const seen = written.get(key);
+        written.set(key, seen ? addUp(seen, table) : { rows: table.rows, errors: table.errors, panics: table.panics });
+    }
+    return written;
+}
+/** Unknown stays unknown, not reported stays not reported; counts add up. */
+function addUp(a, b) {
+    const sum = (x, y) => x === null || y === null
+        ? null
+        : x === undefined && y === undefined
+            ? undefined
+            : (x ?? 0) + (y ?? 0);
+    return {
+        rows: sum(a.rows, b.rows) ?? null,
+        errors: sum(a.errors, b.errors),
+        panics: sum(a.panics, b.panics)
+    };
+}
+function policyCoverage(policy, written, unread, failed) {
+    if (policy.tables === undefined) {
+        return {
+            status: 'unknown',
+            tables: [],
+            unknownBecause: policy.tablesUnknown ?? 'its tables were not looked up'
+        };
+    }
+    if (policy.tables.length === 0) {
+        return {
+            status: 'unknown',
+            tables: [],
+            unknownBecause: 'the Platform lists no top-level table for its query (subqueries are not listed), so its tables cannot be told'
+        };
+    }
+    const tables = policy.tables.map((name) => tableCoverage(name, written, failed));
+    const damaged = tables.some((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0);
+    if (damaged)
+        return { status: 'table-errors', tables, damage: damagedTables(tables) };
+    const uncounted = tables.find((t) => t.written && isUncounted(written.get(t.table.toLowerCase())));
+    if (uncounted) {
+        return {
+            status: 'unknown',
+            tables,
+            unknownBecause: `the Platform's error count for ${uncounted.table} is not a count`
+        };
+    }
+    if (unread.length > 0) {
+        return { status: 'unknown', tables, unknownBecause: unreadTables(unread[0]) };
+    }
+    return { status: tables.every((t) => t.written) ? 'complete' : 'earlier-data', tables };
+}
+/** Why a run's tables are unknown: its listing failed, or the Platform gave none. */
+function unreadTables(run) {
+    const why = run.tablesUnknown ? `: ${(0,log_safety/* oneLine */.TN)(run.tablesUnknown, 200)}` : '';
+    return `the tables the run of "${(0,log_safety/* oneLine */.TN)(run.syncName, 60)}" wrote are unknown${why}`;
+}
+function isUncounted(table) {
+    return table.errors === null || table.panics === null;
+}
+function tableCoverage(name, written, failed) {
+    const key = name.toLowerCase();
+    const seen = written.get(key);
+    return {
+        table: name,
+        written: seen !== undefined,
+        rows: seen?.rows ?? null,
+        errors: seen?.errors ?? null,
+        panics: seen?.panics ?? null,
+        failedSyncs: failed.filter((run) => run.tables.has(key)).map((run) => run.syncName)
+    };
+}
+/** One reason for the counted policies whose table errors fail the gate, naming each table. */
+function coverageReasons(counted, coverage) {
+    const failing = counted.filter((policy) => coverage.policies[policy.id].fails);
+    if (failing.length === 0)
+        return [];
+    const named = failing
+        .slice(0, coverage_NAMES_LISTED)
+        .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${coverage.policies[policy.id].damage ?? ''})`);
+    const more = failing.length > coverage_NAMES_LISTED ? ` and ${failing.length - coverage_NAMES_LISTED} more` : '';
+    const them = failing.length === 1 ? 'its result' : 'their results';
+    return [
+        reason('coverage', `${(0,lib_text/* plural */.LS)(failing.length, 'counted policy reads', 'counted policies read')} a table this run synced with errors or panics, so ${them} may miss data and the gate cannot vouch for ${failing.length === 1 ? 'it' : 'them'} ("table-errors: warn" lets ${failing.length === 1 ? 'it' : 'them'} pass): ${named.join('; ')}${more}`)
+    ];
+}
+/** `aws_s3_buckets: 3 errors, 1 panic; aws_iam_users: 2 errors`: the tables that had problems. */
+function damagedTables(tables) {
+    return tables
+        .filter((t) => (t.errors ?? 0) > 0 || (t.panics ?? 0) > 0)
+        .map((t) => {
+        const problems = [
+            ...((t.errors ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.errors, 'error')] : []),
+            ...((t.panics ?? 0) > 0 ? [(0,lib_text/* plural */.LS)(t.panics, 'panic')] : [])
+        ];
+        return `${(0,log_safety/* oneLine */.TN)(t.table, 80)}: ${problems.join(', ')}`;
+    })
+        .join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/lib/glob.ts
+// Globs for names and ids: `*` any run of characters, `?` one; everything else literal; the whole
+// text must match, ignoring case. Matched by a small wildcard matcher rather than a regular
+// expression: a pattern of many stars against a long name made the backtracking engine run for
+// minutes. This one keeps only the last star to fall back to, so a match costs at most
+// (text length × pattern length) steps, whatever the pattern.
+function globMatcher(patterns) {
+    if (patterns.length === 0)
+        return () => true;
+    const lowered = patterns.map((pattern) => pattern.toLowerCase());
+    return (text) => {
+        const subject = text.toLowerCase();
+        return lowered.some((pattern) => wildcardMatch(pattern, subject));
+    };
+}
+function wildcardMatch(pattern, text) {
+    let p = 0;
+    let t = 0;
+    // Where the last star was, and where in the text its run began: the one place to fall back to.
+    let star = -1;
+    let resume = 0;
+    while (t < text.length) {
+        if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            resume = t;
+        }
+        else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (star !== -1) {
+            // The star takes one more character; the pattern after it starts again there.
+            p = star + 1;
+            t = ++resume;
+        }
+        else {
+            return false;
+        }
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/exceptions.ts
+// Exceptions: which entries of the exceptions file may suppress anything today, and which violating
+// resources an entry matches. Pure: "today" is a value, so the same file judges alike on a re-run.
+
+/** An entry expiring within this many days gets a warning. */
+const EXPIRING_SOON_DAYS = 14;
+const exceptions_DAY_MS = 86_400_000;
+/** `today`: `YYYY-MM-DD`. */
+function judgeEntry(entry, today, maxDays) {
+    const status = (state, problem) => ({
+        entry,
+        state,
+        problem,
+        expiringSoon: false,
+        matched: 0
+    });
+    if (entry.problems.length > 0)
+        return status('invalid', entry.problems.join('; '));
+    const expires = entry.expires;
+    if (expires < today)
+        return status('expired', `expired on ${expires}`);
+    const limit = addDays(today, maxDays);
+    if (expires > limit) {
+        return status('too-long', `expires on ${expires}, more than ${maxDays} days from today (max-exception-days; at most ${limit})`);
+    }
+    return { ...status('active'), expiringSoon: expires <= addDays(today, EXPIRING_SOON_DAYS) };
+}
+/** Whether an entry names the policy (by id or name). */
+function namesPolicy(entry, policy) {
+    return entry.policy === policy.id || entry.policy === policy.name;
+}
+/**
+ * An entry whose policy name several selected policies share (of different severities, say) could
+ * suppress a critical one its author never meant: it suppresses nothing and asks for the id.
+ */
+function ambiguity(status, policies) {
+    const { entry } = status;
+    if (status.state !== 'active' || policies.some((policy) => policy.id === entry.policy)) {
+        return status;
+    }
+    const named = policies.filter((policy) => policy.name === entry.policy);
+    if (named.length < 2)
+        return status;
+    const ids = named.slice(0, 5).map((policy) => policy.id);
+    return {
+        ...status,
+        state: 'ambiguous',
+        expiringSoon: false,
+        problem: `the name "${entry.policy}" is shared by ${named.length} selected policies (ids ${ids.join(', ')}${named.length > ids.length ? ', …' : ''}): give the id of the one it is for`
+    };
+}
+/**
+ * A matcher of resources for an entry (or the scope): every kind of matcher it has must match
+ * (within a kind, any one of its values); an entry with none covers the whole policy.
+ */
+function resourceMatcher(entry) {
+    const resources = globMatcher(entry.resources);
+    const accounts = globMatcher(entry.accounts);
+    const regions = globMatcher(entry.regions);
+    const tags = entry.tags.map(wantedTagOf);
+    return (r) => (resources(r.name) || (r.platformId !== undefined && resources(r.platformId))) &&
+        (accounts(r.accountName) || (r.accountId !== undefined && accounts(r.accountId))) &&
+        regions(r.region) &&
+        (tags.length === 0 || r.tags.some((text) => tags.some((want) => tagMatches(text, want))));
+}
+/**
+ * A resource's tag: `key=value` (a key may hold `:`, as in `aws:cloudformation:stack-name=prod`),
+ * or, without `=`, `key:value` split at its last `:` (as many tags arrive), or a bare `key`.
+ */
+function resourceTagOf(text) {
+    const equals = text.indexOf('=');
+    if (equals !== -1)
+        return { key: text.slice(0, equals), value: text.slice(equals + 1) };
+    const colon = text.lastIndexOf(':');
+    return colon === -1 ? { key: text } : { key: text.slice(0, colon), value: text.slice(colon + 1) };
+}
+/** An exception's tag: `key` or `key=value`, as the exceptions file documents; `:` is the key's. */
+function wantedTagOf(text) {
+    const equals = text.indexOf('=');
+    return equals === -1
+        ? { key: text }
+        : { key: text.slice(0, equals), value: text.slice(equals + 1) };
+}
+function tagMatches(text, want) {
+    // A tag written whole as the wanted key (`aws:cloudformation:stack-name`) is that key.
+    if (want.value === undefined && text === want.key)
+        return true;
+    const tag = resourceTagOf(text);
+    return tag.key === want.key && (want.value === undefined || tag.value === want.value);
+}
+function addDays(day, days) {
+    return new Date(Date.parse(`${day}T00:00:00Z`) + days * exceptions_DAY_MS).toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/verdict/figures.ts
+// Every figure the gate judges, per policy and per severity, computed once: the Platform's count,
+// what exceptions suppressed, what is new against the baseline, and what the thresholds counted.
+// Every surface (log, outputs, summary, PR comment, annotations, JSON report) reads these and
+// never adds anything up again, so no two can disagree. A figure the action could not know is
+// `null`, never 0, and so is every sum it is part of.
+
+
+function policyFigures(policy, read, settings) {
+    const violations = (0,lib_text/* isCount */.my)(policy.violations) ? policy.violations : null;
+    // A policy with no violating resource has none to suppress, nor anything new or unchanged.
+    const none = violations === 0;
+    const comparison = settings.compared ? compareFigures(policy, read, none, settings) : undefined;
+    const outOfScope = read?.outOfScope ?? (none || !settings.scoped ? 0 : null);
+    const suppressed = read?.suppressed ?? (none || !settings.namedByException(policy) ? 0 : null);
+    const fresh = comparison?.new ?? null;
+    const counted = settings.gateOn === 'new'
+        ? fresh
+        : violations === null || suppressed === null || outOfScope === null
+            ? null
+            : violations - outOfScope - suppressed;
+    return {
+        policyId: policy.id,
+        violations,
+        outOfScope,
+        suppressed,
+        new: fresh,
+        counted,
+        fixed: comparison?.fixed ?? null,
+        unchanged: comparison?.unchanged ?? null,
+        judged: isJudged(policy.severity, settings.thresholds),
+        unknownBecause: unknownBecause(policy, violations, [outOfScope, suppressed, comparison?.new])
+    };
+}
+function compareFigures(policy, read, none, settings) {
+    if (read)
+        return { new: read.new, fixed: read.fixed, unchanged: read.unchanged };
+    // Nothing violates now: whatever the baseline lists for it was fixed.
+    if (none)
+        return { new: 0, fixed: settings.inBaseline(policy.id), unchanged: 0 };
+    return { new: null, fixed: null, unchanged: null };
+}
+/** `perResource`: the figures that need the policy's resources (undefined: not asked for). */
+function unknownBecause(policy, violations, perResource) {
+    if (violations === null) {
+        return policy.invalidCount !== undefined
+            ? `the Platform's count (${policy.invalidCount}) is not a count`
+            : 'the Platform gave no count';
+    }
+    if (!perResource.includes(null))
+        return undefined;
+    if (policy.resourcesUnknown)
+        return policy.resourcesUnknown;
+    if (policy.stale)
+        return 'its result is stale, so its resources were not read';
+    return 'its violating resources were not read (no threshold counts it)';
+}
+/** Whether a threshold counts a policy of this severity: its own, or the total's. */
+function isJudged(severity, thresholds) {
+    if (thresholds.total !== undefined)
+        return true;
+    return isKnownSeverity(severity) && thresholds[severity] !== undefined;
+}
+/**
+ * The gate's rows: each known severity, most severe first, the severities this action does not
+ * know (only when some policy has one), then the total. Each figure is the sum over the row's
+ * policies, or null when any of them is unknown.
+ */
+function gateRows(policies, figures, thresholds) {
+    const rowOf = (policy) => isKnownSeverity(policy.severity) ? policy.severity : 'other';
+    const keys = [...SEVERITY_ORDER];
+    if (policies.some((policy) => rowOf(policy) === 'other'))
+        keys.push('other');
+    keys.push('total');
+    return keys.map((key) => {
+        const members = policies
+            .filter((policy) => key === 'total' || rowOf(policy) === key)
+            .map((policy) => figures[policy.id]);
+        const sums = sumFigures(members);
+        const allowed = key === 'other' ? undefined : thresholds[key];
+        return { key, ...sums, allowed, status: figures_rowStatus(sums.counted, allowed) };
+    });
+}
+function sumFigures(members) {
+    const sum = (pick) => {
+        let total = 0;
+        for (const member of members) {
+            const value = pick(member);
+            if (value === null)
+                return null;
+            total += value;
+        }
+        return total;
+    };
+    return {
+        violations: sum((f) => f.violations),
+        outOfScope: sum((f) => f.outOfScope),
+        suppressed: sum((f) => f.suppressed),
+        new: sum((f) => f.new),
+        counted: sum((f) => f.counted)
+    };
+}
+function figures_rowStatus(counted, allowed) {
+    if (allowed === undefined)
+        return 'no-limit';
+    if (counted === null)
+        return 'unknown';
+    return counted > allowed ? 'breached' : 'within';
+}
+
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
+// The gate: the policies' figures against the workflow's thresholds, as a pure function, so every
+// rule is tested without HTTP. It fails on a breached threshold, on a stale result, and on a
+// figure a threshold needs but the action could not know: what it could not see never passes.
+
+
+
+
+/** Policies named in a reason; the summary lists them all. */
+const gate_NAMES_LISTED = 5;
+function evaluateGate(input) {
+    const rows = gateRows(input.policies, input.figures, input.thresholds);
+    const countNew = input.gateOn === 'new';
+    const reasons = rows
+        .filter((row) => row.status === 'breached')
+        .map((row) => reason('threshold', breachReason(row, countNew)));
+    reasons.push(...unseenReasons(input));
+    const gate = {
+        verdict: reasons.length > 0 ? 'fail' : 'pass',
+        gateOn: input.gateOn,
+        rows,
+        policies: { ...input.figures }
+    };
+    return { gate, reasons };
+}
+/**
+ * Stale results fail the gate whatever the counts (the gate cannot vouch for them); so does a
+ * policy a threshold counts whose counted figure is unknown for another reason.
+ */
+function unseenReasons({ policies, figures }) {
+    const reasons = [];
+    const stale = policies.filter((policy) => policy.stale);
+    if (stale.length > 0) {
+        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(stale.length, 'policy', 'policies')} with no fresh result (neither re-evaluated after the sync run nor executed): stale results, so the gate cannot vouch for them`));
+    }
+    const unknown = policies.filter((policy) => !policy.stale && figures[policy.id].judged && figures[policy.id].counted === null);
+    if (unknown.length > 0) {
+        const named = unknown
+            .slice(0, gate_NAMES_LISTED)
+            .map((policy) => `"${(0,log_safety/* oneLine */.TN)(policy.name, 80)}" (${figures[policy.id].unknownBecause})`);
+        const more = unknown.length > gate_NAMES_LISTED ? ` and ${unknown.length - gate_NAMES_LISTED} more` : '';
+        reasons.push(reason('stale', `${(0,lib_text/* plural */.LS)(unknown.length, 'policy', 'policies')} counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${named.join('; ')}${more}`));
+    }
+    return reasons;
+}
+function breachReason(row, countNew) {
+    const word = countNew ? 'new ' : '';
+    const counted = row.counted ?? 0;
+    return row.key === 'total'
+        ? `${(0,lib_text/* plural */.LS)(counted, `${word}violation`)} in all; at most ${row.allowed} allowed (max-violations)`
+        : `${(0,lib_text/* plural */.LS)(counted, `${word}${row.key} violation`)}; at most ${row.allowed} allowed (max-${row.key}-violations)`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/resources.ts
+// Per resource: each policy's violating resources against the baseline (new, fixed, unchanged) and
+// against the exceptions (suppressed). Pure, so the same inputs give the same verdict on a re-run.
+
+
+/** New resources kept per policy to show. */
+const NEW_SAMPLES = 5;
+const resources_DAY_MS = 86_400_000;
+function judgeResources(policies, settings) {
+    const { baseline, exceptions } = settings;
+    const statuses = (exceptions?.entries ?? []).map((entry) => ambiguity(judgeEntry(entry, settings.today, settings.maxExceptionDays), policies));
+    const judged = {};
+    for (const policy of policies) {
+        if (policy.resources === undefined)
+            continue;
+        judged[policy.id] = judgePolicy(policy, policy.resources, settings, statuses);
+    }
+    const verdict = {
+        baseline: baseline && {
+            path: baseline.path,
+            createdAt: baseline.createdAt,
+            ageDays: Math.floor((Date.parse(`${settings.today}T23:59:59Z`) - Date.parse(baseline.createdAt)) / resources_DAY_MS)
+        },
+        exceptionsFile: exceptions?.path,
+        scope: settings.scope,
+        policies: judged,
+        exceptions: withMatches(statuses, Object.values(judged)),
+        warnings: [],
+        inputError: baseline && foreignBaseline(baseline, policies)
+    };
+    verdict.warnings.push(...baselineWarnings(verdict, policies, settings));
+    return verdict;
+}
+/** Each entry with the resources it suppressed over every policy. */
+function withMatches(statuses, judgements) {
+    const matched = statuses.map(() => 0);
+    for (const { suppressedBy } of judgements) {
+        for (const { entry, count } of suppressedBy)
+            matched[entry] += count;
+    }
+    return statuses.map((status, index) => ({ ...status, matched: matched[index] }));
+}
+function judgePolicy(policy, resources, { baseline, scope }, statuses) {
+    const known = baseline?.policies.get(policy.id);
+    const inScope = scope ? resourceMatcher(scope) : () => true;
+    const matchers = statuses.flatMap((status, index) => status.state === 'active' && namesPolicy(status.entry, policy)
+        ? [{ index, matches: resourceMatcher(status.entry) }]
+        : []);
+    const judgement = {
+        policyId: policy.id,
+        compared: baseline !== undefined,
+        outOfScope: 0,
+        suppressed: 0,
+        new: 0,
+        unchanged: 0,
+        fixed: 0,
+        suppressedBy: [],
+        newSamples: []
+    };
+    const current = new Set();
+    const bySuppressor = new Map();
+    for (const resource of resources) {
+        const id = resource.platformId;
+        if (id !== undefined)
+            current.add(id);
+        if (!inScope(resource)) {
+            judgement.outOfScope++;
+            continue;
+        }
+        const by = matchers.find((m) => m.matches(resource));
+        if (by) {
+            judgement.suppressed++;
+            bySuppressor.set(by.index, (bySuppressor.get(by.index) ?? 0) + 1);
+        }
+        else if (baseline === undefined) {
+            continue;
+        }
+        else if (id !== undefined && known?.has(id)) {
+            // A resource without a fingerprint cannot be in the baseline: it is new.
+            judgement.unchanged++;
+        }
+        else {
+            judgement.new++;
+            if (judgement.newSamples.length < NEW_SAMPLES)
+                judgement.newSamples.push(resource);
+        }
+    }
+    for (const id of known ?? [])
+        if (!current.has(id))
+            judgement.fixed++;
+    judgement.suppressedBy = [...bySuppressor]
+        .sort(([a], [b]) => a - b)
+        .map(([entry, count]) => ({ entry, count }));
+    return judgement;
+}
+/** A baseline none of whose policies is selected was made for another selection. */
+function foreignBaseline(baseline, policies) {
+    if (baseline.policies.size === 0 || policies.length === 0)
+        return undefined;
+    if (policies.some((policy) => baseline.policies.has(policy.id)))
+        return undefined;
+    const input = baseline.artifact ? 'baseline-artifact' : 'baseline-file';
+    return `Input "${input}": "${baseline.path}" lists ${(0,lib_text/* plural */.LS)(baseline.policies.size, 'policy', 'policies')}, none of them among the ${(0,lib_text/* plural */.LS)(policies.length, 'selected policy', 'selected policies')}: it was made for other policies (or another Platform). Expected a baseline made with the same selection (policy-groups, policies, severities, domains) on this Platform.`;
+}
+function baselineWarnings(verdict, policies, settings) {
+    const { baseline } = settings;
+    if (!baseline || !verdict.baseline || verdict.inputError)
+        return [];
+    const warnings = [];
+    if (verdict.baseline.ageDays > settings.baselineMaxAgeDays) {
+        warnings.push(`The baseline "${baseline.path}" is ${(0,lib_text/* plural */.LS)(verdict.baseline.ageDays, 'day')} old (made ${baseline.createdAt}), older than ${settings.baselineMaxAgeDays} days (baseline-max-age-days): refresh it from the default branch.`);
+    }
+    const missing = policies.filter((policy) => policy.id in verdict.policies && !baseline.policies.has(policy.id));
+    if (missing.length > 0) {
+        warnings.push(`${(0,lib_text/* plural */.LS)(missing.length, 'policy is', 'policies are')} not in the baseline, so all their violating resources are new: ${(0,lib_text/* quoteList */.JN)(missing.map((policy) => policy.name), 5)}.`);
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/verdict/decide.ts
+// The verdict: one pure step after the stages. It takes what each stage found (or the error that
+// stopped it) and the workflow's thresholds, and says pass or fail with every reason, most
+// fundamental first. Nothing else decides the result: publishing only renders it.
+
+
+
+
+
+
+
+const STAGE_REASON = {
+    inputs: 'input',
+    platform: 'platform',
+    sync: 'sync',
+    policies: 'policies'
+};
+function decide(input) {
+    const { policies } = input;
+    const settings = input.gate?.resources;
+    const resources = policies && settings && judgeResources(policies.policies, settings);
+    const judged = policies && input.gate && judgeGate(policies, input.gate, resources, input.syncs);
+    const reasons = [];
+    if (input.cancelled) {
+        reasons.push(reason('cancelled', 'The workflow was cancelled before the action finished.'));
+    }
+    for (const error of input.errors) {
+        reasons.push(reason(STAGE_REASON[error.stage], `${stageLabel(error.stage)}: ${error.message}`));
+    }
+    if (resources?.inputError) {
+        reasons.push(reason('input', `${stageLabel('inputs')}: ${resources.inputError}`));
+    }
+    reasons.push(...syncReasons(input));
+    if (judged)
+        reasons.push(...judged.reasons);
+    return {
+        result: reasons.length > 0 ? 'fail' : 'pass',
+        reasons,
+        softened: isSoftened(reasons, input.softFail ?? false),
+        gate: judged?.gate,
+        resources
+    };
+}
+function syncReasons(input) {
+    const reasons = [];
+    for (const sync of input.syncs) {
+        if (sync.verdict !== 'fail')
+            continue;
+        // A stage that threw, or was cut short by the cancellation, is already explained.
+        const explained = sync.reasons.length > 0 ||
+            input.errors.some((error) => error.stage === 'sync') ||
+            input.cancelled;
+        const texts = explained
+            ? sync.reasons
+            : [
+                input.syncs.length > 1
+                    ? `The sync stage failed for "${sync.syncName}".`
+                    : 'The sync stage failed.'
+            ];
+        reasons.push(...texts.map((text) => reason('sync', text)));
+    }
+    return reasons;
+}
+/** Every policy's figures, then the gate over them, then what the counted policies' data covers. */
+function judgeGate(outcome, settings, resources, syncs) {
+    const entries = settings.resources?.exceptions?.entries ?? [];
+    const baseline = settings.resources?.baseline;
+    const figureSettings = {
+        gateOn: settings.gateOn,
+        thresholds: settings.thresholds,
+        compared: baseline !== undefined,
+        scoped: settings.resources?.scope !== undefined,
+        namedByException: (policy) => entries.some((entry) => namesPolicy(entry, policy)),
+        inBaseline: (policyId) => baseline?.policies.get(policyId)?.size ?? 0
+    };
+    const figures = {};
+    for (const policy of outcome.policies) {
+        figures[policy.id] = policyFigures(policy, resources?.policies[policy.id], figureSettings);
+    }
+    const judged = evaluateGate({
+        policies: outcome.policies,
+        figures,
+        thresholds: settings.thresholds,
+        gateOn: settings.gateOn
+    });
+    const covered = crossCheck({
+        syncs,
+        policies: outcome.policies,
+        counted: (policy) => figures[policy.id].judged,
+        tableErrors: settings.tableErrors ?? 'fail'
+    });
+    const reasons = [...judged.reasons, ...covered.reasons];
+    const verdict = reasons.length > 0 ? 'fail' : 'pass';
+    return { gate: { ...judged.gate, verdict, coverage: covered.coverage }, reasons };
+}
+
 ;// CONCATENATED MODULE: ./src/run/report.ts
 // From a snapshot of the run's state to the report every surface is rendered from (the verdict
 // decided on it), and from the report to the step's result.
