@@ -136,7 +136,9 @@ describe('the action’s limits, each hit at once', () => {
       const run = await runBundle(
         {
           ...FAST,
-          run: { ...FAST_RUN, durationMs: 4_000 },
+          // Long enough for the stream to be open while the run goes, however late a busy
+          // machine starts the action (its cases run at once with the others').
+          run: { ...FAST_RUN, durationMs: 10_000 },
           policies: CLEAN_POLICIES,
           faults: [always(LIVE_LOGS, 'endless-body')]
         },
