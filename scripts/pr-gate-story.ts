@@ -23,7 +23,15 @@ const EVENT = join(ROOT, '__tests__', '__fixtures__', 'pull-request-event.json')
 const BASELINE_RUN = 7001
 const PULL_REQUEST_RUN = 7002
 const DAY = 86_400_000
-const SCHEDULED_RUN_MS = 8_000
+/** How long the scheduled run lasts, and the action's own runs, at each pace. */
+const PACES = {
+  demo: { scheduledRunMs: 8_000, run: undefined },
+  // Still long enough to be going when the gate looks, however late a busy machine starts it.
+  quick: {
+    scheduledRunMs: 5_000,
+    run: { pendingMs: 50, startDelayMs: 50, durationMs: 300, ingestionDelayMs: 100 }
+  }
+} as const
 
 /** The outputs a re-run must give again, for the same verdict on the same data and baseline. */
 export const VERDICT_OUTPUTS = [
@@ -54,6 +62,11 @@ export interface Story {
 }
 
 export interface StoryOptions {
+  /**
+   * `quick`: the runs take a fraction of a second and the scheduled run a few seconds, for the
+   * tests; the demo's pace (the default) lets a reader follow the runs in the log.
+   */
+  pace?: 'demo' | 'quick'
   /** Hears of each step before it runs. */
   onStep?: (step: StoryStep) => void
   /** Each chunk of the action's stdout, of every step. */
@@ -63,7 +76,11 @@ export interface StoryOptions {
 }
 
 export async function runPrGateStory(options: StoryOptions = {}): Promise<Story> {
-  const sim = await startSimulator(preset('pr-gate'))
+  const pace = PACES[options.pace ?? 'demo']
+  const scenario = preset('pr-gate')
+  const sim = await startSimulator(
+    pace.run ? { ...scenario, run: pace.run, evaluation: { delayAfterIngestMs: 100 } } : scenario
+  )
   const github = await startActionsFake()
   const workspace = mkdtempSync(join(tmpdir(), 'cq-pr-gate-'))
   const run = (inputs: Record<string, string>, env: Record<string, string>) =>
@@ -89,7 +106,7 @@ export async function runPrGateStory(options: StoryOptions = {}): Promise<Story>
       zip: zipOf({ 'baseline.json': readFileSync(join(workspace, 'baseline.json')) })
     })
 
-    const scheduled = await startScheduledRun(sim)
+    const scheduled = await startScheduledRun(sim, pace.scheduledRunMs)
     options.onNote?.(
       `The Platform's own schedule starts run ${scheduled} of ${SYNC}: it began before pull request 42's deploy, so its data cannot show that pull request's change.`
     )
@@ -197,9 +214,9 @@ function writeExceptions(workspace: string): void {
  * A run of the sync started by someone else than the action: the Platform's schedule. A longer one
  * than the action's own, so that it is still going when the gate looks, even on a busy machine.
  */
-async function startScheduledRun(sim: Simulator): Promise<string> {
+async function startScheduledRun(sim: Simulator, durationMs: number): Promise<string> {
   const own = { ...sim.scenario.run }
-  sim.setScenario({ run: { durationMs: SCHEDULED_RUN_MS } })
+  sim.setScenario({ run: { durationMs } })
   const response = await fetch(`${sim.url}/api/syncs/${SYNC}/runs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sim.scenario.apiKey}` }

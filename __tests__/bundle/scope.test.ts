@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PolicySpec } from '../../simulator/scenario.js'
-import { startSimulator, type Simulator } from '../../simulator/server.js'
+import { startSimulator } from '../../simulator/server.js'
 import {
   assertBundleExists,
   FAST,
   reportOf,
   runAgainst,
+  runBundle,
   type BundleRun
 } from '../helpers/bundle.js'
 
@@ -35,63 +36,75 @@ const POLICIES: PolicySpec[] = [
 ]
 
 let dir: string
-let sim: Simulator
-let baseline: string
 
-beforeAll(async () => {
+beforeAll(() => {
   assertBundleExists()
   dir = mkdtempSync(join(tmpdir(), 'cq-scope-'))
-  baseline = join(dir, 'baseline.json')
-  sim = await startSimulator({ ...FAST, policies: POLICIES })
-  // The default branch's baseline, before the pull request's sync.
-  await runAgainst(sim, {
-    'sync-name': '',
-    'baseline-write': baseline,
-    'max-critical-violations': '10'
-  })
-}, 60_000)
+})
 
-afterAll(async () => {
-  await sim?.close()
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-const gate = (scope: string): Promise<BundleRun> =>
-  runAgainst(sim, { 'gate-on': 'new', 'baseline-file': baseline, scope })
+/**
+ * A gate scoped by `scope`, on a Platform of its own (so the cases run at once): the default
+ * branch's baseline is written before the pull request's sync, then the gate judges on new.
+ */
+async function gate(scope: string): Promise<BundleRun> {
+  const sim = await startSimulator({ ...FAST, policies: POLICIES })
+  const baseline = join(mkdtempSync(join(dir, 'case-')), 'baseline.json')
+  try {
+    const before = await runAgainst(sim, {
+      'sync-name': '',
+      'baseline-write': baseline,
+      'max-critical-violations': '10'
+    })
+    expect(before.exitCode).toBe(0)
+    return await runAgainst(sim, { 'gate-on': 'new', 'baseline-file': baseline, scope })
+  } finally {
+    await sim.close()
+  }
+}
 
 describe('scope', () => {
-  it('a new violating resource in another account does not fail a gate scoped to staging, and is shown as out of scope', async () => {
-    const run = await gate('accounts: staging')
-    expect(run.exitCode).toBe(0)
-    expect(run.outputs).toMatchObject({
-      result: 'pass',
-      'critical-violations': '3',
-      'out-of-scope-violations': '1',
-      'new-violations': '0',
-      'counted-violations': '0'
-    })
-    expect(run.summary).toContain(
-      '**Scope:** accounts <code>staging</code> — 1 violation outside it, counted apart and not judged.'
-    )
-    expect(run.summary).toMatch(
-      /\| 🔴\u00a0Critical \| 3 \| 1 \| 0 \| \*\*0\*\* \| 0 \| ✅ within \|/
-    )
-    expect(reportOf(run)).toMatchObject({
-      policies: {
-        scope: { accounts: ['staging'], regions: [], tags: [], resources: [] },
-        outOfScopeViolations: { critical: 1, total: 1 }
-      }
-    })
-  })
+  it.concurrent(
+    'a new violating resource in another account does not fail a gate scoped to staging, and is shown as out of scope',
+    async () => {
+      const run = await gate('accounts: staging')
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs).toMatchObject({
+        result: 'pass',
+        'critical-violations': '3',
+        'out-of-scope-violations': '1',
+        'new-violations': '0',
+        'counted-violations': '0'
+      })
+      expect(run.summary).toContain(
+        '**Scope:** accounts <code>staging</code> — 1 violation outside it, counted apart and not judged.'
+      )
+      expect(run.summary).toMatch(
+        /\| 🔴\u00a0Critical \| 3 \| 1 \| 0 \| \*\*0\*\* \| 0 \| ✅ within \|/
+      )
+      expect(reportOf(run)).toMatchObject({
+        policies: {
+          scope: { accounts: ['staging'], regions: [], tags: [], resources: [] },
+          outOfScopeViolations: { critical: 1, total: 1 }
+        }
+      })
+    }
+  )
 
-  it('the same resource in scope fails it, and the new-resources table says whose it is', async () => {
-    const run = await gate('accounts: [staging, production]')
-    expect(run.exitCode).toBe(1)
-    expect(run.outputs).toMatchObject({ 'out-of-scope-violations': '0', 'new-violations': '1' })
-    expect(run.summary).toMatch(/s3-buckets-000003 \\\(production, [a-z0-9-]+\\\)/)
-  })
+  it.concurrent(
+    'the same resource in scope fails it, and the new-resources table says whose it is',
+    async () => {
+      const run = await gate('accounts: [staging, production]')
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs).toMatchObject({ 'out-of-scope-violations': '0', 'new-violations': '1' })
+      expect(run.summary).toMatch(/s3-buckets-000003 \\\(production, [a-z0-9-]+\\\)/)
+    }
+  )
 
-  it.each([
+  it.concurrent.each([
     ['by tag', 'tags: env=pr-142', 1],
     ['by another tag', 'tags: env=pr-999', 0],
     ['by a resource glob that holds others', 'resources: "other-*"', 0],
@@ -102,11 +115,13 @@ describe('scope', () => {
     expect(run.outputs['counted-violations']).toBe(String(judged))
   })
 
-  it('a scope that is not a mapping of matchers fails before any request', async () => {
-    const before = sim.requests.length
-    const run = await gate('account: staging')
+  it.concurrent('a scope that is not a mapping of matchers fails before any request', async () => {
+    const run = await runBundle(
+      { ...FAST, policies: POLICIES },
+      { 'gate-on': 'new', 'baseline-file': join(dir, 'none.json'), scope: 'account: staging' }
+    )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('Input "scope": line 1: unknown key "account"')
-    expect(sim.requests.length).toBe(before)
+    expect(run.sim.requests).toHaveLength(0)
   })
 })
