@@ -97,7 +97,9 @@ let runs: Record<
   | 'sharedName'
   | 'tagKeyWithColons'
   | 'numberLikeName'
-  | 'manyStars',
+  | 'manyStars'
+  | 'yamlFeatures'
+  | 'mergeKey',
   BundleRun
 >
 
@@ -189,6 +191,46 @@ beforeAll(async () => {
             'resources: "*a*a*a*a*a*a*a*a*a*a*b"'
           ])
         }
+      ),
+    // An anchor and its alias, under YAML 1.1 (where the date is a timestamp): read as written.
+    yamlFeatures: () =>
+      gate(
+        { policies: [critical('Public buckets')] },
+        {
+          'exceptions-file': file(
+            'yaml-features.yml',
+            [
+              '%YAML 1.1',
+              '---',
+              'exceptions:',
+              '  - policy: Public buckets',
+              '    reason: &why Accepted for the test',
+              `    expires: ${future}`,
+              '  - policy: Unused',
+              '    reason: *why',
+              `    expires: ${future}`,
+              ''
+            ].join('\n')
+          )
+        }
+      ),
+    mergeKey: () =>
+      gate(
+        { policies: [critical('Public buckets')] },
+        {
+          'exceptions-file': file(
+            'merge-key.yml',
+            [
+              'exceptions:',
+              '  - &base',
+              '    policy: Public buckets',
+              '    reason: Accepted for the test',
+              `    expires: ${future}`,
+              '  - <<: *base',
+              ''
+            ].join('\n')
+          )
+        }
       )
   })
 }, 4 * PROCESS_LIMIT_MS)
@@ -256,6 +298,20 @@ describe('per-resource accounting, through the bundle', () => {
     const run = runs.numberLikeName
     expect(run.exitCode).toBe(0)
     expect(run.outputs['suppressed-violations']).toBe('1')
+  })
+
+  it('YAML anchors and aliases are read through, and a YAML 1.1 date is a date as written', () => {
+    const run = runs.yamlFeatures
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['suppressed-violations']).toBe('1')
+  })
+
+  it('a merge key is refused, naming it, at its line', () => {
+    const run = runs.mergeKey
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /line=6::Not a valid exceptions file: YAML merge keys \(<<\) are not supported/
+    )
   })
 
   it('a glob of many stars against a long name is answered at once', () => {
