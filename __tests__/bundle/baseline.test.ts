@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
-import type { PolicySpec } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
   FAST,
@@ -17,19 +16,9 @@ import {
   workflowCommands,
   type BundleRun
 } from '../helpers/bundle.js'
+import { SWAP_POLICIES } from '../__fixtures__/swap-policies.js'
 
-const POLICIES: PolicySpec[] = [
-  {
-    name: 'S3 buckets without default encryption',
-    severity: 'critical',
-    violationCount: 3,
-    countAfterSync: 3,
-    // After the sync: resource 1 fixed, resource 4 new; still 3.
-    swapAfterSync: 1
-  },
-  { name: 'IAM users without MFA', severity: 'high', violationCount: 2, countAfterSync: 2 },
-  { name: 'EC2 instances without owner tag', severity: 'low', violationCount: 4 }
-]
+const POLICIES = SWAP_POLICIES
 const VIOLATIONS = '/policies/{policy_id}/violations'
 
 const dir = mkdtempSync(join(tmpdir(), 'cq-baseline-bundle-'))

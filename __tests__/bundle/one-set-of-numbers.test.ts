@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from '../../scripts/action-runner.js'
-import type { PolicySpec } from '../../simulator/scenario.js'
 import { startSimulator, type Simulator } from '../../simulator/server.js'
 import {
   assertBundleExists,
@@ -20,21 +19,10 @@ import {
   workflowCommands,
   type BundleRun
 } from '../helpers/bundle.js'
+import { SWAP_POLICIES } from '../__fixtures__/swap-policies.js'
 import { BOT_LOGIN, startGitHubFake, type GitHubFake } from '../helpers/github-fake.js'
 
-const POLICIES: PolicySpec[] = [
-  {
-    name: 'S3 buckets without default encryption',
-    severity: 'critical',
-    violationCount: 3,
-    countAfterSync: 3,
-    // After the sync: s3-buckets-000001 fixed, s3-buckets-000004 new; still 3.
-    swapAfterSync: 1
-  },
-  { name: 'IAM users without MFA', severity: 'high', violationCount: 2, countAfterSync: 2 },
-  // No threshold counts low: its resources are not read, so its new figure is unknown.
-  { name: 'EC2 instances without owner tag', severity: 'low', violationCount: 4 }
-]
+const POLICIES = SWAP_POLICIES
 
 const day = (offset: number): string =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
