@@ -18,6 +18,7 @@ import {
 } from '../render/markdown.js'
 import { figuresOf, judgementOf, totalRow, type RunReport } from '../model.js'
 import { NAME_LENGTH, severityLabel } from './pieces.js'
+import { formatTimestamp } from '../render/format.js'
 import { baselineAgeHours, describeAge, entryNote } from '../render/wording.js'
 
 const POLICY_LIMIT = 50
@@ -41,7 +42,7 @@ export function renderComparison(report: RunReport, outcome: PolicyOutcome): Mar
   const shown = rows.slice(0, POLICY_LIMIT)
   return blocks(
     markup`#### Against the baseline`,
-    markup`${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText(plural(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`,
+    markup`${codeSpan(baseline.path)}, made ${escapeText(formatTimestamp(baseline.createdAt) ?? baseline.createdAt, 40)} (${escapeText(plural(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`,
     renderBaselineArtifact(report),
     shown.length === 0
       ? markup`No violating resource now or in the baseline for the compared policies.`
