@@ -35871,6 +35871,7 @@ function renderCoverageLine(report) {
 
 
 
+
 const POLICY_LIMIT = 50;
 const ENTRY_LIMIT = 50;
 /** New, fixed and unchanged resources per policy against the baseline file. */
@@ -35886,7 +35887,7 @@ function renderComparison(report, outcome) {
     });
     const notCompared = outcome.policies.filter((policy) => figuresOf(report, policy)?.new === null && (policy.violations ?? 0) > 0);
     const shown = rows.slice(0, POLICY_LIMIT);
-    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`, renderBaselineArtifact(report), shown.length === 0
+    return blocks(markup `#### Against the baseline`, markup `${codeSpan(baseline.path)}, made ${escapeText(formatTimestamp(baseline.createdAt) ?? baseline.createdAt, 40)} (${escapeText((0,lib_text/* plural */.LS)(baseline.ageDays, 'day'))} old). New counts only resources not suppressed by an exception; unchanged, those in the baseline and not suppressed.`, renderBaselineArtifact(report), shown.length === 0
         ? markup `No violating resource now or in the baseline for the compared policies.`
         : table([
             markup `Severity`,

@@ -79,7 +79,13 @@ export async function runPrGateStory(options: StoryOptions = {}): Promise<Story>
   const pace = PACES[options.pace ?? 'demo']
   const scenario = preset('pr-gate')
   const sim = await startSimulator(
-    pace.run ? { ...scenario, run: pace.run, evaluation: { delayAfterIngestMs: 100 } } : scenario
+    pace.run
+      ? {
+          ...scenario,
+          run: { ...scenario.run, ...pace.run },
+          evaluation: { delayAfterIngestMs: 100 }
+        }
+      : scenario
   )
   const github = await startActionsFake()
   const workspace = mkdtempSync(join(tmpdir(), 'cq-pr-gate-'))

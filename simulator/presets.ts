@@ -166,7 +166,20 @@ export const PRESETS: Record<string, Scenario> = {
   /** `npm run demo -- --scenario pr-gate` (scripts/pr-gate-story.ts) and the README's pictures. */
   'pr-gate': {
     syncs: [{ name: 'aws-staging', displayName: 'AWS staging' }],
-    run: { pendingMs: 300, startDelayMs: 700, durationMs: 3_000, ingestionDelayMs: 700 },
+    run: {
+      pendingMs: 300,
+      startDelayMs: 700,
+      durationMs: 3_000,
+      ingestionDelayMs: 700,
+      // The tables the gate's policies read, all written by the staging sync without errors.
+      tables: [
+        { name: 'aws_ec2_instances', serviceName: 'aws', resources: 5_200 },
+        { name: 'aws_s3_buckets', serviceName: 'aws', resources: 2_480 },
+        { name: 'aws_ec2_ebs_volumes', serviceName: 'aws', resources: 2_300 },
+        { name: 'aws_iam_users', serviceName: 'aws', resources: 1_500 },
+        { name: 'aws_iam_roles', serviceName: 'aws', resources: 1_000 }
+      ]
+    },
     evaluation: { delayAfterIngestMs: 700 },
     policies: PR_GATE_POLICIES
   },
