@@ -17,11 +17,15 @@ import {
 const RUNS = '/syncs/{sync_name}/runs'
 const RUN = `${RUNS}/{sync_run_id}`
 
-/** The first start request is held 3 s, then reset without creating anything. */
+/**
+ * The first start request is held, then reset without creating anything: long enough for copy B,
+ * started once A's request is in, to start its run meanwhile, however slowly a busy machine starts
+ * it.
+ */
 const SCENARIO: Scenario = {
   ...FAST,
   run: { ...FAST_RUN, durationMs: 120_000 },
-  faults: [{ match: { method: 'POST', path: RUNS }, kind: 'reset', delayMs: 3_000 }]
+  faults: [{ match: { method: 'POST', path: RUNS }, kind: 'reset', delayMs: 6_000 }]
 }
 
 let copyA: BundleRun
@@ -35,7 +39,10 @@ beforeAll(async () => {
   await usingSimulator(SCENARIO, async (sim) => {
     const inputs = { 'if-running': 'start' }
     const a = runAgainst(sim, { ...inputs, timeout: '4s' })
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    // B starts once A's start request has reached the Platform: A's is the one held and reset.
+    while (sim.requestsTo('POST', RUNS).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     copyB = await runAgainst(sim, { ...inputs, wait: 'false' })
     copyA = await a
     postA = await runAgainst(sim, inputs, { state: copyA.state })
