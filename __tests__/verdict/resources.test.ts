@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from '@jest/globals'
 import { decide } from '../../src/verdict/decide.js'
+import { judgeEntry } from '../../src/verdict/exceptions.js'
 import { judgeResources } from '../../src/verdict/resources.js'
 import {
   baselineFile,
@@ -11,7 +12,8 @@ import {
   policy,
   policyOutcome,
   resource,
-  resourceSettings
+  resourceSettings,
+  TODAY
 } from '../__fixtures__/report.js'
 
 const ids = (...names: string[]) => names.map((name) => `aws_s3_buckets_${name}`)
@@ -343,5 +345,37 @@ describe('the scope', () => {
     })
     expect(verdict.resources?.exceptions[0].matched).toBe(1)
     expect(verdict.result).toBe('pass')
+  })
+})
+
+describe('the limits of an exception and of a baseline, at their boundaries', () => {
+  const judged = (expires: string) =>
+    judgeEntry(exceptionEntry({ policy: 'p', expires }), TODAY, 90)
+
+  it('an entry may expire exactly max-exception-days from today, not a day later', () => {
+    // TODAY is 2026-11-27: 90 days on is 2027-02-25.
+    expect(judged('2027-02-25').state).toBe('active')
+    expect(judged('2027-02-26').state).toBe('too-long')
+  })
+
+  it('an entry is in force on the day it expires, and expired the day after', () => {
+    expect(judged(TODAY).state).toBe('active')
+    expect(judged('2026-11-26').state).toBe('expired')
+  })
+
+  it('expires soon within 14 days, and not on the 15th', () => {
+    expect(judged('2026-12-11').expiringSoon).toBe(true)
+    expect(judged('2026-12-12').expiringSoon).toBe(false)
+  })
+
+  it('a baseline exactly baseline-max-age-days old is not yet old; a day more is', () => {
+    const p = policy({ name: 'p', severity: 'critical', violations: 0 })
+    p.resources = []
+    const warningsAt = (createdAt: string) =>
+      judgeResources([p], resourceSettings({ baseline: baselineFile({ [p.id]: [] }, createdAt) }))
+        .warnings
+    // Whole days up to the end of TODAY (2026-11-27): 30 from 2026-10-28, 31 from the 27th.
+    expect(warningsAt('2026-10-28T00:00:00Z')).toEqual([])
+    expect(warningsAt('2026-10-27T00:00:00Z')).toEqual([expect.stringContaining('is 31 days old')])
   })
 })
