@@ -123,6 +123,15 @@ describe('coverage of a counted policy', () => {
       status: 'earlier-data',
       tables: [{ table: 'aws_iam_users', written: false, rows: null, errors: null }]
     })
+    // One table of two not written is enough.
+    const both = policy({
+      name: 'Both',
+      severity: 'high',
+      tables: ['aws_s3_buckets', 'aws_iam_users']
+    })
+    expect(check([ran([table('aws_s3_buckets')])], [both]).coverage.policies[both.id].status).toBe(
+      'earlier-data'
+    )
   })
 
   it('is unknown, and says why, when its tables cannot be told', () => {
@@ -199,6 +208,104 @@ describe('coverage of a counted policy', () => {
       tables: [{ table: 'aws_iam_users', written: false, failedSyncs: ['iam-prod'] }]
     })
     expect(reasons).toEqual([])
+  })
+
+  it('names only the tables with problems, each with the problems it had', () => {
+    const wide = policy({
+      name: 'Wide',
+      severity: 'high',
+      tables: ['aws_s3_buckets', 'aws_iam_users', 'aws_ec2_instances', 'aws_rds_instances']
+    })
+    const run = ran([
+      table('aws_s3_buckets', 3, 0),
+      table('aws_iam_users', 0, 0),
+      table('aws_ec2_instances', 0, 2),
+      table('aws_rds_instances', 1, 1)
+    ])
+    expect(check([run], [wide]).coverage.policies[wide.id]).toMatchObject({
+      status: 'table-errors',
+      damage:
+        'aws_s3_buckets: 3 errors; aws_ec2_instances: 2 panics; aws_rds_instances: 1 error, 1 panic'
+    })
+  })
+
+  it('is not damaged by problems in a table it does not read', () => {
+    const run = ran([table('aws_s3_buckets'), table('aws_iam_users', 0, 0), table('aws_ec2', 4)])
+    const both = policy({
+      name: 'Both',
+      severity: 'high',
+      tables: ['aws_s3_buckets', 'aws_iam_users']
+    })
+    expect(check([run], [both]).coverage.policies[both.id].status).toBe('complete')
+  })
+
+  it('names at most five failing policies in its reason, and how many more there are', () => {
+    const failing = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        policy({ name: `P${i + 1}`, severity: 'critical', tables: ['aws_s3_buckets'] })
+      )
+    const run = [ran([table('aws_s3_buckets', 2)])]
+    const listed = (i: number) => `"P${i}" (aws_s3_buckets: 2 errors)`
+    expect(check(run, failing(7)).reasons).toEqual([
+      {
+        kind: 'coverage',
+        text: `7 counted policies read a table this run synced with errors or panics, so their results may miss data and the gate cannot vouch for them ("table-errors: warn" lets them pass): ${[1, 2, 3, 4, 5].map(listed).join('; ')} and 2 more`
+      }
+    ])
+    expect(check(run, failing(5)).reasons[0].text).toMatch(/"P5" \(aws_s3_buckets: 2 errors\)$/)
+  })
+
+  it('adds up a table several runs wrote: unknown stays unknown, not reported stays not reported', () => {
+    const cli = (shard: string) =>
+      externalSyncOutcome(externalSync(), {
+        tables: [{ name: 'aws_s3_buckets', rows: 5 }],
+        syncName: shard
+      })
+    // Two CLI shards: neither reports errors, so neither does their sum.
+    expect(check([cli('a'), cli('b')], [buckets]).coverage.policies[buckets.id]).toMatchObject({
+      status: 'complete',
+      tables: [{ rows: 10, errors: null, panics: null }]
+    })
+    // A managed run's errors count beside a CLI run that reports none.
+    expect(
+      check([cli('a'), ran([table('aws_s3_buckets', 2)])], [buckets]).coverage.policies[buckets.id]
+    ).toMatchObject({ status: 'table-errors', tables: [{ rows: 15, errors: 2, panics: 0 }] })
+    // An error count that is not a count makes the sum unknown, whatever the other run says.
+    const uncounted = ran([{ name: 'aws_s3_buckets', rows: 1, errors: null, panics: 0 }])
+    for (const runs of [
+      [uncounted, ran([table('aws_s3_buckets', 2)], 'aws-dev')],
+      [ran([table('aws_s3_buckets', 2)], 'aws-dev'), uncounted]
+    ]) {
+      expect(check(runs, [buckets]).coverage.policies[buckets.id]).toMatchObject({
+        status: 'unknown',
+        tables: [{ errors: null }]
+      })
+    }
+  })
+
+  it('leaves out a sync that never had a run: it wrote nothing and refreshed nothing', () => {
+    const neverStarted = syncOutcome({
+      syncName: 'aws-dev',
+      run: undefined,
+      tables: undefined,
+      verdict: 'fail',
+      reasons: ['could not start']
+    })
+    const { coverage } = check([ran([table('aws_s3_buckets')]), neverStarted], [buckets])
+    expect(coverage.policies[buckets.id].status).toBe('complete')
+    expect(coverage.failedSyncs).toEqual([])
+  })
+
+  it('is unknown with no tables when the policy stage did not look its tables up', () => {
+    const notLookedUp = policy({ name: 'Not looked up', severity: 'high', tables: undefined })
+    expect(
+      check([ran([table('aws_s3_buckets')])], [notLookedUp]).coverage.policies[notLookedUp.id]
+    ).toEqual({
+      status: 'unknown',
+      tables: [],
+      unknownBecause: 'its tables were not looked up',
+      fails: false
+    })
   })
 
   it('is checked for the counted policies only', () => {

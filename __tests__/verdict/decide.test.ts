@@ -71,6 +71,17 @@ describe('decide', () => {
     expect(texts(verdict({ syncs: [sync], cancelled: true }))).toEqual([
       'The workflow was cancelled before the action finished.'
     ])
+    // Another stage's error does not explain it.
+    const policiesError = [{ stage: 'policies' as const, message: 'HTTP 503' }]
+    expect(texts(verdict({ syncs: [sync], errors: policiesError }))).toEqual([
+      'Policy stage: HTTP 503',
+      'The sync stage failed.'
+    ])
+    // Among several syncs, it names the one.
+    const other = syncOutcome({ syncName: 'aws-dev' })
+    expect(texts(verdict({ syncs: [other, sync] }))).toEqual([
+      `The sync stage failed for "${sync.syncName}".`
+    ])
   })
 
   it('judges the policy counts only against the thresholds it is given', () => {

@@ -159,6 +159,43 @@ describe('the gate', () => {
     expect(result.gate.verdict).toBe('fail')
   })
 
+  it('says why each unknown figure is unknown', () => {
+    const why = (overrides: Partial<PolicyResult>, figureSettings: Partial<FigureSettings> = {}) =>
+      policyFigures(
+        policy({ name: 'p', severity: 'high', violations: 2, ...overrides }),
+        undefined,
+        settings({ thresholds: { ...NO_LIMITS, high: 0 }, ...figureSettings })
+      ).unknownBecause
+    expect(why({ violations: undefined })).toBe('the Platform gave no count')
+    expect(why({}, { namedByException: () => true })).toBe(
+      'its violating resources were not read (no threshold counts it)'
+    )
+    // What the policy stage said about its listing goes before staleness.
+    expect(
+      why(
+        { stale: true, resourcesUnknown: 'its listing disagreed with its count' },
+        { namedByException: () => true }
+      )
+    ).toBe('its listing disagreed with its count')
+    expect(why({})).toBe(undefined)
+  })
+
+  it('names the first five policies with an unknown figure in its reason, and how many more', () => {
+    const unknown = Array.from({ length: 7 }, (_, i) =>
+      policy({ name: `u${i + 1}`, severity: 'high', violations: undefined })
+    )
+    const { reasons } = gate(unknown, { ...NO_LIMITS, high: 10 })
+    expect(reasons).toEqual([
+      {
+        kind: 'stale',
+        text: `7 policies counted by the thresholds with an unknown figure, so the gate cannot vouch for them: ${[1, 2, 3, 4, 5].map((i) => `"u${i}" (the Platform gave no count)`).join('; ')} and 2 more`
+      }
+    ])
+    expect(gate(unknown.slice(0, 5), { ...NO_LIMITS, high: 10 }).reasons[0].text).toMatch(
+      /"u5" \(the Platform gave no count\)$/
+    )
+  })
+
   it('suppressed figures come off the counted one, never off the Platform count', () => {
     const p = policy({ name: 'p', severity: 'critical', violations: 5 })
     const figures = policyFigures(

@@ -100,6 +100,58 @@ describe('the baseline, per resource', () => {
   })
 })
 
+describe('the per-resource judgement of one policy', () => {
+  const critical = policy({ name: 'Public S3 buckets', severity: 'critical', violations: 7 })
+  critical.resources = ids('a', 'b', 'c', 'd', 'e', 'f', 'g').map((id) => resource(id))
+
+  it('without a baseline, compares nothing: nothing is new, unchanged or fixed', () => {
+    expect(judgeResources([critical], resourceSettings()).policies[critical.id]).toEqual({
+      policyId: critical.id,
+      compared: false,
+      outOfScope: 0,
+      suppressed: 0,
+      new: 0,
+      unchanged: 0,
+      fixed: 0,
+      suppressedBy: [],
+      newSamples: []
+    })
+  })
+
+  it('keeps the first five new resources read as samples, and counts them all', () => {
+    const baseline = baselineFile({ [critical.id]: [] })
+    const judged = judgeResources([critical], resourceSettings({ baseline })).policies[critical.id]
+    expect(judged).toMatchObject({ compared: true, new: 7 })
+    expect(judged.newSamples.map((sample) => sample.platformId)).toEqual(
+      ids('a', 'b', 'c', 'd', 'e')
+    )
+  })
+
+  it('lists what each exception suppressed in the order of the file, whatever order they matched in', () => {
+    const entries = [
+      exceptionEntry({ policy: critical.id, resources: ['*_g'] }),
+      exceptionEntry({ policy: critical.id, resources: ['*_a', '*_b'] })
+    ]
+    const judged = judgeResources(
+      [critical],
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries } })
+    ).policies[critical.id]
+    expect(judged.suppressedBy).toEqual([
+      { entry: 0, count: 1 },
+      { entry: 1, count: 2 }
+    ])
+  })
+
+  it('a baseline that lists no policy, or a gate that selected none, is not one made for other policies', () => {
+    const empty = baselineFile({})
+    expect(judgeResources([critical], resourceSettings({ baseline: empty })).inputError).toBe(
+      undefined
+    )
+    const other = baselineFile({ other: ['x'] })
+    expect(judgeResources([], resourceSettings({ baseline: other })).inputError).toBe(undefined)
+  })
+})
+
 describe('exceptions', () => {
   const critical = policy({ name: 'Public S3 buckets', severity: 'critical', violations: 5 })
   critical.resources = [
@@ -241,6 +293,53 @@ describe('exceptions say exactly what they cover', () => {
     // By id, it is exact.
     expect(verdict.exceptions[1]).toMatchObject({ state: 'active', matched: 1 })
     expect(verdict.policies[low.id].suppressed).toBe(1)
+  })
+
+  it('an ambiguous name names the first five ids, and is no longer "expiring soon"', () => {
+    const shared = Array.from({ length: 6 }, (_, i) => ({
+      ...policy({ name: 'Public buckets', severity: 'high', violations: 0 }),
+      id: `pol-${i + 1}`,
+      resources: []
+    }))
+    const soon = exceptionEntry({ policy: 'Public buckets', expires: '2026-12-01' })
+    const [status] = judgeResources(
+      shared,
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries: [soon] } })
+    ).exceptions
+    expect(status).toMatchObject({
+      state: 'ambiguous',
+      expiringSoon: false,
+      problem:
+        'the name "Public buckets" is shared by 6 selected policies (ids pol-1, pol-2, pol-3, pol-4, pol-5, …): give the id of the one it is for'
+    })
+  })
+
+  it('an expired entry stays expired, whatever its name', () => {
+    const twins = ['pol-a', 'pol-b'].map((id) => ({
+      ...policy({ name: 'Public buckets', severity: 'high', violations: 0 }),
+      id,
+      resources: []
+    }))
+    const expired = exceptionEntry({ policy: 'Public buckets', expires: '2026-11-01' })
+    const [status] = judgeResources(
+      twins,
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries: [expired] } })
+    ).exceptions
+    expect(status.state).toBe('expired')
+  })
+
+  it('an entry with several tags matches a resource with any one of them', () => {
+    const p = policy({ name: 'Tagged', severity: 'high', violations: 2 })
+    p.resources = [
+      resource('a', { tags: ['team=payments'] }),
+      resource('b', { tags: ['env=prod'] })
+    ]
+    const entry = exceptionEntry({ policy: 'Tagged', tags: ['team=payments', 'env=prod'] })
+    const verdict = judgeResources(
+      [p],
+      resourceSettings({ exceptions: { path: 'exceptions.yml', entries: [entry] } })
+    )
+    expect(verdict.policies[p.id].suppressed).toBe(2)
   })
 
   it('tag keys may hold ":", and a bare key matches only that key', () => {
