@@ -151,6 +151,11 @@ export interface ListingQuirks {
   /** Lists this many more resources than the count (negative: fewer). */
   extraRows?: number
   /**
+   * The listing's `total_count` (and `last_page`) count the rows it lists, as a listing made after
+   * a newer evaluation would, rather than the policy's count.
+   */
+  countsListedRows?: boolean
+  /**
    * How many listings (requests for page 1) are hostile before the listing agrees with the count
    * again; undefined: all of them.
    */

@@ -70,7 +70,8 @@ export class ViolationHandlers {
     const items = []
     for (let i = start; i < Math.min(listed, start + p.perPage); i++) items.push(at(i))
     if (quirks?.repeatRows && items.length > 0) items.push(items[0])
-    return { status: 200, json: { items, metadata: pageMetadata(count, p) } }
+    const total = quirks?.countsListedRows ? listed : count
+    return { status: 200, json: { items, metadata: pageMetadata(total, p) } }
   }
 
   private activeQuirks(policy: CatalogPolicy, page: number): ListingQuirks | undefined {

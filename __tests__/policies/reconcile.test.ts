@@ -46,7 +46,12 @@ describe('reconciling a listing with its count', () => {
   it.each<[string, number, ListingQuirks]>([
     ['ignores page (two pages of the same rows)', 1500, { ignorePage: true }],
     ['holds fewer rows than the count', 3, { extraRows: -2 }],
-    ['holds more rows than the count', 3, { extraRows: 2 }]
+    ['holds more rows than the count', 3, { extraRows: 2 }],
+    [
+      'holds more rows than the count, on pages past those the count plans',
+      3,
+      { extraRows: 1200, countsListedRows: true }
+    ]
   ])(
     'a listing that %s, twice, leaves the resources unknown and fails the gate',
     (_what, count, quirks) =>
@@ -70,6 +75,34 @@ describe('reconciling a listing with its count', () => {
         ])
       })
   )
+
+  it('reads the pages past the count the listing reports, and stops at a page that repeats one', () =>
+    withSimulator(
+      scenario(3, { extraRows: 1997, countsListedRows: true, settlesAfter: 1 }),
+      async (sim, client) => {
+        const [listed] = (await client.listPolicies({}, 1, 10)).items
+        const outcome = await runStage(client, gateOnNew(baselineFor(listed.id, [])))
+        expect(byName(outcome)[NAME].resources).toHaveLength(3)
+        const page = (n: string) =>
+          sim.requestsTo('GET', VIOLATIONS).filter((r) => r.query.page?.[0] === n)
+        // The first listing said 2,000 on page 1: page 2 was read (not a page 3), and it disagreed.
+        expect(page('2')).toHaveLength(1)
+        expect(page('3')).toHaveLength(0)
+      }
+    ).then(() =>
+      withSimulator(
+        scenario(3, { extraRows: 5000, countsListedRows: true, ignorePage: true }),
+        async (sim, client) => {
+          const [listed] = (await client.listPolicies({}, 1, 10)).items
+          const outcome = await runStage(client, gateOnNew(baselineFor(listed.id, [])))
+          expect(byName(outcome)[NAME].resourcesUnknown).toMatch(/read twice/)
+          // Page 2 repeated page 1: nothing new, so no page 3, in either listing.
+          const pages = sim.requestsTo('GET', VIOLATIONS).map((r) => r.query.page?.[0])
+          expect(pages.filter((n) => n === '2')).toHaveLength(2)
+          expect(pages).not.toContain('3')
+        }
+      )
+    ))
 
   it('a listing that disagreed once (an evaluation landed in between) is read again and taken', () =>
     withSimulator(scenario(3, { extraRows: 2, settlesAfter: 1 }), async (sim, client) => {
