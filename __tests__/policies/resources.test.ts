@@ -3,9 +3,9 @@
 // another new, the same count) judged against a baseline taken before the sync.
 
 import { describe, expect, it } from '@jest/globals'
-import type { BaselineFile, ExceptionEntry } from '../../src/inputs/config.js'
+import type { BaselineFile, ExceptionEntry, PolicyConfig } from '../../src/inputs/config.js'
 import type { PolicyOutcome, PolicyResult } from '../../src/policies/outcome.js'
-import { keepsDetail } from '../../src/policies/resources.js'
+import { keepsDetail, needsResources } from '../../src/policies/resources.js'
 import type { ActiveRunSpec, PolicySpec, Scenario } from '../../simulator/scenario.js'
 import { withSimulator } from '../helpers/platform.js'
 import { activeRunCompletedAt, byName, policyConfig, runStage } from '../helpers/policy-stage.js'
@@ -131,6 +131,38 @@ describe('violating resources', () => {
       exceptions: { path: 'x.yml', entries: [{ policy: 'Policy one' } as ExceptionEntry] }
     })
     expect(keepsDetail(policy, named)('known', 9)).toBe(true)
+  })
+
+  it('are needed exactly where they can change the verdict or a baseline written', () => {
+    const of = (severity: string, fields: Partial<PolicyResult> = {}) =>
+      ({ id: 'p1', name: 'Policy one', severity, violations: 2, ...fields }) as PolicyResult
+    const baseline: BaselineFile = {
+      path: 'baseline.json',
+      createdAt: '2026-11-27T00:00:00Z',
+      policies: new Map()
+    }
+    const exceptions = (...policies: string[]) => ({
+      path: 'x.yml',
+      entries: policies.map((policy) => ({ policy }) as ExceptionEntry)
+    })
+    const scope = { resources: [], accounts: ['staging'], regions: [], tags: [] }
+    const cases: [string, PolicyResult, Partial<PolicyConfig>, boolean][] = [
+      ['nothing per resource', of('critical'), {}, false],
+      ['an exception by name', of('low'), { exceptions: exceptions('Policy one') }, true],
+      ['an exception by id', of('low'), { exceptions: exceptions('p1') }, true],
+      ['one exception of several', of('low'), { exceptions: exceptions('p9', 'p1') }, true],
+      ['an exception for another policy', of('critical'), { exceptions: exceptions('p9') }, false],
+      ['a baseline, counted', of('critical'), { baseline }, true],
+      ['a baseline, not counted', of('low'), { baseline }, false],
+      ['a scope, counted', of('high'), { scope }, true],
+      ['a scope, not counted', of('low'), { scope }, false],
+      ['baseline-write, not counted', of('low'), { recordBaseline: true }, true],
+      ['a stale result', of('critical', { stale: true }), { baseline }, false],
+      ['no count', of('critical', { violations: undefined }), { recordBaseline: true }, false]
+    ]
+    for (const [what, policy, config, needed] of cases) {
+      expect([what, needsResources(policy, policyConfig(config))]).toEqual([what, needed])
+    }
   })
 
   it('compared with a baseline, are read only for the policies a threshold counts, and give their samples', () =>
