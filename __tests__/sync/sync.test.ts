@@ -413,6 +413,52 @@ describe('sync stage under injected faults', () => {
     expect(sim.requests.filter((request) => request.fault).length).toBeGreaterThan(0)
   })
 
+  it.each([
+    ['attach', true],
+    ['fail', true],
+    ['start', false],
+    ['queue', false]
+  ] as const)(
+    'with if-running: %s, the one run found after a lost start answer is its own: %s (and so cancelled on timeout, or not)',
+    async (ifRunning, own) => {
+      const { outcome, sim, log } = await sync(
+        {
+          run: { durationMs: 60_000 },
+          faults: [{ match: POST_RUNS, kind: 'reset-after-create' }]
+        },
+        { ifRunning, timeoutMs: 10_000 }
+      )
+      expect(sim.runsStarted()).toBe(1)
+      expect(outcome.timedOut).toBe(true)
+      expect(outcome.startedByAction).toBe(own)
+      expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(own ? 1 : 0)
+      expect(log.join('\n')).toMatch(
+        own
+          ? /was created by the failed request; following it/
+          : /another copy of this action may have started it: following it, though it will not be cancelled/
+      )
+    }
+  )
+
+  it('finds the run a lost start answer created past listed runs whose dates cannot be believed', async () => {
+    const lost = [{ match: POST_RUNS, kind: 'reset-after-create' as const }]
+    // A run the Platform dates a day ahead cannot be what the new run is compared with.
+    const future = await sync({
+      faults: lost,
+      previousRuns: [
+        { durationMs: 1000, ageMs: 0, extraFields: { created_at: '2099-01-01T00:00:00Z' } }
+      ]
+    })
+    expect(future.sim.runsStarted()).toBe(1)
+    expect(future.outcome.startedByAction).toBe(true)
+    // Nor can a run whose date is no date.
+    const unparseable = await sync({
+      faults: lost,
+      previousRuns: [{ durationMs: 1000, ageMs: 0, extraFields: { created_at: 'not a date' } }]
+    })
+    expect(unparseable.sim.runsStarted()).toBe(1)
+  })
+
   it('never takes one of several runs that appeared after a lost start answer as its own', () =>
     withSimulator(
       {
