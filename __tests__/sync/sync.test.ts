@@ -363,6 +363,33 @@ describe('judgeRun', () => {
   })
 })
 
+describe('a timed-out wait', () => {
+  it('leaves a run it attached to running, saying so', async () => {
+    const { outcome, sim, log } = await sync(
+      { activeRun: { ageMs: 100, durationMs: 3_600_000 } },
+      { timeoutMs: 10_000 }
+    )
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.reasons.join(' ')).toMatch(/waited for it to finish/)
+    expect(outcome.startedByAction).toBe(false)
+    expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(0)
+    expect(log.join('\n')).toMatch(/was not started by this action, so it is left running/)
+  })
+
+  it('leaves a run that finished but is not yet ingested as it is: there is nothing to cancel', async () => {
+    const { outcome, sim } = await sync(
+      { run: { durationMs: 5_000, ingestionDelayMs: 3_600_000 } },
+      { timeoutMs: 30_000 }
+    )
+    expect(outcome.timedOut).toBe(true)
+    expect(outcome.reasons.join(' ')).toMatch(
+      /status "completed"\) — waited for its data to be ingested/
+    )
+    expect(outcome.cancelledByAction).toBe(false)
+    expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(0)
+  })
+})
+
 describe('sync stage under injected faults', () => {
   const POST_RUNS = { method: 'POST', path: '/syncs/{sync_name}/runs' }
   const GET_RUN = { method: 'GET', path: '/syncs/{sync_name}/runs/{sync_run_id}' }
@@ -520,4 +547,27 @@ describe('sync stage under injected faults', () => {
       /GET \/syncs\/aws-prod\/runs\/[0-9a-f-]+ failed with HTTP 503.*gave up after 5 attempts/
     )
   })
+
+  it.each([
+    [true, 1],
+    [false, 0]
+  ])(
+    'when the run cannot be followed any more, cancels the run it started only as cancel-on-timeout (%s) says',
+    (cancelOnTimeout, cancels) =>
+      withSimulator(
+        { run: RUN, faults: [{ match: GET_RUN, kind: '503', count: 'always' }] },
+        async (sim, client, clock) => {
+          const observer = managedObserver()
+          const error = await runSyncStage(
+            { ...SYNC, cancelOnTimeout },
+            { client, clock, log: createMemoryLogger(), redact: redactKey },
+            observer
+          ).catch((e: unknown) => e)
+          expect(error).toBeInstanceOf(PlatformError)
+          expect(sim.requestsTo('PATCH', RUN_STATUS)).toHaveLength(cancels)
+          const [run] = sim.runs.filter((r) => r.origin === 'created')
+          expect(run.status === 'cancelled').toBe(cancels === 1)
+        }
+      )
+  )
 })
