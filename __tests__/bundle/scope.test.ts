@@ -66,6 +66,9 @@ async function gate(scope: string): Promise<BundleRun> {
   }
 }
 
+/** Each case spawns the action twice (the baseline, then the gate): ample on a busy machine. */
+const CASE_MS = 30_000
+
 describe('scope', () => {
   it.concurrent(
     'a new violating resource in another account does not fail a gate scoped to staging, and is shown as out of scope',
@@ -91,7 +94,8 @@ describe('scope', () => {
           outOfScopeViolations: { critical: 1, total: 1 }
         }
       })
-    }
+    },
+    CASE_MS
   )
 
   it.concurrent(
@@ -101,7 +105,8 @@ describe('scope', () => {
       expect(run.exitCode).toBe(1)
       expect(run.outputs).toMatchObject({ 'out-of-scope-violations': '0', 'new-violations': '1' })
       expect(run.summary).toMatch(/s3-buckets-000003 \\\(production, [a-z0-9-]+\\\)/)
-    }
+    },
+    CASE_MS
   )
 
   it.concurrent.each([
@@ -109,11 +114,15 @@ describe('scope', () => {
     ['by another tag', 'tags: env=pr-999', 0],
     ['by a resource glob that holds others', 'resources: "other-*"', 0],
     ['by a resource glob that holds it', 'resources: "s3-buckets-*3"', 1]
-  ])('%s', async (_how, scope, judged) => {
-    const run = await gate(scope)
-    expect(run.exitCode).toBe(judged > 0 ? 1 : 0)
-    expect(run.outputs['counted-violations']).toBe(String(judged))
-  })
+  ])(
+    '%s',
+    async (_how, scope, judged) => {
+      const run = await gate(scope)
+      expect(run.exitCode).toBe(judged > 0 ? 1 : 0)
+      expect(run.outputs['counted-violations']).toBe(String(judged))
+    },
+    CASE_MS
+  )
 
   it.concurrent('a scope that is not a mapping of matchers fails before any request', async () => {
     const run = await runBundle(
