@@ -46,7 +46,10 @@ export interface SimExternalSync {
   /** When it reaches `finalStatus`; Infinity when it never does. */
   endAt: number
   finalStatus: 'completed' | 'failed'
-  tables: Record<string, number>
+  /** Rows per table at the end, listed once: scenarios give up to 800,000 tables. */
+  tables: readonly (readonly [string, number])[]
+  /** The sum of `tables`. */
+  tablesTotal: number
   rows: number
   extraFields: Record<string, unknown>
   ownAnswerFields: Record<string, unknown>
@@ -80,7 +83,8 @@ export function newExternalSync(
     at = finalizing === null ? Infinity : at + finalizing
     phases.push({ status: 'finalizing', to: at })
   }
-  const tables = spec.tables ?? defaultTables(spec.rows ?? DEFAULT_ROWS)
+  const tables = Object.entries(spec.tables ?? defaultTables(spec.rows ?? DEFAULT_ROWS))
+  const tablesTotal = tables.reduce((total, [, rows]) => total + rows, 0)
   return {
     id: spec.id ?? uuidFrom(rand),
     invocationId: spec.invocationId,
@@ -90,7 +94,8 @@ export function newExternalSync(
     endAt: at,
     finalStatus,
     tables,
-    rows: spec.rows ?? sum(tables),
+    tablesTotal,
+    rows: spec.rows ?? tablesTotal,
     extraFields: spec.extraFields ?? {},
     ownAnswerFields: spec.ownAnswerFields ?? {}
   }
@@ -137,10 +142,8 @@ export function externalEvaluationAt(
 export function externalView(sync: SimExternalSync, t: number): Record<string, unknown> {
   const span = Math.max(1, sync.uploadedAt - sync.createdAt)
   const fraction = Math.min(1, Math.max(0, (t - sync.createdAt) / span))
-  const scale = sync.rows / Math.max(1, sum(sync.tables))
-  const tableProgress = Object.fromEntries(
-    Object.entries(sync.tables).map(([name, rows]) => [name, Math.round(rows * fraction)])
-  )
+  const scale = sync.rows / Math.max(1, sync.tablesTotal)
+  const progress = progressAt(sync, fraction)
   const terminal = t >= sync.endAt
   // Progress is reported while uploading; after that only the end is news.
   const updated = terminal ? sync.endAt : Math.min(t, sync.uploadedAt)
@@ -149,14 +152,40 @@ export function externalView(sync: SimExternalSync, t: number): Record<string, u
     invocation_id: sync.invocationId,
     created_at: iso(sync.createdAt),
     status: externalStatusAt(sync, t),
-    rows: Math.round(sum(tableProgress) * scale),
-    table_progress: tableProgress,
+    rows: Math.round(progress.total * scale),
+    table_progress: progress.tables,
     updated_at: iso(updated),
     ...(terminal ? { finished_at: iso(sync.endAt) } : {}),
     ...sync.extraFields
   }
 }
 
-function sum(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((a, b) => a + b, 0)
+interface Progress {
+  fraction: number
+  tables: Record<string, number>
+  total: number
+}
+
+/**
+ * The last progress computed per sync. Every poll and listing after the upload asks for the same
+ * fraction (1), and a scenario's 800,000 tables made each answer cost seconds of the test's CPU.
+ * Views share the object read-only: answers are serialized, never changed.
+ */
+const lastProgress = new WeakMap<SimExternalSync, Progress>()
+
+function progressAt(sync: SimExternalSync, fraction: number): Progress {
+  const cached = lastProgress.get(sync)
+  if (cached?.fraction === fraction) return cached
+  let total = 0
+  // fromEntries, not assignment: a hostile table may be named `__proto__`.
+  const tables = Object.fromEntries(
+    sync.tables.map(([name, rows]) => {
+      const now = Math.round(rows * fraction)
+      total += now
+      return [name, now]
+    })
+  )
+  const progress = { fraction, tables, total }
+  lastProgress.set(sync, progress)
+  return progress
 }

@@ -32,7 +32,7 @@ it(
     const scenario: Scenario = {
       policies: CLEAN_POLICIES,
       evaluation: { delayAfterIngestMs: 50 },
-      externalSyncs: [{ invocationId, startedMs: 1_000, finalizingMs: 1_000, tables }]
+      externalSyncs: [{ invocationId, startedMs: 200, finalizingMs: 1_000, tables }]
     }
     // Each answer of the simulator is some 11 MB: not kept in this process.
     const sim = await startSimulator(scenario, { recordResponseBodies: false })
