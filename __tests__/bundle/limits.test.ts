@@ -134,7 +134,7 @@ describe('the action’s limits, each hit at once', () => {
       const run = await runBundle(
         {
           ...FAST,
-          run: { ...FAST_RUN, durationMs: 4_000 },
+          run: { ...FAST_RUN, durationMs: 1_000 },
           policies: CLEAN_POLICIES,
           faults: [always(LIVE_LOGS, 'endless-body')]
         },
