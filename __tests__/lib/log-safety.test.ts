@@ -57,6 +57,21 @@ describe('createRedactor', () => {
   it('ignores empty or tiny secrets rather than mangling every text', () => {
     expect(createRedactor(['', 'ab'])('abc')).toBe('abc')
   })
+
+  it('takes a secret literally, whatever regular-expression characters it holds', () => {
+    const secret = 'a.b*c+?(x)[y]{2}|^$\\'
+    const redactOdd = createRedactor([secret])
+    expect(redactOdd(`k=${secret};`)).toBe('k=***;')
+    // Each character as a pattern would match these; as the literal it is, none does.
+    expect(redactOdd('aXbbbcc(x)y{2}')).toBe('aXbbbcc(x)y{2}')
+    expect(redactOdd('a.b*c+?(x)[y]{2}')).toBe('a.b*c+?(x)[y]{2}')
+  })
+
+  it('finds a secret wherever it is in a text, and every time it occurs', () => {
+    expect(redact('s3cr3t/key+1')).toBe('***')
+    expect(redact('x s3cr3t/key+1 y s3cr3t/key+1')).toBe('x *** y ***')
+    expect(redact(`${'x'.repeat(10_000)}s3cr3t/key+1`)).toBe(`${'x'.repeat(10_000)}***`)
+  })
 })
 
 describe('redacting before cutting, in every encoding', () => {
