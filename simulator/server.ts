@@ -172,6 +172,12 @@ class SimulatorServer implements Simulator {
     timer.abort()
   }
 
+  /** The clock, as the answers that never end pace themselves on it. */
+  private readonly answerTimers = {
+    later: (ms: number, fn: () => void): AbortController => this.later(ms, fn),
+    cancel: (timer: AbortController): void => this.cancel(timer)
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.later(ms, resolve))
   }
@@ -291,15 +297,11 @@ class SimulatorServer implements Simulator {
         return true
       case 'endless-body':
         rec.status = 200
-        sendEndless(res, finish)
+        sendEndless(res, this.answerTimers, finish)
         return true
       case 'trickle':
         rec.status = 200
-        sendTrickle(
-          res,
-          { later: (ms, fn) => this.later(ms, fn), cancel: (t) => this.cancel(t) },
-          finish
-        )
+        sendTrickle(res, this.answerTimers, finish)
         return true
       case 'silent':
         // Headers never come; the socket stays open until the client gives up.
