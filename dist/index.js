@@ -37897,9 +37897,10 @@ async function readTrend(client, filters, domains, now) {
             totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0));
         }
     }
-    return [...totals]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([date, violations]) => ({ date, violations }));
+    return ([...totals]
+        // ISO dates order as text; an ordinal comparison needs no locale (and no collator to load).
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([date, violations]) => ({ date, violations })));
 }
 function isoDate(ms) {
     return new Date(ms).toISOString().slice(0, 10);
