@@ -37899,7 +37899,8 @@ async function readTrend(client, filters, domains, now) {
     }
     return ([...totals]
         // ISO dates order as text; an ordinal comparison needs no locale (and no collator to load).
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        // The dates are the map's keys: never equal.
+        .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([date, violations]) => ({ date, violations })));
 }
 function isoDate(ms) {

@@ -47,7 +47,8 @@ describe('oneLine', () => {
 })
 
 describe('createRedactor', () => {
-  const redact = createRedactor(['s3cr3t/key+1'])
+  // Made in each test, not once when the file loads, so that a mutant of createRedactor reaches it.
+  const redact = (text: string): string => createRedactor(['s3cr3t/key+1'])(text)
 
   it('replaces the secret in plain, URL-encoded and JSON-escaped forms', () => {
     expect(redact('key s3cr3t/key+1 here')).toBe('key *** here')
@@ -56,6 +57,20 @@ describe('createRedactor', () => {
 
   it('ignores empty or tiny secrets rather than mangling every text', () => {
     expect(createRedactor(['', 'ab'])('abc')).toBe('abc')
+    // Nor their base64: three bytes encode to four characters, common in any text.
+    expect(createRedactor(['abc'])('YWJj abc')).toBe('YWJj abc')
+    // Four characters are a secret.
+    expect(createRedactor(['abcd'])('x abcd y')).toBe('x *** y')
+  })
+
+  it('replaces a secret as JSON escapes it, in a JSON text', () => {
+    const secret = 'ab"cd\\ef'
+    expect(createRedactor([secret])(JSON.stringify({ key: secret }))).toBe('{"key":"***"}')
+  })
+
+  it('replaces the longer of two secrets first, so that no part of it is left', () => {
+    expect(createRedactor(['abcd', 'abcdefgh'])('k=abcdefgh')).toBe('k=***')
+    expect(createRedactor(['abcdefgh', 'abcd'])('k=abcdefgh')).toBe('k=***')
   })
 
   it('takes a secret literally, whatever regular-expression characters it holds', () => {
