@@ -29,6 +29,15 @@ function swapped(names: string[], before: string[]) {
   return { critical, baseline: baselineFile({ [critical.id]: ids(...before) }) }
 }
 
+/** Policies `ids` that share one name, none of them violating. */
+function namedAlike(name: string, policyIds: string[]) {
+  return policyIds.map((id) => ({
+    ...policy({ name, severity: 'high', violations: 0 }),
+    id,
+    resources: []
+  }))
+}
+
 function gateOf(
   policies: ReturnType<typeof policy>[],
   settings = resourceSettings(),
@@ -296,11 +305,10 @@ describe('exceptions say exactly what they cover', () => {
   })
 
   it('an ambiguous name names the first five ids, and is no longer "expiring soon"', () => {
-    const shared = Array.from({ length: 6 }, (_, i) => ({
-      ...policy({ name: 'Public buckets', severity: 'high', violations: 0 }),
-      id: `pol-${i + 1}`,
-      resources: []
-    }))
+    const shared = namedAlike(
+      'Public buckets',
+      Array.from({ length: 6 }, (_, i) => `pol-${i + 1}`)
+    )
     const soon = exceptionEntry({ policy: 'Public buckets', expires: '2026-12-01' })
     const [status] = judgeResources(
       shared,
@@ -315,11 +323,7 @@ describe('exceptions say exactly what they cover', () => {
   })
 
   it('an expired entry stays expired, whatever its name', () => {
-    const twins = ['pol-a', 'pol-b'].map((id) => ({
-      ...policy({ name: 'Public buckets', severity: 'high', violations: 0 }),
-      id,
-      resources: []
-    }))
+    const twins = namedAlike('Public buckets', ['pol-a', 'pol-b'])
     const expired = exceptionEntry({ policy: 'Public buckets', expires: '2026-11-01' })
     const [status] = judgeResources(
       twins,
