@@ -32714,10 +32714,12 @@ function parseRetryAfter(header, nowMs) {
 /* harmony export */   q4: () => (/* binding */ BASELINE_FORMAT)
 /* harmony export */ });
 /* unused harmony export MAX_BASELINE_STRINGS */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9112);
+/* harmony import */ var _locale_free_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9112);
 // A baseline's format, shared by every way of getting one (a file, `baseline-file`; an artifact,
 // `baseline-artifact`) and by the report that writes one: how a JSON document is checked and read
 // as a baseline, and whether a baseline made for one policy selection covers another's.
+
 
 const BASELINE_FORMAT = 'cloudquery-platform-baseline';
 const BASELINE_VERSION = 1;
@@ -32760,7 +32762,7 @@ function parseDocument(text) {
     const strings = countStrings(text, MAX_BASELINE_STRINGS);
     if (strings > MAX_BASELINE_STRINGS) {
         return {
-            problem: `holds more than ${MAX_BASELINE_STRINGS.toLocaleString('en-US')} strings (resource ids), the most this action reads`
+            problem: `holds more than ${(0,_locale_free_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K)(MAX_BASELINE_STRINGS)} strings (resource ids), the most this action reads`
         };
     }
     try {
@@ -32840,7 +32842,7 @@ function createdAtProblem(createdAt, now) {
 }
 /** A value of the file, cut to a line: the file is the workflow's, and holds no key to hide. */
 function shown(value) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .describeValue */ .bp)(value, (text) => text);
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .describeValue */ .bp)(value, (text) => text);
 }
 /** Strings in JSON `text` (each has two unescaped quotes), counted up to just past `atMost`. */
 function countStrings(text, atMost) {
@@ -32873,13 +32875,13 @@ function uncoveredSelection(baseline, gate) {
             return [];
         const has = new Set(made.map((name) => name.toLowerCase()));
         const selected = gate[kind];
-        const only = `the baseline was made for ${input} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteList */ .JN)(made, 10)} only`;
+        const only = `the baseline was made for ${input} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteList */ .JN)(made, 10)} only`;
         if (selected.length === 0)
             return [`"${input}": ${only}, this workflow selects every one`];
         const extra = selected.filter((name) => !has.has(name.toLowerCase()));
         return extra.length === 0
             ? []
-            : [`"${input}": ${only}, this workflow also selects ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteList */ .JN)(extra, 10)}`];
+            : [`"${input}": ${only}, this workflow also selects ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteList */ .JN)(extra, 10)}`];
     });
 }
 /**
@@ -33053,6 +33055,59 @@ function createOctokit(github, token, apiUrl, debug) {
         request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
     }));
     return octokit;
+}
+
+
+/***/ }),
+
+/***/ 6800:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ groupDigits),
+/* harmony export */   M: () => (/* binding */ compareNames)
+/* harmony export */ });
+// Figures and names that read and sort the same on every runner, without Intl. The first use of
+// Intl in a process (a number format, a collator, `toLocaleString`, `localeCompare`) loads ICU's
+// data: ~12 ms of CPU in every run of the action (measured on Node 24), for output that should not
+// depend on the runner's locale anyway.
+/**
+ * `1234567.25` → `1,234,567` (or `1,234,567.3` with one fraction digit): what en-US's
+ * `Intl.NumberFormat` writes with at most `fractionDigits` digits, trailing zeros dropped.
+ */
+function groupDigits(value, fractionDigits = 0) {
+    // Most figures are counts, which String() writes exactly as they are.
+    const [whole, fraction] = Number.isSafeInteger(value)
+        ? [String(Math.abs(value)), '']
+        : roundHalfUp(Math.abs(value), fractionDigits);
+    const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+    const digits = fraction.replace(/0+$/, '');
+    return `${value < 0 ? '-' : ''}${grouped}${digits ? `.${digits}` : ''}`;
+}
+/**
+ * `magnitude` rounded half up at `fractionDigits`, as its whole and fraction digits. Like ICU, it
+ * rounds the shortest decimal that reads back as the same double (`0.45`), not the `0.4499999…`
+ * that the double holds and `toFixed` rounds.
+ */
+function roundHalfUp(magnitude, fractionDigits) {
+    const [mantissa, exponent] = magnitude.toExponential().split('e');
+    const digits = mantissa.replace('.', '');
+    const kept = Number(exponent) + 1 + fractionDigits;
+    if (kept < 0)
+        return ['0', ''];
+    const padded = digits.padEnd(kept + 1, '0');
+    const rounded = BigInt(padded.slice(0, kept) || '0') + (padded[kept] >= '5' ? 1n : 0n);
+    const text = rounded.toString().padStart(fractionDigits + 1, '0');
+    return [text.slice(0, text.length - fractionDigits), text.slice(text.length - fractionDigits)];
+}
+/** Names in one order on every runner: ignoring case first, then code unit by code unit. */
+function compareNames(a, b) {
+    return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+}
+function compareText(a, b) {
+    if (a === b)
+        return 0;
+    return a < b ? -1 : 1;
 }
 
 
@@ -33512,10 +33567,13 @@ var external_node_fs_ = __nccwpck_require__(3024);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./src/lib/locale-free.ts
+var locale_free = __nccwpck_require__(6800);
 ;// CONCATENATED MODULE: ./src/lib/severity.ts
 // Severities, in one place: which ones the action knows, their order, and how counts per severity
 // add up. The Platform may send a severity the action does not know yet; such a one sorts after
 // `low` and counts only toward totals.
+
 const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'];
 /** Most severe first. */
 const SEVERITY_ORDER = [...KNOWN_SEVERITIES].reverse();
@@ -33542,7 +33600,7 @@ function isKnownSeverity(severity) {
 function byImportance(a, b) {
     return (severityRank(a.severity) - severityRank(b.severity) ||
         (b.violations ?? 0) - (a.violations ?? 0) ||
-        a.name.localeCompare(b.name));
+        (0,locale_free/* compareNames */.M)(a.name, b.name));
 }
 /** `count` of each item added up per known severity; items of other severities in `unknown`. */
 function addUpBySeverity(items, count) {
@@ -33617,6 +33675,7 @@ var dist = __nccwpck_require__(8815);
 // megabyte of `[a,a,a,…]` or of `[[[[…` takes gigabytes or the whole stack. Its lexer streams and
 // keeps nothing: it counts the tokens and measures the nesting first.
 
+
 /** Most tokens (scalars, indicators, spaces, line breaks): about 800 KB of hand-written entries. */
 const MAX_YAML_TOKENS = 200_000;
 /**
@@ -33632,7 +33691,7 @@ function yamlBeyondBounds(text) {
     let onLine = 0;
     for (const token of new dist/* Lexer */.JG().lex(text)) {
         if (++tokens > MAX_YAML_TOKENS) {
-            return { line, what: `more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens` };
+            return { line, what: `more than ${(0,locale_free/* groupDigits */.K)(MAX_YAML_TOKENS)} YAML tokens` };
         }
         switch (dist/* CST */.DB.tokenType(token)) {
             case 'newline':
@@ -33664,6 +33723,7 @@ function nestedTooDeeply() {
 ;// CONCATENATED MODULE: ./src/inputs/yaml-reading.ts
 // Reading the YAML the workflow gives (the exceptions file, the `scope` input): values as written,
 // aliases read through, and every problem with its line, so that each can be named at once.
+
 
 
 /** The kinds of matcher an exception entry or the scope narrows resources by. */
@@ -33751,7 +33811,7 @@ function matcherValues(key, value, line, reading, errors) {
     const count = (0,dist/* isSeq */.oP)(value) ? value.items.length : 1;
     if (reading.values + count > MAX_MATCHER_VALUES) {
         if (reading.values <= MAX_MATCHER_VALUES) {
-            const most = MAX_MATCHER_VALUES.toLocaleString('en-US');
+            const most = (0,locale_free/* groupDigits */.K)(MAX_MATCHER_VALUES);
             errors.push({
                 line,
                 text: mostRead(`more than ${most} values of ${MATCHER_KEYS.join(', ')}`)
@@ -33805,6 +33865,7 @@ function byLine(errors) {
 // request: a file that is not YAML, an unknown key or a value of the wrong type fails the step,
 // naming every such line at once. Entries that are well formed but unusable (no policy, reason or
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
+
 
 
 
@@ -33867,7 +33928,7 @@ function entriesOf(root, reading, errors) {
         return [];
     }
     if (list.items.length > MAX_EXCEPTION_ENTRIES) {
-        const most = MAX_EXCEPTION_ENTRIES.toLocaleString('en-US');
+        const most = (0,locale_free/* groupDigits */.K)(MAX_EXCEPTION_ENTRIES);
         errors.push({
             line: lineOf(list),
             text: `more than ${most} entries, the most this action reads`
@@ -34288,6 +34349,7 @@ var post = __nccwpck_require__(6661);
 // Numbers, sizes and times as a person reads them. Plain text: callers escape it for Markdown.
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
 // locale or time zone.
+
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 /**
  * Between a figure and its unit in a table cell (`41.5 s`, `298 GiB·s`, `23:09:05 UTC`, `2 new`):
@@ -34298,23 +34360,7 @@ const NO_BREAK = '\u00a0';
 function formatCount(value, fractionDigits = 0) {
     if (value == null || !Number.isFinite(value))
         return undefined;
-    return countFormat(fractionDigits).format(value);
-}
-/**
- * One formatter per precision: `toLocaleString` with options builds a new one on every call, and a
- * report at the Platform's scale formats tens of thousands of figures.
- */
-const countFormats = new Map();
-function countFormat(fractionDigits) {
-    let format = countFormats.get(fractionDigits);
-    if (!format) {
-        format = new Intl.NumberFormat('en-US', {
-            minimumFractionDigits: 0,
-            maximumFractionDigits: fractionDigits
-        });
-        countFormats.set(fractionDigits, format);
-    }
-    return format;
+    return (0,locale_free/* groupDigits */.K)(value, fractionDigits);
 }
 /** `1536` → `1.5 KiB`. */
 function formatBytes(bytes) {
@@ -38176,6 +38222,7 @@ function notFoundReason(config, { elapsedMs, listed }, redact) {
 
 
 
+
 /** `external sync <id>`, with the CLI's invocation id when that is how it was found. */
 function externalName(sync, byInvocation, redact) {
     const id = `external sync ${(0,log_safety/* oneLine */.TN)(redact(sync.id), 60)}`;
@@ -38195,7 +38242,7 @@ function externalProgress(sync, subject, redact) {
 function rowsText(rows, redact) {
     if (!(0,lib_text/* isCount */.my)(rows))
         return `${(0,lib_text/* describeValue */.bp)(rows, redact)} rows (not a count)`;
-    return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
+    return `${(0,locale_free/* groupDigits */.K)(rows)} ${rows === 1 ? 'row' : 'rows'}`;
 }
 /** The tables the Platform reported: more than `table_progress` holds once the client cut it. */
 function tablesText({ table_progress: progress, tablesReported }) {
@@ -38204,7 +38251,7 @@ function tablesText({ table_progress: progress, tablesReported }) {
         : progress
             ? Object.keys(progress).length
             : 0;
-    return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`;
+    return `${(0,locale_free/* groupDigits */.K)(tables)} ${tables === 1 ? 'table' : 'tables'}`;
 }
 function externalFailure(sync, redact) {
     return `External sync ${(0,log_safety/* oneLine */.TN)(redact(sync.id), 60)} (invocation ${(0,log_safety/* oneLine */.TN)(redact(sync.invocation_id), 60)}) failed after ${rowsText(sync.rows, redact)}; the CLI's own log says why.`;
@@ -38585,6 +38632,7 @@ function interruptedExternal(id, last) {
 
 
 
+
 const TABLES_PAGE_SIZE = 1000;
 /** The summary and the JSON report show the tables with the most errors, this many. */
 const TABLES_WITH_ERRORS_SHOWN = 10;
@@ -38616,9 +38664,9 @@ function externalRunTables(sync) {
     if (progress == null)
         return {};
     if ((0,lib_text/* isCount */.my)(sync.tablesReported)) {
-        const most = limits/* MAX_TABLE_PROGRESS */.of.toLocaleString('en-US');
+        const most = (0,locale_free/* groupDigits */.K)(limits/* MAX_TABLE_PROGRESS */.of);
         return {
-            tablesUnknown: `its table_progress names ${sync.tablesReported.toLocaleString('en-US')} tables, more than the ${most} this action reads`
+            tablesUnknown: `its table_progress names ${(0,locale_free/* groupDigits */.K)(sync.tablesReported)} tables, more than the ${most} this action reads`
         };
     }
     return {
@@ -38767,6 +38815,7 @@ var backoff = __nccwpck_require__(4948);
 // A sync the Platform does not know (404), explained with the closest names it does know.
 
 
+
 /** A 404 for a sync, with the closest names the Platform has. */
 async function syncNotFound(client, syncName, error, redact) {
     const suggestions = await closestSyncNames(client, syncName).catch(() => []);
@@ -38784,7 +38833,7 @@ async function closestSyncNames(client, syncName) {
     const names = [...new Set(pages.flatMap((page) => page.items.map((sync) => sync.name)))];
     return names
         .map((name) => ({ name, distance: editDistance(name.toLowerCase(), syncName.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+        .sort((a, b) => a.distance - b.distance || (0,locale_free/* compareNames */.M)(a.name, b.name))
         .slice(0, 3)
         .map((entry) => entry.name);
 }

@@ -4,6 +4,7 @@
 // expiry date) are kept with their problems: the verdict reports them and lets them suppress nothing.
 
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml'
+import { groupDigits } from '../lib/locale-free.js'
 import { readRegularFile, utf8Text } from '../lib/regular-file.js'
 import { messageOf } from '../lib/text.js'
 import { InputError, type ExceptionEntry, type ExceptionsFile } from './config.js'
@@ -78,7 +79,7 @@ function entriesOf(root: unknown, reading: Reading, errors: LineError[]): Except
     return []
   }
   if (list.items.length > MAX_EXCEPTION_ENTRIES) {
-    const most = MAX_EXCEPTION_ENTRIES.toLocaleString('en-US')
+    const most = groupDigits(MAX_EXCEPTION_ENTRIES)
     errors.push({
       line: lineOf(list),
       text: `more than ${most} entries, the most this action reads`

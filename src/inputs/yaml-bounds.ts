@@ -4,6 +4,7 @@
 // keeps nothing: it counts the tokens and measures the nesting first.
 
 import { CST, Lexer } from 'yaml'
+import { groupDigits } from '../lib/locale-free.js'
 
 /** Most tokens (scalars, indicators, spaces, line breaks): about 800 KB of hand-written entries. */
 export const MAX_YAML_TOKENS = 200_000
@@ -21,7 +22,7 @@ export function yamlBeyondBounds(text: string): { line: number; what: string } |
   let onLine = 0
   for (const token of new Lexer().lex(text)) {
     if (++tokens > MAX_YAML_TOKENS) {
-      return { line, what: `more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens` }
+      return { line, what: `more than ${groupDigits(MAX_YAML_TOKENS)} YAML tokens` }
     }
     switch (CST.tokenType(token)) {
       case 'newline':

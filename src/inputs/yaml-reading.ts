@@ -11,6 +11,7 @@ import {
   type Document,
   type Node
 } from 'yaml'
+import { groupDigits } from '../lib/locale-free.js'
 import { yamlBeyondBounds } from './yaml-bounds.js'
 
 /** The kinds of matcher an exception entry or the scope narrows resources by. */
@@ -125,7 +126,7 @@ export function matcherValues(
   const count = isSeq(value) ? value.items.length : 1
   if (reading.values + count > MAX_MATCHER_VALUES) {
     if (reading.values <= MAX_MATCHER_VALUES) {
-      const most = MAX_MATCHER_VALUES.toLocaleString('en-US')
+      const most = groupDigits(MAX_MATCHER_VALUES)
       errors.push({
         line,
         text: mostRead(`more than ${most} values of ${MATCHER_KEYS.join(', ')}`)

@@ -2,6 +2,7 @@
 // `baseline-artifact`) and by the report that writes one: how a JSON document is checked and read
 // as a baseline, and whether a baseline made for one policy selection covers another's.
 
+import { groupDigits } from './locale-free.js'
 import { describeValue, quoteList } from './text.js'
 
 export const BASELINE_FORMAT = 'cloudquery-platform-baseline'
@@ -68,7 +69,7 @@ function parseDocument(text: string): { json: unknown } | { problem: string } {
   const strings = countStrings(text, MAX_BASELINE_STRINGS)
   if (strings > MAX_BASELINE_STRINGS) {
     return {
-      problem: `holds more than ${MAX_BASELINE_STRINGS.toLocaleString('en-US')} strings (resource ids), the most this action reads`
+      problem: `holds more than ${groupDigits(MAX_BASELINE_STRINGS)} strings (resource ids), the most this action reads`
     }
   }
   try {

@@ -2,6 +2,8 @@
 // add up. The Platform may send a severity the action does not know yet; such a one sorts after
 // `low` and counts only toward totals.
 
+import { compareNames } from './locale-free.js'
+
 export const KNOWN_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
 export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number]
 
@@ -45,7 +47,7 @@ export function byImportance(a: RankedPolicy, b: RankedPolicy): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
     (b.violations ?? 0) - (a.violations ?? 0) ||
-    a.name.localeCompare(b.name)
+    compareNames(a.name, b.name)
   )
 }
 

@@ -2,6 +2,7 @@
 // log, its progress, the reason it fails, and when results cover its data. The Platform's values
 // are untrusted: a count that is not one is said so, never added up.
 
+import { groupDigits } from '../lib/locale-free.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { describeValue, isCount } from '../lib/text.js'
 import { EXTERNAL_SYNC_STATUSES, type ExternalSync } from '../platform/types.js'
@@ -31,7 +32,7 @@ export function externalProgress(
 /** `12,480 rows`, or what was sent instead of a count. */
 function rowsText(rows: unknown, redact: Redactor): string {
   if (!isCount(rows)) return `${describeValue(rows, redact)} rows (not a count)`
-  return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`
+  return `${groupDigits(rows)} ${rows === 1 ? 'row' : 'rows'}`
 }
 
 /** The tables the Platform reported: more than `table_progress` holds once the client cut it. */
@@ -41,7 +42,7 @@ function tablesText({ table_progress: progress, tablesReported }: ExternalSync):
     : progress
       ? Object.keys(progress).length
       : 0
-  return `${tables.toLocaleString('en-US')} ${tables === 1 ? 'table' : 'tables'}`
+  return `${groupDigits(tables)} ${tables === 1 ? 'table' : 'tables'}`
 }
 
 export function externalFailure(sync: ExternalSync, redact: Redactor): string {

@@ -1,5 +1,6 @@
 // A sync the Platform does not know (404), explained with the closest names it does know.
 
+import { compareNames } from '../lib/locale-free.js'
 import { oneLine, type Redactor } from '../lib/log-safety.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 
@@ -35,7 +36,7 @@ async function closestSyncNames(client: PlatformClient, syncName: string): Promi
   const names = [...new Set(pages.flatMap((page) => page.items.map((sync) => sync.name)))]
   return names
     .map((name) => ({ name, distance: editDistance(name.toLowerCase(), syncName.toLowerCase()) }))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .sort((a, b) => a.distance - b.distance || compareNames(a.name, b.name))
     .slice(0, 3)
     .map((entry) => entry.name)
 }

@@ -2,6 +2,7 @@
 // statistics, or a CLI run's `table_progress`. The verdict cross-checks them against the tables each
 // counted policy reads, so a listing that cannot be read whole is unknown, never a short list.
 
+import { groupDigits } from '../lib/locale-free.js'
 import { isCount, messageOf } from '../lib/text.js'
 import { PlatformError, type PlatformClient } from '../platform/client.js'
 import type { StageDeps } from '../platform/deps.js'
@@ -53,9 +54,9 @@ export function externalRunTables(
   const progress = sync.table_progress
   if (progress == null) return {}
   if (isCount(sync.tablesReported)) {
-    const most = MAX_TABLE_PROGRESS.toLocaleString('en-US')
+    const most = groupDigits(MAX_TABLE_PROGRESS)
     return {
-      tablesUnknown: `its table_progress names ${sync.tablesReported.toLocaleString('en-US')} tables, more than the ${most} this action reads`
+      tablesUnknown: `its table_progress names ${groupDigits(sync.tablesReported)} tables, more than the ${most} this action reads`
     }
   }
   return {

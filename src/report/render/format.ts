@@ -2,6 +2,8 @@
 // Everything is rendered in UTC with fixed separators so reports do not depend on the runner's
 // locale or time zone.
 
+import { groupDigits } from '../../lib/locale-free.js'
+
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
 /**
@@ -16,25 +18,7 @@ export function formatCount(
   fractionDigits = 0
 ): string | undefined {
   if (value == null || !Number.isFinite(value)) return undefined
-  return countFormat(fractionDigits).format(value)
-}
-
-/**
- * One formatter per precision: `toLocaleString` with options builds a new one on every call, and a
- * report at the Platform's scale formats tens of thousands of figures.
- */
-const countFormats = new Map<number, Intl.NumberFormat>()
-
-function countFormat(fractionDigits: number): Intl.NumberFormat {
-  let format = countFormats.get(fractionDigits)
-  if (!format) {
-    format = new Intl.NumberFormat('en-US', {
-      minimumFractionDigits: 0,
-      maximumFractionDigits: fractionDigits
-    })
-    countFormats.set(fractionDigits, format)
-  }
-  return format
+  return groupDigits(value, fractionDigits)
 }
 
 /** `1536` → `1.5 KiB`. */
