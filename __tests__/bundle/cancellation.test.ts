@@ -27,32 +27,58 @@ const ACTIVE_RUN: Scenario = { ...FAST, activeRun: { ...FAST_RUN, durationMs: 60
 interface Signalled {
   run: BundleRun
   signaller: Signaller
-  /** The post step the runner runs next (`post-if: cancelled()`), given the state saved. */
+}
+
+/** A main step, then the post step the runner runs next (`post-if: cancelled()`). */
+interface ThenPost {
+  /** The main step. */
+  run: BundleRun
+  /** The post step, given the state the main step saved. */
   post: BundleRun
   /** Where the post step's requests start in the simulator's log. */
   postFrom: number
 }
 
-/** Runs the action, signals it once `marker` is in its log, then runs the post step. */
-function signalled(
-  scenario: Scenario,
-  signal: NodeJS.Signals,
-  inputs: Record<string, string> = {},
-  marker = WAITING,
-  env: Record<string, string> = {}
+interface SignalCase {
+  scenario: Scenario
+  signal: NodeJS.Signals
+  inputs?: Record<string, string>
+  /** Signalled once this is in the action's log. */
+  marker?: string
+  env?: Record<string, string>
+}
+
+/** Runs the action against `sim` and signals it once the case's marker is in its log. */
+async function signalAgainst(
+  sim: Simulator,
+  { signal, inputs = {}, marker = WAITING, env = {} }: SignalCase
 ): Promise<Signalled> {
   // A little after the marker, so the action is really waiting (asleep between two polls).
   const signaller = new Signaller(marker, signal, 300)
-  return usingSimulator(scenario, async (sim) => {
-    const run = await runAgainst(sim, inputs, { ...signaller.options, env })
-    const postFrom = sim.requests.length
-    const post = await runAgainst(sim, inputs, { state: run.state })
-    return { run, signaller, post, postFrom }
+  return { run: await runAgainst(sim, inputs, { ...signaller.options, env }), signaller }
+}
+
+/** Runs the post step after `run` against the same simulator, given the state `run` saved. */
+async function thenPost(run: BundleRun, inputs: Record<string, string> = {}): Promise<ThenPost> {
+  const postFrom = run.sim.requests.length
+  return { run, post: await runAgainst(run.sim, inputs, { state: run.state }), postFrom }
+}
+
+/** Runs the action and signals it (no post step: for the cases that read none). */
+function signalled(signalCase: SignalCase): Promise<Signalled> {
+  return usingSimulator(signalCase.scenario, (sim) => signalAgainst(sim, signalCase))
+}
+
+/** Runs the action, signals it, then runs the post step. */
+function signalledThenPost(signalCase: SignalCase): Promise<Signalled & ThenPost> {
+  return usingSimulator(signalCase.scenario, async (sim) => {
+    const main = await signalAgainst(sim, signalCase)
+    return { ...main, ...(await thenPost(main.run, signalCase.inputs)) }
   })
 }
 
 /** What a post step asked of the Platform (the main step's requests, before `from`, left out). */
-function requestsSince(sim: Simulator, from = 0): string[] {
+function requestsSince(sim: Simulator, from: number): string[] {
   return sim.requests.slice(from).map((r) => `${r.method} ${r.pathTemplate}`)
 }
 
@@ -65,80 +91,50 @@ function postState(runId: string, startedByAction: boolean, finished = false) {
   }
 }
 
-function runOf(sim: Simulator, origin: 'created' | 'active' | 'previous') {
+function runOf(sim: Simulator, origin: 'created' | 'active') {
   const run = sim.runs.find((r) => r.origin === origin)
   if (!run) throw new Error(`no ${origin} run:\n${requestLog(sim)}`)
   return run
 }
 
-let main: Record<
-  'SIGINT' | 'SIGTERM' | 'attached' | 'policyStage' | 'duringStart' | 'lateStartAnswer',
-  Signalled
->
+/** Signalled main steps, each followed by its post step. */
+let main: Record<'SIGINT' | 'SIGTERM' | 'attached' | 'policyStage', Signalled & ThenPost>
+/** Signalled while the run is being started (no test reads their post steps). */
+let starting: Record<'duringStart' | 'lateStartAnswer', Signalled>
+/** Main steps that leave it to the post step, or leave it nothing to do. */
+let post: Record<'afterKill' | 'afterNoWait', ThenPost>
 
-let post: Record<
-  'startedActive' | 'attached' | 'finished' | 'alreadyEnded' | 'afterKill' | 'afterNoWait',
-  { run: BundleRun; runId: string; main?: BundleRun; from?: number }
->
-
-// The post steps given a state by hand start with the main steps: all of them mostly wait.
+// All of them mostly wait: they start together.
 beforeAll(async () => {
   assertBundleExists()
   const posts = runAll({
-    // State as a main step leaves it when it was killed before it could act.
-    startedActive: () =>
-      usingSimulator(ACTIVE_RUN, async (sim) => {
-        const runId = runOf(sim, 'active').id
-        return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
-      }),
-    attached: () =>
-      usingSimulator(ACTIVE_RUN, async (sim) => {
-        const runId = runOf(sim, 'active').id
-        return { run: await runAgainst(sim, {}, { state: postState(runId, false) }), runId }
-      }),
-    finished: () =>
-      usingSimulator(ACTIVE_RUN, async (sim) => {
-        const runId = runOf(sim, 'active').id
-        return { run: await runAgainst(sim, {}, { state: postState(runId, true, true) }), runId }
-      }),
-    alreadyEnded: () =>
-      usingSimulator(FAST, async (sim) => {
-        const runId = runOf(sim, 'previous').id
-        return { run: await runAgainst(sim, {}, { state: postState(runId, true) }), runId }
-      }),
     // The main step is killed outright (SIGKILL: no handler runs); the post step takes over.
     afterKill: () =>
-      usingSimulator(LONG_RUN, async (sim) => {
-        const main = await runAgainst(sim, {}, new Signaller(WAITING, 'SIGKILL').options)
-        const from = sim.requests.length
-        const run = await runAgainst(sim, {}, { state: main.state })
-        return { main, run, from, runId: runOf(sim, 'created').id }
-      }),
+      usingSimulator(LONG_RUN, async (sim) =>
+        thenPost(await runAgainst(sim, {}, new Signaller(WAITING, 'SIGKILL').options))
+      ),
     // wait: false finishes the main step with the run still going; it must stay going.
     afterNoWait: () =>
-      usingSimulator(LONG_RUN, async (sim) => {
-        const main = await runAgainst(sim, { wait: 'false' })
-        const from = sim.requests.length
-        const run = await runAgainst(sim, {}, { state: main.state })
-        return { main, run, from, runId: runOf(sim, 'created').id }
-      })
+      usingSimulator(LONG_RUN, async (sim) => thenPost(await runAgainst(sim, { wait: 'false' })))
   })
   const mains = runAll({
-    SIGINT: () => signalled(LONG_RUN, 'SIGINT'),
-    SIGTERM: () => signalled(LONG_RUN, 'SIGTERM'),
-    attached: () => signalled(ACTIVE_RUN, 'SIGINT'),
+    SIGINT: () => signalledThenPost({ scenario: LONG_RUN, signal: 'SIGINT' }),
+    SIGTERM: () => signalledThenPost({ scenario: LONG_RUN, signal: 'SIGTERM' }),
+    attached: () => signalledThenPost({ scenario: ACTIVE_RUN, signal: 'SIGINT' }),
     // Signalled while waiting for policy evaluations, after the run completed.
     policyStage: () =>
-      signalled(
-        { ...FAST, evaluation: { mode: 'never' } },
-        'SIGTERM',
-        { 'policy-evaluation': 'wait', 'evaluation-timeout': '60s' },
-        'to be evaluated after the run completed'
-      ),
+      signalledThenPost({
+        scenario: { ...FAST, evaluation: { mode: 'never' } },
+        signal: 'SIGTERM',
+        inputs: { 'policy-evaluation': 'wait', 'evaluation-timeout': '60s' },
+        marker: 'to be evaluated after the run completed'
+      })
+  })
+  const starts = runAll({
     // Signalled while the POST that starts the run is still unanswered (the debug line marks it).
     duringStart: () =>
-      signalled(
-        {
+      signalled({
+        scenario: {
           ...LONG_RUN,
           faults: [
             {
@@ -148,15 +144,14 @@ beforeAll(async () => {
             }
           ]
         },
-        'SIGINT',
-        {},
-        '→ POST /syncs/aws-prod/runs',
-        { RUNNER_DEBUG: '1' }
-      ),
+        signal: 'SIGINT',
+        marker: '→ POST /syncs/aws-prod/runs',
+        env: { RUNNER_DEBUG: '1' }
+      }),
     // SIGTERM while the run is already created but the answer naming it comes 5 s later.
     lateStartAnswer: () =>
-      signalled(
-        {
+      signalled({
+        scenario: {
           ...LONG_RUN,
           faults: [
             {
@@ -166,13 +161,12 @@ beforeAll(async () => {
             }
           ]
         },
-        'SIGTERM',
-        {},
-        '→ POST /syncs/aws-prod/runs',
-        { RUNNER_DEBUG: '1' }
-      )
+        signal: 'SIGTERM',
+        marker: '→ POST /syncs/aws-prod/runs',
+        env: { RUNNER_DEBUG: '1' }
+      })
   })
-  ;[main, post] = await Promise.all([mains, posts])
+  ;[main, starting, post] = await Promise.all([mains, starts, posts])
 }, 60_000)
 
 describe('a signal while the action waits for a run it started', () => {
@@ -223,8 +217,8 @@ describe('a signal while the action waits for a run it started', () => {
     }
   )
 
-  it('never cancels a run it merely attached to, nor does the post step', () => {
-    const { run, postFrom } = main.attached
+  it('never cancels a run it merely attached to', () => {
+    const { run } = main.attached
     const attached = runOf(run.sim, 'active')
     expect(run.stdout).toMatch(/already has an active run .*following it/)
     expect(run.sim.requestsTo('PATCH', RUN)).toEqual([])
@@ -236,9 +230,6 @@ describe('a signal while the action waits for a run it started', () => {
       sync: { run: { id: attached.id }, startedByAction: false, cancelledByAction: false }
     })
     expect(run.summary).toMatch(/The workflow was cancelled/)
-    expect(run.state).toMatchObject(postState(attached.id, false))
-    expect(requestsSince(run.sim, postFrom)).toEqual([])
-    expect(runOf(run.sim, 'active').cancelledAt).toBeNull()
   })
 
   it('cancels nothing when the run had already finished (signal in the policy stage)', () => {
@@ -252,60 +243,61 @@ describe('a signal while the action waits for a run it started', () => {
       sync: { run: { status: 'completed' }, verdict: 'pass' }
     })
     expect(run.stdout).not.toMatch(/Could not cancel/)
-    expect(requestsSince(run.sim, main.policyStage.postFrom)).toEqual([`GET ${RUN}`])
   })
 })
 
+/** The post step left the run alone: it asked the Platform nothing, said why, and exited 0. */
+function expectLeftAlone({ run, post: step, postFrom }: ThenPost, origin: 'created' | 'active') {
+  expect(step.exitCode).toBe(0)
+  expect(requestsSince(run.sim, postFrom)).toEqual([])
+  expect(runOf(run.sim, origin).cancelledAt).toBeNull()
+  expect(step.stdout).toMatch(/Post step: no run started by this action is left to clean up/)
+}
+
 describe('the post step (post-if: cancelled())', () => {
-  it('cancels a run the action started that is still active', () => {
-    const { run, runId } = post.startedActive
-    expect(run.exitCode).toBe(0)
-    expect(requestsSince(run.sim, 0)).toEqual([`GET ${RUN}`, `PATCH ${RUN}`])
-    expect(run.sim.requestsTo('PATCH', RUN)[0].body).toEqual({ status: 'cancelled' })
-    expect(runOf(run.sim, 'active').cancelledAt).not.toBeNull()
-    expect(run.stdout).toContain(`Post step: cancelled run ${runId}`)
+  it('cancels a run the action started that is still active (the main step was killed before it could)', () => {
+    const { run, post: step, postFrom } = post.afterKill
+    const started = runOf(run.sim, 'created')
+    expect(run.signal).toBe('SIGKILL')
+    expect(run.state).toMatchObject(postState(started.id, true))
+    expect(step.exitCode).toBe(0)
+    expect(requestsSince(run.sim, postFrom)).toEqual([`GET ${RUN}`, `PATCH ${RUN}`])
+    expect(run.sim.requestsTo('PATCH', RUN).map((r) => r.body)).toEqual([{ status: 'cancelled' }])
+    expect(started.cancelledAt).not.toBeNull()
+    expect(step.stdout).toContain(`Post step: cancelled run ${started.id}`)
     // The post step writes no outputs, summary or report of its own.
-    expect(run.summary).toBe('')
+    expect(step.summary).toBe('')
   })
 
-  it.each(['attached', 'finished'] as const)(
-    'leaves the run alone when the main step %s',
-    (name) => {
-      const { run } = post[name]
-      expect(run.exitCode).toBe(0)
-      expect(run.sim.requests).toEqual([])
-      expect(runOf(run.sim, 'active').cancelledAt).toBeNull()
-      expect(run.stdout).toMatch(/Post step: no run started by this action is left to clean up/)
-    }
-  )
-
-  it('does not cancel a started run that already ended', () => {
-    const { run, runId } = post.alreadyEnded
-    expect(run.exitCode).toBe(0)
-    expect(requestsSince(run.sim, 0)).toEqual([`GET ${RUN}`])
-    expect(run.stdout).toContain(`run ${runId} of sync "aws-prod" already ended (completed)`)
-  })
-
-  it('cancels the run of a main step that was killed before it could', () => {
-    const { main, run, runId, from } = post.afterKill
-    expect(main?.signal).toBe('SIGKILL')
-    expect(main?.state).toMatchObject(postState(runId, true))
-    expect(requestsSince(run.sim, from)).toEqual([`GET ${RUN}`, `PATCH ${RUN}`])
-    expect(runOf(run.sim, 'created').cancelledAt).not.toBeNull()
+  it('leaves the run alone when the main step attached to it', () => {
+    const { run } = main.attached
+    // Saved as not started by the action, and not finished: that alone keeps the post step off it.
+    expect(run.state).toMatchObject(postState(runOf(run.sim, 'active').id, false))
+    expect(run.state.finished).toBeUndefined()
+    expectLeftAlone(main.attached, 'active')
   })
 
   it('leaves a run going that a finished main step left going (wait: false)', () => {
-    const { main, run, from } = post.afterNoWait
-    expect(main?.exitCode).toBe(0)
-    expect(main?.state).toMatchObject({ finished: 'true' })
-    expect(requestsSince(run.sim, from)).toEqual([])
-    expect(runOf(run.sim, 'created').cancelledAt).toBeNull()
+    const { run } = post.afterNoWait
+    expect(run.exitCode).toBe(0)
+    // Saved as started by the action: only `finished` keeps the post step off it.
+    expect(run.state).toMatchObject(postState(runOf(run.sim, 'created').id, true, true))
+    expectLeftAlone(post.afterNoWait, 'created')
+  })
+
+  it('does not cancel a started run that already ended (signalled in the policy stage)', () => {
+    const { run, post: step, postFrom } = main.policyStage
+    const started = runOf(run.sim, 'created')
+    expect(run.state).toMatchObject(postState(started.id, true))
+    expect(step.exitCode).toBe(0)
+    expect(requestsSince(run.sim, postFrom)).toEqual([`GET ${RUN}`])
+    expect(step.stdout).toContain(`run ${started.id} of sync "aws-prod" already ended (completed)`)
   })
 })
 
 describe('a signal while the request that starts the run is under way', () => {
   it('waits for the answer, then cancels the run it started', () => {
-    const { run, signaller } = main.duringStart
+    const { run, signaller } = starting.duringStart
     const { sim } = run
     const started = runOf(sim, 'created')
     const patches = sim.requestsTo('PATCH', RUN)
@@ -322,7 +314,7 @@ describe('a signal while the request that starts the run is under way', () => {
   })
 
   it('SIGTERM, the run created but its answer 5 s late: saved for the post step and cancelled', () => {
-    const { run, signaller } = main.lateStartAnswer
+    const { run, signaller } = starting.lateStartAnswer
     const started = runOf(run.sim, 'created')
     expect(signaller.killed).toBe(false)
     expect(run.state).toMatchObject(postState(started.id, true))
