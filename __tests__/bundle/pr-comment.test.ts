@@ -22,6 +22,12 @@ const UPDATE = /^\/repos\/octo-org\/infra\/issues\/comments\/\d+$/
 /** Thresholds the simulator's generated policies (5 critical violations among them) pass or fail. */
 const PASS = { 'max-critical-violations': '', 'max-high-violations': '' }
 const FAIL = { 'max-violations': '0' }
+/**
+ * The verdict each gives when the comment is posted or off (the pull_request_target and
+ * `pr-comment: off` cases below pin it), which a failure to comment must leave as it is.
+ */
+const PASSED = { exitCode: 0, result: 'pass' }
+const FAILED = { exitCode: 1, result: 'fail' }
 const TIMEOUT = 60_000
 
 /** A quick run, and the generated policies evaluated soon after it. */
@@ -110,6 +116,11 @@ const warnings = (result: ActionRunResult): string[] =>
 const commentWarnings = (result: ActionRunResult): string[] =>
   warnings(result).filter((line) => line.includes('pull-request comment'))
 
+const verdictOf = (result: ActionRunResult) => ({
+  exitCode: result.exitCode,
+  result: result.outputs.result
+})
+
 // One describe block: Jest runs `it.concurrent` cases together only within one (the
 // blocks of a file run one after another), and these mostly wait on real time.
 describe('pr-comment', () => {
@@ -191,7 +202,7 @@ describe('pr-comment', () => {
           inputs: PASS,
           env: { GITHUB_EVENT_NAME: 'pull_request_target' }
         })
-        expect(result.exitCode).toBe(0)
+        expect(verdictOf(result)).toEqual(PASSED)
         expect(github.commentsOn(PR)).toHaveLength(1)
         expect(github.commentsOn(PR)[0].body).toContain('## ✅ CloudQuery Platform: passed')
       }),
@@ -202,15 +213,15 @@ describe('pr-comment', () => {
     'failures to comment never change the verdict: a 403 (a read-only token) is a warning that explains the permission; the exit code is unchanged',
     () =>
       withSetting(async ({ github, run, expectNoSecrets }) => {
-        for (const thresholds of [PASS, FAIL]) {
+        for (const [thresholds, verdict] of [
+          [PASS, PASSED],
+          [FAIL, FAILED]
+        ] as const) {
           github.reset()
-          const baseline = await run({ inputs: { ...thresholds, 'pr-comment': 'off' } })
-          expect(github.requests).toHaveLength(0)
           github.failure = { status: 403 }
           const refused = await run({ inputs: thresholds })
           expect(github.requests.length).toBeGreaterThan(0)
-          expect(refused.exitCode).toBe(baseline.exitCode)
-          expect(refused.outputs.result).toBe(baseline.outputs.result)
+          expect(verdictOf(refused)).toEqual(verdict)
           const [warning] = commentWarnings(refused)
           expect(warning).toContain(
             'GitHub refused it (403: Resource not accessible by integration'
@@ -286,8 +297,9 @@ describe('pr-comment', () => {
     'when it does nothing: pr-comment: off sends nothing even on a pull request',
     () =>
       withSetting(async ({ github, run }) => {
-        await run({ inputs: { ...FAIL, 'pr-comment': 'off' } })
+        const result = await run({ inputs: { ...FAIL, 'pr-comment': 'off' } })
         expect(github.requests).toHaveLength(0)
+        expect(verdictOf(result)).toEqual(FAILED)
       }),
     TIMEOUT
   )
