@@ -4,19 +4,11 @@
 // built bundle against the simulator.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PolicySpec } from '../../simulator/scenario.js'
-import { startSimulator } from '../../simulator/server.js'
-import {
-  assertBundleExists,
-  FAST,
-  reportOf,
-  runAgainst,
-  runBundle,
-  type BundleRun
-} from '../helpers/bundle.js'
+import type { PolicySpec, Scenario } from '../../simulator/scenario.js'
+import { assertBundleExists, FAST, reportOf, runBundle, type BundleRun } from '../helpers/bundle.js'
 
 const POLICIES: PolicySpec[] = [
   {
@@ -34,40 +26,68 @@ const POLICIES: PolicySpec[] = [
   },
   { name: 'IAM users without MFA', severity: 'high', violationCount: 0 }
 ]
+const SCENARIO: Scenario = { ...FAST, policies: POLICIES }
+
+/** Each spawn of the action: ample on a busy machine. */
+const CASE_MS = 30_000
 
 let dir: string
+/** The default branch's baseline, written once before any pull request's sync. */
+let baseline: string
 
-beforeAll(() => {
+beforeAll(async () => {
   assertBundleExists()
   dir = mkdtempSync(join(tmpdir(), 'cq-scope-'))
-})
+  baseline = join(dir, 'baseline.json')
+  const before = await runBundle(SCENARIO, {
+    'sync-name': '',
+    'baseline-write': baseline,
+    'max-critical-violations': '10'
+  })
+  // Every gate reads it: without it, none can prove anything.
+  if (before.exitCode !== 0) {
+    throw new Error(`The baseline's run exited with ${before.exitCode}:\n${before.stdout}`)
+  }
+}, CASE_MS)
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 /**
- * A gate scoped by `scope`, on a Platform of its own (so the cases run at once): the default
- * branch's baseline is written before the pull request's sync, then the gate judges on new.
+ * The baseline was written on another simulator of the same scenario: it names this run's
+ * policies and resources only because the simulator's ids come from a fixed seed
+ * (simulator/catalog.ts). Should they ever differ, each gate fails here, saying so, rather than
+ * judging the baseline's resources as new (or its policies as missing).
  */
-async function gate(scope: string): Promise<BundleRun> {
-  const sim = await startSimulator({ ...FAST, policies: POLICIES })
-  const baseline = join(mkdtempSync(join(dir, 'case-')), 'baseline.json')
-  try {
-    const before = await runAgainst(sim, {
-      'sync-name': '',
-      'baseline-write': baseline,
-      'max-critical-violations': '10'
-    })
-    expect(before.exitCode).toBe(0)
-    return await runAgainst(sim, { 'gate-on': 'new', 'baseline-file': baseline, scope })
-  } finally {
-    await sim.close()
+function expectBaselineOfTheseIds(run: BundleRun): void {
+  const written = JSON.parse(readFileSync(baseline, 'utf8')) as {
+    baseline: { policies: { id: string }[] }
   }
+  const judged = reportOf(run) as {
+    policies: { policies: { id: string; fixedViolations: number | null }[] }
+  }
+  const ids = (policies: { id: string }[]): string[] => policies.map((p) => p.id).sort()
+  const served = judged.policies.policies
+  expect({ policiesOfThisRun: ids(served) }).toEqual({
+    policiesOfThisRun: ids(written.baseline.policies)
+  })
+  // A resource of the baseline that this run's Platform does not serve counts as fixed.
+  const notServed = served.filter((p) => p.fixedViolations !== 0).map((p) => p.id)
+  expect({ policiesWithBaselineResourcesNotServed: notServed }).toEqual({
+    policiesWithBaselineResourcesNotServed: []
+  })
 }
 
-/** Each case spawns the action twice (the baseline, then the gate): ample on a busy machine. */
-const CASE_MS = 30_000
+/**
+ * A gate scoped by `scope`, on a Platform of its own (so the cases run at once), judging on new
+ * against the default branch's baseline.
+ */
+async function gate(scope: string): Promise<BundleRun> {
+  const run = await runBundle(SCENARIO, { 'gate-on': 'new', 'baseline-file': baseline, scope })
+  expectBaselineOfTheseIds(run)
+  return run
+}
 
 describe('scope', () => {
   it.concurrent(
@@ -125,10 +145,11 @@ describe('scope', () => {
   )
 
   it.concurrent('a scope that is not a mapping of matchers fails before any request', async () => {
-    const run = await runBundle(
-      { ...FAST, policies: POLICIES },
-      { 'gate-on': 'new', 'baseline-file': join(dir, 'none.json'), scope: 'account: staging' }
-    )
+    const run = await runBundle(SCENARIO, {
+      'gate-on': 'new',
+      'baseline-file': join(dir, 'none.json'),
+      scope: 'account: staging'
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('Input "scope": line 1: unknown key "account"')
     expect(run.sim.requests).toHaveLength(0)
