@@ -1,10 +1,11 @@
 // Per-resource accounting that cannot be talked into a pass, through the built bundle: a listing
 // with more rows than the count under a policy-wide exception (which once made a policy negative,
-// "Critical −100 ✅ within"), a count of 3 listing only the resource in the baseline, a baseline
-// entry without an id, and exceptions that covered more than written (an empty matcher list, a
-// name several policies share, a tag key cut at its first `:`), or matched nothing (`1.10`), or
-// never finished (a glob of many stars against a long name). Policies-only gates, each on a
-// Platform of its own.
+// "Critical −100 ✅ within"), a count of 3 listing only the resource in the baseline, and
+// exceptions that covered more than written (an empty matcher list, a name several policies share,
+// a tag key cut at its first `:`), or matched nothing (`1.10`), or never finished (a glob of many
+// stars against a long name). Policies-only gates, each on a Platform of its own. (A baseline
+// entry without an id, which once hid every resource without one, is refused at the inputs:
+// hostile-files.test.ts and __tests__/inputs/file-bounds.test.ts.)
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -71,7 +72,7 @@ async function withBaseline(
     })
     const { items } = (await answer.json()) as { items: { id: string }[] }
     const baseline = file(
-      `baseline-${ids.join('-') || 'empty'}.json`,
+      `baseline-${ids.join('-')}.json`,
       JSON.stringify({
         baseline: {
           format: 'cloudquery-platform-baseline',
@@ -92,14 +93,12 @@ async function withBaseline(
 let runs: Record<
   | 'moreRowsThanCount'
   | 'unlisted'
-  | 'emptyId'
-  | 'emptyMatcherList'
+  | 'invalidExceptions'
   | 'sharedName'
   | 'tagKeyWithColons'
   | 'numberLikeName'
   | 'manyStars'
-  | 'yamlFeatures'
-  | 'mergeKey',
+  | 'yamlFeatures',
   BundleRun
 >
 
@@ -133,21 +132,28 @@ beforeAll(async () => {
         ['known-bucket'],
         {}
       ),
-    // A baseline holding "" hid every resource without an id.
-    emptyId: () =>
-      withBaseline(
-        { policies: [critical('Public buckets', { resources: [{ platformId: null }] })] },
-        [''],
-        {}
-      ),
-    emptyMatcherList: () =>
+    // Two mistakes in one file, each refused at its line (line 3: an empty matcher list, once read
+    // as "everything"; line 10: a merge key).
+    invalidExceptions: () =>
       gate(
         { policies: [critical('Public buckets')] },
         {
-          'exceptions-file': exceptions('empty-list.yml', [
-            'policy: Public buckets',
-            'resources: []'
-          ])
+          'exceptions-file': file(
+            'invalid.yml',
+            [
+              'exceptions:',
+              '  - policy: Public buckets',
+              '    resources: []',
+              '    reason: Accepted for the test',
+              `    expires: ${future}`,
+              '  - &base',
+              '    policy: Public buckets',
+              '    reason: Accepted for the test',
+              `    expires: ${future}`,
+              '  - <<: *base',
+              ''
+            ].join('\n')
+          )
         }
       ),
     // Meant for the low one; silently covered the critical one of the same name.
@@ -213,24 +219,6 @@ beforeAll(async () => {
             ].join('\n')
           )
         }
-      ),
-    mergeKey: () =>
-      gate(
-        { policies: [critical('Public buckets')] },
-        {
-          'exceptions-file': file(
-            'merge-key.yml',
-            [
-              'exceptions:',
-              '  - &base',
-              '    policy: Public buckets',
-              '    reason: Accepted for the test',
-              `    expires: ${future}`,
-              '  - <<: *base',
-              ''
-            ].join('\n')
-          )
-        }
       )
   })
 }, 4 * PROCESS_LIMIT_MS)
@@ -261,23 +249,10 @@ describe('per-resource accounting, through the bundle', () => {
     expect(figuresOf(run, 'Public buckets')[0]).toMatchObject({ newViolations: null })
   })
 
-  it('a baseline entry without an id is refused, before any request', () => {
-    const run = runs.emptyId
-    expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/Input "baseline-file".*empty/)
-    // The test's own look at the Platform aside, nothing was asked of it.
-    const byAction = run.sim.requests.filter((request) =>
-      request.headers['user-agent']?.startsWith('cloudquery-platform-action')
-    )
-    expect(byAction).toHaveLength(0)
-  })
-
   it('an empty matcher list is an error at its line, not "everything"', () => {
-    const run = runs.emptyMatcherList
+    const run = runs.invalidExceptions
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(
-      /::error title=Exceptions file error,file=.*empty-list\.yml,line=3::/
-    )
+    expect(run.stdout).toMatch(/::error title=Exceptions file error,file=.*invalid\.yml,line=3::/)
     expect(run.sim.requests).toHaveLength(0)
   })
 
@@ -307,10 +282,10 @@ describe('per-resource accounting, through the bundle', () => {
   })
 
   it('a merge key is refused, naming it, at its line', () => {
-    const run = runs.mergeKey
+    const run = runs.invalidExceptions
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(
-      /line=6::Not a valid exceptions file: YAML merge keys \(<<\) are not supported/
+      /line=10::Not a valid exceptions file: YAML merge keys \(<<\) are not supported/
     )
   })
 

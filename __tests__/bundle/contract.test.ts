@@ -9,7 +9,10 @@
 // is active, and the spec lists neither) is a gap in the spec, not in the action: such responses
 // are reported on the console and do not fail the test. Any other response problem does.
 
-import { beforeAll, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   loadSpec,
   validateRequest,
@@ -76,6 +79,26 @@ const base: Scenario = { ...FAST, policies: POLICIES }
 const ACTIVE = { ...FAST_RUN, durationMs: 60_000 }
 const FOLLOW = { timeout: '2s' }
 
+/** Holds the baseline of GATE_ON_NEW (made before the runs, removed after). */
+let dir: string
+const baselineFile = (): string => join(dir, 'baseline.json')
+
+/**
+ * A baseline of a default branch without violations: `gate-on: new` compares with it, so the action
+ * reads every page of its counted policies' violating resources (1,000 a page, the spec's most).
+ */
+function writeBaseline(): void {
+  dir = mkdtempSync(join(tmpdir(), 'cq-contract-'))
+  const baseline = {
+    format: 'cloudquery-platform-baseline',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    policies: []
+  }
+  writeFileSync(baselineFile(), JSON.stringify({ baseline }))
+}
+const GATE_ON_NEW = 'gate-on new against a baseline, one domain'
+
 const SCENARIOS: Record<string, () => Promise<BundleRun>> = {
   'success, live logs, group, severity and domain filters': () =>
     runBundle(base, {
@@ -88,7 +111,8 @@ const SCENARIOS: Record<string, () => Promise<BundleRun>> = {
     }),
   'failed run with logs': () =>
     runBundle({ ...base, run: { ...FAST_RUN, finalStatus: 'failed', statusReason: 'error' } }),
-  'gate-on new, one domain': () => runBundle(base, { 'gate-on': 'new', domains: 'security' }),
+  [GATE_ON_NEW]: () =>
+    runBundle(base, { 'gate-on': 'new', 'baseline-file': baselineFile(), domains: 'security' }),
   'policy-evaluation execute': () =>
     runBundle({ ...base, evaluation: { mode: 'never' } }, { 'policy-evaluation': 'execute' }),
   'policy-evaluation wait for slow evaluations': () =>
@@ -159,6 +183,7 @@ describeContract('the action against the Platform OpenAPI spec', () => {
   beforeAll(async () => {
     assertBundleExists()
     spec = loadSpec(specPath as string)
+    writeBaseline()
     runs = await runAll(SCENARIOS)
     // Statuses the spec does not declare, answered by the simulator: reported, not failed.
     const undeclared = Object.entries(runs).flatMap(([name, run]) =>
@@ -174,6 +199,10 @@ describeContract('the action against the Platform OpenAPI spec', () => {
       )
     }
   }, 90_000)
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
 
   it.each(Object.keys(SCENARIOS))('%s: every request the action made is valid', (name) => {
     const { sim } = runs[name]
@@ -212,6 +241,11 @@ describeContract('the action against the Platform OpenAPI spec', () => {
     expect(sent('timeout and cancel', CLIENT_OPERATIONS[5])).toBe(true)
     expect(sent('policy-evaluation execute', CLIENT_OPERATIONS[13])).toBe(true)
     expect(sent('sync not found, with suggestions', CLIENT_OPERATIONS[0])).toBe(true)
+    expect(
+      runs[GATE_ON_NEW].sim
+        .requestsTo('GET', '/policies/{policy_id}/violations')
+        .some((r) => r.query.per_page?.[0] === '1000')
+    ).toBe(true)
     expect(runs['if-running start, refused with 422'].sim.requests.map((r) => r.status)).toContain(
       422
     )
