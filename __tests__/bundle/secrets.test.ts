@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunSpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
+  errorLines,
   FAST,
   keyLeaks,
   reportOf,
@@ -203,17 +204,20 @@ describe('the API key, with debug logging on', () => {
     if (run.sim.requests.length > 0) expect(run.stdout).toMatch(/^::debug::/m)
   })
 
-  it('says what went wrong without the key', () => {
+  it('explains a rejected key at the preflight, before any sync-run POST, without the key', () => {
     const unauthorized = runs['a 401 whose body quotes the key']
     expect(unauthorized.exitCode).toBe(1)
+    expect(unauthorized.sim.requests.filter((r) => r.method === 'POST')).toEqual([])
     expect(unauthorized.sim.requests[0].responseBody).toMatchObject({
       message: expect.stringContaining(KEY)
     })
-    expect(unauthorized.stdout).toMatch(
-      /HTTP 401: invalid API key \(Authorization: Bearer \*\*\*\)/
+    expect(errorLines(unauthorized.stdout).join('\n')).toMatch(
+      /GET \/platform-info failed with HTTP 401: invalid API key \(Authorization: Bearer \*\*\*\).*API key was rejected/
     )
     expect(unauthorized.summary).toMatch(/API key was rejected/)
+  })
 
+  it('says what went wrong without the key', () => {
     const exhausted = runs['retries running out on a server message that quotes the key']
     expect(reportOf(exhausted)).toMatchObject({
       result: 'fail',
