@@ -131,13 +131,16 @@ describe('early failures, each with zero sync-run POSTs', () => {
     const message = errors(run)
     expect(message).toMatch(/3 inputs need fixing/)
     expect(message).toMatch(/Input "api-key" is empty.*forks and Dependabot/)
-    expect(message).toMatch(/Input "timeout" is "soon"/)
-    expect(message).toMatch(/Input "if-running" is "x"/)
+    // Each names the input, quotes the value and says what is accepted.
+    expect(message).toMatch(/Input "timeout" is "soon", .*expected /)
+    expect(message).toMatch(/Input "if-running" is "x", .*expected /)
     // One entry per input in the report and the summary, not one run-on line.
     expect(reportOf(run)).toMatchObject({
+      result: 'fail',
       errors: [{ stage: 'inputs' }, { stage: 'inputs' }, { stage: 'inputs' }]
     })
     expect(run.summary).toMatch(/^- \*\*Inputs:\*\* Input "timeout" is "soon"/m)
+    expect(run.summary).toMatch(/^- \*\*Inputs:\*\* Input "if-running" is "x"/m)
     expect(run.summary).not.toContain('⏎')
   })
 
