@@ -39,8 +39,6 @@ let runs: Record<
   | 'softFail'
   | 'policiesOnly'
   | 'noWait'
-  | 'badTimeout'
-  | 'badChoice'
   | 'oomKilled'
   | 'timeout'
   | 'unwritableReport'
@@ -57,8 +55,6 @@ beforeAll(async () => {
     policiesOnly: () => runBundle(passing, { 'sync-name': '' }),
     noWait: () =>
       runBundle({ ...passing, run: { ...FAST.run, durationMs: 30_000 } }, { wait: 'false' }),
-    badTimeout: () => runBundle(passing, { timeout: 'soon' }),
-    badChoice: () => runBundle(passing, { 'if-running': 'sometimes' }),
     oomKilled: () =>
       runBundle({
         ...passing,
@@ -228,21 +224,6 @@ describe('the bundle, spawned as the runner spawns it', () => {
       sync: { waited: false },
       policiesSkipped: expect.stringMatching(/wait: false/)
     })
-  })
-
-  it.each([
-    ['badTimeout', 'timeout', 'soon'],
-    ['badChoice', 'if-running', 'sometimes']
-  ] as const)('fails on a bad input (%s) before any request, naming it', (name, input, value) => {
-    const run = runs[name]
-    expect(run.exitCode).toBe(1)
-    expect(run.sim.requests).toEqual([])
-    const message = errors(run).join('\n')
-    expect(message).toContain(`"${input}"`)
-    expect(message).toContain(`"${value}"`)
-    expect(message).toMatch(/expected/)
-    expect(run.summary).toContain(`"${input}"`)
-    expect(reportOf(run)).toMatchObject({ result: 'fail', errors: [{ stage: 'inputs' }] })
   })
 
   it('fails on an oom_killed run and prints its logs in a collapsed group', () => {

@@ -2,13 +2,15 @@
 // under each fault alone and under a mix of them. Each faulted run must reach the clean run's
 // verdict and outputs, start exactly one run, and stay within a stated number of requests; when
 // retries run out, the error must say where and why, and the reports must keep what was learned.
+// Every run, with debug logging on, must also keep the API key out of all it writes (the other ways
+// the key could leak, a server quoting it back, a URL holding it, are in secrets.test.ts).
 //
 // The cases run concurrently (each with its own simulator and action process): most of their time
 // is spent waiting for retries and for the run, not computing.
 
 import { describe, expect, it } from '@jest/globals'
 import type { Fault } from '../../simulator/scenario.js'
-import { requestLog, runBundle, type BundleRun } from '../helpers/bundle.js'
+import { keyLeaks, requestLog, runBundle, type BundleRun } from '../helpers/bundle.js'
 import { comparableOutputs, GATE_SCENARIO, visibleLog } from '../helpers/gate-run.js'
 
 type Match = Fault['match']
@@ -80,7 +82,10 @@ function tooManyRequests(retryAfter: Fault['retryAfter'], noWait: Fault['retryAf
   }))
 }
 
-const CASES: FaultCase[] = [
+/** Looks like a real key: what must not show up in anything the action writes. */
+const KEY = 'cqk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+
+const SINGLE_FAULTS: FaultCase[] = [
   {
     name: '429 with Retry-After in seconds',
     faults: tooManyRequests(1, 0),
@@ -155,29 +160,32 @@ const CASES: FaultCase[] = [
     faults: [{ match: START_RUN, kind: 'reset-after-create' }],
     followUps: 1,
     evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
-  },
-  {
-    name: 'a mix of all of them',
-    faults: [
-      { match: LIST_RUNS, kind: '429', retryAfter: 0 },
-      // The first start fails with a 503, the second creates the run and then loses the answer.
-      { match: START_RUN, kind: '503' },
-      { match: START_RUN, kind: 'reset-after-create' },
-      // Quick to retry, so the live log stream still opens while the run is going.
-      { match: GET_RUN, kind: 'reset' },
-      { match: LIVE_LOGS, kind: 'reset' },
-      { match: RUN_TABLES, ...SLOW },
-      { match: POLICIES, kind: '429', retryAfter: 'http-date-now' },
-      { match: POLICY_HISTORY, kind: 'malformed-json' },
-      { match: VIOLATIONS, kind: 'truncated' },
-      { match: TREND, kind: '502-html' }
-    ],
-    env: SHORT_DEADLINE,
-    // Two listings (one per failed start), and up to two reopenings of the live log stream.
-    followUps: 4,
-    evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
   }
 ]
+
+const MIX: FaultCase = {
+  name: 'a mix of all of them',
+  faults: [
+    { match: LIST_RUNS, kind: '429', retryAfter: 0 },
+    // The first start fails with a 503, the second creates the run and then loses the answer.
+    { match: START_RUN, kind: '503' },
+    { match: START_RUN, kind: 'reset-after-create' },
+    // Quick to retry, so the live log stream still opens while the run is going.
+    { match: GET_RUN, kind: 'reset' },
+    { match: LIVE_LOGS, kind: 'reset' },
+    { match: RUN_TABLES, ...SLOW },
+    { match: POLICIES, kind: '429', retryAfter: 'http-date-now' },
+    { match: POLICY_HISTORY, kind: 'malformed-json' },
+    { match: VIOLATIONS, kind: 'truncated' },
+    { match: TREND, kind: '502-html' }
+  ],
+  env: SHORT_DEADLINE,
+  // Two listings (one per failed start), and up to two reopenings of the live log stream.
+  followUps: 4,
+  evidence: /Run [0-9a-f-]{36} was created by the failed request; following it\./
+}
+
+const CASES = [...SINGLE_FAULTS, MIX]
 
 interface Outcome {
   run: BundleRun
@@ -186,8 +194,15 @@ interface Outcome {
   runsStarted: number
 }
 
+/** Debug logging on: the action writes its debug lines either way, the runner then shows them. */
+const DEBUG = { RUNNER_DEBUG: '1' }
+
 async function runUnder(faults: Fault[], env?: Record<string, string>): Promise<Outcome> {
-  const run = await runBundle({ ...GATE_SCENARIO, faults }, {}, { env, timeoutMs: 60_000 })
+  const run = await runBundle(
+    { ...GATE_SCENARIO, apiKey: KEY, faults },
+    {},
+    { env: { ...DEBUG, ...env }, timeoutMs: 60_000 }
+  )
   return {
     run,
     requests: run.sim.requests.length,
@@ -201,6 +216,22 @@ let cleanRun: Promise<Outcome> | undefined
 function clean(): Promise<Outcome> {
   cleanRun ??= runUnder([])
   return cleanRun
+}
+
+const faultedRuns = new Map<FaultCase, Promise<Outcome>>()
+/** The run under a case's faults, once, whichever test asks first. */
+function underFaults(c: FaultCase): Promise<Outcome> {
+  const run = faultedRuns.get(c) ?? runUnder(c.faults, c.env)
+  faultedRuns.set(c, run)
+  return run
+}
+
+/** The key is nowhere in what the action wrote (in any of its forms) but in the first line's mask. */
+function expectKeyKept(run: BundleRun): void {
+  expect(keyLeaks(run, KEY)).toEqual([])
+  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${KEY}`)
+  // The request trace was written, so the scan above covered the debug lines too.
+  expect(run.stdout).toMatch(/^::debug::→ GET /m)
 }
 
 /** Fails with what the simulator saw and what the action printed, unless `ok`. */
@@ -217,10 +248,11 @@ function trace(o: Outcome): string {
 // blocks of a file run one after another), and these mostly wait on real time.
 describe('fault matrix', () => {
   it.concurrent(
-    'the whole action under each fault, and under a mix: clean run: passes the gate, starts one run',
+    'the whole action under each fault, and under a mix: clean run: passes the gate, starts one run, never shows the key',
     async () => {
       const c = await clean()
       expect({ exit: c.run.exitCode, runs: c.runsStarted }).toEqual({ exit: 0, runs: 1 })
+      expectKeyKept(c.run)
       expect(c.run.outputs.result).toBe('pass')
       // Both stages did their work (the verdict rests on fresh counts and real violations).
       expect(c.run.outputs['sync-run-status']).toBe('completed')
@@ -233,9 +265,9 @@ describe('fault matrix', () => {
 
   for (const c of CASES) {
     it.concurrent(
-      `the whole action under each fault, and under a mix: ${c.name}: same verdict and outputs as the clean run, 1 run started, ≤ clean + ${bound(c)} requests`,
+      `the whole action under each fault, and under a mix: ${c.name}: same verdict and outputs as the clean run, 1 run started, ≤ clean + ${bound(c)} requests, the key never shown`,
       async () => {
-        const [baseline, faulted] = await Promise.all([clean(), runUnder(c.faults, c.env)])
+        const [baseline, faulted] = await Promise.all([clean(), underFaults(c)])
         explain(
           faulted,
           `exit code ${faulted.run.exitCode}`,
@@ -265,13 +297,26 @@ describe('fault matrix', () => {
         const report = JSON.parse(faulted.run.report) as { result: string; errors: unknown[] }
         expect(report.result).toBe('pass')
         expect(report.errors).toEqual([])
+        expectKeyKept(faulted.run)
       },
       60_000
     )
   }
 
   it.concurrent(
-    'when retries run out: a 503 that never ends on GET /policies: the error names the endpoint, status and message; summary and report keep the sync run',
+    `the whole action under each fault, and under a mix: ${MIX.name}: meets every kind of fault the single cases do`,
+    async () => {
+      const { run } = await underFaults(MIX)
+      const met = run.sim.requests.flatMap((r) => (r.fault === undefined ? [] : [r.fault]))
+      expect(new Set(met)).toEqual(
+        new Set(SINGLE_FAULTS.flatMap((c) => c.faults.map((f) => f.kind)))
+      )
+    },
+    60_000
+  )
+
+  it.concurrent(
+    'when retries run out: a 503 that never ends on GET /policies: the error names the endpoint, status and message; summary and report keep the sync run, without the key',
     async () => {
       // Retry-After: 0 spares the back-off's waits (several seconds of them): what is checked is
       // what is left once the retries are spent.
@@ -313,12 +358,13 @@ describe('fault matrix', () => {
           )
         }
       ])
+      expectKeyKept(result)
     },
     60_000
   )
 
   it.concurrent(
-    'when retries run out: a 503 that never ends on the run status: the error names the run endpoint; summary and report keep the started run',
+    'when retries run out: a 503 that never ends on the run status: the error names the run endpoint; summary and report keep the started run, without the key',
     async () => {
       const o = await runUnder([{ match: GET_RUN, kind: '503', count: 'always', retryAfter: 0 }])
       const result = o.run
@@ -349,6 +395,7 @@ describe('fault matrix', () => {
       expect(report.sync.startedByAction).toBe(true)
       expect(report.policiesSkipped).toMatch(/sync stage did not finish/)
       expect(report.errors.map((e) => e.stage)).toEqual(['sync'])
+      expectKeyKept(result)
     },
     60_000
   )

@@ -1,17 +1,19 @@
-// The API key never leaks: the bundle runs with debug logging on (RUNNER_DEBUG=1) under
-// every fault the simulator can inject, alone and mixed, against a server that quotes the key back
-// in its error bodies, and with the key pasted into `platform-url`. The key's value must not show
-// up in stdout (but for the `::add-mask::` command that registers it), stderr, the job summary, the
-// JSON report, the outputs or the saved state, neither as is nor URL-encoded nor JSON-escaped.
+// The API key never leaks: the bundle runs with debug logging on (RUNNER_DEBUG=1) against a server
+// that quotes the key back in its error bodies, with the key pasted into `platform-url`, and with
+// Platform text holding the key across the place where the action cuts it. The key's value must
+// not show up in stdout (but for the `::add-mask::` command that registers it), stderr, the job
+// summary, the JSON report, the outputs or the saved state, neither as is nor URL-encoded nor
+// JSON-escaped. (fault-matrix.test.ts makes the same checks of its runs, under each fault alone
+// and under a mix of them.)
 
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import type { Fault, Scenario } from '../../simulator/scenario.js'
+import type { RunSpec, Scenario } from '../../simulator/scenario.js'
 import {
   assertBundleExists,
+  errorLines,
   FAST,
   keyLeaks,
   reportOf,
-  requestLog,
   runAll,
   runBundle,
   type BundleRun
@@ -21,53 +23,6 @@ import {
 const KEY = 'cqk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
 /** One whose URL-encoded and JSON forms differ from the key itself. */
 const ODD_KEY = 'cqk_live_Zm9v+YmFy/YmF6="9f8e'
-
-const RUNS = '/syncs/{sync_name}/runs'
-const RUN = '/syncs/{sync_name}/runs/{sync_run_id}'
-
-const SLOW = 'an answer slower than the request timeout'
-/** The per-request deadline (a test hook of src/main.ts) that the slow answers miss. */
-const DEADLINE_MS = 300
-// What matters here is what the action writes about each fault, not how long it waits: the waits
-// asked for are none (Retry-After: 0, an HTTP-date of the current second) or short.
-const FAULTS: Record<string, Fault> = {
-  '429 with Retry-After in seconds': { match: { path: RUN }, kind: '429', retryAfter: 0 },
-  '429 with an HTTP-date Retry-After': {
-    match: { path: RUN },
-    kind: '429',
-    retryAfter: 'http-date-now'
-  },
-  '503 from the Platform': { match: { method: 'GET', path: RUNS }, kind: '503' },
-  '502 HTML page from a proxy': { match: { path: '/policies' }, kind: '502-html' },
-  'connection reset': { match: { path: RUN }, kind: 'reset' },
-  'malformed JSON': { match: { path: '/policies' }, kind: 'malformed-json' },
-  'a body cut short': { match: { path: RUN }, kind: 'truncated' },
-  [SLOW]: {
-    match: { path: RUN },
-    kind: 'slow',
-    delayMs: 2 * DEADLINE_MS
-  },
-  'a reset after the run was created': {
-    match: { method: 'POST', path: RUNS },
-    kind: 'reset-after-create'
-  }
-}
-
-/**
- * Every kind at once, at most two on one operation (a request is tried five times at most: five
- * faults in a row on one operation would rightly exhaust its retries).
- */
-const MIX: Fault[] = [
-  { match: { method: 'GET', path: RUNS }, kind: '503' },
-  { match: { method: 'GET', path: RUNS }, kind: '429', retryAfter: 0 },
-  { match: { method: 'POST', path: RUNS }, kind: 'reset-after-create' },
-  { match: { path: RUN }, kind: '429', retryAfter: 'http-date-now' },
-  { match: { path: RUN }, kind: 'malformed-json' },
-  { match: { path: `${RUN}/tables` }, kind: 'truncated' },
-  { match: { path: '/policies' }, kind: '502-html' },
-  { match: { path: '/policies' }, kind: 'reset' },
-  { match: { path: '/policies/violations-history' }, kind: 'slow', delayMs: 2 * DEADLINE_MS }
-]
 
 const clean: Scenario = {
   ...FAST,
@@ -80,24 +35,6 @@ interface Case {
   key: string
   run: () => Promise<BundleRun>
 }
-
-const faultCases: Record<string, Case> = Object.fromEntries(
-  [...Object.entries(FAULTS), ['all of them at once', undefined] as const].map(([name, fault]) => [
-    name,
-    {
-      key: KEY,
-      run: () =>
-        runBundle(
-          { ...clean, faults: fault ? [fault] : MIX },
-          {},
-          {
-            // The deadline the slow answers miss.
-            env: name === SLOW || !fault ? { ...ENV, CQ_REQUEST_TIMEOUT_MS: `${DEADLINE_MS}` } : ENV
-          }
-        )
-    }
-  ])
-)
 
 const hostileCases: Record<string, Case> = {
   'a 401 whose body quotes the key': {
@@ -204,8 +141,8 @@ const hostileCases: Record<string, Case> = {
 const ACROSS_STATUS_CUT = `${'x'.repeat(30)}${KEY}`
 const ACROSS_LINE_CUT = `${'x'.repeat(1_940)}${KEY}`
 
-function withLogLine(line: string, finalStatus: 'completed' | 'failed' = 'completed'): Scenario {
-  return { ...clean, run: { ...clean.run, durationMs: 1_500, finalStatus, logLines: [line] } }
+function withLogLine(line: string, run: Partial<RunSpec> = {}): Scenario {
+  return { ...clean, run: { ...clean.run, durationMs: 1_500, logLines: [line], ...run } }
 }
 
 const cutCases: Record<string, Case> = {
@@ -218,36 +155,29 @@ const cutCases: Record<string, Case> = {
         { env: ENV }
       )
   },
-  'an unknown run status holding the key across the cut': {
+  'an unknown run status and a live log line, each holding the key across its cut': {
     key: KEY,
     run: () =>
       runBundle(
-        {
-          ...clean,
-          run: {
-            ...clean.run,
-            // Long enough for at least one status check to see it, however busy the machine.
-            statusSequence: [
-              { status: 'created', ms: 50 },
-              { status: ACROSS_STATUS_CUT, ms: 5_000 }
-            ]
-          }
-        },
-        {},
+        withLogLine(ACROSS_LINE_CUT, {
+          // Long enough for at least one status check to see it, however busy the machine; the
+          // live log stream opens on that status, and the line is due from the run's start.
+          statusSequence: [
+            { status: 'created', ms: 50 },
+            { status: ACROSS_STATUS_CUT, ms: 5_000 }
+          ]
+        }),
+        { 'sync-logs': 'always' },
         { env: ENV }
       )
   },
-  'a live log line holding the key across the cut': {
-    key: KEY,
-    run: () => runBundle(withLogLine(ACROSS_LINE_CUT), { 'sync-logs': 'always' }, { env: ENV })
-  },
   'a stored log line of a failed run holding the key across the cut': {
     key: KEY,
-    run: () => runBundle(withLogLine(ACROSS_LINE_CUT, 'failed'), {}, { env: ENV })
+    run: () => runBundle(withLogLine(ACROSS_LINE_CUT, { finalStatus: 'failed' }), {}, { env: ENV })
   }
 }
 
-const CASES: Record<string, Case> = { ...faultCases, ...hostileCases, ...cutCases }
+const CASES: Record<string, Case> = { ...hostileCases, ...cutCases }
 
 let runs: Record<string, BundleRun>
 
@@ -274,41 +204,20 @@ describe('the API key, with debug logging on', () => {
     if (run.sim.requests.length > 0) expect(run.stdout).toMatch(/^::debug::/m)
   })
 
-  it.each(Object.keys(faultCases))(
-    '%s: still ends as the clean run does, one run started',
-    (name) => {
-      const run = runs[name]
-      expect({ exitCode: run.exitCode, result: run.outputs.result, log: run.stdout }).toEqual({
-        exitCode: 0,
-        result: 'pass',
-        log: expect.any(String)
-      })
-      expect({ started: run.sim.runsStarted(), requests: requestLog(run.sim) }).toEqual({
-        started: 1,
-        requests: expect.any(String)
-      })
-      expect(run.sim.requests.some((r) => r.fault !== undefined)).toBe(true)
-    }
-  )
-
-  it('hits every kind of fault in the mix', () => {
-    const kinds = runs['all of them at once'].sim.requests.map((r) => r.fault)
-    expect(new Set(kinds.filter((k) => k !== undefined))).toEqual(
-      new Set(Object.values(FAULTS).map((f) => f.kind))
-    )
-  })
-
-  it('says what went wrong without the key', () => {
+  it('explains a rejected key at the preflight, before any sync-run POST, without the key', () => {
     const unauthorized = runs['a 401 whose body quotes the key']
     expect(unauthorized.exitCode).toBe(1)
+    expect(unauthorized.sim.requests.filter((r) => r.method === 'POST')).toEqual([])
     expect(unauthorized.sim.requests[0].responseBody).toMatchObject({
       message: expect.stringContaining(KEY)
     })
-    expect(unauthorized.stdout).toMatch(
-      /HTTP 401: invalid API key \(Authorization: Bearer \*\*\*\)/
+    expect(errorLines(unauthorized.stdout).join('\n')).toMatch(
+      /GET \/platform-info failed with HTTP 401: invalid API key \(Authorization: Bearer \*\*\*\).*API key was rejected/
     )
     expect(unauthorized.summary).toMatch(/API key was rejected/)
+  })
 
+  it('says what went wrong without the key', () => {
     const exhausted = runs['retries running out on a server message that quotes the key']
     expect(reportOf(exhausted)).toMatchObject({
       result: 'fail',
@@ -333,10 +242,11 @@ describe('the API key, with debug logging on', () => {
 
   it('redacts Platform text before it cuts it, and the key in base64 too', () => {
     const shown = (name: string) => runs[name].stdout
-    expect(shown('an unknown run status holding the key across the cut')).toMatch(
-      /reports status "x{30}\*\*\*"/
+    const statusAndLiveLine = shown(
+      'an unknown run status and a live log line, each holding the key across its cut'
     )
-    expect(shown('a live log line holding the key across the cut')).toMatch(/│ .* x{1940}\*\*\*$/m)
+    expect(statusAndLiveLine).toMatch(/reports status "x{30}\*\*\*"/)
+    expect(statusAndLiveLine).toMatch(/│ .* x{1940}\*\*\*$/m)
     expect(shown('a stored log line of a failed run holding the key across the cut')).toMatch(
       / x{1940}\*\*\*$/m
     )
