@@ -3,6 +3,7 @@
 // its workflow commands, the outputs, the job summary and the JSON report. Shared by the bundle
 // tests in __tests__/bundle/.
 
+import { expect } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -337,6 +338,15 @@ export function keyForms(key: string): string[] {
   const base64 = Buffer.from(key).toString('base64').replace(/=+$/, '').slice(0, -2)
   const forms = [key, encodeURIComponent(key), JSON.stringify(key).slice(1, -1), base64]
   return [...new Set([...forms, key.slice(0, Math.ceil(key.length / 2))])]
+}
+
+/** Looks like a real API key: what must not show up in anything the action writes. */
+export const LIVE_KEY = 'cqk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+
+/** The key is masked before anything else is printed, and nowhere in what the action wrote. */
+export function expectKeyMasked(run: ActionRunResult, key: string): void {
+  expect(keyLeaks(run, key)).toEqual([])
+  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${key}`)
 }
 
 /** Where the key shows up in what the action wrote; the `::add-mask::` command is its one place. */
