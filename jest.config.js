@@ -8,18 +8,9 @@ const transform = {
     '@swc/jest',
     {
       // The module kind follows Jest: ES modules under --experimental-vm-modules.
-      jsc: {
-        parser: { syntax: 'typescript' },
-        target: 'es2022',
-        // SWC keeps its compiled plugins (the coverage one, below) here rather than in ./.swc.
-        experimental: { cacheRoot: 'node_modules/.cache/swc' }
-      },
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
       // Stack traces map back to the TypeScript lines through these.
-      sourceMaps: 'inline',
-      // With --coverage, SWC instruments as it compiles (swc-plugin-coverage-instrument, counters
-      // on the TypeScript lines), where Babel's istanbul plugin took a second pass over every
-      // compiled file: 6 s less CPU in a cold run of the suite, for the same figures within 2 points.
-      experimental: { customCoverageInstrumentation: { enabled: true } }
+      sourceMaps: 'inline'
     }
   ]
 }
@@ -30,9 +21,10 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
   // The sources the tests load, and nothing else. Not `collectCoverageFrom`: to list the files no
-  // test loads, Jest starts a pool of workers at the end of every run (2.3 s of CPU, on the run's
-  // critical path), and those files are only the entry points (index.ts, main.ts, post.ts), which
-  // run in the bundle tests' child processes, where no counter reaches.
+  // test loads, Jest starts a pool of workers after the last test (2.3 s of CPU, on the run's
+  // critical path), and those files are the entry points (index.ts, main.ts, post.ts) with the one
+  // helper only main.ts uses (lib/termination.ts), which run in the bundle tests' child processes
+  // where no counter reaches, and files that hold types only.
   coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/(?!src/)'],
   transform,
   // A copy of the project that Stryker left behind (.stryker-tmp/) is not part of it.
@@ -49,9 +41,11 @@ export const unitProject = {
 
 export default {
   // Coverage is collected when asked for (`npm test` passes --coverage), so that running one test
-  // file stays quick and is not held to the whole suite's floor. Instrumented counters (see the
-  // transform) cost far less than V8's (those slow every test file and are converted back through
-  // source maps per file: ~20 s more on the unit project).
+  // file stays quick and is not held to the whole suite's floor. Babel's instrumentation is cached
+  // with the transform, and its counters cost far less than V8's (those slow every test file and
+  // are converted back through source maps per file: ~20 s more on the unit project). SWC's
+  // instrumenting plugin was tried: compiling its 17 MB of WebAssembly in every worker of a cold
+  // run cost more than it saved.
   coverageProvider: 'babel',
   // The summary only: the HTML report is written after the last test, on one core, and cost ~3 s of
   // every run; `npm run coverage:html` writes it when someone wants to read it.
