@@ -28,7 +28,8 @@ function roundHalfUp(magnitude: number, fractionDigits: number): [string, string
   const kept = Number(exponent) + 1 + fractionDigits
   if (kept < 0) return ['0', '']
   const padded = digits.padEnd(kept + 1, '0')
-  const rounded = BigInt(padded.slice(0, kept) || '0') + (padded[kept] >= '5' ? 1n : 0n)
+  // With no digit kept, the slice is '' and BigInt('') is 0n.
+  const rounded = BigInt(padded.slice(0, kept)) + (padded[kept] >= '5' ? 1n : 0n)
   const text = rounded.toString().padStart(fractionDigits + 1, '0')
   return [text.slice(0, text.length - fractionDigits), text.slice(text.length - fractionDigits)]
 }
