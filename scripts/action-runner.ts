@@ -143,7 +143,7 @@ function runnerEnv(
 
 /**
  * The one variable of the caller's passed on: a V8 code cache for dist/index.js, which changes
- * nothing the action does and saves a fifth of each start (`npm test` starts it some 270 times).
+ * nothing the action does and saves a fifth of each start (`npm test` starts it some 225 times).
  * Unset, as for `npm run bench`, every start compiles the bundle as a runner's first start does.
  */
 function compileCache(): Record<string, string> {
