@@ -10,10 +10,15 @@ import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'n
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InputError } from '../../src/inputs/config.js'
+import { Lexer } from 'yaml'
+import { InputError, type ExceptionEntry } from '../../src/inputs/config.js'
 import { MAX_EXCEPTIONS_BYTES } from '../../src/inputs/exceptions-file.js'
 import { parseInputs } from '../../src/inputs/parse.js'
-import { MAX_YAML_NESTING, MAX_YAML_TOKENS } from '../../src/inputs/yaml-bounds.js'
+import {
+  MAX_YAML_NESTING,
+  MAX_YAML_TOKENS,
+  yamlBeyondBounds
+} from '../../src/inputs/yaml-bounds.js'
 import { MAX_BASELINE_BYTES, MAX_BASELINE_STRINGS } from '../../src/lib/baseline-format.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cq-file-bounds-'))
@@ -24,6 +29,18 @@ function file(content: string | Buffer): string {
   const path = join(dir, `file-${++files}`)
   writeFileSync(path, content)
   return path
+}
+
+/** The exceptions an exceptions file at `path` gives, read as the action reads its inputs. */
+function exceptionsOf(path: string): ExceptionEntry[] {
+  const config = parseInputs(
+    (name) =>
+      ({ 'platform-url': 'https://cq.example.com', 'api-key': 'k-1', 'exceptions-file': path })[
+        name
+      ],
+    {}
+  )
+  return config.policies?.exceptions?.entries ?? []
 }
 
 function errorOf(values: Record<string, string>): string {
@@ -178,14 +195,29 @@ describe('an exceptions file', () => {
     const path = file(
       Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(entry.join('\n'))])
     )
-    const config = parseInputs(
-      (name) =>
-        ({ 'platform-url': 'https://cq.example.com', 'api-key': 'k-1', 'exceptions-file': path })[
-          name
-        ],
-      {}
-    )
-    expect(config.policies?.exceptions?.entries.map((e) => e.policy)).toEqual(['p'])
+    expect(exceptionsOf(path).map((e) => e.policy)).toEqual(['p'])
+  })
+
+  it('of exactly the most entries is read whole', () => {
+    const text = `exceptions:\n${'  - {policy: p, reason: r, expires: 2026-12-31}\n'.repeat(2_000)}`
+    expect(exceptionsOf(file(text))).toHaveLength(2_000)
+  })
+
+  it('with matcher values past the bound in several entries says so once, where they first are', () => {
+    const values = Array.from({ length: 15_000 }, (_, i) => `r${i}`).join(', ')
+    const message = errorOf({
+      'exceptions-file': file(
+        [
+          'exceptions:',
+          `  - {policy: p, reason: r, expires: 2026-12-31, resources: &r [${values}]}`,
+          '  - {policy: p, reason: r, expires: 2026-12-31, resources: *r}',
+          '  - {policy: p, reason: r, expires: 2026-12-31, resources: *r}',
+          ''
+        ].join('\n')
+      )
+    })
+    expect(message.match(/more than 20,000 values/g)).toEqual(['more than 20,000 values'])
+    expect(message).toContain('line 3: more than 20,000 values')
   })
 
   it('names an unknown key only when it looks like one', () => {
@@ -246,6 +278,19 @@ describe('an exceptions file', () => {
     const message = errorOf({ 'exceptions-file': file(text) })
     expect(message).toContain(expected)
     expect(message).toContain(', the most this action reads')
+  })
+})
+
+describe('a YAML text', () => {
+  it('of exactly the most tokens is read; one token more is not', () => {
+    // `[`, `]` and the document around them are 5 tokens, each `a,` 3 more (the lexer's count).
+    const text = `[${'a,'.repeat((MAX_YAML_TOKENS - 5) / 3)}a]`
+    expect([...new Lexer().lex(text)]).toHaveLength(MAX_YAML_TOKENS)
+    expect(yamlBeyondBounds(text)).toBeUndefined()
+    expect(yamlBeyondBounds(`${text}\n`)).toEqual({
+      line: 1,
+      what: 'more than 200,000 YAML tokens'
+    })
   })
 })
 
