@@ -32762,7 +32762,7 @@ function parseDocument(text) {
     const strings = countStrings(text, MAX_BASELINE_STRINGS);
     if (strings > MAX_BASELINE_STRINGS) {
         return {
-            problem: `holds more than ${(0,_locale_free_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K)(MAX_BASELINE_STRINGS)} strings (resource ids), the most this action reads`
+            problem: `holds more than ${(0,_locale_free_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(MAX_BASELINE_STRINGS)} strings (resource ids), the most this action reads`
         };
     }
     try {
@@ -33064,8 +33064,9 @@ function createOctokit(github, token, apiUrl, debug) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ groupDigits),
-/* harmony export */   M: () => (/* binding */ compareNames)
+/* harmony export */   K9: () => (/* binding */ groupDigits),
+/* harmony export */   MP: () => (/* binding */ compareNames),
+/* harmony export */   UF: () => (/* binding */ compareCodeUnits)
 /* harmony export */ });
 // Figures and names that read and sort the same on every runner, without Intl. The first use of
 // Intl in a process (a number format, a collator, `toLocaleString`, `localeCompare`) loads ICU's
@@ -33103,9 +33104,10 @@ function roundHalfUp(magnitude, fractionDigits) {
 }
 /** Names in one order on every runner: ignoring case first, then code unit by code unit. */
 function compareNames(a, b) {
-    return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+    return compareCodeUnits(a.toLowerCase(), b.toLowerCase()) || compareCodeUnits(a, b);
 }
-function compareText(a, b) {
+/** Texts by code unit, as `sort()` orders them: ISO dates and times in time order. */
+function compareCodeUnits(a, b) {
     if (a === b)
         return 0;
     return a < b ? -1 : 1;
@@ -33601,7 +33603,7 @@ function isKnownSeverity(severity) {
 function byImportance(a, b) {
     return (severityRank(a.severity) - severityRank(b.severity) ||
         (b.violations ?? 0) - (a.violations ?? 0) ||
-        (0,locale_free/* compareNames */.M)(a.name, b.name));
+        (0,locale_free/* compareNames */.MP)(a.name, b.name));
 }
 /** `count` of each item added up per known severity; items of other severities in `unknown`. */
 function addUpBySeverity(items, count) {
@@ -33692,7 +33694,7 @@ function yamlBeyondBounds(text) {
     let onLine = 0;
     for (const token of new dist/* Lexer */.JG().lex(text)) {
         if (++tokens > MAX_YAML_TOKENS) {
-            return { line, what: `more than ${(0,locale_free/* groupDigits */.K)(MAX_YAML_TOKENS)} YAML tokens` };
+            return { line, what: `more than ${(0,locale_free/* groupDigits */.K9)(MAX_YAML_TOKENS)} YAML tokens` };
         }
         switch (dist/* CST */.DB.tokenType(token)) {
             case 'newline':
@@ -33812,7 +33814,7 @@ function matcherValues(key, value, line, reading, errors) {
     const count = (0,dist/* isSeq */.oP)(value) ? value.items.length : 1;
     if (reading.values + count > MAX_MATCHER_VALUES) {
         if (reading.values <= MAX_MATCHER_VALUES) {
-            const most = (0,locale_free/* groupDigits */.K)(MAX_MATCHER_VALUES);
+            const most = (0,locale_free/* groupDigits */.K9)(MAX_MATCHER_VALUES);
             errors.push({
                 line,
                 text: mostRead(`more than ${most} values of ${MATCHER_KEYS.join(', ')}`)
@@ -33929,7 +33931,7 @@ function entriesOf(root, reading, errors) {
         return [];
     }
     if (list.items.length > MAX_EXCEPTION_ENTRIES) {
-        const most = (0,locale_free/* groupDigits */.K)(MAX_EXCEPTION_ENTRIES);
+        const most = (0,locale_free/* groupDigits */.K9)(MAX_EXCEPTION_ENTRIES);
         errors.push({
             line: lineOf(list),
             text: `more than ${most} entries, the most this action reads`
@@ -34361,7 +34363,7 @@ const NO_BREAK = '\u00a0';
 function formatCount(value, fractionDigits = 0) {
     if (value == null || !Number.isFinite(value))
         return undefined;
-    return (0,locale_free/* groupDigits */.K)(value, fractionDigits);
+    return (0,locale_free/* groupDigits */.K9)(value, fractionDigits);
 }
 /** `1536` → `1.5 KiB`. */
 function formatBytes(bytes) {
@@ -37929,6 +37931,7 @@ function applyTables(learned) {
 ;// CONCATENATED MODULE: ./src/policies/trend.ts
 // The violation trend of the last days, as the Platform's violations history gives it.
 
+
 const TREND_DAYS = 7;
 const DAY_MS = 86_400_000;
 async function readTrend(client, filters, domains, now) {
@@ -37945,11 +37948,9 @@ async function readTrend(client, filters, domains, now) {
             totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0));
         }
     }
-    return ([...totals]
-        // ISO dates order as text; an ordinal comparison needs no locale (and no collator to load).
-        // The dates are the map's keys: never equal.
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([date, violations]) => ({ date, violations })));
+    return [...totals]
+        .sort(([a], [b]) => (0,locale_free/* compareCodeUnits */.UF)(a, b))
+        .map(([date, violations]) => ({ date, violations }));
 }
 function isoDate(ms) {
     return new Date(ms).toISOString().slice(0, 10);
@@ -38243,7 +38244,7 @@ function externalProgress(sync, subject, redact) {
 function rowsText(rows, redact) {
     if (!(0,lib_text/* isCount */.my)(rows))
         return `${(0,lib_text/* describeValue */.bp)(rows, redact)} rows (not a count)`;
-    return `${(0,locale_free/* groupDigits */.K)(rows)} ${rows === 1 ? 'row' : 'rows'}`;
+    return `${(0,locale_free/* groupDigits */.K9)(rows)} ${rows === 1 ? 'row' : 'rows'}`;
 }
 /** The tables the Platform reported: more than `table_progress` holds once the client cut it. */
 function tablesText({ table_progress: progress, tablesReported }) {
@@ -38252,7 +38253,7 @@ function tablesText({ table_progress: progress, tablesReported }) {
         : progress
             ? Object.keys(progress).length
             : 0;
-    return `${(0,locale_free/* groupDigits */.K)(tables)} ${tables === 1 ? 'table' : 'tables'}`;
+    return `${(0,locale_free/* groupDigits */.K9)(tables)} ${tables === 1 ? 'table' : 'tables'}`;
 }
 function externalFailure(sync, redact) {
     return `External sync ${(0,log_safety/* oneLine */.TN)(redact(sync.id), 60)} (invocation ${(0,log_safety/* oneLine */.TN)(redact(sync.invocation_id), 60)}) failed after ${rowsText(sync.rows, redact)}; the CLI's own log says why.`;
@@ -38665,9 +38666,9 @@ function externalRunTables(sync) {
     if (progress == null)
         return {};
     if ((0,lib_text/* isCount */.my)(sync.tablesReported)) {
-        const most = (0,locale_free/* groupDigits */.K)(limits/* MAX_TABLE_PROGRESS */.of);
+        const most = (0,locale_free/* groupDigits */.K9)(limits/* MAX_TABLE_PROGRESS */.of);
         return {
-            tablesUnknown: `its table_progress names ${(0,locale_free/* groupDigits */.K)(sync.tablesReported)} tables, more than the ${most} this action reads`
+            tablesUnknown: `its table_progress names ${(0,locale_free/* groupDigits */.K9)(sync.tablesReported)} tables, more than the ${most} this action reads`
         };
     }
     return {
@@ -38834,7 +38835,7 @@ async function closestSyncNames(client, syncName) {
     const names = [...new Set(pages.flatMap((page) => page.items.map((sync) => sync.name)))];
     return names
         .map((name) => ({ name, distance: editDistance(name.toLowerCase(), syncName.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance || (0,locale_free/* compareNames */.M)(a.name, b.name))
+        .sort((a, b) => a.distance - b.distance || (0,locale_free/* compareNames */.MP)(a.name, b.name))
         .slice(0, 3)
         .map((entry) => entry.name);
 }

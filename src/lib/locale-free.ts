@@ -36,10 +36,11 @@ function roundHalfUp(magnitude: number, fractionDigits: number): [string, string
 
 /** Names in one order on every runner: ignoring case first, then code unit by code unit. */
 export function compareNames(a: string, b: string): number {
-  return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b)
+  return compareCodeUnits(a.toLowerCase(), b.toLowerCase()) || compareCodeUnits(a, b)
 }
 
-function compareText(a: string, b: string): number {
+/** Texts by code unit, as `sort()` orders them: ISO dates and times in time order. */
+export function compareCodeUnits(a: string, b: string): number {
   if (a === b) return 0
   return a < b ? -1 : 1
 }

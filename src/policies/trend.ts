@@ -1,5 +1,6 @@
 // The violation trend of the last days, as the Platform's violations history gives it.
 
+import { compareCodeUnits } from '../lib/locale-free.js'
 import type { PlatformClient, PolicyListFilters } from '../platform/client.js'
 import type { PolicyOutcome } from './outcome.js'
 import { countOf } from './tracked.js'
@@ -26,13 +27,9 @@ export async function readTrend(
       totals.set(item.date, (totals.get(item.date) ?? 0) + (countOf(item.violation_count) ?? 0))
     }
   }
-  return (
-    [...totals]
-      // ISO dates order as text; an ordinal comparison needs no locale (and no collator to load).
-      // The dates are the map's keys: never equal.
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([date, violations]) => ({ date, violations }))
-  )
+  return [...totals]
+    .sort(([a], [b]) => compareCodeUnits(a, b))
+    .map(([date, violations]) => ({ date, violations }))
 }
 
 function isoDate(ms: number): string {
